@@ -1,0 +1,23 @@
+#pragma once
+// What does not fit: slots outside school hours or crèche hours, overlapping slots,
+// and calendar-wide warnings (too few sessions, the summer holiday, a week without a
+// session, holiday data that runs out, weeks schools may take off).
+
+#include "engine/calendar.hpp"
+#include "engine/diagnostic.hpp"
+#include "engine/holidays/closure_calendar.hpp"
+#include "engine/holidays/school_holidays.hpp"
+#include "engine/programme.hpp"
+
+namespace ritme {
+
+// A skip-mode track that holds fewer than this share of its intended sessions gets a
+// warning: with 20 weeks, three holiday weeks and a few feestdagen it holds about 82%.
+inline constexpr double min_held_share = 0.8;
+
+void check_slots(const Programme& programme, Diagnostics& out);
+
+void check_calendar(const Programme& programme, const Calendar& calendar, const ClosureCalendar& closures,
+                    const SchoolHolidayTable& school_holidays, Diagnostics& out);
+
+}  // namespace ritme

@@ -1,0 +1,105 @@
+// `ritme calendar FILE [--format text|json|ics|html] [-o OUT]`: the checked calendar of
+// one programme. The calendar is written even when it has problems; the exit status
+// is then 1.
+
+#include "engine/cli/commands.hpp"
+#include "engine/programme_calendar.hpp"
+#include "engine/programme_loader.hpp"
+#include "engine/render/html_calendar.hpp"
+#include "engine/render/ics_calendar.hpp"
+#include "engine/render/json_calendar.hpp"
+#include "engine/render/text_calendar.hpp"
+
+#include <boost/date_time/gregorian/parsers.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <ostream>
+
+namespace ritme {
+
+namespace {
+
+struct CalendarOptions {
+    std::string file;
+    std::string format = "text";
+    std::string output;
+    std::string today;
+};
+
+// Writes next to the target and renames, so a reader never sees half a file.
+bool write_file_atomically(const std::string& path, const std::string& content, std::ostream& err) {
+    const std::string temporary = path + ".tmp";
+    {
+        std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+        out << content;
+        if (!out.flush()) {
+            err << "ritme: cannot write " << temporary << "\n";
+            return false;
+        }
+    }
+    std::error_code error;
+    std::filesystem::rename(temporary, path, error);
+    if (error) {
+        err << "ritme: cannot write " << path << ": " << error.message() << "\n";
+        std::filesystem::remove(temporary, error);
+        return false;
+    }
+    return true;
+}
+
+}  // namespace
+
+CommandAction add_calendar_command(CLI::App& app, const CommonOptions& common, CliContext& context) {
+    auto* command = app.add_subcommand("calendar", "the calendar of one programme, as text, JSON, iCalendar or HTML");
+    auto options = std::make_shared<CalendarOptions>();
+    command->add_option("FILE", options->file, "programme file (TOML)")->required();
+    command->add_option("--format", options->format, "output format")
+        ->check(CLI::IsMember({"text", "json", "ics", "html"}))
+        ->capture_default_str();
+    command->add_option("-o,--output", options->output, "write to this file instead of standard output");
+    command->add_option("--today", options->today, "the date to mark as today in HTML (YYYY-MM-DD; default: today)");
+
+    return [options, &common, &context]() {
+        std::optional<Date> today;
+        if (!options->today.empty()) {
+            try {
+                today = boost::gregorian::from_simple_string(options->today);
+            } catch (const std::exception&) {
+            }
+            if (!today || today->is_special()) {
+                context.err << "ritme calendar: --today " << options->today << " is not a date like 2026-03-05\n";
+                return exit_bad_input;
+            }
+        }
+        ProgrammeLoad load = load_programme_file(options->file);
+        print_diagnostics(load.diagnostics, context.err);
+        if (load.status != LoadStatus::ok) return exit_bad_input;
+        auto school_holidays = load_school_holidays(common, context);
+        if (!school_holidays) return exit_failure;
+
+        ProgrammeCalendar plan = build_programme_calendar(std::move(*load.programme), *school_holidays);
+        std::string rendered;
+        const UtcInstant now = context.clock.now();
+        if (options->format == "json") {
+            rendered = calendar_json(plan).dump(2) + "\n";
+        } else if (options->format == "ics") {
+            rendered = render_ics_calendar(plan, now);
+        } else if (options->format == "html") {
+            rendered = render_html_calendar(plan, today ? *today : plan.zone.to_local(now).date);
+        } else {
+            rendered = render_text_calendar(plan);
+        }
+        // Text and JSON on the terminal carry the problems themselves; otherwise report them here.
+        if (options->format == "ics" || options->format == "html" || !options->output.empty())
+            print_diagnostics(plan.problems, context.err);
+
+        if (options->output.empty())
+            context.out << rendered;
+        else if (!write_file_atomically(options->output, rendered, context.err))
+            return exit_failure;
+        return plan.problems.has_errors() ? exit_failure : exit_ok;
+    };
+}
+
+}  // namespace ritme

@@ -1,0 +1,59 @@
+// `ritme check FILE…`: every problem in each programme file, then one summary line per
+// file. Exit 0 when clean, 1 when there are errors, 2 when a file cannot be read or parsed.
+
+#include "engine/cli/commands.hpp"
+#include "engine/programme_calendar.hpp"
+#include "engine/programme_loader.hpp"
+
+#include <ostream>
+
+namespace ritme {
+
+namespace {
+
+std::string counted(int n, const std::string& word) { return std::to_string(n) + " " + word + (n == 1 ? "" : "s"); }
+
+}  // namespace
+
+CommandAction add_check_command(CLI::App& app, const CommonOptions& common, CliContext& context) {
+    auto* command = app.add_subcommand("check", "check programme files: school hours, holidays, crèche, conflicts");
+    auto files = std::make_shared<std::vector<std::string>>();
+    command->add_option("FILE", *files, "programme files (TOML)")->required();
+
+    return [files, &common, &context]() {
+        auto school_holidays = load_school_holidays(common, context);
+        if (!school_holidays) return exit_failure;
+        bool unreadable = false, errors = false;
+        std::vector<std::string> summaries;
+        for (const auto& file : *files) {
+            ProgrammeLoad load = load_programme_file(file);
+            print_diagnostics(load.diagnostics, context.out);
+            if (load.status == LoadStatus::unreadable) {
+                unreadable = true;
+                summaries.push_back(file + ": cannot be read");
+                continue;
+            }
+            if (load.status == LoadStatus::invalid) {
+                errors = true;
+                summaries.push_back(file + ": " + counted(load.diagnostics.error_count(), "error") + ", " +
+                                    counted(load.diagnostics.warning_count(), "warning") + "; no calendar");
+                continue;
+            }
+            ProgrammeCalendar plan = build_programme_calendar(std::move(*load.programme), *school_holidays);
+            print_diagnostics(plan.problems, context.out);
+            Diagnostics all = load.diagnostics;
+            all.append(plan.problems);
+            errors = errors || all.has_errors();
+            summaries.push_back(file + ": " + counted(all.error_count(), "error") + ", " +
+                                counted(all.warning_count(), "warning") + "; " +
+                                std::to_string(plan.calendar.sessions.size()) + " of " +
+                                std::to_string(plan.calendar.intended_sessions) + " sessions, " +
+                                iso_date(plan.calendar.first_day) + " to " + iso_date(plan.calendar.last_day));
+        }
+        for (const auto& summary : summaries) context.out << summary << "\n";
+        if (unreadable) return exit_bad_input;
+        return errors ? exit_failure : exit_ok;
+    };
+}
+
+}  // namespace ritme

@@ -1,0 +1,62 @@
+#include "engine/cli/cli.hpp"
+
+#include "engine/cli/commands.hpp"
+
+#include <ostream>
+
+#ifndef RITME_DEFAULT_HOLIDAY_DIR
+#define RITME_DEFAULT_HOLIDAY_DIR "config/holidays"
+#endif
+
+namespace ritme {
+
+void print_diagnostics(const Diagnostics& diagnostics, std::ostream& out) {
+    for (const auto& diagnostic : diagnostics.items()) out << diagnostic.str() << "\n";
+}
+
+std::optional<SchoolHolidayTable> load_school_holidays(const CommonOptions& common, CliContext& context) {
+    Diagnostics diagnostics;
+    SchoolHolidayTable table = SchoolHolidayTable::load_directory(common.holiday_dir, diagnostics);
+    print_diagnostics(diagnostics, context.err);
+    if (diagnostics.has_errors()) return std::nullopt;
+    return table;
+}
+
+int run_cli(const std::vector<std::string>& args, CliContext& context) {
+    CLI::App app{"ritme: calendars and reminders for group programmes", "ritme"};
+    app.set_version_flag("--version", std::string("ritme ") + RITME_VERSION);
+    app.require_subcommand(1);
+    app.fallthrough();
+
+    CommonOptions common{RITME_DEFAULT_HOLIDAY_DIR};
+    app.add_option("--holidays", common.holiday_dir, "directory of school-holiday data files")
+        ->envname("RITME_HOLIDAYS")
+        ->capture_default_str();
+
+    std::vector<std::pair<CLI::App*, CommandAction>> commands;
+    auto add = [&](CommandAction action) { commands.emplace_back(app.get_subcommands({}).back(), std::move(action)); };
+    add(add_check_command(app, common, context));
+    add(add_calendar_command(app, common, context));
+    add(add_holidays_command(app, common, context));
+
+    // CLI11 wants argv order reversed when given a vector.
+    std::vector<std::string> reversed(args.rbegin(), args.rend());
+    try {
+        app.parse(reversed);
+    } catch (const CLI::CallForHelp&) {
+        context.out << app.help();  // CLI11 shows the help of the verb that asked for it
+        return exit_ok;
+    } catch (const CLI::CallForVersion& e) {
+        context.out << e.what() << "\n";
+        return exit_ok;
+    } catch (const CLI::ParseError& e) {
+        context.err << "ritme: " << e.what() << "\n";
+        context.err << "run `ritme --help` for the verbs, `ritme VERB --help` for one verb\n";
+        return exit_bad_input;
+    }
+    for (auto& [sub, action] : commands)
+        if (sub->parsed()) return action();
+    return exit_bad_input;
+}
+
+}  // namespace ritme

@@ -1,0 +1,33 @@
+#pragma once
+// The verbs of the CLI. Each adds its subcommand to the app and returns the function
+// that runs it once the command line has been parsed.
+
+#include "engine/cli/cli.hpp"
+#include "engine/diagnostic.hpp"
+#include "engine/holidays/school_holidays.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <memory>
+#include <optional>
+
+namespace ritme {
+
+// Options every verb shares.
+struct CommonOptions {
+    std::string holiday_dir;  // --holidays, RITME_HOLIDAYS, or the built-in default
+};
+
+using CommandAction = std::function<int()>;
+
+CommandAction add_check_command(CLI::App& app, const CommonOptions& common, CliContext& context);
+CommandAction add_calendar_command(CLI::App& app, const CommonOptions& common, CliContext& context);
+CommandAction add_holidays_command(CLI::App& app, const CommonOptions& common, CliContext& context);
+
+// Loads the school-holiday data, printing its problems; empty when it cannot be used.
+std::optional<SchoolHolidayTable> load_school_holidays(const CommonOptions& common, CliContext& context);
+
+void print_diagnostics(const Diagnostics& diagnostics, std::ostream& out);
+
+}  // namespace ritme

@@ -1,0 +1,401 @@
+#include "engine/programme_loader.hpp"
+
+#include "engine/holidays/ics_closures.hpp"
+#include "engine/suggest.hpp"
+#include "engine/time_zone.hpp"
+#include "engine/toml_reader.hpp"
+
+#include <cctype>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace ritme {
+namespace {
+
+constexpr std::pair<std::string_view, Region> region_choices[] = {
+    {"noord", Region::noord}, {"midden", Region::midden}, {"zuid", Region::zuid}};
+constexpr std::pair<std::string_view, HolidayMode> holiday_mode_choices[] = {{"skip", HolidayMode::skip},
+                                                                             {"extend", HolidayMode::extend}};
+constexpr std::pair<std::string_view, OpenOrClosed> open_closed_choices[] = {{"closed", OpenOrClosed::closed},
+                                                                             {"open", OpenOrClosed::open}};
+constexpr std::pair<std::string_view, LiberationDayRule> liberation_day_choices[] = {
+    {"closed", LiberationDayRule::closed}, {"open", LiberationDayRule::open}, {"lustrum", LiberationDayRule::lustrum}};
+
+constexpr int max_weeks = 104;
+
+bool valid_programme_id(std::string_view id) {
+    if (id.empty() || id.size() > 64) return false;
+    for (char c : id)
+        if (!std::islower(static_cast<unsigned char>(c)) && !std::isdigit(static_cast<unsigned char>(c)) && c != '-')
+            return false;
+    return true;
+}
+
+// Reads a weekday-keyed table such as `open = { tuesday = "09:00-12:00" }`.
+std::array<std::optional<TimeRange>, 7> read_week_of_ranges(TomlTableReader& reader,
+                                                            std::array<SourcePosition, 7>* positions) {
+    std::array<std::optional<TimeRange>, 7> week;
+    for (const auto& [key, node] : reader.table()) {
+        auto day = parse_weekday(key.str());
+        if (!day) continue;  // reported by allow_only
+        if (auto range = reader.time_range(key.str())) week[index_of(*day)] = range;
+        if (positions) (*positions)[index_of(*day)] = position_of(node.source());
+    }
+    return week;
+}
+
+class ProgrammeReader {
+public:
+    ProgrammeReader(const toml::table& root, std::string base_dir, Diagnostics& diagnostics)
+        : root_(root), base_dir_(std::move(base_dir)), diagnostics_(diagnostics) {}
+
+    Programme read() {
+        TomlTableReader top(root_, "file", diagnostics_);
+        top.allow_only({"programme", "location", "slot", "school_hours", "childcare"});
+        programme_.where = top.position();
+        read_programme_table();
+        read_locations();
+        read_slots();
+        read_school_hours();
+        read_childcare();
+        return std::move(programme_);
+    }
+
+private:
+    const toml::table* sub_table(std::string_view key, std::string_view label, bool required) {
+        const toml::node* node = root_.get(key);
+        if (!node) {
+            if (required)
+                diagnostics_.error(SourcePosition{file_name(), 1, 1}, "[" + std::string(key) + "] is missing",
+                                   "a programme file starts with a [programme] table");
+            return nullptr;
+        }
+        if (auto table = node->as_table()) return table;
+        diagnostics_.error(position_of(node->source()), std::string(label) + " must be a table",
+                           "write it as [" + std::string(key) + "]");
+        return nullptr;
+    }
+
+    std::string file_name() const { return root_.source().path ? std::string(*root_.source().path) : "<input>"; }
+
+    void read_programme_table() {
+        const toml::table* table = sub_table("programme", "[programme]", true);
+        if (!table) return;
+        TomlTableReader r(*table, "[programme]", diagnostics_);
+        r.allow_only({"id", "name", "start", "weeks", "region", "on_holiday", "good_friday", "liberation_day",
+                      "ascension_friday", "optional_school_holidays", "timezone", "closed", "closed_ics"});
+        programme_.where = r.position();
+        if (auto id = r.string("id", Presence::required)) {
+            if (valid_programme_id(*id))
+                programme_.id = *id;
+            else
+                r.error_at("id", "`id = \"" + *id + "\"` is not a usable programme id",
+                           "use lower-case letters, digits and dashes, e.g. \"almere-vrouwen-2026\"");
+        }
+        if (auto name = r.string("name", Presence::required)) programme_.name = *name;
+        if (auto start = r.date("start", Presence::required)) programme_.start = *start;
+        if (auto weeks = r.integer("weeks", 1, max_weeks)) programme_.weeks = static_cast<int>(*weeks);
+        if (auto region = r.choice<Region>("region", region_choices, Presence::required))
+            programme_.region = *region;
+        if (auto mode = r.choice<HolidayMode>("on_holiday", holiday_mode_choices)) programme_.on_holiday = *mode;
+        if (auto choice = r.choice<OpenOrClosed>("good_friday", open_closed_choices))
+            programme_.holidays.good_friday = *choice;
+        if (auto choice = r.choice<LiberationDayRule>("liberation_day", liberation_day_choices))
+            programme_.holidays.liberation_day = *choice;
+        if (auto choice = r.choice<OpenOrClosed>("ascension_friday", open_closed_choices))
+            programme_.holidays.ascension_friday = *choice;
+        if (auto choice = r.choice<OpenOrClosed>("optional_school_holidays", open_closed_choices))
+            programme_.holidays.optional_school_holidays = *choice;
+        if (auto zone = r.string("timezone")) {
+            try {
+                TimeZone::load(*zone);
+                programme_.timezone = *zone;
+            } catch (const TimeZoneError& e) {
+                r.error_at("timezone", e.what(), "use an IANA zone name such as \"Europe/Amsterdam\"");
+            }
+        }
+        read_closed(r);
+        read_closed_ics(r);
+    }
+
+    void read_closed(TomlTableReader& r) {
+        const toml::node* node = r.find("closed");
+        if (!node) return;
+        const toml::array* list = node->as_array();
+        if (!list) {
+            r.error_at("closed", "`closed` must be a list", "write `closed = [2026-03-20, { from = 2026-06-01, to = 2026-06-02, reason = \"studiedagen\" }]`");
+            return;
+        }
+        int index = 0;
+        for (const toml::node& entry : *list) {
+            ++index;
+            const std::string label = "[programme] closed entry " + std::to_string(index);
+            if (auto day = entry.as_date()) {
+                programme_.closed.push_back({to_date(day->get()), to_date(day->get()), "gesloten",
+                                             position_of(entry.source())});
+                continue;
+            }
+            const toml::table* table = entry.as_table();
+            if (!table) {
+                diagnostics_.error(position_of(entry.source()),
+                                   label + ": `" + toml_value_text(entry) + "` is not a date or a period",
+                                   "write a date like 2026-03-20 or { from = 2026-06-01, to = 2026-06-02, reason = \"studiedagen\" }");
+                continue;
+            }
+            TomlTableReader e(*table, label, diagnostics_);
+            e.allow_only({"date", "from", "to", "reason"});
+            ClosedPeriod period{{}, {}, "gesloten", position_of(entry.source())};
+            if (auto reason = e.string("reason")) period.reason = *reason;
+            if (table->contains("date")) {
+                if (table->contains("from") || table->contains("to")) {
+                    e.error_at("date", "give either `date` or `from` and `to`, not both");
+                    continue;
+                }
+                auto day = e.date("date");
+                if (!day) continue;
+                period.from = period.to = *day;
+            } else {
+                auto from = e.date("from", Presence::required);
+                auto to = e.date("to", Presence::required);
+                if (!from || !to) continue;
+                if (*to < *from) {
+                    e.error_at("to", "`to = " + iso_date(*to) + "` is before `from = " + iso_date(*from) + "`",
+                               "a period runs from its first to its last closed day");
+                    continue;
+                }
+                period.from = *from;
+                period.to = *to;
+            }
+            programme_.closed.push_back(std::move(period));
+        }
+    }
+
+    void read_closed_ics(TomlTableReader& r) {
+        const toml::node* node = r.find("closed_ics");
+        if (!node) return;
+        std::vector<const toml::node*> entries;
+        if (node->is_string()) {
+            entries.push_back(node);
+        } else if (auto list = node->as_array()) {
+            for (const toml::node& entry : *list) entries.push_back(&entry);
+        } else {
+            r.error_at("closed_ics", "`closed_ics` must be a file name or a list of them",
+                       "write `closed_ics = \"studiedagen.ics\"`");
+            return;
+        }
+        // Recurring events are expanded over the longest a track can run.
+        const Date from = programme_.start.is_special() ? Date(2000, 1, 1) : programme_.start;
+        const Date to = from + boost::gregorian::days(7 * max_weeks * 2);
+        for (const toml::node* entry : entries) {
+            auto name = entry->value<std::string>();
+            if (!name || !entry->is_string()) {
+                diagnostics_.error(position_of(entry->source()),
+                                   "[programme] closed_ics: `" + toml_value_text(*entry) + "` is not a file name",
+                                   "write the name in quotes: \"studiedagen.ics\"");
+                continue;
+            }
+            std::filesystem::path path(*name);
+            if (path.is_relative()) path = std::filesystem::path(base_dir_) / path;
+            IcsClosures closures = read_ics_closures(path.string(), from, to);
+            for (const auto& error : closures.errors)
+                diagnostics_.error(position_of(entry->source()), "[programme] closed_ics \"" + *name + "\": " + error,
+                                   "export the school calendar again as an .ics file");
+            for (auto& period : closures.periods) {
+                period.where = position_of(entry->source());
+                programme_.closed.push_back(std::move(period));
+            }
+        }
+    }
+
+    void read_locations() {
+        const toml::table* locations = sub_table("location", "[location]", false);
+        if (!locations) return;
+        for (const auto& [key, node] : *locations) {
+            const std::string label = "[location." + std::string(key.str()) + "]";
+            const toml::table* table = node.as_table();
+            if (!table) {
+                diagnostics_.error(position_of(node.source()), label + " must be a table",
+                                   "write [location." + std::string(key.str()) + "] with name and address");
+                continue;
+            }
+            TomlTableReader r(*table, label, diagnostics_);
+            r.allow_only({"name", "address"});
+            Location location{std::string(key.str()), {}, {}, r.position()};
+            if (auto name = r.string("name", Presence::required)) location.name = *name;
+            if (auto address = r.string("address")) location.address = *address;
+            programme_.locations.push_back(std::move(location));
+        }
+    }
+
+    std::vector<std::string_view> location_keys() const {
+        std::vector<std::string_view> keys;
+        for (const auto& location : programme_.locations) keys.push_back(location.key);
+        return keys;
+    }
+
+    // A location reference: may be left out when the file has exactly one location.
+    std::optional<std::string> read_location_reference(TomlTableReader& r) {
+        auto key = r.string("location");
+        if (!key) {
+            if (r.table().contains("location")) return std::nullopt;  // wrong type, reported
+            if (programme_.locations.size() == 1) return programme_.locations.front().key;
+            if (programme_.locations.empty())
+                r.diagnostics().error(r.position(), r.label() + ": no location",
+                                      "add a [location.NAME] table with name and address, and `location = \"NAME\"` here");
+            else
+                r.diagnostics().error(r.position(), r.label() + ": `location` is missing",
+                                      "use one of " + join_alternatives(location_keys()));
+            return std::nullopt;
+        }
+        if (programme_.find_location(*key)) return key;
+        if (programme_.locations.empty())
+            r.error_at("location", "`location = \"" + *key + "\"` names no location",
+                       "add a [location." + *key + "] table with name and address");
+        else
+            r.report_bad_word("location", *key, location_keys(), "a [location] in this file");
+        return std::nullopt;
+    }
+
+    void read_slots() {
+        const toml::node* node = root_.get("slot");
+        if (!node) {
+            diagnostics_.error(programme_.where, "the programme has no [[slot]]",
+                               "add one [[slot]] per weekly meeting with day, start, end and location");
+            return;
+        }
+        const toml::array* slots = node->as_array();
+        if (!slots || !slots->is_array_of_tables()) {
+            diagnostics_.error(position_of(node->source()), "`slot` must be a list of [[slot]] tables",
+                               "write each weekly meeting as a [[slot]] table");
+            return;
+        }
+        int number = 0;
+        for (const toml::node& entry : *slots) {
+            ++number;
+            TomlTableReader r(*entry.as_table(), "slot " + std::to_string(number), diagnostics_);
+            r.allow_only({"day", "start", "end", "location"});
+            Slot slot;
+            slot.number = number;
+            slot.where = r.position();
+            bool complete = true;
+            if (auto text = r.string("day", Presence::required)) {
+                if (auto day = parse_weekday(*text))
+                    slot.day = *day;
+                else {
+                    r.report_bad_word("day", *text, weekday_names, "a weekday");
+                    complete = false;
+                }
+            } else {
+                complete = false;
+            }
+            auto start = r.time_of_day("start", Presence::required);
+            auto end = r.time_of_day("end", Presence::required);
+            if (start && end) {
+                if (*start < *end)
+                    slot.time = {*start, *end};
+                else {
+                    r.error_at("end", "`end = \"" + end->str() + "\"` is not after `start = \"" + start->str() + "\"`",
+                               "a slot ends after it starts, on the same day");
+                    complete = false;
+                }
+            } else {
+                complete = false;
+            }
+            if (auto location = read_location_reference(r))
+                slot.location = *location;
+            else
+                complete = false;
+            if (complete) programme_.slots.push_back(std::move(slot));
+        }
+    }
+
+    void read_school_hours() {
+        const toml::table* table = sub_table("school_hours", "[school_hours]", false);
+        if (!table) return;
+        TomlTableReader r(*table, "[school_hours]", diagnostics_);
+        r.allow_only({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "travel_margin"});
+        auto& hours = programme_.school_hours;
+        std::array<SourcePosition, 7> positions;
+        auto week = read_week_of_ranges(r, &positions);
+        for (int day = 0; day < 7; ++day) {
+            if (!r.table().contains(weekday_names[day])) continue;
+            hours.window[day] = week[day];
+            hours.where[day] = positions[day];
+        }
+        if (auto margin = r.duration_minutes("travel_margin")) {
+            hours.travel_margin_minutes = *margin;
+            hours.travel_margin_where = r.position_of_key("travel_margin");
+        }
+    }
+
+    void read_childcare() {
+        const toml::table* table = sub_table("childcare", "[childcare]", false);
+        if (!table) return;
+        TomlTableReader r(*table, "[childcare]", diagnostics_);
+        r.allow_only({"location", "places", "open", "margin"});
+        Childcare childcare;
+        childcare.where = r.position();
+        if (auto location = read_location_reference(r)) childcare.location = *location;
+        if (auto places = r.integer("places", 0, 500, Presence::required))
+            childcare.places = static_cast<int>(*places);
+        if (auto margin = r.duration_minutes("margin")) childcare.margin_minutes = *margin;
+        if (const toml::node* open = r.find("open", Presence::required)) {
+            if (auto open_table = open->as_table()) {
+                TomlTableReader o(*open_table, "[childcare] open", diagnostics_);
+                o.allow_only({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"});
+                childcare.open = read_week_of_ranges(o, nullptr);
+            } else {
+                r.error_at("open", "`open` must give opening hours per weekday",
+                           "write `open = { tuesday = \"09:00-12:00\", thursday = \"09:00-12:00\" }`");
+            }
+        }
+        programme_.childcare = std::move(childcare);
+    }
+
+    const toml::table& root_;
+    std::string base_dir_;
+    Diagnostics& diagnostics_;
+    Programme programme_;
+};
+
+}  // namespace
+
+ProgrammeLoad load_programme_text(std::string_view toml_text, const std::string& source_name,
+                                  const std::string& base_dir) {
+    ProgrammeLoad load;
+    toml::table root;
+    try {
+        root = toml::parse(toml_text, source_name);
+    } catch (const toml::parse_error& e) {
+        load.status = LoadStatus::unreadable;
+        load.diagnostics.error(position_of(e.source()), "not valid TOML: " + std::string(e.description()),
+                               "check the quotes, brackets and `key = value` pairs on this line");
+        return load;
+    }
+    Programme programme = ProgrammeReader(root, base_dir, load.diagnostics).read();
+    programme.source_file = source_name;
+    load.diagnostics.sort_by_position();
+    if (load.diagnostics.has_errors()) {
+        load.status = LoadStatus::invalid;
+        return load;
+    }
+    load.programme = std::move(programme);
+    return load;
+}
+
+ProgrammeLoad load_programme_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        ProgrammeLoad load;
+        load.status = LoadStatus::unreadable;
+        load.diagnostics.error(SourcePosition{path, 0, 0}, "cannot read the file", "check the path and permissions");
+        return load;
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    const auto base_dir = std::filesystem::path(path).parent_path();
+    return load_programme_text(text.str(), path, base_dir.empty() ? "." : base_dir.string());
+}
+
+}  // namespace ritme

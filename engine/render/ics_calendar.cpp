@@ -1,0 +1,135 @@
+#include "engine/render/ics_calendar.hpp"
+
+#include <libical/ical.h>
+
+#include <memory>
+
+namespace ritme {
+namespace pt = boost::posix_time;
+
+namespace {
+
+struct ComponentDeleter {
+    void operator()(icalcomponent* c) const { icalcomponent_free(c); }
+};
+
+icaltimetype local_ical_time(Date date, int minutes_of_day) {
+    icaltimetype t = icaltime_null_time();
+    t.year = date.year();
+    t.month = date.month();
+    t.day = date.day();
+    t.hour = minutes_of_day / 60;
+    t.minute = minutes_of_day % 60;
+    t.is_date = 0;
+    return t;
+}
+
+icaltimetype ical_time(pt::ptime wall) {
+    return local_ical_time(wall.date(), static_cast<int>(wall.time_of_day().total_seconds() / 60));
+}
+
+icaltimetype utc_ical_time(UtcInstant instant) {
+    icaltimetype t = ical_time(instant.utc);
+    t.second = static_cast<int>(instant.utc.time_of_day().seconds());
+    return icaltime_set_timezone(&t, icaltimezone_get_utc_timezone());
+}
+
+// A property carrying a wall time and TZID=<zone>, e.g. DTSTART;TZID=Europe/Amsterdam:20260303T093000.
+icalproperty* zoned_time_property(icalproperty* property, const std::string& tzid) {
+    icalproperty_add_parameter(property, icalparameter_new_tzid(tzid.c_str()));
+    return property;
+}
+
+// One STANDARD or DAYLIGHT block: the transitions of each year as DTSTART plus RDATEs.
+icalcomponent* observance(icalcomponent_kind kind, const std::string& name, int offset_from, int offset_to,
+                          const std::vector<pt::ptime>& transitions) {
+    icalcomponent* c = icalcomponent_new(kind);
+    icalcomponent_add_property(c, icalproperty_new_tzname(name.c_str()));
+    icalcomponent_add_property(c, icalproperty_new_tzoffsetfrom(offset_from * 60));
+    icalcomponent_add_property(c, icalproperty_new_tzoffsetto(offset_to * 60));
+    icalcomponent_add_property(c, icalproperty_new_dtstart(ical_time(transitions.front())));
+    for (size_t i = 1; i < transitions.size(); ++i) {
+        icaldatetimeperiodtype rdate{};
+        rdate.time = ical_time(transitions[i]);
+        rdate.period = icalperiodtype_null_period();
+        icalcomponent_add_property(c, icalproperty_new_rdate(rdate));
+    }
+    return c;
+}
+
+// The zone's VTIMEZONE for the years the calendar spans (and one either side): exact
+// for every event in the file, and short.
+icalcomponent* vtimezone(const TimeZone& zone, int first_year, int last_year) {
+    icalcomponent* tz = icalcomponent_new(ICAL_VTIMEZONE_COMPONENT);
+    icalcomponent_add_property(tz, icalproperty_new_tzid(zone.name().c_str()));
+    const auto& rule = zone.rule();
+    if (!zone.has_dst()) {
+        icalcomponent_add_component(
+            tz, observance(ICAL_XSTANDARD_COMPONENT, rule.standard_abbreviation, rule.standard_offset_minutes,
+                           rule.standard_offset_minutes, {pt::ptime(Date(1970, 1, 1))}));
+        return tz;
+    }
+    std::vector<pt::ptime> starts, ends;
+    for (int year = first_year - 1; year <= last_year + 1; ++year) {
+        starts.push_back(zone.dst_start_local(year));
+        ends.push_back(zone.dst_end_local(year));
+    }
+    icalcomponent_add_component(tz, observance(ICAL_XDAYLIGHT_COMPONENT, rule.dst_abbreviation,
+                                               rule.standard_offset_minutes, rule.dst_offset_minutes, starts));
+    icalcomponent_add_component(tz, observance(ICAL_XSTANDARD_COMPONENT, rule.standard_abbreviation,
+                                               rule.dst_offset_minutes, rule.standard_offset_minutes, ends));
+    return tz;
+}
+
+}  // namespace
+
+std::string session_uid(const Programme& programme, const Session& session) {
+    return std::to_string(session.number) + "-" + programme.id + "@ritme";
+}
+
+std::string render_ics_calendar(const ProgrammeCalendar& plan, UtcInstant stamp) {
+    const Programme& programme = plan.programme;
+    const Calendar& calendar = plan.calendar;
+    std::unique_ptr<icalcomponent, ComponentDeleter> root(icalcomponent_new(ICAL_VCALENDAR_COMPONENT));
+    icalcomponent* cal = root.get();
+    icalcomponent_add_property(cal, icalproperty_new_version("2.0"));
+    icalcomponent_add_property(cal, icalproperty_new_prodid("-//ritme//ritme " RITME_VERSION "//NL"));
+    icalcomponent_add_property(cal, icalproperty_new_calscale("GREGORIAN"));
+    icalcomponent_add_property(cal, icalproperty_new_method(ICAL_METHOD_PUBLISH));
+    icalproperty* calname = icalproperty_new_x(programme.name.c_str());
+    icalproperty_set_x_name(calname, "X-WR-CALNAME");
+    icalcomponent_add_property(cal, calname);
+
+    const int first_year = year_of(calendar.first_day);
+    const int last_year = calendar.sessions.empty() ? first_year : year_of(calendar.sessions.back().date);
+    icalcomponent_add_component(cal, vtimezone(plan.zone, first_year, last_year));
+
+    const int total = static_cast<int>(calendar.sessions.size());
+    for (const Session& session : calendar.sessions) {
+        icalcomponent* event = icalcomponent_new(ICAL_VEVENT_COMPONENT);
+        icalcomponent_add_property(event, icalproperty_new_uid(session_uid(programme, session).c_str()));
+        icalcomponent_add_property(event, icalproperty_new_dtstamp(utc_ical_time(stamp)));
+        icalcomponent_add_property(
+            event, zoned_time_property(icalproperty_new_dtstart(local_ical_time(session.date, session.time.start.minutes())),
+                                       plan.zone.name()));
+        icalcomponent_add_property(
+            event, zoned_time_property(icalproperty_new_dtend(local_ical_time(session.date, session.time.end.minutes())),
+                                       plan.zone.name()));
+        const std::string summary = programme.name + " (" + std::to_string(session.number) + "/" +
+                                    std::to_string(total) + ")";
+        icalcomponent_add_property(event, icalproperty_new_summary(summary.c_str()));
+        if (const Location* location = programme.find_location(session.location)) {
+            const std::string where = location->address.empty() ? location->name : location->name + ", " + location->address;
+            icalcomponent_add_property(event, icalproperty_new_location(where.c_str()));
+        }
+        icalcomponent_add_property(event, icalproperty_new_status(session.status == SessionStatus::cancelled
+                                                                      ? ICAL_STATUS_CANCELLED
+                                                                      : ICAL_STATUS_CONFIRMED));
+        icalcomponent_add_property(event, icalproperty_new_sequence(0));
+        icalcomponent_add_component(cal, event);
+    }
+    // icalcomponent_as_ical_string returns a buffer libical owns and recycles.
+    return icalcomponent_as_ical_string(cal);
+}
+
+}  // namespace ritme

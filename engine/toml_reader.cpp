@@ -1,0 +1,145 @@
+#include "engine/toml_reader.hpp"
+
+#include "engine/suggest.hpp"
+
+#include <sstream>
+#include <vector>
+
+namespace ritme {
+
+SourcePosition position_of(const toml::source_region& region) {
+    return {region.path ? std::string(*region.path) : std::string("<input>"), static_cast<int>(region.begin.line),
+            static_cast<int>(region.begin.column)};
+}
+
+std::string toml_value_text(const toml::node& node) {
+    if (auto text = node.as_string()) return "\"" + text->get() + "\"";
+    std::ostringstream out;
+    node.visit([&out](const auto& value) { out << toml::toml_formatter(value, toml::format_flags::none); });
+    std::string result = out.str();
+    for (auto& c : result)
+        if (c == '\n') c = ' ';
+    return result;
+}
+
+Date to_date(const toml::date& date) { return Date(date.year, date.month, date.day); }
+
+TomlTableReader::TomlTableReader(const toml::table& table, std::string label, Diagnostics& diagnostics)
+    : table_(table), label_(std::move(label)), diagnostics_(diagnostics) {}
+
+SourcePosition TomlTableReader::position() const { return position_of(table_.source()); }
+
+SourcePosition TomlTableReader::position_of_key(std::string_view key) const {
+    if (auto node = table_.get(key)) return position_of(node->source());
+    return position();
+}
+
+void TomlTableReader::allow_only(std::initializer_list<std::string_view> known) {
+    std::vector<std::string_view> candidates(known);
+    for (const auto& [key, node] : table_) {
+        bool is_known = false;
+        for (auto k : known) is_known = is_known || key.str() == k;
+        if (is_known) continue;
+        std::string hint;
+        if (auto match = closest_match(key.str(), candidates))
+            hint = "did you mean " + *match + "?";
+        else
+            hint = "known keys here: " + join_alternatives(candidates);
+        diagnostics_.error(position_of(key.source()), label_ + ": unknown key `" + std::string(key.str()) + "`",
+                           hint);
+    }
+}
+
+const toml::node* TomlTableReader::find(std::string_view key, Presence presence) {
+    const toml::node* node = table_.get(key);
+    if (!node && presence == Presence::required)
+        diagnostics_.error(position(), label_ + ": `" + std::string(key) + "` is missing",
+                           "add `" + std::string(key) + " = …` to this table");
+    return node;
+}
+
+void TomlTableReader::error_at(std::string_view key, std::string message, std::string hint) {
+    diagnostics_.error(position_of_key(key), label_ + ": " + std::move(message), std::move(hint));
+}
+
+void TomlTableReader::report_wrong_type(std::string_view key, const toml::node& node, std::string_view expected,
+                                        std::string_view example) {
+    error_at(key, "`" + std::string(key) + " = " + toml_value_text(node) + "` is not " + std::string(expected),
+             "write it like `" + std::string(key) + " = " + std::string(example) + "`");
+}
+
+void TomlTableReader::report_bad_word(std::string_view key, std::string_view typed,
+                                      std::span<const std::string_view> words, std::string_view what) {
+    std::string hint;
+    if (auto match = closest_match(typed, words))
+        hint = "did you mean " + *match + "?";
+    else
+        hint = "use " + join_alternatives(words);
+    const std::string expected = what.empty() ? "one of " + join_alternatives(words) : std::string(what);
+    error_at(key, "`" + std::string(key) + " = \"" + std::string(typed) + "\"` is not " + expected, hint);
+}
+
+std::optional<std::string> TomlTableReader::string(std::string_view key, Presence presence) {
+    const toml::node* node = find(key, presence);
+    if (!node) return std::nullopt;
+    if (auto value = node->value<std::string>(); value && node->is_string()) return *value;
+    report_wrong_type(key, *node, "text", "\"…\"");
+    return std::nullopt;
+}
+
+std::optional<int64_t> TomlTableReader::integer(std::string_view key, int64_t min, int64_t max, Presence presence) {
+    const toml::node* node = find(key, presence);
+    if (!node) return std::nullopt;
+    if (!node->is_integer()) {
+        report_wrong_type(key, *node, "a whole number", std::to_string(min == 0 ? 8 : min));
+        return std::nullopt;
+    }
+    int64_t value = node->as_integer()->get();
+    if (value < min || value > max) {
+        error_at(key, "`" + std::string(key) + " = " + std::to_string(value) + "` is out of range",
+                 "use a number from " + std::to_string(min) + " to " + std::to_string(max));
+        return std::nullopt;
+    }
+    return value;
+}
+
+std::optional<Date> TomlTableReader::date(std::string_view key, Presence presence) {
+    const toml::node* node = find(key, presence);
+    if (!node) return std::nullopt;
+    if (auto value = node->as_date()) return to_date(value->get());
+    report_wrong_type(key, *node, "a date", "2026-02-02 (a TOML date, without quotes)");
+    return std::nullopt;
+}
+
+std::optional<TimeOfDay> TomlTableReader::time_of_day(std::string_view key, Presence presence) {
+    const toml::node* node = find(key, presence);
+    if (!node) return std::nullopt;
+    if (auto text = node->as_string()) {
+        if (auto time = TimeOfDay::parse(text->get())) return time;
+    } else if (auto time = node->as_time()) {
+        const auto& t = time->get();
+        if (t.second == 0 && t.nanosecond == 0) return TimeOfDay::hm(t.hour, t.minute);
+    }
+    report_wrong_type(key, *node, "a time of day", "\"09:30\"");
+    return std::nullopt;
+}
+
+std::optional<TimeRange> TomlTableReader::time_range(std::string_view key, Presence presence) {
+    const toml::node* node = find(key, presence);
+    if (!node) return std::nullopt;
+    if (auto text = node->as_string())
+        if (auto range = TimeRange::parse(text->get())) return range;
+    report_wrong_type(key, *node, "a time range with the end after the start", "\"09:00-12:00\"");
+    return std::nullopt;
+}
+
+std::optional<int> TomlTableReader::duration_minutes(std::string_view key, Presence presence) {
+    const toml::node* node = find(key, presence);
+    if (!node) return std::nullopt;
+    if (auto text = node->as_string())
+        if (auto minutes = parse_duration_minutes(text->get())) return minutes;
+    report_wrong_type(key, *node, "a duration", "\"15m\" (or \"1h\", \"1h30m\")");
+    return std::nullopt;
+}
+
+}  // namespace ritme
