@@ -66,10 +66,13 @@ void check_childcare(const Programme& programme, const Slot& slot, Diagnostics& 
                   "end at " + TimeOfDay::from_minutes(open->end.minutes() - margin).str() +
                       " or earlier, or keep the crèche open longer");
     if (slot.location != childcare.location) {
-        const Location* creche = programme.find_location(childcare.location);
+        auto name_of_location = [&](const std::string& key) {
+            const Location* location = programme.find_location(key);
+            return location ? location->name : key;
+        };
         out.warning(slot.where,
-                    slot.label() + " meets at " + slot.location + " but the crèche is at " +
-                        (creche ? creche->name : childcare.location),
+                    slot.label() + " meets at " + name_of_location(slot.location) + " but the crèche is at " +
+                        name_of_location(childcare.location),
                     "parents then take their children to another address first; check that this is intended");
     }
 }

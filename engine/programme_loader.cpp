@@ -36,11 +36,11 @@ bool valid_programme_id(std::string_view id) {
 std::array<std::optional<TimeRange>, 7> read_week_of_ranges(TomlTableReader& reader,
                                                             std::array<SourcePosition, 7>* positions) {
     std::array<std::optional<TimeRange>, 7> week;
-    for (const auto& [key, node] : reader.table()) {
-        auto day = parse_weekday(key.str());
-        if (!day) continue;  // reported by allow_only
-        if (auto range = reader.time_range(key.str())) week[index_of(*day)] = range;
-        if (positions) (*positions)[index_of(*day)] = position_of(node.source());
+    for (int day = 0; day < 7; ++day) {
+        const toml::node* node = reader.table().get(weekday_names[day]);
+        if (!node) continue;
+        week[day] = reader.time_range(weekday_names[day]);
+        if (positions) (*positions)[day] = position_of(node->source());
     }
     return week;
 }
@@ -51,7 +51,7 @@ public:
         : root_(root), base_dir_(std::move(base_dir)), diagnostics_(diagnostics) {}
 
     Programme read() {
-        TomlTableReader top(root_, "file", diagnostics_);
+        TomlTableReader top(root_, "top level", diagnostics_);
         top.allow_only({"programme", "location", "slot", "school_hours", "childcare"});
         programme_.where = top.position();
         read_programme_table();
@@ -111,8 +111,9 @@ private:
             try {
                 TimeZone::load(*zone);
                 programme_.timezone = *zone;
-            } catch (const TimeZoneError& e) {
-                r.error_at("timezone", e.what(), "use an IANA zone name such as \"Europe/Amsterdam\"");
+            } catch (const TimeZoneError&) {
+                r.error_at("timezone", "`timezone = \"" + *zone + "\"` is not a time zone of this system",
+                           "use an IANA zone name such as \"Europe/Amsterdam\"");
             }
         }
         read_closed(r);
@@ -197,6 +198,14 @@ private:
             }
             std::filesystem::path path(*name);
             if (path.is_relative()) path = std::filesystem::path(base_dir_) / path;
+            std::error_code ignored;
+            if (!std::filesystem::is_regular_file(path, ignored)) {
+                diagnostics_.error(position_of(entry->source()),
+                                   "[programme] closed_ics: \"" + *name + "\" does not exist (looked for " +
+                                       path.string() + ")",
+                                   "the path is relative to the programme file's directory");
+                continue;
+            }
             IcsClosures closures = read_ics_closures(path.string(), from, to);
             for (const auto& error : closures.errors)
                 diagnostics_.error(position_of(entry->source()), "[programme] closed_ics \"" + *name + "\": " + error,

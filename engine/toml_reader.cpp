@@ -63,9 +63,9 @@ void TomlTableReader::error_at(std::string_view key, std::string message, std::s
 }
 
 void TomlTableReader::report_wrong_type(std::string_view key, const toml::node& node, std::string_view expected,
-                                        std::string_view example) {
+                                        std::string_view example, std::string_view note) {
     error_at(key, "`" + std::string(key) + " = " + toml_value_text(node) + "` is not " + std::string(expected),
-             "write it like `" + std::string(key) + " = " + std::string(example) + "`");
+             "write it like `" + std::string(key) + " = " + std::string(example) + "`" + std::string(note));
 }
 
 void TomlTableReader::report_bad_word(std::string_view key, std::string_view typed,
@@ -107,7 +107,7 @@ std::optional<Date> TomlTableReader::date(std::string_view key, Presence presenc
     const toml::node* node = find(key, presence);
     if (!node) return std::nullopt;
     if (auto value = node->as_date()) return to_date(value->get());
-    report_wrong_type(key, *node, "a date", "2026-02-02 (a TOML date, without quotes)");
+    report_wrong_type(key, *node, "a date", "2026-02-02", ", without quotes");
     return std::nullopt;
 }
 
@@ -138,7 +138,7 @@ std::optional<int> TomlTableReader::duration_minutes(std::string_view key, Prese
     if (!node) return std::nullopt;
     if (auto text = node->as_string())
         if (auto minutes = parse_duration_minutes(text->get())) return minutes;
-    report_wrong_type(key, *node, "a duration", "\"15m\" (or \"1h\", \"1h30m\")");
+    report_wrong_type(key, *node, "a duration", "\"15m\"", " (or \"1h\", \"1h30m\")");
     return std::nullopt;
 }
 

@@ -71,7 +71,7 @@ public:
 
 private:
     void report_wrong_type(std::string_view key, const toml::node& node, std::string_view expected,
-                           std::string_view example);
+                           std::string_view example, std::string_view note = {});
 
     const toml::table& table_;
     std::string label_;

@@ -65,7 +65,7 @@ void read_holiday(const toml::table& table, int index, int first_year, const std
             else
                 rr.error_at("confirmed", "`confirmed` must be true or false");
         }
-        if (!from || !to || !name) continue;
+        if (!from || !to) continue;
         if (*to < *from) {
             rr.error_at("to", "ends before it starts");
             continue;
@@ -80,6 +80,7 @@ void read_holiday(const toml::table& table, int index, int first_year, const std
             rr.error_at("from", iso_date(*from) + " does not lie in school year " + school_year);
             continue;
         }
+        if (!name) continue;  // reported above; the range was still checked
         out.push_back(SchoolHoliday{*name, static_cast<Region>(region_index), *from, *to, confirmed, optional,
                                     school_year, position_of(node->source())});
     }

@@ -1,0 +1,187 @@
+#include "engine/programme_loader.hpp"
+#include "test_support.hpp"
+
+#include <doctest/doctest.h>
+
+#include <fstream>
+#include <iterator>
+#include <vector>
+
+using namespace ritme;
+
+namespace {
+
+// The diagnostics of a broken file, with the test-data directory taken off the paths.
+std::vector<std::string> problems_of(const std::string& name, LoadStatus expected_status) {
+    const std::string path = test::data_path("broken/" + name);
+    ProgrammeLoad load = load_programme_file(path);
+    CHECK(load.status == expected_status);
+    CHECK_FALSE(load.programme.has_value());
+    std::vector<std::string> lines;
+    const std::string prefix = test::data_path("broken/");
+    for (const auto& d : load.diagnostics.items()) {
+        std::string line = d.str();
+        if (line.rfind(prefix, 0) == 0) line.erase(0, prefix.size());
+        lines.push_back(line);
+    }
+    return lines;
+}
+
+}  // namespace
+
+TEST_SUITE_BEGIN("programme_loader");
+
+TEST_CASE("the shipped Almere example reads as written") {
+    const Programme p = test::load_valid(
+        [] {
+            std::ifstream in(test::source_path("config/programmes/almere-vrouwen-2026.toml"));
+            return std::string(std::istreambuf_iterator<char>(in), {});
+        }(),
+        "almere.toml");
+    CHECK(p.id == "almere-vrouwen-2026");
+    CHECK(p.name == "Vrouwen aan het werk, voorjaar 2026");
+    CHECK(p.start == make_date(2026, 2, 2));
+    CHECK(p.weeks == 20);
+    CHECK(p.region == Region::noord);
+    CHECK(p.on_holiday == HolidayMode::skip);
+    CHECK(p.holidays.good_friday == OpenOrClosed::closed);
+    CHECK(p.holidays.liberation_day == LiberationDayRule::closed);
+    CHECK(p.timezone == "Europe/Amsterdam");
+    REQUIRE(p.closed.size() == 2);
+    CHECK(p.closed[0].from == make_date(2026, 3, 20));
+    CHECK(p.closed[0].to == make_date(2026, 3, 20));
+    CHECK(p.closed[1].from == make_date(2026, 6, 1));
+    CHECK(p.closed[1].to == make_date(2026, 6, 2));
+    CHECK(p.closed[1].reason == "studiedagen");
+    REQUIRE(p.locations.size() == 1);
+    CHECK(p.locations[0].address == "Kruidenwijk, Almere");
+    REQUIRE(p.slots.size() == 2);
+    CHECK(p.slots[1].day == Weekday::thursday);
+    CHECK(p.slots[1].time.str() == "09:30-11:30");
+    CHECK(p.slots[1].location == "schakel");
+    CHECK(p.school_hours.window[index_of(Weekday::wednesday)]->str() == "08:30-12:15");
+    CHECK(p.school_hours.window[index_of(Weekday::tuesday)]->str() == "09:00-13:45");  // the default
+    CHECK(p.school_hours.travel_margin_minutes == 15);
+    REQUIRE(p.childcare.has_value());
+    CHECK(p.childcare->places == 8);
+    CHECK(p.childcare->margin_minutes == 10);
+    CHECK(p.childcare->open[index_of(Weekday::thursday)]->str() == "09:00-12:00");
+    CHECK_FALSE(p.childcare->open[index_of(Weekday::monday)].has_value());
+}
+
+TEST_CASE("defaults: 20 weeks, skip, Good Friday and Liberation Day closed, Europe/Amsterdam") {
+    const Programme p = test::load_valid(test::programme_toml("start = 2026-02-02\nregion = \"midden\""));
+    CHECK(p.weeks == 20);
+    CHECK(p.on_holiday == HolidayMode::skip);
+    CHECK(p.holidays.good_friday == OpenOrClosed::closed);
+    CHECK(p.holidays.liberation_day == LiberationDayRule::closed);
+    CHECK(p.holidays.ascension_friday == OpenOrClosed::open);
+    CHECK(p.timezone == "Europe/Amsterdam");
+    CHECK(p.slots[0].location == "schakel");  // the only location
+    CHECK_FALSE(p.childcare.has_value());
+}
+
+TEST_CASE("a mistyped weekday names the slot and suggests the day") {
+    CHECK(problems_of("typo-weekday.toml", LoadStatus::invalid) ==
+          std::vector<std::string>{"typo-weekday.toml:16:7: error: slot 2: `day = \"thurdsay\"` is not a weekday; "
+                                   "did you mean thursday?"});
+}
+
+TEST_CASE("unknown keys are errors with the nearest known key") {
+    CHECK(problems_of("unknown-keys.toml", LoadStatus::invalid) ==
+          std::vector<std::string>{
+              "unknown-keys.toml:5:1: error: [programme]: unknown key `wekes`; did you mean weeks?",
+              "unknown-keys.toml:10:1: error: [location.schakel]: unknown key `adress`; did you mean address?",
+              "unknown-keys.toml:16:1: error: slot 1: unknown key `room`; known keys here: day, start, end or location",
+              "unknown-keys.toml:18:2: error: top level: unknown key `schoolhours`; did you mean school_hours?",
+          });
+}
+
+TEST_CASE("a file with many problems reports all of them, in file order") {
+    CHECK(problems_of("many-problems.toml", LoadStatus::invalid) ==
+          std::vector<std::string>{
+              "many-problems.toml:1:1: error: [programme]: `name` is missing; add `name = …` to this table",
+              "many-problems.toml:2:6: error: [programme]: `id = \"Almere 2026\"` is not a usable programme id; "
+              "use lower-case letters, digits and dashes, e.g. \"almere-vrouwen-2026\"",
+              "many-problems.toml:3:9: error: [programme]: `start = \"2026-02-02\"` is not a date; "
+              "write it like `start = 2026-02-02`, without quotes",
+              "many-problems.toml:4:9: error: [programme]: `weeks = 0` is out of range; use a number from 1 to 104",
+              "many-problems.toml:5:10: error: [programme]: `region = \"nord\"` is not one of noord, midden or zuid; "
+              "did you mean noord?",
+              "many-problems.toml:6:14: error: [programme]: `on_holiday = \"skipp\"` is not one of skip or extend; "
+              "did you mean skip?",
+              "many-problems.toml:7:18: error: [programme]: `liberation_day = \"lustrum5\"` is not one of closed, "
+              "open or lustrum; did you mean lustrum?",
+              "many-problems.toml:8:12: error: [programme]: `timezone = \"Europe/Amsterdan\"` is not a time zone of "
+              "this system; use an IANA zone name such as \"Europe/Amsterdam\"",
+              "many-problems.toml:9:23: error: [programme] closed entry 2: `\"2026-04-01\"` is not a date or a "
+              "period; write a date like 2026-03-20 or { from = 2026-06-01, to = 2026-06-02, reason = "
+              "\"studiedagen\" }",
+              "many-problems.toml:9:63: error: [programme] closed entry 3: `to = 2026-06-01` is before "
+              "`from = 2026-06-02`; a period runs from its first to its last closed day",
+              "many-problems.toml:17:7: error: slot 1: `end = \"09:30\"` is not after `start = \"11:30\"`; a slot "
+              "ends after it starts, on the same day",
+              "many-problems.toml:21:9: error: slot 2: `start = \"9.30\"` is not a time of day; write it like "
+              "`start = \"09:30\"`",
+              "many-problems.toml:23:12: error: slot 2: `location = \"schakle\"` is not a [location] in this file; "
+              "did you mean schakel?",
+              "many-problems.toml:26:10: error: [childcare]: `places = -1` is out of range; use a number from 0 to "
+              "500",
+              "many-problems.toml:27:35: error: [childcare] open: unknown key `thursdag`; did you mean thursday?",
+          });
+}
+
+TEST_CASE("a file that is not TOML cannot be read, and says where it broke") {
+    const auto problems = problems_of("not-toml.toml", LoadStatus::unreadable);
+    REQUIRE(problems.size() == 1);
+    CHECK(problems[0].rfind("not-toml.toml:2:", 0) == 0);
+    CHECK(problems[0].find("error: not valid TOML") != std::string::npos);
+}
+
+TEST_CASE("a missing file cannot be read") {
+    ProgrammeLoad load = load_programme_file(test::data_path("broken/does-not-exist.toml"));
+    CHECK(load.status == LoadStatus::unreadable);
+    REQUIRE(load.diagnostics.items().size() == 1);
+    CHECK(load.diagnostics.items()[0].message == "cannot read the file");
+}
+
+TEST_CASE("a closed_ics file that is not there is named with where it was looked for") {
+    const auto problems = problems_of("missing-ics.toml", LoadStatus::invalid);
+    REQUIRE(problems.size() == 1);
+    CHECK(problems[0] ==
+          "missing-ics.toml:6:14: error: [programme] closed_ics: \"no-such-calendar.ics\" does not exist (looked for " +
+              test::data_path("broken/no-such-calendar.ics") + "); the path is relative to the programme file's directory");
+}
+
+TEST_CASE("a programme without slots is an error") {
+    CHECK(problems_of("no-slots.toml", LoadStatus::invalid) ==
+          std::vector<std::string>{"no-slots.toml:1:1: error: the programme has no [[slot]]; add one [[slot]] per "
+                                   "weekly meeting with day, start, end and location"});
+}
+
+TEST_CASE("closed days as dates, single-date tables and periods, with reasons") {
+    const Programme p = test::load_valid(test::programme_toml(
+        "start = 2026-02-02\nregion = \"noord\"\n"
+        "closed = [2026-03-20, { date = 2026-04-01, reason = \"Suikerfeest\" }, "
+        "{ from = 2026-06-01, to = 2026-06-02, reason = \"studiedagen\" }]"));
+    REQUIRE(p.closed.size() == 3);
+    CHECK(p.closed[0].reason == "gesloten");
+    CHECK(p.closed[1].from == make_date(2026, 4, 1));
+    CHECK(p.closed[1].to == make_date(2026, 4, 1));
+    CHECK(p.closed[1].reason == "Suikerfeest");
+    CHECK(p.closed[2].to == make_date(2026, 6, 2));
+}
+
+TEST_CASE("Dutch day names are accepted in slots") {
+    const Programme p = test::load_valid(test::programme_toml("start = 2026-02-02\nregion = \"noord\"", R"(
+[location.a]
+name = "A"
+[[slot]]
+day = "Dinsdag"
+start = "09:30"
+end = "11:30"
+)"));
+    CHECK(p.slots[0].day == Weekday::tuesday);
+}
+
+TEST_SUITE_END();

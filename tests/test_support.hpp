@@ -1,0 +1,57 @@
+#pragma once
+// Shared helpers for the unit tests: the shipped data, and programmes from inline TOML.
+
+#include "engine/holidays/school_holidays.hpp"
+#include "engine/programme_calendar.hpp"
+#include "engine/programme_loader.hpp"
+
+#include <doctest/doctest.h>
+
+#include <string>
+
+namespace ritme::test {
+
+inline std::string source_path(const std::string& relative) { return std::string(RITME_SOURCE_DIR) + "/" + relative; }
+inline std::string data_path(const std::string& relative) { return std::string(RITME_TEST_DATA) + "/" + relative; }
+
+// config/holidays, loaded once; a problem in it fails the test that asks.
+inline const SchoolHolidayTable& shipped_school_holidays() {
+    static Diagnostics diagnostics;
+    static const SchoolHolidayTable table =
+        SchoolHolidayTable::load_directory(source_path("config/holidays"), diagnostics);
+    REQUIRE_MESSAGE(diagnostics.empty(), (diagnostics.empty() ? "" : diagnostics.items().front().str()));
+    return table;
+}
+
+// A minimal valid programme; tests replace the parts they are about.
+inline std::string programme_toml(const std::string& programme_keys, const std::string& rest = R"(
+[location.schakel]
+name = "Wijkcentrum De Schakel"
+address = "Kruidenwijk, Almere"
+
+[[slot]]
+day = "tuesday"
+start = "09:30"
+end = "11:30"
+
+[[slot]]
+day = "thursday"
+start = "09:30"
+end = "11:30"
+)") {
+    return "[programme]\nid = \"test\"\nname = \"Test\"\n" + programme_keys + "\n" + rest;
+}
+
+inline Programme load_valid(const std::string& toml, const std::string& name = "test.toml") {
+    ProgrammeLoad load = load_programme_text(toml, name);
+    if (load.status != LoadStatus::ok)
+        for (const auto& d : load.diagnostics.items()) MESSAGE(d.str());
+    REQUIRE(load.status == LoadStatus::ok);
+    return std::move(*load.programme);
+}
+
+inline ProgrammeCalendar plan(const std::string& toml) {
+    return build_programme_calendar(load_valid(toml), shipped_school_holidays());
+}
+
+}  // namespace ritme::test
