@@ -1,5 +1,201 @@
+#include "engine/cli/cli.hpp"
+#include "test_support.hpp"
+
 #include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+using namespace ritme;
+namespace pt = boost::posix_time;
+
+namespace {
+
+struct Run {
+    int status;
+    std::string out, err;
+};
+
+Run ritme_cli(std::vector<std::string> args) {
+    std::ostringstream out, err;
+    ManualClock clock({pt::ptime(make_date(2026, 3, 5), pt::hours(9))});
+    CliContext context{out, err, clock};
+    args.insert(args.begin(), {"--holidays", test::source_path("config/holidays")});
+    const int status = run_cli(args, context);
+    return {status, out.str(), err.str()};
+}
+
+const std::string almere = test::source_path("config/programmes/almere-vrouwen-2026.toml");
+const std::string eindhoven = test::source_path("config/programmes/eindhoven-samen-2027.toml");
+
+std::string temp_file(const std::string& name, const std::string& content) {
+    const auto path = std::filesystem::temp_directory_path() / ("ritme-cli-test-" + name);
+    std::ofstream(path) << content;
+    return path.string();
+}
+
+int count_lines_starting(const std::string& text, const std::string& prefix) {
+    std::istringstream in(text);
+    int n = 0;
+    for (std::string line; std::getline(in, line);) n += line.rfind(prefix, 0) == 0;
+    return n;
+}
+
+}  // namespace
 
 TEST_SUITE_BEGIN("cli");
+
+TEST_CASE("check: exit 0 for clean files, with one summary line per file") {
+    const Run run = ritme_cli({"check", almere, eindhoven});
+    CHECK(run.status == 0);
+    CHECK(run.out.find(almere + ": 0 errors, 1 warning; 33 of 40 sessions, 2026-02-02 to 2026-06-21\n") !=
+          std::string::npos);
+    CHECK(count_lines_starting(run.out, eindhoven + ": 0 errors") == 1);
+}
+
+TEST_CASE("check: exit 1 when a file has errors, still summarising every file") {
+    const auto early = temp_file("early.toml", test::programme_toml("start = 2026-02-02\nregion = \"noord\"", R"(
+[location.a]
+name = "A"
+[[slot]]
+day = "tuesday"
+start = "08:30"
+end = "10:30"
+)"));
+    const Run run = ritme_cli({"check", early, almere});
+    CHECK(run.status == 1);
+    CHECK(run.out.find(early + ":9:1: error: slot 1 (tuesday 08:30-10:30) starts 45 minutes too early") !=
+          std::string::npos);
+    CHECK(count_lines_starting(run.out, early + ": 1 error") == 1);
+    CHECK(count_lines_starting(run.out, almere + ": 0 errors") == 1);
+}
+
+TEST_CASE("check: exit 2 when a file cannot be read or parsed") {
+    const Run run = ritme_cli({"check", test::data_path("broken/not-toml.toml"), almere});
+    CHECK(run.status == 2);
+    CHECK(run.out.find("not-toml.toml: cannot be read") != std::string::npos);
+    CHECK(run.out.find(almere + ": 0 errors") != std::string::npos);
+    CHECK(ritme_cli({"check", "/nonexistent/programme.toml"}).status == 2);
+    // Invalid content, but well-formed TOML: errors, exit 1.
+    CHECK(ritme_cli({"check", test::data_path("broken/typo-weekday.toml")}).status == 1);
+}
+
+TEST_CASE("calendar --format json has the documented shape") {
+    const Run run = ritme_cli({"calendar", almere, "--format", "json"});
+    REQUIRE(run.status == 0);
+    const auto json = nlohmann::json::parse(run.out);
+    CHECK(json["programme"]["id"] == "almere-vrouwen-2026");
+    CHECK(json["programme"]["region"] == "noord");
+    CHECK(json["programme"]["timezone"] == "Europe/Amsterdam");
+    REQUIRE(json["sessions"].size() == 33);
+    const auto& first = json["sessions"][0];
+    CHECK(first["number"] == 1);
+    CHECK(first["date"] == "2026-02-03");
+    CHECK(first["weekday"] == "tuesday");
+    CHECK(first["start"] == "09:30");
+    CHECK(first["end"] == "11:30");
+    CHECK(first["start_utc"] == "2026-02-03T08:30:00Z");
+    CHECK(first["end_utc"] == "2026-02-03T10:30:00Z");
+    CHECK(first["location"] == "schakel");
+    CHECK(first["status"] == "planned");
+    REQUIRE(json["skipped"].size() == 7);
+    CHECK(json["skipped"][0]["date"] == "2026-02-24");
+    CHECK(json["skipped"][0]["slot"] == 1);
+    CHECK(json["skipped"][0]["reason"] == "voorjaarsvakantie (noord)");
+    REQUIRE(json["problems"].size() == 1);
+    CHECK(json["problems"][0]["severity"] == "warning");
+    CHECK(json["problems"][0]["where"].get<std::string>().find("2025-2026.toml:33:10") != std::string::npos);
+}
+
+TEST_CASE("calendar -o writes the file and reports the problems on stderr") {
+    const auto output = std::filesystem::temp_directory_path() / "ritme-cli-test-calendar.ics";
+    std::filesystem::remove(output);
+    const Run run = ritme_cli({"calendar", almere, "--format", "ics", "-o", output.string()});
+    CHECK(run.status == 0);
+    CHECK(run.out.empty());
+    CHECK(run.err.find("meivakantie (noord) 2026-04-25 to 2026-05-03 is not confirmed") != std::string::npos);
+    std::ifstream in(output);
+    const std::string ics((std::istreambuf_iterator<char>(in)), {});
+    CHECK(count_lines_starting(ics, "BEGIN:VEVENT") == 33);
+    CHECK_FALSE(std::filesystem::exists(output.string() + ".tmp"));
+}
+
+TEST_CASE("calendar on a programme with errors writes the calendar and exits 1; bad input exits 2") {
+    const Run run = ritme_cli({"calendar", test::data_path("broken/typo-weekday.toml")});
+    CHECK(run.status == 2);
+    CHECK(run.err.find("did you mean thursday?") != std::string::npos);
+    CHECK(run.out.empty());
+    const auto early = temp_file("early2.toml", test::programme_toml("start = 2026-02-02\nregion = \"noord\"", R"(
+[location.a]
+name = "A"
+[[slot]]
+day = "tuesday"
+start = "08:30"
+end = "10:30"
+)"));
+    const Run with_errors = ritme_cli({"calendar", early});
+    CHECK(with_errors.status == 1);
+    CHECK(with_errors.out.find("#1  Tue 2026-02-03  08:30-10:30") != std::string::npos);
+    CHECK(with_errors.out.find("error: slot 1 (tuesday 08:30-10:30) starts 45 minutes too early") != std::string::npos);
+    CHECK(ritme_cli({"calendar", almere, "--format", "pdf"}).status == 2);
+    CHECK(ritme_cli({"calendar", almere, "--today", "5 maart"}).status == 2);
+}
+
+TEST_CASE("holidays without a region: the public holidays, each once, Good Friday and Liberation Day named") {
+    const Run run = ritme_cli({"holidays", "2026", "--format", "json"});
+    REQUIRE(run.status == 0);
+    const auto json = nlohmann::json::parse(run.out);
+    REQUIRE(json.size() == 11);
+    std::map<std::string, std::string> by_name;
+    for (const auto& entry : json) {
+        CHECK(entry["kind"] == "public");
+        CHECK(entry["confirmed"] == true);
+        CHECK_FALSE(entry.contains("from"));
+        CHECK(by_name.emplace(entry["name"], entry["date"]).second);  // each once
+    }
+    CHECK(by_name["Goede Vrijdag"] == "2026-04-03");
+    CHECK(by_name["Bevrijdingsdag"] == "2026-05-05");
+    CHECK(by_name["Koningsdag"] == "2026-04-27");
+}
+
+TEST_CASE("holidays with a region adds its school holidays, marked confirmed or not") {
+    const Run run = ritme_cli({"holidays", "2026", "--region", "zuid", "--format", "json"});
+    REQUIRE(run.status == 0);
+    const auto json = nlohmann::json::parse(run.out);
+    int school = 0;
+    for (const auto& entry : json) {
+        if (entry["kind"] != "school") continue;
+        ++school;
+        CHECK(entry.contains("from"));
+        CHECK(entry.contains("to"));
+        CHECK_FALSE(entry.contains("date"));
+        if (entry["name"] == "meivakantie (zuid)") CHECK(entry["confirmed"] == false);
+        if (entry["name"] == "zomervakantie (zuid)") {
+            CHECK(entry["from"] == "2026-07-11");
+            CHECK(entry["to"] == "2026-08-23");
+        }
+    }
+    // kerst 2025-26, voorjaar, mei, zomer, herfst, kerst 2026-27
+    CHECK(school == 6);
+    const Run text = ritme_cli({"holidays", "2026", "--region", "zuid"});
+    CHECK(text.out.find("2026-04-25 za - 2026-05-03   school  meivakantie (zuid)  (to be checked)") != std::string::npos);
+}
+
+TEST_CASE("--help on every verb, and bad verbs and options are bad input") {
+    for (const char* verb : {"check", "calendar", "holidays"}) {
+        CAPTURE(verb);
+        const Run run = ritme_cli({verb, "--help"});
+        CHECK(run.status == 0);
+        CHECK(run.out.find(verb) != std::string::npos);
+        CHECK(run.out.find("--help") != std::string::npos);
+    }
+    CHECK(ritme_cli({"--help"}).status == 0);
+    CHECK(ritme_cli({"frobnicate"}).status == 2);
+    CHECK(ritme_cli({}).status == 2);
+    CHECK(ritme_cli({"holidays", "twenty"}).status == 2);
+    CHECK(ritme_cli({"holidays", "2026", "--region", "oost"}).status == 2);
+}
 
 TEST_SUITE_END();
