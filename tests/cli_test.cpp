@@ -36,6 +36,16 @@ std::string temp_file(const std::string& name, const std::string& content) {
     return path.string();
 }
 
+// Starts 45 minutes before school hours plus travel margin allow.
+const std::string early_programme = test::programme_toml("start = 2026-02-02\nregion = \"noord\"", R"(
+[location.a]
+name = "A"
+[[slot]]
+day = "tuesday"
+start = "08:30"
+end = "10:30"
+)");
+
 int count_lines_starting(const std::string& text, const std::string& prefix) {
     std::istringstream in(text);
     int n = 0;
@@ -56,14 +66,7 @@ TEST_CASE("check: exit 0 for clean files, with one summary line per file") {
 }
 
 TEST_CASE("check: exit 1 when a file has errors, still summarising every file") {
-    const auto early = temp_file("early.toml", test::programme_toml("start = 2026-02-02\nregion = \"noord\"", R"(
-[location.a]
-name = "A"
-[[slot]]
-day = "tuesday"
-start = "08:30"
-end = "10:30"
-)"));
+    const auto early = temp_file("early.toml", early_programme);
     const Run run = ritme_cli({"check", early, almere});
     CHECK(run.status == 1);
     CHECK(run.out.find(early + ":9:1: error: slot 1 (tuesday 08:30-10:30) starts 45 minutes too early") !=
@@ -127,14 +130,7 @@ TEST_CASE("calendar on a programme with errors writes the calendar and exits 1; 
     CHECK(run.status == 2);
     CHECK(run.err.find("did you mean thursday?") != std::string::npos);
     CHECK(run.out.empty());
-    const auto early = temp_file("early2.toml", test::programme_toml("start = 2026-02-02\nregion = \"noord\"", R"(
-[location.a]
-name = "A"
-[[slot]]
-day = "tuesday"
-start = "08:30"
-end = "10:30"
-)"));
+    const auto early = temp_file("early2.toml", early_programme);
     const Run with_errors = ritme_cli({"calendar", early});
     CHECK(with_errors.status == 1);
     CHECK(with_errors.out.find("#1  Tue 2026-02-03  08:30-10:30") != std::string::npos);

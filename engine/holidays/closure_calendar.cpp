@@ -48,7 +48,7 @@ void ClosureCalendar::close(Date from, Date to, Closure closure) {
     const Date last = std::min(to, to_);
     if (last < first) return;
     closures_.push_back(std::move(closure));
-    const auto index = static_cast<int16_t>(closures_.size() - 1);
+    const auto index = static_cast<int32_t>(closures_.size() - 1);
     for (auto day = (first - from_).days(); day <= (last - from_).days(); ++day) by_day_[day] = index;
 }
 

@@ -31,7 +31,7 @@ public:
     // several apply, a school holiday names the day best, then a public holiday.
     const Closure* closure_on(Date date) const {
         if (date < from_ || date > to_) return nullptr;
-        const int16_t index = by_day_[(date - from_).days()];
+        const int32_t index = by_day_[(date - from_).days()];
         return index < 0 ? nullptr : &closures_[index];
     }
 
@@ -46,7 +46,7 @@ private:
 
     Date from_, to_;
     std::vector<Closure> closures_;
-    std::vector<int16_t> by_day_;  // per day of the window: index into closures_, or -1
+    std::vector<int32_t> by_day_;  // per day of the window: index into closures_, or -1
     std::vector<const SchoolHoliday*> kept_optional_;
 };
 
