@@ -114,7 +114,7 @@ std::vector<Programme> make_programmes(int count) {
         Programme p = prototype;
         p.id = "bench-" + std::to_string(i);
         p.start = first_monday + g::days(7 * (i % week_count));
-        p.region = static_cast<Region>((i / week_count) % 3);
+        p.closures.region = static_cast<Region>((i / week_count) % 3);
         programmes.push_back(std::move(p));
     }
     return programmes;
@@ -155,7 +155,7 @@ SideResult run_ritme(const std::vector<Programme>& programmes, const SchoolHolid
     const auto started = std::chrono::steady_clock::now();
     for (size_t i = 0; i < programmes.size(); ++i) {
         const Programme& programme = programmes[i];
-        const ClosureCalendar closures(programme, table, programme.start, calendar_window_end(programme));
+        const ClosureCalendar closures(programme.closures, table, programme.start, calendar_window_end(programme));
         const Calendar calendar = generate_calendar(programme, zone, closures);
         result.sessions += static_cast<long long>(calendar.sessions.size());
         for (const Session& session : calendar.sessions)
@@ -277,7 +277,7 @@ int main(int argc, char** argv) {
             if (++mismatches <= 5)
                 std::fprintf(stderr, "calendar_bench: programme %s (start %s, region %s): %s\n",
                              programmes[i].id.c_str(), iso_date(programmes[i].start).c_str(),
-                             std::string(name_of(programmes[i].region)).c_str(), what);
+                             std::string(name_of(programmes[i].closures.region)).c_str(), what);
         };
         run_libical(verified, rule, ical_zone, [&](size_t i, time_t start, time_t end) {
             const uint32_t k = seen[i]++;

@@ -116,7 +116,7 @@ void check_session_count(const Programme& programme, const Calendar& calendar, D
 void check_summer(const Programme& programme, const Calendar& calendar, const SchoolHolidayTable& school_holidays,
                   Diagnostics& out) {
     for (const SchoolHoliday* holiday :
-         school_holidays.overlapping(programme.region, calendar.first_day, calendar.last_day)) {
+         school_holidays.overlapping(programme.closures.region, calendar.first_day, calendar.last_day)) {
         if (!holiday->is_summer()) continue;
         const auto lost = std::count_if(calendar.skipped.begin(), calendar.skipped.end(), [&](const SkippedDate& s) {
             return s.closure && s.closure->school_holiday == holiday;
@@ -183,7 +183,7 @@ void check_holiday_data(const Programme& programme, const Calendar& calendar, co
 }
 
 void check_closed_periods(const Programme& programme, const Calendar& calendar, Diagnostics& out) {
-    for (const auto& period : programme.closed) {
+    for (const auto& period : programme.closures.closed) {
         if (period.to < calendar.first_day || period.from > calendar.last_day)
             out.warning(period.where,
                         "closed " + iso_date(period.from) + (period.to == period.from ? "" : " to " + iso_date(period.to)) +

@@ -36,6 +36,22 @@ struct HolidayChoices {
     OpenOrClosed optional_school_holidays = OpenOrClosed::open;  // weeks schools may or may not take
 };
 
+// A day or days the programme does not meet, beyond the holidays.
+struct ClosedPeriod {
+    Date from;
+    Date to;  // inclusive
+    std::string reason;
+    SourcePosition where;
+};
+
+// What closes a calendar: the school holidays of a region, the public holidays chosen,
+// and days of its own. A programme has these, and so has a school's calendar.
+struct ClosureRules {
+    Region region = Region::noord;
+    HolidayChoices holidays;
+    std::vector<ClosedPeriod> closed;  // from `closed` and from `closed_ics` files
+};
+
 struct Location {
     std::string key;  // the name of its [location.KEY] table
     std::string name;
@@ -53,13 +69,6 @@ struct Slot {
     std::string label() const;  // "slot 2 (thursday 09:30-11:30)"
 };
 
-// A day or days the programme does not meet, beyond the holidays.
-struct ClosedPeriod {
-    Date from;
-    Date to;  // inclusive
-    std::string reason;
-    SourcePosition where;
-};
 
 struct SchoolHours {
     std::array<std::optional<TimeRange>, 7> window;  // per weekday; empty: no school
@@ -84,11 +93,9 @@ struct Programme {
     std::string name;
     Date start;
     int weeks = 20;
-    Region region = Region::noord;
+    ClosureRules closures;  // region, holiday choices, closed days
     HolidayMode on_holiday = HolidayMode::skip;
-    HolidayChoices holidays;
     std::string timezone = "Europe/Amsterdam";
-    std::vector<ClosedPeriod> closed;  // from `closed` and from `closed_ics` files
     std::vector<Location> locations;
     std::vector<Slot> slots;  // in file order
     SchoolHours school_hours = SchoolHours::dutch_default();

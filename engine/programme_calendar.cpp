@@ -6,7 +6,7 @@ namespace ritme {
 
 ProgrammeCalendar build_programme_calendar(Programme programme, const SchoolHolidayTable& school_holidays) {
     TimeZone zone = TimeZone::load(programme.timezone);
-    auto closures = std::make_unique<ClosureCalendar>(programme, school_holidays, programme.start,
+    auto closures = std::make_unique<ClosureCalendar>(programme.closures, school_holidays, programme.start,
                                                       calendar_window_end(programme));
     Calendar calendar = generate_calendar(programme, zone, *closures);
     Diagnostics problems;

@@ -97,16 +97,16 @@ private:
         if (auto start = r.date("start", Presence::required)) programme_.start = *start;
         if (auto weeks = r.integer("weeks", 1, max_weeks)) programme_.weeks = static_cast<int>(*weeks);
         if (auto region = r.choice<Region>("region", region_choices, Presence::required))
-            programme_.region = *region;
+            programme_.closures.region = *region;
         if (auto mode = r.choice<HolidayMode>("on_holiday", holiday_mode_choices)) programme_.on_holiday = *mode;
         if (auto choice = r.choice<OpenOrClosed>("good_friday", open_closed_choices))
-            programme_.holidays.good_friday = *choice;
+            programme_.closures.holidays.good_friday = *choice;
         if (auto choice = r.choice<LiberationDayRule>("liberation_day", liberation_day_choices))
-            programme_.holidays.liberation_day = *choice;
+            programme_.closures.holidays.liberation_day = *choice;
         if (auto choice = r.choice<OpenOrClosed>("ascension_friday", open_closed_choices))
-            programme_.holidays.ascension_friday = *choice;
+            programme_.closures.holidays.ascension_friday = *choice;
         if (auto choice = r.choice<OpenOrClosed>("optional_school_holidays", open_closed_choices))
-            programme_.holidays.optional_school_holidays = *choice;
+            programme_.closures.holidays.optional_school_holidays = *choice;
         if (auto zone = r.string("timezone")) {
             try {
                 TimeZone::load(*zone);
@@ -133,7 +133,7 @@ private:
             ++index;
             const std::string label = "[programme] closed entry " + std::to_string(index);
             if (auto day = entry.as_date()) {
-                programme_.closed.push_back({to_date(day->get()), to_date(day->get()), "gesloten",
+                programme_.closures.closed.push_back({to_date(day->get()), to_date(day->get()), "gesloten",
                                              position_of(entry.source())});
                 continue;
             }
@@ -168,7 +168,7 @@ private:
                 period.from = *from;
                 period.to = *to;
             }
-            programme_.closed.push_back(std::move(period));
+            programme_.closures.closed.push_back(std::move(period));
         }
     }
 
@@ -212,7 +212,7 @@ private:
                                    "export the school calendar again as an .ics file");
             for (auto& period : closures.periods) {
                 period.where = position_of(entry->source());
-                programme_.closed.push_back(std::move(period));
+                programme_.closures.closed.push_back(std::move(period));
             }
         }
     }

@@ -42,17 +42,17 @@ TEST_CASE("the shipped Almere example reads as written") {
     CHECK(p.name == "Vrouwen aan het werk, voorjaar 2026");
     CHECK(p.start == make_date(2026, 2, 2));
     CHECK(p.weeks == 20);
-    CHECK(p.region == Region::noord);
+    CHECK(p.closures.region == Region::noord);
     CHECK(p.on_holiday == HolidayMode::skip);
-    CHECK(p.holidays.good_friday == OpenOrClosed::closed);
-    CHECK(p.holidays.liberation_day == LiberationDayRule::closed);
+    CHECK(p.closures.holidays.good_friday == OpenOrClosed::closed);
+    CHECK(p.closures.holidays.liberation_day == LiberationDayRule::closed);
     CHECK(p.timezone == "Europe/Amsterdam");
-    REQUIRE(p.closed.size() == 2);
-    CHECK(p.closed[0].from == make_date(2026, 3, 20));
-    CHECK(p.closed[0].to == make_date(2026, 3, 20));
-    CHECK(p.closed[1].from == make_date(2026, 6, 1));
-    CHECK(p.closed[1].to == make_date(2026, 6, 2));
-    CHECK(p.closed[1].reason == "studiedagen");
+    REQUIRE(p.closures.closed.size() == 2);
+    CHECK(p.closures.closed[0].from == make_date(2026, 3, 20));
+    CHECK(p.closures.closed[0].to == make_date(2026, 3, 20));
+    CHECK(p.closures.closed[1].from == make_date(2026, 6, 1));
+    CHECK(p.closures.closed[1].to == make_date(2026, 6, 2));
+    CHECK(p.closures.closed[1].reason == "studiedagen");
     REQUIRE(p.locations.size() == 1);
     CHECK(p.locations[0].address == "Kruidenwijk, Almere");
     REQUIRE(p.slots.size() == 2);
@@ -73,9 +73,9 @@ TEST_CASE("defaults: 20 weeks, skip, Good Friday and Liberation Day closed, Euro
     const Programme p = test::load_valid(test::programme_toml("start = 2026-02-02\nregion = \"midden\""));
     CHECK(p.weeks == 20);
     CHECK(p.on_holiday == HolidayMode::skip);
-    CHECK(p.holidays.good_friday == OpenOrClosed::closed);
-    CHECK(p.holidays.liberation_day == LiberationDayRule::closed);
-    CHECK(p.holidays.ascension_friday == OpenOrClosed::open);
+    CHECK(p.closures.holidays.good_friday == OpenOrClosed::closed);
+    CHECK(p.closures.holidays.liberation_day == LiberationDayRule::closed);
+    CHECK(p.closures.holidays.ascension_friday == OpenOrClosed::open);
     CHECK(p.timezone == "Europe/Amsterdam");
     CHECK(p.slots[0].location == "schakel");  // the only location
     CHECK_FALSE(p.childcare.has_value());
@@ -164,12 +164,12 @@ TEST_CASE("closed days as dates, single-date tables and periods, with reasons") 
         "start = 2026-02-02\nregion = \"noord\"\n"
         "closed = [2026-03-20, { date = 2026-04-01, reason = \"Suikerfeest\" }, "
         "{ from = 2026-06-01, to = 2026-06-02, reason = \"studiedagen\" }]"));
-    REQUIRE(p.closed.size() == 3);
-    CHECK(p.closed[0].reason == "gesloten");
-    CHECK(p.closed[1].from == make_date(2026, 4, 1));
-    CHECK(p.closed[1].to == make_date(2026, 4, 1));
-    CHECK(p.closed[1].reason == "Suikerfeest");
-    CHECK(p.closed[2].to == make_date(2026, 6, 2));
+    REQUIRE(p.closures.closed.size() == 3);
+    CHECK(p.closures.closed[0].reason == "gesloten");
+    CHECK(p.closures.closed[1].from == make_date(2026, 4, 1));
+    CHECK(p.closures.closed[1].to == make_date(2026, 4, 1));
+    CHECK(p.closures.closed[1].reason == "Suikerfeest");
+    CHECK(p.closures.closed[2].to == make_date(2026, 6, 2));
 }
 
 TEST_CASE("Dutch day names are accepted in slots") {

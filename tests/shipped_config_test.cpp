@@ -69,7 +69,7 @@ TEST_CASE("the zuid example extends to all 40 sessions and skips the school's st
     ProgrammeLoad load = load_programme_file(test::source_path("config/programmes/eindhoven-samen-2027.toml"));
     REQUIRE(load.status == LoadStatus::ok);
     const auto plan = build_programme_calendar(std::move(*load.programme), test::shipped_school_holidays());
-    CHECK(plan.programme.region == Region::zuid);
+    CHECK(plan.programme.closures.region == Region::zuid);
     CHECK(plan.programme.on_holiday == HolidayMode::extend);
     CHECK(plan.calendar.sessions.size() == 40);
     bool study_day = false;

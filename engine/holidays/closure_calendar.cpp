@@ -17,25 +17,25 @@ std::string_view name_of(ClosureKind kind) {
     return "closed";
 }
 
-ClosureCalendar::ClosureCalendar(const Programme& programme, const SchoolHolidayTable& school_holidays, Date from,
+ClosureCalendar::ClosureCalendar(const ClosureRules& rules, const SchoolHolidayTable& school_holidays, Date from,
                                  Date to)
     : from_(from), to_(to), by_day_(static_cast<size_t>((to - from).days() + 1), -1) {
     // Lowest priority first: a later close() over the same day replaces the reason.
-    for (const auto& period : programme.closed) close(period.from, period.to, {ClosureKind::closed_day, period.reason});
+    for (const auto& period : rules.closed) close(period.from, period.to, {ClosureKind::closed_day, period.reason});
 
     for (int year = from.year(); year <= to.year(); ++year) {
         for (const auto& holiday : public_holidays(year)) {
-            if (!closes_programme(holiday, programme.holidays)) continue;
+            if (!closes_programme(holiday, rules.holidays)) continue;
             close(holiday.date, holiday.date, {ClosureKind::public_holiday, std::string(holiday.name)});
         }
-        if (programme.holidays.ascension_friday == OpenOrClosed::closed) {
+        if (rules.holidays.ascension_friday == OpenOrClosed::closed) {
             const Date friday = easter_sunday(year) + g::days(40);
             close(friday, friday, {ClosureKind::public_holiday, "vrijdag na Hemelvaart"});
         }
     }
 
-    for (const SchoolHoliday* holiday : school_holidays.overlapping(programme.region, from, to)) {
-        if (holiday->optional && programme.holidays.optional_school_holidays == OpenOrClosed::open) {
+    for (const SchoolHoliday* holiday : school_holidays.overlapping(rules.region, from, to)) {
+        if (holiday->optional && rules.holidays.optional_school_holidays == OpenOrClosed::open) {
             kept_optional_.push_back(holiday);
             continue;
         }

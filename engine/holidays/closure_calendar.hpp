@@ -1,7 +1,7 @@
 #pragma once
-// Every day a programme does not meet, with the reason, for a window of dates:
-// school holidays of its region, the public holidays it observes, and its own closed
-// days. Built once per programme; a look-up is an array index.
+// Every day a calendar is closed, with the reason, for a window of dates: the school
+// holidays of its region, the public holidays it observes, and its own closed days.
+// Built once per programme (or school); a look-up is an array index.
 
 #include "engine/holidays/school_holidays.hpp"
 #include "engine/instant.hpp"
@@ -25,7 +25,7 @@ struct Closure {
 class ClosureCalendar {
 public:
     // Covers [from, to]; a date outside the window is reported open.
-    ClosureCalendar(const Programme& programme, const SchoolHolidayTable& school_holidays, Date from, Date to);
+    ClosureCalendar(const ClosureRules& rules, const SchoolHolidayTable& school_holidays, Date from, Date to);
 
     // The closure that keeps the programme from meeting on `date`, or null. Where
     // several apply, a school holiday names the day best, then a public holiday.

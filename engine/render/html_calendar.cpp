@@ -355,7 +355,7 @@ void set_header(mu::data& page, const ProgrammeCalendar& plan, const WeekGrid& g
     const auto& sessions = plan.calendar.sessions;
     page.set("name", programme.name);
     page.set("id", programme.id);
-    page.set("region", std::string(name_of(programme.region)));
+    page.set("region", std::string(name_of(programme.closures.region)));
     page.set("timezone", programme.timezone);
     page.set("session_count", std::to_string(sessions.size()));
     page.set("intended_sessions", std::to_string(plan.calendar.intended_sessions));

@@ -38,7 +38,7 @@ nlohmann::json calendar_json(const ProgrammeCalendar& plan) {
     return {{"programme",
              {{"id", programme.id},
               {"name", programme.name},
-              {"region", name_of(programme.region)},
+              {"region", name_of(programme.closures.region)},
               {"timezone", programme.timezone},
               {"start", iso_date(programme.start)},
               {"weeks", programme.weeks},

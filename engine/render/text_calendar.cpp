@@ -24,7 +24,7 @@ std::string render_text_calendar(const ProgrammeCalendar& plan) {
     const Calendar& calendar = plan.calendar;
     std::ostringstream out;
     out << programme.name << " (" << programme.id << ")\n";
-    out << "region " << name_of(programme.region) << ", " << programme.timezone << ", on_holiday = "
+    out << "region " << name_of(programme.closures.region) << ", " << programme.timezone << ", on_holiday = "
         << (programme.on_holiday == HolidayMode::skip ? "skip" : "extend") << "\n";
     out << calendar.sessions.size() << " of " << calendar.intended_sessions << " sessions";
     if (!calendar.sessions.empty())
