@@ -184,6 +184,7 @@ void check_holiday_data(const Programme& programme, const Calendar& calendar, co
 
 void check_closed_periods(const Programme& programme, const Calendar& calendar, Diagnostics& out) {
     for (const auto& period : programme.closures.closed) {
+        if (period.from_calendar_file) continue;  // a school calendar covers more than one track
         if (period.to < calendar.first_day || period.from > calendar.last_day)
             out.warning(period.where,
                         "closed " + iso_date(period.from) + (period.to == period.from ? "" : " to " + iso_date(period.to)) +

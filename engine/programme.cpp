@@ -4,6 +4,13 @@
 
 namespace ritme {
 
+bool valid_identifier(std::string_view text) {
+    if (text.empty() || text.size() > 64) return false;
+    for (char c : text)
+        if (!(c >= 'a' && c <= 'z') && !(c >= '0' && c <= '9') && c != '-') return false;
+    return true;
+}
+
 std::string_view name_of(Region region) { return region_names[static_cast<int>(region)]; }
 
 std::optional<Region> parse_region(std::string_view text) {

@@ -14,6 +14,10 @@
 
 namespace ritme {
 
+// Programme ids, school ids and location keys: lower-case letters, digits and dashes,
+// at most 64 characters, so they read well in file names, URLs and messages.
+bool valid_identifier(std::string_view text);
+
 enum class Region { noord, midden, zuid };
 std::string_view name_of(Region region);
 std::optional<Region> parse_region(std::string_view text);
@@ -42,6 +46,7 @@ struct ClosedPeriod {
     Date to;  // inclusive
     std::string reason;
     SourcePosition where;
+    bool from_calendar_file = false;  // from a closed_ics file, not typed in
 };
 
 // What closes a calendar: the school holidays of a region, the public holidays chosen,

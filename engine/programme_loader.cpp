@@ -1,6 +1,7 @@
 #include "engine/programme_loader.hpp"
 
-#include "engine/holidays/ics_closures.hpp"
+#include "engine/calendar.hpp"
+#include "engine/closure_rules_reader.hpp"
 #include "engine/suggest.hpp"
 #include "engine/time_zone.hpp"
 #include "engine/toml_reader.hpp"
@@ -13,24 +14,11 @@
 namespace ritme {
 namespace {
 
-constexpr std::pair<std::string_view, Region> region_choices[] = {
-    {"noord", Region::noord}, {"midden", Region::midden}, {"zuid", Region::zuid}};
 constexpr std::pair<std::string_view, HolidayMode> holiday_mode_choices[] = {{"skip", HolidayMode::skip},
                                                                              {"extend", HolidayMode::extend}};
-constexpr std::pair<std::string_view, OpenOrClosed> open_closed_choices[] = {{"closed", OpenOrClosed::closed},
-                                                                             {"open", OpenOrClosed::open}};
-constexpr std::pair<std::string_view, LiberationDayRule> liberation_day_choices[] = {
-    {"closed", LiberationDayRule::closed}, {"open", LiberationDayRule::open}, {"lustrum", LiberationDayRule::lustrum}};
 
 constexpr int max_weeks = 104;
 
-bool valid_programme_id(std::string_view id) {
-    if (id.empty() || id.size() > 64) return false;
-    for (char c : id)
-        if (!std::islower(static_cast<unsigned char>(c)) && !std::isdigit(static_cast<unsigned char>(c)) && c != '-')
-            return false;
-    return true;
-}
 
 // Reads a weekday-keyed table such as `open = { tuesday = "09:00-12:00" }`.
 std::array<std::optional<TimeRange>, 7> read_week_of_ranges(TomlTableReader& reader,
@@ -83,11 +71,10 @@ private:
         const toml::table* table = sub_table("programme", "[programme]", true);
         if (!table) return;
         TomlTableReader r(*table, "[programme]", diagnostics_);
-        r.allow_only({"id", "name", "start", "weeks", "region", "on_holiday", "good_friday", "liberation_day",
-                      "ascension_friday", "optional_school_holidays", "timezone", "closed", "closed_ics"});
+        r.allow_only(with_closure_rule_keys({"id", "name", "start", "weeks", "on_holiday", "timezone"}));
         programme_.where = r.position();
         if (auto id = r.string("id", Presence::required)) {
-            if (valid_programme_id(*id))
+            if (valid_identifier(*id))
                 programme_.id = *id;
             else
                 r.error_at("id", "`id = \"" + *id + "\"` is not a usable programme id",
@@ -96,17 +83,7 @@ private:
         if (auto name = r.string("name", Presence::required)) programme_.name = *name;
         if (auto start = r.date("start", Presence::required)) programme_.start = *start;
         if (auto weeks = r.integer("weeks", 1, max_weeks)) programme_.weeks = static_cast<int>(*weeks);
-        if (auto region = r.choice<Region>("region", region_choices, Presence::required))
-            programme_.closures.region = *region;
         if (auto mode = r.choice<HolidayMode>("on_holiday", holiday_mode_choices)) programme_.on_holiday = *mode;
-        if (auto choice = r.choice<OpenOrClosed>("good_friday", open_closed_choices))
-            programme_.closures.holidays.good_friday = *choice;
-        if (auto choice = r.choice<LiberationDayRule>("liberation_day", liberation_day_choices))
-            programme_.closures.holidays.liberation_day = *choice;
-        if (auto choice = r.choice<OpenOrClosed>("ascension_friday", open_closed_choices))
-            programme_.closures.holidays.ascension_friday = *choice;
-        if (auto choice = r.choice<OpenOrClosed>("optional_school_holidays", open_closed_choices))
-            programme_.closures.holidays.optional_school_holidays = *choice;
         if (auto zone = r.string("timezone")) {
             try {
                 TimeZone::load(*zone);
@@ -116,105 +93,9 @@ private:
                            "use an IANA zone name such as \"Europe/Amsterdam\"");
             }
         }
-        read_closed(r);
-        read_closed_ics(r);
-    }
-
-    void read_closed(TomlTableReader& r) {
-        const toml::node* node = r.find("closed");
-        if (!node) return;
-        const toml::array* list = node->as_array();
-        if (!list) {
-            r.error_at("closed", "`closed` must be a list", "write `closed = [2026-03-20, { from = 2026-06-01, to = 2026-06-02, reason = \"studiedagen\" }]`");
-            return;
-        }
-        int index = 0;
-        for (const toml::node& entry : *list) {
-            ++index;
-            const std::string label = "[programme] closed entry " + std::to_string(index);
-            if (auto day = entry.as_date()) {
-                programme_.closures.closed.push_back({to_date(day->get()), to_date(day->get()), "gesloten",
-                                             position_of(entry.source())});
-                continue;
-            }
-            const toml::table* table = entry.as_table();
-            if (!table) {
-                diagnostics_.error(position_of(entry.source()),
-                                   label + ": `" + toml_value_text(entry) + "` is not a date or a period",
-                                   "write a date like 2026-03-20 or { from = 2026-06-01, to = 2026-06-02, reason = \"studiedagen\" }");
-                continue;
-            }
-            TomlTableReader e(*table, label, diagnostics_);
-            e.allow_only({"date", "from", "to", "reason"});
-            ClosedPeriod period{{}, {}, "gesloten", position_of(entry.source())};
-            if (auto reason = e.string("reason")) period.reason = *reason;
-            if (table->contains("date")) {
-                if (table->contains("from") || table->contains("to")) {
-                    e.error_at("date", "give either `date` or `from` and `to`, not both");
-                    continue;
-                }
-                auto day = e.date("date");
-                if (!day) continue;
-                period.from = period.to = *day;
-            } else {
-                auto from = e.date("from", Presence::required);
-                auto to = e.date("to", Presence::required);
-                if (!from || !to) continue;
-                if (*to < *from) {
-                    e.error_at("to", "`to = " + iso_date(*to) + "` is before `from = " + iso_date(*from) + "`",
-                               "a period runs from its first to its last closed day");
-                    continue;
-                }
-                period.from = *from;
-                period.to = *to;
-            }
-            programme_.closures.closed.push_back(std::move(period));
-        }
-    }
-
-    void read_closed_ics(TomlTableReader& r) {
-        const toml::node* node = r.find("closed_ics");
-        if (!node) return;
-        std::vector<const toml::node*> entries;
-        if (node->is_string()) {
-            entries.push_back(node);
-        } else if (auto list = node->as_array()) {
-            for (const toml::node& entry : *list) entries.push_back(&entry);
-        } else {
-            r.error_at("closed_ics", "`closed_ics` must be a file name or a list of them",
-                       "write `closed_ics = \"studiedagen.ics\"`");
-            return;
-        }
-        // Recurring events are expanded over the longest a track can run.
-        const Date from = programme_.start.is_special() ? Date(2000, 1, 1) : programme_.start;
-        const Date to = from + boost::gregorian::days(7 * max_weeks * 2);
-        for (const toml::node* entry : entries) {
-            auto name = entry->value<std::string>();
-            if (!name || !entry->is_string()) {
-                diagnostics_.error(position_of(entry->source()),
-                                   "[programme] closed_ics: `" + toml_value_text(*entry) + "` is not a file name",
-                                   "write the name in quotes: \"studiedagen.ics\"");
-                continue;
-            }
-            std::filesystem::path path(*name);
-            if (path.is_relative()) path = std::filesystem::path(base_dir_) / path;
-            std::error_code ignored;
-            if (!std::filesystem::is_regular_file(path, ignored)) {
-                diagnostics_.error(position_of(entry->source()),
-                                   "[programme] closed_ics: \"" + *name + "\" does not exist (looked for " +
-                                       path.string() + ")",
-                                   "the path is relative to the programme file's directory");
-                continue;
-            }
-            IcsClosures closures = read_ics_closures(path.string(), from, to);
-            for (const auto& error : closures.errors)
-                diagnostics_.error(position_of(entry->source()), "[programme] closed_ics \"" + *name + "\": " + error,
-                                   "export the school calendar again as an .ics file");
-            for (auto& period : closures.periods) {
-                period.where = position_of(entry->source());
-                programme_.closures.closed.push_back(std::move(period));
-            }
-        }
+        // A school calendar's recurring events are expanded only as far as the track can run.
+        const Date first = programme_.start.is_special() ? make_date(2000, 1, 1) : programme_.start;
+        read_closure_rules(r, programme_.closures, {first, calendar_window_end(programme_)}, base_dir_);
     }
 
     void read_locations() {
@@ -230,6 +111,10 @@ private:
             }
             TomlTableReader r(*table, label, diagnostics_);
             r.allow_only({"name", "address"});
+            if (!valid_identifier(key.str()))
+                diagnostics_.error(position_of(key.source()), label + ": `" + std::string(key.str()) +
+                                                                  "` is not a usable location key",
+                                   "use lower-case letters, digits and dashes, e.g. [location.de-schakel]");
             Location location{std::string(key.str()), {}, {}, r.position()};
             if (auto name = r.string("name", Presence::required)) location.name = *name;
             if (auto address = r.string("address")) location.address = *address;

@@ -34,8 +34,8 @@ SourcePosition TomlTableReader::position_of_key(std::string_view key) const {
     return position();
 }
 
-void TomlTableReader::allow_only(std::initializer_list<std::string_view> known) {
-    std::vector<std::string_view> candidates(known);
+void TomlTableReader::allow_only(const std::vector<std::string_view>& known) {
+    const std::vector<std::string_view>& candidates = known;
     for (const auto& [key, node] : table_) {
         bool is_known = false;
         for (auto k : known) is_known = is_known || key.str() == k;

@@ -16,6 +16,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 namespace ritme {
 
@@ -32,7 +33,7 @@ public:
     TomlTableReader(const toml::table& table, std::string label, Diagnostics& diagnostics);
 
     // Reports each key not in `known` as an error, suggesting the closest known key.
-    void allow_only(std::initializer_list<std::string_view> known);
+    void allow_only(const std::vector<std::string_view>& known);
 
     const toml::table& table() const { return table_; }
     const std::string& label() const { return label_; }

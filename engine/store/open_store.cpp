@@ -1,0 +1,14 @@
+#include "engine/store/open_store.hpp"
+
+#include <cstdlib>
+
+namespace ritme {
+
+std::string resolve_database_path(const std::string& flag) {
+    if (!flag.empty()) return flag;
+    const char* environment = std::getenv("RITME_DB");
+    if (environment && *environment) return environment;
+    return default_database_path;
+}
+
+}  // namespace ritme

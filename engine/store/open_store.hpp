@@ -1,0 +1,16 @@
+#pragma once
+// Which database a command uses, and opening it.
+
+#include "engine/store/sqlite_store.hpp"
+
+#include <memory>
+#include <string>
+
+namespace ritme {
+
+inline constexpr const char* default_database_path = "var/ritme.db";
+
+// `--db` when given, else RITME_DB, else the default relative to the working directory.
+std::string resolve_database_path(const std::string& flag);
+
+}  // namespace ritme

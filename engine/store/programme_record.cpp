@@ -1,0 +1,143 @@
+#include "engine/store/programme_record.hpp"
+
+#include <boost/date_time/gregorian/parsers.hpp>
+
+namespace ritme {
+namespace {
+
+using json = nlohmann::json;
+
+Date date_from(const json& value) { return boost::gregorian::from_simple_string(value.get<std::string>()); }
+
+TimeRange range_from(const json& value) { return *TimeRange::parse(value.get<std::string>()); }
+
+json week_of_ranges(const std::array<std::optional<TimeRange>, 7>& week) {
+    json out = json::object();
+    for (int day = 0; day < 7; ++day)
+        if (week[day]) out[std::string(weekday_names[day])] = week[day]->str();
+    return out;
+}
+
+std::array<std::optional<TimeRange>, 7> week_of_ranges_from(const json& value) {
+    std::array<std::optional<TimeRange>, 7> week;
+    for (int day = 0; day < 7; ++day)
+        if (value.contains(weekday_names[day])) week[day] = range_from(value.at(std::string(weekday_names[day])));
+    return week;
+}
+
+json closure_rules_record(const ClosureRules& rules) {
+    json closed = json::array();
+    for (const auto& period : rules.closed)
+        closed.push_back({{"from", iso_date(period.from)}, {"to", iso_date(period.to)}, {"reason", period.reason}});
+    return {{"region", name_of(rules.region)},
+            {"good_friday", rules.holidays.good_friday == OpenOrClosed::closed ? "closed" : "open"},
+            {"liberation_day", rules.holidays.liberation_day == LiberationDayRule::closed ? "closed"
+                               : rules.holidays.liberation_day == LiberationDayRule::open ? "open"
+                                                                                          : "lustrum"},
+            {"ascension_friday", rules.holidays.ascension_friday == OpenOrClosed::closed ? "closed" : "open"},
+            {"optional_school_holidays",
+             rules.holidays.optional_school_holidays == OpenOrClosed::closed ? "closed" : "open"},
+            {"closed", closed}};
+}
+
+OpenOrClosed open_or_closed(const json& value) {
+    return value.get<std::string>() == "closed" ? OpenOrClosed::closed : OpenOrClosed::open;
+}
+
+ClosureRules closure_rules_from(const json& record) {
+    ClosureRules rules;
+    rules.region = *parse_region(record.at("region").get<std::string>());
+    rules.holidays.good_friday = open_or_closed(record.at("good_friday"));
+    const auto liberation = record.at("liberation_day").get<std::string>();
+    rules.holidays.liberation_day = liberation == "closed" ? LiberationDayRule::closed
+                                    : liberation == "open" ? LiberationDayRule::open
+                                                           : LiberationDayRule::lustrum;
+    rules.holidays.ascension_friday = open_or_closed(record.at("ascension_friday"));
+    rules.holidays.optional_school_holidays = open_or_closed(record.at("optional_school_holidays"));
+    for (const auto& period : record.at("closed"))
+        rules.closed.push_back({date_from(period.at("from")), date_from(period.at("to")),
+                                period.at("reason").get<std::string>(), {}});
+    return rules;
+}
+
+}  // namespace
+
+json programme_record(const Programme& programme) {
+    json locations = json::array();
+    for (const auto& location : programme.locations)
+        locations.push_back({{"key", location.key}, {"name", location.name}, {"address", location.address}});
+    json slots = json::array();
+    for (const auto& slot : programme.slots)
+        slots.push_back({{"number", slot.number},
+                         {"day", name_of(slot.day)},
+                         {"time", slot.time.str()},
+                         {"location", slot.location}});
+    json record = {{"id", programme.id},
+                   {"name", programme.name},
+                   {"start", iso_date(programme.start)},
+                   {"weeks", programme.weeks},
+                   {"on_holiday", programme.on_holiday == HolidayMode::skip ? "skip" : "extend"},
+                   {"timezone", programme.timezone},
+                   {"closures", closure_rules_record(programme.closures)},
+                   {"locations", locations},
+                   {"slots", slots},
+                   {"school_hours",
+                    {{"window", week_of_ranges(programme.school_hours.window)},
+                     {"travel_margin_minutes", programme.school_hours.travel_margin_minutes}}},
+                   {"source_file", programme.source_file}};
+    if (programme.childcare)
+        record["childcare"] = {{"location", programme.childcare->location},
+                               {"places", programme.childcare->places},
+                               {"open", week_of_ranges(programme.childcare->open)},
+                               {"margin_minutes", programme.childcare->margin_minutes}};
+    return record;
+}
+
+Programme programme_from_record(const json& record) {
+    Programme programme;
+    programme.id = record.at("id").get<std::string>();
+    programme.name = record.at("name").get<std::string>();
+    programme.start = date_from(record.at("start"));
+    programme.weeks = record.at("weeks").get<int>();
+    programme.on_holiday = record.at("on_holiday").get<std::string>() == "skip" ? HolidayMode::skip : HolidayMode::extend;
+    programme.timezone = record.at("timezone").get<std::string>();
+    programme.closures = closure_rules_from(record.at("closures"));
+    for (const auto& location : record.at("locations"))
+        programme.locations.push_back({location.at("key").get<std::string>(), location.at("name").get<std::string>(),
+                                       location.at("address").get<std::string>(), {}});
+    for (const auto& s : record.at("slots"))
+        programme.slots.push_back({s.at("number").get<int>(), *parse_weekday(s.at("day").get<std::string>()),
+                                   range_from(s.at("time")), s.at("location").get<std::string>(), {}});
+    const auto& hours = record.at("school_hours");
+    programme.school_hours.window = week_of_ranges_from(hours.at("window"));
+    programme.school_hours.travel_margin_minutes = hours.at("travel_margin_minutes").get<int>();
+    if (record.contains("childcare")) {
+        const auto& c = record.at("childcare");
+        Childcare childcare;
+        childcare.location = c.at("location").get<std::string>();
+        childcare.places = c.at("places").get<int>();
+        childcare.open = week_of_ranges_from(c.at("open"));
+        childcare.margin_minutes = c.at("margin_minutes").get<int>();
+        programme.childcare = childcare;
+    }
+    programme.source_file = record.at("source_file").get<std::string>();
+    return programme;
+}
+
+json school_record(const School& school) {
+    return {{"id", school.id},
+            {"name", school.name},
+            {"closures", closure_rules_record(school.closures)},
+            {"source_file", school.source_file}};
+}
+
+School school_from_record(const json& record) {
+    School school;
+    school.id = record.at("id").get<std::string>();
+    school.name = record.at("name").get<std::string>();
+    school.closures = closure_rules_from(record.at("closures"));
+    school.source_file = record.at("source_file").get<std::string>();
+    return school;
+}
+
+}  // namespace ritme

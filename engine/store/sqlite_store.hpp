@@ -1,0 +1,69 @@
+#pragma once
+// The store in one SQLite file (WAL): the embedded default. The file is created with
+// mode 0600 (SQLite gives its -wal and -shm files the same mode); the schema is
+// versioned with PRAGMA user_version and migrated forward when the file is opened.
+// Deleted rows are overwritten (secure_delete), so an erased participant leaves no
+// trace in the file.
+
+#include "engine/store/store.hpp"
+
+#include <SQLiteCpp/Database.h>
+
+#include <memory>
+#include <string>
+
+namespace ritme {
+
+class SqliteStore final : public Store {
+public:
+    static constexpr int current_schema_version = 2;
+
+    // Opens or creates the database and migrates it to the current schema. Throws
+    // StoreError when the file cannot be opened or is newer than this ritme.
+    static std::unique_ptr<SqliteStore> open(const std::string& path);
+    // Stops migrating at `version`: for testing the migration from an older schema.
+    static std::unique_ptr<SqliteStore> open_at_version(const std::string& path, int version);
+
+    void write(const std::function<void()>& work) override;
+    int schema_version() const;
+
+    std::optional<Programme> programme(const std::string& id) const override;
+    std::vector<std::string> programme_ids() const override;
+    void put_programme(const Programme& programme) override;
+
+    std::optional<School> school(const std::string& id) const override;
+    std::vector<std::string> school_ids() const override;
+    void put_school(const School& school) override;
+
+    std::vector<StoredSession> sessions(const std::string& programme_id) const override;
+    int64_t put_session(const StoredSession& session) override;
+
+    std::optional<Participant> participant(const std::string& id) const override;
+    std::vector<Participant> participants() const override;
+    void put_participant(const Participant& participant) override;
+    void delete_participant(const std::string& id, bool keep_anonymous_counts) override;
+
+    std::vector<std::string> programmes_of(const std::string& participant_id) const override;
+    std::vector<std::string> participants_of(const std::string& programme_id) const override;
+    void enrol(const std::string& participant_id, const std::string& programme_id) override;
+    void unenrol(const std::string& participant_id, const std::string& programme_id) override;
+    int anonymous_enrolments(const std::string& programme_id) const override;
+
+    void record(const AuditEntry& entry) override;
+    std::vector<AuditEntry> audit() const override;
+
+    // Moves everything from the write-ahead log into the file and empties the log, so
+    // what was deleted is gone from both.
+    void checkpoint();
+
+private:
+    SqliteStore(const std::string& path, int target_version);
+    void migrate_to(int version);
+    void require_write() const;
+    std::vector<Commitment> commitments_of(const std::string& participant_id) const;
+
+    mutable SQLite::Database db_;
+    bool writing_ = false;
+};
+
+}  // namespace ritme

@@ -1,0 +1,101 @@
+#pragma once
+// The store: everything ritme keeps between runs. An interface (DESIGN.md rule 8),
+// narrow enough for SQLite (the embedded default), an in-memory store for tests, and
+// later PostgreSQL for several daemons sharing one database.
+//
+// Every write happens inside write(): it all lands, or none of it does.
+
+#include "engine/calendar.hpp"
+#include "engine/instant.hpp"
+#include "engine/participant.hpp"
+#include "engine/programme.hpp"
+#include "engine/school.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace ritme {
+
+class StoreError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// A session as stored: its id stays the same across applies and moves.
+struct StoredSession {
+    int64_t id = 0;  // 0 until stored
+    std::string programme_id;
+    int number = 0;
+    Date date;
+    TimeRange time;
+    std::string location;
+    UtcInstant start_utc;
+    UtcInstant end_utc;
+    SessionStatus status = SessionStatus::planned;
+    int version = 1;  // goes up with every change, so a reminder can name the version it is for
+
+    Session as_session() const;
+    // Same date, time and place.
+    bool same_time_and_place(const StoredSession& other) const {
+        return date == other.date && time == other.time && location == other.location;
+    }
+};
+
+// One change, for the audit trail: when, who, by which command, what, to which subject.
+// Never personal data: subjects are programme ids, session numbers and participant ids.
+struct AuditEntry {
+    int64_t id = 0;
+    UtcInstant at;
+    std::string actor;    // the operating-system user
+    std::string command;  // "apply", "participant add"
+    std::string action;   // "session.moved", "participant.erased"
+    std::string subject;  // "almere-vrouwen-2026#10", "p-7k2m9q4x8a"
+    std::string details;  // "2026-04-14 09:30 -> 2026-04-16 09:30"
+};
+
+class Store {
+public:
+    virtual ~Store() = default;
+
+    // Runs `work` in one transaction: commits when it returns, rolls back and rethrows
+    // when it throws. Writes outside write() are an error.
+    virtual void write(const std::function<void()>& work) = 0;
+
+    // Programmes, as last applied.
+    virtual std::optional<Programme> programme(const std::string& id) const = 0;
+    virtual std::vector<std::string> programme_ids() const = 0;
+    virtual void put_programme(const Programme& programme) = 0;
+
+    virtual std::optional<School> school(const std::string& id) const = 0;
+    virtual std::vector<std::string> school_ids() const = 0;
+    virtual void put_school(const School& school) = 0;
+
+    // Sessions of a programme by number, cancelled ones included.
+    virtual std::vector<StoredSession> sessions(const std::string& programme_id) const = 0;
+    // Inserts when session.id is 0, else updates that session. Returns the id.
+    virtual int64_t put_session(const StoredSession& session) = 0;
+
+    virtual std::optional<Participant> participant(const std::string& id) const = 0;
+    virtual std::vector<Participant> participants() const = 0;  // by id
+    // Inserts or replaces, commitments included.
+    virtual void put_participant(const Participant& participant) = 0;
+    // Removes the participant and their commitments. With `keep_anonymous_counts`, each
+    // enrolment stays as an anonymous count for the programme; otherwise it goes too.
+    virtual void delete_participant(const std::string& id, bool keep_anonymous_counts) = 0;
+
+    virtual std::vector<std::string> programmes_of(const std::string& participant_id) const = 0;
+    virtual std::vector<std::string> participants_of(const std::string& programme_id) const = 0;
+    virtual void enrol(const std::string& participant_id, const std::string& programme_id) = 0;
+    virtual void unenrol(const std::string& participant_id, const std::string& programme_id) = 0;
+    // Enrolments of erased participants: counted, not identified.
+    virtual int anonymous_enrolments(const std::string& programme_id) const = 0;
+
+    virtual void record(const AuditEntry& entry) = 0;
+    virtual std::vector<AuditEntry> audit() const = 0;  // oldest first
+};
+
+}  // namespace ritme
