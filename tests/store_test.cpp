@@ -1,1 +1,280 @@
+// One suite for every Store implementation (DESIGN.md rule 8), plus what only the
+// SQLite store has: the file's mode, migrations, and no trace of deleted data.
+
+#include "engine/store/memory_store.hpp"
+#include "engine/store/sqlite_store.hpp"
+#include "test_support.hpp"
+
+#include <SQLiteCpp/Database.h>
 #include <doctest/doctest.h>
+
+#include <sys/stat.h>
+
+#include <filesystem>
+
+using namespace ritme;
+namespace pt = boost::posix_time;
+namespace fs = std::filesystem;
+
+namespace {
+
+fs::path fresh_directory(const std::string& name) {
+    const auto dir = fs::temp_directory_path() / ("ritme-store-test-" + name);
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    return dir;
+}
+
+struct MemoryFactory {
+    static std::unique_ptr<Store> make() { return std::make_unique<MemoryStore>(); }
+};
+struct SqliteFactory {
+    static std::unique_ptr<Store> make() {
+        static int counter = 0;
+        return SqliteStore::open((fresh_directory("suite-" + std::to_string(++counter)) / "ritme.db").string());
+    }
+};
+
+Programme sample_programme(const std::string& id = "test") {
+    Programme p = test::load_valid(test::programme_toml(
+        "start = 2026-02-02\nregion = \"noord\"\nclosed = [{ from = 2026-06-01, to = 2026-06-02, reason = \"studiedagen\" }]"));
+    p.id = id;
+    return p;
+}
+
+StoredSession sample_session(const std::string& programme_id, int number) {
+    StoredSession s;
+    s.programme_id = programme_id;
+    s.number = number;
+    s.date = make_date(2026, 2, 3) + boost::gregorian::days(7 * number);
+    s.time = *TimeRange::parse("09:30-11:30");
+    s.location = "schakel";
+    s.start_utc = {pt::ptime(s.date, pt::hours(8) + pt::minutes(30))};
+    s.end_utc = {pt::ptime(s.date, pt::hours(10) + pt::minutes(30))};
+    return s;
+}
+
+Participant sample_participant(const std::string& id) {
+    Participant p;
+    p.id = id;
+    p.name = "Amina Yusuf";
+    p.phone = "+31612345678";
+    p.email = "amina@example.org";
+    p.language = "so";
+    p.channels = {true, false};
+    p.children_in_care = 2;
+    p.school_calendar = "noord";
+    p.commitments.push_back({Weekday::monday, std::nullopt, *TimeRange::parse("09:00-12:00"), "taalles"});
+    p.commitments.push_back({std::nullopt, make_date(2026, 3, 10), *TimeRange::parse("13:00-14:00"), "tandarts"});
+    return p;
+}
+
+AuditEntry sample_entry(const std::string& action) {
+    return {0, {pt::ptime(make_date(2026, 1, 5), pt::hours(9))}, "lead", "test", action, "test", "details"};
+}
+
+}  // namespace
+
+TEST_SUITE_BEGIN("store");
+
+TEST_CASE_TEMPLATE("programmes round-trip through the store", Factory, MemoryFactory, SqliteFactory) {
+    auto store = Factory::make();
+    const Programme original = sample_programme();
+    store->write([&] { store->put_programme(original); });
+    const auto loaded = store->programme("test");
+    REQUIRE(loaded);
+    CHECK(loaded->name == original.name);
+    CHECK(loaded->start == original.start);
+    CHECK(loaded->closures.region == Region::noord);
+    REQUIRE(loaded->closures.closed.size() == 1);
+    CHECK(loaded->closures.closed[0].reason == "studiedagen");
+    REQUIRE(loaded->slots.size() == 2);
+    CHECK(loaded->slots[1].day == Weekday::thursday);
+    CHECK(loaded->slots[1].time.str() == "09:30-11:30");
+    CHECK(loaded->school_hours.window[index_of(Weekday::wednesday)]->str() == "09:00-11:30");
+    CHECK(store->programme_ids() == std::vector<std::string>{"test"});
+    CHECK_FALSE(store->programme("other").has_value());
+}
+
+TEST_CASE_TEMPLATE("sessions keep their id when updated, and are listed by number", Factory, MemoryFactory,
+                   SqliteFactory) {
+    auto store = Factory::make();
+    int64_t first_id = 0;
+    store->write([&] {
+        store->put_programme(sample_programme());
+        store->put_session(sample_session("test", 2));
+        first_id = store->put_session(sample_session("test", 1));
+    });
+    auto sessions = store->sessions("test");
+    REQUIRE(sessions.size() == 2);
+    CHECK(sessions[0].number == 1);
+    CHECK(sessions[0].id == first_id);
+    CHECK(sessions[0].start_utc == sample_session("test", 1).start_utc);
+    StoredSession moved = sessions[0];
+    moved.date += boost::gregorian::days(2);
+    moved.status = SessionStatus::moved;
+    moved.version = 2;
+    store->write([&] { CHECK(store->put_session(moved) == first_id); });
+    sessions = store->sessions("test");
+    CHECK(sessions[0].id == first_id);
+    CHECK(sessions[0].date == moved.date);
+    CHECK(sessions[0].status == SessionStatus::moved);
+    CHECK(sessions[0].version == 2);
+    // A second session with the same number is refused.
+    CHECK_THROWS_AS(store->write([&] { store->put_session(sample_session("test", 1)); }), StoreError);
+    CHECK_THROWS_AS(store->write([&] { store->put_session(sample_session("missing", 1)); }), StoreError);
+}
+
+TEST_CASE_TEMPLATE("a write that throws leaves nothing behind", Factory, MemoryFactory, SqliteFactory) {
+    auto store = Factory::make();
+    store->write([&] { store->put_programme(sample_programme("kept")); });
+    CHECK_THROWS_AS(store->write([&] {
+        store->put_programme(sample_programme("lost"));
+        store->put_session(sample_session("lost", 1));
+        store->record(sample_entry("lost"));
+        throw std::runtime_error("halfway");
+    }),
+                    std::runtime_error);
+    CHECK(store->programme_ids() == std::vector<std::string>{"kept"});
+    CHECK(store->sessions("lost").empty());
+    CHECK(store->audit().empty());
+}
+
+TEST_CASE_TEMPLATE("changes outside write() are refused", Factory, MemoryFactory, SqliteFactory) {
+    auto store = Factory::make();
+    CHECK_THROWS_AS(store->put_programme(sample_programme()), StoreError);
+    CHECK_THROWS_AS(store->record(sample_entry("x")), StoreError);
+    CHECK(store->programme_ids().empty());
+}
+
+TEST_CASE_TEMPLATE("participants with commitments and enrolments", Factory, MemoryFactory, SqliteFactory) {
+    auto store = Factory::make();
+    store->write([&] {
+        store->put_programme(sample_programme("a"));
+        store->put_programme(sample_programme("b"));
+        store->put_participant(sample_participant("p-2"));
+        store->put_participant(sample_participant("p-1"));
+        store->enrol("p-1", "a");
+        store->enrol("p-1", "b");
+        store->enrol("p-2", "a");
+        store->enrol("p-2", "a");  // twice is once
+    });
+    const auto loaded = store->participant("p-1");
+    REQUIRE(loaded);
+    CHECK(loaded->name == "Amina Yusuf");
+    CHECK(loaded->phone == "+31612345678");
+    CHECK(loaded->language == "so");
+    CHECK(loaded->channels == Channels{true, false});
+    CHECK(loaded->children_in_care == 2);
+    CHECK(loaded->commitments == sample_participant("p-1").commitments);
+    CHECK(store->participants().size() == 2);
+    CHECK(store->participants()[0].id == "p-1");
+    CHECK(store->programmes_of("p-1") == std::vector<std::string>{"a", "b"});
+    CHECK(store->participants_of("a") == std::vector<std::string>{"p-1", "p-2"});
+
+    Participant edited = *loaded;
+    edited.commitments.pop_back();
+    edited.sms_opt_out = true;
+    store->write([&] {
+        store->put_participant(edited);
+        store->unenrol("p-1", "b");
+    });
+    CHECK(store->participant("p-1")->commitments.size() == 1);
+    CHECK(store->participant("p-1")->sms_opt_out);
+    CHECK(store->programmes_of("p-1") == std::vector<std::string>{"a"});
+    CHECK_THROWS_AS(store->write([&] { store->enrol("p-9", "a"); }), StoreError);
+}
+
+TEST_CASE_TEMPLATE("deleting a participant keeps anonymous counts only when asked", Factory, MemoryFactory,
+                   SqliteFactory) {
+    auto store = Factory::make();
+    store->write([&] {
+        store->put_programme(sample_programme("a"));
+        store->put_participant(sample_participant("p-1"));
+        store->put_participant(sample_participant("p-2"));
+        store->enrol("p-1", "a");
+        store->enrol("p-2", "a");
+    });
+    store->write([&] { store->delete_participant("p-1", true); });
+    store->write([&] { store->delete_participant("p-2", false); });
+    CHECK_FALSE(store->participant("p-1").has_value());
+    CHECK(store->participants_of("a").empty());
+    CHECK(store->anonymous_enrolments("a") == 1);
+    CHECK_THROWS_AS(store->write([&] { store->delete_participant("p-1", true); }), StoreError);
+}
+
+TEST_CASE_TEMPLATE("the audit trail keeps entries in order", Factory, MemoryFactory, SqliteFactory) {
+    auto store = Factory::make();
+    store->write([&] {
+        store->record(sample_entry("first"));
+        store->record(sample_entry("second"));
+    });
+    const auto audit = store->audit();
+    REQUIRE(audit.size() == 2);
+    CHECK(audit[0].action == "first");
+    CHECK(audit[1].action == "second");
+    CHECK(audit[0].at == sample_entry("x").at);
+    CHECK(audit[0].actor == "lead");
+    CHECK(audit[0].id < audit[1].id);
+}
+
+TEST_CASE("a new database file is created 0600, with its directory") {
+    const auto dir = fresh_directory("mode");
+    const auto path = dir / "nested" / "ritme.db";
+    {
+        auto store = SqliteStore::open(path.string());
+        store->write([&] { store->put_programme(sample_programme()); });
+        struct stat info {};
+        REQUIRE(::stat((path.string() + "-wal").c_str(), &info) == 0);
+        CHECK((info.st_mode & 0777) == 0600);
+    }
+    struct stat info {};
+    REQUIRE(::stat(path.c_str(), &info) == 0);
+    CHECK((info.st_mode & 0777) == 0600);
+}
+
+TEST_CASE("migrations: an empty file reaches the current schema") {
+    const auto path = fresh_directory("empty") / "ritme.db";
+    auto store = SqliteStore::open(path.string());
+    CHECK(store->schema_version() == SqliteStore::current_schema_version);
+    SQLite::Database db(path.string());
+    CHECK(db.tableExists("programme"));
+    CHECK(db.tableExists("participant"));
+    CHECK(db.execAndGet("PRAGMA foreign_keys").getInt() == 0);  // per connection; ritme's own has them on
+}
+
+TEST_CASE("migrations: a version 1 database keeps its programmes and sessions") {
+    const auto path = (fresh_directory("v1") / "ritme.db").string();
+    {
+        auto v1 = SqliteStore::open_at_version(path, 1);
+        CHECK(v1->schema_version() == 1);
+        SQLite::Database raw(path);
+        CHECK_FALSE(raw.tableExists("participant"));
+        v1->write([&] {
+            v1->put_programme(sample_programme());
+            v1->put_session(sample_session("test", 1));
+            v1->record(sample_entry("before"));
+        });
+    }
+    auto store = SqliteStore::open(path);
+    CHECK(store->schema_version() == SqliteStore::current_schema_version);
+    CHECK(store->programme("test").has_value());
+    CHECK(store->sessions("test").size() == 1);
+    CHECK(store->audit().size() == 1);
+    store->write([&] {
+        store->put_participant(sample_participant("p-1"));
+        store->enrol("p-1", "test");
+    });
+    CHECK(store->participants_of("test") == std::vector<std::string>{"p-1"});
+}
+
+TEST_CASE("a database newer than this ritme is refused") {
+    const auto path = (fresh_directory("newer") / "ritme.db").string();
+    {
+        SQLite::Database raw(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+        raw.exec("PRAGMA user_version = 99");
+    }
+    CHECK_THROWS_WITH_AS(SqliteStore::open(path), doctest::Contains("newer than this ritme"), StoreError);
+}
+
+TEST_SUITE_END();

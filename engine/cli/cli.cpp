@@ -1,6 +1,7 @@
 #include "engine/cli/cli.hpp"
 
 #include "engine/cli/commands.hpp"
+#include "engine/store/open_store.hpp"
 
 #include <ostream>
 
@@ -22,6 +23,16 @@ std::optional<SchoolHolidayTable> load_school_holidays(const CommonOptions& comm
     return table;
 }
 
+std::unique_ptr<Store> open_database(const CommonOptions& common, CliContext& context) {
+    const std::string path = resolve_database_path(common.database);
+    try {
+        return SqliteStore::open(path);
+    } catch (const StoreError& e) {
+        context.err << "ritme: " << e.what() << "\n";
+        return nullptr;
+    }
+}
+
 int run_cli(const std::vector<std::string>& args, CliContext& context) {
     CLI::App app{"ritme: calendars and reminders for group programmes", "ritme"};
     app.set_version_flag("--version", std::string("ritme ") + RITME_VERSION);
@@ -32,12 +43,18 @@ int run_cli(const std::vector<std::string>& args, CliContext& context) {
     app.add_option("--holidays", common.holiday_dir, "directory of school-holiday data files")
         ->envname("RITME_HOLIDAYS")
         ->capture_default_str();
+    app.add_option("--db", common.database,
+                   std::string("the database (default: RITME_DB, else ") + default_database_path + ")");
 
     std::vector<std::pair<CLI::App*, CommandAction>> commands;
     auto add = [&](CommandAction action) { commands.emplace_back(app.get_subcommands({}).back(), std::move(action)); };
     add(add_check_command(app, common, context));
     add(add_calendar_command(app, common, context));
     add(add_holidays_command(app, common, context));
+    add(add_apply_command(app, common, context));
+    add(add_participant_command(app, common, context));
+    add(add_fit_command(app, common, context));
+    add(add_suggest_command(app, common, context));
 
     // CLI11 wants argv order reversed when given a vector.
     std::vector<std::string> reversed(args.rbegin(), args.rend());

@@ -5,6 +5,7 @@
 #include "engine/cli/cli.hpp"
 #include "engine/diagnostic.hpp"
 #include "engine/holidays/school_holidays.hpp"
+#include "engine/store/store.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -17,6 +18,7 @@ namespace ritme {
 // Options every verb shares.
 struct CommonOptions {
     std::string holiday_dir;  // --holidays, RITME_HOLIDAYS, or the built-in default
+    std::string database;     // --db; see resolve_database_path
 };
 
 using CommandAction = std::function<int()>;
@@ -24,6 +26,13 @@ using CommandAction = std::function<int()>;
 CommandAction add_check_command(CLI::App& app, const CommonOptions& common, CliContext& context);
 CommandAction add_calendar_command(CLI::App& app, const CommonOptions& common, CliContext& context);
 CommandAction add_holidays_command(CLI::App& app, const CommonOptions& common, CliContext& context);
+CommandAction add_apply_command(CLI::App& app, const CommonOptions& common, CliContext& context);
+CommandAction add_participant_command(CLI::App& app, const CommonOptions& common, CliContext& context);
+CommandAction add_fit_command(CLI::App& app, const CommonOptions& common, CliContext& context);
+CommandAction add_suggest_command(CLI::App& app, const CommonOptions& common, CliContext& context);
+
+// Opens the database the options name, or says why it cannot and returns null.
+std::unique_ptr<Store> open_database(const CommonOptions& common, CliContext& context);
 
 // Loads the school-holiday data, printing its problems; empty when it cannot be used.
 std::optional<SchoolHolidayTable> load_school_holidays(const CommonOptions& common, CliContext& context);
