@@ -1,1 +1,224 @@
+// The participant verbs end to end, on a real SQLite file: add, edit, list, show,
+// import (good and broken files, dry run), export and erase.
+
+#include "engine/cli/cli.hpp"
+#include "engine/store/sqlite_store.hpp"
+#include "test_support.hpp"
+
 #include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+using namespace ritme;
+namespace pt = boost::posix_time;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Run {
+    int status;
+    std::string out, err;
+};
+
+// A database with the Almere programme applied.
+class Fixture {
+public:
+    explicit Fixture(const std::string& name) : dir_(fs::temp_directory_path() / ("ritme-participant-" + name)) {
+        fs::remove_all(dir_);
+        fs::create_directories(dir_);
+        REQUIRE(run({"apply", test::source_path("config/programmes/almere-vrouwen-2026.toml")}).status == 0);
+    }
+
+    Run run(std::vector<std::string> args) const {
+        std::ostringstream out, err;
+        ManualClock clock({pt::ptime(make_date(2026, 1, 10), pt::hours(9))});
+        CliContext context{out, err, clock};
+        args.insert(args.begin(), {"--holidays", test::source_path("config/holidays"), "--db", database()});
+        const int status = run_cli(args, context);
+        return {status, out.str(), err.str()};
+    }
+
+    std::string database() const { return (dir_ / "ritme.db").string(); }
+
+    std::string file(const std::string& name, const std::string& content) const {
+        const auto path = dir_ / name;
+        std::ofstream(path, std::ios::binary) << content;
+        return path.string();
+    }
+
+    // The database and its write-ahead log, byte for byte.
+    std::string database_bytes() const {
+        std::string bytes;
+        for (const auto& path : {database(), database() + "-wal"}) {
+            std::ifstream in(path, std::ios::binary);
+            bytes.append(std::istreambuf_iterator<char>(in), {});
+        }
+        return bytes;
+    }
+
+private:
+    fs::path dir_;
+};
+
+std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
+
+}  // namespace
+
+TEST_SUITE_BEGIN("participant_cli");
+
+TEST_CASE("add, then list masks the phone number and show gives it whole") {
+    Fixture db("add");
+    const Run added = db.run({"participant", "add", "--name", "Amina Yusuf", "--phone", "06-12345678", "--language",
+                              "so", "--children", "2", "--commitment", "ma 09:00-12:00 taalles", "--programme",
+                              "almere-vrouwen-2026"});
+    REQUIRE(added.status == 0);
+    const std::string id = first_line(added.out);
+    CHECK(id.rfind("p-", 0) == 0);
+
+    const Run list = db.run({"participant", "list", "--format", "json"});
+    REQUIRE(list.status == 0);
+    const auto json = nlohmann::json::parse(list.out);
+    REQUIRE(json.size() == 1);
+    CHECK(json[0]["id"] == id);
+    CHECK(json[0]["name"] == "Amina Yusuf");
+    CHECK(json[0]["phone"] == "+31 6 ****5678");
+    CHECK(json[0]["language"] == "so");
+    CHECK(json[0]["channels"] == "sms");
+    CHECK(json[0]["programmes"] == nlohmann::json::array({"almere-vrouwen-2026"}));
+    CHECK(list.out.find("12345678") == std::string::npos);
+    CHECK(db.run({"participant", "list"}).out.find("+31 6 ****5678") != std::string::npos);
+
+    const Run show = db.run({"participant", "show", id, "--format", "json"});
+    CHECK(nlohmann::json::parse(show.out)["phone"] == "+31612345678");
+    CHECK(nlohmann::json::parse(show.out)["commitments"][0] == "ma 09:00-12:00 taalles");
+}
+
+TEST_CASE("bad values are refused with the option and a hint, and nothing is stored") {
+    Fixture db("bad");
+    const Run landline = db.run({"participant", "add", "--name", "X", "--phone", "020-1234567"});
+    CHECK(landline.status == 2);
+    CHECK(landline.err.find("--phone: ") != std::string::npos);
+    CHECK(landline.err.find("is a landline, not a mobile number") != std::string::npos);
+    const Run no_contact = db.run({"participant", "add", "--name", "X"});
+    CHECK(no_contact.status == 2);
+    CHECK(no_contact.err.find("give --phone or --email") != std::string::npos);
+    const Run unknown = db.run({"participant", "add", "--name", "X", "--email", "x@example.nl", "--programme",
+                                "almere-vrouwen-2027"});
+    CHECK(unknown.status == 2);
+    CHECK(unknown.err.find("no programme \"almere-vrouwen-2027\"; did you mean almere-vrouwen-2026?") !=
+          std::string::npos);
+    CHECK(SqliteStore::open(db.database())->participants().empty());
+}
+
+TEST_CASE("edit changes only what is given, and the audit names the fields, not their values") {
+    Fixture db("edit");
+    const std::string id = first_line(db.run({"participant", "add", "--name", "Amina", "--phone", "0612345678"}).out);
+    const Run edit = db.run({"participant", "edit", id, "--email", "amina@example.org", "--channels", "sms+email",
+                             "--enrol", "almere-vrouwen-2026"});
+    CHECK(edit.status == 0);
+    CHECK(edit.out == id + ": changed email, channels\n");
+    auto store = SqliteStore::open(db.database());
+    const auto p = store->participant(id);
+    CHECK(p->phone == "+31612345678");
+    CHECK(p->email == "amina@example.org");
+    CHECK(store->programmes_of(id) == std::vector<std::string>{"almere-vrouwen-2026"});
+    const auto audit = store->audit();
+    const auto changed = std::find_if(audit.begin(), audit.end(), [](const AuditEntry& e) { return e.action == "participant.changed"; });
+    REQUIRE(changed != audit.end());
+    CHECK(changed->details == "email, channels");
+    CHECK(changed->command == "participant edit");
+    for (const auto& entry : audit) CHECK(entry.details.find("amina@") == std::string::npos);
+}
+
+TEST_CASE("import: a Dutch Excel file adds everyone; importing it again changes nothing") {
+    Fixture db("import");
+    const std::string good = db.file("groep.csv",
+                                     "\xEF\xBB\xBF" "name;phone;email;language;children_in_care;commitments\r\n"
+                                     "Anna de Vries;06-12345678;;nl;2;\"ma 09:00-12:00 taalles; wo 09:00-12:00 taalles\"\r\n"
+                                     "Fatima El Amrani;+32 470 12 34 56;fatima@example.nl;ar;1;\r\n"
+                                     "Hiwet;;hiwet@example.nl;ti;0;\r\n");
+    const Run dry = db.run({"participant", "import", good, "--programme", "almere-vrouwen-2026", "--dry-run"});
+    CHECK(dry.status == 0);
+    CHECK(dry.out.find("would add: ") != std::string::npos);
+    CHECK(dry.out.find("3 rows; nothing changed (--dry-run)") != std::string::npos);
+    CHECK(SqliteStore::open(db.database())->participants().empty());
+
+    const Run real = db.run({"participant", "import", good, "--programme", "almere-vrouwen-2026"});
+    CHECK(real.status == 0);
+    auto store = SqliteStore::open(db.database());
+    CHECK(store->participants().size() == 3);
+    CHECK(store->participants_of("almere-vrouwen-2026").size() == 3);
+    for (const auto& p : store->participants())
+        if (p.name == "Anna de Vries") CHECK(p.commitments.size() == 2);
+
+    const Run again = db.run({"participant", "import", good, "--programme", "almere-vrouwen-2026", "--dry-run"});
+    CHECK(again.out.find("would add") == std::string::npos);
+    int unchanged = 0;
+    for (size_t at = 0; (at = again.out.find("\nunchanged: p-", at)) != std::string::npos; ++at) ++unchanged;
+    CHECK(unchanged + (again.out.rfind("unchanged: p-", 0) == 0) == 3);
+}
+
+TEST_CASE("import: a broken file reports every bad row with its line and imports nothing") {
+    Fixture db("broken");
+    const auto audit_before = SqliteStore::open(db.database())->audit().size();
+    const Run run = db.run({"participant", "import", test::data_path("csv/rows.csv"), "--programme", "almere-vrouwen-2026"});
+    CHECK(run.status == 2);
+    const std::string prefix = test::data_path("csv/rows.csv") + ":";
+    CHECK(run.err.find(prefix + "2:2: error: column phone: \"0612\" is not a valid mobile number (too short)") !=
+          std::string::npos);
+    CHECK(run.err.find(prefix + "4:1: error: column name: no name given") != std::string::npos);
+    CHECK(run.err.find("nothing imported") != std::string::npos);
+    auto store = SqliteStore::open(db.database());
+    CHECK(store->participants().empty());
+    CHECK(store->audit().size() == audit_before);
+}
+
+TEST_CASE("export gives everything held about one person; erase leaves no trace in the file") {
+    Fixture db("erase");
+    const std::string name = "Zarqa Qwertyuiop";
+    const std::string id = first_line(db.run({"participant", "add", "--name", name, "--phone", "+31 6 8765 4321",
+                                              "--email", "zarqa.qwerty@example.org", "--channels", "sms+email",
+                                              "--programme", "almere-vrouwen-2026"})
+                                          .out);
+    const std::string other = first_line(
+        db.run({"participant", "add", "--name", "Other Person", "--email", "other@example.org"}).out);
+    const Run exported = db.run({"participant", "export", id});
+    REQUIRE(exported.status == 0);
+    const auto json = nlohmann::json::parse(exported.out);
+    CHECK(json["name"] == name);
+    CHECK(json["phone"] == "+31687654321");
+    CHECK(json["programmes"] == nlohmann::json::array({"almere-vrouwen-2026"}));
+    CHECK(json["history"].size() == 2);  // added, enrolled
+    CHECK(db.database_bytes().find(name) != std::string::npos);  // there before: the check below can fail
+
+    const Run erased = db.run({"participant", "erase", id});
+    CHECK(erased.status == 0);
+    const std::string bytes = db.database_bytes();
+    CHECK(bytes.find(name) == std::string::npos);
+    CHECK(bytes.find("Qwertyuiop") == std::string::npos);
+    CHECK(bytes.find("87654321") == std::string::npos);
+    CHECK(bytes.find("zarqa.qwerty") == std::string::npos);
+
+    auto store = SqliteStore::open(db.database());
+    CHECK_FALSE(store->participant(id).has_value());
+    CHECK(store->participant(other).has_value());
+    CHECK(store->anonymous_enrolments("almere-vrouwen-2026") == 1);
+    CHECK(store->audit().back().action == "participant.erased");
+    CHECK(db.run({"participant", "show", id}).status == 2);
+}
+
+TEST_CASE("remove deletes a participant added by mistake, enrolment and all") {
+    Fixture db("remove");
+    const std::string id = first_line(
+        db.run({"participant", "add", "--name", "Typo", "--email", "t@example.nl", "--programme", "almere-vrouwen-2026"}).out);
+    CHECK(db.run({"participant", "remove", id}).status == 0);
+    auto store = SqliteStore::open(db.database());
+    CHECK(store->participants().empty());
+    CHECK(store->participants_of("almere-vrouwen-2026").empty());
+    CHECK(store->anonymous_enrolments("almere-vrouwen-2026") == 0);
+}
+
+TEST_SUITE_END();

@@ -23,7 +23,7 @@ std::optional<SchoolHolidayTable> load_school_holidays(const CommonOptions& comm
     return table;
 }
 
-std::unique_ptr<Store> open_database(const CommonOptions& common, CliContext& context) {
+std::unique_ptr<SqliteStore> open_database(const CommonOptions& common, CliContext& context) {
     const std::string path = resolve_database_path(common.database);
     try {
         return SqliteStore::open(path);

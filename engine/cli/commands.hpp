@@ -5,7 +5,7 @@
 #include "engine/cli/cli.hpp"
 #include "engine/diagnostic.hpp"
 #include "engine/holidays/school_holidays.hpp"
-#include "engine/store/store.hpp"
+#include "engine/store/sqlite_store.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -32,7 +32,7 @@ CommandAction add_fit_command(CLI::App& app, const CommonOptions& common, CliCon
 CommandAction add_suggest_command(CLI::App& app, const CommonOptions& common, CliContext& context);
 
 // Opens the database the options name, or says why it cannot and returns null.
-std::unique_ptr<Store> open_database(const CommonOptions& common, CliContext& context);
+std::unique_ptr<SqliteStore> open_database(const CommonOptions& common, CliContext& context);
 
 // Loads the school-holiday data, printing its problems; empty when it cannot be used.
 std::optional<SchoolHolidayTable> load_school_holidays(const CommonOptions& common, CliContext& context);
