@@ -18,9 +18,14 @@ std::string counted(int n, const std::string& word) { return std::to_string(n) +
 CommandAction add_check_command(CLI::App& app, const CommonOptions& common, CliContext& context) {
     auto* command = app.add_subcommand("check", "check programme files: school hours, holidays, crèche, conflicts");
     auto files = std::make_shared<std::vector<std::string>>();
+    auto with_participants = std::make_shared<bool>(false);
     command->add_option("FILE", *files, "programme files (TOML)")->required();
+    command->add_flag("--participants", *with_participants,
+                      "also fit each calendar around the participants enrolled in the stored programme of that id");
 
-    return [files, &common, &context]() {
+    return [files, with_participants, &common, &context]() {
+        std::unique_ptr<SqliteStore> store;
+        if (*with_participants && !(store = open_database(common, context))) return exit_failure;
         auto school_holidays = load_school_holidays(common, context);
         if (!school_holidays) return exit_failure;
         bool unreadable = false, errors = false;
@@ -41,6 +46,12 @@ CommandAction add_check_command(CLI::App& app, const CommonOptions& common, CliC
             }
             ProgrammeCalendar plan = build_programme_calendar(std::move(*load.programme), *school_holidays);
             print_diagnostics(plan.problems, context.out);
+            if (store) {
+                // The file's calendar, perhaps not applied yet, against the people already enrolled.
+                print_fit(fit(plan.programme, plan.calendar.sessions, enrolled_participants(*store, plan.programme.id),
+                              *school_holidays, stored_schools(*store)),
+                          "text", context.out);
+            }
             Diagnostics all = load.diagnostics;
             all.append(plan.problems);
             errors = errors || all.has_errors();

@@ -4,6 +4,7 @@
 
 #include "engine/cli/cli.hpp"
 #include "engine/diagnostic.hpp"
+#include "engine/fit/fit.hpp"
 #include "engine/holidays/school_holidays.hpp"
 #include "engine/store/sqlite_store.hpp"
 
@@ -38,5 +39,10 @@ std::unique_ptr<SqliteStore> open_database(const CommonOptions& common, CliConte
 std::optional<SchoolHolidayTable> load_school_holidays(const CommonOptions& common, CliContext& context);
 
 void print_diagnostics(const Diagnostics& diagnostics, std::ostream& out);
+
+// For fitting a programme around its participants (fit, suggest, check --participants).
+SchoolDirectory stored_schools(const Store& store);
+std::vector<Participant> enrolled_participants(const Store& store, const std::string& programme_id);
+void print_fit(const FitReport& report, const std::string& format, std::ostream& out);
 
 }  // namespace ritme

@@ -58,9 +58,8 @@ void MemoryStore::put_school(const School& school) {
 
 std::vector<StoredSession> MemoryStore::sessions(const std::string& programme_id) const {
     std::vector<StoredSession> out;
-    for (const auto& [id, session] : state_.sessions)
-        if (session.programme_id == programme_id) out.push_back(session);
-    std::sort(out.begin(), out.end(), [](const StoredSession& a, const StoredSession& b) { return a.number < b.number; });
+    if (auto found = state_.sessions.find(programme_id); found != state_.sessions.end())
+        for (const auto& [number, session] : found->second) out.push_back(session);
     return out;
 }
 
@@ -68,17 +67,20 @@ int64_t MemoryStore::put_session(const StoredSession& session) {
     require_write();
     if (!state_.programmes.count(session.programme_id))
         throw StoreError("session for unknown programme " + session.programme_id);
+    auto& by_number = state_.sessions[session.programme_id];
     StoredSession stored = session;
     if (stored.id == 0) {
-        for (const auto& [id, existing] : state_.sessions)
-            if (existing.programme_id == session.programme_id && existing.number == session.number)
-                throw StoreError("session " + session.programme_id + "#" + std::to_string(session.number) +
-                                 " exists already");
+        if (by_number.count(session.number))
+            throw StoreError("session " + session.programme_id + "#" + std::to_string(session.number) +
+                             " exists already");
         stored.id = state_.next_session_id++;
-    } else if (!state_.sessions.count(stored.id)) {
-        throw StoreError("no session with id " + std::to_string(stored.id));
+    } else {
+        const auto key = state_.session_keys.find(stored.id);
+        if (key == state_.session_keys.end()) throw StoreError("no session with id " + std::to_string(stored.id));
+        state_.sessions[key->second.first].erase(key->second.second);
     }
-    state_.sessions[stored.id] = stored;
+    state_.session_keys[stored.id] = {stored.programme_id, stored.number};
+    by_number[stored.number] = stored;
     return stored.id;
 }
 

@@ -184,10 +184,21 @@ void SqliteStore::require_write() const {
     if (!writing_) throw StoreError("a change outside write()");
 }
 
+SQLite::Statement& SqliteStore::statement(const char* sql) const {
+    auto& cached = statements_[sql];
+    if (!cached) {
+        cached = std::make_unique<SQLite::Statement>(db_, sql);
+    } else {
+        cached->reset();
+        cached->clearBindings();
+    }
+    return *cached;
+}
+
 void SqliteStore::checkpoint() { db_.exec("PRAGMA wal_checkpoint(TRUNCATE)"); }
 
 std::optional<Programme> SqliteStore::programme(const std::string& id) const {
-    SQLite::Statement query(db_, "SELECT definition FROM programme WHERE id = ?");
+    SQLite::Statement& query = statement("SELECT definition FROM programme WHERE id = ?");
     query.bind(1, id);
     if (!query.executeStep()) return std::nullopt;
     return programme_from_record(nlohmann::json::parse(query.getColumn(0).getString()));
@@ -235,9 +246,9 @@ void SqliteStore::put_school(const School& school) {
 }
 
 std::vector<StoredSession> SqliteStore::sessions(const std::string& programme_id) const {
-    SQLite::Statement query(db_,
-                            "SELECT id, number, date, start_time, end_time, location, start_utc, end_utc, status, "
-                            "version FROM session WHERE programme_id = ? ORDER BY number");
+    SQLite::Statement& query = statement(
+        "SELECT id, number, date, start_time, end_time, location, start_utc, end_utc, status, version "
+        "FROM session WHERE programme_id = ? ORDER BY number");
     query.bind(1, programme_id);
     std::vector<StoredSession> out;
     while (query.executeStep()) {
@@ -260,8 +271,8 @@ std::vector<StoredSession> SqliteStore::sessions(const std::string& programme_id
 int64_t SqliteStore::put_session(const StoredSession& s) {
     require_write();
     const bool insert = s.id == 0;
-    SQLite::Statement statement(
-        db_, insert ? "INSERT INTO session (programme_id, number, date, start_time, end_time, location, start_utc, "
+    SQLite::Statement& statement = this->statement(
+        insert ? "INSERT INTO session (programme_id, number, date, start_time, end_time, location, start_utc, "
                       "end_utc, status, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                     : "UPDATE session SET programme_id = ?, number = ?, date = ?, start_time = ?, end_time = ?, "
                       "location = ?, start_utc = ?, end_utc = ?, status = ?, version = ? WHERE id = ?");
@@ -446,8 +457,8 @@ int SqliteStore::anonymous_enrolments(const std::string& programme_id) const {
 
 void SqliteStore::record(const AuditEntry& entry) {
     require_write();
-    SQLite::Statement insert(db_,
-                             "INSERT INTO audit (at, actor, command, action, subject, details) VALUES (?, ?, ?, ?, ?, ?)");
+    SQLite::Statement& insert =
+        statement("INSERT INTO audit (at, actor, command, action, subject, details) VALUES (?, ?, ?, ?, ?, ?)");
     insert.bind(1, entry.at.iso());
     insert.bind(2, entry.actor);
     insert.bind(3, entry.command);

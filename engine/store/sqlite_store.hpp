@@ -8,6 +8,9 @@
 #include "engine/store/store.hpp"
 
 #include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+
+#include <map>
 
 #include <memory>
 #include <string>
@@ -62,7 +65,11 @@ private:
     void require_write() const;
     std::vector<Commitment> commitments_of(const std::string& participant_id) const;
 
+    // Prepared once, reused: preparing costs more than running most of these.
+    SQLite::Statement& statement(const char* sql) const;
+
     mutable SQLite::Database db_;
+    mutable std::map<const char*, std::unique_ptr<SQLite::Statement>> statements_;
     bool writing_ = false;
 };
 
