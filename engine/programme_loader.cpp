@@ -88,8 +88,8 @@ private:
             try {
                 TimeZone::load(*zone);
                 programme_.timezone = *zone;
-            } catch (const TimeZoneError&) {
-                r.error_at("timezone", "`timezone = \"" + *zone + "\"` is not a time zone of this system",
+            } catch (const TimeZoneError& e) {
+                r.error_at("timezone", "`timezone = \"" + *zone + "\"`: " + e.what(),
                            "use an IANA zone name such as \"Europe/Amsterdam\"");
             }
         }

@@ -53,23 +53,66 @@ const UtcInstant stamp{pt::ptime(make_date(2026, 1, 15), pt::hours(10))};
 
 TEST_SUITE_BEGIN("ics_calendar");
 
-TEST_CASE("the ICS read back by libical gives the same sessions, across both DST changes") {
-    const auto plan = test::plan(test::programme_toml("start = 2026-02-02\nregion = \"noord\"\nweeks = 40"));
-    const std::string ics = render_ics_calendar(plan, stamp);
+// The calendar's sessions, read back from its ICS file by libical, have the UTC start
+// and end ritme computed.
+void check_read_back(const ProgrammeCalendar& plan, const std::string& ics) {
     const auto events = read_back(ics);
     REQUIRE(events.size() == plan.calendar.sessions.size());
     for (size_t i = 0; i < events.size(); ++i) {
         const Session& s = plan.calendar.sessions[i];
         CAPTURE(iso_date(s.date));
         CHECK(events[i].uid == session_uid(plan.programme, s));
-        CHECK(events[i].tzid == "Europe/Amsterdam");
+        CHECK(events[i].tzid == plan.zone.name());
         CHECK(events[i].start == s.start_utc);
         CHECK(events[i].end == s.end_utc);
         CHECK(events[i].location == "Wijkcentrum De Schakel, Kruidenwijk, Almere");
         CHECK(events[i].summary == "Test (" + std::to_string(s.number) + "/" +
                                        std::to_string(plan.calendar.sessions.size()) + ")");
     }
+}
+
+size_t count(const std::string& text, const std::string& part) {
+    size_t n = 0;
+    for (size_t at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) ++n;
+    return n;
+}
+
+TEST_CASE("the ICS read back by libical gives the same sessions, across both DST changes") {
+    const auto plan = test::plan(test::programme_toml("start = 2026-02-02\nregion = \"noord\"\nweeks = 40"));
+    const std::string ics = render_ics_calendar(plan, stamp);
+    CHECK(plan.zone.name() == "Europe/Amsterdam");
+    check_read_back(plan, ics);
     CHECK(ics.find("DTSTAMP:20260115T100000Z") != std::string::npos);
+    // Summer time starts at 02:00 CET and ends at 03:00 CEST, 2025 to 2027.
+    CHECK(ics.find("TZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\nDTSTART:20250330T020000\r\nRDATE:20260329T020000\r\n"
+                   "RDATE:20270328T020000\r\n") != std::string::npos);
+    CHECK(ics.find("TZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\nDTSTART:20251026T030000\r\n") != std::string::npos);
+}
+
+TEST_CASE("a zone without DST gets a single standard observance") {
+    const auto plan = test::plan(
+        test::programme_toml("start = 2026-02-02\nregion = \"noord\"\nweeks = 40\ntimezone = \"Asia/Kolkata\""));
+    const std::string ics = render_ics_calendar(plan, stamp);
+    check_read_back(plan, ics);
+    CHECK(count(ics, "BEGIN:STANDARD") == 1);
+    CHECK(count(ics, "BEGIN:DAYLIGHT") == 0);
+    CHECK(ics.find("TZNAME:IST\r\nTZOFFSETFROM:+0530\r\nTZOFFSETTO:+0530\r\n") != std::string::npos);
+    CHECK(plan.calendar.sessions.front().start_utc.iso() == "2026-02-03T04:00:00Z");
+}
+
+TEST_CASE("a southern-hemisphere zone: summer time ends in April and starts in October") {
+    const auto plan = test::plan(
+        test::programme_toml("start = 2026-02-02\nregion = \"noord\"\nweeks = 40\ntimezone = \"Australia/Sydney\""));
+    const std::string ics = render_ics_calendar(plan, stamp);
+    check_read_back(plan, ics);
+    CHECK(ics.find("TZNAME:AEDT\r\nTZOFFSETFROM:+1000\r\nTZOFFSETTO:+1100\r\nDTSTART:20251005T020000\r\n"
+                   "RDATE:20261004T020000\r\n") != std::string::npos);
+    CHECK(ics.find("TZNAME:AEST\r\nTZOFFSETFROM:+1100\r\nTZOFFSETTO:+1000\r\nDTSTART:20250406T030000\r\n"
+                   "RDATE:20260405T030000\r\n") != std::string::npos);
+    // Tuesday 3 February is summer, Tuesday 2 June winter.
+    CHECK(plan.calendar.sessions.front().start_utc.iso() == "2026-02-02T22:30:00Z");
+    for (const Session& s : plan.calendar.sessions)
+        if (s.date == make_date(2026, 6, 2)) CHECK(s.start_utc.iso() == "2026-06-01T23:30:00Z");
 }
 
 TEST_CASE("UIDs are stable across exports and unique within one") {

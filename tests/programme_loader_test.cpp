@@ -112,8 +112,9 @@ TEST_CASE("a file with many problems reports all of them, in file order") {
               "did you mean skip?",
               "many-problems.toml:7:18: error: [programme]: `liberation_day = \"lustrum5\"` is not one of closed, "
               "open or lustrum; did you mean lustrum?",
-              "many-problems.toml:8:12: error: [programme]: `timezone = \"Europe/Amsterdan\"` is not a time zone of "
-              "this system; use an IANA zone name such as \"Europe/Amsterdam\"",
+              "many-problems.toml:8:12: error: [programme]: `timezone = \"Europe/Amsterdan\"`: unknown time zone "
+              "\"Europe/Amsterdan\": /usr/share/zoneinfo/Europe/Amsterdan does not exist; use an IANA zone name "
+              "such as \"Europe/Amsterdam\"",
               "many-problems.toml:9:23: error: [programme] closed entry 2: `\"2026-04-01\"` is not a date or a "
               "period; write a date like 2026-03-20 or { from = 2026-06-01, to = 2026-06-02, reason = "
               "\"studiedagen\" }",

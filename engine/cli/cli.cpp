@@ -39,7 +39,7 @@ int run_cli(const std::vector<std::string>& args, CliContext& context) {
     app.require_subcommand(1);
     app.fallthrough();
 
-    CommonOptions common{RITME_DEFAULT_HOLIDAY_DIR};
+    CommonOptions common{RITME_DEFAULT_HOLIDAY_DIR, ""};
     app.add_option("--holidays", common.holiday_dir, "directory of school-holiday data files")
         ->envname("RITME_HOLIDAYS")
         ->capture_default_str();

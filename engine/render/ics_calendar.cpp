@@ -25,12 +25,13 @@ icaltimetype local_ical_time(Date date, int minutes_of_day) {
 }
 
 icaltimetype ical_time(pt::ptime wall) {
-    return local_ical_time(wall.date(), static_cast<int>(wall.time_of_day().total_seconds() / 60));
+    icaltimetype t = local_ical_time(wall.date(), static_cast<int>(wall.time_of_day().total_seconds() / 60));
+    t.second = static_cast<int>(wall.time_of_day().seconds());
+    return t;
 }
 
 icaltimetype utc_ical_time(UtcInstant instant) {
     icaltimetype t = ical_time(instant.utc);
-    t.second = static_cast<int>(instant.utc.time_of_day().seconds());
     return icaltime_set_timezone(&t, icaltimezone_get_utc_timezone());
 }
 
@@ -40,17 +41,35 @@ icalproperty* zoned_time_property(icalproperty* property, const std::string& tzi
     return property;
 }
 
-// One STANDARD or DAYLIGHT block: the transitions of each year as DTSTART plus RDATEs.
-icalcomponent* observance(icalcomponent_kind kind, const std::string& name, int offset_from, int offset_to,
-                          const std::vector<pt::ptime>& transitions) {
-    icalcomponent* c = icalcomponent_new(kind);
-    icalcomponent_add_property(c, icalproperty_new_tzname(name.c_str()));
-    icalcomponent_add_property(c, icalproperty_new_tzoffsetfrom(offset_from * 60));
-    icalcomponent_add_property(c, icalproperty_new_tzoffsetto(offset_to * 60));
-    icalcomponent_add_property(c, icalproperty_new_dtstart(ical_time(transitions.front())));
-    for (size_t i = 1; i < transitions.size(); ++i) {
+// The changes from one offset to one observance, written as one STANDARD or DAYLIGHT
+// block: the first as DTSTART, the others as RDATEs, each in the wall time before the
+// change (RFC 5545).
+struct ObservanceChanges {
+    int offset_from_seconds = 0;
+    Observance to;
+    std::vector<pt::ptime> onsets;
+};
+
+void add_change(std::vector<ObservanceChanges>& groups, int offset_from, const Observance& to, UtcInstant at) {
+    const pt::ptime onset = at.utc + pt::seconds(offset_from);
+    for (ObservanceChanges& group : groups) {
+        if (group.offset_from_seconds == offset_from && group.to == to) {
+            group.onsets.push_back(onset);
+            return;
+        }
+    }
+    groups.push_back({offset_from, to, {onset}});
+}
+
+icalcomponent* observance(const ObservanceChanges& changes) {
+    icalcomponent* c = icalcomponent_new(changes.to.is_dst ? ICAL_XDAYLIGHT_COMPONENT : ICAL_XSTANDARD_COMPONENT);
+    icalcomponent_add_property(c, icalproperty_new_tzname(changes.to.abbreviation.c_str()));
+    icalcomponent_add_property(c, icalproperty_new_tzoffsetfrom(changes.offset_from_seconds));
+    icalcomponent_add_property(c, icalproperty_new_tzoffsetto(changes.to.utc_offset_seconds));
+    icalcomponent_add_property(c, icalproperty_new_dtstart(ical_time(changes.onsets.front())));
+    for (size_t i = 1; i < changes.onsets.size(); ++i) {
         icaldatetimeperiodtype rdate{};
-        rdate.time = ical_time(transitions[i]);
+        rdate.time = ical_time(changes.onsets[i]);
         rdate.period = icalperiodtype_null_period();
         icalcomponent_add_property(c, icalproperty_new_rdate(rdate));
     }
@@ -58,26 +77,21 @@ icalcomponent* observance(icalcomponent_kind kind, const std::string& name, int 
 }
 
 // The zone's VTIMEZONE for the years the calendar spans (and one either side): exact
-// for every event in the file, and short.
+// for every event in the file, and short. It opens with the observance in effect at the
+// start, so every time in the span has a definition even before the first change.
 icalcomponent* vtimezone(const TimeZone& zone, int first_year, int last_year) {
+    constexpr LocalTimePolicy any_reading{GapPolicy::shift_forward, OverlapPolicy::earlier};  // of midnight
+    const UtcInstant from = *zone.to_utc({make_date(first_year - 1, 1, 1), TimeOfDay()}, any_reading).instant;
+    const UtcInstant to = *zone.to_utc({make_date(last_year + 2, 1, 1), TimeOfDay()}, any_reading).instant;
+    const Observance& initial = zone.observance_at(from);
+    std::vector<ObservanceChanges> groups;
+    add_change(groups, initial.utc_offset_seconds, initial, from);
+    for (const Transition& change : zone.transitions(from, to))
+        add_change(groups, change.before.utc_offset_seconds, change.after, change.at);
+
     icalcomponent* tz = icalcomponent_new(ICAL_VTIMEZONE_COMPONENT);
     icalcomponent_add_property(tz, icalproperty_new_tzid(zone.name().c_str()));
-    const auto& rule = zone.rule();
-    if (!zone.has_dst()) {
-        icalcomponent_add_component(
-            tz, observance(ICAL_XSTANDARD_COMPONENT, rule.standard_abbreviation, rule.standard_offset_minutes,
-                           rule.standard_offset_minutes, {pt::ptime(Date(1970, 1, 1))}));
-        return tz;
-    }
-    std::vector<pt::ptime> starts, ends;
-    for (int year = first_year - 1; year <= last_year + 1; ++year) {
-        starts.push_back(zone.dst_start_local(year));
-        ends.push_back(zone.dst_end_local(year));
-    }
-    icalcomponent_add_component(tz, observance(ICAL_XDAYLIGHT_COMPONENT, rule.dst_abbreviation,
-                                               rule.standard_offset_minutes, rule.dst_offset_minutes, starts));
-    icalcomponent_add_component(tz, observance(ICAL_XSTANDARD_COMPONENT, rule.standard_abbreviation,
-                                               rule.dst_offset_minutes, rule.standard_offset_minutes, ends));
+    for (const ObservanceChanges& group : groups) icalcomponent_add_component(tz, observance(group));
     return tz;
 }
 
