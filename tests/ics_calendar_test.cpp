@@ -128,4 +128,22 @@ TEST_CASE("UIDs are stable across exports and unique within one") {
     CHECK(seen.size() == first.size());
 }
 
+TEST_CASE("a session ending at 24:00 ends at 00:00 the next day, as RFC 5545 wants") {
+    const auto plan = test::plan(test::programme_toml("start = 2026-02-02\nregion = \"noord\"\nweeks = 1", R"(
+[location.a]
+name = "A"
+[[slot]]
+day = "tuesday"
+start = "22:00"
+end = "24:00"
+)"));
+    const std::string ics = render_ics_calendar(plan, stamp);
+    CHECK(ics.find("T240000") == std::string::npos);
+    CHECK(ics.find("20260204T000000") != std::string::npos);
+    const auto events = read_back(ics);
+    REQUIRE(events.size() == 1);
+    CHECK(events[0].end == plan.calendar.sessions[0].end_utc);
+    CHECK(events[0].end.utc == pt::ptime(make_date(2026, 2, 3), pt::hours(23)));  // 24:00 CET
+}
+
 TEST_SUITE_END();

@@ -3,6 +3,7 @@
 #include "engine/cli/commands.hpp"
 #include "engine/store/open_store.hpp"
 
+#include <filesystem>
 #include <ostream>
 
 #ifndef RITME_DEFAULT_HOLIDAY_DIR
@@ -33,13 +34,29 @@ std::unique_ptr<SqliteStore> open_database(const CommonOptions& common, CliConte
     }
 }
 
+namespace {
+
+// An installed ritme finds its data beside itself (<prefix>/bin/ritme and
+// <prefix>/share/ritme/holidays); a build tree uses the source tree's.
+std::string default_holiday_dir() {
+    std::error_code ignored;
+    const auto exe = std::filesystem::read_symlink("/proc/self/exe", ignored);
+    if (!ignored) {
+        const auto installed = exe.parent_path().parent_path() / "share" / "ritme" / "holidays";
+        if (std::filesystem::is_directory(installed, ignored)) return installed.string();
+    }
+    return RITME_DEFAULT_HOLIDAY_DIR;
+}
+
+}  // namespace
+
 int run_cli(const std::vector<std::string>& args, CliContext& context) {
     CLI::App app{"ritme: calendars and reminders for group programmes", "ritme"};
     app.set_version_flag("--version", std::string("ritme ") + RITME_VERSION);
     app.require_subcommand(1);
     app.fallthrough();
 
-    CommonOptions common{RITME_DEFAULT_HOLIDAY_DIR, ""};
+    CommonOptions common{default_holiday_dir(), ""};
     app.add_option("--holidays", common.holiday_dir, "directory of school-holiday data files")
         ->envname("RITME_HOLIDAYS")
         ->capture_default_str();

@@ -13,7 +13,12 @@ struct ComponentDeleter {
     void operator()(icalcomponent* c) const { icalcomponent_free(c); }
 };
 
+// A wall time; a session ending at 24:00 ends at 00:00 the next day (RFC 5545 has no hour 24).
 icaltimetype local_ical_time(Date date, int minutes_of_day) {
+    if (minutes_of_day >= 24 * 60) {
+        date += boost::gregorian::days(minutes_of_day / (24 * 60));
+        minutes_of_day %= 24 * 60;
+    }
     icaltimetype t = icaltime_null_time();
     t.year = date.year();
     t.month = date.month();
