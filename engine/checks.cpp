@@ -21,6 +21,14 @@ void check_school_hours(const Programme& programme, const Slot& slot, Diagnostic
         return;
     }
     const int margin = hours.travel_margin_minutes;
+    if (window->start.minutes() + margin >= window->end.minutes() - margin) {
+        out.error(slot.where,
+                  slot.label() + ": school hours on " + std::string(name_of(slot.day)) + " are " + window->str() +
+                      ", so with " + format_duration_minutes(margin) + " travel margin no session fits on " +
+                      std::string(name_of(slot.day)),
+                  "shorten travel_margin in [school_hours], or choose another day");
+        return;
+    }
     const TimeOfDay earliest = TimeOfDay::from_minutes(window->start.minutes() + margin);
     const TimeOfDay latest = TimeOfDay::from_minutes(std::max(0, window->end.minutes() - margin));
     const std::string window_text = "school hours on " + std::string(name_of(slot.day)) + " are " + window->str() +
@@ -66,13 +74,9 @@ void check_childcare(const Programme& programme, const Slot& slot, Diagnostics& 
                   "end at " + TimeOfDay::from_minutes(open->end.minutes() - margin).str() +
                       " or earlier, or keep the crèche open longer");
     if (slot.location != childcare.location) {
-        auto name_of_location = [&](const std::string& key) {
-            const Location* location = programme.find_location(key);
-            return location ? location->name : key;
-        };
         out.warning(slot.where,
-                    slot.label() + " meets at " + name_of_location(slot.location) + " but the crèche is at " +
-                        name_of_location(childcare.location),
+                    slot.label() + " meets at " + programme.location_name(slot.location) + " but the crèche is at " +
+                        programme.location_name(childcare.location),
                     "parents then take their children to another address first; check that this is intended");
     }
 }
@@ -88,7 +92,7 @@ void check_overlaps(const Programme& programme, Diagnostics& out) {
         }
 }
 
-std::string join_dates(const std::vector<const Session*>& sessions) {
+std::string join_session_numbers(const std::vector<const Session*>& sessions) {
     std::string text;
     for (const Session* s : sessions) text += (text.empty() ? "" : ", ") + std::to_string(s->number);
     return text;
@@ -165,10 +169,15 @@ void check_holiday_data(const Programme& programme, const Calendar& calendar, co
     for (const auto& skipped : calendar.skipped) {
         const SchoolHoliday* holiday = skipped.closure ? skipped.closure->school_holiday : nullptr;
         if (!holiday || holiday->confirmed || !reported.insert(holiday).second) continue;
-        out.warning(holiday->where,
+        // The lead cannot fix ritme's data, so the warning belongs to the programme; the hint says where the
+        // dates come from.
+        const std::string data_file = holiday->where.line > 0
+                                          ? holiday->where.file + ":" + std::to_string(holiday->where.line)
+                                          : holiday->where.file;
+        out.warning(programme.where,
                     holiday->label() + " " + iso_date(holiday->from) + " to " + iso_date(holiday->to) +
-                        " is not confirmed; the calendar skips it as published so far",
-                    "check the dates with the schools, then mark it confirmed = true");
+                        " is not confirmed yet; the calendar skips it as published so far",
+                    "ask the schools; ritme's holiday data (" + data_file + ") marks it to be checked");
     }
     for (const SchoolHoliday* holiday : closures.kept_optional_holidays()) {
         std::vector<const Session*> inside;
@@ -176,7 +185,7 @@ void check_holiday_data(const Programme& programme, const Calendar& calendar, co
             if (holiday->from <= session.date && session.date <= holiday->to) inside.push_back(&session);
         if (inside.empty()) continue;
         out.warning(programme.where,
-                    "sessions " + join_dates(inside) + " fall in " + holiday->label() + " (" +
+                    "sessions " + join_session_numbers(inside) + " fall in " + holiday->label() + " (" +
                         iso_date(holiday->from) + " to " + iso_date(holiday->to) + "), which many schools take off",
                     "ask the schools; set optional_school_holidays = \"closed\" to skip it");
     }
@@ -206,9 +215,9 @@ void check_dst(const Programme& programme, const Calendar& calendar, Diagnostics
 
 }  // namespace
 
-void check_slots(const Programme& programme, Diagnostics& out) {
+void check_slots(const Programme& programme, Diagnostics& out, bool school_hours_known) {
     for (const Slot& slot : programme.slots) {
-        check_school_hours(programme, slot, out);
+        if (school_hours_known) check_school_hours(programme, slot, out);
         if (programme.childcare) check_childcare(programme, slot, out);
     }
     check_overlaps(programme, out);

@@ -15,7 +15,9 @@ namespace ritme {
 // warning: with 20 weeks, three holiday weeks and a few feestdagen it holds about 82%.
 inline constexpr double min_held_share = 0.8;
 
-void check_slots(const Programme& programme, Diagnostics& out);
+// Each slot against school hours and the crèche, and the slots against each other. Without
+// `school_hours_known` (a [school_hours] table that did not read) the school-hours check is left out.
+void check_slots(const Programme& programme, Diagnostics& out, bool school_hours_known = true);
 
 void check_calendar(const Programme& programme, const Calendar& calendar, const ClosureCalendar& closures,
                     const SchoolHolidayTable& school_holidays, Diagnostics& out);

@@ -19,6 +19,8 @@ std::optional<Region> parse_region(std::string_view text) {
     return std::nullopt;
 }
 
+std::string_view name_of(HolidayMode mode) { return mode == HolidayMode::skip ? "skip" : "extend"; }
+
 std::string Slot::label() const {
     return "slot " + std::to_string(number) + " (" + std::string(name_of(day)) + " " + time.str() + ")";
 }
@@ -38,6 +40,11 @@ const Location* Programme::find_location(std::string_view key) const {
     for (const auto& location : locations)
         if (location.key == key) return &location;
     return nullptr;
+}
+
+std::string Programme::location_name(std::string_view key) const {
+    const Location* location = find_location(key);
+    return location ? location->name : std::string(key);
 }
 
 std::vector<const Slot*> Programme::slots_in_week_order() const {

@@ -28,6 +28,7 @@ enum class HolidayMode {
     skip,    // the track keeps its weeks; those sessions are lost
     extend,  // the track keeps its number of sessions and runs on
 };
+std::string_view name_of(HolidayMode mode);  // "skip", "extend": as written in a programme file
 
 enum class OpenOrClosed { open, closed };
 enum class LiberationDayRule { closed, open, lustrum };  // lustrum: closed only in 2025, 2030, …
@@ -110,6 +111,8 @@ struct Programme {
     SourcePosition where;  // the [programme] table
 
     const Location* find_location(std::string_view key) const;
+    // The location's name for people to read; the key itself when no such location exists.
+    std::string location_name(std::string_view key) const;
     // Slots ordered by weekday and start time: the order sessions take within a week.
     std::vector<const Slot*> slots_in_week_order() const;
 };

@@ -45,10 +45,17 @@ public:
         read_programme_table();
         read_locations();
         read_slots();
+        const int errors_before_school_hours = diagnostics_.error_count();
         read_school_hours();
+        school_hours_read_ = diagnostics_.error_count() == errors_before_school_hours;
+        const int errors_before_childcare = diagnostics_.error_count();
         read_childcare();
+        childcare_read_ = diagnostics_.error_count() == errors_before_childcare;
         return std::move(programme_);
     }
+
+    bool school_hours_read() const { return school_hours_read_; }
+    bool childcare_read() const { return childcare_read_; }
 
 private:
     const toml::table* sub_table(std::string_view key, std::string_view label, bool required) {
@@ -251,6 +258,8 @@ private:
     std::string base_dir_;
     Diagnostics& diagnostics_;
     Programme programme_;
+    bool school_hours_read_ = true;
+    bool childcare_read_ = true;
 };
 
 }  // namespace
@@ -267,11 +276,15 @@ ProgrammeLoad load_programme_text(std::string_view toml_text, const std::string&
                                "check the quotes, brackets and `key = value` pairs on this line");
         return load;
     }
-    Programme programme = ProgrammeReader(root, base_dir, load.diagnostics).read();
+    ProgrammeReader reader(root, base_dir, load.diagnostics);
+    Programme programme = reader.read();
     programme.source_file = source_name;
     load.diagnostics.sort_by_position();
     if (load.diagnostics.has_errors()) {
         load.status = LoadStatus::invalid;
+        // Incomplete slots were never added; a [childcare] with errors might check against the wrong hours.
+        if (!reader.childcare_read()) programme.childcare.reset();
+        load.partial = PartialProgramme{std::move(programme), reader.school_hours_read()};
         return load;
     }
     load.programme = std::move(programme);
@@ -279,13 +292,20 @@ ProgrammeLoad load_programme_text(std::string_view toml_text, const std::string&
 }
 
 ProgrammeLoad load_programme_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
+    auto cannot_read = [&](std::string message, std::string hint) {
         ProgrammeLoad load;
         load.status = LoadStatus::unreadable;
-        load.diagnostics.error(SourcePosition{path, 0, 0}, "cannot read the file", "check the path and permissions");
+        load.diagnostics.error(SourcePosition{path, 0, 0}, std::move(message), std::move(hint));
         return load;
-    }
+    };
+    // A directory opens as an empty stream on Linux; it must not read as an empty programme.
+    std::error_code error;
+    if (std::filesystem::is_directory(path, error))
+        return cannot_read("cannot read the file: it is a directory", "give the path of a programme file (.toml)");
+    if (std::filesystem::exists(path, error) && !std::filesystem::is_regular_file(path, error))
+        return cannot_read("cannot read the file: it is not a regular file", "give the path of a programme file (.toml)");
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return cannot_read("cannot read the file", "check the path and permissions");
     std::ostringstream text;
     text << in.rdbuf();
     const auto base_dir = std::filesystem::path(path).parent_path();

@@ -17,9 +17,17 @@ enum class LoadStatus {
     unreadable,  // the file cannot be read, or is not TOML at all
 };
 
+// What did read correctly in a file with errors: enough to run the slot checks, so a lead
+// sees every problem in one run. Not a programme to plan a calendar from.
+struct PartialProgramme {
+    Programme programme;            // only the complete slots; childcare only if [childcare] read without errors
+    bool school_hours_read = true;  // false: [school_hours] had errors, so slots cannot be checked against it
+};
+
 struct ProgrammeLoad {
     LoadStatus status = LoadStatus::ok;
-    std::optional<Programme> programme;  // set when status is ok
+    std::optional<Programme> programme;       // set when status is ok
+    std::optional<PartialProgramme> partial;  // set when status is invalid
     Diagnostics diagnostics;
 };
 

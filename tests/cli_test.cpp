@@ -85,6 +85,33 @@ TEST_CASE("check: exit 2 when a file cannot be read or parsed") {
     CHECK(ritme_cli({"check", test::data_path("broken/typo-weekday.toml")}).status == 1);
 }
 
+TEST_CASE("check: a file with a typo key and a slot too early reports both, in file order") {
+    // The unknown key makes the file invalid; the slot checks still run on the slots that read.
+    const auto path = temp_file("typo-and-early.toml", test::programme_toml("start = 2026-02-02\nregion = \"noord\"\nwekes = 20", R"(
+[location.a]
+name = "A"
+[[slot]]
+day = "tuesday"
+start = "08:00"
+end = "10:00"
+)"));
+    const Run run = ritme_cli({"check", path});
+    CHECK(run.status == 1);
+    CHECK(run.out == path + ":6:1: error: [programme]: unknown key `wekes`; did you mean weeks?\n" + path +
+                         ":10:1: error: slot 1 (tuesday 08:00-10:00) starts 75 minutes too early: school hours on "
+                         "tuesday are 09:00-13:45, so with 15m travel margin a session fits in 09:15-13:30; start at "
+                         "09:15 or later\n" +
+                         path + ": 2 errors, 0 warnings; no calendar\n");
+}
+
+TEST_CASE("check: a directory cannot be read, exit 2") {
+    const auto directory = std::filesystem::temp_directory_path().string();
+    const Run run = ritme_cli({"check", directory});
+    CHECK(run.status == 2);
+    CHECK(run.out.find(directory + ": error: cannot read the file: it is a directory") != std::string::npos);
+    CHECK(run.out.find(directory + ": cannot be read\n") != std::string::npos);
+}
+
 TEST_CASE("calendar --format json has the documented shape") {
     const Run run = ritme_cli({"calendar", almere, "--format", "json"});
     REQUIRE(run.status == 0);
@@ -109,7 +136,9 @@ TEST_CASE("calendar --format json has the documented shape") {
     CHECK(json["skipped"][0]["reason"] == "voorjaarsvakantie (noord)");
     REQUIRE(json["problems"].size() == 1);
     CHECK(json["problems"][0]["severity"] == "warning");
-    CHECK(json["problems"][0]["where"].get<std::string>().find("2025-2026.toml:33:10") != std::string::npos);
+    // The unconfirmed meivakantie: the lead's programme, pointing at ritme's data in the hint.
+    CHECK(json["problems"][0]["where"] == almere + ":5:1");
+    CHECK(json["problems"][0]["hint"].get<std::string>().find("2025-2026.toml:33)") != std::string::npos);
 }
 
 TEST_CASE("calendar -o writes the file and reports the problems on stderr") {
@@ -118,7 +147,7 @@ TEST_CASE("calendar -o writes the file and reports the problems on stderr") {
     const Run run = ritme_cli({"calendar", almere, "--format", "ics", "-o", output.string()});
     CHECK(run.status == 0);
     CHECK(run.out.empty());
-    CHECK(run.err.find("meivakantie (noord) 2026-04-25 to 2026-05-03 is not confirmed") != std::string::npos);
+    CHECK(run.err.find("meivakantie (noord) 2026-04-25 to 2026-05-03 is not confirmed yet") != std::string::npos);
     std::ifstream in(output);
     const std::string ics((std::istreambuf_iterator<char>(in)), {});
     CHECK(count_lines_starting(ics, "BEGIN:VEVENT") == 33);

@@ -97,6 +97,71 @@ TEST_CASE("unknown keys are errors with the nearest known key") {
           });
 }
 
+TEST_CASE("a file with errors carries the parts that read, for the slot checks") {
+    const ProgrammeLoad load = load_programme_text(test::programme_toml("start = 2026-02-02\nwekes = 20", R"(
+[location.schakel]
+name = "De Schakel"
+[[slot]]
+day = "tuesday"
+start = "08:00"
+end = "10:00"
+[[slot]]
+day = "thurdsay"
+start = "09:30"
+end = "11:30"
+[[slot]]
+day = "friday"
+start = "09:30"
+end = "11:00"
+[school_hours]
+friday = "08:30-11:15"
+[childcare]
+places = 8
+open = { tuesday = "07:00-12:00" }
+)"), "partial.toml");
+    CHECK(load.status == LoadStatus::invalid);
+    CHECK_FALSE(load.programme.has_value());
+    REQUIRE(load.partial.has_value());
+    const Programme& partial = load.partial->programme;
+    REQUIRE(partial.slots.size() == 2);  // the slot with the misspelt day did not read
+    CHECK(partial.slots[0].number == 1);
+    CHECK(partial.slots[1].number == 3);
+    CHECK(partial.slots[1].time.str() == "09:30-11:00");
+    CHECK(load.partial->school_hours_read);
+    CHECK(partial.school_hours.window[index_of(Weekday::friday)]->str() == "08:30-11:15");
+    CHECK(partial.childcare.has_value());  // read without errors: one location, so `location` may be left out
+
+    // A [school_hours] or [childcare] with errors is not checked against.
+    const ProgrammeLoad broken = load_programme_text(test::programme_toml("start = 2026-02-02", R"(
+[location.schakel]
+name = "De Schakel"
+[[slot]]
+day = "tuesday"
+start = "08:00"
+end = "10:00"
+[school_hours]
+tuesday = "half negen"
+[childcare]
+open = { tuesday = "09:00-12:00" }
+)"), "broken.toml");
+    CHECK(broken.status == LoadStatus::invalid);
+    REQUIRE(broken.partial.has_value());
+    CHECK_FALSE(broken.partial->school_hours_read);
+    CHECK_FALSE(broken.partial->programme.childcare.has_value());  // `places` is missing
+    CHECK(broken.partial->programme.slots.size() == 1);
+}
+
+TEST_CASE("a directory is not a programme file: cannot be read") {
+    const std::string directory = test::data_path("broken");
+    const ProgrammeLoad load = load_programme_file(directory);
+    CHECK(load.status == LoadStatus::unreadable);
+    CHECK_FALSE(load.partial.has_value());
+    REQUIRE(load.diagnostics.items().size() == 1);
+    CHECK(load.diagnostics.items()[0].str() == directory +
+                                                   ": error: cannot read the file: it is a directory; give the path "
+                                                   "of a programme file (.toml)");
+}
+
 TEST_CASE("a file with many problems reports all of them, in file order") {
     CHECK(problems_of("many-problems.toml", LoadStatus::invalid) ==
           std::vector<std::string>{

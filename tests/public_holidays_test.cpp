@@ -81,6 +81,33 @@ TEST_CASE("the check values from the Dutch calendar notes") {
     CHECK(weekday_of(h2027.at(PublicHolidayId::kings_day).date) == Weekday::tuesday);
 }
 
+TEST_CASE("the moveable feasts on their published dates, not through the Easter offsets") {
+    // From the published calendars; each agrees with the Easter table above (Ascension is Easter + 39 days,
+    // Whit Monday Easter + 50), worked out by hand.
+    const struct {
+        int year;
+        PublicHolidayId id;
+        Date date;
+    } published[] = {
+        {2025, PublicHolidayId::ascension_day, make_date(2025, 5, 29)},
+        {2027, PublicHolidayId::ascension_day, make_date(2027, 5, 6)},
+        {2028, PublicHolidayId::ascension_day, make_date(2028, 5, 25)},
+        {2025, PublicHolidayId::whit_monday, make_date(2025, 6, 9)},
+        {2027, PublicHolidayId::whit_monday, make_date(2027, 5, 17)},
+        {2028, PublicHolidayId::whit_monday, make_date(2028, 6, 5)},
+        {2028, PublicHolidayId::good_friday, make_date(2028, 4, 14)},
+        {2028, PublicHolidayId::easter_monday, make_date(2028, 4, 17)},
+    };
+    for (const auto& [year, id, date] : published) {
+        CAPTURE(year);
+        CAPTURE(iso_date(date));
+        CHECK(by_id(year).at(id).date == date);
+    }
+    CHECK(by_id(2025).at(PublicHolidayId::ascension_day).name == "Hemelvaartsdag");
+    CHECK(by_id(2025).at(PublicHolidayId::whit_monday).name == "Tweede Pinksterdag");
+    CHECK(by_id(2028).at(PublicHolidayId::easter_monday).name == "Tweede Paasdag");
+}
+
 TEST_CASE("a programme's choices decide Good Friday and Liberation Day") {
     auto h2025 = by_id(2025), h2026 = by_id(2026), h2030 = by_id(2030);
     HolidayChoices choices;

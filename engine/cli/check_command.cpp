@@ -1,6 +1,7 @@
 // `ritme check FILE…`: every problem in each programme file, then one summary line per
 // file. Exit 0 when clean, 1 when there are errors, 2 when a file cannot be read or parsed.
 
+#include "engine/checks.hpp"
 #include "engine/cli/commands.hpp"
 #include "engine/programme_calendar.hpp"
 #include "engine/programme_loader.hpp"
@@ -32,16 +33,22 @@ CommandAction add_check_command(CLI::App& app, const CommonOptions& common, CliC
         std::vector<std::string> summaries;
         for (const auto& file : *files) {
             ProgrammeLoad load = load_programme_file(file);
+            if (load.status == LoadStatus::invalid) {
+                // No calendar, but the slots that did read can still be checked, so every problem shows in one run.
+                Diagnostics all = load.diagnostics;
+                if (load.partial)
+                    check_slots(load.partial->programme, all, load.partial->school_hours_read);
+                all.sort_by_position();
+                print_diagnostics(all, context.out);
+                errors = true;
+                summaries.push_back(file + ": " + counted(all.error_count(), "error") + ", " +
+                                    counted(all.warning_count(), "warning") + "; no calendar");
+                continue;
+            }
             print_diagnostics(load.diagnostics, context.out);
             if (load.status == LoadStatus::unreadable) {
                 unreadable = true;
                 summaries.push_back(file + ": cannot be read");
-                continue;
-            }
-            if (load.status == LoadStatus::invalid) {
-                errors = true;
-                summaries.push_back(file + ": " + counted(load.diagnostics.error_count(), "error") + ", " +
-                                    counted(load.diagnostics.warning_count(), "warning") + "; no calendar");
                 continue;
             }
             ProgrammeCalendar plan = build_programme_calendar(std::move(*load.programme), *school_holidays);

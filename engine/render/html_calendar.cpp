@@ -193,11 +193,6 @@ std::string_view class_of(ClosureKind kind) {
     return "closed-day";
 }
 
-std::string location_name(const Programme& programme, const std::string& key) {
-    const Location* location = programme.find_location(key);
-    return location ? location->name : key;
-}
-
 // A Mustache section that renders once with `value`, or not at all.
 mu::data optional_section(bool present, mu::data value) { return present ? std::move(value) : mu::data(false); }
 
@@ -212,7 +207,7 @@ mu::data session_data(const Programme& programme, const Session& session) {
     mu::data data;
     data.set("number", std::to_string(session.number));
     data.set("time", session.time.str());
-    data.set("location", location_name(programme, session.location));
+    data.set("location", programme.location_name(session.location));
     const bool planned = session.status == SessionStatus::planned;
     data.set("session_classes", planned ? std::string("session") : "session " + std::string(name_of(session.status)));
     data.set("status", optional_section(!planned, mu::data("status_name", dutch_status(session.status))));
@@ -365,7 +360,7 @@ void set_header(mu::data& page, const ProgrammeCalendar& plan, const WeekGrid& g
         span.set("last", weekday_and_date(sessions.back().date));
     }
     page.set("span", optional_section(!sessions.empty(), span));
-    page.set("holiday_mode", std::string(programme.on_holiday == HolidayMode::skip ? "skip" : "extend"));
+    page.set("holiday_mode", std::string(name_of(programme.on_holiday)));
     page.set("holiday_mode_text", holiday_mode_text(programme, plan.calendar.intended_sessions));
     page.set("today", weekday_and_date(today));
     const std::string outside = grid.why_not_shown(today);

@@ -42,7 +42,7 @@ nlohmann::json calendar_json(const ProgrammeCalendar& plan) {
               {"timezone", programme.timezone},
               {"start", iso_date(programme.start)},
               {"weeks", programme.weeks},
-              {"on_holiday", programme.on_holiday == HolidayMode::skip ? "skip" : "extend"},
+              {"on_holiday", name_of(programme.on_holiday)},
               {"intended_sessions", plan.calendar.intended_sessions},
               {"locations", locations}}},
             {"sessions", sessions},

@@ -25,7 +25,7 @@ std::string render_text_calendar(const ProgrammeCalendar& plan) {
     std::ostringstream out;
     out << programme.name << " (" << programme.id << ")\n";
     out << "region " << name_of(programme.closures.region) << ", " << programme.timezone << ", on_holiday = "
-        << (programme.on_holiday == HolidayMode::skip ? "skip" : "extend") << "\n";
+        << name_of(programme.on_holiday) << "\n";
     out << calendar.sessions.size() << " of " << calendar.intended_sessions << " sessions";
     if (!calendar.sessions.empty())
         out << ", " << short_weekday(calendar.sessions.front().date) << " " << iso_date(calendar.sessions.front().date)
@@ -64,10 +64,9 @@ std::string render_text_calendar(const ProgrammeCalendar& plan) {
                 k >= week.skipped.size() || (s < week.sessions.size() && week.sessions[s]->date <= week.skipped[k]->date);
             if (take_session) {
                 const Session& session = *week.sessions[s++];
-                const Location* location = programme.find_location(session.location);
                 out << line_start() << "  " << pad_left("#" + std::to_string(session.number), 4) << "  "
                     << short_weekday(session.date) << " " << iso_date(session.date) << "  " << session.time.str()
-                    << "  " << (location ? location->name : session.location) << "\n";
+                    << "  " << programme.location_name(session.location) << "\n";
             } else {
                 const SkippedDate& skipped = *week.skipped[k++];
                 out << line_start() << "     -  " << short_weekday(skipped.date) << " " << iso_date(skipped.date)

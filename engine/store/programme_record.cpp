@@ -76,7 +76,7 @@ json programme_record(const Programme& programme) {
                    {"name", programme.name},
                    {"start", iso_date(programme.start)},
                    {"weeks", programme.weeks},
-                   {"on_holiday", programme.on_holiday == HolidayMode::skip ? "skip" : "extend"},
+                   {"on_holiday", name_of(programme.on_holiday)},
                    {"timezone", programme.timezone},
                    {"closures", closure_rules_record(programme.closures)},
                    {"locations", locations},
