@@ -267,15 +267,12 @@ private:
 ProgrammeLoad load_programme_text(std::string_view toml_text, const std::string& source_name,
                                   const std::string& base_dir) {
     ProgrammeLoad load;
-    toml::table root;
-    try {
-        root = toml::parse(toml_text, source_name);
-    } catch (const toml::parse_error& e) {
+    const auto parsed = parse_toml(toml_text, source_name, load.diagnostics);
+    if (!parsed) {
         load.status = LoadStatus::unreadable;
-        load.diagnostics.error(position_of(e.source()), "not valid TOML: " + std::string(e.description()),
-                               "check the quotes, brackets and `key = value` pairs on this line");
         return load;
     }
+    const toml::table& root = *parsed;
     ProgrammeReader reader(root, base_dir, load.diagnostics);
     Programme programme = reader.read();
     programme.source_file = source_name;

@@ -25,15 +25,12 @@ bool is_school_file(std::string_view toml_text) {
 SchoolLoad load_school_text(std::string_view toml_text, const std::string& source_name, const std::string& base_dir,
                             Date today) {
     SchoolLoad load;
-    toml::table root;
-    try {
-        root = toml::parse(toml_text, source_name);
-    } catch (const toml::parse_error& e) {
+    const auto parsed = parse_toml(toml_text, source_name, load.diagnostics);
+    if (!parsed) {
         load.status = LoadStatus::unreadable;
-        load.diagnostics.error(position_of(e.source()), "not valid TOML: " + std::string(e.description()),
-                               "check the quotes, brackets and `key = value` pairs on this line");
         return load;
     }
+    const toml::table& root = *parsed;
     TomlTableReader top(root, "top level", load.diagnostics);
     top.allow_only({"school"});
     School school;

@@ -22,6 +22,16 @@ std::string toml_value_text(const toml::node& node) {
     return result;
 }
 
+std::optional<toml::table> parse_toml(std::string_view text, const std::string& source_name, Diagnostics& diagnostics) {
+    try {
+        return toml::parse(text, source_name);
+    } catch (const toml::parse_error& e) {
+        diagnostics.error(position_of(e.source()), "not valid TOML: " + std::string(e.description()),
+                          "check the quotes, brackets and `key = value` pairs on this line");
+        return std::nullopt;
+    }
+}
+
 Date to_date(const toml::date& date) { return Date(date.year, date.month, date.day); }
 
 TomlTableReader::TomlTableReader(const toml::table& table, std::string label, Diagnostics& diagnostics)

@@ -79,6 +79,9 @@ private:
     Diagnostics& diagnostics_;
 };
 
+// Parses TOML text; a syntax error becomes a diagnostic at its position and no table.
+std::optional<toml::table> parse_toml(std::string_view text, const std::string& source_name, Diagnostics& diagnostics);
+
 // Converts a TOML local date.
 Date to_date(const toml::date& date);
 

@@ -42,6 +42,9 @@ void print_diagnostics(const Diagnostics& diagnostics, std::ostream& out);
 
 // For fitting a programme around its participants (fit, suggest, check --participants).
 SchoolDirectory stored_schools(const Store& store);
+// The applied programme of that id, or a message telling `verb`'s user to apply it first.
+std::optional<Programme> stored_programme(const Store& store, const std::string& id, std::string_view verb,
+                                          CliContext& context);
 std::vector<Participant> enrolled_participants(const Store& store, const std::string& programme_id);
 void print_fit(const FitReport& report, const std::string& format, std::ostream& out);
 

@@ -16,6 +16,15 @@ struct FitOptions {
 };
 }  // namespace
 
+std::optional<Programme> stored_programme(const Store& store, const std::string& id, std::string_view verb,
+                                          CliContext& context) {
+    auto programme = store.programme(id);
+    if (!programme)
+        context.err << "ritme " << verb << ": no programme \"" << id
+                    << "\" in the database; apply its file first with `ritme apply`\n";
+    return programme;
+}
+
 SchoolDirectory stored_schools(const Store& store) {
     SchoolDirectory schools;
     for (const auto& id : store.school_ids()) schools.emplace(id, *store.school(id));
@@ -48,12 +57,8 @@ CommandAction add_fit_command(CLI::App& app, const CommonOptions& common, CliCon
         if (!school_holidays) return exit_failure;
         auto store = open_database(common, context);
         if (!store) return exit_failure;
-        const auto programme = store->programme(options->programme);
-        if (!programme) {
-            context.err << "ritme fit: no programme \"" << options->programme
-                        << "\" in the database; apply its file first with `ritme apply`\n";
-            return exit_bad_input;
-        }
+        const auto programme = stored_programme(*store, options->programme, "fit", context);
+        if (!programme) return exit_bad_input;
         std::vector<Session> sessions;
         for (const auto& stored : store->sessions(programme->id)) sessions.push_back(stored.as_session());
         const auto report = fit(*programme, sessions, enrolled_participants(*store, programme->id), *school_holidays,

@@ -38,12 +38,8 @@ CommandAction add_suggest_command(CLI::App& app, const CommonOptions& common, Cl
         if (!school_holidays) return exit_failure;
         auto store = open_database(common, context);
         if (!store) return exit_failure;
-        const auto programme = store->programme(options->programme);
-        if (!programme) {
-            context.err << "ritme suggest: no programme \"" << options->programme
-                        << "\" in the database; apply its file first with `ritme apply`\n";
-            return exit_bad_input;
-        }
+        const auto programme = stored_programme(*store, options->programme, "suggest", context);
+        if (!programme) return exit_bad_input;
         const auto suggestions = suggest(*programme, enrolled_participants(*store, programme->id), *school_holidays,
                                          stored_schools(*store), *step, options->top);
         if (options->format == "json")
