@@ -1,5 +1,7 @@
 #include "engine/checks.hpp"
 
+#include "engine/text.hpp"
+
 #include <algorithm>
 #include <map>
 #include <set>
@@ -8,8 +10,6 @@ namespace ritme {
 namespace g = boost::gregorian;
 
 namespace {
-
-std::string minutes_text(int minutes) { return std::to_string(minutes) + (minutes == 1 ? " minute" : " minutes"); }
 
 void check_school_hours(const Programme& programme, const Slot& slot, Diagnostics& out) {
     const auto& hours = programme.school_hours;
@@ -36,12 +36,12 @@ void check_school_hours(const Programme& programme, const Slot& slot, Diagnostic
                                     " travel margin a session fits in " + earliest.str() + "-" + latest.str();
     if (slot.time.start < earliest)
         out.error(slot.where,
-                  slot.label() + " starts " + minutes_text(earliest.minutes() - slot.time.start.minutes()) +
+                  slot.label() + " starts " + counted(earliest.minutes() - slot.time.start.minutes(), "minute", "minutes") +
                       " too early: " + window_text,
                   "start at " + earliest.str() + " or later");
     if (slot.time.end > latest)
         out.error(slot.where,
-                  slot.label() + " ends " + minutes_text(slot.time.end.minutes() - latest.minutes()) +
+                  slot.label() + " ends " + counted(slot.time.end.minutes() - latest.minutes(), "minute", "minutes") +
                       " too late: " + window_text,
                   "end at " + latest.str() + " or earlier");
 }
@@ -63,13 +63,13 @@ void check_childcare(const Programme& programme, const Slot& slot, Diagnostics& 
                                     format_duration_minutes(margin) + " margin)";
     if (open->start > must_open)
         out.error(slot.where,
-                  slot.label() + " starts " + minutes_text(open->start.minutes() - must_open.minutes()) +
+                  slot.label() + " starts " + counted(open->start.minutes() - must_open.minutes(), "minute", "minutes") +
                       " too early for the crèche: " + window_text,
                   "start at " + TimeOfDay::from_minutes(open->start.minutes() + margin).str() +
                       " or later, or open the crèche earlier");
     if (open->end < must_close)
         out.error(slot.where,
-                  slot.label() + " ends " + minutes_text(must_close.minutes() - open->end.minutes()) +
+                  slot.label() + " ends " + counted(must_close.minutes() - open->end.minutes(), "minute", "minutes") +
                       " too late for the crèche: " + window_text,
                   "end at " + TimeOfDay::from_minutes(open->end.minutes() - margin).str() +
                       " or earlier, or keep the crèche open longer");

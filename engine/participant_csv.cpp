@@ -2,6 +2,7 @@
 
 #include "engine/participant_fields.hpp"
 #include "engine/suggest.hpp"
+#include "engine/text.hpp"
 
 #include <csv.h>
 
@@ -25,19 +26,6 @@ constexpr size_t column_count = column_names.size();
 constexpr std::string_view header_example = "the first row names the columns, e.g. name;phone;email";
 
 std::string_view name_of(Column column) { return column_names[static_cast<size_t>(column)]; }
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-    return s;
-}
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
 
 // Excel's plain "CSV" is Windows-1252, not UTF-8: "Müller" would be stored garbled. A
 // structural check of the byte sequences is enough to tell the two apart.

@@ -1,16 +1,12 @@
 #include "engine/time_of_day.hpp"
 
+#include "engine/text.hpp"
+
 #include <cctype>
 #include <cstdio>
 
 namespace ritme {
 namespace {
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-    return s;
-}
 
 // Reads a run of digits starting at `pos`; returns the value and advances `pos`.
 std::optional<int> read_number(std::string_view s, size_t& pos, size_t max_digits) {

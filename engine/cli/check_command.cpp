@@ -5,14 +5,13 @@
 #include "engine/cli/commands.hpp"
 #include "engine/programme_calendar.hpp"
 #include "engine/programme_loader.hpp"
+#include "engine/text.hpp"
 
 #include <ostream>
 
 namespace ritme {
 
 namespace {
-
-std::string counted(int n, const std::string& word) { return std::to_string(n) + " " + word + (n == 1 ? "" : "s"); }
 
 }  // namespace
 
@@ -41,8 +40,8 @@ CommandAction add_check_command(CLI::App& app, const CommonOptions& common, CliC
                 all.sort_by_position();
                 print_diagnostics(all, context.out);
                 errors = true;
-                summaries.push_back(file + ": " + counted(all.error_count(), "error") + ", " +
-                                    counted(all.warning_count(), "warning") + "; no calendar");
+                summaries.push_back(file + ": " + counted(all.error_count(), "error", "errors") + ", " +
+                                    counted(all.warning_count(), "warning", "warnings") + "; no calendar");
                 continue;
             }
             print_diagnostics(load.diagnostics, context.out);
@@ -62,8 +61,8 @@ CommandAction add_check_command(CLI::App& app, const CommonOptions& common, CliC
             Diagnostics all = load.diagnostics;
             all.append(plan.problems);
             errors = errors || all.has_errors();
-            summaries.push_back(file + ": " + counted(all.error_count(), "error") + ", " +
-                                counted(all.warning_count(), "warning") + "; " +
+            summaries.push_back(file + ": " + counted(all.error_count(), "error", "errors") + ", " +
+                                counted(all.warning_count(), "warning", "warnings") + "; " +
                                 std::to_string(plan.calendar.sessions.size()) + " of " +
                                 std::to_string(plan.calendar.intended_sessions) + " sessions, " +
                                 iso_date(plan.calendar.first_day) + " to " + iso_date(plan.calendar.last_day));

@@ -1,5 +1,6 @@
 #include "engine/fit/suggest.hpp"
 
+#include "engine/text.hpp"
 #include "engine/time_zone.hpp"
 
 #include <algorithm>
@@ -79,21 +80,6 @@ bool ranks_before(const Figures& a, const WeekKey& a_key, const Figures& b, cons
     if (a.worst_off != b.worst_off) return a.worst_off > b.worst_off;
     if (a.holiday_losses != b.holiday_losses) return a.holiday_losses < b.holiday_losses;
     return a_key < b_key;
-}
-
-std::string count_of(int n, const char* one, const char* many) {
-    return std::to_string(n) + " " + (n == 1 ? one : many);
-}
-
-// "1,020"
-std::string thousands(int n) {
-    std::string digits = std::to_string(n < 0 ? -n : n);
-    std::string out;
-    for (size_t i = 0; i < digits.size(); ++i) {
-        if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-        out += digits[i];
-    }
-    return (n < 0 ? "-" : "") + out;
 }
 
 std::string ordinal_rank(int rank, int of) {
@@ -183,7 +169,7 @@ private:
                             (k_ == 1 ? std::string("single slots") :
                              k_ == 2 ? std::string("pairs of slots on different weekdays") :
                                        "sets of " + std::to_string(k_) + " slots on different weekdays") +
-                            ", as the programme has " + count_of(k_, "slot", "slots") + ", each " +
+                            ", as the programme has " + counted(k_, "slot", "slots") + ", each " +
                             format_duration_minutes(length_) + " long like " + first.label() +
                             ", starting every " + format_duration_minutes(step_) +
                             " from the earliest start the school hours" + (programme_.childcare ? " and crèche" : "") +
@@ -388,11 +374,11 @@ private:
                            thousands(best->possible_sum) + " (worst off " + std::to_string(best->worst_off) + " of " +
                            std::to_string(best->sessions) + ") for " + best->label() + ".";
         if (!why.losses.empty())
-            text += " " + count_of(static_cast<int>(why.losses.size()), "participant attends", "participants attend") +
+            text += " " + counted(static_cast<int>(why.losses.size()), "participant attends", "participants attend") +
                     " fewer sessions under the current slots.";
         if (!why.main_reason.empty()) text += " Main reason: " + why.main_reason + ".";
         if (current.holiday_losses != best->holiday_losses)
-            text += " The current slots lose " + count_of(current.holiday_losses, "session", "sessions") +
+            text += " The current slots lose " + counted(current.holiday_losses, "session", "sessions") +
                     " to holidays and closed days, the best " + std::to_string(best->holiday_losses) + ".";
         if (current.attendable_sum == best->attendable_sum && current.worst_off == best->worst_off &&
             current.holiday_losses == best->holiday_losses)
@@ -468,17 +454,17 @@ private:
         const int people = static_cast<int>(top->participants.size());
         switch (top->kind) {
             case ObstacleKind::commitment:
-                return count_of(people, "participant has ", "participants have ") +
+                return counted(people, "participant has ", "participants have ") +
                        (top->label.empty() ? std::string("a commitment") : top->label) + " on " +
                        std::string(name_of(top->day)) + " " + top->part_of_day +
                        (top->slot_label.empty() ? std::string() : ", when " + top->slot_label + " meets");
             case ObstacleKind::school_closed:
-                return count_of(people, "participant's school is", "participants' schools are") + " closed (" +
-                       top->label + ") on " + count_of(top->sessions, "session day", "session days");
+                return counted(people, "participant's school is", "participants' schools are") + " closed (" +
+                       top->label + ") on " + counted(top->sessions, "session day", "session days");
             case ObstacleKind::no_childcare_place:
                 return "the crèche has too few places: " +
-                       count_of(people, "participant misses", "participants miss") + " " +
-                       count_of(top->sessions, "session", "sessions") + " for want of a place";
+                       counted(people, "participant misses", "participants miss") + " " +
+                       counted(top->sessions, "session", "sessions") + " for want of a place";
         }
         return {};
     }

@@ -1,5 +1,7 @@
 #include "engine/render/fit_report.hpp"
 
+#include "engine/text.hpp"
+
 #include <algorithm>
 #include <array>
 #include <sstream>
@@ -29,19 +31,6 @@ std::string short_weekday(Date date) {
     auto name = std::string(name_of(weekday_of(date)).substr(0, 3));
     name[0] = static_cast<char>(name[0] - 'a' + 'A');
     return name;
-}
-
-std::string plural(int n, const char* one, const char* many) { return std::to_string(n) + " " + (n == 1 ? one : many); }
-
-// "1,020"
-std::string thousands(int n) {
-    std::string digits = std::to_string(n < 0 ? -n : n);
-    std::string out;
-    for (size_t i = 0; i < digits.size(); ++i) {
-        if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-        out += digits[i];
-    }
-    return (n < 0 ? "-" : "") + out;
 }
 
 std::string person(const std::string& name, const std::string& id) { return name + " (" + id + ")"; }
@@ -78,17 +67,17 @@ std::string render_fit_text(const FitReport& report) {
     const int sessions = static_cast<int>(report.sessions.size());
     const int people = static_cast<int>(report.participants.size());
     out << report.programme_name << " (" << report.programme_id << ")\n";
-    out << plural(sessions, "session", "sessions") << ", " << plural(people, "participant", "participants")
+    out << counted(sessions, "session", "sessions") << ", " << counted(people, "participant", "participants")
         << ", travel margin " << format_duration_minutes(report.travel_margin_minutes);
     if (report.childcare_places)
-        out << ", crèche " << plural(*report.childcare_places, "place", "places");
+        out << ", crèche " << counted(*report.childcare_places, "place", "places");
     else
         out << ", no crèche";
     out << "\n";
     if (people > 0)
         out << "attendances: " << thousands(report.attendable_sum) << " of " << thousands(report.possible_sum)
             << "; worst off: " << report.worst_off << " of " << sessions << " ("
-            << plural(report.worst_off_count, "participant", "participants") << ")\n";
+            << counted(report.worst_off_count, "participant", "participants") << ")\n";
 
     int with_absentees = 0;
     for (const auto& session : report.sessions)
@@ -110,7 +99,7 @@ std::string render_fit_text(const FitReport& report) {
                     << reasons_text(absentee.reasons) << "\n";
         }
         if (with_absentees < sessions)
-            out << "Everyone can come to the other " << plural(sessions - with_absentees, "session", "sessions")
+            out << "Everyone can come to the other " << counted(sessions - with_absentees, "session", "sessions")
                 << ".\n";
     }
 
@@ -188,7 +177,7 @@ std::string render_suggestions_text(const Suggestions& s) {
     out << "Slots for " << s.programme_name << " (" << s.programme_id << ")\n";
     out << thousands(s.candidates_evaluated) << " candidate " << shape << " of "
         << format_duration_minutes(s.slot_length_minutes) << " slots, every " << format_duration_minutes(s.step_minutes)
-        << "; " << plural(s.participants, "participant", "participants") << "\n\n";
+        << "; " << counted(s.participants, "participant", "participants") << "\n\n";
 
     // One table: the top candidates, then the current slots.
     std::vector<std::array<std::string, 5>> rows;
