@@ -4,6 +4,7 @@
 
 #include "engine/diagnostic.hpp"
 #include "engine/instant.hpp"
+#include "engine/reminder_rules.hpp"
 #include "engine/time_of_day.hpp"
 #include "engine/weekday.hpp"
 
@@ -94,6 +95,16 @@ struct Childcare {
     SourcePosition where;
 };
 
+// The programme's lead (programmaleider): named in messages so participants know whom
+// to call, and alerted when a message to a participant cannot be delivered. A work
+// contact, not a participant's personal data.
+struct Lead {
+    std::string name;
+    std::string phone;  // E.164
+    std::string email;
+    SourcePosition where;
+};
+
 struct Programme {
     std::string id;
     std::string name;
@@ -106,6 +117,9 @@ struct Programme {
     std::vector<Slot> slots;  // in file order
     SchoolHours school_hours = SchoolHours::dutch_default();
     std::optional<Childcare> childcare;
+    std::optional<Lead> lead;
+    // [reminders] offsets: when set, they replace the daemon config's session offsets.
+    std::optional<std::vector<ReminderOffset>> reminder_offsets;
 
     std::string source_file;
     SourcePosition where;  // the [programme] table

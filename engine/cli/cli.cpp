@@ -9,8 +9,30 @@
 #ifndef RITME_DEFAULT_HOLIDAY_DIR
 #define RITME_DEFAULT_HOLIDAY_DIR "config/holidays"
 #endif
+#ifndef RITME_DEFAULT_TEMPLATE_DIR
+#define RITME_DEFAULT_TEMPLATE_DIR "config/templates"
+#endif
 
 namespace ritme {
+namespace {
+
+// An installed ritme finds its data beside itself (<prefix>/bin/ritme and
+// <prefix>/share/ritme/holidays); a build tree uses the source tree's.
+std::string installed_or(const char* subdirectory, const char* build_tree_default) {
+    std::error_code ignored;
+    const auto exe = std::filesystem::read_symlink("/proc/self/exe", ignored);
+    if (!ignored) {
+        const auto installed = exe.parent_path().parent_path() / "share" / "ritme" / subdirectory;
+        if (std::filesystem::is_directory(installed, ignored)) return installed.string();
+    }
+    return build_tree_default;
+}
+
+std::string default_holiday_dir() { return installed_or("holidays", RITME_DEFAULT_HOLIDAY_DIR); }
+
+}  // namespace
+
+std::string default_template_dir() { return installed_or("templates", RITME_DEFAULT_TEMPLATE_DIR); }
 
 void print_diagnostics(const Diagnostics& diagnostics, std::ostream& out) {
     for (const auto& diagnostic : diagnostics.items()) out << diagnostic.str() << "\n";
@@ -24,8 +46,50 @@ std::optional<SchoolHolidayTable> load_school_holidays(const CommonOptions& comm
     return table;
 }
 
+namespace {
+
+constexpr const char* installed_config_file = "/etc/ritme/ritme.toml";
+
+// The config file in use: -c or RITME_CONFIG, else the installed one if there is one.
+std::string config_file_in_use(const CommonOptions& common) {
+    if (!common.config_file.empty()) return common.config_file;
+    std::error_code ignored;
+    if (std::filesystem::exists(installed_config_file, ignored)) return installed_config_file;
+    return {};
+}
+
+}  // namespace
+
+const ChannelRegistry* channel_registry(CliContext& context) {
+    if (!context.channels) context.err << "ritme: no adapters are registered in this build\n";
+    return context.channels;
+}
+
+std::optional<DaemonConfig> load_config(const CommonOptions& common, CliContext& context) {
+    const std::string file = config_file_in_use(common);
+    if (file.empty()) {
+        DaemonConfig defaults;
+        defaults.database = resolve_database_path(common.database);
+        defaults.templates = default_template_dir();
+        return defaults;
+    }
+    const ChannelRegistry* registry = channel_registry(context);
+    if (!registry) return std::nullopt;
+    Diagnostics diagnostics;
+    auto config = load_daemon_config(file, *registry, diagnostics);
+    print_diagnostics(diagnostics, context.err);
+    if (diagnostics.has_errors()) return std::nullopt;
+    return config;
+}
+
 std::unique_ptr<SqliteStore> open_database(const CommonOptions& common, CliContext& context) {
-    const std::string path = resolve_database_path(common.database);
+    std::string from_config;
+    if (!config_file_in_use(common).empty() && common.database.empty()) {
+        auto config = load_config(common, context);
+        if (!config) return nullptr;
+        from_config = config->database.string();
+    }
+    const std::string path = resolve_database_path(common.database, from_config);
     try {
         return SqliteStore::open(path);
     } catch (const StoreError& e) {
@@ -34,21 +98,6 @@ std::unique_ptr<SqliteStore> open_database(const CommonOptions& common, CliConte
     }
 }
 
-namespace {
-
-// An installed ritme finds its data beside itself (<prefix>/bin/ritme and
-// <prefix>/share/ritme/holidays); a build tree uses the source tree's.
-std::string default_holiday_dir() {
-    std::error_code ignored;
-    const auto exe = std::filesystem::read_symlink("/proc/self/exe", ignored);
-    if (!ignored) {
-        const auto installed = exe.parent_path().parent_path() / "share" / "ritme" / "holidays";
-        if (std::filesystem::is_directory(installed, ignored)) return installed.string();
-    }
-    return RITME_DEFAULT_HOLIDAY_DIR;
-}
-
-}  // namespace
 
 int run_cli(const std::vector<std::string>& args, CliContext& context) {
     CLI::App app{"ritme: calendars and reminders for group programmes", "ritme"};
@@ -60,6 +109,8 @@ int run_cli(const std::vector<std::string>& args, CliContext& context) {
     app.add_option("--holidays", common.holiday_dir, "directory of school-holiday data files")
         ->envname("RITME_HOLIDAYS")
         ->capture_default_str();
+    app.add_option("-c,--config", common.config_file, "the daemon config (default: /etc/ritme/ritme.toml when it exists)")
+        ->envname("RITME_CONFIG");
     app.add_option("--db", common.database,
                    std::string("the database (default: RITME_DB, else ") + default_database_path + ")");
 
@@ -72,6 +123,13 @@ int run_cli(const std::vector<std::string>& args, CliContext& context) {
     add(add_participant_command(app, common, context));
     add(add_fit_command(app, common, context));
     add(add_suggest_command(app, common, context));
+    add(add_config_command(app, common, context));
+    add(add_session_command(app, common, context));
+    add(add_appointment_command(app, common, context));
+    add(add_serve_command(app, common, context));
+    add(add_tick_command(app, common, context));
+    add(add_simulate_command(app, common, context));
+    add(add_status_command(app, common, context));
 
     // CLI11 wants argv order reversed when given a vector.
     std::vector<std::string> reversed(args.rbegin(), args.rend());

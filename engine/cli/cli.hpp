@@ -2,6 +2,7 @@
 // `ritme VERB …`: one binary, many verbs (DESIGN.md rule 10). Exit status 0 ok,
 // 1 failure (including problems found in a programme), 2 bad input.
 
+#include "adapters/channel_registry.hpp"
 #include "engine/clock.hpp"
 
 #include <iosfwd>
@@ -18,6 +19,7 @@ struct CliContext {
     std::ostream& out;
     std::ostream& err;
     const Clock& clock;
+    const ChannelRegistry* channels = nullptr;  // the adapters main registered
 };
 
 // `args` excludes the program name.

@@ -3,6 +3,7 @@
 // that runs it once the command line has been parsed.
 
 #include "engine/cli/cli.hpp"
+#include "engine/config/daemon_config.hpp"
 #include "engine/diagnostic.hpp"
 #include "engine/fit/fit.hpp"
 #include "engine/holidays/school_holidays.hpp"
@@ -20,6 +21,7 @@ namespace ritme {
 struct CommonOptions {
     std::string holiday_dir;  // --holidays, RITME_HOLIDAYS, or the built-in default
     std::string database;     // --db; see resolve_database_path
+    std::string config_file;  // -c/--config, RITME_CONFIG, else /etc/ritme/ritme.toml when it exists
 };
 
 using CommandAction = std::function<int()>;
@@ -31,8 +33,25 @@ CommandAction add_apply_command(CLI::App& app, const CommonOptions& common, CliC
 CommandAction add_participant_command(CLI::App& app, const CommonOptions& common, CliContext& context);
 CommandAction add_fit_command(CLI::App& app, const CommonOptions& common, CliContext& context);
 CommandAction add_suggest_command(CLI::App& app, const CommonOptions& common, CliContext& context);
+CommandAction add_config_command(CLI::App& app, const CommonOptions& common, CliContext& context);
+CommandAction add_session_command(CLI::App& app, const CommonOptions& common, CliContext& context);
+CommandAction add_appointment_command(CLI::App& app, const CommonOptions& common, CliContext& context);
+CommandAction add_serve_command(CLI::App& app, const CommonOptions& common, CliContext& context);
+CommandAction add_tick_command(CLI::App& app, const CommonOptions& common, CliContext& context);
+CommandAction add_simulate_command(CLI::App& app, const CommonOptions& common, CliContext& context);
+CommandAction add_status_command(CLI::App& app, const CommonOptions& common, CliContext& context);
 
-// Opens the database the options name, or says why it cannot and returns null.
+// The daemon config the options name (-c, RITME_CONFIG, /etc/ritme/ritme.toml), or the
+// built-in defaults when none is named and none is installed. Prints its problems and
+// returns nothing when it has errors.
+std::optional<DaemonConfig> load_config(const CommonOptions& common, CliContext& context);
+// The shipped message templates: installed beside the binary, or the source tree's.
+std::string default_template_dir();
+// The registry of adapters main registered; prints why and returns null when there is none.
+const ChannelRegistry* channel_registry(CliContext& context);
+
+// Opens the database the options name (--db, RITME_DB, the config's `database`, else
+// var/ritme.db), or says why it cannot and returns null.
 std::unique_ptr<SqliteStore> open_database(const CommonOptions& common, CliContext& context);
 
 // Loads the school-holiday data, printing its problems; empty when it cannot be used.

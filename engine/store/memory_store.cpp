@@ -155,3 +155,5 @@ void MemoryStore::record(const AuditEntry& entry) {
 std::vector<AuditEntry> MemoryStore::audit() const { return state_.audit; }
 
 }  // namespace ritme
+
+#include "engine/store/memory_store_stubs.inc"

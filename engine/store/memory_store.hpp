@@ -38,6 +38,28 @@ public:
     void record(const AuditEntry& entry) override;
     std::vector<AuditEntry> audit() const override;
 
+    // --- new in schema 3: implemented by the store work in progress ---
+    std::optional<StoredSession> session(int64_t id) const override;
+    int64_t put_appointment(const Appointment& appointment) override;
+    std::optional<Appointment> appointment(int64_t id) const override;
+    std::vector<Appointment> appointments(const std::string& participant_id) const override;
+    int64_t add_delivery(const Delivery& delivery) override;
+    std::optional<Delivery> delivery(int64_t id) const override;
+    std::vector<Delivery> deliveries(const DeliveryQuery& query) const override;
+    void cancel_delivery(int64_t id, const std::string& reason, UtcInstant at) override;
+    std::vector<ClaimedDelivery> claim_due(UtcInstant now, int limit, const std::string& owner,
+                                           UtcInstant lease_until) override;
+    void finish(const std::vector<DeliveryOutcome>& outcomes) override;
+    std::optional<UtcInstant> next_send_at() const override;
+    std::vector<std::string> claim_owners() const override;
+    int release_claims(const std::string& owner, UtcInstant now, const std::string& reason) override;
+    std::vector<DeliveryCount> delivery_counts() const override;
+    void request_plan(const std::string& scope) override;
+    std::vector<std::string> plan_requests() const override;
+    void clear_plan_request(const std::string& scope) override;
+    std::optional<std::string> setting(const std::string& key) const override;
+    void put_setting(const std::string& key, const std::string& value) override;
+
 private:
     void require_write() const;
 

@@ -479,3 +479,5 @@ std::vector<AuditEntry> SqliteStore::audit() const {
 }
 
 }  // namespace ritme
+
+#include "engine/store/sqlite_store_stubs.inc"

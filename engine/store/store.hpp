@@ -10,6 +10,8 @@
 #include "engine/participant.hpp"
 #include "engine/programme.hpp"
 #include "engine/school.hpp"
+#include "engine/store/appointment.hpp"
+#include "engine/store/delivery.hpp"
 
 #include <cstdint>
 #include <functional>
@@ -25,6 +27,14 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+// Where and when a session was before its last change, for the change notice.
+struct PreviousSlot {
+    Date date;
+    TimeRange time;
+    std::string location;
+    UtcInstant start_utc;
+};
+
 // A session as stored: its id stays the same across applies and moves.
 struct StoredSession {
     int64_t id = 0;  // 0 until stored
@@ -37,6 +47,8 @@ struct StoredSession {
     UtcInstant end_utc;
     SessionStatus status = SessionStatus::planned;
     int version = 1;  // goes up with every change, so a reminder can name the version it is for
+    std::optional<UtcInstant> changed_at;  // when it was last moved, cancelled or restored
+    std::optional<PreviousSlot> previous;  // how it was before that change
 
     Session as_session() const;
     // Same date, time and place.
@@ -83,8 +95,9 @@ public:
     virtual std::vector<Participant> participants() const = 0;  // by id
     // Inserts or replaces, commitments included.
     virtual void put_participant(const Participant& participant) = 0;
-    // Removes the participant and their commitments. With `keep_anonymous_counts`, each
-    // enrolment stays as an anonymous count for the programme; otherwise it goes too.
+    // Removes the participant with their commitments, appointments and deliveries. With
+    // `keep_anonymous_counts`, each enrolment stays as an anonymous count for the
+    // programme; otherwise it goes too.
     virtual void delete_participant(const std::string& id, bool keep_anonymous_counts) = 0;
 
     virtual std::vector<std::string> programmes_of(const std::string& participant_id) const = 0;
@@ -96,6 +109,52 @@ public:
 
     virtual void record(const AuditEntry& entry) = 0;
     virtual std::vector<AuditEntry> audit() const = 0;  // oldest first
+
+    // --- Sessions by id, appointments ---------------------------------------------
+    virtual std::optional<StoredSession> session(int64_t id) const = 0;
+    // Inserts when appointment.id is 0, else updates it. Returns the id.
+    virtual int64_t put_appointment(const Appointment& appointment) = 0;
+    virtual std::optional<Appointment> appointment(int64_t id) const = 0;
+    // A participant's appointments, cancelled ones included, by start.
+    virtual std::vector<Appointment> appointments(const std::string& participant_id) const = 0;
+
+    // --- Deliveries (the outbox) ----------------------------------------------------
+    // Inserts unless a delivery with the same key exists, in whatever state: planning
+    // again never plans twice. Returns the new id, or 0 when the key was there.
+    virtual int64_t add_delivery(const Delivery& delivery) = 0;
+    virtual std::optional<Delivery> delivery(int64_t id) const = 0;
+    virtual std::vector<Delivery> deliveries(const DeliveryQuery& query) const = 0;
+    // A planned or retry delivery that no longer applies; other states are left alone.
+    virtual void cancel_delivery(int64_t id, const std::string& reason, UtcInstant at) = 0;
+    // Claims up to `limit` deliveries that may go at `now`, earliest send_at first:
+    // planned or retry with send_at <= now, and claims abandoned (claimed_until < now).
+    // Each gets state claimed, claimed_by = owner, claimed_until = lease_until, and one
+    // more attempt. Two processes claiming at once never get the same row.
+    virtual std::vector<ClaimedDelivery> claim_due(UtcInstant now, int limit, const std::string& owner,
+                                                   UtcInstant lease_until) = 0;
+    // Writes back what became of claimed deliveries.
+    virtual void finish(const std::vector<DeliveryOutcome>& outcomes) = 0;
+    // The earliest moment something may need sending: the smallest send_at of planned
+    // and retry rows, or claimed_until of claimed ones.
+    virtual std::optional<UtcInstant> next_send_at() const = 0;
+    // Processes holding claims, and giving back the claims of one that stopped: its
+    // rows go to retry with send_at = now and the reason.
+    virtual std::vector<std::string> claim_owners() const = 0;
+    virtual int release_claims(const std::string& owner, UtcInstant now, const std::string& reason) = 0;
+    virtual std::vector<DeliveryCount> delivery_counts() const = 0;
+
+    // --- What needs planning --------------------------------------------------------
+    // Every change to what reminders depend on files a request: put_programme and
+    // put_session, enrol and unenrol file "programme:ID"; put_participant and
+    // put_appointment file "participant:ID". The planner takes them off when done.
+    virtual void request_plan(const std::string& scope) = 0;
+    virtual std::vector<std::string> plan_requests() const = 0;
+    virtual void clear_plan_request(const std::string& scope) = 0;
+
+    // Small named values the engine keeps: the fingerprint of the reminder rules the
+    // outbox was planned with.
+    virtual std::optional<std::string> setting(const std::string& key) const = 0;
+    virtual void put_setting(const std::string& key, const std::string& value) = 0;
 };
 
 }  // namespace ritme

@@ -1,0 +1,13 @@
+#pragma once
+// The `outbox` adapter: writes each message as a file named by its delivery id under
+// a directory, appends the id to sent.log beside them (so a duplicate send shows as
+// the same id twice), and prints one line to stdout. The default, and what the example
+// config uses, so a newcomer sees real reminders without a gateway.
+
+#include "adapters/channel_registry.hpp"
+
+namespace ritme {
+
+AdapterInfo outbox_adapter();
+
+}  // namespace ritme

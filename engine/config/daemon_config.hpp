@@ -1,0 +1,76 @@
+#pragma once
+// The daemon config (config/ritme.toml): where the database and the files are, when
+// reminders go, and which adapter each channel sends through. Read like programme
+// files: every problem at file:line:col with the key and a hint, unknown keys rejected.
+// Every setting is declared once with its default and one line of help (after
+// PowerDNS), so `ritme config dump` prints a fully annotated config.
+
+#include "adapters/channel.hpp"
+#include "adapters/channel_registry.hpp"
+#include "engine/diagnostic.hpp"
+#include "engine/reminder_rules.hpp"
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ritme {
+
+enum class LogLevel { error, warning, info, debug };
+std::string_view name_of(LogLevel level);
+
+struct ChannelConfig {
+    std::string name;     // the X of [channel.X]
+    std::string adapter;  // a name in the ChannelRegistry
+    Medium medium = Medium::sms;  // default: the channel's name when it is "sms" or "email"
+    int concurrency = 4;          // sends at once on this channel
+    double rate_per_second = 0;   // 0: no limit
+    std::string fallback;         // another channel's name, or empty
+    bool quiet_hours = true;      // default: true for sms, false for email
+    ChannelSettings settings;     // the adapter's own keys, defaults filled in
+    SourcePosition where;
+};
+
+// How the dispatcher works through due deliveries.
+struct DispatchSettings {
+    int batch_size = 100;              // rows claimed per transaction
+    int workers = 8;                   // threads sending at once, over all channels
+    int retry_initial_seconds = 60;    // first retry after about this long
+    int retry_max_seconds = 3600;      // backoff stops growing here
+    int max_attempts = 10;             // then failed: "gave up after 10 attempts"
+    int lease_seconds = 300;           // a claim older than this is abandoned
+    int late_after_seconds = 300;      // a row this far past due counts as missed while down
+    int shutdown_grace_seconds = 10;   // in-flight sends may finish this long after SIGTERM
+};
+
+struct DaemonConfig {
+    std::filesystem::path file;       // where it was read from; empty for the built-in defaults
+    std::filesystem::path database;   // default "ritme.db" beside the config
+    std::string timezone = "Europe/Amsterdam";
+    std::filesystem::path programmes;  // every *.toml in it is applied at start and on reload
+    std::filesystem::path schools;     // likewise for school files; may be empty
+    std::filesystem::path templates;
+    std::filesystem::path holidays;    // empty: the built-in school-holiday data
+    ReminderRules reminders = ReminderRules::defaults();
+    std::map<std::string, ChannelConfig> channels;
+    DispatchSettings dispatch;
+    std::string listen = "127.0.0.1:8470";  // the HTTP interface (later issues)
+    LogLevel log_level = LogLevel::info;
+
+    // The channel a participant's medium goes through: the one whose medium it is.
+    const ChannelConfig* channel_for(Medium medium) const;
+};
+
+// Reads and checks a config file; adapter settings are checked against the registry.
+// Relative paths are relative to the file's directory. Returns nothing when there are
+// errors; every problem is in `diagnostics`.
+std::optional<DaemonConfig> load_daemon_config(const std::filesystem::path& file, const ChannelRegistry& registry,
+                                               Diagnostics& diagnostics);
+
+// Every setting with its default and help, as TOML with comments; with `config`, its
+// values instead of the defaults (`ritme config dump`).
+std::string dump_daemon_config(const ChannelRegistry& registry, const DaemonConfig* config);
+
+}  // namespace ritme

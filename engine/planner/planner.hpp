@@ -1,0 +1,59 @@
+#pragma once
+// The planner: sessions × enrolled participants × offsets, appointments × offsets, and
+// change notices, each through quiet hours and onto the participant's channels, into
+// outbox rows with a unique key. Planning is a pure function of the store's state and
+// the rules, so planning again is idempotent: rows already there stay as they are, rows
+// that no longer apply (an older session version, a participant no longer enrolled,
+// an offset no longer configured) are cancelled with the reason.
+
+#include "engine/reminder_rules.hpp"
+#include "engine/store/store.hpp"
+#include "adapters/channel.hpp"
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace ritme {
+
+// What the planner needs of the daemon config.
+struct PlanningRules {
+    ReminderRules defaults;           // a programme's [reminders] overrides the session offsets
+    std::string timezone = "Europe/Amsterdam";  // for appointments and quiet hours
+    struct Route {
+        std::string channel;       // the config's channel name
+        bool quiet_hours = true;   // whether quiet hours hold for it
+    };
+    std::map<Medium, Route> routes;  // a medium with no route gets nothing planned
+
+    // Changes whenever a change of rules could change the plan.
+    std::string fingerprint() const;
+};
+
+struct PlanResult {
+    int added = 0;
+    int cancelled = 0;
+    int dropped = 0;  // quiet hours would have put it before the previous reminder
+
+    PlanResult& operator+=(const PlanResult& other) {
+        added += other.added;
+        cancelled += other.cancelled;
+        dropped += other.dropped;
+        return *this;
+    }
+};
+
+// Call inside Store::write. Plans one programme's reminders and change notices for its
+// enrolled participants; sessions that start within the minimum notice of `now` get
+// nothing new.
+PlanResult plan_programme(Store& store, const std::string& programme_id, const PlanningRules& rules, UtcInstant now);
+// Plans a participant's appointment reminders and appointment change notices.
+PlanResult plan_appointments(Store& store, const std::string& participant_id, const PlanningRules& rules,
+                             UtcInstant now);
+// Works through the store's plan requests and clears them. When the rules' fingerprint
+// differs from the one the outbox was planned with, plans everything.
+PlanResult plan_requested(Store& store, const PlanningRules& rules, UtcInstant now);
+// Plans every programme and every participant's appointments.
+PlanResult plan_everything(Store& store, const PlanningRules& rules, UtcInstant now);
+
+}  // namespace ritme
