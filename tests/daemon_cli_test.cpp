@@ -1,0 +1,2 @@
+// placeholder: tests for daemon_cli
+#include <doctest/doctest.h>

@@ -1,0 +1,2 @@
+// placeholder: tests for daemon_config
+#include <doctest/doctest.h>

@@ -1,0 +1,2 @@
+// placeholder: tests for delivery_store
+#include <doctest/doctest.h>

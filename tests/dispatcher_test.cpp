@@ -1,0 +1,2 @@
+// placeholder: tests for dispatcher
+#include <doctest/doctest.h>

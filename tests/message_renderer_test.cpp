@@ -1,0 +1,2 @@
+// placeholder: tests for message_renderer
+#include <doctest/doctest.h>

@@ -1,0 +1,2 @@
+// placeholder: tests for outbox
+#include <doctest/doctest.h>

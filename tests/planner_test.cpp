@@ -1,0 +1,2 @@
+// placeholder: tests for planner
+#include <doctest/doctest.h>

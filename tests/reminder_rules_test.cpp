@@ -1,0 +1,2 @@
+// placeholder: tests for reminder_rules
+#include <doctest/doctest.h>

@@ -1,0 +1,2 @@
+// placeholder: tests for session_cli
+#include <doctest/doctest.h>

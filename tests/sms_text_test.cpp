@@ -1,0 +1,2 @@
+// placeholder: tests for sms_text
+#include <doctest/doctest.h>
