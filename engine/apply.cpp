@@ -33,12 +33,16 @@ StoredSession stored_from(const std::string& programme_id, const Session& sessio
     return s;
 }
 
-// Takes `stored` to where `planned` says, as one new version.
-StoredSession updated(const StoredSession& stored, const StoredSession& planned, SessionStatus status) {
+// Takes `stored` to where `planned` says, as one new version, remembering where it was
+// for the change notice.
+StoredSession updated(const StoredSession& stored, const StoredSession& planned, SessionStatus status, UtcInstant at) {
     StoredSession s = planned;
     s.id = stored.id;
     s.status = status;
     s.version = stored.version + 1;
+    s.changed_at = at;
+    s.previous = PreviousSlot{stored.date, stored.time, stored.location, stored.start_utc};
+    s.lead_override = false;
     return s;
 }
 
@@ -56,17 +60,25 @@ std::string_view name_of(SessionChange::Kind kind) {
         case SessionChange::Kind::moved: return "moved";
         case SessionChange::Kind::cancelled: return "cancelled";
         case SessionChange::Kind::restored: return "restored";
+        case SessionChange::Kind::kept: return "kept";
     }
     return "changed";
 }
 
 std::string describe(const SessionChange& change) {
-    const std::string head = std::string(name_of(change.kind)) + " #" + std::to_string(change.after.number) + ": ";
+    const std::string number = " #" + std::to_string(change.after.number);
+    const std::string head = std::string(name_of(change.kind)) + number + ": ";
     switch (change.kind) {
         case SessionChange::Kind::added: return head + when(change.after);
         case SessionChange::Kind::cancelled: return head + when(change.after);
         case SessionChange::Kind::moved:
         case SessionChange::Kind::restored: return head + when(*change.before) + " -> " + when(change.after);
+        case SessionChange::Kind::kept: {
+            const bool cancelled = change.after.status == SessionStatus::cancelled;
+            return "kept" + number + (cancelled ? " as the lead cancelled it: " : " as the lead moved it: ") +
+                   when(change.after) +
+                   (change.in_file ? " (the file: " + when(*change.in_file) + ")" : " (not in the file)");
+        }
     }
     return head;
 }
@@ -99,25 +111,34 @@ ApplyResult apply_programme(Store& store, const ProgrammeCalendar& plan, const A
             continue;
         }
         const StoredSession& before = found->second;
-        if (before.status == SessionStatus::cancelled) {
-            StoredSession restored = updated(before, wanted, SessionStatus::planned);
+        const bool restore = before.status == SessionStatus::cancelled;
+        if (!restore && before.same_time_and_place(wanted)) continue;
+        if (before.lead_override) {
+            result.changes.push_back({SessionChange::Kind::kept, before, before, wanted});
+        } else if (restore) {
+            StoredSession restored = updated(before, wanted, SessionStatus::planned, context.at);
             store.put_session(restored);
             result.changes.push_back({SessionChange::Kind::restored, before, restored});
-        } else if (!before.same_time_and_place(wanted)) {
-            StoredSession moved = updated(before, wanted, SessionStatus::moved);
+        } else {
+            StoredSession moved = updated(before, wanted, SessionStatus::moved, context.at);
             store.put_session(moved);
             result.changes.push_back({SessionChange::Kind::moved, before, moved});
         }
     }
     for (const auto& [number, before] : stored) {
         if (planned.count(number) || before.status == SessionStatus::cancelled) continue;
-        StoredSession cancelled = updated(before, before, SessionStatus::cancelled);
+        if (before.lead_override) {
+            result.changes.push_back({SessionChange::Kind::kept, before, before, std::nullopt});
+            continue;
+        }
+        StoredSession cancelled = updated(before, before, SessionStatus::cancelled, context.at);
         store.put_session(cancelled);
         result.changes.push_back({SessionChange::Kind::cancelled, before, cancelled});
     }
     for (const auto& change : result.changes)
-        store.record(context.entry("session." + std::string(name_of(change.kind)),
-                                   session_subject(programme.id, change.after.number), describe(change)));
+        if (change.kind != SessionChange::Kind::kept)
+            store.record(context.entry("session." + std::string(name_of(change.kind)),
+                                       session_subject(programme.id, change.after.number), describe(change)));
     return result;
 }
 

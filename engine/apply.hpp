@@ -8,6 +8,7 @@
 #include "engine/school.hpp"
 #include "engine/store/store.hpp"
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <vector>
@@ -29,10 +30,15 @@ struct AuditContext {
 std::string current_actor();
 
 struct SessionChange {
-    enum class Kind { added, moved, cancelled, restored };
+    // kept: the file would move, cancel or restore a session the lead moved or cancelled
+    // (`ritme session move|cancel`); it stays as the lead set it. Nothing is stored or
+    // recorded for it, so applying the same file again reports it again.
+    enum class Kind { added, moved, cancelled, restored, kept };
     Kind kind;
     std::optional<StoredSession> before;  // not for added
     StoredSession after;
+    // kept: the session as the file has it; none when the file no longer has it.
+    std::optional<StoredSession> in_file = std::nullopt;
 };
 std::string_view name_of(SessionChange::Kind kind);
 
@@ -40,16 +46,22 @@ struct ApplyResult {
     std::string subject;  // the programme or school id
     bool created = false;
     bool definition_changed = false;
-    std::vector<SessionChange> changes;
+    std::vector<SessionChange> changes;  // kept ones included
 
-    bool changed() const { return created || definition_changed || !changes.empty(); }
+    // Whether anything was stored; sessions kept as the lead set them are no change.
+    bool changed() const {
+        return created || definition_changed ||
+               std::any_of(changes.begin(), changes.end(),
+                           [](const SessionChange& c) { return c.kind != SessionChange::Kind::kept; });
+    }
 };
 
 // Call inside Store::write. The plan must have no errors.
 ApplyResult apply_programme(Store& store, const ProgrammeCalendar& plan, const AuditContext& context);
 ApplyResult apply_school(Store& store, const School& school, const AuditContext& context);
 
-// "moved #10: Tue 2026-04-14 09:30-11:30 -> Thu 2026-04-16 09:30-11:30"
+// "moved #10: Tue 2026-04-14 09:30-11:30 at schakel -> Thu 2026-04-16 09:30-11:30 at schakel"
+// "kept #10 as the lead moved it: Thu 2026-04-16 10:00-12:00 at schakel (the file: Tue 2026-04-14 …)"
 std::string describe(const SessionChange& change);
 
 }  // namespace ritme

@@ -226,6 +226,12 @@ std::optional<std::string> normalise_mobile_number(std::string_view typed, Field
     return e164;
 }
 
+std::string mask_email(std::string_view address) {
+    const auto at = address.rfind('@');
+    if (at == std::string_view::npos || at == 0) return "***";
+    return std::string(address.substr(0, 1)) + "***" + std::string(address.substr(at));
+}
+
 std::string mask_phone(std::string_view e164) {
     constexpr std::string_view hidden = "****";
     if (e164.size() < 2 || e164.front() != '+' || !all_of(e164.substr(1), is_digit)) return std::string(hidden);

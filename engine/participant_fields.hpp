@@ -36,6 +36,8 @@ std::optional<std::string> normalise_mobile_number(std::string_view typed, Field
 // most the last four digits, with at least four digits hidden. What this cannot
 // read as an E.164 number masks to "****". For logs and terminal output.
 std::string mask_phone(std::string_view e164);
+// "f***@example.nl": the first letter and the domain. For logs and terminal output.
+std::string mask_email(std::string_view address);
 
 // A simple syntax check (one @, something before it, a domain with a dot, no spaces);
 // the domain is lower-cased. Whether the address exists only a mail server knows.

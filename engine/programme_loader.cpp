@@ -2,6 +2,8 @@
 
 #include "engine/calendar.hpp"
 #include "engine/closure_rules_reader.hpp"
+#include "engine/config/config_settings.hpp"
+#include "engine/participant_fields.hpp"
 #include "engine/suggest.hpp"
 #include "engine/time_zone.hpp"
 #include "engine/toml_reader.hpp"
@@ -40,7 +42,7 @@ public:
 
     Programme read() {
         TomlTableReader top(root_, "top level", diagnostics_);
-        top.allow_only({"programme", "location", "slot", "school_hours", "childcare"});
+        top.allow_only({"programme", "location", "slot", "school_hours", "childcare", "lead", "reminders"});
         programme_.where = top.position();
         read_programme_table();
         read_locations();
@@ -51,6 +53,8 @@ public:
         const int errors_before_childcare = diagnostics_.error_count();
         read_childcare();
         childcare_read_ = diagnostics_.error_count() == errors_before_childcare;
+        read_lead();
+        read_reminders();
         return std::move(programme_);
     }
 
@@ -252,6 +256,49 @@ private:
             }
         }
         programme_.childcare = std::move(childcare);
+    }
+
+    // A work contact: the lead's own phone and e-mail, never a participant's.
+    void read_lead() {
+        const toml::table* table = sub_table("lead", "[lead]", false);
+        if (!table) return;
+        TomlTableReader r(*table, "[lead]", diagnostics_);
+        r.allow_only({"name", "phone", "email"});
+        Lead lead;
+        lead.where = r.position();
+        FieldError error;
+        if (auto name = r.string("name", Presence::required)) {
+            if (auto normalised = normalise_name(*name, error))
+                lead.name = *normalised;
+            else
+                r.error_at("name", "`name`: " + error.message, error.hint);
+        }
+        if (auto phone = r.string("phone")) {
+            if (auto normalised = normalise_mobile_number(*phone, error))
+                lead.phone = *normalised;
+            else
+                r.error_at("phone", "`phone`: " + error.message, error.hint + "; the lead gets alerts by SMS");
+        }
+        if (auto email = r.string("email")) {
+            if (auto normalised = normalise_email(*email, error))
+                lead.email = *normalised;
+            else
+                r.error_at("email", "`email`: " + error.message, error.hint);
+        }
+        if (!table->contains("phone") && !table->contains("email"))
+            diagnostics_.error(r.position(), "[lead]: no `phone` and no `email`",
+                               "give at least one, so ritme can tell the lead when a message cannot be delivered");
+        programme_.lead = std::move(lead);
+    }
+
+    // Offsets that replace the daemon config's for this programme's sessions.
+    void read_reminders() {
+        const toml::table* table = sub_table("reminders", "[reminders]", false);
+        if (!table) return;
+        TomlTableReader r(*table, "[reminders]", diagnostics_);
+        r.allow_only({"offsets"});
+        if (auto offsets = read_reminder_offsets(r, "offsets", Presence::required))
+            programme_.reminder_offsets = std::move(*offsets);
     }
 
     const toml::table& root_;

@@ -145,6 +145,103 @@ end = "11:30"
     CHECK(longer.changes[0].after.date == make_date(2026, 6, 23));
 }
 
+TEST_CASE("a moved, cancelled or restored session remembers when, and where it was before") {
+    MemoryStore store;
+    apply_text(store, test::programme_toml(base_keys));
+    const auto before = store.sessions("test");
+    CHECK_FALSE(session(before, 11).changed_at.has_value());
+    CHECK_FALSE(session(before, 11).previous.has_value());
+
+    apply_text(store, test::programme_toml(base_keys + "\nclosed = [2026-03-17]"));
+    auto after = store.sessions("test");
+    const StoredSession& moved = session(after, 11);
+    CHECK(moved.changed_at == audit_context.at);
+    REQUIRE(moved.previous);
+    CHECK(moved.previous->date == session(before, 11).date);
+    CHECK(moved.previous->time == session(before, 11).time);
+    CHECK(moved.previous->location == session(before, 11).location);
+    CHECK(moved.previous->start_utc == session(before, 11).start_utc);
+    const StoredSession& cancelled = session(after, 34);
+    CHECK(cancelled.changed_at == audit_context.at);
+    REQUIRE(cancelled.previous);
+    CHECK(cancelled.previous->date == session(before, 34).date);
+    CHECK_FALSE(session(after, 10).changed_at.has_value());
+
+    const auto cancelled_date = cancelled.date;
+    apply_text(store, test::programme_toml(base_keys));
+    after = store.sessions("test");
+    REQUIRE(session(after, 34).previous);
+    CHECK(session(after, 34).previous->date == cancelled_date);
+    CHECK(session(after, 34).status == SessionStatus::planned);
+    CHECK(session(after, 11).previous->date == make_date(2026, 3, 19));
+}
+
+TEST_CASE("a session the lead moved or cancelled stays as the lead set it") {
+    MemoryStore store;
+    apply_text(store, test::programme_toml(base_keys));
+    auto sessions = store.sessions("test");
+    // As `ritme session move` and `ritme session cancel` leave them.
+    StoredSession lead_moved = session(sessions, 11);
+    lead_moved.date = make_date(2026, 3, 18);
+    lead_moved.status = SessionStatus::moved;
+    lead_moved.version = 2;
+    lead_moved.lead_override = true;
+    StoredSession lead_cancelled = session(sessions, 12);
+    lead_cancelled.status = SessionStatus::cancelled;
+    lead_cancelled.version = 2;
+    lead_cancelled.lead_override = true;
+    StoredSession lead_moved_last = session(sessions, 34);
+    lead_moved_last.date = make_date(2026, 6, 19);
+    lead_moved_last.status = SessionStatus::moved;
+    lead_moved_last.version = 2;
+    lead_moved_last.lead_override = true;
+    store.write([&] {
+        for (const auto& s : {lead_moved, lead_cancelled, lead_moved_last}) store.put_session(s);
+    });
+    const auto audit_before = store.audit().size();
+
+    // The unchanged file would put #11 and #12 back; the lead's word holds.
+    const auto same = apply_text(store, test::programme_toml(base_keys));
+    CHECK_FALSE(same.changed());
+    REQUIRE(same.changes.size() == 3);
+    for (const auto& change : same.changes) CHECK(change.kind == SessionChange::Kind::kept);
+    CHECK(describe(same.changes[0]) ==
+          "kept #11 as the lead moved it: Wed 2026-03-18 09:30-11:30 at schakel "
+          "(the file: Tue 2026-03-17 09:30-11:30 at schakel)");
+    CHECK(describe(same.changes[1]) ==
+          "kept #12 as the lead cancelled it: Thu 2026-03-19 09:30-11:30 at schakel "
+          "(the file: Thu 2026-03-19 09:30-11:30 at schakel)");
+    CHECK(store.audit().size() == audit_before);
+
+    // An edited file moves the others; #34, gone from the file, stays as the lead moved it.
+    const auto edited = apply_text(store, test::programme_toml(base_keys + "\nclosed = [2026-03-17]"));
+    CHECK(edited.changed());
+    int kept = 0, moved = 0, cancelled = 0;
+    for (const auto& change : edited.changes) {
+        kept += change.kind == SessionChange::Kind::kept;
+        moved += change.kind == SessionChange::Kind::moved;
+        cancelled += change.kind == SessionChange::Kind::cancelled;
+    }
+    CHECK(kept == 3);
+    CHECK(moved == 21);  // #13..#33
+    CHECK(cancelled == 0);
+    CHECK(describe(edited.changes.back()) ==
+          "kept #34 as the lead moved it: Fri 2026-06-19 09:30-11:30 at schakel (not in the file)");
+    sessions = store.sessions("test");
+    CHECK(session(sessions, 11).date == make_date(2026, 3, 18));
+    CHECK(session(sessions, 11).version == 2);
+    CHECK(session(sessions, 12).status == SessionStatus::cancelled);
+    CHECK(session(sessions, 12).version == 2);
+    CHECK(session(sessions, 34).date == make_date(2026, 6, 19));
+    CHECK(session(sessions, 13).status == SessionStatus::moved);
+    for (const auto& entry : store.audit()) CHECK(entry.action != "session.kept");
+
+    // Applying the edited file again stores nothing more.
+    const auto again = apply_text(store, test::programme_toml(base_keys + "\nclosed = [2026-03-17]"));
+    CHECK_FALSE(again.changed());
+    CHECK(again.changes.size() == 3);
+}
+
 TEST_CASE("ritme apply with one bad file stores nothing from any file") {
     const auto dir = fs::temp_directory_path() / "ritme-apply-test";
     fs::remove_all(dir);

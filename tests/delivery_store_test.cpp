@@ -1,2 +1,731 @@
-// placeholder: tests for delivery_store
+// The outbox, appointments, plan requests and settings of the store: one suite for
+// every Store implementation (DESIGN.md rule 8), plus what only the SQLite store has:
+// two processes claiming from one file, and no trace of an erased participant.
+
+#include "engine/store/memory_store.hpp"
+#include "engine/store/sqlite_store.hpp"
+#include "test_support.hpp"
+
 #include <doctest/doctest.h>
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <set>
+#include <thread>
+
+using namespace ritme;
+namespace pt = boost::posix_time;
+namespace fs = std::filesystem;
+
+namespace {
+
+fs::path fresh_directory(const std::string& name) {
+    const auto dir =
+        fs::temp_directory_path() / ("ritme-delivery-store-" + std::to_string(::getpid()) + "-" + name);
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    return dir;
+}
+
+struct MemoryFactory {
+    static std::unique_ptr<Store> make() { return std::make_unique<MemoryStore>(); }
+};
+struct SqliteFactory {
+    static std::unique_ptr<Store> make() {
+        static int counter = 0;
+        return SqliteStore::open((fresh_directory("suite-" + std::to_string(++counter)) / "ritme.db").string());
+    }
+};
+
+UtcInstant at(int day, int hour, int minute = 0) {
+    return {pt::ptime(make_date(2026, 3, day), pt::hours(hour) + pt::minutes(minute))};
+}
+
+Programme sample_programme(const std::string& id = "test") {
+    Programme p = test::load_valid(test::programme_toml("start = 2026-02-02\nregion = \"noord\""));
+    p.id = id;
+    return p;
+}
+
+StoredSession sample_session(int number) {
+    StoredSession s;
+    s.programme_id = "test";
+    s.number = number;
+    s.date = make_date(2026, 3, 10 + number);
+    s.time = *TimeRange::parse("09:30-11:30");
+    s.location = "schakel";
+    s.start_utc = {pt::ptime(s.date, pt::hours(8) + pt::minutes(30))};
+    s.end_utc = {pt::ptime(s.date, pt::hours(10) + pt::minutes(30))};
+    return s;
+}
+
+Participant sample_participant(const std::string& id) {
+    Participant p;
+    p.id = id;
+    p.name = "Amina Yusuf";
+    p.phone = "+31612345678";
+    p.language = "so";
+    p.channels = {true, false};
+    return p;
+}
+
+Appointment sample_appointment(const std::string& participant_id) {
+    Appointment a;
+    a.participant_id = participant_id;
+    a.programme_id = "test";
+    a.start_utc = at(20, 13);
+    a.duration_minutes = 45;
+    a.where = "Stationsstraat 8, Almere";
+    a.note = "Bus 4 tot de halte Stadhuis";
+    return a;
+}
+
+// A reminder for session `session_id`, due and sent at `send_at`.
+Delivery reminder(const std::string& key, UtcInstant send_at, int64_t session_id = 0, int session_version = 1) {
+    Delivery d;
+    d.key = key;
+    d.kind = DeliveryKind::reminder;
+    d.programme_id = "test";
+    d.session_id = session_id;
+    d.session_version = session_id ? session_version : 0;
+    d.participant_id = "p-1";
+    d.offset = "2h";
+    d.channel = "sms";
+    d.due_at = send_at;
+    d.send_at = send_at;
+    d.expires_at = {send_at.utc + pt::hours(2)};
+    d.updated_at = at(1, 9);
+    return d;
+}
+
+int64_t add(Store& store, const Delivery& delivery) {
+    int64_t id = 0;
+    store.write([&] { id = store.add_delivery(delivery); });
+    return id;
+}
+
+std::vector<ClaimedDelivery> claim(Store& store, UtcInstant now, int limit, const std::string& owner = "host:1") {
+    std::vector<ClaimedDelivery> claimed;
+    store.write([&] { claimed = store.claim_due(now, limit, owner, {now.utc + pt::minutes(5)}); });
+    return claimed;
+}
+
+std::vector<std::string> keys_of(const std::vector<ClaimedDelivery>& claimed) {
+    std::vector<std::string> keys;
+    for (const auto& c : claimed) keys.push_back(c.delivery.key);
+    return keys;
+}
+
+std::vector<std::string> keys_of(const std::vector<Delivery>& deliveries) {
+    std::vector<std::string> keys;
+    for (const auto& d : deliveries) keys.push_back(d.key);
+    return keys;
+}
+
+DeliveryOutcome outcome(int64_t id, DeliveryState state, UtcInstant when) {
+    DeliveryOutcome o;
+    o.id = id;
+    o.state = state;
+    o.at = when;
+    return o;
+}
+
+// A store with programme "test", sessions 1 and 2 and participant p-1 enrolled.
+template <typename Factory>
+std::unique_ptr<Store> populated(std::vector<int64_t>* session_ids = nullptr) {
+    auto store = Factory::make();
+    store->write([&] {
+        store->put_programme(sample_programme());
+        for (int number : {1, 2}) {
+            const int64_t id = store->put_session(sample_session(number));
+            if (session_ids) session_ids->push_back(id);
+        }
+        store->put_participant(sample_participant("p-1"));
+        store->enrol("p-1", "test");
+    });
+    return store;
+}
+
+}  // namespace
+
+TEST_SUITE_BEGIN("delivery_store");
+
+TEST_CASE("kinds and states are named as the store and status write them") {
+    for (auto kind : {DeliveryKind::reminder, DeliveryKind::appointment, DeliveryKind::change, DeliveryKind::alert})
+        CHECK(parse_delivery_kind(name_of(kind)) == kind);
+    for (auto state : {DeliveryState::planned, DeliveryState::claimed, DeliveryState::sent, DeliveryState::retry,
+                       DeliveryState::failed, DeliveryState::expired, DeliveryState::cancelled})
+        CHECK(parse_delivery_state(name_of(state)) == state);
+    CHECK(name_of(DeliveryState::retry) == "retry");
+    CHECK(name_of(DeliveryKind::change) == "change");
+    CHECK_FALSE(parse_delivery_state("Sent").has_value());
+    CHECK_FALSE(parse_delivery_kind("").has_value());
+    CHECK(is_pending(DeliveryState::planned));
+    CHECK(is_pending(DeliveryState::retry));
+    CHECK(is_pending(DeliveryState::claimed));
+    CHECK_FALSE(is_pending(DeliveryState::sent));
+    CHECK_FALSE(is_pending(DeliveryState::cancelled));
+}
+
+TEST_CASE_TEMPLATE("a delivery round-trips, and its key is planned once whatever its state", Factory, MemoryFactory,
+                   SqliteFactory) {
+    std::vector<int64_t> sessions;
+    auto store = populated<Factory>(&sessions);
+    Delivery planned = reminder("reminder:test#1@v1:p-1:2h:sms", at(11, 6, 30), sessions[0]);
+    planned.payload = R"({"change":"moved"})";
+    const int64_t id = add(*store, planned);
+    REQUIRE(id != 0);
+    const auto loaded = store->delivery(id);
+    REQUIRE(loaded);
+    CHECK(loaded->id == id);
+    CHECK(loaded->key == planned.key);
+    CHECK(loaded->kind == DeliveryKind::reminder);
+    CHECK(loaded->programme_id == "test");
+    CHECK(loaded->session_id == sessions[0]);
+    CHECK(loaded->session_version == 1);
+    CHECK(loaded->appointment_id == 0);
+    CHECK(loaded->participant_id == "p-1");
+    CHECK(loaded->offset == "2h");
+    CHECK(loaded->channel == "sms");
+    CHECK(loaded->due_at == planned.due_at);
+    CHECK(loaded->send_at == planned.send_at);
+    CHECK(loaded->expires_at == planned.expires_at);
+    CHECK(loaded->updated_at == planned.updated_at);
+    CHECK(loaded->state == DeliveryState::planned);
+    CHECK(loaded->attempts == 0);
+    CHECK(loaded->claimed_until.utc.is_special());
+    CHECK_FALSE(loaded->sent_at.has_value());
+    CHECK(loaded->payload == planned.payload);
+    CHECK_FALSE(store->delivery(id + 100).has_value());
+
+    CHECK(add(*store, planned) == 0);
+    Delivery dropped = reminder("reminder:test#1@v1:p-1:1d@18:00:sms", at(10, 17));
+    dropped.state = DeliveryState::cancelled;
+    dropped.reason = "quiet hours";
+    const int64_t dropped_id = add(*store, dropped);
+    CHECK(dropped_id > id);
+    dropped.state = DeliveryState::planned;
+    CHECK(add(*store, dropped) == 0);
+    CHECK(store->delivery(dropped_id)->state == DeliveryState::cancelled);
+    CHECK(store->delivery(dropped_id)->reason == "quiet hours");
+
+    CHECK_THROWS_AS(store->add_delivery(reminder("outside", at(11, 7))), StoreError);
+    Delivery unsent = reminder("no time", at(11, 7));
+    unsent.send_at = {};
+    CHECK_THROWS_AS(store->write([&] { store->add_delivery(unsent); }), StoreError);
+    CHECK(store->deliveries({}).size() == 2);
+}
+
+TEST_CASE_TEMPLATE("claims take due rows earliest first, at most the limit, each with one more attempt", Factory,
+                   MemoryFactory, SqliteFactory) {
+    auto store = populated<Factory>();
+    add(*store, reminder("c", at(11, 8)));
+    add(*store, reminder("a", at(11, 6)));
+    add(*store, reminder("b", at(11, 7)));
+    add(*store, reminder("later", at(11, 10)));
+    Delivery cancelled = reminder("cancelled", at(11, 5));
+    cancelled.state = DeliveryState::cancelled;
+    add(*store, cancelled);
+
+    CHECK(claim(*store, at(11, 5, 59), 10).empty());
+    const auto first = claim(*store, at(11, 9), 2, "host:7");
+    CHECK(keys_of(first) == std::vector<std::string>{"a", "b"});
+    for (const auto& c : first) {
+        CHECK(c.subject_current);
+        CHECK(c.delivery.state == DeliveryState::claimed);
+        CHECK(c.delivery.claimed_by == "host:7");
+        CHECK(c.delivery.claimed_until == UtcInstant{at(11, 9).utc + pt::minutes(5)});
+        CHECK(c.delivery.attempts == 1);
+        CHECK(c.delivery.updated_at == at(11, 9));
+        CHECK(store->delivery(c.delivery.id)->state == DeliveryState::claimed);
+    }
+    CHECK(keys_of(claim(*store, at(11, 9), 10)) == std::vector<std::string>{"c"});
+    CHECK(claim(*store, at(11, 9), 10).empty());
+    CHECK(claim(*store, at(11, 9), 0).empty());
+    CHECK_THROWS_AS(store->claim_due(at(11, 10), 10, "host:1", at(11, 11)), StoreError);
+}
+
+TEST_CASE_TEMPLATE("an abandoned claim is taken again once its lease has run out", Factory, MemoryFactory,
+                   SqliteFactory) {
+    auto store = populated<Factory>();
+    add(*store, reminder("a", at(11, 6)));
+    add(*store, reminder("b", at(11, 7)));
+    store->write([&] { store->claim_due(at(11, 6), 1, "crashed", at(11, 6, 5)); });
+    CHECK(claim(*store, at(11, 6, 5), 10, "host:2").empty());  // a is leased until then, b not due
+    const auto again = claim(*store, at(11, 6, 6), 10, "host:2");
+    REQUIRE(again.size() == 1);
+    CHECK(again[0].delivery.key == "a");
+    CHECK(again[0].delivery.claimed_by == "host:2");
+    CHECK(again[0].delivery.attempts == 2);
+    store->write([&] { store->finish({outcome(again[0].delivery.id, DeliveryState::sent, at(11, 6, 7))}); });
+    CHECK(keys_of(claim(*store, at(11, 7), 10, "host:2")) == std::vector<std::string>{"b"});
+}
+
+TEST_CASE_TEMPLATE("a claimed reminder says whether its session or appointment is still as planned", Factory,
+                   MemoryFactory, SqliteFactory) {
+    std::vector<int64_t> sessions;
+    auto store = populated<Factory>(&sessions);
+    int64_t appointment_id = 0;
+    store->write([&] { appointment_id = store->put_appointment(sample_appointment("p-1")); });
+
+    add(*store, reminder("session 1 v1", at(11, 6), sessions[0], 1));
+    add(*store, reminder("session 2 v1", at(11, 6), sessions[1], 1));
+    add(*store, reminder("unknown session", at(11, 6), sessions[1] + 1000, 1));
+    Delivery change = reminder("change session 2 v2", at(11, 6), sessions[1], 2);
+    change.kind = DeliveryKind::change;
+    change.offset.clear();
+    add(*store, change);
+    Delivery old_reminder = reminder("session 1 v2", at(11, 6), sessions[0], 2);
+    add(*store, old_reminder);
+    Delivery appointment = reminder("appointment v1", at(11, 6));
+    appointment.kind = DeliveryKind::appointment;
+    appointment.appointment_id = appointment_id;
+    appointment.appointment_version = 1;
+    add(*store, appointment);
+    Delivery appointment_change = appointment;
+    appointment_change.key = "appointment change v2";
+    appointment_change.kind = DeliveryKind::change;
+    appointment_change.appointment_version = 2;
+    add(*store, appointment_change);
+    add(*store, reminder("no subject", at(11, 6)));
+
+    // Session 2 is cancelled (version 2), the appointment too.
+    store->write([&] {
+        StoredSession cancelled = *store->session(sessions[1]);
+        cancelled.status = SessionStatus::cancelled;
+        cancelled.version = 2;
+        store->put_session(cancelled);
+        Appointment a = *store->appointment(appointment_id);
+        a.cancelled = true;
+        a.version = 2;
+        store->put_appointment(a);
+    });
+
+    std::map<std::string, bool> current;
+    for (const auto& c : claim(*store, at(11, 7), 100)) current[c.delivery.key] = c.subject_current;
+    CHECK(current == std::map<std::string, bool>{{"session 1 v1", true},
+                                                 {"session 2 v1", false},
+                                                 {"unknown session", false},
+                                                 {"change session 2 v2", true},
+                                                 {"session 1 v2", false},
+                                                 {"appointment v1", false},
+                                                 {"appointment change v2", true},
+                                                 {"no subject", true}});
+
+    // A reminder of the cancelled session's current version is not current either.
+    add(*store, reminder("session 2 v2", at(11, 7), sessions[1], 2));
+    const auto late = claim(*store, at(11, 7), 10);
+    REQUIRE(late.size() == 1);
+    CHECK_FALSE(late[0].subject_current);
+}
+
+TEST_CASE_TEMPLATE("results are written back only to rows still claimed", Factory, MemoryFactory, SqliteFactory) {
+    auto store = populated<Factory>();
+    for (const char* key : {"sent", "retry", "failed", "expired", "released"}) add(*store, reminder(key, at(11, 6)));
+    std::map<std::string, int64_t> id;
+    for (const auto& c : claim(*store, at(11, 6), 10)) id[c.delivery.key] = c.delivery.id;
+    REQUIRE(id.size() == 5);
+    store->write([&] { store->release_claims("host:1", at(11, 6, 1), "process stopped"); });
+    // Reclaim all but `released`, as another process whose results come back.
+    store->write([&] {
+        for (const auto& c : store->claim_due(at(11, 6, 1), 4, "host:2", at(11, 6, 6))) CHECK(c.delivery.attempts == 2);
+    });
+
+    DeliveryOutcome sent = outcome(id["sent"], DeliveryState::sent, at(11, 6, 2));
+    sent.provider_id = "msg-123";
+    sent.provider_status = "accepted";
+    DeliveryOutcome retry = outcome(id["retry"], DeliveryState::retry, at(11, 6, 2));
+    retry.retry_at = at(11, 6, 10);
+    retry.reason = "provider busy";
+    DeliveryOutcome failed = outcome(id["failed"], DeliveryState::failed, at(11, 6, 2));
+    failed.reason = "number unknown";
+    DeliveryOutcome expired = outcome(id["expired"], DeliveryState::expired, at(11, 6, 2));
+    expired.reason = "missed while down";
+    store->write([&] { store->finish({sent, retry, failed, expired}); });
+
+    const auto s = *store->delivery(id["sent"]);
+    CHECK(s.state == DeliveryState::sent);
+    CHECK(s.sent_at == at(11, 6, 2));
+    CHECK(s.provider_id == "msg-123");
+    CHECK(s.provider_status == "accepted");
+    CHECK(s.updated_at == at(11, 6, 2));
+    const auto r = *store->delivery(id["retry"]);
+    CHECK(r.state == DeliveryState::retry);
+    CHECK(r.send_at == at(11, 6, 10));
+    CHECK(r.reason == "provider busy");
+    CHECK_FALSE(r.sent_at.has_value());
+    CHECK(store->delivery(id["failed"])->reason == "number unknown");
+    CHECK(store->delivery(id["failed"])->state == DeliveryState::failed);
+    CHECK(store->delivery(id["expired"])->state == DeliveryState::expired);
+
+    // A late result for a row that is no longer claimed (host:1 was taken for stopped)
+    // changes nothing, nor does one for a row that is done already.
+    REQUIRE(store->delivery(id["released"])->state == DeliveryState::retry);
+    store->write([&] {
+        store->finish({outcome(id["released"], DeliveryState::sent, at(11, 6, 4)),
+                       outcome(id["sent"], DeliveryState::failed, at(11, 6, 4))});
+    });
+    CHECK(store->delivery(id["released"])->state == DeliveryState::retry);
+    CHECK_FALSE(store->delivery(id["released"])->sent_at.has_value());
+    CHECK(store->delivery(id["sent"])->state == DeliveryState::sent);
+
+    CHECK_THROWS_AS(store->write([&] { store->finish({outcome(id["retry"], DeliveryState::planned, at(11, 7))}); }),
+                    StoreError);
+}
+
+TEST_CASE_TEMPLATE("only planned and retry rows can be cancelled", Factory, MemoryFactory, SqliteFactory) {
+    auto store = populated<Factory>();
+    const int64_t planned = add(*store, reminder("planned", at(11, 6)));
+    const int64_t claimed = add(*store, reminder("claimed", at(11, 5)));
+    claim(*store, at(11, 5), 1);
+    store->write([&] {
+        store->cancel_delivery(planned, "session #1 changed", at(11, 5, 30));
+        store->cancel_delivery(claimed, "session #1 changed", at(11, 5, 30));
+        store->cancel_delivery(planned + claimed + 1, "no such row", at(11, 5, 30));
+    });
+    const auto p = *store->delivery(planned);
+    CHECK(p.state == DeliveryState::cancelled);
+    CHECK(p.reason == "session #1 changed");
+    CHECK(p.updated_at == at(11, 5, 30));
+    CHECK(store->delivery(claimed)->state == DeliveryState::claimed);
+    CHECK(claim(*store, at(11, 5, 5), 10).empty());
+    CHECK_THROWS_AS(store->cancel_delivery(planned, "outside", at(11, 6)), StoreError);
+}
+
+TEST_CASE_TEMPLATE("the next send time: the earliest due row or the first lease to run out", Factory,
+                   MemoryFactory, SqliteFactory) {
+    auto store = populated<Factory>();
+    CHECK_FALSE(store->next_send_at().has_value());
+    Delivery sent = reminder("sent", at(11, 4));
+    sent.state = DeliveryState::sent;
+    add(*store, sent);
+    CHECK_FALSE(store->next_send_at().has_value());
+    add(*store, reminder("a", at(11, 6)));
+    add(*store, reminder("b", at(11, 9)));
+    CHECK(store->next_send_at() == at(11, 6));
+    store->write([&] { store->claim_due(at(11, 6), 1, "host:1", at(11, 7)); });
+    CHECK(store->next_send_at() == at(11, 7));
+    store->write([&] { store->claim_due(at(11, 7, 1), 10, "host:1", at(11, 12)); });  // a, abandoned
+    CHECK(store->next_send_at() == at(11, 9));
+    store->write([&] { store->release_claims("host:1", at(11, 8), "stopped"); });
+    CHECK(store->next_send_at() == at(11, 8));
+}
+
+TEST_CASE_TEMPLATE("who holds claims, and giving back the claims of a process that stopped", Factory, MemoryFactory,
+                   SqliteFactory) {
+    auto store = populated<Factory>();
+    for (const char* key : {"a", "b", "c"}) add(*store, reminder(key, at(11, 6)));
+    CHECK(store->claim_owners().empty());
+    claim(*store, at(11, 6), 2, "host:9");
+    claim(*store, at(11, 6), 2, "host:3");
+    CHECK(store->claim_owners() == std::vector<std::string>{"host:3", "host:9"});
+
+    int released = 0;
+    store->write([&] { released = store->release_claims("host:9", at(11, 6, 4), "host:9 stopped"); });
+    CHECK(released == 2);
+    CHECK(store->claim_owners() == std::vector<std::string>{"host:3"});
+    for (const auto& d : store->deliveries({.states = {DeliveryState::retry}})) {
+        CHECK(d.send_at == at(11, 6, 4));
+        CHECK(d.reason == "host:9 stopped");
+        CHECK(d.claimed_by.empty());
+    }
+    CHECK(store->deliveries({.states = {DeliveryState::retry}}).size() == 2);
+    store->write([&] { CHECK(store->release_claims("host:9", at(11, 7), "again") == 0); });
+    CHECK(keys_of(claim(*store, at(11, 6, 4), 10)) == std::vector<std::string>{"a", "b"});
+}
+
+TEST_CASE_TEMPLATE("counts per state and channel", Factory, MemoryFactory, SqliteFactory) {
+    auto store = populated<Factory>();
+    add(*store, reminder("a", at(11, 6)));
+    add(*store, reminder("b", at(11, 6)));
+    Delivery email = reminder("c", at(11, 6));
+    email.channel = "email";
+    add(*store, email);
+    Delivery failed = reminder("d", at(11, 6));
+    failed.state = DeliveryState::failed;
+    add(*store, failed);
+    const auto counts = store->delivery_counts();
+    REQUIRE(counts.size() == 3);
+    CHECK(counts[0].state == DeliveryState::planned);
+    CHECK(counts[0].channel == "email");
+    CHECK(counts[0].count == 1);
+    CHECK(counts[1].state == DeliveryState::planned);
+    CHECK(counts[1].channel == "sms");
+    CHECK(counts[1].count == 2);
+    CHECK(counts[2].state == DeliveryState::failed);
+    CHECK(counts[2].count == 1);
+}
+
+TEST_CASE_TEMPLATE("deliveries are listed by subject, kind, state and time", Factory, MemoryFactory, SqliteFactory) {
+    std::vector<int64_t> sessions;
+    auto store = populated<Factory>(&sessions);
+    int64_t appointment_id = 0;
+    store->write([&] {
+        store->put_programme(sample_programme("other"));
+        store->put_participant(sample_participant("p-2"));
+        appointment_id = store->put_appointment(sample_appointment("p-2"));
+    });
+    add(*store, reminder("s1 late", at(11, 8), sessions[0]));
+    add(*store, reminder("s1 early", at(11, 6), sessions[0]));
+    add(*store, reminder("s2", at(12, 6), sessions[1]));
+    Delivery other = reminder("other programme", at(11, 7));
+    other.programme_id = "other";
+    other.participant_id = "p-2";
+    add(*store, other);
+    Delivery appointment = reminder("appointment", at(11, 5));
+    appointment.kind = DeliveryKind::appointment;
+    appointment.appointment_id = appointment_id;
+    appointment.appointment_version = 1;
+    appointment.participant_id = "p-2";
+    appointment.programme_id = "";
+    add(*store, appointment);
+    Delivery alert = reminder("alert", at(11, 9));
+    alert.kind = DeliveryKind::alert;
+    alert.participant_id = "";
+    alert.state = DeliveryState::failed;
+    alert.updated_at = at(11, 9, 30);
+    add(*store, alert);
+
+    CHECK(keys_of(store->deliveries({})) ==
+          std::vector<std::string>{"appointment", "s1 early", "other programme", "s1 late", "alert", "s2"});
+    CHECK(keys_of(store->deliveries({.programme_id = "test"})) ==
+          std::vector<std::string>{"s1 early", "s1 late", "alert", "s2"});
+    CHECK(keys_of(store->deliveries({.participant_id = "p-2"})) ==
+          std::vector<std::string>{"appointment", "other programme"});
+    CHECK(keys_of(store->deliveries({.session_id = sessions[0]})) == std::vector<std::string>{"s1 early", "s1 late"});
+    CHECK(keys_of(store->deliveries({.session_id = 0})) ==
+          std::vector<std::string>{"appointment", "other programme", "alert"});
+    CHECK(keys_of(store->deliveries({.appointment_id = appointment_id})) == std::vector<std::string>{"appointment"});
+    CHECK(keys_of(store->deliveries({.kinds = {DeliveryKind::alert, DeliveryKind::appointment}})) ==
+          std::vector<std::string>{"appointment", "alert"});
+    CHECK(keys_of(store->deliveries({.programme_id = "test", .states = {DeliveryState::planned}, .limit = 2})) ==
+          std::vector<std::string>{"s1 early", "s1 late"});
+    CHECK(keys_of(store->deliveries({.updated_since = at(11, 9)})) == std::vector<std::string>{"alert"});
+
+    claim(*store, at(11, 6), 1);  // "appointment", updated at 11 March 06:00
+    CHECK(keys_of(store->deliveries({.newest_first = true, .limit = 3})) ==
+          std::vector<std::string>{"alert", "appointment", "other programme"});
+}
+
+TEST_CASE_TEMPLATE("a write that throws leaves the outbox as it was", Factory, MemoryFactory, SqliteFactory) {
+    auto store = populated<Factory>();
+    const int64_t kept = add(*store, reminder("kept", at(11, 6)));
+    CHECK_THROWS_AS(store->write([&] {
+        store->add_delivery(reminder("lost", at(11, 5)));
+        store->claim_due(at(11, 7), 10, "host:1", at(11, 8));
+        store->request_plan("programme:lost");
+        store->put_setting("planner.rules", "lost");
+        throw std::runtime_error("halfway");
+    }),
+                    std::runtime_error);
+    CHECK(keys_of(store->deliveries({})) == std::vector<std::string>{"kept"});
+    CHECK(store->delivery(kept)->state == DeliveryState::planned);
+    CHECK(store->delivery(kept)->attempts == 0);
+    CHECK(store->next_send_at() == at(11, 6));
+    CHECK(store->claim_owners().empty());
+    CHECK_FALSE(store->setting("planner.rules").has_value());
+    const auto requests = store->plan_requests();
+    CHECK(std::find(requests.begin(), requests.end(), "programme:lost") == requests.end());
+    // The key that was rolled back can be planned again, and claims work as before.
+    CHECK(add(*store, reminder("lost", at(11, 5))) > kept);
+    CHECK(keys_of(claim(*store, at(11, 7), 10)) == std::vector<std::string>{"lost", "kept"});
+}
+
+TEST_CASE_TEMPLATE("appointments round-trip and are listed by start", Factory, MemoryFactory, SqliteFactory) {
+    auto store = populated<Factory>();
+    Appointment later = sample_appointment("p-1");
+    Appointment earlier = sample_appointment("p-1");
+    earlier.start_utc = at(15, 9);
+    earlier.programme_id.clear();
+    int64_t later_id = 0, earlier_id = 0;
+    store->write([&] {
+        later_id = store->put_appointment(later);
+        earlier_id = store->put_appointment(earlier);
+    });
+    CHECK(later_id != earlier_id);
+    const auto loaded = store->appointment(later_id);
+    REQUIRE(loaded);
+    CHECK(loaded->participant_id == "p-1");
+    CHECK(loaded->programme_id == "test");
+    CHECK(loaded->start_utc == at(20, 13));
+    CHECK(loaded->duration_minutes == 45);
+    CHECK(loaded->where == later.where);
+    CHECK(loaded->note == later.note);
+    CHECK_FALSE(loaded->cancelled);
+    CHECK(loaded->version == 1);
+    CHECK_FALSE(loaded->changed_at.has_value());
+    CHECK(store->appointment(earlier_id)->programme_id.empty());
+
+    Appointment moved = *loaded;
+    moved.previous_start_utc = moved.start_utc;
+    moved.start_utc = at(21, 13);
+    moved.changed_at = at(12, 10);
+    moved.version = 2;
+    store->write([&] { CHECK(store->put_appointment(moved) == later_id); });
+    const auto reloaded = *store->appointment(later_id);
+    CHECK(reloaded.start_utc == at(21, 13));
+    CHECK(reloaded.previous_start_utc == at(20, 13));
+    CHECK(reloaded.changed_at == at(12, 10));
+    CHECK(reloaded.version == 2);
+
+    const auto listed = store->appointments("p-1");
+    REQUIRE(listed.size() == 2);
+    CHECK(listed[0].id == earlier_id);
+    CHECK(listed[1].id == later_id);
+    CHECK(store->appointments("p-2").empty());
+    CHECK_FALSE(store->appointment(later_id + earlier_id).has_value());
+
+    CHECK_THROWS_AS(store->write([&] { store->put_appointment(sample_appointment("p-9")); }), StoreError);
+    Appointment elsewhere = sample_appointment("p-1");
+    elsewhere.programme_id = "missing";
+    CHECK_THROWS_AS(store->write([&] { store->put_appointment(elsewhere); }), StoreError);
+    Appointment unknown = sample_appointment("p-1");
+    unknown.id = later_id + earlier_id;
+    CHECK_THROWS_AS(store->write([&] { store->put_appointment(unknown); }), StoreError);
+    CHECK_THROWS_AS(store->put_appointment(sample_appointment("p-1")), StoreError);
+}
+
+TEST_CASE_TEMPLATE("every change reminders depend on files a plan request, once", Factory, MemoryFactory,
+                   SqliteFactory) {
+    auto store = Factory::make();
+    CHECK(store->plan_requests().empty());
+    store->write([&] { store->put_programme(sample_programme()); });
+    CHECK(store->plan_requests() == std::vector<std::string>{"programme:test"});
+    store->write([&] { store->clear_plan_request("programme:test"); });
+    CHECK(store->plan_requests().empty());
+
+    store->write([&] { store->put_session(sample_session(1)); });
+    CHECK(store->plan_requests() == std::vector<std::string>{"programme:test"});
+    store->write([&] {
+        store->clear_plan_request("programme:test");
+        store->put_participant(sample_participant("p-1"));
+    });
+    CHECK(store->plan_requests() == std::vector<std::string>{"participant:p-1"});
+    store->write([&] {
+        store->clear_plan_request("participant:p-1");
+        store->enrol("p-1", "test");
+    });
+    CHECK(store->plan_requests() == std::vector<std::string>{"programme:test"});
+    store->write([&] {
+        store->clear_plan_request("programme:test");
+        store->unenrol("p-1", "test");
+    });
+    CHECK(store->plan_requests() == std::vector<std::string>{"programme:test"});
+    store->write([&] {
+        store->put_appointment(sample_appointment("p-1"));
+        store->request_plan("programme:test");
+        store->request_plan("participant:p-1");
+    });
+    CHECK(store->plan_requests() == std::vector<std::string>{"participant:p-1", "programme:test"});
+    CHECK_THROWS_AS(store->request_plan("programme:x"), StoreError);
+    CHECK_THROWS_AS(store->clear_plan_request("programme:test"), StoreError);
+}
+
+TEST_CASE_TEMPLATE("settings keep one value per key", Factory, MemoryFactory, SqliteFactory) {
+    auto store = Factory::make();
+    CHECK_FALSE(store->setting("planner.rules").has_value());
+    store->write([&] { store->put_setting("planner.rules", "a1"); });
+    store->write([&] { store->put_setting("planner.rules", "b2"); });
+    CHECK(store->setting("planner.rules") == "b2");
+    CHECK_THROWS_AS(store->put_setting("planner.rules", "c3"), StoreError);
+}
+
+TEST_CASE_TEMPLATE("erasing a participant removes their appointments and messages", Factory, MemoryFactory,
+                   SqliteFactory) {
+    auto store = populated<Factory>();
+    int64_t appointment_id = 0;
+    store->write([&] {
+        store->put_participant(sample_participant("p-2"));
+        appointment_id = store->put_appointment(sample_appointment("p-1"));
+    });
+    add(*store, reminder("for p-1", at(11, 6)));
+    Delivery alert = reminder("alert about the appointment", at(11, 6));
+    alert.kind = DeliveryKind::alert;
+    alert.participant_id = "";
+    alert.appointment_id = appointment_id;
+    alert.appointment_version = 1;
+    add(*store, alert);
+    Delivery other = reminder("for p-2", at(11, 6));
+    other.participant_id = "p-2";
+    add(*store, other);
+
+    store->write([&] { store->delete_participant("p-1", true); });
+    CHECK(store->appointments("p-1").empty());
+    CHECK_FALSE(store->appointment(appointment_id).has_value());
+    CHECK(keys_of(store->deliveries({})) == std::vector<std::string>{"for p-2"});
+    CHECK(store->deliveries({.participant_id = "p-1"}).empty());
+    const auto requests = store->plan_requests();
+    CHECK(std::find(requests.begin(), requests.end(), "participant:p-1") == requests.end());
+    CHECK(store->anonymous_enrolments("test") == 1);
+}
+
+TEST_CASE("sqlite: an erased participant leaves no trace in the file") {
+    const auto path = fresh_directory("erase") / "ritme.db";
+    {
+        auto store = SqliteStore::open(path.string());
+        store->write([&] {
+            store->put_programme(sample_programme());
+            store->put_participant(sample_participant("p-erase-me"));
+            store->enrol("p-erase-me", "test");
+            store->put_appointment(sample_appointment("p-erase-me"));
+        });
+        Delivery d = reminder("reminder:test#1@v1:p-erase-me:2h:sms", at(11, 6));
+        d.participant_id = "p-erase-me";
+        add(*store, d);
+        store->checkpoint();
+        store->write([&] { store->delete_participant("p-erase-me", true); });
+        store->checkpoint();
+    }
+    std::ifstream in(path, std::ios::binary);
+    const std::string bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    CHECK(bytes.find("p-erase-me") == std::string::npos);
+    CHECK(bytes.find("Stationsstraat") == std::string::npos);
+    CHECK(bytes.find("+31612345678") == std::string::npos);
+}
+
+TEST_CASE("sqlite: two processes claiming from one file never get the same row") {
+    const auto path = (fresh_directory("concurrent") / "ritme.db").string();
+    constexpr int rows = 600;
+    {
+        auto store = SqliteStore::open(path);
+        store->write([&] {
+            store->put_programme(sample_programme());
+            store->put_participant(sample_participant("p-1"));
+            for (int i = 0; i < rows; ++i)
+                store->add_delivery(reminder("r" + std::to_string(i), {at(11, 6).utc + pt::seconds(i % 7)}));
+        });
+    }
+    // Each worker has its own connection, as a second daemon or a tick would.
+    auto work = [&](const std::string& owner, std::vector<int64_t>& claimed) {
+        auto store = SqliteStore::open(path);
+        for (;;) {
+            std::vector<ClaimedDelivery> batch;
+            store->write([&] { batch = store->claim_due(at(11, 7), 7, owner, at(11, 8)); });
+            if (batch.empty()) return;
+            std::vector<DeliveryOutcome> done;
+            for (const auto& c : batch) {
+                claimed.push_back(c.delivery.id);
+                done.push_back(outcome(c.delivery.id, DeliveryState::sent, at(11, 7)));
+            }
+            store->write([&] { store->finish(done); });
+        }
+    };
+    std::vector<int64_t> first, second;
+    std::thread one(work, "host:1", std::ref(first));
+    std::thread two(work, "host:2", std::ref(second));
+    one.join();
+    two.join();
+    std::set<int64_t> all(first.begin(), first.end());
+    for (const int64_t id : second) CHECK(all.insert(id).second);
+    CHECK(all.size() == rows);
+    auto store = SqliteStore::open(path);
+    REQUIRE(store->delivery_counts().size() == 1);
+    CHECK(store->delivery_counts()[0].state == DeliveryState::sent);
+    CHECK(store->delivery_counts()[0].count == rows);
+}
+
+TEST_SUITE_END();

@@ -1,2 +1,397 @@
-// placeholder: tests for dispatcher
+// The dispatcher on the injected clock: each reminder once at its moment, never a stale
+// one, catch-up after downtime, backoff and expiry, alerts, and two dispatchers at once.
+
+#include "engine/apply.hpp"
+#include "engine/daemon/daemon_setup.hpp"
+#include "engine/dispatch/claim_owner.hpp"
+#include "engine/dispatch/dispatcher.hpp"
+#include "engine/planner/planner.hpp"
+#include "engine/store/memory_store.hpp"
+#include "engine/store/sqlite_store.hpp"
+#include "test_support.hpp"
+
 #include <doctest/doctest.h>
+
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <sstream>
+#include <thread>
+
+using namespace ritme;
+namespace pt = boost::posix_time;
+namespace fs = std::filesystem;
+
+namespace {
+
+UtcInstant utc(int year, int month, int day, int hour, int minute, int second = 0) {
+    return {pt::ptime(make_date(year, month, day), pt::hours(hour) + pt::minutes(minute) + pt::seconds(second))};
+}
+
+// A channel that records what it is given and answers as the test scripts it.
+class ScriptedChannel final : public Channel {
+public:
+    std::function<SendResult(const OutgoingMessage&)> answer = [](const OutgoingMessage&) {
+        return SendResult::accepted("gw-1");
+    };
+
+    SendResult send(const OutgoingMessage& message) override {
+        std::lock_guard lock(mutex_);
+        sent_.push_back(message);
+        return answer(message);
+    }
+    std::vector<OutgoingMessage> sent() const {
+        std::lock_guard lock(mutex_);
+        return sent_;
+    }
+
+private:
+    mutable std::mutex mutex_;
+    std::vector<OutgoingMessage> sent_;
+};
+
+// Tuesday and Thursday 09:30 from 2 February 2026 (08:30 UTC in winter), led by Fatima.
+const std::string programme_text = test::programme_toml("start = 2026-02-02\nregion = \"noord\"", R"(
+[location.schakel]
+name = "Wijkcentrum De Schakel"
+address = "Kruidenwijk, Almere"
+
+[lead]
+name = "Fatima"
+phone = "+31687654321"
+
+[[slot]]
+day = "tuesday"
+start = "09:30"
+end = "11:30"
+
+[[slot]]
+day = "thursday"
+start = "09:30"
+end = "11:30"
+)");
+
+DaemonConfig test_config() {
+    DaemonConfig config;
+    config.timezone = "Europe/Amsterdam";
+    config.templates = test::source_path("config/templates");
+    std::string why;
+    config.reminders.session_offsets = {*ReminderOffset::parse("1d@18:00", why), *ReminderOffset::parse("1h", why)};
+    config.reminders.min_notice_minutes = 15;
+    ChannelConfig sms;
+    sms.name = "sms";
+    sms.adapter = "scripted";
+    sms.medium = Medium::sms;
+    sms.quiet_hours = true;
+    config.channels["sms"] = sms;
+    config.dispatch.batch_size = 5;
+    config.dispatch.max_attempts = 3;
+    return config;
+}
+
+Participant participant(const std::string& id, const std::string& name, const std::string& phone) {
+    Participant p;
+    p.id = id;
+    p.name = name;
+    p.phone = phone;
+    p.language = "nl";
+    p.channels.sms = true;
+    return p;
+}
+
+struct Fixture {
+    explicit Fixture(Store& store_, int participants = 1) : store(store_) {
+        Diagnostics problems;
+        renderer = MessageRenderer::load(config.templates, problems);
+        for (const auto& d : problems.items()) MESSAGE(d.str());
+        REQUIRE(renderer);
+        auto scripted = std::make_unique<ScriptedChannel>();
+        channel = scripted.get();
+        channels.add(config.channels["sms"], std::move(scripted));
+        rules = planning_rules(config);
+        const auto plan = test::plan(programme_text);
+        store.write([&] {
+            apply_programme(store, plan, {clock.now(), "lead", "apply"});
+            for (int i = 0; i < participants; ++i) {
+                const std::string id = "p-" + std::to_string(1000 + i);
+                store.put_participant(participant(id, i == 0 ? "Amina Yusuf" : "Deelnemer " + std::to_string(i),
+                                                  "+316" + std::to_string(10000000 + i)));
+                store.enrol(id, "test");
+            }
+            plan_requested(store, rules, clock.now());
+        });
+    }
+
+    DispatchCounts run(const std::string& owner = "test-owner") {
+        Dispatcher dispatcher(store, clock, config, *renderer, channels, log, owner);
+        return dispatcher.run_due(nullptr);
+    }
+
+    std::vector<Delivery> rows(DeliveryKind kind, std::optional<DeliveryState> state = std::nullopt) const {
+        DeliveryQuery query;
+        query.kinds = {kind};
+        if (state) query.states = {*state};
+        return store.deliveries(query);
+    }
+
+    // The first session: Tuesday 3 February 2026, 09:30 local, 08:30 UTC.
+    StoredSession first_session() const { return store.sessions("test").front(); }
+
+    Store& store;
+    ManualClock clock{utc(2026, 1, 20, 12, 0)};
+    DaemonConfig config = test_config();
+    std::optional<MessageRenderer> renderer;
+    ChannelSet channels;
+    ScriptedChannel* channel = nullptr;
+    std::ostringstream log_text;
+    Log log{log_text, LogLevel::debug, clock};
+    PlanningRules rules;
+};
+
+}  // namespace
+
+TEST_SUITE_BEGIN("dispatcher");
+
+TEST_CASE("nothing goes before it is due; each reminder goes once, at its moment") {
+    MemoryStore store;
+    Fixture f(store);
+    // 1d@18:00 for Tuesday 3 February: Monday 18:00 local = 17:00 UTC.
+    f.clock.set(utc(2026, 2, 2, 16, 59, 59));
+    CHECK(f.run().claimed == 0);
+    CHECK(f.channel->sent().empty());
+
+    f.clock.set(utc(2026, 2, 2, 17, 0));
+    const auto counts = f.run();
+    CHECK(counts.sent == 1);
+    const auto messages = f.channel->sent();
+    REQUIRE(messages.size() == 1);
+    const auto& message = messages.front();
+    CHECK(message.to == "+31610000000");
+    CHECK(message.medium == Medium::sms);
+    CHECK(message.text.find("Amina") != std::string::npos);
+    CHECK(message.text.find("09:30") != std::string::npos);
+    CHECK(message.text.find("Yusuf") == std::string::npos);  // first names only
+
+    const auto sent = f.rows(DeliveryKind::reminder, DeliveryState::sent);
+    REQUIRE(sent.size() == 1);
+    CHECK(sent.front().offset == "1d@18:00");
+    CHECK(sent.front().provider_id == "gw-1");
+    CHECK(sent.front().attempts == 1);
+
+    CHECK(f.run().claimed == 0);  // a second run sends nothing again
+    CHECK(f.channel->sent().size() == 1);
+    // The log names the delivery, masks the number and holds no text.
+    CHECK(f.log_text.str().find("+31 6 ****0000") != std::string::npos);
+    CHECK(f.log_text.str().find("+31610000000") == std::string::npos);
+    CHECK(f.log_text.str().find(message.text) == std::string::npos);
+}
+
+TEST_CASE("a session moved after planning never gets its old reminder") {
+    MemoryStore store;
+    Fixture f(store);
+    // The lead moves session 1 to Wednesday; the daemon has not replanned yet.
+    StoredSession moved = f.first_session();
+    moved.previous = PreviousSlot{moved.date, moved.time, moved.location, moved.start_utc};
+    moved.date = make_date(2026, 2, 4);
+    moved.start_utc = utc(2026, 2, 4, 8, 30);
+    moved.end_utc = utc(2026, 2, 4, 10, 30);
+    moved.status = SessionStatus::moved;
+    moved.version = 2;
+    moved.changed_at = utc(2026, 2, 2, 16, 0);
+    f.clock.set(utc(2026, 2, 2, 16, 0));
+    store.write([&] { store.put_session(moved); });
+
+    f.clock.set(utc(2026, 2, 2, 17, 0));
+    const auto counts = f.run();
+    CHECK(counts.cancelled == 1);
+    CHECK(f.channel->sent().empty());
+    const auto stale = f.rows(DeliveryKind::reminder, DeliveryState::cancelled);
+    REQUIRE(stale.size() == 1);
+    CHECK(stale.front().session_version == 1);
+
+    // Replanning brings the change notice and the reminders for the new date.
+    store.write([&] { plan_requested(store, f.rules, f.clock.now()); });
+    f.run();
+    REQUIRE(f.channel->sent().size() == 1);
+    CHECK(f.channel->sent().front().kind == "change");
+    f.clock.set(utc(2026, 2, 3, 17, 0));  // Tuesday 18:00: the day before Wednesday
+    f.run();
+    REQUIRE(f.channel->sent().size() == 2);
+    CHECK(f.channel->sent().back().kind == "reminder");
+    for (const auto& d : f.rows(DeliveryKind::reminder, DeliveryState::sent)) CHECK(d.session_version == 2);
+}
+
+TEST_CASE("after downtime, missed reminders for one session collapse into the latest") {
+    MemoryStore store;
+    Fixture f(store);
+    // Down from Monday afternoon until Tuesday 09:05 local: both reminders for session 1
+    // (Monday 18:00 and Tuesday 08:30 local) fell due; the session starts at 09:30 and
+    // is still more than the minimum notice (15 minutes) away.
+    f.clock.set(utc(2026, 2, 3, 8, 5));
+    const auto counts = f.run();
+    CHECK(counts.sent == 1);
+    CHECK(counts.expired == 1);
+    REQUIRE(f.channel->sent().size() == 1);
+    const auto sent = f.rows(DeliveryKind::reminder, DeliveryState::sent);
+    REQUIRE(sent.size() == 1);
+    CHECK(sent.front().offset == "1h");
+    const auto expired = f.rows(DeliveryKind::reminder, DeliveryState::expired);
+    REQUIRE(expired.size() == 1);
+    CHECK(expired.front().offset == "1d@18:00");
+    CHECK(expired.front().reason.find("missed while down") != std::string::npos);
+}
+
+TEST_CASE("after downtime past the minimum notice, reminders expire instead of going late") {
+    MemoryStore store;
+    Fixture f(store);
+    f.clock.set(utc(2026, 2, 3, 8, 20));  // 09:20 local; the session starts at 09:30
+    const auto counts = f.run();
+    CHECK(counts.sent == 0);
+    CHECK(counts.expired == 2);
+    CHECK(f.channel->sent().empty());
+    for (const auto& d : f.rows(DeliveryKind::reminder, DeliveryState::expired))
+        CHECK(d.reason.find("missed while down") != std::string::npos);
+}
+
+TEST_CASE("a temporary failure retries with growing, jittered backoff, then gives up") {
+    MemoryStore store;
+    Fixture f(store);
+    f.channel->answer = [](const OutgoingMessage&) { return SendResult::retry_later("gateway busy"); };
+    UtcInstant now = utc(2026, 2, 2, 17, 0);
+    f.clock.set(now);
+    CHECK(f.run().retried == 1);
+    auto row = f.rows(DeliveryKind::reminder, DeliveryState::retry).front();
+    CHECK(row.reason == "gateway busy");
+    // First retry after 60 s ± 20%.
+    CHECK_FALSE(row.send_at < utc(2026, 2, 2, 17, 0, 48));
+    CHECK_FALSE(utc(2026, 2, 2, 17, 1, 12) < row.send_at);
+
+    f.clock.set(row.send_at);
+    now = row.send_at;
+    CHECK(f.run().retried == 1);
+    row = f.rows(DeliveryKind::reminder, DeliveryState::retry).front();
+    const auto second_delay = (row.send_at.utc - now.utc).total_seconds();
+    CHECK(second_delay >= 96);  // 120 s ± 20%
+    CHECK(second_delay <= 144);
+    CHECK(row.attempts == 2);
+
+    f.clock.set(row.send_at);
+    CHECK(f.run().failed == 1);  // max_attempts = 3
+    const auto failed = f.rows(DeliveryKind::reminder, DeliveryState::failed);
+    REQUIRE(failed.size() == 1);
+    CHECK(failed.front().reason == "gave up after 3 attempts: gateway busy");
+    int reminders = 0;
+    for (const auto& m : f.channel->sent()) reminders += m.kind == "reminder";
+    CHECK(reminders == 3);
+}
+
+TEST_CASE("a gateway's Retry-After is honoured, and a retry past the useful time expires") {
+    MemoryStore store;
+    Fixture f(store);
+    f.channel->answer = [](const OutgoingMessage&) {
+        return SendResult::retry_later("rate limited", std::chrono::seconds(600));
+    };
+    f.clock.set(utc(2026, 2, 2, 17, 0));
+    f.run();
+    const auto row = f.rows(DeliveryKind::reminder, DeliveryState::retry).front();
+    CHECK_FALSE(row.send_at < utc(2026, 2, 2, 17, 10));
+
+    // The 1h reminder at 08:30 local: a retry after 10 minutes would be 08:40 local, past
+    // the minimum notice (09:15 local is still fine, so use a longer wait).
+    f.channel->answer = [](const OutgoingMessage&) {
+        return SendResult::retry_later("rate limited", std::chrono::seconds(3600));
+    };
+    f.clock.set(utc(2026, 2, 3, 7, 30));
+    f.run();
+    const auto expired = f.rows(DeliveryKind::reminder, DeliveryState::expired);
+    REQUIRE_FALSE(expired.empty());
+    bool found = false;
+    for (const auto& d : expired)
+        found = found || (d.offset == "1h" && d.reason.find("no longer useful by the next attempt") != std::string::npos);
+    CHECK(found);
+}
+
+TEST_CASE("a permanent failure is recorded with the gateway's reason and the lead is alerted") {
+    MemoryStore store;
+    Fixture f(store);
+    f.channel->answer = [](const OutgoingMessage& message) {
+        if (message.kind == "alert") return SendResult::accepted("gw-alert");
+        return SendResult::permanent_failure("21211: invalid number");
+    };
+    f.clock.set(utc(2026, 2, 2, 17, 0));  // 18:00 local, before quiet hours
+    const auto counts = f.run();
+    CHECK(counts.failed == 1);
+    const auto failed = f.rows(DeliveryKind::reminder, DeliveryState::failed);
+    REQUIRE(failed.size() == 1);
+    CHECK(failed.front().reason == "21211: invalid number");
+
+    const auto alerts = f.rows(DeliveryKind::alert);
+    REQUIRE(alerts.size() == 1);
+    CHECK(alerts.front().participant_id.empty());
+    f.run();
+    const auto sent = f.channel->sent();
+    REQUIRE(sent.size() == 2);
+    CHECK(sent.back().kind == "alert");
+    CHECK(sent.back().to == "+31687654321");
+    CHECK(sent.back().text.find("p-1000") != std::string::npos);  // the pseudonymous id, no name
+    CHECK(sent.back().text.find("Amina") == std::string::npos);
+}
+
+TEST_CASE("a participant who opted out of SMS gets none, even when planned before") {
+    MemoryStore store;
+    Fixture f(store);
+    auto person = *store.participant("p-1000");
+    person.sms_opt_out = true;
+    store.write([&] { store.put_participant(person); });
+    f.clock.set(utc(2026, 2, 2, 17, 0));
+    const auto counts = f.run();
+    CHECK(counts.cancelled == 1);
+    CHECK(f.channel->sent().empty());
+}
+
+TEST_CASE("claims of a process that stopped are given back and sent") {
+    MemoryStore store;
+    Fixture f(store);
+    f.clock.set(utc(2026, 2, 2, 17, 0));
+    // A process on this host that no longer runs claimed the row, then died.
+    std::string gone = claim_owner_id();
+    gone = gone.substr(0, gone.find(':')) + ":999999999:1";
+    store.write([&] { store.claim_due(f.clock.now(), 10, gone, utc(2026, 2, 2, 18, 0)); });
+    CHECK(f.run().claimed == 0);  // its lease has not run out
+
+    Dispatcher dispatcher(store, f.clock, f.config, *f.renderer, f.channels, f.log, "test-owner");
+    CHECK(dispatcher.recover_abandoned_claims() == 1);
+    CHECK(dispatcher.run_due(nullptr).sent == 1);
+    CHECK(f.channel->sent().size() == 1);
+}
+
+TEST_CASE("two dispatchers on one database at once never send a message twice") {
+    const fs::path dir = fs::temp_directory_path() / ("ritme-dispatch-" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    const std::string path = (dir / "ritme.db").string();
+    auto first_store = SqliteStore::open(path);
+    Fixture first(*first_store, 60);
+    auto second_store = SqliteStore::open(path);
+    Fixture second(*second_store, 0);  // its own connection; the data is already there
+    first.clock.set(utc(2026, 2, 2, 17, 0));
+    second.clock.set(utc(2026, 2, 2, 17, 0));
+
+    DispatchCounts a, b;
+    std::thread one([&] { a = first.run("owner-a"); });
+    std::thread two([&] { b = second.run("owner-b"); });
+    one.join();
+    two.join();
+
+    CHECK(a.sent + b.sent == 60);
+    std::map<int64_t, int> times;
+    for (const auto& m : first.channel->sent()) ++times[m.delivery_id];
+    for (const auto& m : second.channel->sent()) ++times[m.delivery_id];
+    CHECK(times.size() == 60);
+    for (const auto& [id, count] : times) CHECK(count == 1);
+    first_store.reset();
+    second_store.reset();
+    fs::remove_all(dir);
+}
+
+TEST_SUITE_END();

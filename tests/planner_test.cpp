@@ -1,2 +1,667 @@
-// placeholder: tests for planner
+// The planner on both stores: offsets, quiet hours, DST nights, moves and cancels,
+// enrolment and channels, idempotency, and the rules' fingerprint.
+
+#include "engine/apply.hpp"
+#include "engine/planner/planner.hpp"
+#include "engine/store/memory_store.hpp"
+#include "engine/store/sqlite_store.hpp"
+#include "test_support.hpp"
+
 #include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+
+using namespace ritme;
+namespace pt = boost::posix_time;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct MemoryFactory {
+    static std::unique_ptr<Store> make() { return std::make_unique<MemoryStore>(); }
+};
+struct SqliteFactory {
+    static std::unique_ptr<Store> make() {
+        static int counter = 0;
+        const auto dir = fs::temp_directory_path() / ("ritme-planner-test-" + std::to_string(++counter));
+        fs::remove_all(dir);
+        fs::create_directories(dir);
+        return SqliteStore::open((dir / "ritme.db").string());
+    }
+};
+
+UtcInstant utc(int year, int month, int day, int hour, int minute = 0) {
+    return {pt::ptime(make_date(year, month, day), pt::hours(hour) + pt::minutes(minute))};
+}
+
+// Before the programme of base_keys starts (Tuesday 3 February 2026).
+const UtcInstant january = utc(2026, 1, 20, 12);
+
+ReminderOffset offset(const std::string& text) {
+    std::string why;
+    const auto parsed = ReminderOffset::parse(text, why);
+    REQUIRE_MESSAGE(parsed, text << ": " << why);
+    return *parsed;
+}
+
+std::vector<ReminderOffset> offsets(const std::vector<std::string>& texts) {
+    std::vector<ReminderOffset> parsed;
+    for (const auto& text : texts) parsed.push_back(offset(text));
+    return parsed;
+}
+
+// SMS in waking hours only, e-mail at any time, both with the offsets given.
+PlanningRules rules_with(const std::vector<std::string>& texts = {"1d@18:00", "2h"}) {
+    PlanningRules rules;
+    rules.defaults.session_offsets = offsets(texts);
+    rules.defaults.appointment_offsets = offsets(texts);
+    rules.defaults.quiet_hours = {TimeOfDay::hm(21, 0), TimeOfDay::hm(8, 0)};
+    rules.defaults.min_notice_minutes = 30;
+    rules.timezone = "Europe/Amsterdam";
+    rules.routes[Medium::sms] = {"sms", true};
+    rules.routes[Medium::email] = {"email", false};
+    return rules;
+}
+
+Participant person(const std::string& id, bool sms, bool email) {
+    Participant p;
+    p.id = id;
+    p.name = "Deelnemer " + id;
+    p.phone = "+31612345678";
+    p.email = id + "@example.org";
+    p.channels = {sms, email};
+    return p;
+}
+
+const std::string base_keys = "start = 2026-02-02\nregion = \"noord\"";
+
+void apply_text(Store& store, const std::string& toml, UtcInstant at = utc(2026, 1, 10, 9)) {
+    const auto plan = test::plan(toml);
+    const AuditContext context{at, "lead", "apply"};
+    store.write([&] { apply_programme(store, plan, context); });
+}
+
+void enrol(Store& store, const Participant& participant, const std::string& programme_id = "test") {
+    store.write([&] {
+        store.put_participant(participant);
+        store.enrol(participant.id, programme_id);
+    });
+}
+
+PlanResult plan(Store& store, const PlanningRules& rules, UtcInstant now, const std::string& programme_id = "test") {
+    PlanResult result;
+    store.write([&] { result = plan_programme(store, programme_id, rules, now); });
+    return result;
+}
+
+PlanResult plan_for(Store& store, const std::string& participant_id, const PlanningRules& rules, UtcInstant now) {
+    PlanResult result;
+    store.write([&] { result = plan_appointments(store, participant_id, rules, now); });
+    return result;
+}
+
+// Every row, in any state, by key.
+std::map<std::string, Delivery> rows(const Store& store) {
+    std::map<std::string, Delivery> by_key;
+    for (auto& row : store.deliveries({})) by_key.emplace(row.key, std::move(row));
+    return by_key;
+}
+
+const Delivery& row(const std::map<std::string, Delivery>& rows, const std::string& key) {
+    const auto found = rows.find(key);
+    REQUIRE_MESSAGE(found != rows.end(), "no row " << key);
+    return found->second;
+}
+
+StoredSession session(const Store& store, int number, const std::string& programme_id = "test") {
+    for (const auto& s : store.sessions(programme_id))
+        if (s.number == number) return s;
+    FAIL("no session " << number);
+    return {};
+}
+
+std::string change_of(const Delivery& row) { return nlohmann::json::parse(row.payload).at("change").get<std::string>(); }
+
+// A programme meeting on Mondays 09:30-11:30 for two weeks from `start`.
+std::string mondays_from(const std::string& start) {
+    return test::programme_toml("start = " + start + "\nweeks = 2\nregion = \"noord\"", R"(
+[location.schakel]
+name = "Wijkcentrum De Schakel"
+
+[[slot]]
+day = "monday"
+start = "09:30"
+end = "11:30"
+)");
+}
+
+}  // namespace
+
+TEST_SUITE_BEGIN("planner");
+
+TEST_CASE_TEMPLATE("offsets on a normal day: the day before at 18:00 and two hours before", Factory, MemoryFactory,
+                   SqliteFactory) {
+    auto store = Factory::make();
+    apply_text(*store, test::programme_toml(base_keys));
+    enrol(*store, person("p-amina", false, true));
+    const StoredSession first = session(*store, 1);
+    REQUIRE(first.start_utc == utc(2026, 2, 3, 8, 30));  // Tuesday 09:30 CET
+
+    const PlanResult result = plan(*store, rules_with(), january);
+    const auto sessions = store->sessions("test").size();
+    CHECK(result.added == static_cast<int>(sessions * 2));
+    CHECK(result.cancelled == 0);
+    CHECK(result.dropped == 0);
+
+    const auto all = rows(*store);
+    const Delivery& day_before = row(all, "reminder:test#1@v1:p-amina:1d@18:00:email");
+    CHECK(day_before.kind == DeliveryKind::reminder);
+    CHECK(day_before.state == DeliveryState::planned);
+    CHECK(day_before.programme_id == "test");
+    CHECK(day_before.session_id == first.id);
+    CHECK(day_before.session_version == 1);
+    CHECK(day_before.participant_id == "p-amina");
+    CHECK(day_before.offset == "1d@18:00");
+    CHECK(day_before.channel == "email");
+    CHECK(day_before.due_at == utc(2026, 2, 2, 17));  // Monday 18:00 CET
+    CHECK(day_before.send_at == day_before.due_at);   // e-mail goes at any hour
+    CHECK(day_before.expires_at == utc(2026, 2, 3, 8));  // 30 minutes before the start
+    CHECK(day_before.updated_at == january);
+
+    const Delivery& two_hours = row(all, "reminder:test#1@v1:p-amina:2h:email");
+    CHECK(two_hours.due_at == utc(2026, 2, 3, 6, 30));
+    CHECK(two_hours.send_at == two_hours.due_at);
+}
+
+TEST_CASE_TEMPLATE("quiet hours move an early SMS to the evening before", Factory, MemoryFactory, SqliteFactory) {
+    auto store = Factory::make();
+    apply_text(*store, test::programme_toml(base_keys));
+    enrol(*store, person("p-amina", true, true));
+    plan(*store, rules_with(), january);
+    const auto all = rows(*store);
+
+    // 2h before 09:30 is 07:30, inside 21:00-08:00: it goes at 20:59 the evening before,
+    // which is still after the 18:00 reminder, so both go.
+    const Delivery& sms = row(all, "reminder:test#1@v1:p-amina:2h:sms");
+    CHECK(sms.due_at == utc(2026, 2, 3, 6, 30));
+    CHECK(sms.send_at == utc(2026, 2, 2, 19, 59));  // Monday 20:59 CET
+    CHECK(sms.state == DeliveryState::planned);
+    CHECK(row(all, "reminder:test#1@v1:p-amina:1d@18:00:sms").send_at == utc(2026, 2, 2, 17));
+    CHECK(row(all, "reminder:test#1@v1:p-amina:2h:email").send_at == utc(2026, 2, 3, 6, 30));
+}
+
+TEST_CASE_TEMPLATE("quiet hours drop a reminder that would go no later than the one before it", Factory,
+                   MemoryFactory, SqliteFactory) {
+    SUBCASE("the day before at 20:30: the 2h reminder at 20:59 comes after it and is kept") {
+        auto store = Factory::make();
+        apply_text(*store, test::programme_toml(base_keys));
+        enrol(*store, person("p-amina", true, false));
+        const PlanResult result = plan(*store, rules_with({"1d@20:30", "2h"}), january);
+        CHECK(result.dropped == 0);
+        const auto all = rows(*store);
+        CHECK(row(all, "reminder:test#1@v1:p-amina:1d@20:30:sms").send_at == utc(2026, 2, 2, 19, 30));
+        CHECK(row(all, "reminder:test#1@v1:p-amina:2h:sms").send_at == utc(2026, 2, 2, 19, 59));
+    }
+    SUBCASE("the day before at 21:00 is itself quiet: both would go at 20:59, the later one is dropped") {
+        auto store = Factory::make();
+        apply_text(*store, test::programme_toml(base_keys));
+        enrol(*store, person("p-amina", true, true));
+        const PlanResult result = plan(*store, rules_with({"1d@21:00", "2h"}), january);
+        const int sessions = static_cast<int>(store->sessions("test").size());
+        CHECK(result.dropped == sessions);           // one per session, on SMS only
+        CHECK(result.added == sessions * 3);         // SMS 1d@21:00, e-mail both
+        const auto all = rows(*store);
+        const Delivery& kept = row(all, "reminder:test#1@v1:p-amina:1d@21:00:sms");
+        CHECK(kept.state == DeliveryState::planned);
+        CHECK(kept.send_at == utc(2026, 2, 2, 19, 59));
+        const Delivery& dropped = row(all, "reminder:test#1@v1:p-amina:2h:sms");
+        CHECK(dropped.state == DeliveryState::cancelled);
+        CHECK(dropped.reason == "quiet hours: would go at the same moment as the 1d@21:00 reminder");
+        // E-mail honours no quiet hours: both go at their own moments.
+        CHECK(row(all, "reminder:test#1@v1:p-amina:1d@21:00:email").send_at == utc(2026, 2, 2, 20));
+        CHECK(row(all, "reminder:test#1@v1:p-amina:2h:email").state == DeliveryState::planned);
+
+        // Planning again adds nothing and counts no new drop.
+        const PlanResult again = plan(*store, rules_with({"1d@21:00", "2h"}), january);
+        CHECK(again.added == 0);
+        CHECK(again.dropped == 0);
+        CHECK(again.cancelled == 0);
+    }
+}
+
+TEST_CASE_TEMPLATE("DST nights: reminders for the Monday after the clocks change", Factory, MemoryFactory,
+                   SqliteFactory) {
+    SUBCASE("spring: Sunday 29 March 2026") {
+        auto store = Factory::make();
+        apply_text(*store, mondays_from("2026-03-23"));
+        enrol(*store, person("p-amina", true, true));
+        plan(*store, rules_with(), utc(2026, 3, 1, 12));
+        const StoredSession monday = session(*store, 2);
+        REQUIRE(monday.start_utc == utc(2026, 3, 30, 7, 30));  // 09:30 CEST
+        const auto all = rows(*store);
+        CHECK(row(all, "reminder:test#2@v1:p-amina:1d@18:00:sms").due_at == utc(2026, 3, 29, 16));  // 18:00 CEST
+        const Delivery& two_hours = row(all, "reminder:test#2@v1:p-amina:2h:sms");
+        CHECK(two_hours.due_at == utc(2026, 3, 30, 5, 30));     // 07:30 CEST: quiet
+        CHECK(two_hours.send_at == utc(2026, 3, 29, 18, 59));   // 20:59 CEST on Sunday
+        // The Monday before the change, in winter time.
+        CHECK(row(all, "reminder:test#1@v1:p-amina:1d@18:00:sms").due_at == utc(2026, 3, 22, 17));
+        CHECK(row(all, "reminder:test#1@v1:p-amina:2h:sms").send_at == utc(2026, 3, 22, 19, 59));
+    }
+    SUBCASE("autumn: Sunday 25 October 2026") {
+        auto store = Factory::make();
+        apply_text(*store, mondays_from("2026-10-19"));
+        enrol(*store, person("p-amina", true, true));
+        plan(*store, rules_with(), utc(2026, 10, 1, 12));
+        const StoredSession monday = session(*store, 2);
+        REQUIRE(monday.start_utc == utc(2026, 10, 26, 8, 30));  // 09:30 CET
+        const auto all = rows(*store);
+        CHECK(row(all, "reminder:test#2@v1:p-amina:1d@18:00:sms").due_at == utc(2026, 10, 25, 17));  // 18:00 CET
+        const Delivery& two_hours = row(all, "reminder:test#2@v1:p-amina:2h:sms");
+        CHECK(two_hours.due_at == utc(2026, 10, 26, 6, 30));    // 07:30 CET: quiet
+        CHECK(two_hours.send_at == utc(2026, 10, 25, 19, 59));  // 20:59 CET on Sunday
+        CHECK(row(all, "reminder:test#1@v1:p-amina:1d@18:00:sms").due_at == utc(2026, 10, 18, 16));  // 18:00 CEST
+    }
+}
+
+TEST_CASE_TEMPLATE("DST nights: a 2h appointment reminder across the change", Factory, MemoryFactory, SqliteFactory) {
+    auto store = Factory::make();
+    const Participant amina = person("p-amina", true, true);
+    store->write([&] { store->put_participant(amina); });
+    Appointment spring;
+    spring.participant_id = amina.id;
+    spring.start_utc = utc(2026, 3, 29, 7);  // Sunday 09:00 CEST, the morning after the change
+    Appointment autumn = spring;
+    autumn.start_utc = utc(2026, 10, 25, 8);  // Sunday 09:00 CET
+    Appointment night = spring;
+    night.start_utc = utc(2026, 3, 29, 1, 30);  // Sunday 03:30 CEST, just after the clocks skipped an hour
+    store->write([&] {
+        spring.id = store->put_appointment(spring);
+        autumn.id = store->put_appointment(autumn);
+        night.id = store->put_appointment(night);
+    });
+    const PlanningRules rules = rules_with({"2h"});
+    const PlanResult result = plan_for(*store, amina.id, rules, utc(2026, 3, 1, 12));
+    CHECK(result.added == 6);
+    const auto all = rows(*store);
+    const std::string a = "appointment:a";
+
+    // 2h before is 07:00 local both times, quiet since 21:00 the evening before: in
+    // winter time before the spring change, in summer time before the autumn one.
+    const Delivery& in_spring = row(all, a + std::to_string(spring.id) + "@v1:p-amina:2h:sms");
+    CHECK(in_spring.kind == DeliveryKind::appointment);
+    CHECK(in_spring.appointment_id == spring.id);
+    CHECK(in_spring.appointment_version == 1);
+    CHECK(in_spring.session_id == 0);
+    CHECK(in_spring.due_at == utc(2026, 3, 29, 5));
+    CHECK(in_spring.send_at == utc(2026, 3, 28, 19, 59));  // Saturday 20:59 CET
+    CHECK(in_spring.expires_at == utc(2026, 3, 29, 6, 30));
+    const Delivery& in_autumn = row(all, a + std::to_string(autumn.id) + "@v1:p-amina:2h:sms");
+    CHECK(in_autumn.due_at == utc(2026, 10, 25, 6));
+    CHECK(in_autumn.send_at == utc(2026, 10, 24, 18, 59));  // Saturday 20:59 CEST
+
+    // Two hours are two hours, though the clock shows 00:30 CET before 03:30 CEST.
+    CHECK(row(all, a + std::to_string(night.id) + "@v1:p-amina:2h:email").due_at == utc(2026, 3, 28, 23, 30));
+}
+
+TEST_CASE_TEMPLATE("planning twice adds nothing the second time", Factory, MemoryFactory, SqliteFactory) {
+    auto store = Factory::make();
+    apply_text(*store, test::programme_toml(base_keys));
+    enrol(*store, person("p-amina", true, true));
+    enrol(*store, person("p-bilal", true, false));
+    const PlanResult first = plan(*store, rules_with(), january);
+    CHECK(first.added > 0);
+    const auto before = rows(*store);
+    const PlanResult second = plan(*store, rules_with(), january);
+    CHECK(second.added == 0);
+    CHECK(second.cancelled == 0);
+    CHECK(second.dropped == 0);
+    CHECK(rows(*store).size() == before.size());
+}
+
+TEST_CASE_TEMPLATE("a move replaces the session's reminders and announces it; a cancel announces and plans none",
+                   Factory, MemoryFactory, SqliteFactory) {
+    auto store = Factory::make();
+    apply_text(*store, test::programme_toml(base_keys));
+    enrol(*store, person("p-amina", true, true));
+    plan(*store, rules_with(), january);
+    const auto before = rows(*store);
+
+    // A closed Tuesday 17 March moves sessions 11..33 one slot on and cancels #34.
+    // The lead applies it at 22:00 CET: the SMS notices wait for the end of quiet hours.
+    const UtcInstant applied_at = utc(2026, 1, 20, 21);
+    apply_text(*store, test::programme_toml(base_keys + "\nclosed = [2026-03-17]"), applied_at);
+    const StoredSession moved = session(*store, 11);
+    REQUIRE(moved.version == 2);
+    REQUIRE(moved.status == SessionStatus::moved);
+    REQUIRE(moved.changed_at == applied_at);
+    REQUIRE(session(*store, 34).status == SessionStatus::cancelled);
+
+    const UtcInstant now = utc(2026, 1, 20, 21, 5);
+    const PlanResult result = plan(*store, rules_with(), now);
+    CHECK(result.cancelled == 24 * 2 * 2);   // the v1 reminders of #11..#34 on both channels
+    CHECK(result.added == 23 * 2 * 2 + 24 * 2);  // v2 reminders of #11..#33, a notice per session and channel
+
+    const auto after = rows(*store);
+    const Delivery& stale = row(after, "reminder:test#11@v1:p-amina:2h:sms");
+    CHECK(stale.state == DeliveryState::cancelled);
+    CHECK(stale.reason == "session #11 changed");
+    CHECK(row(after, "reminder:test#10@v1:p-amina:2h:sms").state == DeliveryState::planned);
+
+    const Delivery& fresh = row(after, "reminder:test#11@v2:p-amina:2h:sms");
+    CHECK(fresh.state == DeliveryState::planned);
+    CHECK(fresh.session_version == 2);
+    CHECK(fresh.due_at == UtcInstant{moved.start_utc.utc - pt::hours(2)});
+
+    const Delivery& notice = row(after, "change:test#11@v2:p-amina:sms");
+    CHECK(notice.kind == DeliveryKind::change);
+    CHECK(notice.state == DeliveryState::planned);
+    CHECK(notice.offset.empty());
+    CHECK(change_of(notice) == "moved");
+    CHECK(notice.due_at == applied_at);
+    CHECK(notice.send_at == utc(2026, 1, 21, 7));  // 08:00 CET, when quiet hours end
+    CHECK(notice.expires_at == moved.start_utc);
+    const Delivery& by_email = row(after, "change:test#11@v2:p-amina:email");
+    CHECK(by_email.send_at == applied_at);
+
+    // The cancelled session: a notice, no reminders.
+    CHECK(change_of(row(after, "change:test#34@v2:p-amina:sms")) == "cancelled");
+    CHECK(row(after, "reminder:test#34@v1:p-amina:1d@18:00:email").reason == "session #34 changed");
+    CHECK(after.count("reminder:test#34@v2:p-amina:1d@18:00:email") == 0);
+    CHECK(after.count("reminder:test#34@v2:p-amina:2h:sms") == 0);
+
+    CHECK(plan(*store, rules_with(), now).added == 0);
+
+    // Taking the closed day out again restores #34: its cancel notice is withdrawn.
+    apply_text(*store, test::programme_toml(base_keys), utc(2026, 1, 21, 10));
+    plan(*store, rules_with(), utc(2026, 1, 21, 10, 5));
+    const auto restored = rows(*store);
+    CHECK(change_of(row(restored, "change:test#34@v3:p-amina:sms")) == "restored");
+    CHECK(row(restored, "reminder:test#34@v3:p-amina:2h:sms").state == DeliveryState::planned);
+    const Delivery& withdrawn = row(restored, "change:test#34@v2:p-amina:sms");
+    CHECK(withdrawn.state == DeliveryState::cancelled);
+    CHECK(withdrawn.reason == "session #34 changed");
+    CHECK(before.size() < restored.size());
+}
+
+TEST_CASE_TEMPLATE("a session cancelled by the lead gets a cancel notice and no reminders", Factory, MemoryFactory,
+                   SqliteFactory) {
+    auto store = Factory::make();
+    apply_text(*store, test::programme_toml(base_keys));
+    enrol(*store, person("p-amina", true, false));
+    plan(*store, rules_with(), january);
+
+    StoredSession fifth = session(*store, 5);
+    fifth.previous = PreviousSlot{fifth.date, fifth.time, fifth.location, fifth.start_utc};
+    fifth.status = SessionStatus::cancelled;
+    fifth.version += 1;
+    fifth.changed_at = utc(2026, 1, 21, 9);
+    store->write([&] { store->put_session(fifth); });
+
+    const PlanResult result = plan(*store, rules_with(), utc(2026, 1, 21, 9, 1));
+    CHECK(result.cancelled == 2);
+    CHECK(result.added == 1);
+    const auto all = rows(*store);
+    const Delivery& notice = row(all, "change:test#5@v2:p-amina:sms");
+    CHECK(change_of(notice) == "cancelled");
+    CHECK(notice.send_at == utc(2026, 1, 21, 9));
+    CHECK(notice.expires_at == fifth.start_utc);
+    CHECK(row(all, "reminder:test#5@v1:p-amina:2h:sms").reason == "session #5 changed");
+    CHECK(all.count("reminder:test#5@v2:p-amina:2h:sms") == 0);
+}
+
+TEST_CASE_TEMPLATE("a new participant gets reminders; one no longer enrolled loses hers", Factory, MemoryFactory,
+                   SqliteFactory) {
+    auto store = Factory::make();
+    apply_text(*store, test::programme_toml(base_keys));
+    enrol(*store, person("p-amina", true, false));
+    const PlanResult first = plan(*store, rules_with(), january);
+    const int per_person = first.added;
+    CHECK(per_person > 0);
+
+    enrol(*store, person("p-bilal", true, false));
+    CHECK(plan(*store, rules_with(), january).added == per_person);
+    CHECK(row(rows(*store), "reminder:test#1@v1:p-bilal:1d@18:00:sms").state == DeliveryState::planned);
+
+    store->write([&] { store->unenrol("p-amina", "test"); });
+    const PlanResult after = plan(*store, rules_with(), january);
+    CHECK(after.cancelled == per_person);
+    CHECK(after.added == 0);
+    const Delivery& gone = row(rows(*store), "reminder:test#1@v1:p-amina:1d@18:00:sms");
+    CHECK(gone.state == DeliveryState::cancelled);
+    CHECK(gone.reason == "no longer enrolled");
+}
+
+TEST_CASE_TEMPLATE("opted-out numbers and missing phones get no SMS", Factory, MemoryFactory, SqliteFactory) {
+    auto store = Factory::make();
+    apply_text(*store, test::programme_toml(base_keys));
+    Participant opted_out = person("p-amina", true, true);
+    opted_out.sms_opt_out = true;
+    Participant no_phone = person("p-bilal", true, false);
+    no_phone.phone.clear();
+    Participant both = person("p-chana", true, true);
+    enrol(*store, opted_out);
+    enrol(*store, no_phone);
+    enrol(*store, both);
+    plan(*store, rules_with(), january);
+
+    std::map<std::string, int> per_participant_channel;
+    for (const auto& [key, r] : rows(*store)) ++per_participant_channel[r.participant_id + " " + r.channel];
+    const int sessions = static_cast<int>(store->sessions("test").size());
+    CHECK(per_participant_channel.count("p-amina sms") == 0);
+    CHECK(per_participant_channel["p-amina email"] == sessions * 2);
+    CHECK(per_participant_channel.count("p-bilal sms") == 0);
+    CHECK(per_participant_channel.count("p-bilal email") == 0);  // e-mail is not among her channels
+    CHECK(per_participant_channel["p-chana sms"] == sessions * 2);
+
+    // Opting out later withdraws the SMS reminders that have not gone yet.
+    both.sms_opt_out = true;
+    store->write([&] { store->put_participant(both); });
+    const PlanResult after = plan(*store, rules_with(), january);
+    CHECK(after.cancelled == sessions * 2);
+    CHECK(row(rows(*store), "reminder:test#3@v1:p-chana:2h:sms").reason == "opted out of SMS");
+    CHECK(row(rows(*store), "reminder:test#3@v1:p-chana:2h:email").state == DeliveryState::planned);
+}
+
+TEST_CASE_TEMPLATE("a sent or claimed row is never planned again nor cancelled", Factory, MemoryFactory,
+                   SqliteFactory) {
+    auto store = Factory::make();
+    apply_text(*store, test::programme_toml(base_keys));
+    enrol(*store, person("p-amina", true, false));
+    plan(*store, rules_with(), january);
+
+    // Session 1's 1d@18:00 goes first; the 2h reminder is claimed, mid-send.
+    const UtcInstant sent_at = utc(2026, 2, 2, 17);
+    store->write([&] {
+        const auto claimed = store->claim_due(sent_at, 1, "test", UtcInstant{sent_at.utc + pt::minutes(5)});
+        REQUIRE(claimed.size() == 1);
+        store->finish({{claimed.front().delivery.id, DeliveryState::sent, sent_at, std::nullopt, {}, {}, {}}});
+    });
+    const UtcInstant evening = utc(2026, 2, 2, 19, 59);
+    store->write([&] {
+        REQUIRE(store->claim_due(evening, 1, "test", UtcInstant{evening.utc + pt::minutes(5)}).size() == 1);
+    });
+    CHECK(row(rows(*store), "reminder:test#1@v1:p-amina:1d@18:00:sms").state == DeliveryState::sent);
+    CHECK(row(rows(*store), "reminder:test#1@v1:p-amina:2h:sms").state == DeliveryState::claimed);
+
+    CHECK(plan(*store, rules_with(), evening).added == 0);
+
+    // Leaving the programme cancels what is pending, but not what went or is going.
+    store->write([&] { store->unenrol("p-amina", "test"); });
+    const PlanResult result = plan(*store, rules_with(), evening);
+    const auto all = rows(*store);
+    CHECK(result.cancelled == static_cast<int>(all.size()) - 2);
+    CHECK(row(all, "reminder:test#1@v1:p-amina:1d@18:00:sms").state == DeliveryState::sent);
+    CHECK(row(all, "reminder:test#1@v1:p-amina:2h:sms").state == DeliveryState::claimed);
+}
+
+TEST_CASE_TEMPLATE("a session starting within the minimum notice gets nothing new", Factory, MemoryFactory,
+                   SqliteFactory) {
+    auto store = Factory::make();
+    apply_text(*store, test::programme_toml(base_keys));
+    enrol(*store, person("p-amina", true, false));
+    const UtcInstant start = session(*store, 1).start_utc;
+
+    SUBCASE("20 minutes before: nothing for session 1") {
+        plan(*store, rules_with(), UtcInstant{start.utc - pt::minutes(20)});
+        const auto all = rows(*store);
+        CHECK(all.count("reminder:test#1@v1:p-amina:2h:sms") == 0);
+        CHECK(all.count("reminder:test#1@v1:p-amina:1d@18:00:sms") == 0);
+        CHECK(all.count("reminder:test#2@v1:p-amina:2h:sms") == 1);
+    }
+    SUBCASE("40 minutes before: only the latest reminder whose moment has passed, to go at once") {
+        const PlanResult result = plan(*store, rules_with(), UtcInstant{start.utc - pt::minutes(40)});
+        const auto all = rows(*store);
+        CHECK(all.count("reminder:test#1@v1:p-amina:1d@18:00:sms") == 0);
+        CHECK(row(all, "reminder:test#1@v1:p-amina:2h:sms").state == DeliveryState::planned);
+        // Once planned, the passed reminder is neither added later nor cancelled.
+        const PlanResult again = plan(*store, rules_with(), UtcInstant{start.utc - pt::minutes(35)});
+        CHECK(again.added == 0);
+        CHECK(again.cancelled == 0);
+        CHECK(result.added > 0);
+    }
+}
+
+TEST_CASE_TEMPLATE("a programme's own offsets replace the default ones", Factory, MemoryFactory, SqliteFactory) {
+    auto store = Factory::make();
+    apply_text(*store, test::programme_toml(base_keys));
+    enrol(*store, person("p-amina", false, true));
+    plan(*store, rules_with(), january);
+
+    Programme programme = *store->programme("test");
+    programme.reminder_offsets = offsets({"3h"});
+    store->write([&] { store->put_programme(programme); });
+    const PlanResult result = plan(*store, rules_with(), january);
+    const int sessions = static_cast<int>(store->sessions("test").size());
+    CHECK(result.added == sessions);
+    CHECK(result.cancelled == sessions * 2);
+    const auto all = rows(*store);
+    CHECK(row(all, "reminder:test#1@v1:p-amina:3h:email").due_at == utc(2026, 2, 3, 5, 30));
+    CHECK(row(all, "reminder:test#1@v1:p-amina:2h:email").reason == "the reminder rules changed");
+}
+
+TEST_CASE_TEMPLATE("appointments: reminders for one person, replaced on a move, a notice on a cancel", Factory,
+                   MemoryFactory, SqliteFactory) {
+    auto store = Factory::make();
+    const Participant amina = person("p-amina", true, false);
+    Appointment visit;
+    visit.participant_id = amina.id;
+    visit.programme_id = "test";
+    visit.start_utc = utc(2026, 2, 10, 13);  // Tuesday 14:00 CET
+    visit.where = "Stadhuisplein 1, Almere";
+    store->write([&] {
+        store->put_participant(amina);
+        visit.id = store->put_appointment(visit);
+    });
+    const std::string a = "a" + std::to_string(visit.id);
+    CHECK(plan_for(*store, amina.id, rules_with(), january).added == 2);
+    const Delivery& first = row(rows(*store), "appointment:" + a + "@v1:p-amina:2h:sms");
+    CHECK(first.programme_id == "test");
+    CHECK(first.send_at == utc(2026, 2, 10, 11));
+
+    const UtcInstant moved_at = utc(2026, 1, 22, 9);
+    visit.previous_start_utc = visit.start_utc;
+    visit.start_utc = utc(2026, 2, 12, 13);
+    visit.version = 2;
+    visit.changed_at = moved_at;
+    store->write([&] { store->put_appointment(visit); });
+    const PlanResult moved = plan_for(*store, amina.id, rules_with(), moved_at);
+    CHECK(moved.cancelled == 2);
+    CHECK(moved.added == 3);
+    auto all = rows(*store);
+    CHECK(row(all, "appointment:" + a + "@v1:p-amina:2h:sms").reason == "appointment " + a + " changed");
+    CHECK(row(all, "appointment:" + a + "@v2:p-amina:2h:sms").send_at == utc(2026, 2, 12, 11));
+    const Delivery& notice = row(all, "change:" + a + "@v2:p-amina:sms");
+    CHECK(notice.appointment_id == visit.id);
+    CHECK(notice.appointment_version == 2);
+    CHECK(change_of(notice) == "moved");
+
+    visit.cancelled = true;
+    visit.version = 3;
+    visit.changed_at = utc(2026, 1, 23, 9);
+    store->write([&] { store->put_appointment(visit); });
+    const PlanResult cancelled = plan_for(*store, amina.id, rules_with(), utc(2026, 1, 23, 9));
+    CHECK(cancelled.cancelled == 3);
+    CHECK(cancelled.added == 1);
+    all = rows(*store);
+    CHECK(change_of(row(all, "change:" + a + "@v3:p-amina:sms")) == "cancelled");
+    CHECK(all.count("appointment:" + a + "@v3:p-amina:2h:sms") == 0);
+}
+
+TEST_CASE_TEMPLATE("plan_requested works through the requests and replans everything when the rules change",
+                   Factory, MemoryFactory, SqliteFactory) {
+    auto store = Factory::make();
+    apply_text(*store, test::programme_toml(base_keys));
+    enrol(*store, person("p-amina", true, false));
+    const auto requested = [&](const PlanningRules& rules) {
+        PlanResult result;
+        store->write([&] { result = plan_requested(*store, rules, january); });
+        return result;
+    };
+    const int sessions = static_cast<int>(store->sessions("test").size());
+
+    CHECK(requested(rules_with()).added == sessions * 2);
+    CHECK(store->plan_requests().empty());
+    CHECK(store->setting("planner.rules") == rules_with().fingerprint());
+    CHECK(requested(rules_with()).added == 0);
+
+    // A participant's request plans the programmes she is in.
+    enrol(*store, person("p-bilal", true, false));
+    CHECK_FALSE(store->plan_requests().empty());
+    CHECK(requested(rules_with()).added == sessions * 2);
+    CHECK(store->plan_requests().empty());
+
+    // New rules: everything is planned again, whatever was requested.
+    const PlanResult replanned = requested(rules_with({"1d@18:00", "3h"}));
+    CHECK(replanned.added == sessions * 2);
+    CHECK(replanned.cancelled == sessions * 2);
+    CHECK(row(rows(*store), "reminder:test#1@v1:p-bilal:2h:sms").reason == "the reminder rules changed");
+    CHECK(store->setting("planner.rules") == rules_with({"1d@18:00", "3h"}).fingerprint());
+}
+
+TEST_CASE("the rules' fingerprint changes with every rule and only then") {
+    const PlanningRules base = rules_with();
+    CHECK(base.fingerprint() == rules_with().fingerprint());
+    std::vector<PlanningRules> changed(7, base);
+    changed[0].defaults.session_offsets = offsets({"1d@18:00", "3h"});
+    changed[1].defaults.appointment_offsets = offsets({"2h"});
+    changed[2].defaults.quiet_hours = {TimeOfDay::hm(22, 0), TimeOfDay::hm(8, 0)};
+    changed[3].defaults.min_notice_minutes = 15;
+    changed[4].timezone = "Europe/Brussels";
+    changed[5].routes[Medium::email].quiet_hours = true;
+    changed[6].routes.erase(Medium::sms);
+    for (std::size_t i = 0; i < changed.size(); ++i)
+        for (std::size_t j = 0; j < changed.size(); ++j) {
+            CAPTURE(i);
+            CAPTURE(j);
+            CHECK((changed[i].fingerprint() == changed[j].fingerprint()) == (i == j));
+            CHECK(changed[i].fingerprint() != base.fingerprint());
+        }
+}
+
+TEST_CASE("25 participants, 40 sessions, 2 offsets and 2 channels plan quickly on SQLite") {
+    auto store = SqliteFactory::make();
+    apply_text(*store, test::programme_toml(base_keys + "\non_holiday = \"extend\""));
+    REQUIRE(store->sessions("test").size() == 40);
+    for (int i = 0; i < 25; ++i) enrol(*store, person("p-" + std::to_string(100 + i), true, true));
+
+    PlanResult result;
+    const auto timed_ms = [&] {
+        const auto started = std::chrono::steady_clock::now();
+        result = plan(*store, rules_with(), january);
+        return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+    };
+    const double first_ms = timed_ms();
+    CHECK(result.added == 25 * 40 * 2 * 2);
+    const double again_ms = timed_ms();
+    CHECK(result.added == 0);
+    MESSAGE("planned " << 25 * 40 * 2 * 2 << " rows in " << first_ms << " ms; planning again took " << again_ms
+                       << " ms");
+    // A generous bound: the point is that planning is linear, not how fast this machine is.
+    CHECK(first_ms < 1000);
+    CHECK(again_ms < 1000);
+}
+
+TEST_SUITE_END();

@@ -1,8 +1,10 @@
 #include "engine/programme_loader.hpp"
+#include "engine/store/programme_record.hpp"
 #include "test_support.hpp"
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <iterator>
 #include <vector>
@@ -248,6 +250,154 @@ start = "09:30"
 end = "11:30"
 )"));
     CHECK(p.slots[0].day == Weekday::tuesday);
+}
+
+namespace {
+
+// A valid programme with more tables after its slots.
+std::string programme_with(const std::string& tables) {
+    return test::programme_toml("start = 2026-02-02\nregion = \"noord\"") + "\n" + tables;
+}
+
+std::vector<std::string> problems_in(const std::string& toml) {
+    const ProgrammeLoad load = load_programme_text(toml, "p.toml");
+    CHECK(load.status == LoadStatus::invalid);
+    std::vector<std::string> lines;
+    for (const auto& d : load.diagnostics.items()) lines.push_back(d.str());
+    return lines;
+}
+
+bool any_starts_with(const std::vector<std::string>& lines, const std::string& prefix) {
+    for (const auto& line : lines)
+        if (line.rfind(prefix, 0) == 0) return true;
+    return false;
+}
+
+// The line of the first `[table]` header, for positions in the tests below.
+int line_of(const std::string& toml, const std::string& text) {
+    const size_t at = toml.find(text);
+    REQUIRE(at != std::string::npos);
+    return 1 + static_cast<int>(std::count(toml.begin(), toml.begin() + static_cast<long>(at), '\n'));
+}
+
+}  // namespace
+
+TEST_CASE("the shipped Almere example names its lead and its reminder offsets") {
+    ProgrammeLoad load = load_programme_file(test::source_path("config/programmes/almere-vrouwen-2026.toml"));
+    REQUIRE(load.status == LoadStatus::ok);
+    const Programme& p = *load.programme;
+    REQUIRE(p.lead);
+    CHECK(p.lead->name == "Fatima");
+    CHECK(p.lead->phone == "+31612345678");
+    CHECK(p.lead->email == "programma@example.org");
+    REQUIRE(p.reminder_offsets);
+    REQUIRE(p.reminder_offsets->size() == 2);
+    CHECK((*p.reminder_offsets)[0].str() == "1d@18:00");
+    CHECK((*p.reminder_offsets)[1].str() == "2h");
+}
+
+TEST_CASE("[lead]: a name and a phone or e-mail address, normalised") {
+    const Programme p = test::load_valid(programme_with(R"(
+[lead]
+name = "  Fatima  "
+phone = "06-12345678"
+email = "Fatima@Example.ORG"
+)"));
+    REQUIRE(p.lead);
+    CHECK(p.lead->name == "Fatima");
+    CHECK(p.lead->phone == "+31612345678");
+    CHECK(p.lead->email == "Fatima@example.org");
+    CHECK(p.lead->where.line > 0);
+
+    const Programme email_only = test::load_valid(programme_with("[lead]\nname = \"Team Noord\"\nemail = \"team@example.org\"\n"));
+    REQUIRE(email_only.lead);
+    CHECK(email_only.lead->phone.empty());
+
+    const Programme without = test::load_valid(programme_with(""));
+    CHECK_FALSE(without.lead);
+    CHECK_FALSE(without.reminder_offsets);
+}
+
+TEST_CASE("[lead] problems: unknown keys, a landline, a bad address, no way to reach the lead") {
+    const std::string toml = programme_with(R"(
+[lead]
+naam = "Fatima"
+phone = "020-1234567"
+email = "fatima at example.org"
+)");
+    const int lead_line = line_of(toml, "[lead]");
+    const auto problems = problems_in(toml);
+    INFO(problems.size());
+    for (const auto& line : problems) MESSAGE(line);
+    CHECK(problems.size() == 4);
+    CHECK(any_starts_with(problems, "p.toml:" + std::to_string(lead_line + 1) + ":1: error: [lead]: unknown key `naam`; did you mean name?"));
+    CHECK(any_starts_with(problems, "p.toml:" + std::to_string(lead_line) + ":1: error: [lead]: `name` is missing"));
+    CHECK(any_starts_with(problems, "p.toml:" + std::to_string(lead_line + 2) + ":9: error: [lead]: `phone`: "));
+    CHECK(any_starts_with(problems, "p.toml:" + std::to_string(lead_line + 3) + ":9: error: [lead]: `email`: "));
+
+    const std::string unreachable = programme_with("[lead]\nname = \"Fatima\"\n");
+    const auto no_contact = problems_in(unreachable);
+    REQUIRE(no_contact.size() == 1);
+    CHECK(no_contact[0] == "p.toml:" + std::to_string(line_of(unreachable, "[lead]")) +
+                               ":1: error: [lead]: no `phone` and no `email`; give at least one, so ritme can tell "
+                               "the lead when a message cannot be delivered");
+}
+
+TEST_CASE("[reminders] offsets replace the daemon's; an empty list means none") {
+    const Programme p = test::load_valid(programme_with("[reminders]\noffsets = [\"2d@10:00\", \"1h30m\"]\n"));
+    REQUIRE(p.reminder_offsets);
+    REQUIRE(p.reminder_offsets->size() == 2);
+    CHECK((*p.reminder_offsets)[0].days == 2);
+    CHECK((*p.reminder_offsets)[1].minutes == 90);
+
+    const Programme none = test::load_valid(programme_with("[reminders]\noffsets = []\n"));
+    REQUIRE(none.reminder_offsets);
+    CHECK(none.reminder_offsets->empty());
+}
+
+TEST_CASE("[reminders] problems are reported at the entry") {
+    const std::string toml = programme_with("[reminders]\noffset = [\"2h\"]\n");
+    const int line = line_of(toml, "[reminders]");
+    const auto typo = problems_in(toml);
+    CHECK(any_starts_with(typo, "p.toml:" + std::to_string(line + 1) + ":1: error: [reminders]: unknown key `offset`; did you mean offsets?"));
+    CHECK(any_starts_with(typo, "p.toml:" + std::to_string(line) + ":1: error: [reminders]: `offsets` is missing"));
+
+    const std::string bad = programme_with("[reminders]\noffsets = [\"1d@18:00\", \"2u\", 3, \"2h\", \"120m\"]\n");
+    const int bad_line = line_of(bad, "[reminders]") + 1;
+    const auto problems = problems_in(bad);
+    for (const auto& line_text : problems) MESSAGE(line_text);
+    REQUIRE(problems.size() == 3);
+    CHECK(problems[0] == "p.toml:" + std::to_string(bad_line) +
+                             ":24: error: [reminders]: `offsets` entry \"2u\" is not an offset; unknown unit \"u\"; "
+                             "use d (days), h (hours) or m (minutes)");
+    CHECK(problems[1].rfind("p.toml:" + std::to_string(bad_line) + ":30: error: [reminders]: `offsets` entry 3 is not an offset", 0) == 0);
+    CHECK(problems[2] == "p.toml:" + std::to_string(bad_line) +
+                             ":39: error: [reminders]: `offsets` lists 2h twice; each reminder once: remove one of them");
+
+    const auto not_a_list = problems_in(programme_with("[reminders]\noffsets = \"2h\"\n"));
+    REQUIRE(not_a_list.size() == 1);
+    CHECK(not_a_list[0].find("`offsets = \"2h\"` is not a list") != std::string::npos);
+}
+
+TEST_CASE("the stored record keeps the lead and the reminder offsets") {
+    const Programme p = test::load_valid(programme_with(R"(
+[lead]
+name = "Fatima"
+phone = "+31612345678"
+[reminders]
+offsets = ["1d@18:00", "45m"]
+)"));
+    const Programme stored = programme_from_record(programme_record(p));
+    REQUIRE(stored.lead);
+    CHECK(stored.lead->name == "Fatima");
+    CHECK(stored.lead->phone == "+31612345678");
+    CHECK(stored.lead->email.empty());
+    CHECK(stored.reminder_offsets == p.reminder_offsets);
+    CHECK(programme_record(stored) == programme_record(p));
+
+    const Programme plain = programme_from_record(programme_record(test::load_valid(programme_with(""))));
+    CHECK_FALSE(plain.lead);
+    CHECK_FALSE(plain.reminder_offsets);
 }
 
 TEST_SUITE_END();

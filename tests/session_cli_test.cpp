@@ -1,2 +1,486 @@
-// placeholder: tests for session_cli
+// The session and appointment verbs end to end, on a real SQLite file: a lead's cancel,
+// move and restore of one session, and individual appointments. Every refused command
+// leaves the database as it was, byte for byte.
+
+#include "engine/calendar.hpp"
+#include "engine/cli/cli.hpp"
+#include "engine/store/sqlite_store.hpp"
+#include "engine/time_zone.hpp"
+#include "test_support.hpp"
+
 #include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+using namespace ritme;
+namespace pt = boost::posix_time;
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string almere = "almere-vrouwen-2026";
+
+struct Run {
+    int status;
+    std::string out, err;
+};
+
+// A database with the Almere programme applied, and a clock at 2026-01-10 09:00 UTC,
+// before its first session.
+class Fixture {
+public:
+    explicit Fixture(const std::string& name) : dir_(fs::temp_directory_path() / ("ritme-session-" + name)) {
+        fs::remove_all(dir_);
+        fs::create_directories(dir_);
+        REQUIRE(apply_almere().status == 0);
+    }
+
+    Run run(std::vector<std::string> args) const {
+        std::ostringstream out, err;
+        ManualClock clock(now);
+        CliContext context{out, err, clock};
+        args.insert(args.begin(), {"--holidays", test::source_path("config/holidays"), "--db", database()});
+        const int status = run_cli(args, context);
+        return {status, out.str(), err.str()};
+    }
+
+    Run apply_almere() const { return run({"apply", test::source_path("config/programmes/almere-vrouwen-2026.toml")}); }
+
+    std::string database() const { return (dir_ / "ritme.db").string(); }
+
+    std::string file(const std::string& name, const std::string& content) const {
+        const auto path = dir_ / name;
+        std::ofstream(path, std::ios::binary) << content;
+        return path.string();
+    }
+
+    StoredSession session(const std::string& programme, int number) const {
+        const auto sessions = SqliteStore::open(database())->sessions(programme);
+        const auto found = std::find_if(sessions.begin(), sessions.end(),
+                                        [&](const StoredSession& s) { return s.number == number; });
+        REQUIRE(found != sessions.end());
+        return *found;
+    }
+
+    std::vector<AuditEntry> audit(const std::string& action) const {
+        std::vector<AuditEntry> entries;
+        for (auto& entry : SqliteStore::open(database())->audit())
+            if (entry.action == action) entries.push_back(std::move(entry));
+        return entries;
+    }
+
+    // The database and its write-ahead log, byte for byte.
+    std::string database_bytes() const {
+        std::string bytes;
+        for (const auto& path : {database(), database() + "-wal"}) {
+            std::ifstream in(path, std::ios::binary);
+            bytes.append(std::istreambuf_iterator<char>(in), {});
+        }
+        return bytes;
+    }
+
+    // A participant added through the CLI; its id.
+    std::string add_participant(const std::vector<std::string>& extra = {}) const {
+        std::vector<std::string> args{"participant", "add", "--name", "Amina Yusuf", "--phone", "06-12345678"};
+        args.insert(args.end(), extra.begin(), extra.end());
+        const Run added = run(args);
+        REQUIRE(added.status == 0);
+        return added.out.substr(0, added.out.find('\n'));
+    }
+
+    const UtcInstant now{pt::ptime(make_date(2026, 1, 10), pt::hours(9))};
+
+private:
+    fs::path dir_;
+};
+
+UtcInstant amsterdam(int year, int month, int day, int hour, int minute) {
+    return *TimeZone::load("Europe/Amsterdam")
+                .to_utc({make_date(year, month, day), TimeOfDay::hm(hour, minute)}, session_time_policy)
+                .instant;
+}
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+// The first line of `text` that contains `part`.
+std::string line_with(const std::string& text, const std::string& part) {
+    std::istringstream lines(text);
+    for (std::string line; std::getline(lines, line);)
+        if (contains(line, part)) return line;
+    return {};
+}
+
+// A refused command: the exit status, a message naming `expected`, and no change.
+void check_refused(const Fixture& db, const std::vector<std::string>& args, int status, const std::string& expected) {
+    CAPTURE(args.back());
+    const std::string before = db.database_bytes();
+    const Run run = db.run(args);
+    CHECK(run.status == status);
+    CHECK_MESSAGE(contains(run.err, expected), run.err);
+    CHECK(run.out.empty());
+    CHECK(db.database_bytes() == before);
+}
+
+int appointment_id(const std::string& out) {
+    REQUIRE(out.rfind("appointment ", 0) == 0);
+    return std::stoi(out.substr(std::string("appointment ").size()));
+}
+
+}  // namespace
+
+TEST_SUITE("session_cli") {
+    TEST_CASE("session list: every stored session with its date, time, place, status and version") {
+        Fixture db("list");
+        const auto stored = SqliteStore::open(db.database())->sessions(almere);
+        REQUIRE(stored.size() > 10);
+
+        const Run json_run = db.run({"session", "list", almere, "--format", "json"});
+        REQUIRE(json_run.status == 0);
+        const auto json = nlohmann::json::parse(json_run.out);
+        REQUIRE(json.size() == stored.size());
+        CHECK(json[0]["number"] == stored[0].number);
+        CHECK(json[0]["date"] == iso_date(stored[0].date));
+        CHECK(json[0]["start"] == stored[0].time.start.str());
+        CHECK(json[0]["location"] == stored[0].location);
+        CHECK(json[0]["status"] == "planned");
+        CHECK(json[0]["version"] == 1);
+        CHECK(json[0]["lead_override"] == false);
+
+        REQUIRE(db.run({"session", "cancel", almere + "#3", "--reason", "docent ziek"}).status == 0);
+        const Run text = db.run({"session", "list", almere});
+        REQUIRE(text.status == 0);
+        const std::string third = line_with(text.out, "#3 ");
+        CHECK(contains(third, iso_date(stored[2].date) + " " + stored[2].time.str()));
+        CHECK(contains(third, "cancelled"));
+        CHECK(contains(third, "v2"));
+        CHECK(contains(third, "(set by lead)"));
+        CHECK_FALSE(contains(line_with(text.out, "#4 "), "(set by lead)"));
+
+        check_refused(db, {"session", "list", "almere-vrouwen-2027"}, 2, "did you mean almere-vrouwen-2026?");
+    }
+
+    TEST_CASE("session cancel: cancelled by the lead, one version up, how it was kept, the reason only in the audit") {
+        Fixture db("cancel");
+        const StoredSession before = db.session(almere, 10);
+        const Run run = db.run({"session", "cancel", almere + "#10", "--reason", "studiedag docenten"});
+        REQUIRE(run.status == 0);
+        CHECK(contains(run.out, "cancelled #10"));
+        CHECK_FALSE(contains(run.out + run.err, "studiedag docenten"));
+
+        const StoredSession after = db.session(almere, 10);
+        CHECK(after.id == before.id);
+        CHECK(after.status == SessionStatus::cancelled);
+        CHECK(after.version == before.version + 1);
+        CHECK(after.changed_at == std::optional(db.now));
+        REQUIRE(after.previous.has_value());
+        CHECK(after.previous->date == before.date);
+        CHECK(after.previous->time == before.time);
+        CHECK(after.previous->location == before.location);
+        CHECK(after.previous->start_utc == before.start_utc);
+        CHECK(after.lead_override);
+
+        const auto entries = db.audit("session.cancelled");
+        REQUIRE(entries.size() == 1);
+        CHECK(entries[0].subject == almere + "#10");
+        CHECK(entries[0].command == "session cancel");
+        CHECK(entries[0].at == db.now);
+        CHECK(contains(entries[0].details, "studiedag docenten"));
+
+        check_refused(db, {"session", "cancel", almere + "#10", "--reason", "again"}, 1, "cancelled already");
+        check_refused(db, {"session", "cancel", almere + "#11", "--reason", "  "}, 2, "--reason");
+    }
+
+    TEST_CASE("a session is named PROGRAMME#N; anything else is refused with what to write") {
+        Fixture db("names");
+        const std::vector<std::pair<std::string, std::string>> bad{
+            {"almere#x", "\"x\" after # is not a session number"},
+            {"almere-vrouwen-2026#0", "\"0\" after # is not a session number"},
+            {"#3", "no programme id before #"},
+            {"almere-vrouwen-2026", "write PROGRAMME#N"},
+            {"almere-vrouwen-2027#3", "no programme \"almere-vrouwen-2027\" in the database; did you mean almere-vrouwen-2026?"},
+            {"elsewhere#3", "apply its file first"},
+            {"almere-vrouwen-2026#999", "almere-vrouwen-2026 has no session #999; its sessions are #1-#"},
+        };
+        for (const auto& [name, expected] : bad) {
+            check_refused(db, {"session", "cancel", name, "--reason", "r"}, 2, expected);
+            check_refused(db, {"session", "move", name, "--to", "2026-03-11T09:30"}, 2, expected);
+            check_refused(db, {"session", "restore", name}, 2, expected);
+        }
+    }
+
+    TEST_CASE("session move: the new local time in the programme's zone, the same length, set by the lead") {
+        Fixture db("move");
+        const StoredSession before = db.session(almere, 10);
+        // A Wednesday inside this programme's Wednesday school hours (08:30-12:15).
+        const Run run = db.run({"session", "move", almere + "#10", "--to", "2026-03-11T09:45"});
+        REQUIRE(run.status == 0);
+        CHECK(run.err.empty());
+        CHECK(contains(run.out, "moved #10"));
+        CHECK(contains(run.out, "Wed 2026-03-11"));
+
+        const StoredSession after = db.session(almere, 10);
+        CHECK(after.id == before.id);
+        CHECK(after.date == make_date(2026, 3, 11));
+        CHECK(after.time.start == TimeOfDay::hm(9, 45));
+        CHECK(after.time.length_minutes() == before.time.length_minutes());
+        CHECK(after.start_utc == amsterdam(2026, 3, 11, 9, 45));
+        CHECK(after.end_utc.utc - after.start_utc.utc == before.end_utc.utc - before.start_utc.utc);
+        CHECK(after.location == before.location);
+        CHECK(after.status == SessionStatus::moved);
+        CHECK(after.version == before.version + 1);
+        CHECK(after.changed_at == std::optional(db.now));
+        REQUIRE(after.previous.has_value());
+        CHECK(after.previous->date == before.date);
+        CHECK(after.previous->start_utc == before.start_utc);
+        CHECK(after.lead_override);
+
+        const auto entries = db.audit("session.moved");
+        REQUIRE(entries.size() == 1);
+        CHECK(entries[0].subject == almere + "#10");
+        CHECK(entries[0].command == "session move");
+        CHECK(contains(entries[0].details, "2026-03-11"));
+    }
+
+    TEST_CASE("session move to another location of the programme") {
+        Fixture db("location");
+        const std::string file = db.file("twee.toml", R"(
+[programme]
+id = "twee-plekken"
+name = "Twee plekken"
+start = 2026-02-02
+weeks = 4
+region = "noord"
+
+[location.schakel]
+name = "Wijkcentrum De Schakel"
+
+[location.bieb]
+name = "Bibliotheek"
+
+[[slot]]
+day = "tuesday"
+start = "09:30"
+end = "11:30"
+location = "schakel"
+)");
+        REQUIRE(db.run({"apply", file}).status == 0);
+        const Run run = db.run({"session", "move", "twee-plekken#2", "--to", "2026-02-12T10:00", "--location", "bieb"});
+        REQUIRE(run.status == 0);
+        const StoredSession after = db.session("twee-plekken", 2);
+        CHECK(after.location == "bieb");
+        CHECK(after.start_utc == amsterdam(2026, 2, 12, 10, 0));
+        check_refused(db, {"session", "move", "twee-plekken#1", "--to", "2026-02-12T10:00", "--location", "biebb"}, 2,
+                      "did you mean bieb?");
+    }
+
+    TEST_CASE("session move refuses a bad time, a past time or an unknown place, and changes nothing") {
+        Fixture db("move-refused");
+        const std::string ten = almere + "#10";
+        check_refused(db, {"session", "move", ten, "--to", "2026-03-11 9"}, 2, "write it as YYYY-MM-DDTHH:MM");
+        check_refused(db, {"session", "move", ten, "--to", "2026-02-30T10:00"}, 2, "write it as YYYY-MM-DDTHH:MM");
+        check_refused(db, {"session", "move", ten, "--to", "11-03-2026T10:00"}, 2, "write it as YYYY-MM-DDTHH:MM");
+        check_refused(db, {"session", "move", ten, "--to", "2026-03-11T25:00"}, 2, "write it as YYYY-MM-DDTHH:MM");
+        // 09:30 in Amsterdam is 08:30 UTC, half an hour before the clock.
+        check_refused(db, {"session", "move", ten, "--to", "2026-01-10T09:30"}, 2, "is in the past");
+        check_refused(db, {"session", "move", ten, "--to", "2026-03-11T23:00"}, 2, "would end after midnight");
+        check_refused(db, {"session", "move", ten, "--to", "2026-03-11T09:30", "--location", "schakl"}, 2,
+                      "has no location \"schakl\"; did you mean schakel?");
+        check_refused(db, {"session", "move", ten, "--to", "2026-03-11T09:30", "--location", "stadhuis"}, 2,
+                      "its locations are schakel");
+
+        REQUIRE(db.run({"session", "cancel", ten, "--reason", "r"}).status == 0);
+        check_refused(db, {"session", "move", ten, "--to", "2026-03-11T09:30"}, 1, "ritme session restore " + ten);
+    }
+
+    TEST_CASE("session move warns of a closed day and of a time outside school hours, and still moves") {
+        Fixture db("move-warns");
+        // Friday 2026-03-20 is a closed day of the programme; Friday school hours end at 11:15.
+        const Run closed = db.run({"session", "move", almere + "#10", "--to", "2026-03-20T09:30"});
+        CHECK(closed.status == 0);
+        CHECK(contains(closed.err, "warning: Fri 2026-03-20 is closed for this programme"));
+        CHECK(contains(closed.err, "warning: 09:30-11:30 is outside school hours on friday"));
+        CHECK(db.session(almere, 10).date == make_date(2026, 3, 20));
+
+        const Run saturday = db.run({"session", "move", almere + "#11", "--to", "2026-03-21T10:00"});
+        CHECK(saturday.status == 0);
+        CHECK(contains(saturday.err, "warning: there is no school on saturday"));
+        CHECK(db.session(almere, 11).date == make_date(2026, 3, 21));
+
+        // Inside school hours, on a school day, not closed: no warning.
+        const Run fine = db.run({"session", "move", almere + "#12", "--to", "2026-03-24T10:00"});
+        CHECK(fine.status == 0);
+        CHECK(fine.err.empty());
+    }
+
+    TEST_CASE("a lead's move holds when the unchanged file is applied again; restore takes the file's time back") {
+        Fixture db("restore");
+        const StoredSession planned = db.session(almere, 10);
+        REQUIRE(db.run({"session", "move", almere + "#10", "--to", "2026-03-11T09:45"}).status == 0);
+        const StoredSession moved = db.session(almere, 10);
+
+        const Run again = db.apply_almere();
+        REQUIRE(again.status == 0);
+        CHECK(contains(again.out, "no changes"));
+        const StoredSession kept = db.session(almere, 10);
+        CHECK(kept.start_utc == moved.start_utc);
+        CHECK(kept.version == moved.version);
+        CHECK(kept.lead_override);
+
+        const Run restored = db.run({"session", "restore", almere + "#10"});
+        REQUIRE(restored.status == 0);
+        CHECK(contains(restored.out, "follows the programme file again"));
+        const StoredSession back = db.session(almere, 10);
+        CHECK(back.id == planned.id);
+        CHECK(back.date == planned.date);
+        CHECK(back.time == planned.time);
+        CHECK(back.start_utc == planned.start_utc);
+        CHECK_FALSE(back.lead_override);
+        CHECK(back.version > moved.version);
+        REQUIRE(back.previous.has_value());
+        CHECK(back.previous->start_utc == moved.start_utc);
+
+        const auto restores = db.audit("session.restored");
+        REQUIRE(restores.size() == 1);
+        CHECK(restores[0].subject == almere + "#10");
+        CHECK(restores[0].command == "session restore");
+        const auto moves = db.audit("session.moved");
+        REQUIRE(moves.size() == 2);  // the lead's move, then apply's move back to the file's time
+        CHECK(moves[1].command == "session restore");
+        CHECK(moves[1].subject == almere + "#10");
+
+        CHECK(contains(db.apply_almere().out, "no changes"));
+        check_refused(db, {"session", "restore", almere + "#10"}, 1, "already follows the programme file");
+    }
+
+    TEST_CASE("restore brings back a session the lead cancelled, and a cancel holds against apply") {
+        Fixture db("restore-cancel");
+        const StoredSession planned = db.session(almere, 5);
+        REQUIRE(db.run({"session", "cancel", almere + "#5", "--reason", "r"}).status == 0);
+        REQUIRE(db.apply_almere().status == 0);
+        CHECK(db.session(almere, 5).status == SessionStatus::cancelled);
+
+        REQUIRE(db.run({"session", "restore", almere + "#5"}).status == 0);
+        const StoredSession back = db.session(almere, 5);
+        CHECK(back.status == SessionStatus::planned);
+        CHECK(back.start_utc == planned.start_utc);
+        CHECK_FALSE(back.lead_override);
+        check_refused(db, {"session", "restore", almere + "#6"}, 1, "already follows the programme file");
+    }
+
+    TEST_CASE("appointment add: local time of the config's zone, printed with its id; no address in the audit") {
+        Fixture db("appointment");
+        const std::string participant = db.add_participant({"--programme", almere});
+        const Run run = db.run({"appointment", "add", "--participant", participant, "--at", "2026-03-05T10:00",
+                                "--duration", "1h", "--where", "Stationsplein 1, Almere", "--note",
+                                "Take bus 4 to the stop Stadhuis", "--programme", almere});
+        REQUIRE(run.status == 0);
+        const int id = appointment_id(run.out);
+        CHECK(run.out == "appointment " + std::to_string(id) + " for " + participant + " on Thu 2026-03-05 10:00-11:00\n");
+
+        const auto stored = SqliteStore::open(db.database())->appointment(id);
+        REQUIRE(stored.has_value());
+        CHECK(stored->participant_id == participant);
+        CHECK(stored->programme_id == almere);
+        CHECK(stored->start_utc == amsterdam(2026, 3, 5, 10, 0));
+        CHECK(stored->duration_minutes == 60);
+        CHECK(stored->where == "Stationsplein 1, Almere");
+        CHECK(stored->note == "Take bus 4 to the stop Stadhuis");
+        CHECK_FALSE(stored->cancelled);
+        CHECK(stored->version == 1);
+
+        const auto entries = db.audit("appointment.added");
+        REQUIRE(entries.size() == 1);
+        CHECK(entries[0].subject == "a" + std::to_string(id));
+        CHECK(entries[0].command == "appointment add");
+        CHECK(contains(entries[0].details, participant));
+        for (const auto& entry : SqliteStore::open(db.database())->audit()) {
+            CHECK_FALSE(contains(entry.details, "Stationsplein"));
+            CHECK_FALSE(contains(entry.details, "bus 4"));
+        }
+
+        const Run short_one = db.run({"appointment", "add", "--participant", participant, "--at", "2026-03-06T14:15",
+                                      "--duration", "45m", "--where", "Stadhuis"});
+        REQUIRE(short_one.status == 0);
+        CHECK(contains(short_one.out, "on Fri 2026-03-06 14:15-15:00"));
+    }
+
+    TEST_CASE("appointment add refuses what does not fit, and changes nothing") {
+        Fixture db("appointment-refused");
+        const std::string enrolled = db.add_participant({"--programme", almere});
+        const std::string other = db.add_participant({"--email", "other@example.org"});
+        auto add = [&](const std::string& who, const std::string& at, const std::string& duration,
+                       const std::string& where) {
+            std::vector<std::string> args{"appointment", "add", "--participant", who, "--at", at, "--duration", duration};
+            if (!where.empty()) args.insert(args.end(), {"--where", where});
+            return args;
+        };
+        check_refused(db, add("p-nobody12345", "2026-03-05T10:00", "1h", "Stadhuis"), 2, "no participant p-nobody12345");
+        check_refused(db, add(enrolled, "2026-03-05 10", "1h", "Stadhuis"), 2, "write it as YYYY-MM-DDTHH:MM");
+        check_refused(db, add(enrolled, "2026-01-10T09:30", "1h", "Stadhuis"), 2, "is in the past");
+        check_refused(db, add(enrolled, "2026-03-05T10:00", "1x", "Stadhuis"), 2, "--duration: \"1x\"");
+        check_refused(db, add(enrolled, "2026-03-05T10:00", "0m", "Stadhuis"), 2, "--duration: \"0m\"");
+        check_refused(db, add(enrolled, "2026-03-05T10:00", "1h", " "), 2, "--where is empty");
+        check_refused(db, add(enrolled, "2026-03-05T10:00", "1h", ""), 2, "--where is required");
+
+        auto with_programme = add(other, "2026-03-05T10:00", "1h", "Stadhuis");
+        with_programme.insert(with_programme.end(), {"--programme", almere});
+        check_refused(db, with_programme, 2, other + " is not enrolled in " + almere);
+        auto unknown_programme = add(enrolled, "2026-03-05T10:00", "1h", "Stadhuis");
+        unknown_programme.insert(unknown_programme.end(), {"--programme", "almere-vrouwen-2027"});
+        check_refused(db, unknown_programme, 2, "did you mean almere-vrouwen-2026?");
+    }
+
+    TEST_CASE("appointment list, move and cancel: each change raises the version and keeps the start before it") {
+        Fixture db("appointment-changes");
+        const std::string participant = db.add_participant();
+        const std::string other = db.add_participant({"--email", "other@example.org"});
+        const int id = appointment_id(db.run({"appointment", "add", "--participant", participant, "--at",
+                                              "2026-03-05T10:00", "--duration", "90m", "--where", "Stadhuis"})
+                                          .out);
+        REQUIRE(db.run({"appointment", "add", "--participant", other, "--at", "2026-03-04T10:00", "--where", "Werkplein"})
+                    .status == 0);
+        const auto first = *SqliteStore::open(db.database())->appointment(id);
+
+        const Run moved = db.run({"appointment", "move", std::to_string(id), "--to", "2026-03-12T13:30"});
+        REQUIRE(moved.status == 0);
+        CHECK(contains(moved.out, "Thu 2026-03-05 10:00-11:30 -> Thu 2026-03-12 13:30-15:00"));
+        const auto after_move = *SqliteStore::open(db.database())->appointment(id);
+        CHECK(after_move.start_utc == amsterdam(2026, 3, 12, 13, 30));
+        CHECK(after_move.duration_minutes == 90);
+        CHECK(after_move.version == first.version + 1);
+        CHECK(after_move.changed_at == std::optional(db.now));
+        CHECK(after_move.previous_start_utc == std::optional(first.start_utc));
+        CHECK(db.audit("appointment.moved").at(0).subject == "a" + std::to_string(id));
+
+        const Run all = db.run({"appointment", "list", "--format", "json"});
+        REQUIRE(all.status == 0);
+        const auto json = nlohmann::json::parse(all.out);
+        REQUIRE(json.size() == 2);
+        CHECK(json[0]["participant"] == other);  // by start: 4 March before 12 March
+        CHECK(json[1]["id"] == id);
+        CHECK(json[1]["status"] == "moved");
+        CHECK(json[1]["date"] == "2026-03-12");
+        CHECK(json[1]["start"] == "13:30");
+        const Run mine = db.run({"appointment", "list", "--participant", participant});
+        CHECK(contains(mine.out, "Thu 2026-03-12 13:30-15:00"));
+        CHECK_FALSE(contains(mine.out, "Werkplein"));
+
+        const Run cancelled = db.run({"appointment", "cancel", "a" + std::to_string(id)});
+        REQUIRE(cancelled.status == 0);
+        const auto after_cancel = *SqliteStore::open(db.database())->appointment(id);
+        CHECK(after_cancel.cancelled);
+        CHECK(after_cancel.version == after_move.version + 1);
+        CHECK(after_cancel.previous_start_utc == std::optional(after_move.start_utc));
+        CHECK(db.audit("appointment.cancelled").at(0).subject == "a" + std::to_string(id));
+
+        check_refused(db, {"appointment", "cancel", std::to_string(id)}, 1, "is cancelled already");
+        check_refused(db, {"appointment", "move", std::to_string(id), "--to", "2026-03-19T10:00"}, 1, "is cancelled");
+        check_refused(db, {"appointment", "cancel", "a999"}, 2, "no appointment 999");
+        check_refused(db, {"appointment", "cancel", "seven"}, 2, "\"seven\" is not an appointment id");
+        check_refused(db, {"appointment", "move", "a999", "--to", "2026-03-19T10:00"}, 2, "no appointment 999");
+    }
+}

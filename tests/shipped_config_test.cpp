@@ -1,6 +1,8 @@
 // Every file under config/ is loaded by a test (DESIGN.md rule 9): this suite walks the
 // directory and fails on a file it does not know how to load.
 
+#include "adapters/builtin_adapters.hpp"
+#include "engine/config/daemon_config.hpp"
 #include "engine/holidays/ics_closures.hpp"
 #include "engine/school_loader.hpp"
 #include "test_support.hpp"
@@ -31,9 +33,9 @@ TEST_CASE("every school-holiday file loads without a problem") {
     }
 }
 
-TEST_CASE("every file under config/ is loaded: holidays, programmes, schools and calendars") {
+TEST_CASE("every file under config/ is loaded: holidays, programmes, schools, calendars and the daemon config") {
     const fs::path root = test::source_path("config");
-    int programmes = 0, schools = 0, calendars = 0;
+    int programmes = 0, schools = 0, calendars = 0, daemon_configs = 0;
     for (const auto& entry : fs::recursive_directory_iterator(root)) {
         if (!entry.is_regular_file()) continue;
         const auto path = entry.path();
@@ -63,6 +65,16 @@ TEST_CASE("every file under config/ is loaded: holidays, programmes, schools and
                 if (d.severity == Severity::error) FAIL_CHECK(d.str());
             if (plan.programme.on_holiday == HolidayMode::extend)
                 CHECK(plan.calendar.sessions.size() == static_cast<size_t>(plan.calendar.intended_sessions));
+        } else if (path == root / "ritme.toml") {
+            ++daemon_configs;
+            ChannelRegistry registry;
+            register_builtin_adapters(registry);
+            Diagnostics diagnostics;
+            const auto config = load_daemon_config(path, registry, diagnostics);
+            for (const auto& d : diagnostics.items()) FAIL_CHECK(d.str());
+            REQUIRE(config);
+            CHECK(config->channel_for(Medium::sms));
+            CHECK(config->channel_for(Medium::email));
         } else {
             FAIL_CHECK("no test loads this shipped file; add it to this test");
         }
@@ -70,6 +82,7 @@ TEST_CASE("every file under config/ is loaded: holidays, programmes, schools and
     CHECK(programmes >= 2);
     CHECK(schools >= 1);
     CHECK(calendars >= 1);
+    CHECK(daemon_configs == 1);
 }
 
 TEST_CASE("the zuid example extends to all 40 sessions and skips the school's study days") {

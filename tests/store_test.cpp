@@ -2,6 +2,7 @@
 // SQLite store has: the file's mode, migrations, and no trace of deleted data.
 
 #include "engine/store/memory_store.hpp"
+#include "engine/store/programme_record.hpp"
 #include "engine/store/sqlite_store.hpp"
 #include "test_support.hpp"
 
@@ -73,6 +74,28 @@ AuditEntry sample_entry(const std::string& action) {
     return {0, {pt::ptime(make_date(2026, 1, 5), pt::hours(9))}, "lead", "test", action, "test", "details"};
 }
 
+// Rows as an older ritme wrote them: its store code is gone, so plain SQL.
+void insert_v1_rows(SQLite::Database& db) {
+    SQLite::Statement programme(db, "INSERT INTO programme (id, definition) VALUES ('test', ?)");
+    programme.bind(1, programme_record(sample_programme()).dump());
+    programme.exec();
+    db.exec("INSERT INTO session (programme_id, number, date, start_time, end_time, location, start_utc, end_utc, "
+            "status, version) VALUES ('test', 1, '2026-02-10', '09:30', '11:30', 'schakel', '2026-02-10T08:30:00Z', "
+            "'2026-02-10T10:30:00Z', 'moved', 2)");
+    db.exec("INSERT INTO audit (at, actor, command, action, subject, details) "
+            "VALUES ('2026-01-05T09:00:00Z', 'lead', 'apply', 'before', 'test', '')");
+}
+
+void insert_v2_rows(SQLite::Database& db) {
+    insert_v1_rows(db);
+    db.exec("INSERT INTO participant (id, name, phone, email, language, channel_sms, channel_email, sms_opt_out, "
+            "children_in_care, school_calendar) VALUES ('p-1', 'Amina Yusuf', '+31612345678', '', 'so', 1, 0, 0, 2, "
+            "'noord')");
+    db.exec("INSERT INTO commitment (participant_id, position, weekday, date, start_time, end_time, label) "
+            "VALUES ('p-1', 0, 0, NULL, '09:00', '12:00', 'taalles')");
+    db.exec("INSERT INTO enrolment (participant_id, programme_id) VALUES ('p-1', 'test')");
+}
+
 }  // namespace
 
 TEST_SUITE_BEGIN("store");
@@ -123,6 +146,58 @@ TEST_CASE_TEMPLATE("sessions keep their id when updated, and are listed by numbe
     // A second session with the same number is refused.
     CHECK_THROWS_AS(store->write([&] { store->put_session(sample_session("test", 1)); }), StoreError);
     CHECK_THROWS_AS(store->write([&] { store->put_session(sample_session("missing", 1)); }), StoreError);
+}
+
+TEST_CASE_TEMPLATE("sessions by id keep when and how they last changed, and whether the lead set them", Factory,
+                   MemoryFactory, SqliteFactory) {
+    auto store = Factory::make();
+    int64_t id = 0;
+    store->write([&] {
+        store->put_programme(sample_programme());
+        id = store->put_session(sample_session("test", 1));
+    });
+    const auto fresh = store->session(id);
+    REQUIRE(fresh);
+    CHECK(fresh->number == 1);
+    CHECK(fresh->programme_id == "test");
+    CHECK(fresh->time.str() == "09:30-11:30");
+    CHECK(fresh->end_utc == sample_session("test", 1).end_utc);
+    CHECK_FALSE(fresh->changed_at.has_value());
+    CHECK_FALSE(fresh->previous.has_value());
+    CHECK_FALSE(fresh->lead_override);
+    CHECK_FALSE(store->session(id + 1).has_value());
+
+    StoredSession moved = *fresh;
+    moved.previous = PreviousSlot{fresh->date, fresh->time, fresh->location, fresh->start_utc};
+    moved.date += boost::gregorian::days(1);
+    moved.time = *TimeRange::parse("10:00-12:00");
+    moved.location = "bibliotheek";
+    moved.status = SessionStatus::moved;
+    moved.version = 2;
+    moved.changed_at = UtcInstant{pt::ptime(make_date(2026, 2, 1), pt::hours(14) + pt::minutes(5))};
+    moved.lead_override = true;
+    store->write([&] { store->put_session(moved); });
+    for (const auto& loaded : {*store->session(id), store->sessions("test").at(0)}) {
+        CHECK(loaded.date == moved.date);
+        CHECK(loaded.location == "bibliotheek");
+        CHECK(loaded.version == 2);
+        CHECK(loaded.changed_at == moved.changed_at);
+        REQUIRE(loaded.previous);
+        CHECK(loaded.previous->date == fresh->date);
+        CHECK(loaded.previous->time == fresh->time);
+        CHECK(loaded.previous->location == "schakel");
+        CHECK(loaded.previous->start_utc == fresh->start_utc);
+        CHECK(loaded.lead_override);
+    }
+
+    StoredSession restored = moved;
+    restored.previous.reset();
+    restored.changed_at.reset();
+    restored.lead_override = false;
+    store->write([&] { store->put_session(restored); });
+    CHECK_FALSE(store->session(id)->previous.has_value());
+    CHECK_FALSE(store->session(id)->changed_at.has_value());
+    CHECK_FALSE(store->session(id)->lead_override);
 }
 
 TEST_CASE_TEMPLATE("a write that throws leaves nothing behind", Factory, MemoryFactory, SqliteFactory) {
@@ -248,13 +323,9 @@ TEST_CASE("migrations: a version 1 database keeps its programmes and sessions") 
     {
         auto v1 = SqliteStore::open_at_version(path, 1);
         CHECK(v1->schema_version() == 1);
-        SQLite::Database raw(path);
+        SQLite::Database raw(path, SQLite::OPEN_READWRITE);
         CHECK_FALSE(raw.tableExists("participant"));
-        v1->write([&] {
-            v1->put_programme(sample_programme());
-            v1->put_session(sample_session("test", 1));
-            v1->record(sample_entry("before"));
-        });
+        insert_v1_rows(raw);
     }
     auto store = SqliteStore::open(path);
     CHECK(store->schema_version() == SqliteStore::current_schema_version);
@@ -266,6 +337,55 @@ TEST_CASE("migrations: a version 1 database keeps its programmes and sessions") 
         store->enrol("p-1", "test");
     });
     CHECK(store->participants_of("test") == std::vector<std::string>{"p-1"});
+}
+
+TEST_CASE("migrations: a version 2 database keeps its data and gains the outbox") {
+    const auto path = (fresh_directory("v2") / "ritme.db").string();
+    {
+        auto v2 = SqliteStore::open_at_version(path, 2);
+        CHECK(v2->schema_version() == 2);
+        SQLite::Database raw(path, SQLite::OPEN_READWRITE);
+        CHECK_FALSE(raw.tableExists("delivery"));
+        insert_v2_rows(raw);
+    }
+    auto store = SqliteStore::open(path);
+    CHECK(store->schema_version() == 3);
+    REQUIRE(store->programme("test").has_value());
+    const auto sessions = store->sessions("test");
+    REQUIRE(sessions.size() == 1);
+    CHECK(sessions[0].status == SessionStatus::moved);
+    CHECK(sessions[0].version == 2);
+    CHECK(sessions[0].date == make_date(2026, 2, 10));
+    CHECK_FALSE(sessions[0].changed_at.has_value());
+    CHECK_FALSE(sessions[0].previous.has_value());
+    CHECK_FALSE(sessions[0].lead_override);
+    CHECK(store->session(sessions[0].id)->number == 1);
+    const auto participant = store->participant("p-1");
+    REQUIRE(participant);
+    CHECK(participant->phone == "+31612345678");
+    REQUIRE(participant->commitments.size() == 1);
+    CHECK(participant->commitments[0].label == "taalles");
+    CHECK(store->participants_of("test") == std::vector<std::string>{"p-1"});
+    CHECK(store->audit().size() == 1);
+    CHECK(store->plan_requests().empty());
+
+    Delivery reminder;
+    reminder.key = "reminder:test#1@v2:p-1:2h:sms";
+    reminder.programme_id = "test";
+    reminder.session_id = sessions[0].id;
+    reminder.session_version = 2;
+    reminder.participant_id = "p-1";
+    reminder.send_at = sessions[0].start_utc;
+    int64_t appointment_id = 0;
+    store->write([&] {
+        CHECK(store->add_delivery(reminder) != 0);
+        Appointment intake;
+        intake.participant_id = "p-1";
+        intake.start_utc = sessions[0].start_utc;
+        appointment_id = store->put_appointment(intake);
+    });
+    CHECK(store->next_send_at() == sessions[0].start_utc);
+    CHECK(store->appointment(appointment_id).has_value());
 }
 
 TEST_CASE("a database newer than this ritme is refused") {

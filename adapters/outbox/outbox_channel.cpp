@@ -1,6 +1,198 @@
-// placeholder: replaced by the outbox adapter work
 #include "adapters/outbox/outbox_channel.hpp"
 
+#include "engine/message/sms_text.hpp"
+#include "engine/participant_fields.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <iostream>
+#include <mutex>
+#include <string_view>
+#include <system_error>
+
 namespace ritme {
-AdapterInfo outbox_adapter() { return {"outbox", "files under a directory, and a line on stdout", {}, nullptr}; }
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::string_view sent_log_name = "sent.log";
+
+std::string errno_text(int error) { return std::generic_category().message(error); }
+
+// "f***@example.nl": enough for an operator to tell addresses apart, not to write to one.
+std::string mask_email(std::string_view address) {
+    const size_t at = address.find('@');
+    if (at == std::string_view::npos || at == 0) return "****";
+    std::string masked(1, address.front());
+    masked += "***";
+    masked.append(address.substr(at));
+    return masked;
+}
+
+std::string masked_recipient(const OutgoingMessage& message) {
+    return message.medium == Medium::sms ? mask_phone(message.to) : mask_email(message.to);
+}
+
+std::string one_line(std::string_view text) {
+    std::string line;
+    line.reserve(text.size() + 16);
+    for (size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '\r') continue;
+        if (text[i] == '\n')
+            line += " / ";
+        else
+            line += text[i];
+    }
+    return line;
+}
+
+// Writes all of `data`, or says why not.
+bool write_all(int fd, std::string_view data, int& error) {
+    while (!data.empty()) {
+        const ssize_t written = ::write(fd, data.data(), data.size());
+        if (written < 0) {
+            if (errno == EINTR) continue;
+            error = errno;
+            return false;
+        }
+        data.remove_prefix(static_cast<size_t>(written));
+    }
+    return true;
+}
+
+// A directory made only for the daemon's user: message files hold names and numbers.
+void make_private_directory(const fs::path& directory, const std::string& channel) {
+    std::error_code error;
+    if (directory.has_parent_path()) fs::create_directories(directory.parent_path(), error);
+    if (::mkdir(directory.c_str(), 0700) != 0 && errno != EEXIST)
+        throw ChannelConfigError("channel " + channel + ": cannot create the outbox directory " + directory.string() +
+                                 ": " + errno_text(errno));
+    if (!fs::is_directory(directory, error))
+        throw ChannelConfigError("channel " + channel + ": the outbox " + directory.string() + " is not a directory");
+    if (::access(directory.c_str(), W_OK | X_OK) != 0)
+        throw ChannelConfigError("channel " + channel + ": cannot write to the outbox directory " +
+                                 directory.string() + ": " + errno_text(errno));
+}
+
+// Lines from every outbox channel go to one stream; each line is printed whole.
+std::mutex& print_mutex() {
+    static std::mutex mutex;
+    return mutex;
+}
+
+class OutboxChannel : public Channel {
+public:
+    OutboxChannel(fs::path directory, std::ostream* out) : directory_(std::move(directory)), out_(out) {
+        const fs::path log = directory_ / sent_log_name;
+        sent_log_ = ::open(log.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+        if (sent_log_ < 0)
+            throw ChannelConfigError("cannot open " + log.string() + " for appending: " + errno_text(errno));
+    }
+    ~OutboxChannel() override { ::close(sent_log_); }
+    OutboxChannel(const OutboxChannel&) = delete;
+    OutboxChannel& operator=(const OutboxChannel&) = delete;
+
+    SendResult send(const OutgoingMessage& message) override {
+        const std::string id = std::to_string(message.delivery_id);
+        const bool sms = message.medium == Medium::sms;
+        const int segments = sms ? measure_sms(message.text).segments : 0;
+
+        std::string file = "Delivery: " + id + "\nChannel: " + message.channel + "\nKind: " + message.kind +
+                           "\nTo: " + message.to + "\nLanguage: " + message.language + "\n";
+        if (sms)
+            file += "Segments: " + std::to_string(segments) + "\n";
+        else
+            file += "Subject: " + message.subject + "\n";
+        file += "\n" + message.text + "\n";
+        if (std::string problem = write_message_file(directory_ / (id + ".txt"), file); !problem.empty())
+            return SendResult::retry_later(std::move(problem));
+
+        // One write() on an O_APPEND descriptor: lines from concurrent sends never interleave.
+        const std::string entry = id + " " + message.channel + " " + message.kind + "\n";
+        int error = 0;
+        if (!write_all(sent_log_, entry, error))
+            return SendResult::retry_later("outbox: cannot append to " + (directory_ / sent_log_name).string() + ": " +
+                                           errno_text(error));
+
+        if (out_) {
+            std::string line = "outbox: #" + id + " " + message.channel + " " + masked_recipient(message) + " " +
+                               message.language;
+            if (sms) line += " " + std::to_string(segments) + (segments == 1 ? " segment" : " segments");
+            line += ": " + one_line(message.text) + "\n";
+            const std::lock_guard lock(print_mutex());
+            *out_ << line << std::flush;
+        }
+        return SendResult::accepted(id);
+    }
+
+private:
+    // Through a temporary file and a rename, so a reader sees the whole file or none.
+    // Returns why it failed, or nothing.
+    std::string write_message_file(const fs::path& target, std::string_view content) {
+        const fs::path temporary = directory_ / ("." + target.filename().string() + "." + std::to_string(::getpid()) +
+                                                 "." + std::to_string(next_temporary_++) + ".tmp");
+        const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (fd < 0) return "outbox: cannot create " + temporary.string() + ": " + errno_text(errno);
+        int error = 0;
+        const bool written = write_all(fd, content, error);
+        if (::close(fd) != 0 && written) error = errno;
+        if (!written || error != 0) {
+            ::unlink(temporary.c_str());
+            return "outbox: cannot write " + target.string() + ": " + errno_text(error);
+        }
+        if (::rename(temporary.c_str(), target.c_str()) != 0) {
+            error = errno;
+            ::unlink(temporary.c_str());
+            return "outbox: cannot write " + target.string() + ": " + errno_text(error);
+        }
+        return {};
+    }
+
+    fs::path directory_;
+    std::ostream* out_;  // null when printing is off
+    int sent_log_ = -1;
+    std::atomic<unsigned long> next_temporary_{0};
+};
+
+bool parse_print(const ChannelSettings& settings) {
+    const std::string print = settings.get("print", "true");
+    if (print == "true") return true;
+    if (print == "false") return false;
+    throw ChannelConfigError("channel " + settings.channel + ": `print = " + print +
+                             "` is not true or false; write print = true for a line per message on stdout");
+}
+
+}  // namespace
+
+AdapterInfo outbox_adapter(std::ostream& out) {
+    return {
+        "outbox",
+        "writes each message as a file under a directory, records it in sent.log there, and prints a line",
+        {
+            {"dir", "", "the directory for message files and sent.log (relative to this file); created 0700", true},
+            {"print", "true", "print one line per message on standard output (recipient masked)", false},
+        },
+        [&out](const ChannelSettings& settings) -> std::unique_ptr<Channel> {
+            const fs::path directory = settings.path("dir");
+            if (directory.empty())
+                throw ChannelConfigError("channel " + settings.channel +
+                                         ": the outbox adapter needs `dir`, the directory for its message files");
+            const bool print = parse_print(settings);
+            make_private_directory(directory, settings.channel);
+            try {
+                return std::make_unique<OutboxChannel>(directory, print ? &out : nullptr);
+            } catch (const ChannelConfigError& e) {
+                throw ChannelConfigError("channel " + settings.channel + ": " + e.what());
+            }
+        },
+    };
+}
+
+AdapterInfo outbox_adapter() { return outbox_adapter(std::cout); }
+
 }  // namespace ritme

@@ -6,8 +6,12 @@
 
 #include "adapters/channel_registry.hpp"
 
+#include <iosfwd>
+
 namespace ritme {
 
 AdapterInfo outbox_adapter();
+// The same, printing to `out` instead of stdout (tests); `out` must outlive the channels.
+AdapterInfo outbox_adapter(std::ostream& out);
 
 }  // namespace ritme

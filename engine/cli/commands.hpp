@@ -4,6 +4,7 @@
 
 #include "engine/cli/cli.hpp"
 #include "engine/config/daemon_config.hpp"
+#include "engine/daemon/daemon_setup.hpp"
 #include "engine/diagnostic.hpp"
 #include "engine/fit/fit.hpp"
 #include "engine/holidays/school_holidays.hpp"
@@ -47,6 +48,9 @@ CommandAction add_status_command(CLI::App& app, const CommonOptions& common, Cli
 std::optional<DaemonConfig> load_config(const CommonOptions& common, CliContext& context);
 // The shipped message templates: installed beside the binary, or the source tree's.
 std::string default_template_dir();
+// The daemon's setup from a config (templates, channels, the programmes directory),
+// printing its problems; nothing when it has errors. For serve, tick and simulate.
+std::optional<DaemonSetup> load_setup(const DaemonConfig& config, const CommonOptions& common, CliContext& context);
 // The registry of adapters main registered; prints why and returns null when there is none.
 const ChannelRegistry* channel_registry(CliContext& context);
 

@@ -1,11 +1,64 @@
-// placeholder: `ritme config`
+// `ritme config check|dump`: is the daemon config good, and what does it say, setting by
+// setting (after PowerDNS's --config).
+
 #include "engine/cli/commands.hpp"
+#include "engine/text.hpp"
+
+#include <ostream>
 
 namespace ritme {
+namespace {
 
-CommandAction add_config_command(CLI::App& app, const CommonOptions&, CliContext&) {
-    app.add_subcommand("config", "check or print the daemon config");
-    return [] { return exit_failure; };
+// "2 channels (email via outbox, sms via outbox), session reminders 1d@18:00 and 2h, …"
+std::string summary(const DaemonConfig& config) {
+    std::string channels;
+    for (const auto& [name, channel] : config.channels)
+        channels += (channels.empty() ? "" : ", ") + name + " via " + channel.adapter;
+    std::string offsets;
+    const auto& session_offsets = config.reminders.session_offsets;
+    for (size_t i = 0; i < session_offsets.size(); ++i)
+        offsets += (i == 0 ? "" : i + 1 == session_offsets.size() ? " and " : ", ") + session_offsets[i].str();
+    std::string out = counted(static_cast<int>(config.channels.size()), "channel", "channels");
+    if (!channels.empty()) out += " (" + channels + ")";
+    out += ", session reminders " + (offsets.empty() ? std::string("none") : offsets);
+    out += ", quiet hours " + config.reminders.quiet_hours.str();
+    out += ", database " + config.database.string();
+    return out;
+}
+
+}  // namespace
+
+CommandAction add_config_command(CLI::App& app, const CommonOptions& common, CliContext& context) {
+    CLI::App* config = app.add_subcommand("config", "check or print the daemon config (-c FILE)");
+    config->require_subcommand(1);
+    CLI::App* check = config->add_subcommand(
+        "check", "read the daemon config and report every problem; exit 0 when it is good, 2 when not");
+    CLI::App* dump = config->add_subcommand(
+        "dump", "print every setting with one line of help and its default, with the values of the config in use; "
+                "the output is itself a valid config");
+
+    return [&common, &context, check, dump]() -> int {
+        const auto loaded = load_config(common, context);  // prints every problem
+        if (!loaded) {
+            context.err << "ritme: the daemon config has the errors above\n";
+            return exit_bad_input;
+        }
+        const bool from_file = !loaded->file.empty();
+        if (check->parsed()) {
+            if (!from_file)
+                context.err << "ritme: no config file (-c FILE, RITME_CONFIG or /etc/ritme/ritme.toml): "
+                               "checking the built-in defaults\n";
+            context.out << "config OK: " << summary(*loaded) << "\n";
+            return exit_ok;
+        }
+        if (dump->parsed()) {
+            const ChannelRegistry none;
+            const ChannelRegistry& registry = context.channels ? *context.channels : none;
+            context.out << dump_daemon_config(registry, from_file ? &*loaded : nullptr);
+            return exit_ok;
+        }
+        return exit_bad_input;
+    };
 }
 
 }  // namespace ritme

@@ -1,11 +1,51 @@
-// placeholder: `ritme serve`
+// `ritme serve [-c CONFIG]`: the daemon (engine/daemon/daemon.hpp).
+
 #include "engine/cli/commands.hpp"
+#include "engine/daemon/daemon.hpp"
+
+#include <ostream>
+#include <sstream>
 
 namespace ritme {
 
-CommandAction add_serve_command(CLI::App& app, const CommonOptions&, CliContext&) {
-    app.add_subcommand("serve", "the daemon");
-    return [] { return exit_failure; };
+std::optional<DaemonSetup> load_setup(const DaemonConfig& config, const CommonOptions& common, CliContext& context) {
+    const ChannelRegistry* registry = channel_registry(context);
+    if (!registry) return std::nullopt;
+    Diagnostics problems;
+    auto setup = load_daemon_setup(config, *registry, common.holiday_dir, context.clock.now(), problems);
+    print_diagnostics(problems, context.err);
+    return setup;
+}
+
+CommandAction add_serve_command(CLI::App& app, const CommonOptions& common, CliContext& context) {
+    app.add_subcommand("serve",
+                       "the daemon: applies the programmes directory, plans every reminder and sends each at its "
+                       "moment; SIGHUP reloads, SIGTERM stops");
+    return [&common, &context]() {
+        auto config = load_config(common, context);
+        if (!config) return exit_bad_input;
+        auto setup = load_setup(*config, common, context);
+        if (!setup) {
+            context.err << "ritme serve: not started; fix the errors above\n";
+            return exit_bad_input;
+        }
+        if (config->channels.empty())
+            context.err << "ritme serve: warning: the config has no channels; nothing can be sent\n";
+        auto store = open_database(common, context);
+        if (!store) return exit_failure;
+        Log log(context.err, config->log_level, context.clock);
+        Daemon::Reload reload = [&common, &context, &log]() -> std::optional<DaemonSetup> {
+            std::ostringstream problems;
+            CliContext quiet{problems, problems, context.clock, context.channels};
+            std::optional<DaemonSetup> fresh;
+            if (auto config = load_config(common, quiet)) fresh = load_setup(*config, common, quiet);
+            std::istringstream lines(problems.str());
+            for (std::string line; std::getline(lines, line);) log.error("config", line);
+            return fresh;
+        };
+        Daemon daemon(*store, context.clock, log, std::move(*setup), reload);
+        return daemon.run();
+    };
 }
 
 }  // namespace ritme

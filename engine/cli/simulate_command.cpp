@@ -1,11 +1,208 @@
-// placeholder: `ritme simulate`
+// `ritme simulate PROGRAMME-ID [--from … --until …] [--format text|jsonl]`: the real
+// planner and dispatcher on a virtual clock, through the whole track, on a copy of the
+// programme in memory: every message with its send time, channel, masked recipient,
+// language, SMS segments and text. How a lead previews what participants receive;
+// nothing is sent and the database is not changed.
+
 #include "engine/cli/commands.hpp"
+#include "engine/daemon/daemon_setup.hpp"
+#include "engine/dispatch/dispatcher.hpp"
+#include "engine/local_time_text.hpp"
+#include "engine/message/sms_text.hpp"
+#include "engine/participant_fields.hpp"
+#include "engine/store/memory_store.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <ostream>
+#include <sstream>
 
 namespace ritme {
 
-CommandAction add_simulate_command(CLI::App& app, const CommonOptions&, CliContext&) {
-    app.add_subcommand("simulate", "preview every message of a programme");
-    return [] { return exit_failure; };
+namespace {
+
+struct SimulateOptions {
+    std::string programme;
+    std::string from;
+    std::string until;
+    std::string format = "text";
+    std::vector<std::string> languages;
+};
+
+// Accepts every message, so the simulation sees what would have been sent.
+class AcceptingChannel final : public Channel {
+public:
+    SendResult send(const OutgoingMessage& message) override {
+        return SendResult::accepted("simulated-" + std::to_string(message.delivery_id));
+    }
+};
+
+// A copy of the programme, its sessions, its participants and their appointments for
+// it, so planning and dispatching run for real without touching the database.
+void copy_programme(const Store& from, MemoryStore& to, const Programme& programme,
+                    const std::vector<std::string>& sample_languages, std::map<int64_t, int>& session_numbers) {
+    to.write([&] {
+        to.put_programme(programme);
+        for (auto session : from.sessions(programme.id)) {
+            session.id = 0;
+            session_numbers[to.put_session(session)] = session.number;
+        }
+        auto enrolled = from.participants_of(programme.id);
+        if (!sample_languages.empty()) enrolled.clear();
+        for (const auto& id : enrolled) {
+            const auto person = from.participant(id);
+            if (!person) continue;
+            to.put_participant(*person);
+            to.enrol(id, programme.id);
+            for (auto appointment : from.appointments(id)) {
+                if (appointment.programme_id != programme.id) continue;
+                appointment.id = 0;
+                to.put_appointment(appointment);
+            }
+        }
+        // No one enrolled yet, or languages asked for: one sample participant per language.
+        int number = 0;
+        for (const auto& language : sample_languages) {
+            Participant sample;
+            sample.id = "p-sample" + std::to_string(++number);
+            sample.name = "Amina";
+            sample.phone = "+31612345678";
+            sample.email = "amina@example.nl";
+            sample.language = language;
+            sample.channels.sms = true;
+            to.put_participant(sample);
+            to.enrol(sample.id, programme.id);
+        }
+    });
+}
+
+}  // namespace
+
+CommandAction add_simulate_command(CLI::App& app, const CommonOptions& common, CliContext& context) {
+    auto* command = app.add_subcommand(
+        "simulate", "preview every message of a programme: the real planner and dispatcher on a virtual clock");
+    auto options = std::make_shared<SimulateOptions>();
+    command->add_option("PROGRAMME-ID", options->programme, "an applied programme")->required();
+    command->add_option("--from", options->from, "start of the simulation (default: a week before the first session)");
+    command->add_option("--until", options->until, "end of the simulation (default: the end of the last session)");
+    command->add_option("--format", options->format, "text or jsonl")
+        ->check(CLI::IsMember({"text", "jsonl"}))
+        ->capture_default_str();
+    command->add_option("--language", options->languages,
+                        "simulate for a sample participant in each of these languages instead of the enrolled ones "
+                        "(the default when no one is enrolled: nl)")
+        ->delimiter(',');
+
+    return [options, &common, &context]() {
+        auto config = load_config(common, context);
+        if (!config) return exit_bad_input;
+        Diagnostics problems;
+        auto renderer = MessageRenderer::load(config->templates, problems);
+        print_diagnostics(problems, context.err);
+        if (!renderer) return exit_bad_input;
+        auto database = open_database(common, context);
+        if (!database) return exit_failure;
+        const auto programme = stored_programme(*database, options->programme, "simulate", context);
+        if (!programme) return exit_failure;
+        const auto sessions = database->sessions(programme->id);
+        if (sessions.empty()) {
+            context.err << "ritme simulate: " << programme->id << " has no sessions\n";
+            return exit_failure;
+        }
+        const TimeZone zone = TimeZone::load(config->timezone);
+
+        UtcInstant from = sessions.front().start_utc;
+        from.utc -= boost::posix_time::hours(24 * 8);
+        UtcInstant until = sessions.back().end_utc;
+        for (auto [text, target, name] : {std::tuple{&options->from, &from, "--from"}, {&options->until, &until, "--until"}}) {
+            if (text->empty()) continue;
+            const auto parsed = parse_instant(*text, zone);
+            if (!parsed) {
+                context.err << "ritme simulate: " << name << " \"" << *text
+                            << "\" is not a time; write 2026-03-05 or 2026-03-05T10:00\n";
+                return exit_bad_input;
+            }
+            *target = *parsed;
+        }
+
+        // Channels as configured, each accepting everything; sms and email when none are.
+        DaemonConfig simulated = *config;
+        for (Medium medium : {Medium::sms, Medium::email}) {
+            if (simulated.channel_for(medium)) continue;
+            ChannelConfig channel;
+            channel.name = std::string(name_of(medium));
+            channel.adapter = "simulated";
+            channel.medium = medium;
+            channel.quiet_hours = medium == Medium::sms;
+            simulated.channels[channel.name] = channel;
+        }
+        ChannelSet channels;
+        for (const auto& [name, channel] : simulated.channels) {
+            ChannelConfig unlimited = channel;
+            unlimited.rate_per_second = 0;
+            channels.add(unlimited, std::make_unique<AcceptingChannel>());
+        }
+
+        std::vector<std::string> languages = options->languages;
+        if (languages.empty() && database->participants_of(programme->id).empty()) languages = {"nl"};
+        MemoryStore store;
+        std::map<int64_t, int> session_numbers;
+        copy_programme(*database, store, *programme, languages, session_numbers);
+
+        ManualClock clock(from);
+        std::ostringstream ignored;
+        Log log(ignored, LogLevel::error, clock);
+        const PlanningRules rules = planning_rules(simulated);
+        Dispatcher dispatcher(store, clock, simulated, *renderer, channels, log, "simulate");
+        int messages = 0;
+        dispatcher.on_outcome = [&](const DispatchJob& job) {
+            if (!job.message || job.outcome.state != DeliveryState::sent) return;
+            ++messages;
+            const Delivery& d = job.delivery;
+            const OutgoingMessage& m = *job.message;
+            const std::string to = m.medium == Medium::sms ? mask_phone(m.to) : mask_email(m.to);
+            const int segments = m.medium == Medium::sms ? measure_sms(m.text).segments : 0;
+            const auto number = session_numbers.find(d.session_id);
+            if (options->format == "jsonl") {
+                nlohmann::json line{{"send_at", iso_with_offset(clock.now(), zone)},
+                                    {"due_at", iso_with_offset(d.due_at, zone)},
+                                    {"kind", name_of(d.kind)},
+                                    {"programme", programme->id},
+                                    {"participant", d.participant_id},
+                                    {"channel", d.channel},
+                                    {"to", to},
+                                    {"language", m.language},
+                                    {"text", m.text}};
+                if (number != session_numbers.end()) line["session"] = number->second;
+                if (!d.offset.empty()) line["offset"] = d.offset;
+                if (m.medium == Medium::sms) line["segments"] = segments;
+                context.out << line.dump() << "\n";
+                return;
+            }
+            const LocalDateTime local = zone.to_local(clock.now());
+            context.out << iso_date(local.date) << ' ' << local.time.str() << "  " << name_of(d.kind);
+            if (number != session_numbers.end()) context.out << " #" << number->second;
+            if (!d.offset.empty()) context.out << " (" << d.offset << ")";
+            context.out << "  " << d.participant_id << "  " << d.channel << ' ' << to << "  " << m.language;
+            if (m.medium == Medium::sms) context.out << "  " << segments << (segments == 1 ? " segment" : " segments");
+            context.out << "\n";
+            std::istringstream text(m.text);
+            for (std::string line; std::getline(text, line);) context.out << "    " << line << "\n";
+        };
+
+        store.write([&] { plan_everything(store, rules, clock.now()); });
+        for (;;) {
+            const auto next = store.next_send_at();
+            if (!next || until < *next) break;
+            if (clock.now() < *next) clock.set(*next);
+            dispatcher.run_due(nullptr);
+        }
+        if (options->format == "text")
+            context.out << messages << (messages == 1 ? " message" : " messages") << " from " << iso_date(zone.to_local(from).date)
+                        << " to " << iso_date(zone.to_local(until).date) << "\n";
+        return exit_ok;
+    };
 }
 
 }  // namespace ritme

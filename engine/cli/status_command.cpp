@@ -1,11 +1,120 @@
-// placeholder: `ritme status`
+// `ritme status [--format text|json]`: the next messages due, how many deliveries are in
+// each state per channel, and the most recent failures with their reasons. Recipients
+// appear as participant ids only.
+
 #include "engine/cli/commands.hpp"
+#include "engine/local_time_text.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <iomanip>
+#include <map>
+#include <ostream>
+#include <set>
 
 namespace ritme {
 
-CommandAction add_status_command(CLI::App& app, const CommonOptions&, CliContext&) {
-    app.add_subcommand("status", "what is due, sent and failed");
-    return [] { return exit_failure; };
+namespace {
+
+constexpr int rows_shown = 10;
+
+// "almere-vrouwen-2026#3" or "a7": what a delivery is about, from its key.
+std::string subject_of(const Delivery& delivery) {
+    const auto start = delivery.key.find(':');
+    const auto end = delivery.key.find('@', start);
+    if (start == std::string::npos || end == std::string::npos) return delivery.programme_id;
+    return delivery.key.substr(start + 1, end - start - 1);
+}
+
+nlohmann::json json_of(const Delivery& delivery, const TimeZone& zone) {
+    return {{"id", delivery.id},
+            {"kind", name_of(delivery.kind)},
+            {"subject", subject_of(delivery)},
+            {"participant", delivery.participant_id},
+            {"channel", delivery.channel},
+            {"state", name_of(delivery.state)},
+            {"send_at", iso_with_offset(delivery.send_at, zone)},
+            {"attempts", delivery.attempts},
+            {"reason", delivery.reason}};
+}
+
+void print_row(const Delivery& delivery, const TimeZone& zone, UtcInstant when, std::ostream& out) {
+    const LocalDateTime local = zone.to_local(when);
+    out << "  " << iso_date(local.date) << ' ' << local.time.str() << "  " << std::left << std::setw(11)
+        << name_of(delivery.kind) << std::setw(26) << subject_of(delivery) << std::setw(14)
+        << (delivery.participant_id.empty() ? "(lead)" : delivery.participant_id) << delivery.channel;
+}
+
+}  // namespace
+
+CommandAction add_status_command(CLI::App& app, const CommonOptions& common, CliContext& context) {
+    auto* command = app.add_subcommand("status", "what is due next, counts per state and channel, recent failures");
+    auto format = std::make_shared<std::string>("text");
+    command->add_option("--format", *format, "text or json")->check(CLI::IsMember({"text", "json"}))->capture_default_str();
+
+    return [format, &common, &context]() {
+        auto config = load_config(common, context);
+        if (!config) return exit_bad_input;
+        auto store = open_database(common, context);
+        if (!store) return exit_failure;
+        const TimeZone zone = TimeZone::load(config->timezone);
+
+        DeliveryQuery next_query;
+        next_query.states = {DeliveryState::planned, DeliveryState::retry, DeliveryState::claimed};
+        next_query.limit = rows_shown;
+        const auto next = store->deliveries(next_query);
+        DeliveryQuery failed_query;
+        failed_query.states = {DeliveryState::failed};
+        failed_query.newest_first = true;
+        failed_query.limit = rows_shown;
+        const auto failures = store->deliveries(failed_query);
+        const auto counts = store->delivery_counts();
+
+        if (*format == "json") {
+            nlohmann::json out{{"next", nlohmann::json::array()},
+                               {"counts", nlohmann::json::array()},
+                               {"failures", nlohmann::json::array()}};
+            for (const auto& d : next) out["next"].push_back(json_of(d, zone));
+            for (const auto& c : counts)
+                out["counts"].push_back({{"state", name_of(c.state)}, {"channel", c.channel}, {"count", c.count}});
+            for (const auto& d : failures) out["failures"].push_back(json_of(d, zone));
+            context.out << out.dump(2) << "\n";
+            return exit_ok;
+        }
+
+        context.out << "next due:\n";
+        if (next.empty()) context.out << "  nothing planned\n";
+        for (const auto& d : next) {
+            print_row(d, zone, d.send_at, context.out);
+            if (d.state != DeliveryState::planned) context.out << "  (" << name_of(d.state) << ")";
+            context.out << "\n";
+        }
+        std::set<std::string> channels;
+        std::map<std::pair<DeliveryState, std::string>, int> table;
+        for (const auto& c : counts) {
+            channels.insert(c.channel);
+            table[{c.state, c.channel}] = c.count;
+        }
+        context.out << "deliveries:\n  " << std::left << std::setw(10) << "state";
+        for (const auto& channel : channels) context.out << std::right << std::setw(9) << channel;
+        context.out << "\n";
+        for (auto state : {DeliveryState::planned, DeliveryState::claimed, DeliveryState::retry, DeliveryState::sent,
+                           DeliveryState::failed, DeliveryState::expired, DeliveryState::cancelled}) {
+            context.out << "  " << std::left << std::setw(10) << name_of(state);
+            for (const auto& channel : channels) {
+                const auto found = table.find({state, channel});
+                context.out << std::right << std::setw(9) << (found == table.end() ? 0 : found->second);
+            }
+            context.out << "\n";
+        }
+        context.out << "recent failures:\n";
+        if (failures.empty()) context.out << "  none\n";
+        for (const auto& d : failures) {
+            print_row(d, zone, d.updated_at, context.out);
+            context.out << "  " << d.reason << "\n";
+        }
+        return exit_ok;
+    };
 }
 
 }  // namespace ritme

@@ -1,11 +1,64 @@
-// placeholder: `ritme tick`
+// `ritme tick [-c CONFIG] [--now TIME]`: cron mode. Applies the programmes directory,
+// plans, sends everything due up to now (or TIME), waits for the results, and exits 0
+// when all went, 1 when some failed or wait for a retry. Claims make two ticks, or a
+// tick and a daemon, at once safe: no message goes twice.
+
 #include "engine/cli/commands.hpp"
+#include "engine/dispatch/claim_owner.hpp"
+#include "engine/dispatch/dispatcher.hpp"
+#include "engine/local_time_text.hpp"
+
+#include <ostream>
 
 namespace ritme {
 
-CommandAction add_tick_command(CLI::App& app, const CommonOptions&, CliContext&) {
-    app.add_subcommand("tick", "send what is due, once");
-    return [] { return exit_failure; };
+CommandAction add_tick_command(CLI::App& app, const CommonOptions& common, CliContext& context) {
+    auto* command = app.add_subcommand("tick", "send everything due now, once (for cron); exit 1 if some did not go");
+    auto now_text = std::make_shared<std::string>();
+    command->add_option("--now", *now_text,
+                        "act as if it were this time: 2026-03-05T10:00 (the config's time zone) or with Z or an offset");
+
+    return [now_text, &common, &context]() {
+        auto config = load_config(common, context);
+        if (!config) return exit_bad_input;
+        const Clock* clock = &context.clock;
+        std::optional<ManualClock> fixed;
+        if (!now_text->empty()) {
+            const auto instant = parse_instant(*now_text, TimeZone::load(config->timezone));
+            if (!instant) {
+                context.err << "ritme tick: --now \"" << *now_text
+                            << "\" is not a time; write 2026-03-05T10:00, or add Z or an offset such as +01:00\n";
+                return exit_bad_input;
+            }
+            fixed.emplace(*instant);
+            clock = &*fixed;
+        }
+        CliContext at_now{context.out, context.err, *clock, context.channels};
+        auto setup = load_setup(*config, common, at_now);
+        if (!setup) {
+            context.err << "ritme tick: nothing sent; fix the errors above\n";
+            return exit_bad_input;
+        }
+        auto store = open_database(common, context);
+        if (!store) return exit_failure;
+        Log log(context.err, config->log_level, *clock);
+        DispatchCounts counts;
+        try {
+            for (const auto& line : apply_and_plan(*store, *setup, clock->now(), "tick")) context.out << line;
+            Dispatcher dispatcher(*store, *clock, setup->config, *setup->renderer, setup->channels, log,
+                                  claim_owner_id());
+            dispatcher.recover_abandoned_claims();
+            boost::asio::thread_pool pool(static_cast<size_t>(std::max(1, setup->config.dispatch.workers)));
+            counts = dispatcher.run_due(&pool);
+            pool.join();
+        } catch (const StoreError& e) {
+            context.err << "ritme tick: " << e.what() << "\n";
+            return exit_failure;
+        }
+        context.out << "tick: " << counts.sent << " sent, " << counts.retried << " to retry, " << counts.failed
+                    << " failed, " << counts.expired << " expired, " << counts.cancelled << " cancelled\n";
+        return counts.failed || counts.retried ? exit_failure : exit_ok;
+    };
 }
 
 }  // namespace ritme

@@ -8,6 +8,7 @@
 #include "adapters/channel.hpp"
 #include "adapters/channel_registry.hpp"
 #include "engine/diagnostic.hpp"
+#include "engine/log.hpp"
 #include "engine/reminder_rules.hpp"
 
 #include <filesystem>
@@ -17,9 +18,6 @@
 #include <vector>
 
 namespace ritme {
-
-enum class LogLevel { error, warning, info, debug };
-std::string_view name_of(LogLevel level);
 
 struct ChannelConfig {
     std::string name;     // the X of [channel.X]

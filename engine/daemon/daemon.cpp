@@ -1,1 +1,311 @@
-// placeholder
+#include "engine/daemon/daemon.hpp"
+
+#include "engine/daemon/database_watch.hpp"
+#include "engine/dispatch/claim_owner.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/system_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <systemd/sd-daemon.h>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+
+namespace ritme {
+
+namespace {
+
+std::chrono::system_clock::time_point time_point_of(UtcInstant instant) {
+    static const boost::posix_time::ptime epoch(boost::gregorian::date(1970, 1, 1));
+    return std::chrono::system_clock::time_point(std::chrono::microseconds((instant.utc - epoch).total_microseconds()));
+}
+
+// Batches in flight at once: while one is being sent, the next is claimed and rendered.
+// Their sizes bound the duplicates a crash can cause (DESIGN.md rule 6).
+constexpr int batches_in_flight = 2;
+
+}  // namespace
+
+class Daemon::Loop {
+public:
+    Loop(SqliteStore& store, const Clock& clock, Log& log, DaemonSetup setup, Reload reload)
+        : store_(store),
+          clock_(clock),
+          log_(log),
+          setup_(std::make_unique<DaemonSetup>(std::move(setup))),
+          reload_(std::move(reload)),
+          owner_(claim_owner_id()),
+          due_timer_(io_),
+          watchdog_timer_(io_),
+          grace_timer_(io_),
+          signals_(io_, SIGINT, SIGTERM, SIGHUP) {
+        make_dispatcher();
+    }
+
+    int run() {
+        pool_ = std::make_unique<boost::asio::thread_pool>(std::max(1, setup_->config.dispatch.workers));
+        try {
+            dispatcher_->recover_abandoned_claims();
+            for (const auto& line : apply_and_plan(store_, *setup_, clock_.now(), "serve")) log_.info("apply", trim(line));
+        } catch (const StoreError& e) {
+            log_.error("start", std::string("reason=\"") + e.what() + "\"");
+            return 1;
+        }
+        known_data_version_ = store_.data_version();
+        watch_ = std::make_unique<DatabaseWatch>(io_, store_.path(), [this] { database_changed(); });
+        wait_for_signal();
+        start_watchdog();
+        const auto next = dispatcher_->next_send_at();
+        log_.info("ready", "owner=" + owner_ + (next ? " next=" + next->iso() : " next=none"));
+        sd_notify(0, "READY=1");
+        pump();
+        io_.run();
+        pool_->join();
+        return exit_status_;
+    }
+
+    void stop() {
+        boost::asio::post(io_, [this] { begin_stop("stop"); });
+    }
+
+    Wakeups wakeups() const {
+        return {timer_wakeups_.load(), database_wakeups_.load(), watchdog_wakeups_.load(), signal_wakeups_.load()};
+    }
+
+private:
+    static std::string trim(std::string text) {
+        while (!text.empty() && text.back() == '\n') text.pop_back();
+        for (auto& c : text)
+            if (c == '\n') c = ';';
+        return text;
+    }
+
+    void make_dispatcher() {
+        dispatcher_ = std::make_unique<Dispatcher>(store_, clock_, setup_->config, *setup_->renderer,
+                                                   setup_->channels, log_, owner_);
+    }
+
+    // Claims and sends while there is room and something is due; then arms the timer
+    // for the next due delivery, or leaves it unarmed when nothing is planned.
+    void pump() {
+        if (stopping_ || pending_setup_) return;
+        while (in_flight_ < batches_in_flight) {
+            std::vector<DispatchJob> jobs;
+            try {
+                jobs = dispatcher_->claim_batch();
+            } catch (const StoreError& e) {
+                log_.error("claim", std::string("reason=\"") + e.what() + "\"");
+                arm_retry_after_error();
+                return;
+            }
+            if (jobs.empty()) break;
+            send_batch(std::make_shared<std::vector<DispatchJob>>(std::move(jobs)));
+        }
+        if (in_flight_ == 0) arm_timer();
+    }
+
+    void send_batch(std::shared_ptr<std::vector<DispatchJob>> jobs) {
+        ++in_flight_;
+        auto remaining = std::make_shared<std::atomic<size_t>>(jobs->size());
+        for (auto& job : *jobs) {
+            boost::asio::post(*pool_, [this, jobs, remaining, &job] {
+                dispatcher_->send(job);
+                if (remaining->fetch_sub(1) == 1) boost::asio::post(io_, [this, jobs] { batch_done(*jobs); });
+            });
+        }
+    }
+
+    void batch_done(std::vector<DispatchJob>& jobs) {
+        try {
+            dispatcher_->record(jobs);
+        } catch (const StoreError& e) {
+            // The rows stay claimed; once the lease runs out they are claimed again.
+            log_.error("record", std::string("reason=\"") + e.what() + "\"");
+        }
+        --in_flight_;
+        if (in_flight_ == 0 && (stopping_ || pending_setup_)) return settle();
+        pump();
+    }
+
+    void arm_timer() {
+        std::optional<UtcInstant> next;
+        try {
+            next = dispatcher_->next_send_at();
+        } catch (const StoreError& e) {
+            log_.error("next", std::string("reason=\"") + e.what() + "\"");
+            return arm_retry_after_error();
+        }
+        due_timer_.cancel();
+        if (!next) return;  // nothing planned: sleep until the database changes
+        due_timer_.expires_at(time_point_of(*next));
+        due_timer_.async_wait([this](boost::system::error_code error) {
+            if (error) return;
+            ++timer_wakeups_;
+            pump();
+        });
+    }
+
+    // The database was busy or failing: try again in a while rather than spin.
+    void arm_retry_after_error() {
+        due_timer_.expires_after(std::chrono::seconds(5));
+        due_timer_.async_wait([this](boost::system::error_code error) {
+            if (!error) pump();
+        });
+    }
+
+    void database_changed() {
+        uint64_t version = 0;
+        try {
+            version = store_.data_version();
+        } catch (const StoreError&) {
+            return;
+        }
+        if (version == known_data_version_) return;  // our own write
+        known_data_version_ = version;
+        ++database_wakeups_;
+        if (stopping_ || pending_setup_) return;
+        dispatcher_->forget_cached();
+        try {
+            for (const auto& line : apply_and_plan_requests()) log_.info("plan", trim(line));
+        } catch (const StoreError& e) {
+            log_.error("plan", std::string("reason=\"") + e.what() + "\"");
+        }
+        known_data_version_ = store_.data_version();
+        if (in_flight_ == 0) pump();
+    }
+
+    std::vector<std::string> apply_and_plan_requests() {
+        std::vector<std::string> lines;
+        const UtcInstant now = clock_.now();
+        store_.write([&] {
+            const PlanResult planned = plan_requested(store_, setup_->rules, now);
+            if (planned.added || planned.cancelled || planned.dropped)
+                lines.push_back("added=" + std::to_string(planned.added) + " cancelled=" +
+                                std::to_string(planned.cancelled) + " dropped=" + std::to_string(planned.dropped));
+        });
+        return lines;
+    }
+
+    void wait_for_signal() {
+        signals_.async_wait([this](boost::system::error_code error, int signal) {
+            if (error) return;
+            ++signal_wakeups_;
+            if (signal == SIGHUP) reload();
+            else begin_stop(signal == SIGINT ? "SIGINT" : "SIGTERM");
+            if (!stopping_) wait_for_signal();
+        });
+    }
+
+    void reload() {
+        sd_notify(0, "RELOADING=1");
+        log_.info("reload", "reading the config again");
+        auto fresh = reload_();
+        if (!fresh) {
+            log_.error("reload", "the new config has errors; keeping the old one");
+            sd_notify(0, "READY=1");
+            return;
+        }
+        if (fresh->config.database != setup_->config.database)
+            log_.warning("reload", "a new database path takes effect at the next start");
+        pending_setup_ = std::make_unique<DaemonSetup>(std::move(*fresh));
+        if (in_flight_ == 0) settle();
+    }
+
+    // Nothing in flight: take the new setup, or stop.
+    void settle() {
+        if (stopping_) return finish_stop();
+        if (!pending_setup_) return;
+        dispatcher_.reset();
+        setup_ = std::move(pending_setup_);
+        log_.set_level(setup_->config.log_level);
+        make_dispatcher();
+        try {
+            for (const auto& line : apply_and_plan(store_, *setup_, clock_.now(), "serve (reload)"))
+                log_.info("apply", trim(line));
+        } catch (const StoreError& e) {
+            log_.error("reload", std::string("reason=\"") + e.what() + "\"");
+        }
+        known_data_version_ = store_.data_version();
+        log_.info("reloaded");
+        sd_notify(0, "READY=1");
+        pump();
+    }
+
+    void begin_stop(const std::string& why) {
+        if (stopping_) return;
+        stopping_ = true;
+        sd_notify(0, "STOPPING=1");
+        log_.info("stopping", "signal=" + why + " in_flight_batches=" + std::to_string(in_flight_));
+        due_timer_.cancel();
+        watchdog_timer_.cancel();
+        if (watch_) watch_->stop();
+        signals_.cancel();
+        if (in_flight_ == 0) return finish_stop();
+        grace_timer_.expires_after(std::chrono::seconds(setup_->config.dispatch.shutdown_grace_seconds));
+        grace_timer_.async_wait([this](boost::system::error_code error) {
+            if (error) return;
+            log_.warning("stopping", "sends still in flight after the grace period; they will be retried");
+            io_.stop();
+        });
+    }
+
+    void finish_stop() {
+        grace_timer_.cancel();
+        log_.info("stopped");
+        io_.stop();
+    }
+
+    void start_watchdog() {
+        uint64_t usec = 0;
+        if (sd_watchdog_enabled(0, &usec) <= 0 || usec == 0) return;
+        watchdog_interval_ = std::chrono::microseconds(usec / 2);
+        ping_watchdog();
+    }
+
+    void ping_watchdog() {
+        watchdog_timer_.expires_after(watchdog_interval_);
+        watchdog_timer_.async_wait([this](boost::system::error_code error) {
+            if (error) return;
+            ++watchdog_wakeups_;
+            sd_notify(0, "WATCHDOG=1");
+            ping_watchdog();
+        });
+    }
+
+    SqliteStore& store_;
+    const Clock& clock_;
+    Log& log_;
+    std::unique_ptr<DaemonSetup> setup_;
+    std::unique_ptr<DaemonSetup> pending_setup_;
+    Reload reload_;
+    std::string owner_;
+    std::unique_ptr<Dispatcher> dispatcher_;
+
+    boost::asio::io_context io_;
+    boost::asio::system_timer due_timer_;
+    boost::asio::steady_timer watchdog_timer_;
+    boost::asio::steady_timer grace_timer_;
+    boost::asio::signal_set signals_;
+    std::unique_ptr<DatabaseWatch> watch_;
+    std::unique_ptr<boost::asio::thread_pool> pool_;
+    std::chrono::microseconds watchdog_interval_{0};
+
+    int in_flight_ = 0;
+    bool stopping_ = false;
+    int exit_status_ = 0;
+    uint64_t known_data_version_ = 0;
+    std::atomic<uint64_t> timer_wakeups_{0}, database_wakeups_{0}, watchdog_wakeups_{0}, signal_wakeups_{0};
+};
+
+Daemon::Daemon(SqliteStore& store, const Clock& clock, Log& log, DaemonSetup setup, Reload reload)
+    : loop_(std::make_unique<Loop>(store, clock, log, std::move(setup), std::move(reload))) {}
+Daemon::~Daemon() = default;
+int Daemon::run() { return loop_->run(); }
+void Daemon::stop() { loop_->stop(); }
+Daemon::Wakeups Daemon::wakeups() const { return loop_->wakeups(); }
+
+}  // namespace ritme

@@ -1,1 +1,283 @@
-// placeholder
+#include "engine/dispatch/dispatcher.hpp"
+
+#include "engine/dispatch/claim_owner.hpp"
+#include "engine/participant_fields.hpp"
+
+#include <boost/asio/post.hpp>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <latch>
+#include <mutex>
+
+namespace ritme {
+
+namespace {
+
+using boost::posix_time::seconds;
+
+UtcInstant plus_seconds(UtcInstant instant, int64_t count) {
+    instant.utc += seconds(static_cast<long>(count));
+    return instant;
+}
+
+std::string masked(Medium medium, const std::string& to) {
+    return medium == Medium::sms ? mask_phone(to) : mask_email(to);
+}
+
+std::string subject_of(const Delivery& delivery) {
+    if (delivery.session_id) return delivery.programme_id + "#" + std::to_string(delivery.session_id);
+    if (delivery.appointment_id) return "a" + std::to_string(delivery.appointment_id);
+    return delivery.programme_id;
+}
+
+}  // namespace
+
+DispatchCounts& DispatchCounts::operator+=(const DispatchCounts& other) {
+    claimed += other.claimed;
+    sent += other.sent;
+    retried += other.retried;
+    failed += other.failed;
+    expired += other.expired;
+    cancelled += other.cancelled;
+    return *this;
+}
+
+void DispatchCounts::count(DeliveryState state) {
+    switch (state) {
+        case DeliveryState::sent: ++sent; break;
+        case DeliveryState::retry: ++retried; break;
+        case DeliveryState::failed: ++failed; break;
+        case DeliveryState::expired: ++expired; break;
+        case DeliveryState::cancelled: ++cancelled; break;
+        default: break;
+    }
+}
+
+Dispatcher::Dispatcher(Store& store, const Clock& clock, const DaemonConfig& config, const MessageRenderer& renderer,
+                       ChannelSet& channels, Log& log, std::string owner)
+    : store_(store),
+      clock_(clock),
+      config_(config),
+      renderer_(renderer),
+      channels_(channels),
+      log_(log),
+      owner_(std::move(owner)),
+      facts_(store, config.timezone),
+      jitter_(std::random_device{}()) {}
+
+std::optional<UtcInstant> Dispatcher::next_send_at() const { return store_.next_send_at(); }
+
+int Dispatcher::recover_abandoned_claims() {
+    int released = 0;
+    const UtcInstant now = clock_.now();
+    store_.write([&] {
+        for (const auto& owner : store_.claim_owners())
+            if (owner != owner_ && claim_owner_gone(owner))
+                released += store_.release_claims(owner, now, "claimed by a process that stopped");
+    });
+    if (released) log_.warning("delivery.recovered", "count=" + std::to_string(released));
+    return released;
+}
+
+std::vector<DispatchJob> Dispatcher::claim_batch() {
+    const UtcInstant now = clock_.now();
+    std::vector<ClaimedDelivery> claimed;
+    store_.write([&] {
+        claimed = store_.claim_due(now, config_.dispatch.batch_size, owner_,
+                                   plus_seconds(now, config_.dispatch.lease_seconds));
+    });
+    std::vector<DispatchJob> jobs;
+    jobs.reserve(claimed.size());
+    for (auto& item : claimed) {
+        DispatchJob& job = jobs.emplace_back();
+        job.delivery = std::move(item.delivery);
+        decide(job, item.subject_current, now);
+    }
+    return jobs;
+}
+
+// A row this far past its send time fell due while no dispatcher ran. When a later
+// reminder for the same session, person and channel is also due, only that one goes.
+bool Dispatcher::superseded_while_down(const Delivery& delivery, UtcInstant now) const {
+    if (delivery.kind != DeliveryKind::reminder && delivery.kind != DeliveryKind::appointment) return false;
+    DeliveryQuery query;
+    if (delivery.session_id) query.session_id = delivery.session_id;
+    else query.appointment_id = delivery.appointment_id;
+    query.participant_id = delivery.participant_id;
+    query.kinds = {delivery.kind};
+    query.states = {DeliveryState::planned, DeliveryState::retry, DeliveryState::claimed};
+    for (const auto& other : store_.deliveries(query))
+        if (other.id != delivery.id && other.channel == delivery.channel && delivery.due_at < other.due_at &&
+            !(now < other.send_at))
+            return true;
+    return false;
+}
+
+void Dispatcher::decide(DispatchJob& job, bool subject_current, UtcInstant now) {
+    const Delivery& delivery = job.delivery;
+    job.outcome.id = delivery.id;
+    job.outcome.at = now;
+    auto settle = [&](DeliveryState state, std::string reason) {
+        job.outcome.state = state;
+        job.outcome.reason = std::move(reason);
+    };
+    const bool late = delivery.send_at < plus_seconds(now, -config_.dispatch.late_after_seconds);
+    if (!subject_current) return settle(DeliveryState::cancelled, "what it was about changed after it was planned");
+    if (!(now < delivery.expires_at))
+        return settle(DeliveryState::expired, late ? "missed while down: too late to be of use"
+                                                   : "no longer useful: too close to the start");
+    if (late && superseded_while_down(delivery, now))
+        return settle(DeliveryState::expired, "missed while down: a later reminder went instead");
+
+    const ChannelConfig* channel = channels_.config(delivery.channel);
+    if (!channel) return settle(DeliveryState::failed, "no channel \"" + delivery.channel + "\" in the daemon config");
+    AddressLookup address = facts_.address_for(delivery, channel->medium);
+    if (!address.address)
+        return settle(address.opted_out ? DeliveryState::cancelled : DeliveryState::failed, address.why);
+    std::string why;
+    auto facts = facts_.facts_for(delivery, why);
+    if (!facts) return settle(DeliveryState::failed, why);
+    try {
+        RenderedMessage rendered = renderer_.render(*facts, address.address->language, channel->medium);
+        job.message = OutgoingMessage{delivery.id,         delivery.channel,   channel->medium,
+                                      address.address->to, rendered.language,  std::string(name_of(delivery.kind)),
+                                      rendered.subject,    std::move(rendered.text)};
+    } catch (const std::exception& e) {
+        settle(DeliveryState::failed, std::string("cannot render the message: ") + e.what());
+    }
+}
+
+void Dispatcher::send(DispatchJob& job) {
+    if (!job.message) return;
+    job.result = channels_.send(job.delivery.channel, *job.message);
+    job.outcome = outcome_of(job.delivery, job.result, clock_.now());
+}
+
+DeliveryOutcome Dispatcher::outcome_of(const Delivery& delivery, const SendResult& result, UtcInstant now) {
+    DeliveryOutcome outcome{delivery.id, DeliveryState::sent, now, std::nullopt, {}, result.provider_id,
+                            result.provider_status};
+    switch (result.outcome) {
+        case SendResult::Outcome::sent: return outcome;
+        case SendResult::Outcome::failed:
+            outcome.state = DeliveryState::failed;
+            outcome.reason = result.reason;
+            return outcome;
+        case SendResult::Outcome::retry: break;
+    }
+    const auto& dispatch = config_.dispatch;
+    if (delivery.attempts >= dispatch.max_attempts) {
+        outcome.state = DeliveryState::failed;
+        outcome.reason = "gave up after " + std::to_string(delivery.attempts) + " attempts: " + result.reason;
+        return outcome;
+    }
+    // Exponential backoff with ±20% jitter, so many rows failing together do not all
+    // come back in the same second; the gateway's Retry-After wins when it asks longer.
+    const double base = std::min<double>(dispatch.retry_max_seconds,
+                                         dispatch.retry_initial_seconds * std::pow(2.0, std::max(0, delivery.attempts - 1)));
+    std::uniform_real_distribution<double> spread(0.8, 1.2);
+    int64_t delay;
+    {
+        static std::mutex jitter_mutex;  // send() runs on several workers
+        std::lock_guard lock(jitter_mutex);
+        delay = std::llround(base * spread(jitter_));
+    }
+    if (result.retry_after) delay = std::max<int64_t>(delay, result.retry_after->count());
+    const UtcInstant retry_at = plus_seconds(now, std::max<int64_t>(1, delay));
+    if (!(retry_at < delivery.expires_at)) {
+        outcome.state = DeliveryState::expired;
+        outcome.reason = "no longer useful by the next attempt: " + result.reason;
+        return outcome;
+    }
+    outcome.state = DeliveryState::retry;
+    outcome.retry_at = retry_at;
+    outcome.reason = result.reason;
+    return outcome;
+}
+
+std::optional<Delivery> Dispatcher::alert_for(const Delivery& failed, const std::string& reason, UtcInstant now) {
+    if (failed.kind == DeliveryKind::alert || failed.programme_id.empty()) return std::nullopt;
+    std::string why;
+    Delivery alert;
+    alert.kind = DeliveryKind::alert;
+    alert.programme_id = failed.programme_id;
+    alert.payload = nlohmann::json{{"participant", failed.participant_id}, {"reason", reason}, {"about", failed.id}}.dump();
+    // The lead hears on the first channel that reaches them: SMS, else e-mail.
+    for (Medium medium : {Medium::sms, Medium::email}) {
+        const ChannelConfig* channel = config_.channel_for(medium);
+        if (!channel || !facts_.address_for(alert, medium).address) continue;
+        alert.channel = channel->name;
+        alert.key = "alert:" + std::to_string(failed.id) + ":" + channel->name;
+        alert.due_at = now;
+        alert.send_at = now;
+        if (channel->quiet_hours) {
+            const TimeZone& zone = facts_.zone(config_.timezone);
+            alert.send_at = config_.reminders.quiet_hours.end_of(now, zone);
+        }
+        alert.expires_at = plus_seconds(now, 7 * 24 * 3600);
+        alert.updated_at = now;
+        return alert;
+    }
+    return std::nullopt;
+}
+
+DispatchCounts Dispatcher::record(std::vector<DispatchJob>& jobs) {
+    DispatchCounts counts;
+    counts.claimed = static_cast<int>(jobs.size());
+    if (jobs.empty()) return counts;
+    const UtcInstant now = clock_.now();
+    std::vector<DeliveryOutcome> outcomes;
+    std::vector<Delivery> alerts;
+    outcomes.reserve(jobs.size());
+    for (auto& job : jobs) {
+        if (on_outcome) on_outcome(job);
+        outcomes.push_back(job.outcome);
+        counts.count(job.outcome.state);
+        if (job.outcome.state == DeliveryState::failed)
+            if (auto alert = alert_for(job.delivery, job.outcome.reason, now)) alerts.push_back(std::move(*alert));
+    }
+    store_.write([&] {
+        store_.finish(outcomes);
+        for (const auto& alert : alerts) store_.add_delivery(alert);
+    });
+    for (const auto& job : jobs) {
+        const auto& d = job.delivery;
+        const auto state = job.outcome.state;
+        const LogLevel level = state == DeliveryState::sent || state == DeliveryState::retry ? LogLevel::info
+                               : state == DeliveryState::failed                              ? LogLevel::warning
+                                                                                             : LogLevel::info;
+        if (!log_.enabled(level)) continue;
+        std::string details = "id=" + std::to_string(d.id) + " kind=" + std::string(name_of(d.kind)) +
+                              " subject=" + subject_of(d) + " channel=" + d.channel;
+        if (job.message) details += " to=" + masked(job.message->medium, job.message->to);
+        if (d.attempts > 1) details += " attempt=" + std::to_string(d.attempts);
+        if (job.outcome.retry_at) details += " retry_at=" + job.outcome.retry_at->iso();
+        if (!job.outcome.reason.empty()) details += " reason=\"" + job.outcome.reason + "\"";
+        log_.write(level, "delivery." + std::string(name_of(state)), details);
+    }
+    return counts;
+}
+
+DispatchCounts Dispatcher::run_due(boost::asio::thread_pool* pool) {
+    DispatchCounts total;
+    for (;;) {
+        auto jobs = claim_batch();
+        if (jobs.empty()) break;
+        if (pool) {
+            std::latch done(static_cast<std::ptrdiff_t>(jobs.size()));
+            for (auto& job : jobs)
+                boost::asio::post(*pool, [this, &job, &done] {
+                    send(job);
+                    done.count_down();
+                });
+            done.wait();
+        } else {
+            for (auto& job : jobs) send(job);
+        }
+        total += record(jobs);
+    }
+    return total;
+}
+
+}  // namespace ritme

@@ -1,1 +1,91 @@
 #pragma once
+// The dispatcher: claims due deliveries in batches, decides what each one still is
+// (stale, expired, missed while down, or a message to send), renders it, sends it
+// through its channel on worker threads and writes the results back in one
+// transaction per batch. Sent, retry at T (exponential backoff with jitter, or the
+// gateway's Retry-After), failed with a reason, expired (DESIGN.md rules 4 and 6).
+//
+// The daemon drives it from a timer; `ritme tick` and `ritme simulate` call run_due().
+
+#include "engine/config/daemon_config.hpp"
+#include "engine/dispatch/channel_set.hpp"
+#include "engine/dispatch/message_facts.hpp"
+#include "engine/log.hpp"
+#include "engine/message/message_renderer.hpp"
+#include "engine/store/store.hpp"
+
+#include <boost/asio/thread_pool.hpp>
+
+#include <functional>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace ritme {
+
+// One claimed delivery on its way.
+struct DispatchJob {
+    Delivery delivery;
+    std::optional<OutgoingMessage> message;  // empty when decided without sending
+    DeliveryOutcome outcome;                 // decided at once, or after the send
+    SendResult result;                       // the channel's answer, when sent
+};
+
+struct DispatchCounts {
+    int claimed = 0;
+    int sent = 0;
+    int retried = 0;
+    int failed = 0;
+    int expired = 0;
+    int cancelled = 0;
+
+    DispatchCounts& operator+=(const DispatchCounts& other);
+    void count(DeliveryState state);
+};
+
+class Dispatcher {
+public:
+    Dispatcher(Store& store, const Clock& clock, const DaemonConfig& config, const MessageRenderer& renderer,
+               ChannelSet& channels, Log& log, std::string owner);
+
+    // Claims up to one batch that is due now, and decides or renders each delivery.
+    std::vector<DispatchJob> claim_batch();
+    // Sends a rendered job through its channel and sets its outcome. Runs on a worker.
+    void send(DispatchJob& job);
+    // Writes a batch's outcomes in one transaction, with an alert to the lead for each
+    // message that failed for good. Returns what happened.
+    DispatchCounts record(std::vector<DispatchJob>& jobs);
+
+    // Claims, sends and records batch after batch until nothing is due now; sends run
+    // on `pool`, or one after another when it is null.
+    DispatchCounts run_due(boost::asio::thread_pool* pool);
+
+    std::optional<UtcInstant> next_send_at() const;
+    // Gives back the claims of processes on this host that no longer run.
+    int recover_abandoned_claims();
+    // The store changed underneath (another process): cached facts are reloaded.
+    void forget_cached() { facts_.forget(); }
+
+    const std::string& owner() const { return owner_; }
+    // Called for each job once its outcome is known, before it is written (simulate).
+    std::function<void(const DispatchJob&)> on_outcome;
+
+private:
+    void decide(DispatchJob& job, bool subject_current, UtcInstant now);
+    bool superseded_while_down(const Delivery& delivery, UtcInstant now) const;
+    DeliveryOutcome outcome_of(const Delivery& delivery, const SendResult& result, UtcInstant now);
+    std::optional<Delivery> alert_for(const Delivery& failed, const std::string& reason, UtcInstant now);
+
+    Store& store_;
+    const Clock& clock_;
+    const DaemonConfig& config_;
+    const MessageRenderer& renderer_;
+    ChannelSet& channels_;
+    Log& log_;
+    std::string owner_;
+    MessageFactsSource facts_;
+    std::mt19937 jitter_;
+};
+
+}  // namespace ritme

@@ -1,1 +1,356 @@
-// placeholder
+#include "engine/message/message_renderer.hpp"
+
+#include "engine/message/local_dates.hpp"
+#include "engine/message/sms_text.hpp"
+#include "engine/participant_fields.hpp"
+#include "engine/suggest.hpp"
+
+#include <mustache.hpp>
+
+#include <algorithm>
+#include <array>
+#include <fstream>
+#include <mutex>
+#include <cctype>
+#include <sstream>
+#include <stdexcept>
+#include <string_view>
+
+namespace ritme {
+namespace {
+
+namespace fs = std::filesystem;
+using Mustache = kainjow::mustache::mustache;
+using MustacheData = kainjow::mustache::data;
+
+constexpr std::string_view template_extension = ".mustache";
+// Every language falls back to these two, so both need every template.
+constexpr std::string_view first_fallback = "nl";
+constexpr std::string_view second_fallback = "en";
+
+constexpr std::array<std::string_view, 6> template_name_list = {
+    "reminder", "appointment", "change-moved", "change-cancelled", "change-restored", "alert"};
+
+// What a template may name (documented in config/templates/README.md).
+constexpr std::array<std::string_view, 21> variable_names = {
+    "first_name", "date", "time", "end_time", "location", "address", "lead_name", "lead_phone", "note",
+    "previous_date", "previous_time", "session_number", "participant", "reason",
+    // sections
+    "has_location", "has_address", "has_lead_name", "has_lead_phone", "has_note", "has_previous", "is_session"};
+
+std::string template_name_for(const MessageFacts& facts) {
+    switch (facts.kind) {
+        case DeliveryKind::reminder: return "reminder";
+        case DeliveryKind::appointment: return "appointment";
+        case DeliveryKind::alert: return "alert";
+        case DeliveryKind::change:
+            if (facts.change == "moved" || facts.change == "cancelled" || facts.change == "restored")
+                return "change-" + facts.change;
+            throw std::invalid_argument("a change notice needs the change \"moved\", \"cancelled\" or " +
+                                        std::string("\"restored\", not \"") + facts.change + "\"");
+    }
+    throw std::invalid_argument("unknown message kind");
+}
+
+SourcePosition position_at(const std::string& file, std::string_view text, size_t offset) {
+    SourcePosition where{file, 1, 1};
+    for (size_t i = 0; i < offset && i < text.size(); ++i) {
+        if (text[i] == '\n') {
+            ++where.line;
+            where.column = 1;
+        } else if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
+            ++where.column;  // columns count characters, not UTF-8 bytes
+        }
+    }
+    return where;
+}
+
+// kainjow reports "Unclosed section \"x\" at 57": the byte offset goes into the position.
+void report_parse_error(const std::string& file, std::string_view text, const std::string& error,
+                        Diagnostics& diagnostics) {
+    std::string message = error;
+    size_t offset = 0;
+    const size_t at = error.rfind(" at ");
+    const auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
+    if (at != std::string::npos && at + 4 < error.size() &&
+        std::all_of(error.begin() + static_cast<long>(at) + 4, error.end(), is_digit)) {
+        offset = std::stoul(error.substr(at + 4));
+        message = error.substr(0, at);
+    }
+    if (!message.empty()) message[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(message[0])));
+    diagnostics.error(position_at(file, text, offset), "template does not parse: " + message,
+                      "open a section with {{#name}} and close it with {{/name}}; write a value as {{name}}");
+}
+
+// A misspelt variable renders as nothing, silently: every tag's name is checked at load.
+void check_tag_names(const std::string& file, std::string_view text, Diagnostics& diagnostics) {
+    size_t at = 0;
+    while ((at = text.find("{{", at)) != std::string_view::npos) {
+        const bool triple = text.substr(at, 3) == "{{{";
+        const size_t open_length = triple ? 3 : 2;
+        const size_t close = text.find(triple ? "}}}" : "}}", at + open_length);
+        if (close == std::string_view::npos) return;  // the parser reports the unclosed tag
+        std::string_view tag = text.substr(at + open_length, close - at - open_length);
+        while (!tag.empty() && tag.front() == ' ') tag.remove_prefix(1);
+        const char sigil = tag.empty() ? '\0' : tag.front();
+        if (sigil == '=') return;  // other delimiters from here on: leave the rest to the parser
+        if (sigil == '!') {
+            at = close;
+            continue;
+        }
+        if (sigil == '>') {
+            diagnostics.error(position_at(file, text, at), "template includes a partial (" + std::string(tag) + ")",
+                              "write the text into the template itself: partials are not supported");
+            at = close;
+            continue;
+        }
+        if (sigil == '#' || sigil == '^' || sigil == '/' || sigil == '&') tag.remove_prefix(1);
+        while (!tag.empty() && (tag.front() == ' ')) tag.remove_prefix(1);
+        while (!tag.empty() && (tag.back() == ' ')) tag.remove_suffix(1);
+        if (std::find(variable_names.begin(), variable_names.end(), tag) == variable_names.end()) {
+            const auto close_match = closest_match(tag, variable_names);
+            diagnostics.error(position_at(file, text, at),
+                              "template names an unknown value {{" + std::string(tag) + "}}",
+                              close_match ? "did you mean " + *close_match + "?"
+                                          : "the values are listed in the README beside the templates");
+        }
+        at = close;
+    }
+}
+
+std::string trim_trailing_space(std::string text) {
+    const size_t end = text.find_last_not_of(" \t\r\n");
+    text.erase(end == std::string::npos ? 0 : end + 1);
+    return text;
+}
+
+consteval size_t slot(std::string_view name) {
+    for (size_t i = 0; i < variable_names.size(); ++i)
+        if (variable_names[i] == name) return i;
+    throw "not a template value";  // at compile time: a name missing from variable_names
+}
+
+// One message's values, in the reader's language. kainjow asks the context for each tag's
+// name: a fixed table answers, so no map is built per message.
+class MessageValues final : public kainjow::mustache::basic_context<std::string> {
+public:
+    MessageValues(const MessageFacts& facts, const std::string& language) : values_(variable_names.size(), false) {
+        set<slot("first_name")>(facts.first_name);
+        set<slot("date")>(format_weekday_date(facts.start.date, language));
+        set<slot("time")>(format_time(facts.start.time, language));
+        set<slot("end_time")>(format_time(facts.end, language));
+        set<slot("location")>(facts.location_name);
+        set<slot("address")>(facts.location_address);
+        set<slot("lead_name")>(facts.lead_name);
+        set<slot("lead_phone")>(facts.lead_phone);
+        set<slot("note")>(facts.note);
+        if (facts.previous_start) {
+            set<slot("previous_date")>(format_weekday_date(facts.previous_start->date, language));
+            set<slot("previous_time")>(format_time(facts.previous_start->time, language));
+        } else {
+            set<slot("previous_date")>(std::string());
+            set<slot("previous_time")>(std::string());
+        }
+        set<slot("session_number")>(facts.session_number > 0 ? std::to_string(facts.session_number) : "");
+        set<slot("participant")>(facts.alert_participant);
+        set<slot("reason")>(facts.alert_reason);
+        // Mustache counts an empty text as true: sections test these instead.
+        set<slot("has_location")>(!facts.location_name.empty());
+        set<slot("has_address")>(!facts.location_address.empty());
+        set<slot("has_lead_name")>(!facts.lead_name.empty());
+        set<slot("has_lead_phone")>(!facts.lead_phone.empty());
+        set<slot("has_note")>(!facts.note.empty());
+        set<slot("has_previous")>(facts.previous_start.has_value());
+        set<slot("is_session")>(facts.session_number > 0);
+    }
+
+    void push(const MustacheData* data) override { sections_.push_back(data); }
+    void pop() override { sections_.pop_back(); }
+    const MustacheData* get(const std::string& name) const override {
+        for (auto section = sections_.rbegin(); section != sections_.rend(); ++section)
+            if (const MustacheData* found = (*section)->get(name)) return found;
+        for (size_t i = 0; i < variable_names.size(); ++i)
+            if (variable_names[i] == name) return &values_[i];
+        return nullptr;
+    }
+    const MustacheData* get_partial(const std::string&) const override { return nullptr; }
+
+private:
+    template <size_t index>
+    void set(std::string value) {
+        values_[index] = MustacheData(std::move(value));
+    }
+    template <size_t index>
+    void set(bool value) {
+        values_[index] = MustacheData(value);
+    }
+
+    std::vector<MustacheData> values_;  // in the order of variable_names
+    std::vector<const MustacheData*> sections_;
+};
+
+// What kainjow writes to: the rendered text, appended in place.
+struct TextSink {
+    std::string& text;
+};
+TextSink& operator<<(TextSink& sink, const std::string& part) {
+    sink.text += part;
+    return sink;
+}
+
+std::string primary_language(const std::string& language) { return language.substr(0, language.find('-')); }
+
+}  // namespace
+
+std::vector<std::string> template_names() { return {template_name_list.begin(), template_name_list.end()}; }
+
+// One parsed template. kainjow's render is not const (it may note an error), so each
+// template renders under its own lock.
+struct CompiledTemplate {
+    explicit CompiledTemplate(const std::string& text) : mustache(text) {
+        mustache.set_custom_escape([](const std::string& value) { return value; });  // plain text, not HTML
+    }
+    std::string render(MessageValues& values) const {
+        std::string text;
+        text.reserve(256);
+        TextSink sink{text};
+        const std::lock_guard lock(mutex);
+        mustache.render(values, sink);
+        return text;
+    }
+
+    mutable Mustache mustache;
+    mutable std::mutex mutex;
+};
+
+struct MessageRenderer::Templates {
+    // language → template name → template
+    std::map<std::string, std::map<std::string, std::unique_ptr<CompiledTemplate>>, std::less<>> by_language;
+
+    const CompiledTemplate* find(std::string_view language, const std::string& name) const {
+        const auto templates = by_language.find(language);
+        if (templates == by_language.end()) return nullptr;
+        const auto found = templates->second.find(name);
+        return found == templates->second.end() ? nullptr : found->second.get();
+    }
+};
+
+MessageRenderer::MessageRenderer(std::unique_ptr<Templates> templates) : templates_(std::move(templates)) {}
+MessageRenderer::MessageRenderer(MessageRenderer&&) noexcept = default;
+MessageRenderer& MessageRenderer::operator=(MessageRenderer&&) noexcept = default;
+MessageRenderer::~MessageRenderer() = default;
+
+std::optional<MessageRenderer> MessageRenderer::load(const fs::path& directory, Diagnostics& diagnostics) {
+    const int errors_before = diagnostics.error_count();
+    std::error_code error;
+    if (!fs::is_directory(directory, error)) {
+        diagnostics.error(SourcePosition{directory.string()}, "the template directory does not exist",
+                          "point `templates` at a directory with nl/ and en/ in it, like the shipped config/templates");
+        return std::nullopt;
+    }
+
+    auto templates = std::make_unique<Templates>();
+    std::vector<fs::path> language_directories;
+    for (const auto& entry : fs::directory_iterator(directory, error))
+        if (entry.is_directory() && entry.path().filename().string().front() != '.')
+            language_directories.push_back(entry.path());
+    std::sort(language_directories.begin(), language_directories.end());
+
+    for (const fs::path& language_directory : language_directories) {
+        const std::string directory_name = language_directory.filename().string();
+        FieldError refusal;
+        const auto language = normalise_language(directory_name, refusal);
+        if (!language) {
+            diagnostics.error(SourcePosition{language_directory.string()},
+                              "directory \"" + directory_name + "\" is not named by a language: " + refusal.message,
+                              "name each language's directory by its BCP 47 tag, e.g. nl, en, ar, pt-BR");
+            continue;
+        }
+        std::vector<fs::path> files;
+        for (const auto& entry : fs::directory_iterator(language_directory, error))
+            if (entry.is_regular_file() && entry.path().extension() == template_extension)
+                files.push_back(entry.path());
+        std::sort(files.begin(), files.end());
+
+        auto& by_name = templates->by_language[*language];
+        for (const fs::path& file : files) {
+            const std::string file_name = file.string();
+            const std::string name = file.stem().string();
+            if (std::find(template_name_list.begin(), template_name_list.end(), name) == template_name_list.end()) {
+                const auto close_match = closest_match(name, template_name_list);
+                diagnostics.error(SourcePosition{file_name}, "\"" + name + "\" is not a message kind",
+                                  close_match ? "did you mean " + *close_match + template_extension.data() + "?"
+                                              : "the templates are " + join_alternatives(template_name_list));
+                continue;
+            }
+            std::ifstream in(file, std::ios::binary);
+            std::ostringstream text;
+            text << in.rdbuf();
+            if (!in) {
+                diagnostics.error(SourcePosition{file_name}, "the template cannot be read",
+                                  "check the file's permissions");
+                continue;
+            }
+            const std::string source = text.str();
+            const int errors_in_file = diagnostics.error_count();
+            check_tag_names(file_name, source, diagnostics);
+            auto compiled = std::make_unique<CompiledTemplate>(source);
+            if (!compiled->mustache.is_valid())
+                report_parse_error(file_name, source, compiled->mustache.error_message(), diagnostics);
+            if (diagnostics.error_count() == errors_in_file) by_name[name] = std::move(compiled);
+        }
+    }
+
+    for (const std::string_view fallback : {first_fallback, second_fallback}) {
+        for (const std::string_view name : template_name_list) {
+            const fs::path expected = directory / fallback / (std::string(name) + template_extension.data());
+            if (templates->find(fallback, std::string(name)) || fs::exists(expected)) continue;
+            diagnostics.error(SourcePosition{expected.string()}, "the " + std::string(name) + " template is missing",
+                              "nl and en need every template: they stand in for any language that has none");
+        }
+    }
+    if (diagnostics.error_count() > errors_before) return std::nullopt;
+    return MessageRenderer(std::move(templates));
+}
+
+RenderedMessage MessageRenderer::render(const MessageFacts& facts, const std::string& language, Medium medium) const {
+    const std::string name = template_name_for(facts);
+    RenderedMessage message;
+
+    // The reader's language, else its primary language ("pt-BR" reads pt), else nl and en.
+    const CompiledTemplate* own = templates_->find(language, name);
+    std::string template_language = language;
+    if (!own) {
+        template_language = primary_language(language);
+        own = templates_->find(template_language, name);
+    }
+    if (own) {
+        message.language = template_language;
+        MessageValues values(facts, language);
+        message.text = trim_trailing_space(own->render(values));
+    } else {
+        const CompiledTemplate* first = templates_->find(first_fallback, name);
+        const CompiledTemplate* second = templates_->find(second_fallback, name);
+        if (!first || !second) throw std::logic_error("the nl and en templates are loaded with the renderer");
+        message.language = std::string(first_fallback) + "+" + std::string(second_fallback);
+        MessageValues first_values(facts, std::string(first_fallback));
+        MessageValues second_values(facts, std::string(second_fallback));
+        message.text = trim_trailing_space(first->render(first_values)) + "\n\n" +
+                       trim_trailing_space(second->render(second_values));
+    }
+
+    if (medium == Medium::email)
+        message.subject = message.text.substr(0, message.text.find('\n'));
+    else
+        message.text = normalise_for_gsm7(message.text);
+    return message;
+}
+
+std::vector<std::string> MessageRenderer::languages() const {
+    std::vector<std::string> languages;
+    for (const auto& [language, templates] : templates_->by_language)
+        if (!templates.empty()) languages.push_back(language);
+    return languages;
+}
+
+}  // namespace ritme

@@ -1,1 +1,411 @@
-// placeholder
+#include "engine/planner/planner.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <set>
+#include <sstream>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace ritme {
+namespace {
+
+// The setting that holds the fingerprint of the rules the outbox was planned with.
+constexpr const char* rules_setting = "planner.rules";
+
+// A medium a participant can be reached on, and the route it takes.
+struct Reach {
+    Medium medium;
+    const PlanningRules::Route* route;
+};
+
+std::vector<Reach> reach_of(const Participant& participant, const PlanningRules& rules) {
+    std::vector<Reach> reach;
+    for (const auto& [medium, route] : rules.routes) {
+        const bool reachable = medium == Medium::sms
+                                   ? participant.channels.sms && !participant.phone.empty() && !participant.sms_opt_out
+                                   : participant.channels.email && !participant.email.empty();
+        if (reachable) reach.push_back({medium, &route});
+    }
+    return reach;
+}
+
+struct Recipient {
+    std::string id;
+    std::vector<Reach> reach;
+};
+
+// When one offset's reminder goes for one start, on a route with or without quiet hours.
+struct ReminderTiming {
+    std::string offset;  // canonical text, as in the key
+    UtcInstant due_at;
+    UtcInstant send_at;
+    std::string dropped;  // why it does not go at all; empty when it goes
+    bool superseded = false;  // its moment has passed and a later reminder says the same
+};
+
+// The reminders for something starting at `start`, earliest due first. Quiet hours move
+// a reminder to the last moment before them; one that then goes no later than the
+// reminder before it is dropped: a message in the same minute as another, or before the
+// one that should come first, is noise.
+std::vector<ReminderTiming> reminder_timings(const std::vector<ReminderOffset>& offsets, UtcInstant start,
+                                             const TimeZone& zone, const QuietHours* quiet, UtcInstant now) {
+    std::vector<ReminderTiming> timings;
+    std::set<std::string> seen;
+    for (const auto& offset : offsets) {
+        std::string text = offset.str();
+        if (!seen.insert(text).second) continue;
+        const UtcInstant due = offset.due_for(start, zone);
+        if (!(due < start)) continue;
+        timings.push_back({std::move(text), due, due, {}, false});
+    }
+    std::stable_sort(timings.begin(), timings.end(),
+                     [](const ReminderTiming& a, const ReminderTiming& b) { return a.due_at < b.due_at; });
+
+    const ReminderTiming* previous = nullptr;
+    for (auto& timing : timings) {
+        if (quiet) timing.send_at = quiet->last_moment_before(timing.due_at, zone);
+        if (previous && !(previous->send_at < timing.send_at)) {
+            const std::string other = "the " + previous->offset + " reminder";
+            if (timing.send_at == timing.due_at) timing.dropped = "due at the same moment as " + other;
+            else if (timing.send_at == previous->send_at)
+                timing.dropped = "quiet hours: would go at the same moment as " + other;
+            else timing.dropped = "quiet hours: would go before " + other;
+            continue;
+        }
+        previous = &timing;
+    }
+
+    // A reminder planned late (a new participant, a new programme) whose moment has
+    // passed goes at once, but only the latest of those: the earlier ones would repeat
+    // it, and a "tomorrow" reminder sent on the day would be wrong.
+    ReminderTiming* latest_past = nullptr;
+    for (auto& timing : timings) {
+        if (!timing.dropped.empty() || now < timing.send_at) continue;
+        if (latest_past) latest_past->superseded = true;
+        latest_past = &timing;
+    }
+    return timings;
+}
+
+// One scope's pending rows (planned or retry) against the rows the plan wants: adds what
+// is missing, cancels what no longer applies. Claimed rows are not pending here: they are
+// being sent, and the dispatcher checks them against the version of their subject.
+class OutboxDiff {
+public:
+    OutboxDiff(Store& store, UtcInstant now, std::vector<Delivery> pending)
+        : store_(store), now_(now), pending_(std::move(pending)) {
+        for (const auto& row : pending_) pending_by_key_.emplace(row.key, &row);
+    }
+
+    // `add`: whether the row may be added now; a row that is wanted but not added (its
+    // moment is past, or its subject starts too soon) is still not cancelled.
+    void want(const Delivery& row, bool add) {
+        if (!wanted_.insert(row.key).second) return;
+        if (const auto found = pending_by_key_.find(row.key); found != pending_by_key_.end()) {
+            if (row.state == DeliveryState::cancelled) cancel(*found->second, row.reason);
+            return;
+        }
+        if (!add || store_.add_delivery(row) == 0) return;
+        if (row.state == DeliveryState::cancelled) ++result_.dropped;
+        else ++result_.added;
+    }
+
+    template <class ReasonFor>
+    void cancel_unwanted(ReasonFor reason_for) {
+        for (const auto& row : pending_)
+            if (!wanted_.count(row.key)) cancel(row, reason_for(row));
+    }
+
+    void cancel_all(const std::string& reason) {
+        for (const auto& row : pending_) cancel(row, reason);
+    }
+
+    const PlanResult& result() const { return result_; }
+
+private:
+    void cancel(const Delivery& row, const std::string& reason) {
+        store_.cancel_delivery(row.id, reason, now_);
+        ++result_.cancelled;
+    }
+
+    Store& store_;
+    UtcInstant now_;
+    std::vector<Delivery> pending_;
+    std::unordered_map<std::string, const Delivery*> pending_by_key_;
+    std::unordered_set<std::string> wanted_;
+    PlanResult result_;
+};
+
+// What reminders and change notices are about: a session or an appointment, as it is now.
+struct Subject {
+    std::string key;  // "almere-vrouwen-2026#3@v2", "a7@v1"
+    DeliveryKind reminder_kind = DeliveryKind::reminder;
+    Delivery row;  // the fields every row about it shares
+    UtcInstant start;
+    bool has_reminders = true;  // false once cancelled
+    std::optional<UtcInstant> changed_at;  // set when it has a change to announce
+    std::string change;  // "moved", "cancelled", "restored"
+};
+
+class Planner {
+public:
+    Planner(Store& store, const PlanningRules& rules, UtcInstant now) : store_(store), rules_(rules), now_(now) {}
+
+    PlanResult programme(const std::string& programme_id) {
+        DeliveryQuery query;
+        query.programme_id = programme_id;
+        query.kinds = {DeliveryKind::reminder, DeliveryKind::change};
+        query.states = {DeliveryState::planned, DeliveryState::retry};
+        auto pending = store_.deliveries(query);
+        std::erase_if(pending, [](const Delivery& row) { return row.session_id == 0; });
+        OutboxDiff diff(store_, now_, std::move(pending));
+
+        const auto programme = store_.programme(programme_id);
+        if (!programme) {
+            diff.cancel_all("programme removed");
+            return diff.result();
+        }
+        const TimeZone& zone = zone_named(programme->timezone);
+        const auto& offsets = programme->reminder_offsets ? *programme->reminder_offsets
+                                                          : rules_.defaults.session_offsets;
+
+        std::map<std::string, Participant> enrolled;
+        std::vector<Recipient> recipients;
+        for (const auto& id : store_.participants_of(programme_id)) {
+            auto participant = store_.participant(id);
+            if (!participant) continue;
+            recipients.push_back({id, reach_of(*participant, rules_)});
+            enrolled.emplace(id, std::move(*participant));
+        }
+
+        std::map<int64_t, StoredSession> sessions;
+        for (auto& session : store_.sessions(programme_id)) {
+            Subject subject;
+            subject.key = programme_id + "#" + std::to_string(session.number) + "@v" + std::to_string(session.version);
+            subject.row.programme_id = programme_id;
+            subject.row.session_id = session.id;
+            subject.row.session_version = session.version;
+            subject.start = session.start_utc;
+            subject.has_reminders = session.status != SessionStatus::cancelled;
+            if (session.version > 1 && session.changed_at) {
+                subject.changed_at = session.changed_at;
+                subject.change = session.status == SessionStatus::cancelled ? "cancelled"
+                                 : session.status == SessionStatus::moved   ? "moved"
+                                                                            : "restored";
+            }
+            plan_subject(subject, offsets, zone, recipients, diff);
+            sessions.emplace(session.id, std::move(session));
+        }
+
+        diff.cancel_unwanted([&](const Delivery& row) -> std::string {
+            const auto session = sessions.find(row.session_id);
+            if (session != sessions.end() && row.session_version < session->second.version)
+                return "session #" + std::to_string(session->second.number) + " changed";
+            const auto participant = enrolled.find(row.participant_id);
+            if (participant == enrolled.end()) return "no longer enrolled";
+            return unreachable_reason(participant->second, row.channel).value_or("the reminder rules changed");
+        });
+        return diff.result();
+    }
+
+    PlanResult appointments(const std::string& participant_id) {
+        DeliveryQuery query;
+        query.participant_id = participant_id;
+        query.states = {DeliveryState::planned, DeliveryState::retry};
+        const auto participant = store_.participant(participant_id);
+        if (!participant) {
+            OutboxDiff diff(store_, now_, store_.deliveries(query));
+            diff.cancel_all("participant removed");
+            return diff.result();
+        }
+        query.kinds = {DeliveryKind::appointment, DeliveryKind::change};
+        auto pending = store_.deliveries(query);
+        std::erase_if(pending, [](const Delivery& row) { return row.appointment_id == 0; });
+        OutboxDiff diff(store_, now_, std::move(pending));
+
+        const TimeZone& zone = zone_named(rules_.timezone);
+        const std::vector<Recipient> recipients{{participant_id, reach_of(*participant, rules_)}};
+        std::map<int64_t, Appointment> appointments;
+        for (auto& appointment : store_.appointments(participant_id)) {
+            Subject subject;
+            subject.key = "a" + std::to_string(appointment.id) + "@v" + std::to_string(appointment.version);
+            subject.reminder_kind = DeliveryKind::appointment;
+            subject.row.programme_id = appointment.programme_id;
+            subject.row.appointment_id = appointment.id;
+            subject.row.appointment_version = appointment.version;
+            subject.start = appointment.start_utc;
+            subject.has_reminders = !appointment.cancelled;
+            if (appointment.version > 1 && appointment.changed_at) {
+                subject.changed_at = appointment.changed_at;
+                subject.change = appointment.cancelled ? "cancelled" : "moved";
+            }
+            plan_subject(subject, rules_.defaults.appointment_offsets, zone, recipients, diff);
+            appointments.emplace(appointment.id, std::move(appointment));
+        }
+
+        diff.cancel_unwanted([&](const Delivery& row) -> std::string {
+            const auto appointment = appointments.find(row.appointment_id);
+            if (appointment == appointments.end()) return "appointment removed";
+            if (row.appointment_version < appointment->second.version)
+                return "appointment a" + std::to_string(appointment->first) + " changed";
+            return unreachable_reason(*participant, row.channel).value_or("the reminder rules changed");
+        });
+        return diff.result();
+    }
+
+private:
+    // The rows one session or appointment needs, for each recipient and route.
+    void plan_subject(const Subject& subject, const std::vector<ReminderOffset>& offsets, const TimeZone& zone,
+                      const std::vector<Recipient>& recipients, OutboxDiff& diff) {
+        const QuietHours& quiet = rules_.defaults.quiet_hours;
+        const auto honours_quiet = [&](const Reach& reach) { return reach.route->quiet_hours && !quiet.empty(); };
+
+        if (subject.has_reminders) {
+            const UtcInstant expires_at{subject.start.utc - boost::posix_time::minutes(rules_.defaults.min_notice_minutes)};
+            const bool open = now_ < expires_at;
+            // Timings depend on the route only through quiet hours: worked out once for each.
+            std::optional<std::vector<ReminderTiming>> timings[2];
+            for (const auto& recipient : recipients)
+                for (const auto& reach : recipient.reach) {
+                    const bool in_quiet = honours_quiet(reach);
+                    auto& these = timings[in_quiet];
+                    if (!these) these = reminder_timings(offsets, subject.start, zone, in_quiet ? &quiet : nullptr, now_);
+                    for (const auto& timing : *these) {
+                        Delivery row = subject.row;
+                        row.kind = subject.reminder_kind;
+                        row.key = std::string(subject.reminder_kind == DeliveryKind::reminder ? "reminder:" : "appointment:")
+                                  + subject.key + ":" + recipient.id + ":" + timing.offset + ":" + reach.route->channel;
+                        row.participant_id = recipient.id;
+                        row.offset = timing.offset;
+                        row.channel = reach.route->channel;
+                        row.due_at = timing.due_at;
+                        row.send_at = timing.send_at;
+                        row.expires_at = expires_at;
+                        row.updated_at = now_;
+                        if (!timing.dropped.empty()) {
+                            row.state = DeliveryState::cancelled;
+                            row.reason = timing.dropped;
+                        }
+                        diff.want(row, open && !timing.superseded);
+                    }
+                }
+        }
+
+        if (subject.changed_at) {
+            const std::string payload = nlohmann::json{{"change", subject.change}}.dump();
+            for (const auto& recipient : recipients)
+                for (const auto& reach : recipient.reach) {
+                    Delivery row = subject.row;
+                    row.kind = DeliveryKind::change;
+                    row.key = "change:" + subject.key + ":" + recipient.id + ":" + reach.route->channel;
+                    row.participant_id = recipient.id;
+                    row.channel = reach.route->channel;
+                    row.due_at = *subject.changed_at;
+                    row.send_at = honours_quiet(reach) ? quiet.end_of(*subject.changed_at, zone) : *subject.changed_at;
+                    row.expires_at = subject.start;
+                    row.updated_at = now_;
+                    row.payload = payload;
+                    diff.want(row, now_ < subject.start);
+                }
+        }
+    }
+
+    // Why a row on `channel` no longer reaches the participant, if that is why it is not
+    // wanted; nothing when the channel still reaches them or no route uses it any more.
+    std::optional<std::string> unreachable_reason(const Participant& participant, const std::string& channel) const {
+        for (const auto& [medium, route] : rules_.routes) {
+            if (route.channel != channel) continue;
+            for (const auto& reach : reach_of(participant, rules_))
+                if (reach.medium == medium) return std::nullopt;
+            if (medium == Medium::sms && participant.sms_opt_out) return "opted out of SMS";
+            return "the participant's channels changed";
+        }
+        return std::nullopt;
+    }
+
+    // Loading a zone reads and expands its file: once per zone and planning run.
+    const TimeZone& zone_named(const std::string& name) {
+        auto found = zones_.find(name);
+        if (found == zones_.end()) found = zones_.emplace(name, TimeZone::load(name)).first;
+        return found->second;
+    }
+
+    Store& store_;
+    const PlanningRules& rules_;
+    UtcInstant now_;
+    std::map<std::string, TimeZone> zones_;
+};
+
+std::string joined(const std::vector<ReminderOffset>& offsets) {
+    std::string text;
+    for (const auto& offset : offsets) text += (text.empty() ? "" : ",") + offset.str();
+    return text;
+}
+
+PlanResult plan_everything(Planner& planner, Store& store) {
+    PlanResult result;
+    for (const auto& id : store.programme_ids()) result += planner.programme(id);
+    for (const auto& participant : store.participants()) result += planner.appointments(participant.id);
+    return result;
+}
+
+}  // namespace
+
+std::string PlanningRules::fingerprint() const {
+    // The leading version changes when the planner itself plans differently.
+    std::ostringstream text;
+    text << "planner 1; sessions " << joined(defaults.session_offsets) << "; appointments "
+         << joined(defaults.appointment_offsets) << "; quiet hours " << defaults.quiet_hours.str() << "; min notice "
+         << defaults.min_notice_minutes << "m; timezone " << timezone;
+    for (const auto& [medium, route] : routes)
+        text << "; " << name_of(medium) << " via " << route.channel << (route.quiet_hours ? " in waking hours" : " any time");
+    return text.str();
+}
+
+PlanResult plan_programme(Store& store, const std::string& programme_id, const PlanningRules& rules, UtcInstant now) {
+    return Planner(store, rules, now).programme(programme_id);
+}
+
+PlanResult plan_appointments(Store& store, const std::string& participant_id, const PlanningRules& rules,
+                             UtcInstant now) {
+    return Planner(store, rules, now).appointments(participant_id);
+}
+
+PlanResult plan_everything(Store& store, const PlanningRules& rules, UtcInstant now) {
+    Planner planner(store, rules, now);
+    return plan_everything(planner, store);
+}
+
+PlanResult plan_requested(Store& store, const PlanningRules& rules, UtcInstant now) {
+    Planner planner(store, rules, now);
+    PlanResult result;
+    const std::string fingerprint = rules.fingerprint();
+    if (store.setting(rules_setting) != fingerprint) {
+        result += plan_everything(planner, store);
+        store.put_setting(rules_setting, fingerprint);
+    }
+
+    // Several requests often name the same programme (a lead enrolling a group): each
+    // programme and participant is planned once. A scope the planner does not know can
+    // never be satisfied, so it is cleared like the others.
+    std::set<std::string> programmes, participants;
+    const auto requests = store.plan_requests();
+    for (const auto& scope : requests) {
+        const std::string_view text = scope;
+        if (text.starts_with("programme:")) {
+            programmes.emplace(text.substr(10));
+        } else if (text.starts_with("participant:")) {
+            const std::string id(text.substr(12));
+            for (auto& programme_id : store.programmes_of(id)) programmes.insert(std::move(programme_id));
+            participants.insert(id);
+        }
+    }
+    for (const auto& id : programmes) result += planner.programme(id);
+    for (const auto& id : participants) result += planner.appointments(id);
+    for (const auto& scope : requests) store.clear_plan_request(scope);
+    return result;
+}
+
+}  // namespace ritme

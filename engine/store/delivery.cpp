@@ -1,1 +1,55 @@
-// placeholder
+#include "engine/store/delivery.hpp"
+
+#include <array>
+#include <utility>
+
+namespace ritme {
+namespace {
+
+// The names as the store writes them and `ritme status` prints them; never renamed.
+constexpr std::array<std::pair<DeliveryKind, std::string_view>, 4> kind_names{{
+    {DeliveryKind::reminder, "reminder"},
+    {DeliveryKind::appointment, "appointment"},
+    {DeliveryKind::change, "change"},
+    {DeliveryKind::alert, "alert"},
+}};
+
+constexpr std::array<std::pair<DeliveryState, std::string_view>, 7> state_names{{
+    {DeliveryState::planned, "planned"},
+    {DeliveryState::claimed, "claimed"},
+    {DeliveryState::sent, "sent"},
+    {DeliveryState::retry, "retry"},
+    {DeliveryState::failed, "failed"},
+    {DeliveryState::expired, "expired"},
+    {DeliveryState::cancelled, "cancelled"},
+}};
+
+template <typename Enum, size_t N>
+std::string_view name_in(const std::array<std::pair<Enum, std::string_view>, N>& names, Enum value) {
+    for (const auto& [candidate, name] : names)
+        if (candidate == value) return name;
+    return "unknown";
+}
+
+template <typename Enum, size_t N>
+std::optional<Enum> parse_in(const std::array<std::pair<Enum, std::string_view>, N>& names, std::string_view text) {
+    for (const auto& [value, name] : names)
+        if (name == text) return value;
+    return std::nullopt;
+}
+
+}  // namespace
+
+std::string_view name_of(DeliveryKind kind) { return name_in(kind_names, kind); }
+
+std::optional<DeliveryKind> parse_delivery_kind(std::string_view text) { return parse_in(kind_names, text); }
+
+std::string_view name_of(DeliveryState state) { return name_in(state_names, state); }
+
+std::optional<DeliveryState> parse_delivery_state(std::string_view text) { return parse_in(state_names, text); }
+
+bool is_pending(DeliveryState state) {
+    return state == DeliveryState::planned || state == DeliveryState::retry || state == DeliveryState::claimed;
+}
+
+}  // namespace ritme

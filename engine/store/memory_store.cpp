@@ -7,14 +7,25 @@ namespace ritme {
 void MemoryStore::write(const std::function<void()>& work) {
     if (writing_) throw StoreError("write() inside write()");
     State before = state_;
+    const int64_t next_delivery_id = outbox_.next_id;
+    outbox_undo_.clear();
     writing_ = true;
     try {
         work();
     } catch (...) {
         state_ = std::move(before);
+        for (auto undo = outbox_undo_.rbegin(); undo != outbox_undo_.rend(); ++undo) {
+            if (undo->second)
+                outbox_.put(*undo->second);
+            else
+                outbox_.erase(undo->first);
+        }
+        outbox_.next_id = next_delivery_id;
+        outbox_undo_.clear();
         writing_ = false;
         throw;
     }
+    outbox_undo_.clear();
     writing_ = false;
 }
 
@@ -37,6 +48,7 @@ std::vector<std::string> MemoryStore::programme_ids() const {
 void MemoryStore::put_programme(const Programme& programme) {
     require_write();
     state_.programmes[programme.id] = programme;
+    request_plan("programme:" + programme.id);
 }
 
 std::optional<School> MemoryStore::school(const std::string& id) const {
@@ -81,6 +93,7 @@ int64_t MemoryStore::put_session(const StoredSession& session) {
     }
     state_.session_keys[stored.id] = {stored.programme_id, stored.number};
     by_number[stored.number] = stored;
+    request_plan("programme:" + stored.programme_id);
     return stored.id;
 }
 
@@ -99,11 +112,26 @@ std::vector<Participant> MemoryStore::participants() const {
 void MemoryStore::put_participant(const Participant& participant) {
     require_write();
     state_.participants[participant.id] = participant;
+    request_plan("participant:" + participant.id);
 }
 
 void MemoryStore::delete_participant(const std::string& id, bool keep_anonymous_counts) {
     require_write();
     if (!state_.participants.erase(id)) throw StoreError("no participant " + id);
+    // Erasure leaves nothing that identifies: the participant's messages and appointments go too.
+    std::set<int64_t> forgotten;
+    if (auto rows = outbox_.by_participant.find(id); rows != outbox_.by_participant.end()) forgotten = rows->second;
+    for (auto it = state_.appointments.begin(); it != state_.appointments.end();) {
+        if (it->second.participant_id != id) {
+            ++it;
+            continue;
+        }
+        if (auto rows = outbox_.by_appointment.find(it->first); rows != outbox_.by_appointment.end())
+            forgotten.insert(rows->second.begin(), rows->second.end());
+        it = state_.appointments.erase(it);
+    }
+    for (const int64_t delivery_id : forgotten) erase_delivery_row(delivery_id);
+    state_.plan_requests.erase("participant:" + id);
     for (auto it = state_.enrolments.begin(); it != state_.enrolments.end();) {
         if (it->first == id) {
             if (keep_anonymous_counts) ++state_.anonymous[it->second];
@@ -133,11 +161,13 @@ void MemoryStore::enrol(const std::string& participant_id, const std::string& pr
     if (!state_.participants.count(participant_id)) throw StoreError("no participant " + participant_id);
     if (!state_.programmes.count(programme_id)) throw StoreError("no programme " + programme_id);
     state_.enrolments.insert({participant_id, programme_id});
+    request_plan("programme:" + programme_id);
 }
 
 void MemoryStore::unenrol(const std::string& participant_id, const std::string& programme_id) {
     require_write();
     state_.enrolments.erase({participant_id, programme_id});
+    request_plan("programme:" + programme_id);
 }
 
 int MemoryStore::anonymous_enrolments(const std::string& programme_id) const {
@@ -154,6 +184,327 @@ void MemoryStore::record(const AuditEntry& entry) {
 
 std::vector<AuditEntry> MemoryStore::audit() const { return state_.audit; }
 
-}  // namespace ritme
+// --- Sessions by id, appointments ------------------------------------------------------
 
-#include "engine/store/memory_store_stubs.inc"
+std::optional<StoredSession> MemoryStore::session(int64_t id) const {
+    const auto key = state_.session_keys.find(id);
+    if (key == state_.session_keys.end()) return std::nullopt;
+    return state_.sessions.at(key->second.first).at(key->second.second);
+}
+
+int64_t MemoryStore::put_appointment(const Appointment& appointment) {
+    require_write();
+    if (!state_.participants.count(appointment.participant_id))
+        throw StoreError("appointment for unknown participant " + appointment.participant_id);
+    if (!appointment.programme_id.empty() && !state_.programmes.count(appointment.programme_id))
+        throw StoreError("appointment in unknown programme " + appointment.programme_id);
+    Appointment stored = appointment;
+    if (stored.id == 0)
+        stored.id = state_.next_appointment_id++;
+    else if (!state_.appointments.count(stored.id))
+        throw StoreError("no appointment with id " + std::to_string(stored.id));
+    state_.appointments[stored.id] = stored;
+    request_plan("participant:" + stored.participant_id);
+    return stored.id;
+}
+
+std::optional<Appointment> MemoryStore::appointment(int64_t id) const {
+    const auto found = state_.appointments.find(id);
+    if (found == state_.appointments.end()) return std::nullopt;
+    return found->second;
+}
+
+std::vector<Appointment> MemoryStore::appointments(const std::string& participant_id) const {
+    std::vector<Appointment> out;
+    for (const auto& [id, appointment] : state_.appointments)
+        if (appointment.participant_id == participant_id) out.push_back(appointment);
+    std::stable_sort(out.begin(), out.end(),
+                     [](const Appointment& a, const Appointment& b) { return a.start_utc < b.start_utc; });
+    return out;
+}
+
+// --- The outbox -------------------------------------------------------------------------
+
+namespace {
+
+bool is_set(UtcInstant instant) { return !instant.utc.is_special(); }
+
+bool is_due_state(DeliveryState state) { return state == DeliveryState::planned || state == DeliveryState::retry; }
+
+// Unset instants sort first, as NULL does in SQLite.
+boost::posix_time::ptime sort_key(UtcInstant instant) {
+    return is_set(instant) ? instant.utc : boost::posix_time::ptime(boost::posix_time::min_date_time);
+}
+
+template <typename Key>
+void erase_from(std::map<Key, std::set<int64_t>>& index, const Key& key, int64_t id) {
+    const auto found = index.find(key);
+    if (found == index.end()) return;
+    found->second.erase(id);
+    if (found->second.empty()) index.erase(found);  // an erased participant's id goes too
+}
+
+bool matches(const Delivery& d, const DeliveryQuery& q) {
+    if (q.programme_id && d.programme_id != *q.programme_id) return false;
+    if (q.participant_id && d.participant_id != *q.participant_id) return false;
+    if (q.session_id && d.session_id != *q.session_id) return false;
+    if (q.appointment_id && d.appointment_id != *q.appointment_id) return false;
+    if (!q.kinds.empty() && std::find(q.kinds.begin(), q.kinds.end(), d.kind) == q.kinds.end()) return false;
+    if (!q.states.empty() && std::find(q.states.begin(), q.states.end(), d.state) == q.states.end()) return false;
+    if (q.updated_since && !(is_set(d.updated_at) && !(d.updated_at < *q.updated_since))) return false;
+    return true;
+}
+
+void check_addable(const Delivery& d) {
+    if (!is_set(d.send_at)) throw StoreError("delivery " + d.key + " has no send time");
+}
+
+}  // namespace
+
+const Delivery* MemoryStore::Outbox::find(int64_t id) const {
+    const auto found = rows.find(id);
+    return found == rows.end() ? nullptr : &found->second;
+}
+
+int64_t MemoryStore::Outbox::id_of(const std::string& key) const {
+    const auto found = by_key.find(key);
+    return found == by_key.end() ? 0 : found->second;
+}
+
+void MemoryStore::Outbox::put(const Delivery& delivery) {
+    if (const auto found = rows.find(delivery.id); found != rows.end()) unindex(found->second);
+    rows[delivery.id] = delivery;
+    by_key[delivery.key] = delivery.id;
+    if (is_due_state(delivery.state)) due.insert({delivery.send_at.utc, delivery.id});
+    if (delivery.state == DeliveryState::claimed) claimed.insert({delivery.claimed_until.utc, delivery.id});
+    by_programme[delivery.programme_id].insert(delivery.id);
+    by_participant[delivery.participant_id].insert(delivery.id);
+    if (delivery.session_id) by_session[delivery.session_id].insert(delivery.id);
+    if (delivery.appointment_id) by_appointment[delivery.appointment_id].insert(delivery.id);
+}
+
+void MemoryStore::Outbox::erase(int64_t id) {
+    const auto found = rows.find(id);
+    if (found == rows.end()) return;
+    unindex(found->second);
+    rows.erase(found);
+}
+
+void MemoryStore::Outbox::unindex(const Delivery& delivery) {
+    by_key.erase(delivery.key);
+    due.erase({delivery.send_at.utc, delivery.id});
+    claimed.erase({delivery.claimed_until.utc, delivery.id});
+    erase_from(by_programme, delivery.programme_id, delivery.id);
+    erase_from(by_participant, delivery.participant_id, delivery.id);
+    erase_from(by_session, delivery.session_id, delivery.id);
+    erase_from(by_appointment, delivery.appointment_id, delivery.id);
+}
+
+void MemoryStore::put_delivery_row(const Delivery& delivery) {
+    const Delivery* before = outbox_.find(delivery.id);
+    outbox_undo_.emplace_back(delivery.id, before ? std::optional(*before) : std::nullopt);
+    outbox_.put(delivery);
+}
+
+void MemoryStore::erase_delivery_row(int64_t id) {
+    const Delivery* before = outbox_.find(id);
+    if (!before) return;
+    outbox_undo_.emplace_back(id, *before);
+    outbox_.erase(id);
+}
+
+bool MemoryStore::subject_current(const Delivery& d) const {
+    if (d.session_id != 0) {
+        const auto session = this->session(d.session_id);
+        if (!session || session->version != d.session_version) return false;
+        if (d.kind == DeliveryKind::reminder && session->status == SessionStatus::cancelled) return false;
+    }
+    if (d.appointment_id != 0) {
+        const auto found = state_.appointments.find(d.appointment_id);
+        if (found == state_.appointments.end() || found->second.version != d.appointment_version) return false;
+        if (d.kind == DeliveryKind::appointment && found->second.cancelled) return false;
+    }
+    return true;
+}
+
+int64_t MemoryStore::add_delivery(const Delivery& delivery) {
+    require_write();
+    check_addable(delivery);
+    if (delivery.state == DeliveryState::claimed && !is_set(delivery.claimed_until))
+        throw StoreError("delivery " + delivery.key + " is claimed without a lease");
+    if (outbox_.id_of(delivery.key)) return 0;
+    Delivery stored = delivery;
+    stored.id = outbox_.next_id++;
+    put_delivery_row(stored);
+    return stored.id;
+}
+
+std::optional<Delivery> MemoryStore::delivery(int64_t id) const {
+    const Delivery* found = outbox_.find(id);
+    if (!found) return std::nullopt;
+    return *found;
+}
+
+std::vector<Delivery> MemoryStore::deliveries(const DeliveryQuery& query) const {
+    // Narrow down by one index when the query names a subject, then filter.
+    const std::set<int64_t>* candidates = nullptr;
+    const std::set<int64_t> none;
+    auto narrow = [&](const auto& index, const auto& key) {
+        const auto found = index.find(key);
+        candidates = found == index.end() ? &none : &found->second;
+    };
+    if (query.session_id && *query.session_id)
+        narrow(outbox_.by_session, *query.session_id);
+    else if (query.appointment_id && *query.appointment_id)
+        narrow(outbox_.by_appointment, *query.appointment_id);
+    else if (query.participant_id)
+        narrow(outbox_.by_participant, *query.participant_id);
+    else if (query.programme_id)
+        narrow(outbox_.by_programme, *query.programme_id);
+
+    std::vector<Delivery> out;
+    if (candidates) {
+        for (const int64_t id : *candidates)
+            if (const Delivery& d = outbox_.rows.at(id); matches(d, query)) out.push_back(d);
+    } else {
+        for (const auto& [id, d] : outbox_.rows)
+            if (matches(d, query)) out.push_back(d);
+    }
+    if (query.newest_first)
+        std::sort(out.begin(), out.end(), [](const Delivery& a, const Delivery& b) {
+            return std::make_pair(sort_key(a.updated_at), a.id) > std::make_pair(sort_key(b.updated_at), b.id);
+        });
+    else
+        std::sort(out.begin(), out.end(), [](const Delivery& a, const Delivery& b) {
+            return std::make_pair(a.send_at.utc, a.id) < std::make_pair(b.send_at.utc, b.id);
+        });
+    if (query.limit > 0 && out.size() > static_cast<size_t>(query.limit)) out.resize(static_cast<size_t>(query.limit));
+    return out;
+}
+
+void MemoryStore::cancel_delivery(int64_t id, const std::string& reason, UtcInstant at) {
+    require_write();
+    const Delivery* found = outbox_.find(id);
+    if (!found || !is_due_state(found->state)) return;
+    Delivery cancelled = *found;
+    cancelled.state = DeliveryState::cancelled;
+    cancelled.reason = reason;
+    cancelled.updated_at = at;
+    put_delivery_row(cancelled);
+}
+
+std::vector<ClaimedDelivery> MemoryStore::claim_due(UtcInstant now, int limit, const std::string& owner,
+                                                    UtcInstant lease_until) {
+    require_write();
+    if (!is_set(now) || !is_set(lease_until)) throw StoreError("a claim needs the time and the end of its lease");
+    if (limit <= 0) return {};
+    const auto wanted = static_cast<size_t>(limit);
+    std::vector<std::pair<boost::posix_time::ptime, int64_t>> chosen;  // send_at, id
+    for (auto it = outbox_.due.begin(); it != outbox_.due.end() && it->first <= now.utc && chosen.size() < wanted; ++it)
+        chosen.push_back(*it);
+    for (auto it = outbox_.claimed.begin(); it != outbox_.claimed.end() && it->first < now.utc; ++it)
+        chosen.push_back({outbox_.rows.at(it->second).send_at.utc, it->second});
+    std::sort(chosen.begin(), chosen.end());
+    if (chosen.size() > wanted) chosen.resize(wanted);
+
+    std::vector<ClaimedDelivery> out;
+    for (const auto& [send_at, id] : chosen) {
+        Delivery d = outbox_.rows.at(id);
+        d.state = DeliveryState::claimed;
+        d.claimed_by = owner;
+        d.claimed_until = lease_until;
+        d.attempts += 1;
+        d.updated_at = now;
+        put_delivery_row(d);
+        out.push_back({d, subject_current(d)});
+    }
+    return out;
+}
+
+void MemoryStore::finish(const std::vector<DeliveryOutcome>& outcomes) {
+    require_write();
+    for (const auto& outcome : outcomes) {
+        if (outcome.state == DeliveryState::planned || outcome.state == DeliveryState::claimed)
+            throw StoreError("delivery " + std::to_string(outcome.id) + " cannot finish as " +
+                             std::string(name_of(outcome.state)));
+        const Delivery* found = outbox_.find(outcome.id);
+        if (!found || found->state != DeliveryState::claimed) continue;
+        Delivery d = *found;
+        d.state = outcome.state;
+        d.reason = outcome.reason;
+        d.provider_id = outcome.provider_id;
+        d.provider_status = outcome.provider_status;
+        d.updated_at = outcome.at;
+        if (outcome.state == DeliveryState::sent) d.sent_at = outcome.at;
+        if (outcome.state == DeliveryState::retry) d.send_at = outcome.retry_at.value_or(outcome.at);
+        put_delivery_row(d);
+    }
+}
+
+std::optional<UtcInstant> MemoryStore::next_send_at() const {
+    std::optional<UtcInstant> next;
+    if (!outbox_.due.empty()) next = UtcInstant{outbox_.due.begin()->first};
+    if (!outbox_.claimed.empty() && (!next || outbox_.claimed.begin()->first < next->utc))
+        next = UtcInstant{outbox_.claimed.begin()->first};
+    return next;
+}
+
+std::vector<std::string> MemoryStore::claim_owners() const {
+    std::set<std::string> owners;
+    for (const auto& [until, id] : outbox_.claimed) owners.insert(outbox_.rows.at(id).claimed_by);
+    return {owners.begin(), owners.end()};
+}
+
+int MemoryStore::release_claims(const std::string& owner, UtcInstant now, const std::string& reason) {
+    require_write();
+    std::vector<int64_t> released;
+    for (const auto& [until, id] : outbox_.claimed)
+        if (outbox_.rows.at(id).claimed_by == owner) released.push_back(id);
+    for (const int64_t id : released) {
+        Delivery d = outbox_.rows.at(id);
+        d.state = DeliveryState::retry;
+        d.send_at = now;
+        d.updated_at = now;
+        d.reason = reason;
+        d.claimed_by.clear();
+        put_delivery_row(d);
+    }
+    return static_cast<int>(released.size());
+}
+
+std::vector<DeliveryCount> MemoryStore::delivery_counts() const {
+    std::map<std::pair<DeliveryState, std::string>, int> counts;
+    for (const auto& [id, d] : outbox_.rows) ++counts[{d.state, d.channel}];
+    std::vector<DeliveryCount> out;
+    for (const auto& [key, count] : counts) out.push_back({key.first, key.second, count});
+    return out;
+}
+
+// --- Plan requests and settings ---------------------------------------------------------
+
+void MemoryStore::request_plan(const std::string& scope) {
+    require_write();
+    state_.plan_requests.insert(scope);
+}
+
+std::vector<std::string> MemoryStore::plan_requests() const {
+    return {state_.plan_requests.begin(), state_.plan_requests.end()};
+}
+
+void MemoryStore::clear_plan_request(const std::string& scope) {
+    require_write();
+    state_.plan_requests.erase(scope);
+}
+
+std::optional<std::string> MemoryStore::setting(const std::string& key) const {
+    const auto found = state_.settings.find(key);
+    if (found == state_.settings.end()) return std::nullopt;
+    return found->second;
+}
+
+void MemoryStore::put_setting(const std::string& key, const std::string& value) {
+    require_write();
+    state_.settings[key] = value;
+}
+
+}  // namespace ritme

@@ -6,6 +6,8 @@
 
 #include <map>
 #include <set>
+#include <unordered_map>
+#include <utility>
 
 namespace ritme {
 
@@ -38,7 +40,7 @@ public:
     void record(const AuditEntry& entry) override;
     std::vector<AuditEntry> audit() const override;
 
-    // --- new in schema 3: implemented by the store work in progress ---
+    // Sessions by id, appointments, the outbox, plan requests and settings.
     std::optional<StoredSession> session(int64_t id) const override;
     int64_t put_appointment(const Appointment& appointment) override;
     std::optional<Appointment> appointment(int64_t id) const override;
@@ -62,6 +64,11 @@ public:
 
 private:
     void require_write() const;
+    bool subject_current(const Delivery& delivery) const;
+    // Every change to the outbox goes through here: it remembers the row as it was, for
+    // undoing a write that throws.
+    void put_delivery_row(const Delivery& delivery);
+    void erase_delivery_row(int64_t id);
 
     struct State {
         std::map<std::string, Programme> programmes;
@@ -73,8 +80,38 @@ private:
         std::set<std::pair<std::string, std::string>> enrolments;  // participant, programme
         std::map<std::string, int> anonymous;
         std::vector<AuditEntry> audit;
+        std::map<int64_t, Appointment> appointments;
+        int64_t next_appointment_id = 1;
+        std::set<std::string> plan_requests;
+        std::map<std::string, std::string> settings;
     };
     State state_;
+
+    // The outbox, indexed as the SQLite store indexes its table. It can grow large, so
+    // write() does not copy it: it keeps an undo log of the rows it changed instead.
+    class Outbox {
+    public:
+        const Delivery* find(int64_t id) const;
+        int64_t id_of(const std::string& key) const;  // 0: no such key
+        void put(const Delivery& delivery);           // inserts, or replaces the row with its id
+        void erase(int64_t id);
+
+        using TimeIndex = std::set<std::pair<boost::posix_time::ptime, int64_t>>;
+        std::map<int64_t, Delivery> rows;
+        std::unordered_map<std::string, int64_t> by_key;
+        TimeIndex due;      // planned and retry, by send_at
+        TimeIndex claimed;  // by claimed_until
+        std::map<std::string, std::set<int64_t>> by_programme;
+        std::map<std::string, std::set<int64_t>> by_participant;
+        std::map<int64_t, std::set<int64_t>> by_session;
+        std::map<int64_t, std::set<int64_t>> by_appointment;
+        int64_t next_id = 1;
+
+    private:
+        void unindex(const Delivery& delivery);
+    };
+    Outbox outbox_;
+    std::vector<std::pair<int64_t, std::optional<Delivery>>> outbox_undo_;  // id, the row before
     bool writing_ = false;
 };
 

@@ -90,6 +90,14 @@ json programme_record(const Programme& programme) {
                                {"places", programme.childcare->places},
                                {"open", week_of_ranges(programme.childcare->open)},
                                {"margin_minutes", programme.childcare->margin_minutes}};
+    if (programme.lead)
+        record["lead"] = {{"name", programme.lead->name}, {"phone", programme.lead->phone},
+                          {"email", programme.lead->email}};
+    if (programme.reminder_offsets) {
+        json offsets = json::array();
+        for (const auto& offset : *programme.reminder_offsets) offsets.push_back(offset.str());
+        record["reminder_offsets"] = offsets;
+    }
     return record;
 }
 
@@ -119,6 +127,18 @@ Programme programme_from_record(const json& record) {
         childcare.open = week_of_ranges_from(c.at("open"));
         childcare.margin_minutes = c.at("margin_minutes").get<int>();
         programme.childcare = childcare;
+    }
+    if (record.contains("lead")) {
+        const auto& lead = record.at("lead");
+        programme.lead = Lead{lead.at("name").get<std::string>(), lead.at("phone").get<std::string>(),
+                              lead.at("email").get<std::string>(), {}};
+    }
+    if (record.contains("reminder_offsets")) {
+        std::vector<ReminderOffset> offsets;
+        std::string why;
+        for (const auto& text : record.at("reminder_offsets"))
+            offsets.push_back(*ReminderOffset::parse(text.get<std::string>(), why));  // written by str()
+        programme.reminder_offsets = std::move(offsets);
     }
     programme.source_file = record.at("source_file").get<std::string>();
     return programme;

@@ -11,7 +11,6 @@
 #include <SQLiteCpp/Statement.h>
 
 #include <map>
-
 #include <memory>
 #include <string>
 
@@ -19,7 +18,7 @@ namespace ritme {
 
 class SqliteStore final : public Store {
 public:
-    static constexpr int current_schema_version = 2;
+    static constexpr int current_schema_version = 3;
 
     // Opens or creates the database and migrates it to the current schema. Throws
     // StoreError when the file cannot be opened or is newer than this ritme.
@@ -55,7 +54,7 @@ public:
     void record(const AuditEntry& entry) override;
     std::vector<AuditEntry> audit() const override;
 
-    // --- new in schema 3: implemented by the store work in progress ---
+    // Sessions by id, appointments, the outbox, plan requests and settings.
     std::optional<StoredSession> session(int64_t id) const override;
     int64_t put_appointment(const Appointment& appointment) override;
     std::optional<Appointment> appointment(int64_t id) const override;
@@ -80,6 +79,12 @@ public:
     // Moves everything from the write-ahead log into the file and empties the log, so
     // what was deleted is gone from both.
     void checkpoint();
+
+    // Changes whenever another connection (another process) commits; this
+    // connection's own commits leave it as it is. How the daemon tells a change by
+    // `ritme apply` or `ritme session move` from its own writes.
+    uint64_t data_version() const;
+    const std::string& path() const { return db_.getFilename(); }
 
 private:
     SqliteStore(const std::string& path, int target_version);

@@ -49,6 +49,9 @@ struct StoredSession {
     int version = 1;  // goes up with every change, so a reminder can name the version it is for
     std::optional<UtcInstant> changed_at;  // when it was last moved, cancelled or restored
     std::optional<PreviousSlot> previous;  // how it was before that change
+    // Moved or cancelled by `ritme session move|cancel`: a later apply leaves it as the
+    // lead set it, until `ritme session restore`.
+    bool lead_override = false;
 
     Session as_session() const;
     // Same date, time and place.

@@ -1,0 +1,52 @@
+#pragma once
+// `ritme serve`: the long-running daemon. One Boost.Asio loop on the main thread holds
+// one timer armed for the next due delivery; it wakes for that, for a change to the
+// database by another process, for a signal, and (under systemd) for the watchdog.
+// Sends run on a bounded worker pool, never on the loop's thread. An idle daemon makes
+// no other wake-ups (DESIGN.md rule 5).
+//
+// SIGTERM, SIGINT: stop claiming, let in-flight sends finish within the grace period,
+// exit 0. SIGHUP: build a new setup from the config; a bad one is logged and the old
+// one kept. Under systemd (NOTIFY_SOCKET) it sends READY=1, RELOADING=1, STOPPING=1 and
+// watchdog pings.
+
+#include "engine/daemon/daemon_setup.hpp"
+#include "engine/dispatch/dispatcher.hpp"
+#include "engine/log.hpp"
+#include "engine/store/sqlite_store.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+
+namespace ritme {
+
+class Daemon {
+public:
+    // Builds a fresh setup for a reload; nothing, with the problems logged, when the
+    // new config or files have errors.
+    using Reload = std::function<std::optional<DaemonSetup>()>;
+
+    Daemon(SqliteStore& store, const Clock& clock, Log& log, DaemonSetup setup, Reload reload);
+    ~Daemon();
+
+    // Runs until SIGTERM or SIGINT (or stop()). Returns the exit status.
+    int run();
+    // Asks the loop to stop as SIGTERM does; safe from any thread.
+    void stop();
+
+    struct Wakeups {
+        uint64_t timer = 0;     // the due timer fired
+        uint64_t database = 0;  // another process wrote the database
+        uint64_t watchdog = 0;
+        uint64_t signals = 0;
+    };
+    Wakeups wakeups() const;
+
+private:
+    class Loop;
+    std::unique_ptr<Loop> loop_;
+};
+
+}  // namespace ritme

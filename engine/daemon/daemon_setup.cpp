@@ -1,0 +1,59 @@
+#include "engine/daemon/daemon_setup.hpp"
+
+#include <sstream>
+
+namespace ritme {
+
+PlanningRules planning_rules(const DaemonConfig& config) {
+    PlanningRules rules;
+    rules.defaults = config.reminders;
+    rules.timezone = config.timezone;
+    for (Medium medium : {Medium::sms, Medium::email})
+        if (const ChannelConfig* channel = config.channel_for(medium))
+            rules.routes[medium] = {channel->name, channel->quiet_hours};
+    return rules;
+}
+
+std::optional<DaemonSetup> load_daemon_setup(const DaemonConfig& config, const ChannelRegistry& registry,
+                                             const std::string& holiday_dir, UtcInstant now, Diagnostics& problems) {
+    DaemonSetup setup;
+    setup.config = config;
+    setup.rules = planning_rules(config);
+    const std::filesystem::path holidays = config.holidays.empty() ? holiday_dir : config.holidays.string();
+    setup.holidays = std::make_unique<SchoolHolidayTable>(SchoolHolidayTable::load_directory(holidays, problems));
+    setup.renderer = MessageRenderer::load(config.templates, problems);
+    try {
+        setup.channels = ChannelSet::from_config(config, registry);
+    } catch (const ChannelConfigError& e) {
+        problems.error({config.file.string(), 0, 0}, e.what());
+    }
+    if (problems.has_errors()) return std::nullopt;
+    auto files = toml_files_in(config.schools);
+    for (auto& file : toml_files_in(config.programmes)) files.push_back(std::move(file));
+    setup.programmes = load_definitions(files, *setup.holidays, now);
+    problems.append(setup.programmes.problems);
+    if (setup.programmes.has_errors()) return std::nullopt;
+    return setup;
+}
+
+std::vector<std::string> apply_and_plan(Store& store, const DaemonSetup& setup, UtcInstant now,
+                                        const std::string& command) {
+    std::vector<std::string> lines;
+    const AuditContext audit{now, current_actor(), command};
+    store.write([&] {
+        for (const auto& applied : apply_definitions(store, setup.programmes, audit)) {
+            if (!applied.result.changed()) continue;
+            std::ostringstream line;
+            print_applied(applied, line);
+            lines.push_back(line.str());
+        }
+        const PlanResult planned = plan_requested(store, setup.rules, now);
+        if (planned.added || planned.cancelled || planned.dropped)
+            lines.push_back("planned: " + std::to_string(planned.added) + " added, " +
+                            std::to_string(planned.cancelled) + " cancelled, " + std::to_string(planned.dropped) +
+                            " dropped for quiet hours\n");
+    });
+    return lines;
+}
+
+}  // namespace ritme

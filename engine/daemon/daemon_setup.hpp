@@ -1,0 +1,43 @@
+#pragma once
+// What `ritme serve` and `ritme tick` build from the daemon config, and what a reload
+// (SIGHUP) replaces as a whole: the config, the message templates, the channels, and
+// the programme and school files of the programmes directory, read and checked. A
+// setup with any error is refused in full, so a bad reload keeps the old one.
+
+#include "adapters/channel_registry.hpp"
+#include "engine/apply_files.hpp"
+#include "engine/config/daemon_config.hpp"
+#include "engine/dispatch/channel_set.hpp"
+#include "engine/holidays/school_holidays.hpp"
+#include "engine/message/message_renderer.hpp"
+#include "engine/planner/planner.hpp"
+
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace ritme {
+
+struct DaemonSetup {
+    DaemonConfig config;
+    std::unique_ptr<SchoolHolidayTable> holidays;  // the programmes' calendars point into it
+    std::optional<MessageRenderer> renderer;
+    ChannelSet channels;
+    LoadedDefinitions programmes;  // schools and programmes from their directories
+    PlanningRules rules;
+};
+
+// What the planner needs of the config: its rules and, per medium, the channel.
+PlanningRules planning_rules(const DaemonConfig& config);
+
+// Builds the whole setup, with every problem in `problems`. `holiday_dir` is used when
+// the config names none.
+std::optional<DaemonSetup> load_daemon_setup(const DaemonConfig& config, const ChannelRegistry& registry,
+                                             const std::string& holiday_dir, UtcInstant now, Diagnostics& problems);
+
+// Applies the setup's programme and school files and plans whatever is requested, in
+// one transaction. Returns a line per changed programme for the log.
+std::vector<std::string> apply_and_plan(Store& store, const DaemonSetup& setup, UtcInstant now,
+                                        const std::string& command);
+
+}  // namespace ritme

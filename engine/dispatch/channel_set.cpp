@@ -1,0 +1,77 @@
+#include "engine/dispatch/channel_set.hpp"
+
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+namespace ritme {
+
+struct ChannelSet::Entry {
+    ChannelConfig config;
+    std::unique_ptr<Channel> channel;
+    std::mutex mutex;
+    std::condition_variable freed;
+    int busy = 0;
+    std::chrono::steady_clock::time_point next_start{};  // the rate limit's next free moment
+};
+
+ChannelSet::ChannelSet() = default;
+ChannelSet::ChannelSet(ChannelSet&&) noexcept = default;
+ChannelSet& ChannelSet::operator=(ChannelSet&&) noexcept = default;
+ChannelSet::~ChannelSet() = default;
+
+ChannelSet ChannelSet::from_config(const DaemonConfig& config, const ChannelRegistry& registry) {
+    ChannelSet set;
+    for (const auto& [name, channel] : config.channels) set.add(channel, registry.make(channel.adapter, channel.settings));
+    return set;
+}
+
+void ChannelSet::add(const ChannelConfig& config, std::unique_ptr<Channel> channel) {
+    auto entry = std::make_unique<Entry>();
+    entry->config = config;
+    entry->channel = std::move(channel);
+    entries_[config.name] = std::move(entry);
+}
+
+const ChannelConfig* ChannelSet::config(const std::string& name) const {
+    const auto found = entries_.find(name);
+    return found == entries_.end() ? nullptr : &found->second->config;
+}
+
+SendResult ChannelSet::send(const std::string& name, const OutgoingMessage& message) {
+    const auto found = entries_.find(name);
+    if (found == entries_.end())
+        return SendResult::permanent_failure("no channel \"" + name + "\" in the daemon config");
+    Entry& entry = *found->second;
+    {
+        std::unique_lock lock(entry.mutex);
+        const int limit = std::max(1, entry.config.concurrency);
+        entry.freed.wait(lock, [&] { return entry.busy < limit; });
+        ++entry.busy;
+        if (entry.config.rate_per_second > 0) {
+            // Messages start at least 1/rate apart; each sender takes the next free moment.
+            const auto spacing = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                std::chrono::duration<double>(1.0 / entry.config.rate_per_second));
+            const auto now = std::chrono::steady_clock::now();
+            const auto start = std::max(now, entry.next_start);
+            entry.next_start = start + spacing;
+            lock.unlock();
+            std::this_thread::sleep_until(start);
+        }
+    }
+    SendResult result;
+    try {
+        result = entry.channel->send(message);
+    } catch (const std::exception& e) {
+        // An adapter should return a result; one that throws is treated as a temporary fault.
+        result = SendResult::retry_later(std::string("adapter error: ") + e.what());
+    }
+    {
+        std::lock_guard lock(entry.mutex);
+        --entry.busy;
+    }
+    entry.freed.notify_one();
+    return result;
+}
+
+}  // namespace ritme

@@ -1,0 +1,41 @@
+#pragma once
+// The channels a daemon sends through, made from its config by the adapter registry.
+// Each channel keeps its own limits: at most `concurrency` sends at once and at most
+// `rate` per second; a worker thread waits its turn here, never the timer's thread.
+
+#include "adapters/channel.hpp"
+#include "adapters/channel_registry.hpp"
+#include "engine/config/daemon_config.hpp"
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <string>
+
+namespace ritme {
+
+class ChannelSet {
+public:
+    // Makes every configured channel; throws ChannelConfigError naming the channel.
+    static ChannelSet from_config(const DaemonConfig& config, const ChannelRegistry& registry);
+
+    // For tests and `ritme simulate`: a channel made by hand.
+    void add(const ChannelConfig& config, std::unique_ptr<Channel> channel);
+
+    bool has(const std::string& name) const { return entries_.count(name) > 0; }
+    const ChannelConfig* config(const std::string& name) const;
+    // Sends through the named channel within its limits. An unknown channel is a
+    // permanent failure (the config lost a channel that rows still name).
+    SendResult send(const std::string& name, const OutgoingMessage& message);
+
+    ChannelSet();
+    ChannelSet(ChannelSet&&) noexcept;
+    ChannelSet& operator=(ChannelSet&&) noexcept;
+    ~ChannelSet();
+
+private:
+    struct Entry;
+    std::map<std::string, std::unique_ptr<Entry>> entries_;
+};
+
+}  // namespace ritme
