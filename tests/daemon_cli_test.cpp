@@ -1,2 +1,279 @@
-// placeholder: tests for daemon_cli
+// `ritme tick`, `ritme simulate`, `ritme status` end to end through the CLI on a real
+// SQLite file and the outbox adapter; and the daemon's loop: it sends what is due at
+// start, wakes when another process writes the database, keeps running on a bad
+// reload and stops cleanly on SIGTERM.
+
+#include "adapters/builtin_adapters.hpp"
+#include "engine/cli/cli.hpp"
+#include "engine/daemon/daemon.hpp"
+#include "engine/store/sqlite_store.hpp"
+#include "test_support.hpp"
+
 #include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+#include <condition_variable>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+using namespace ritme;
+namespace pt = boost::posix_time;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Run {
+    int status;
+    std::string out, err;
+};
+
+std::string programme_file_text() {
+    return R"([programme]
+id = "tick-test"
+name = "Tick test"
+start = 2026-02-02
+region = "noord"
+
+[location.schakel]
+name = "Wijkcentrum De Schakel"
+address = "Kruidenwijk, Almere"
+
+[lead]
+name = "Fatima"
+phone = "+31687654321"
+
+[[slot]]
+day = "tuesday"
+start = "09:30"
+end = "11:30"
+
+[[slot]]
+day = "thursday"
+start = "09:30"
+end = "11:30"
+)";
+}
+
+class Fixture {
+public:
+    explicit Fixture(const std::string& name) : dir_(fs::temp_directory_path() / ("ritme-daemon-" + name)) {
+        fs::remove_all(dir_);
+        fs::create_directories(dir_ / "programmes");
+        std::ofstream(dir_ / "programmes" / "tick-test.toml") << programme_file_text();
+        std::ofstream(config()) << R"(database = "ritme.db"
+timezone = "Europe/Amsterdam"
+programmes = "programmes"
+templates = ")" << test::source_path("config/templates") << R"("
+
+[reminders]
+offsets = ["1d@18:00", "1h"]
+min_notice = "15m"
+
+[channel.sms]
+adapter = "outbox"
+dir = "outbox"
+print = false
+)";
+        register_builtin_adapters(registry_);
+    }
+    ~Fixture() { fs::remove_all(dir_); }
+
+    Run run(std::vector<std::string> args, UtcInstant now = {pt::ptime(make_date(2026, 1, 20), pt::hours(9))}) {
+        std::ostringstream out, err;
+        ManualClock clock(now);
+        CliContext context{out, err, clock, &registry_};
+        args.insert(args.begin(), {"--holidays", test::source_path("config/holidays"), "-c", config()});
+        const int status = run_cli(args, context);
+        return {status, out.str(), err.str()};
+    }
+
+    std::string config() const { return (dir_ / "ritme.toml").string(); }
+    fs::path dir() const { return dir_; }
+    std::string sent_log() const {
+        std::ifstream in(dir_ / "outbox" / "sent.log");
+        return std::string(std::istreambuf_iterator<char>(in), {});
+    }
+
+private:
+    fs::path dir_;
+    ChannelRegistry registry_;
+};
+
+int lines_in(const std::string& text) { return static_cast<int>(std::count(text.begin(), text.end(), '\n')); }
+
+}  // namespace
+
+TEST_SUITE_BEGIN("daemon_cli");
+
+TEST_CASE("tick applies the programmes directory, plans and sends what is due, once") {
+    Fixture f("tick");
+    // Before anything is applied, a participant needs the programme: the first tick applies it.
+    CHECK(f.run({"tick"}).status == 0);
+    const auto added = f.run({"participant", "add", "--name", "Amina Yusuf", "--phone", "0612345678", "--programme",
+                              "tick-test"});
+    REQUIRE(added.status == 0);
+
+    // Monday 2 February 18:00 local: the day-before reminder for Tuesday's session.
+    const auto first = f.run({"tick", "--now", "2026-02-02T18:00"});
+    CHECK(first.status == 0);
+    CHECK(first.out.find("tick: 1 sent, 0 to retry, 0 failed") != std::string::npos);
+    CHECK(lines_in(f.sent_log()) == 1);
+    const auto id = f.sent_log().substr(0, f.sent_log().find(' '));
+    CHECK(fs::exists(f.dir() / "outbox" / (id + ".txt")));
+
+    const auto again = f.run({"tick", "--now", "2026-02-02T18:00"});
+    CHECK(again.out.find("tick: 0 sent") != std::string::npos);
+    CHECK(lines_in(f.sent_log()) == 1);
+
+    const auto status = f.run({"status", "--format", "json"});
+    REQUIRE(status.status == 0);
+    const auto json = nlohmann::json::parse(status.out);
+    int sent = 0, planned = 0;
+    for (const auto& row : json["counts"]) {
+        if (row["state"] == "sent") sent += row["count"].get<int>();
+        if (row["state"] == "planned") planned += row["count"].get<int>();
+    }
+    CHECK(sent == 1);
+    CHECK(planned > 60);  // two reminders for each of the other sessions
+    REQUIRE_FALSE(json["next"].empty());
+    CHECK(json["next"][0]["send_at"] == "2026-02-03T08:30:00+01:00");
+    CHECK(json["next"][0]["participant"] == added.out.substr(0, added.out.find('\n')));
+}
+
+TEST_CASE("tick refuses a --now it cannot read, and sends nothing") {
+    Fixture f("tick-bad");
+    const auto run = f.run({"tick", "--now", "tomorrow"});
+    CHECK(run.status == 2);
+    CHECK(run.err.find("--now \"tomorrow\" is not a time") != std::string::npos);
+}
+
+TEST_CASE("simulate prints every message of the track as JSON lines, and changes nothing") {
+    Fixture f("simulate");
+    REQUIRE(f.run({"apply", (f.dir() / "programmes" / "tick-test.toml").string()}).status == 0);
+    const auto run = f.run({"simulate", "tick-test", "--format", "jsonl", "--language", "nl,so"});
+    REQUIRE(run.status == 0);
+    std::istringstream lines(run.out);
+    int count = 0, second = 0;
+    for (std::string line; std::getline(lines, line);) {
+        const auto json = nlohmann::json::parse(line);
+        ++count;
+        for (const char* key : {"send_at", "due_at", "kind", "programme", "session", "participant", "channel",
+                                "language", "segments", "text"})
+            CHECK_MESSAGE(json.contains(key), key);
+        CHECK(json["kind"] == "reminder");
+        CHECK(json["programme"] == "tick-test");
+        // Local time with its UTC offset: "2026-02-02T18:00:00+01:00".
+        const std::string send_at = json["send_at"];
+        CHECK(send_at.size() == 25);
+        CHECK((send_at.substr(19) == "+01:00" || send_at.substr(19) == "+02:00"));
+        CHECK(json["segments"].get<int>() >= 1);
+        if (json["participant"] == "p-sample2") {
+            ++second;
+            // Somali has no templates: the Dutch text, then the English.
+            CHECK(json["language"] == "nl+en");
+        }
+    }
+    const int sessions = 34;  // the programme's sessions (see the apply tests)
+    CHECK(count == sessions * 2 * 2);  // two offsets, two sample participants
+    CHECK(second == sessions * 2);
+    // Nothing was planned or sent in the database.
+    const auto status = f.run({"status", "--format", "json"});
+    CHECK(nlohmann::json::parse(status.out)["counts"].empty());
+}
+
+TEST_CASE("the daemon sends what is due, wakes for another process's write, and stops on SIGTERM") {
+    Fixture f("serve");
+    const fs::path database = f.dir() / "ritme.db";
+    SystemClock clock;
+    const UtcInstant now = clock.now();
+
+    // A participant with an appointment three hours from now; the reminder rule "3h"
+    // makes its reminder due at once.
+    auto store = SqliteStore::open(database.string());
+    Participant amina;
+    amina.id = "p-amina";
+    amina.name = "Amina";
+    amina.phone = "+31612345678";
+    amina.channels.sms = true;
+    auto appointment_at = [&](int seconds_later) {
+        Appointment appointment;
+        appointment.participant_id = amina.id;
+        appointment.start_utc = {now.utc + pt::hours(3) + pt::seconds(seconds_later)};
+        appointment.where = "Stationsplein 1";
+        return appointment;
+    };
+    store->write([&] {
+        store->put_participant(amina);
+        store->put_appointment(appointment_at(0));
+    });
+
+    // The daemon's setup, with a channel that tells the test what it sent.
+    struct Recorder final : Channel {
+        std::mutex mutex;
+        std::condition_variable changed;
+        std::vector<int64_t> ids;
+        SendResult send(const OutgoingMessage& message) override {
+            std::lock_guard lock(mutex);
+            ids.push_back(message.delivery_id);
+            changed.notify_all();
+            return SendResult::accepted();
+        }
+        bool wait_for(size_t count) {
+            std::unique_lock lock(mutex);
+            return changed.wait_for(lock, std::chrono::seconds(20), [&] { return ids.size() >= count; });
+        }
+    };
+    DaemonSetup setup;
+    setup.config.timezone = "Europe/Amsterdam";
+    setup.config.templates = test::source_path("config/templates");
+    ChannelConfig sms;
+    sms.name = "sms";
+    sms.adapter = "recorder";
+    sms.medium = Medium::sms;
+    sms.quiet_hours = false;
+    setup.config.channels["sms"] = sms;
+    std::string why;
+    setup.config.reminders.appointment_offsets = {*ReminderOffset::parse("3h", why)};
+    Diagnostics problems;
+    setup.renderer = MessageRenderer::load(setup.config.templates, problems);
+    REQUIRE(setup.renderer);
+    auto recorder = std::make_unique<Recorder>();
+    Recorder* sent = recorder.get();
+    setup.channels.add(sms, std::move(recorder));
+    setup.rules = planning_rules(setup.config);
+
+    std::ostringstream log_text;
+    Log log(log_text, LogLevel::debug, clock);
+    int reloads = 0;
+    Daemon daemon(*store, clock, log, std::move(setup), [&]() -> std::optional<DaemonSetup> {
+        ++reloads;
+        return std::nullopt;  // a config with errors: the daemon keeps the old one
+    });
+    int status = -1;
+    std::thread loop([&] { status = daemon.run(); });
+
+    CHECK(sent->wait_for(1));  // planned at start, due at once
+
+    // Another process (here: another connection) adds an appointment, as `ritme
+    // appointment add` does; inotify wakes the daemon, which plans and sends it.
+    {
+        auto other = SqliteStore::open(database.string());
+        other->write([&] { other->put_appointment(appointment_at(1)); });
+    }
+    CHECK(sent->wait_for(2));
+    CHECK(daemon.wakeups().database >= 1);
+
+    std::raise(SIGHUP);  // a bad reload is reported and the daemon goes on
+    std::raise(SIGTERM);
+    loop.join();
+    CHECK(status == 0);
+    CHECK(reloads == 1);
+    CHECK(log_text.str().find("keeping the old one") != std::string::npos);
+    CHECK(log_text.str().find("stopped") != std::string::npos);
+    CHECK(log_text.str().find("+31612345678") == std::string::npos);
+}
+
+TEST_SUITE_END();

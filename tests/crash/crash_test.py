@@ -86,13 +86,22 @@ def main():
         sent_log = os.path.join(work, "outbox", "sent.log")
         tick = [ritme, "-c", config, "tick", "--now", NOW]
         killed_mid_work = 0
+        progress = []
+        def lines_sent():
+            return sum(1 for _ in open(sent_log)) if os.path.exists(sent_log) else 0
+
         for _ in range(KILLS):
+            before = lines_sent()
             process = subprocess.Popen(tick, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            time.sleep(rng.uniform(0.02, 0.4))  # the kill lands at a random moment
+            # Once this run is sending, the kill lands at a random moment.
+            while process.poll() is None and lines_sent() == before:
+                time.sleep(0.002)
+            time.sleep(rng.uniform(0, 0.05))
             if process.poll() is None:
                 process.send_signal(signal.SIGKILL)
                 killed_mid_work += 1
             process.wait()
+            progress.append(lines_sent())
 
         final = subprocess.run(tick, capture_output=True, text=True)
         if final.returncode != 0:
@@ -107,6 +116,7 @@ def main():
         delivered = planned & set(ids)
         duplicates = sum(count - 1 for count in ids.values())
         bound = killed_mid_work * BATCH
+        print("sent.log lines after each kill:", " ".join(map(str, progress)))
         print(f"crash test: {killed_mid_work} of {KILLS} kills landed mid-work; "
               f"{len(planned)} reminders planned, {len(delivered)} delivered, "
               f"{duplicates} duplicates (bound {bound}), states {states}")
