@@ -84,13 +84,18 @@ void print_applied(const AppliedDefinition& applied, std::ostream& out) {
         out << "\n";
         return;
     }
+    // Sessions the lead moved or cancelled stay as they are; they are not changes.
+    std::vector<const SessionChange*> changes, kept;
+    for (const auto& change : result.changes)
+        (change.kind == SessionChange::Kind::kept ? kept : changes).push_back(&change);
     if (!result.changed()) {
         out << result.subject << ": no changes\n";
-        return;
+    } else {
+        out << result.subject << ": " << (result.definition_changed ? "definition updated, " : "") << changes.size()
+            << (changes.size() == 1 ? " session change" : " session changes") << "\n";
+        for (const auto* change : changes) out << "  " << describe(*change) << "\n";
     }
-    out << result.subject << ": " << (result.definition_changed ? "definition updated, " : "") << result.changes.size()
-        << (result.changes.size() == 1 ? " session change" : " session changes") << "\n";
-    for (const auto& change : result.changes) out << "  " << describe(change) << "\n";
+    for (const auto* change : kept) out << "  " << describe(*change) << "\n";
 }
 
 }  // namespace ritme

@@ -328,7 +328,7 @@ TEST_CASE("a permanent failure is recorded with the gateway's reason and the lea
 
     const auto alerts = f.rows(DeliveryKind::alert);
     REQUIRE(alerts.size() == 1);
-    CHECK(alerts.front().participant_id.empty());
+    CHECK(alerts.front().participant_id == "p-1000");  // erased with her
     f.run();
     const auto sent = f.channel->sent();
     REQUIRE(sent.size() == 2);

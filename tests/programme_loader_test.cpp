@@ -273,7 +273,12 @@ bool any_starts_with(const std::vector<std::string>& lines, const std::string& p
     return false;
 }
 
-// The line of the first `[table]` header, for positions in the tests below.
+// "p.toml:LINE:COLUMN: error: ", where the problems of problems_in() begin.
+std::string at(int line, int column) {
+    return "p.toml:" + std::to_string(line) + ":" + std::to_string(column) + ": error: ";
+}
+
+// The line where `text` first appears, for positions in the tests below.
 int line_of(const std::string& toml, const std::string& text) {
     const size_t at = toml.find(text);
     REQUIRE(at != std::string::npos);
@@ -309,7 +314,8 @@ email = "Fatima@Example.ORG"
     CHECK(p.lead->email == "Fatima@example.org");
     CHECK(p.lead->where.line > 0);
 
-    const Programme email_only = test::load_valid(programme_with("[lead]\nname = \"Team Noord\"\nemail = \"team@example.org\"\n"));
+    const Programme email_only =
+        test::load_valid(programme_with("[lead]\nname = \"Team Noord\"\nemail = \"team@example.org\"\n"));
     REQUIRE(email_only.lead);
     CHECK(email_only.lead->phone.empty());
 
@@ -321,7 +327,7 @@ email = "Fatima@Example.ORG"
 TEST_CASE("[lead] problems: unknown keys, a landline, a bad address, no way to reach the lead") {
     const std::string toml = programme_with(R"(
 [lead]
-naam = "Fatima"
+nmae = "Fatima"
 phone = "020-1234567"
 email = "fatima at example.org"
 )");
@@ -330,17 +336,17 @@ email = "fatima at example.org"
     INFO(problems.size());
     for (const auto& line : problems) MESSAGE(line);
     CHECK(problems.size() == 4);
-    CHECK(any_starts_with(problems, "p.toml:" + std::to_string(lead_line + 1) + ":1: error: [lead]: unknown key `naam`; did you mean name?"));
-    CHECK(any_starts_with(problems, "p.toml:" + std::to_string(lead_line) + ":1: error: [lead]: `name` is missing"));
-    CHECK(any_starts_with(problems, "p.toml:" + std::to_string(lead_line + 2) + ":9: error: [lead]: `phone`: "));
-    CHECK(any_starts_with(problems, "p.toml:" + std::to_string(lead_line + 3) + ":9: error: [lead]: `email`: "));
+    CHECK(any_starts_with(problems, at(lead_line + 1, 1) + "[lead]: unknown key `nmae`; did you mean name?"));
+    CHECK(any_starts_with(problems, at(lead_line, 1) + "[lead]: `name` is missing"));
+    CHECK(any_starts_with(problems, at(lead_line + 2, 9) + "[lead]: `phone`: "));
+    CHECK(any_starts_with(problems, at(lead_line + 3, 9) + "[lead]: `email`: "));
 
     const std::string unreachable = programme_with("[lead]\nname = \"Fatima\"\n");
     const auto no_contact = problems_in(unreachable);
     REQUIRE(no_contact.size() == 1);
-    CHECK(no_contact[0] == "p.toml:" + std::to_string(line_of(unreachable, "[lead]")) +
-                               ":1: error: [lead]: no `phone` and no `email`; give at least one, so ritme can tell "
-                               "the lead when a message cannot be delivered");
+    CHECK(no_contact[0] == at(line_of(unreachable, "[lead]"), 1) +
+                               "[lead]: no `phone` and no `email`; give at least one, so ritme can tell the lead "
+                               "when a message cannot be delivered");
 }
 
 TEST_CASE("[reminders] offsets replace the daemon's; an empty list means none") {
@@ -359,20 +365,19 @@ TEST_CASE("[reminders] problems are reported at the entry") {
     const std::string toml = programme_with("[reminders]\noffset = [\"2h\"]\n");
     const int line = line_of(toml, "[reminders]");
     const auto typo = problems_in(toml);
-    CHECK(any_starts_with(typo, "p.toml:" + std::to_string(line + 1) + ":1: error: [reminders]: unknown key `offset`; did you mean offsets?"));
-    CHECK(any_starts_with(typo, "p.toml:" + std::to_string(line) + ":1: error: [reminders]: `offsets` is missing"));
+    CHECK(any_starts_with(typo, at(line + 1, 1) + "[reminders]: unknown key `offset`; did you mean offsets?"));
+    CHECK(any_starts_with(typo, at(line, 1) + "[reminders]: `offsets` is missing"));
 
     const std::string bad = programme_with("[reminders]\noffsets = [\"1d@18:00\", \"2u\", 3, \"2h\", \"120m\"]\n");
     const int bad_line = line_of(bad, "[reminders]") + 1;
     const auto problems = problems_in(bad);
     for (const auto& line_text : problems) MESSAGE(line_text);
     REQUIRE(problems.size() == 3);
-    CHECK(problems[0] == "p.toml:" + std::to_string(bad_line) +
-                             ":24: error: [reminders]: `offsets` entry \"2u\" is not an offset; unknown unit \"u\"; "
-                             "use d (days), h (hours) or m (minutes)");
-    CHECK(problems[1].rfind("p.toml:" + std::to_string(bad_line) + ":30: error: [reminders]: `offsets` entry 3 is not an offset", 0) == 0);
-    CHECK(problems[2] == "p.toml:" + std::to_string(bad_line) +
-                             ":39: error: [reminders]: `offsets` lists 2h twice; each reminder once: remove one of them");
+    CHECK(problems[0] == at(bad_line, 24) + "[reminders]: `offsets` entry \"2u\" is not an offset; unknown unit "
+                                           "\"u\"; use d (days), h (hours) or m (minutes)");
+    CHECK(any_starts_with(problems, at(bad_line, 30) + "[reminders]: `offsets` entry 3 is not an offset"));
+    CHECK(problems[2] ==
+          at(bad_line, 39) + "[reminders]: `offsets` lists 2h twice; each reminder once: remove one of them");
 
     const auto not_a_list = problems_in(programme_with("[reminders]\noffsets = \"2h\"\n"));
     REQUIRE(not_a_list.size() == 1);

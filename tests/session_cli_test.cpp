@@ -201,7 +201,8 @@ TEST_SUITE("session_cli") {
             {"almere-vrouwen-2026#0", "\"0\" after # is not a session number"},
             {"#3", "no programme id before #"},
             {"almere-vrouwen-2026", "write PROGRAMME#N"},
-            {"almere-vrouwen-2027#3", "no programme \"almere-vrouwen-2027\" in the database; did you mean almere-vrouwen-2026?"},
+            {"almere-vrouwen-2027#3",
+             "no programme \"almere-vrouwen-2027\" in the database; did you mean almere-vrouwen-2026?"},
             {"elsewhere#3", "apply its file first"},
             {"almere-vrouwen-2026#999", "almere-vrouwen-2026 has no session #999; its sessions are #1-#"},
         };
@@ -379,7 +380,8 @@ location = "schakel"
                                 "Take bus 4 to the stop Stadhuis", "--programme", almere});
         REQUIRE(run.status == 0);
         const int id = appointment_id(run.out);
-        CHECK(run.out == "appointment " + std::to_string(id) + " for " + participant + " on Thu 2026-03-05 10:00-11:00\n");
+        CHECK(run.out ==
+              "appointment " + std::to_string(id) + " for " + participant + " on Thu 2026-03-05 10:00-11:00\n");
 
         const auto stored = SqliteStore::open(db.database())->appointment(id);
         REQUIRE(stored.has_value());
@@ -414,11 +416,13 @@ location = "schakel"
         const std::string other = db.add_participant({"--email", "other@example.org"});
         auto add = [&](const std::string& who, const std::string& at, const std::string& duration,
                        const std::string& where) {
-            std::vector<std::string> args{"appointment", "add", "--participant", who, "--at", at, "--duration", duration};
+            std::vector<std::string> args{"appointment", "add", "--participant", who, "--at", at};
+            args.insert(args.end(), {"--duration", duration});
             if (!where.empty()) args.insert(args.end(), {"--where", where});
             return args;
         };
-        check_refused(db, add("p-nobody12345", "2026-03-05T10:00", "1h", "Stadhuis"), 2, "no participant p-nobody12345");
+        check_refused(db, add("p-nobody12345", "2026-03-05T10:00", "1h", "Stadhuis"), 2,
+                      "no participant p-nobody12345");
         check_refused(db, add(enrolled, "2026-03-05 10", "1h", "Stadhuis"), 2, "write it as YYYY-MM-DDTHH:MM");
         check_refused(db, add(enrolled, "2026-01-10T09:30", "1h", "Stadhuis"), 2, "is in the past");
         check_refused(db, add(enrolled, "2026-03-05T10:00", "1x", "Stadhuis"), 2, "--duration: \"1x\"");
@@ -441,8 +445,9 @@ location = "schakel"
         const int id = appointment_id(db.run({"appointment", "add", "--participant", participant, "--at",
                                               "2026-03-05T10:00", "--duration", "90m", "--where", "Stadhuis"})
                                           .out);
-        REQUIRE(db.run({"appointment", "add", "--participant", other, "--at", "2026-03-04T10:00", "--where", "Werkplein"})
-                    .status == 0);
+        REQUIRE(
+            db.run({"appointment", "add", "--participant", other, "--at", "2026-03-04T10:00", "--where", "Werkplein"})
+                .status == 0);
         const auto first = *SqliteStore::open(db.database())->appointment(id);
 
         const Run moved = db.run({"appointment", "move", std::to_string(id), "--to", "2026-03-12T13:30"});

@@ -4,6 +4,7 @@
 #include "adapters/builtin_adapters.hpp"
 #include "engine/config/daemon_config.hpp"
 #include "engine/holidays/ics_closures.hpp"
+#include "engine/message/message_renderer.hpp"
 #include "engine/school_loader.hpp"
 #include "test_support.hpp"
 
@@ -12,10 +13,35 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <set>
+#include <sstream>
 
 using namespace ritme;
 namespace fs = std::filesystem;
+
+namespace {
+
+// "Section.Key" → value for a systemd unit file: comments and blank lines skipped, and
+// every line must be a section header or a key=value.
+std::map<std::string, std::string> systemd_unit_settings(const std::string& text) {
+    std::map<std::string, std::string> settings;
+    std::istringstream lines(text);
+    std::string section;
+    for (std::string line; std::getline(lines, line);) {
+        if (line.empty() || line[0] == '#' || line[0] == ';') continue;
+        if (line.front() == '[' && line.back() == ']') {
+            section = line.substr(1, line.size() - 2);
+            continue;
+        }
+        const auto equals = line.find('=');
+        REQUIRE_MESSAGE(equals != std::string::npos, line);
+        settings[section + "." + line.substr(0, equals)] = line.substr(equals + 1);
+    }
+    return settings;
+}
+
+}  // namespace
 
 TEST_SUITE_BEGIN("shipped_config");
 
@@ -35,7 +61,7 @@ TEST_CASE("every school-holiday file loads without a problem") {
 
 TEST_CASE("every file under config/ is loaded: holidays, programmes, schools, calendars and the daemon config") {
     const fs::path root = test::source_path("config");
-    int programmes = 0, schools = 0, calendars = 0, daemon_configs = 0;
+    int programmes = 0, schools = 0, calendars = 0, daemon_configs = 0, templates = 0, units = 0;
     for (const auto& entry : fs::recursive_directory_iterator(root)) {
         if (!entry.is_regular_file()) continue;
         const auto path = entry.path();
@@ -75,10 +101,27 @@ TEST_CASE("every file under config/ is loaded: holidays, programmes, schools, ca
             REQUIRE(config);
             CHECK(config->channel_for(Medium::sms));
             CHECK(config->channel_for(Medium::email));
+        } else if (path.parent_path().parent_path() == root / "templates" && path.extension() == ".mustache") {
+            ++templates;  // the directory is loaded as a whole below
+        } else if (path == root / "templates" / "README.md") {
+            for (const auto& name : template_names()) CHECK(text.find(name) != std::string::npos);
+        } else if (path == root / "systemd" / "ritme.service") {
+            ++units;
+            const auto unit = systemd_unit_settings(text);
+            CHECK(unit.at("Service.Type") == "notify");
+            CHECK(unit.at("Service.ExecStart").find("ritme serve -c ") != std::string::npos);
+            CHECK(unit.at("Service.ExecReload").find("-HUP") != std::string::npos);
+            CHECK(unit.count("Service.WatchdogSec") == 1);
+            CHECK(unit.at("Service.UMask") == "0077");
         } else {
             FAIL_CHECK("no test loads this shipped file; add it to this test");
         }
     }
+    CHECK(templates >= 12);
+    CHECK(units == 1);
+    Diagnostics template_problems;
+    CHECK(MessageRenderer::load(root / "templates", template_problems).has_value());
+    for (const auto& d : template_problems.items()) FAIL_CHECK(d.str());
     CHECK(programmes >= 2);
     CHECK(schools >= 1);
     CHECK(calendars >= 1);

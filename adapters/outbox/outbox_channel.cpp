@@ -177,7 +177,7 @@ AdapterInfo outbox_adapter(std::ostream& out) {
             {"dir", "", "the directory for message files and sent.log (relative to this file); created 0700", true},
             {"print", "true", "print one line per message on standard output (recipient masked)", false},
         },
-        [&out](const ChannelSettings& settings) -> std::unique_ptr<Channel> {
+        [out = &out](const ChannelSettings& settings) -> std::unique_ptr<Channel> {
             const fs::path directory = settings.path("dir");
             if (directory.empty())
                 throw ChannelConfigError("channel " + settings.channel +
@@ -185,7 +185,7 @@ AdapterInfo outbox_adapter(std::ostream& out) {
             const bool print = parse_print(settings);
             make_private_directory(directory, settings.channel);
             try {
-                return std::make_unique<OutboxChannel>(directory, print ? &out : nullptr);
+                return std::make_unique<OutboxChannel>(directory, print ? out : nullptr);
             } catch (const ChannelConfigError& e) {
                 throw ChannelConfigError("channel " + settings.channel + ": " + e.what());
             }

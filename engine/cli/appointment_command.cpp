@@ -35,7 +35,8 @@ bool all_digits(std::string_view text) {
 // "2026-03-05T10:00" (or with a space for the T), a wall-clock time with no zone.
 std::optional<LocalDateTime> parse_local_date_time(std::string_view text) {
     text = trim(text);
-    if (text.size() < 15 || text[4] != '-' || text[7] != '-' || (text[10] != 'T' && text[10] != ' ')) return std::nullopt;
+    if (text.size() < 15 || text[4] != '-' || text[7] != '-' || (text[10] != 'T' && text[10] != ' '))
+        return std::nullopt;
     const auto year = text.substr(0, 4), month = text.substr(5, 2), day = text.substr(8, 2);
     if (!all_digits(year) || !all_digits(month) || !all_digits(day)) return std::nullopt;
     const auto time = TimeOfDay::parse(text.substr(11));
@@ -127,12 +128,14 @@ private:
     std::optional<UtcInstant> start_from_option(const char* option) {
         const auto local = parse_local_date_time(at_);
         if (!local) {
-            error() << option << ": \"" << at_ << "\" is not a date and time; write it as " << local_time_format << "\n";
+            error() << option << ": \"" << at_ << "\" is not a date and time; write it as " << local_time_format
+                    << "\n";
             return std::nullopt;
         }
         const UtcConversion start = zone_->to_utc(*local, session_time_policy);
         if (!(context_.clock.now() < *start.instant)) {
-            error() << option << ": " << local->iso() << " (" << zone_->name() << ") is in the past; choose a time to come\n";
+            error() << option << ": " << local->iso() << " (" << zone_->name()
+                    << ") is in the past; choose a time to come\n";
             return std::nullopt;
         }
         if (start.kind != LocalTimeKind::unique)
@@ -169,7 +172,8 @@ private:
     int add() {
         const auto duration = parse_duration_minutes(trim(duration_));
         if (!duration || *duration <= 0 || *duration >= 24 * 60) {
-            error() << "--duration: \"" << duration_ << "\" is not a duration under a day; write it like 45m, 1h or 1h30m\n";
+            error() << "--duration: \"" << duration_
+                    << "\" is not a duration under a day; write it like 45m, 1h or 1h30m\n";
             return exit_bad_input;
         }
         if (trim(where_).empty()) {
@@ -211,8 +215,9 @@ private:
             appointment.id = store_->put_appointment(appointment);
             // Who and when, never where: the address and the note stay out of the audit trail.
             store_->record(context.entry("appointment.added", subject_of(appointment),
-                                         appointment.participant_id + " " + zone_->to_local(appointment.start_utc).iso() +
-                                             " " + format_duration_minutes(appointment.duration_minutes) +
+                                         appointment.participant_id + " " +
+                                             zone_->to_local(appointment.start_utc).iso() + " " +
+                                             format_duration_minutes(appointment.duration_minutes) +
                                              (programme_.empty() ? "" : " " + programme_)));
         });
         print_warnings();

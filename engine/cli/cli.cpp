@@ -78,7 +78,8 @@ std::optional<DaemonConfig> load_config(const CommonOptions& common, CliContext&
     Diagnostics diagnostics;
     auto config = load_daemon_config(file, *registry, diagnostics);
     print_diagnostics(diagnostics, context.err);
-    if (diagnostics.has_errors()) return std::nullopt;
+    if (diagnostics.has_errors() || !config) return std::nullopt;
+    if (config->templates.empty()) config->templates = default_template_dir();
     return config;
 }
 
@@ -105,7 +106,7 @@ int run_cli(const std::vector<std::string>& args, CliContext& context) {
     app.require_subcommand(1);
     app.fallthrough();
 
-    CommonOptions common{default_holiday_dir(), ""};
+    CommonOptions common{default_holiday_dir(), "", ""};
     app.add_option("--holidays", common.holiday_dir, "directory of school-holiday data files")
         ->envname("RITME_HOLIDAYS")
         ->capture_default_str();

@@ -36,7 +36,8 @@ bool all_digits(std::string_view text) {
 // "2026-03-05T10:00" (or with a space for the T), a wall-clock time with no zone.
 std::optional<LocalDateTime> parse_local_date_time(std::string_view text) {
     text = trim(text);
-    if (text.size() < 15 || text[4] != '-' || text[7] != '-' || (text[10] != 'T' && text[10] != ' ')) return std::nullopt;
+    if (text.size() < 15 || text[4] != '-' || text[7] != '-' || (text[10] != 'T' && text[10] != ' '))
+        return std::nullopt;
     const auto year = text.substr(0, 4), month = text.substr(5, 2), day = text.substr(8, 2);
     if (!all_digits(year) || !all_digits(month) || !all_digits(day)) return std::nullopt;
     const auto time = TimeOfDay::parse(text.substr(11));
@@ -65,14 +66,15 @@ std::optional<SessionRef> parse_session_ref(std::string_view text, std::string& 
     const auto programme = text.substr(0, hash);
     const auto number = text.substr(hash + 1);
     if (programme.empty()) {
-        why = "\"" + std::string(text) + "\" has no programme id before #; write PROGRAMME#N, e.g. almere-vrouwen-2026#10";
+        why = "\"" + std::string(text) +
+              "\" has no programme id before #; write PROGRAMME#N, e.g. almere-vrouwen-2026#10";
         return std::nullopt;
     }
     SessionRef ref{std::string(programme), 0};
     const auto [end, error] = std::from_chars(number.data(), number.data() + number.size(), ref.number);
     if (!all_digits(number) || error != std::errc() || end != number.data() + number.size() || ref.number < 1) {
-        why = "\"" + std::string(number) + "\" after # is not a session number; write PROGRAMME#N with N counting from 1, "
-              "e.g. " + std::string(programme) + "#10";
+        why = "\"" + std::string(number) + "\" after # is not a session number; write PROGRAMME#N, N from 1, e.g. " +
+              std::string(programme) + "#10";
         return std::nullopt;
     }
     return ref;
@@ -99,8 +101,8 @@ StoredSession changed_by_lead(const StoredSession& before, SessionStatus status,
 
 // Why a session at `time` on `date` would not suit the programme's families, short:
 // a closed day, no school that day, or a time outside school hours with the travel margin.
-std::vector<std::string> fit_warnings(const Programme& programme, const SchoolHolidayTable& school_holidays, Date date,
-                                      const TimeRange& time) {
+std::vector<std::string> timing_warnings(const Programme& programme, const SchoolHolidayTable& school_holidays,
+                                         Date date, const TimeRange& time) {
     std::vector<std::string> warnings;
     const ClosureCalendar closures(programme.closures, school_holidays, date, date);
     if (const Closure* closure = closures.closure_on(date))
@@ -253,7 +255,8 @@ private:
         if (!find_session()) return exit_bad_input;
         if (session_.status == SessionStatus::cancelled) {
             error() << subject_of(session_) << " is cancelled already"
-                    << (session_.lead_override ? "" : " (the programme file no longer has it)") << "; nothing changed\n";
+                    << (session_.lead_override ? "" : " (the programme file no longer has it)")
+                    << "; nothing changed\n";
             return exit_failure;
         }
         const AuditContext context = audit();
@@ -287,7 +290,8 @@ private:
             for (const auto& l : programme.locations) keys.push_back(l.key);
             const auto match = closest_match(location, keys);
             error() << "--location: " << programme.id << " has no location \"" << location << "\"; "
-                    << (match ? "did you mean " + *match + "?" : "its locations are " + join_alternatives(keys)) << "\n";
+                    << (match ? "did you mean " + *match + "?" : "its locations are " + join_alternatives(keys))
+                    << "\n";
             return exit_bad_input;
         }
         const int length = session_.time.length_minutes();
@@ -302,7 +306,8 @@ private:
         const UtcConversion end = zone.to_utc({local->date, time.end}, session_time_policy);
         const AuditContext context = audit();
         if (!(context.at < *start.instant)) {
-            error() << "--to: " << local->iso() << " (" << programme.timezone << ") is in the past; choose a time to come\n";
+            error() << "--to: " << local->iso() << " (" << programme.timezone
+                    << ") is in the past; choose a time to come\n";
             return exit_bad_input;
         }
 
@@ -320,7 +325,7 @@ private:
 
         auto school_holidays = load_school_holidays(common_, context_);
         if (!school_holidays) return exit_failure;
-        auto warnings = fit_warnings(programme, *school_holidays, after.date, after.time);
+        auto warnings = timing_warnings(programme, *school_holidays, after.date, after.time);
         if (start.kind != LocalTimeKind::unique || end.kind != LocalTimeKind::unique)
             warnings.push_back("the clocks change during this session; it is planned from " +
                                zone.to_local(after.start_utc).time.str() + " local time");
@@ -356,7 +361,10 @@ private:
         ApplyResult result;
         store_->write([&] {
             store_->put_session(released);
-            store_->record(context.entry("session.restored", subject_of(released), "follows the programme file again"));
+            store_->record(context.entry("session.restored", subject_of(released),
+                                         std::string("the lead's ") +
+                                             (session_.status == SessionStatus::cancelled ? "cancel" : "move") +
+                                             " undone; follows the programme file again"));
             result = apply_programme(*store_, plan, context);
         });
         // Other sessions still set by a lead come back as kept: only what changed is listed.

@@ -42,7 +42,7 @@ void print_row(const Delivery& delivery, const TimeZone& zone, UtcInstant when, 
     const LocalDateTime local = zone.to_local(when);
     out << "  " << iso_date(local.date) << ' ' << local.time.str() << "  " << std::left << std::setw(11)
         << name_of(delivery.kind) << std::setw(26) << subject_of(delivery) << std::setw(14)
-        << (delivery.participant_id.empty() ? "(lead)" : delivery.participant_id) << delivery.channel;
+        << (delivery.kind == DeliveryKind::alert ? "(lead)" : delivery.participant_id) << delivery.channel;
 }
 
 }  // namespace
@@ -59,8 +59,9 @@ CommandAction add_status_command(CLI::App& app, const CommonOptions& common, Cli
         if (!store) return exit_failure;
         const TimeZone zone = TimeZone::load(config->timezone);
 
+        // Planned and retry rows have their own index; claimed ones are being sent.
         DeliveryQuery next_query;
-        next_query.states = {DeliveryState::planned, DeliveryState::retry, DeliveryState::claimed};
+        next_query.states = {DeliveryState::planned, DeliveryState::retry};
         next_query.limit = rows_shown;
         const auto next = store->deliveries(next_query);
         DeliveryQuery failed_query;

@@ -44,7 +44,8 @@ inline std::optional<std::vector<ReminderOffset>> read_reminder_offsets(TomlTabl
         if (!offset) {
             reader.diagnostics().error(
                 where, reader.label() + ": `" + name + "` entry " + toml_value_text(element) + " is not an offset",
-                why.empty() ? "write it like \"1d@18:00\" (the day before at 18:00) or \"2h\" (two hours before)" : why);
+                why.empty() ? "write it like \"1d@18:00\" (the day before at 18:00) or \"2h\" (two hours before)"
+                            : why);
             good = false;
         } else if (std::find(offsets.begin(), offsets.end(), *offset) != offsets.end()) {
             reader.diagnostics().error(where, reader.label() + ": `" + name + "` lists " + offset->str() + " twice",

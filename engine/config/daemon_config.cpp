@@ -54,9 +54,10 @@ ChannelConfig default_channel(const std::string& name, std::optional<Medium> med
     return channel;
 }
 
+// A TOML basic string, "…", escaped as needed.
 std::string toml_quoted(std::string_view text) {
     std::ostringstream out;
-    out << toml::value<std::string>(std::string(text));
+    out << toml::toml_formatter(toml::value<std::string>(std::string(text)), toml::format_flags::none);
     return out.str();
 }
 
@@ -392,7 +393,8 @@ private:
         check_one_channel_per_medium(config);
         if (config.channels.empty())
             diagnostics_.warning(SourcePosition{file_name(), 1, 1}, "no [channel] tables: no message can be sent",
-                                 "add [channel.sms] with adapter = \"outbox\" and dir = \"…\" to see messages as files");
+                                 "add [channel.sms] with adapter = \"outbox\" and dir = \"…\" to see messages as "
+                                 "files");
     }
 
     ChannelConfig read_channel(const std::string& name, const toml::table& table) {
@@ -409,9 +411,13 @@ private:
         channel.settings.base_directory = base_;
 
         const AdapterInfo* adapter = channel.adapter.empty() ? nullptr : registry_.find(channel.adapter);
-        if (!channel.adapter.empty() && !adapter)
+        if (!channel.adapter.empty() && !adapter) {
+            const std::vector<std::string> names = registry_.names();
+            const std::vector<std::string_view> known_adapters(names.begin(), names.end());
+            const auto match = closest_match(channel.adapter, known_adapters);
             r.error_at("adapter", registry_.unknown_adapter_message(channel.adapter),
-                       "set adapter to one of the known adapters; `ritme config dump` shows each one's settings");
+                       match ? "did you mean " + *match + "?" : "`ritme config dump` shows each adapter's settings");
+        }
         std::vector<std::string_view> known = keys_of(channel_settings());
         if (adapter)
             for (const auto& setting : adapter->settings) known.push_back(setting.name);
@@ -492,8 +498,8 @@ private:
             diagnostics_.error(config.channels.at(std::string(primary[1])).where,
                                "channels " + join_alternatives(primary) + " all carry " +
                                    std::string(name_of(medium)) + "; ritme sends each medium through one channel",
-                               "make the others fallbacks: `fallback = \"" + std::string(primary[1]) + "\"` in [channel." +
-                                   std::string(primary[0]) + "]");
+                               "make the others fallbacks: `fallback = \"" + std::string(primary[1]) +
+                                   "\"` in [channel." + std::string(primary[0]) + "]");
         }
     }
 
@@ -555,13 +561,10 @@ namespace {
 void dump_setting(std::ostream& out, std::string_view key, std::string_view help, const std::string& value,
                   const std::string& default_value, bool active) {
     out << "# " << help;
-    if (!default_value.empty()) out << " (default " << default_value << ")";
+    if (!default_value.empty() && default_value != "\"\"") out << " (default " << default_value << ")";
     out << "\n" << (active ? "" : "# ") << key << " = " << value << "\n";
 }
 
-std::string channel_heading(const AdapterInfo* adapter) {
-    return adapter ? adapter->name + ": " + adapter->summary : "an adapter this ritme does not know";
-}
 
 void dump_adapter_settings(std::ostream& out, const AdapterInfo& adapter, const ChannelConfig* channel,
                            bool active) {
@@ -584,7 +587,13 @@ void dump_adapter_settings(std::ostream& out, const AdapterInfo& adapter, const 
 void dump_channel(std::ostream& out, const ChannelConfig& channel, const ChannelRegistry& registry, bool active) {
     const AdapterInfo* adapter = registry.find(channel.adapter);
     const std::string comment = active ? "" : "# ";
-    out << "\n# ---- " << channel_heading(adapter) << (active ? "" : " (an example: remove the # to use it)") << "\n";
+    const std::string summary = adapter ? adapter->summary : "an adapter this ritme does not know";
+    if (active)
+        out << "\n# ---- channel " << channel.name << ", through the " << channel.adapter << " adapter: " << summary
+            << "\n";
+    else
+        out << "\n# ---- the " << channel.adapter << " adapter: " << summary
+            << "\n# (an example: remove the # to use it)\n";
     out << comment << "[channel." << channel.name << "]\n";
     const ChannelConfig defaults = default_channel(channel.name, channel.medium);
     for (const auto& setting : channel_settings()) {

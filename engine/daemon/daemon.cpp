@@ -105,7 +105,7 @@ private:
             if (jobs.empty()) break;
             send_batch(std::make_shared<std::vector<DispatchJob>>(std::move(jobs)));
         }
-        if (in_flight_ == 0) arm_timer();
+        if (in_flight_ == 0) arm_timer(true);
     }
 
     void send_batch(std::shared_ptr<std::vector<DispatchJob>> jobs) {
@@ -131,7 +131,9 @@ private:
         pump();
     }
 
-    void arm_timer() {
+    // `nothing_claimed`: a claim just came back empty, so a next time that has already
+    // passed cannot be claimed now either; the timer then waits a second rather than spin.
+    void arm_timer(bool nothing_claimed) {
         std::optional<UtcInstant> next;
         try {
             next = dispatcher_->next_send_at();
@@ -141,7 +143,10 @@ private:
         }
         due_timer_.cancel();
         if (!next) return;  // nothing planned: sleep until the database changes
-        due_timer_.expires_at(time_point_of(*next));
+        auto at = time_point_of(*next);
+        const auto now = std::chrono::system_clock::now();
+        if (nothing_claimed && at <= now) at = now + std::chrono::seconds(1);
+        due_timer_.expires_at(at);
         due_timer_.async_wait([this](boost::system::error_code error) {
             if (error) return;
             ++timer_wakeups_;

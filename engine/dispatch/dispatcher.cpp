@@ -202,7 +202,9 @@ std::optional<Delivery> Dispatcher::alert_for(const Delivery& failed, const std:
     Delivery alert;
     alert.kind = DeliveryKind::alert;
     alert.programme_id = failed.programme_id;
-    alert.payload = nlohmann::json{{"participant", failed.participant_id}, {"reason", reason}, {"about", failed.id}}.dump();
+    // About whom, in its own column: erasing that participant erases the alert too.
+    alert.participant_id = failed.participant_id;
+    alert.payload = nlohmann::json{{"reason", reason}, {"about", failed.id}}.dump();
     // The lead hears on the first channel that reaches them: SMS, else e-mail.
     for (Medium medium : {Medium::sms, Medium::email}) {
         const ChannelConfig* channel = config_.channel_for(medium);

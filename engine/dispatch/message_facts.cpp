@@ -63,7 +63,7 @@ std::optional<MessageFacts> MessageFactsSource::facts_for(const Delivery& delive
 
     if (delivery.kind == DeliveryKind::alert) {
         facts.first_name = facts.lead_name;
-        facts.alert_participant = payload_field(delivery.payload, "participant");
+        facts.alert_participant = delivery.participant_id;
         facts.alert_reason = payload_field(delivery.payload, "reason");
         return facts;
     }

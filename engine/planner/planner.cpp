@@ -259,57 +259,70 @@ private:
     // The rows one session or appointment needs, for each recipient and route.
     void plan_subject(const Subject& subject, const std::vector<ReminderOffset>& offsets, const TimeZone& zone,
                       const std::vector<Recipient>& recipients, OutboxDiff& diff) {
-        const QuietHours& quiet = rules_.defaults.quiet_hours;
-        const auto honours_quiet = [&](const Reach& reach) { return reach.route->quiet_hours && !quiet.empty(); };
+        if (subject.has_reminders) plan_reminders(subject, offsets, zone, recipients, diff);
+        if (subject.changed_at) plan_change_notices(subject, zone, recipients, diff);
+    }
 
-        if (subject.has_reminders) {
-            const UtcInstant expires_at{subject.start.utc - boost::posix_time::minutes(rules_.defaults.min_notice_minutes)};
-            const bool open = now_ < expires_at;
-            // Timings depend on the route only through quiet hours: worked out once for each.
-            std::optional<std::vector<ReminderTiming>> timings[2];
-            for (const auto& recipient : recipients)
-                for (const auto& reach : recipient.reach) {
-                    const bool in_quiet = honours_quiet(reach);
-                    auto& these = timings[in_quiet];
-                    if (!these) these = reminder_timings(offsets, subject.start, zone, in_quiet ? &quiet : nullptr, now_);
-                    for (const auto& timing : *these) {
-                        Delivery row = subject.row;
-                        row.kind = subject.reminder_kind;
-                        row.key = std::string(subject.reminder_kind == DeliveryKind::reminder ? "reminder:" : "appointment:")
-                                  + subject.key + ":" + recipient.id + ":" + timing.offset + ":" + reach.route->channel;
-                        row.participant_id = recipient.id;
-                        row.offset = timing.offset;
-                        row.channel = reach.route->channel;
-                        row.due_at = timing.due_at;
-                        row.send_at = timing.send_at;
-                        row.expires_at = expires_at;
-                        row.updated_at = now_;
-                        if (!timing.dropped.empty()) {
-                            row.state = DeliveryState::cancelled;
-                            row.reason = timing.dropped;
-                        }
-                        diff.want(row, open && !timing.superseded);
-                    }
-                }
-        }
-
-        if (subject.changed_at) {
-            const std::string payload = nlohmann::json{{"change", subject.change}}.dump();
-            for (const auto& recipient : recipients)
-                for (const auto& reach : recipient.reach) {
+    void plan_reminders(const Subject& subject, const std::vector<ReminderOffset>& offsets, const TimeZone& zone,
+                        const std::vector<Recipient>& recipients, OutboxDiff& diff) {
+        const auto min_notice = boost::posix_time::minutes(rules_.defaults.min_notice_minutes);
+        const UtcInstant expires_at{subject.start.utc - min_notice};
+        const bool open = now_ < expires_at;
+        const std::string kind = subject.reminder_kind == DeliveryKind::reminder ? "reminder:" : "appointment:";
+        // Timings depend on the route only through quiet hours: worked out once with, once without.
+        std::optional<std::vector<ReminderTiming>> timings[2];
+        for (const auto& recipient : recipients)
+            for (const auto& reach : recipient.reach) {
+                const bool quiet = honours_quiet_hours(reach);
+                auto& these = timings[quiet];
+                if (!these)
+                    these = reminder_timings(offsets, subject.start, zone,
+                                             quiet ? &rules_.defaults.quiet_hours : nullptr, now_);
+                for (const auto& timing : *these) {
                     Delivery row = subject.row;
-                    row.kind = DeliveryKind::change;
-                    row.key = "change:" + subject.key + ":" + recipient.id + ":" + reach.route->channel;
+                    row.kind = subject.reminder_kind;
+                    row.key =
+                        kind + subject.key + ":" + recipient.id + ":" + timing.offset + ":" + reach.route->channel;
                     row.participant_id = recipient.id;
+                    row.offset = timing.offset;
                     row.channel = reach.route->channel;
-                    row.due_at = *subject.changed_at;
-                    row.send_at = honours_quiet(reach) ? quiet.end_of(*subject.changed_at, zone) : *subject.changed_at;
-                    row.expires_at = subject.start;
+                    row.due_at = timing.due_at;
+                    row.send_at = timing.send_at;
+                    row.expires_at = expires_at;
                     row.updated_at = now_;
-                    row.payload = payload;
-                    diff.want(row, now_ < subject.start);
+                    if (!timing.dropped.empty()) {
+                        row.state = DeliveryState::cancelled;
+                        row.reason = timing.dropped;
+                    }
+                    diff.want(row, open && !timing.superseded);
                 }
-        }
+            }
+    }
+
+    // A change notice is of use until the subject starts; outside quiet hours it goes at once.
+    void plan_change_notices(const Subject& subject, const TimeZone& zone, const std::vector<Recipient>& recipients,
+                             OutboxDiff& diff) {
+        const UtcInstant changed_at = *subject.changed_at;
+        const UtcInstant after_quiet_hours = rules_.defaults.quiet_hours.end_of(changed_at, zone);
+        const std::string payload = nlohmann::json{{"change", subject.change}}.dump();
+        for (const auto& recipient : recipients)
+            for (const auto& reach : recipient.reach) {
+                Delivery row = subject.row;
+                row.kind = DeliveryKind::change;
+                row.key = "change:" + subject.key + ":" + recipient.id + ":" + reach.route->channel;
+                row.participant_id = recipient.id;
+                row.channel = reach.route->channel;
+                row.due_at = changed_at;
+                row.send_at = honours_quiet_hours(reach) ? after_quiet_hours : changed_at;
+                row.expires_at = subject.start;
+                row.updated_at = now_;
+                row.payload = payload;
+                diff.want(row, now_ < subject.start);
+            }
+    }
+
+    bool honours_quiet_hours(const Reach& reach) const {
+        return reach.route->quiet_hours && !rules_.defaults.quiet_hours.empty();
     }
 
     // Why a row on `channel` no longer reaches the participant, if that is why it is not
@@ -344,7 +357,7 @@ std::string joined(const std::vector<ReminderOffset>& offsets) {
     return text;
 }
 
-PlanResult plan_everything(Planner& planner, Store& store) {
+PlanResult plan_all(Planner& planner, Store& store) {
     PlanResult result;
     for (const auto& id : store.programme_ids()) result += planner.programme(id);
     for (const auto& participant : store.participants()) result += planner.appointments(participant.id);
@@ -360,7 +373,8 @@ std::string PlanningRules::fingerprint() const {
          << joined(defaults.appointment_offsets) << "; quiet hours " << defaults.quiet_hours.str() << "; min notice "
          << defaults.min_notice_minutes << "m; timezone " << timezone;
     for (const auto& [medium, route] : routes)
-        text << "; " << name_of(medium) << " via " << route.channel << (route.quiet_hours ? " in waking hours" : " any time");
+        text << "; " << name_of(medium) << " via " << route.channel
+             << (route.quiet_hours ? " in waking hours" : " at any hour");
     return text.str();
 }
 
@@ -375,7 +389,7 @@ PlanResult plan_appointments(Store& store, const std::string& participant_id, co
 
 PlanResult plan_everything(Store& store, const PlanningRules& rules, UtcInstant now) {
     Planner planner(store, rules, now);
-    return plan_everything(planner, store);
+    return plan_all(planner, store);
 }
 
 PlanResult plan_requested(Store& store, const PlanningRules& rules, UtcInstant now) {
@@ -383,7 +397,7 @@ PlanResult plan_requested(Store& store, const PlanningRules& rules, UtcInstant n
     PlanResult result;
     const std::string fingerprint = rules.fingerprint();
     if (store.setting(rules_setting) != fingerprint) {
-        result += plan_everything(planner, store);
+        result += plan_all(planner, store);
         store.put_setting(rules_setting, fingerprint);
     }
 

@@ -42,7 +42,7 @@ struct Delivery {
     int session_version = 0;
     int64_t appointment_id = 0;    // appointment and appointment change: the appointment; else 0
     int appointment_version = 0;
-    std::string participant_id;    // empty for an alert to the lead
+    std::string participant_id;    // whom it goes to; for an alert to the lead, whom it is about
     std::string offset;            // "1d@18:00", "2h"; empty for changes and alerts
     std::string channel;           // the daemon config's channel name
     UtcInstant due_at;             // when the rule makes it due

@@ -846,7 +846,8 @@ std::vector<Delivery> SqliteStore::deliveries(const DeliveryQuery& q) const {
     if (q.programme_id) sql += " AND programme_id = :programme";
     if (q.participant_id) sql += " AND participant_id = :participant";
     if (q.session_id) sql += *q.session_id ? " AND session_id = :session" : " AND session_id IS NULL";
-    if (q.appointment_id) sql += *q.appointment_id ? " AND appointment_id = :appointment" : " AND appointment_id IS NULL";
+    if (q.appointment_id)
+        sql += *q.appointment_id ? " AND appointment_id = :appointment" : " AND appointment_id IS NULL";
     if (!q.kinds.empty()) sql += " AND kind IN (" + quoted_list(q.kinds) + ")";
     if (!q.states.empty()) sql += " AND state IN (" + quoted_list(q.states) + ")";
     if (q.updated_since) sql += " AND updated_at >= :since";

@@ -1,0 +1,847 @@
+// dispatch_bench: the dispatcher and the daemon against issue 4's targets, in one run:
+//   throughput  100,000 reminders due at once in a SQLite file, sent end to end by
+//               Dispatcher::run_due on 8 workers through a null adapter, against the bare
+//               SQLite claim/mark loop on a copy of the same file (target: at least 0.5x)
+//   idle        `ritme serve` with nothing due: context switches and CPU ticks over 10 s
+//               (target: none; without NOTIFY_SOCKET there is no watchdog)
+//   lateness    a Daemon in process on the system clock, 1,000 reminders over 10 s: send
+//               time minus due time (target: p99 under 10 ms)
+//   scale       `ritme serve` on 1,000,000 planned rows: time to ready (target under 1 s),
+//               VmRSS and VmHWM at ready (target under 64 MB)
+//
+// Usage: dispatch_bench [--dir DIR] [--participants N] [--scale-rows N] [--idle-seconds S]
+//                       [--only throughput|idle|lateness|scale] [--ritme PATH]
+
+#include "adapters/builtin_adapters.hpp"
+#include "engine/apply.hpp"
+#include "engine/daemon/daemon.hpp"
+#include "engine/daemon/daemon_setup.hpp"
+#include "engine/dispatch/claim_owner.hpp"
+#include "engine/dispatch/dispatcher.hpp"
+#include "engine/programme_calendar.hpp"
+#include "engine/programme_loader.hpp"
+#include "engine/store/sqlite_store.hpp"
+#include "engine/text.hpp"
+
+#include <CLI/CLI.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <sqlite3.h>
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <condition_variable>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <sstream>
+#include <thread>
+
+extern char** environ;
+
+using namespace ritme;
+namespace fs = std::filesystem;
+namespace pt = boost::posix_time;
+using std::chrono::steady_clock;
+
+namespace {
+
+// --- Time -------------------------------------------------------------------------------
+
+double seconds_since(steady_clock::time_point start) {
+    return std::chrono::duration<double>(steady_clock::now() - start).count();
+}
+
+const pt::ptime unix_epoch(make_date(1970, 1, 1));
+
+// The outbox keeps instants as whole seconds since 1970 (engine/store/sqlite_store.cpp).
+int64_t unix_seconds(UtcInstant instant) { return (instant.utc - unix_epoch).total_seconds(); }
+
+UtcInstant plus_seconds(UtcInstant instant, int64_t count) {
+    instant.utc += pt::seconds(static_cast<long>(count));
+    return instant;
+}
+
+std::chrono::system_clock::time_point system_time(UtcInstant instant) {
+    return std::chrono::system_clock::time_point(std::chrono::seconds(unix_seconds(instant)));
+}
+
+const char* met(bool yes) { return yes ? "met" : "NOT met"; }
+
+// --- The rows ---------------------------------------------------------------------------
+
+// Accepts every message at once: what is measured is ritme, not a gateway.
+class NullChannel final : public Channel {
+public:
+    SendResult send(const OutgoingMessage&) override {
+        sent.fetch_add(1, std::memory_order_relaxed);
+        return SendResult::accepted();
+    }
+    std::atomic<int> sent{0};
+};
+
+// The daemon config the in-process runs use: the shipped templates and one sms channel
+// with the defaults a config file gives it.
+DaemonConfig in_process_config(const std::string& adapter) {
+    DaemonConfig config;
+    config.templates = RITME_SOURCE_DIR "/config/templates";
+    ChannelConfig sms;
+    sms.name = "sms";
+    sms.adapter = adapter;
+    sms.medium = Medium::sms;
+    config.channels["sms"] = sms;
+    return config;
+}
+
+MessageRenderer shipped_renderer() {
+    Diagnostics problems;
+    auto renderer = MessageRenderer::load(RITME_SOURCE_DIR "/config/templates", problems);
+    if (!renderer) throw std::runtime_error("the shipped templates do not load: " + problems.items().front().str());
+    return std::move(*renderer);
+}
+
+// The shipped Eindhoven programme: 40 sessions from January 2027, holidays added at the end.
+ProgrammeCalendar shipped_programme(const SchoolHolidayTable& holidays) {
+    const std::string file = RITME_SOURCE_DIR "/config/programmes/eindhoven-samen-2027.toml";
+    ProgrammeLoad load = load_programme_file(file);
+    if (load.status != LoadStatus::ok) throw std::runtime_error(file + " does not load");
+    ProgrammeCalendar plan = build_programme_calendar(std::move(*load.programme), holidays);
+    if (plan.problems.has_errors()) throw std::runtime_error(file + " has calendar errors");
+    return plan;
+}
+
+// Pseudonymous ids as ritme makes them, "p-" and 10 Crockford base-32 characters, but
+// numbered so every run has the same rows.
+std::string participant_id(uint64_t number) {
+    constexpr std::string_view alphabet = "0123456789abcdefghjkmnpqrstvwxyz";
+    std::string id = "p-";
+    uint64_t bits = number * 0x9e3779b97f4a7c15ULL >> 14;  // spread, so ids do not share a prefix
+    for (int i = 0; i < 10; ++i, bits >>= 5) id += alphabet[bits & 31];
+    return id;
+}
+
+Participant make_participant(int index) {
+    static const char* const first_names[] = {"Amina", "Fatma", "Sanne", "Yasmin", "Olena", "Hiba", "Noor", "Maria"};
+    Participant p;
+    p.id = participant_id(static_cast<uint64_t>(index));
+    p.name = std::string(first_names[index % 8]) + " Deelnemer" + std::to_string(index);
+    p.phone = "+316" + std::to_string(20000000 + index);
+    p.language = index % 4 == 3 ? "en" : "nl";  // a quarter read English
+    p.channels.sms = true;
+    return p;
+}
+
+// A reminder row as the planner writes it, due at `due` and useful until `expires`.
+Delivery reminder_row(const StoredSession& session, const std::string& participant, UtcInstant due,
+                      UtcInstant expires) {
+    Delivery d;
+    d.key = "reminder:" + session.programme_id + "#" + std::to_string(session.number) + "@v" +
+            std::to_string(session.version) + ":" + participant + ":2h:sms";
+    d.kind = DeliveryKind::reminder;
+    d.programme_id = session.programme_id;
+    d.session_id = session.id;
+    d.session_version = session.version;
+    d.participant_id = participant;
+    d.offset = "2h";
+    d.channel = "sms";
+    d.due_at = due;
+    d.send_at = due;
+    d.expires_at = expires;
+    d.updated_at = due;
+    return d;
+}
+
+// Call inside Store::write, on a new store, before anything else is stored: planning
+// nothing records the fingerprint of `rules`, so a daemon with these rules does not
+// plan again. The plan requests later writes file are cleared with clear_plan_requests.
+void record_rules_fingerprint(Store& store, const PlanningRules& rules, UtcInstant now) {
+    plan_requested(store, rules, now);
+}
+
+void clear_plan_requests(Store& store) {
+    for (const auto& scope : store.plan_requests()) store.clear_plan_request(scope);
+}
+
+// The programme applied, `participants` people enrolled in it, and a reminder for each
+// session and person due when `due_of` says; returns the rows' ids with their due times.
+std::map<int64_t, UtcInstant> seed_programme(SqliteStore& store, const ProgrammeCalendar& plan, int participants,
+                                             const PlanningRules& rules, UtcInstant now,
+                                             const std::function<UtcInstant(int row)>& due_of, int64_t useful_for) {
+    std::map<int64_t, UtcInstant> rows;
+    store.write([&] {
+        record_rules_fingerprint(store, rules, now);
+        apply_programme(store, plan, {now, "bench", "apply"});
+        const std::string& programme_id = plan.programme.id;
+        const auto sessions = store.sessions(programme_id);
+        std::vector<std::string> ids;
+        for (int i = 0; i < participants; ++i) {
+            const Participant person = make_participant(i);
+            store.put_participant(person);
+            store.enrol(person.id, programme_id);
+            ids.push_back(person.id);
+        }
+        clear_plan_requests(store);
+        int row = 0;
+        for (const auto& session : sessions)
+            for (const auto& id : ids) {
+                const UtcInstant due = due_of(row++);
+                const int64_t added = store.add_delivery(reminder_row(session, id, due, plus_seconds(due, useful_for)));
+                if (added) rows.emplace(added, due);
+            }
+    });
+    store.checkpoint();
+    return rows;
+}
+
+int count_in_state(const SqliteStore& store, DeliveryState state) {
+    int count = 0;
+    for (const auto& c : store.delivery_counts())
+        if (c.state == state) count += c.count;
+    return count;
+}
+
+int count_all(const SqliteStore& store) {
+    int count = 0;
+    for (const auto& c : store.delivery_counts()) count += c.count;
+    return count;
+}
+
+// --- Throughput -------------------------------------------------------------------------
+
+struct Rate {
+    double seconds = 0;
+    int rows = 0;
+    double per_second() const { return rows / seconds; }
+};
+
+// Dispatcher::run_due on the file as ritme runs it: its claims, rendering with the
+// shipped templates, 8 workers through the null channel, results and one log line per
+// delivery (to a file), every state change committed.
+Rate run_ritme(const fs::path& database, int batch_size, const MessageRenderer& renderer, UtcInstant now,
+               const fs::path& log_file, bool& all_sent) {
+    auto store = SqliteStore::open(database.string());
+    ManualClock clock(now);
+    DaemonConfig config = in_process_config("null");
+    config.dispatch.batch_size = batch_size;
+    ChannelSet channels;
+    auto null_channel = std::make_unique<NullChannel>();
+    NullChannel& sends = *null_channel;
+    channels.add(config.channels.at("sms"), std::move(null_channel));
+    std::ofstream log_out(log_file);
+    Log log(log_out, LogLevel::info, clock);
+    Dispatcher dispatcher(*store, clock, config, renderer, channels, log, claim_owner_id());
+    boost::asio::thread_pool pool(static_cast<size_t>(config.dispatch.workers));
+    const int rows = count_all(*store);
+
+    const auto start = steady_clock::now();
+    const DispatchCounts counts = dispatcher.run_due(&pool);
+    const double seconds = seconds_since(start);
+    pool.join();
+
+    const int sent_rows = count_in_state(*store, DeliveryState::sent);
+    all_sent = counts.sent == rows && sends.sent == rows && sent_rows == rows;
+    if (!all_sent)
+        std::fprintf(stderr,
+                     "dispatch_bench: error: ritme (batch %d) sent %d of %d rows (%d through the channel, %d claimed, "
+                     "%d failed, %d expired, %d cancelled)\n",
+                     batch_size, sent_rows, rows, sends.sent.load(), counts.claimed, counts.failed, counts.expired,
+                     counts.cancelled);
+    return {seconds, rows};
+}
+
+// A sqlite3 call that must succeed.
+void check(int rc, sqlite3* db, const char* what) {
+    if (rc != SQLITE_OK && rc != SQLITE_DONE && rc != SQLITE_ROW)
+        throw std::runtime_error(std::string("bare loop: ") + what + ": " + sqlite3_errmsg(db));
+}
+
+// The same claims and marks with nothing around them: claim a batch in one IMMEDIATE
+// transaction, mark each row sent in a second one, until nothing is due. The same
+// pragmas as SqliteStore, so the commits are as durable.
+Rate run_bare(const fs::path& database, int batch_size, UtcInstant now, bool& all_sent) {
+    sqlite3* db = nullptr;
+    if (sqlite3_open_v2(database.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK)
+        throw std::runtime_error("bare loop: cannot open " + database.string());
+    std::unique_ptr<sqlite3, int (*)(sqlite3*)> closer(db, sqlite3_close_v2);
+    auto exec = [db](const char* sql) { check(sqlite3_exec(db, sql, nullptr, nullptr, nullptr), db, sql); };
+    sqlite3_busy_timeout(db, 5000);
+    exec("PRAGMA journal_mode = WAL");
+    exec("PRAGMA synchronous = NORMAL");
+    exec("PRAGMA foreign_keys = ON");
+    exec("PRAGMA secure_delete = ON");
+
+    auto prepare = [db](const char* sql) {
+        sqlite3_stmt* statement = nullptr;
+        check(sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &statement, nullptr), db, sql);
+        return std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)>(statement, sqlite3_finalize);
+    };
+    auto claim = prepare(
+        "UPDATE delivery SET state = 'claimed', claimed_by = ?1, claimed_until = ?2, attempts = attempts + 1 "
+        "WHERE id IN (SELECT id FROM delivery WHERE state IN ('planned', 'retry') AND send_at <= ?3 "
+        "ORDER BY send_at, id LIMIT ?4) RETURNING id");
+    auto mark = prepare("UPDATE delivery SET state = 'sent', sent_at = ?1, updated_at = ?2 WHERE id = ?3");
+    const std::string owner = claim_owner_id();
+    const int64_t at = unix_seconds(now);
+
+    int rows = 0;
+    std::vector<int64_t> ids;
+    const auto start = steady_clock::now();
+    for (;;) {
+        ids.clear();
+        exec("BEGIN IMMEDIATE");
+        sqlite3_bind_text(claim.get(), 1, owner.c_str(), static_cast<int>(owner.size()), SQLITE_STATIC);
+        sqlite3_bind_int64(claim.get(), 2, at + 300);
+        sqlite3_bind_int64(claim.get(), 3, at);
+        sqlite3_bind_int(claim.get(), 4, batch_size);
+        int rc;
+        while ((rc = sqlite3_step(claim.get())) == SQLITE_ROW) ids.push_back(sqlite3_column_int64(claim.get(), 0));
+        check(rc, db, "claim");
+        sqlite3_reset(claim.get());
+        exec("COMMIT");
+        if (ids.empty()) break;
+        exec("BEGIN");
+        for (const int64_t id : ids) {
+            sqlite3_bind_int64(mark.get(), 1, at);
+            sqlite3_bind_int64(mark.get(), 2, at);
+            sqlite3_bind_int64(mark.get(), 3, id);
+            check(sqlite3_step(mark.get()), db, "mark");
+            sqlite3_reset(mark.get());
+        }
+        exec("COMMIT");
+        rows += static_cast<int>(ids.size());
+    }
+    const double seconds = seconds_since(start);
+
+    int total = 0, sent = 0;
+    auto count = prepare("SELECT count(*), count(*) FILTER (WHERE state = 'sent') FROM delivery");
+    if (sqlite3_step(count.get()) == SQLITE_ROW) {
+        total = sqlite3_column_int(count.get(), 0);
+        sent = sqlite3_column_int(count.get(), 1);
+    }
+    all_sent = sent == total && rows == total;
+    if (!all_sent)
+        std::fprintf(stderr, "dispatch_bench: error: the bare loop marked %d of %d rows sent\n", sent, total);
+    return {seconds, rows};
+}
+
+bool throughput(const fs::path& dir, int participants, const SchoolHolidayTable& holidays) {
+    fs::create_directories(dir);
+    const ProgrammeCalendar plan = shipped_programme(holidays);
+    const MessageRenderer renderer = shipped_renderer();
+    // A week before the first session; every row due at once and useful for a year.
+    const UtcInstant t0{pt::ptime(make_date(2027, 1, 4), pt::hours(8))};
+    const PlanningRules rules = planning_rules(in_process_config("null"));
+
+    const auto build_start = steady_clock::now();
+    size_t rows = 0;
+    {
+        auto store = SqliteStore::open((dir / "ritme.db").string());
+        rows = seed_programme(*store, plan, participants, rules, t0, [&](int) { return t0; }, 365 * 24 * 3600).size();
+    }
+    // Copies made before ritme runs: each run starts from the same file.
+    fs::copy_file(dir / "ritme.db", dir / "ritme-500.db");
+    fs::copy_file(dir / "ritme.db", dir / "bare.db");
+    std::printf("throughput: %s reminders due at once: %s, %zu sessions x %s participants\n",
+                thousands(static_cast<int>(rows)).c_str(), plan.programme.id.c_str(), plan.calendar.sessions.size(),
+                thousands(participants).c_str());
+    std::printf("  SQLite file (WAL) %.1f MB, built in %.1f s; the clock at T0 + 1 s; the null adapter accepts all\n",
+                static_cast<double>(fs::file_size(dir / "ritme.db")) / 1e6, seconds_since(build_start));
+
+    const UtcInstant now = plus_seconds(t0, 1);
+    bool sent_100 = false, sent_500 = false, sent_bare = false;
+    const Rate ritme_100 = run_ritme(dir / "ritme.db", 100, renderer, now, dir / "ritme.log", sent_100);
+    const Rate ritme_500 = run_ritme(dir / "ritme-500.db", 500, renderer, now, dir / "ritme-500.log", sent_500);
+    const Rate bare = run_bare(dir / "bare.db", 100, now, sent_bare);
+
+    auto line = [](const char* what, const Rate& rate) {
+        std::printf("  %-44s %7.2f s  %9.0f rows/s\n", what, rate.seconds, rate.per_second());
+    };
+    line("ritme Dispatcher::run_due, batch 100, 8 workers", ritme_100);
+    line("ritme Dispatcher::run_due, batch 500, 8 workers", ritme_500);
+    line("bare SQLite claim/mark loop, batch 100", bare);
+    const double ratio_100 = ritme_100.per_second() / bare.per_second();
+    const double ratio_500 = ritme_500.per_second() / bare.per_second();
+    std::printf("  ritme / bare: %.2f at batch 100, %.2f at batch 500 (target at least 0.50: %s)\n", ratio_100,
+                ratio_500, met(ratio_100 >= 0.5));
+    std::printf("  every row ended sent: %s\n", sent_100 && sent_500 && sent_bare ? "yes" : "NO");
+    return sent_100 && sent_500 && sent_bare;
+}
+
+// --- `ritme serve` as a child process ------------------------------------------------------
+
+// A `ritme serve` the bench started, with its stderr (the log) read through a pipe. The
+// environment has no NOTIFY_SOCKET, so there is no systemd watchdog, and none of
+// ritme's own variables, so the config file alone decides.
+class ServeProcess {
+public:
+    ServeProcess(const std::string& binary, const fs::path& config) {
+        int pipe_fds[2];
+        if (::pipe2(pipe_fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe2 failed");
+        stderr_fd_ = pipe_fds[0];
+        posix_spawn_file_actions_t actions;
+        posix_spawn_file_actions_init(&actions);
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+        posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], 2);
+
+        std::vector<std::string> environment;
+        for (char** entry = environ; *entry; ++entry) {
+            const std::string_view text = *entry;
+            const std::string_view name = text.substr(0, text.find('='));
+            if (name == "NOTIFY_SOCKET" || name == "WATCHDOG_USEC" || name == "WATCHDOG_PID" ||
+                name.starts_with("RITME_"))
+                continue;
+            environment.emplace_back(text);
+        }
+        std::vector<char*> envp;
+        for (auto& entry : environment) envp.push_back(entry.data());
+        envp.push_back(nullptr);
+        std::string config_path = config.string();
+        std::string program = binary, verb = "serve", option = "-c";
+        std::vector<char*> argv{program.data(), verb.data(), option.data(), config_path.data(), nullptr};
+
+        started_ = steady_clock::now();
+        const int rc = posix_spawn(&pid_, binary.c_str(), &actions, nullptr, argv.data(), envp.data());
+        posix_spawn_file_actions_destroy(&actions);
+        ::close(pipe_fds[1]);
+        if (rc != 0) throw std::runtime_error("cannot start " + binary + ": " + std::strerror(rc));
+    }
+
+    ~ServeProcess() {
+        if (pid_ > 0 && !exited_) {
+            ::kill(pid_, SIGKILL);
+            ::waitpid(pid_, nullptr, 0);
+        }
+        if (stderr_fd_ >= 0) ::close(stderr_fd_);
+    }
+
+    pid_t pid() const { return pid_; }
+    steady_clock::time_point started() const { return started_; }
+    const std::string& log() const { return log_; }
+
+    // Reads the log until a line with `event` ("2027-01-04T08:00:01Z info ready owner=…");
+    // when it was read, or nothing at the end of the log or after `timeout`.
+    std::optional<steady_clock::time_point> wait_for_event(std::string_view event, std::chrono::milliseconds timeout) {
+        const auto deadline = steady_clock::now() + timeout;
+        for (;;) {
+            for (size_t end; (end = log_.find('\n', scanned_)) != std::string::npos; scanned_ = end + 1)
+                if (event_of(std::string_view(log_).substr(scanned_, end - scanned_)) == event)
+                    return steady_clock::now();
+            if (!read_some(deadline)) return std::nullopt;
+        }
+    }
+
+    // SIGTERM, then the exit status once it has gone (its log read to the end), or -1
+    // when it has not gone within `timeout`.
+    int terminate(std::chrono::milliseconds timeout) {
+        ::kill(pid_, SIGTERM);
+        const auto deadline = steady_clock::now() + timeout;
+        while (read_some(deadline)) {
+        }
+        int status = 0;
+        if (::waitpid(pid_, &status, steady_clock::now() < deadline ? 0 : WNOHANG) != pid_) return -1;
+        exited_ = true;
+        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    }
+
+private:
+    // "TIME LEVEL EVENT details": the third word.
+    static std::string_view event_of(std::string_view line) {
+        for (int skip = 0; skip < 2; ++skip) {
+            const size_t space = line.find(' ');
+            if (space == std::string_view::npos) return {};
+            line.remove_prefix(space + 1);
+        }
+        return line.substr(0, line.find(' '));
+    }
+
+    // More of the log; false at its end or at the deadline.
+    bool read_some(steady_clock::time_point deadline) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - steady_clock::now());
+        if (left.count() <= 0) return false;
+        pollfd fd{stderr_fd_, POLLIN, 0};
+        if (::poll(&fd, 1, static_cast<int>(left.count())) <= 0) return false;
+        char buffer[4096];
+        const ssize_t got = ::read(stderr_fd_, buffer, sizeof buffer);
+        if (got <= 0) return false;
+        log_.append(buffer, static_cast<size_t>(got));
+        return true;
+    }
+
+    pid_t pid_ = -1;
+    int stderr_fd_ = -1;
+    bool exited_ = false;
+    steady_clock::time_point started_;
+    std::string log_;
+    size_t scanned_ = 0;
+};
+
+std::string read_text(const fs::path& path) {
+    std::ifstream in(path);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+// A number after `key` in a /proc status file ("VmRSS:\t  12345 kB"), or 0.
+uint64_t status_field(const std::string& status, std::string_view key) {
+    const size_t at = status.find(std::string("\n") + std::string(key) + ":");
+    if (at == std::string::npos) return 0;
+    return std::strtoull(status.c_str() + at + key.size() + 2, nullptr, 10);
+}
+
+struct ThreadSwitches {
+    std::string name;
+    uint64_t voluntary = 0;
+    uint64_t involuntary = 0;
+};
+
+// What the scheduler saw of a process: each thread's context switches, and the CPU time
+// of all of them in clock ticks.
+struct ProcessSample {
+    std::map<pid_t, ThreadSwitches> threads;
+    uint64_t cpu_ticks = 0;
+
+    uint64_t voluntary() const {
+        uint64_t sum = 0;
+        for (const auto& [tid, t] : threads) sum += t.voluntary;
+        return sum;
+    }
+    uint64_t involuntary() const {
+        uint64_t sum = 0;
+        for (const auto& [tid, t] : threads) sum += t.involuntary;
+        return sum;
+    }
+};
+
+ProcessSample sample_process(pid_t pid) {
+    ProcessSample sample;
+    const fs::path proc = "/proc/" + std::to_string(pid);
+    for (const auto& task : fs::directory_iterator(proc / "task")) {
+        const std::string status = "\n" + read_text(task.path() / "status");
+        ThreadSwitches& thread = sample.threads[std::stoi(task.path().filename().string())];
+        thread.name = read_text(task.path() / "comm");
+        if (!thread.name.empty() && thread.name.back() == '\n') thread.name.pop_back();
+        thread.voluntary = status_field(status, "voluntary_ctxt_switches");
+        thread.involuntary = status_field(status, "nonvoluntary_ctxt_switches");
+    }
+    // utime and stime are fields 14 and 15 of /proc/PID/stat, counted from the pid; the
+    // command name before them may hold spaces, so counting starts after its ')'.
+    const std::string stat = read_text(proc / "stat");
+    std::istringstream fields(stat.substr(stat.rfind(')') + 2));
+    std::string field;
+    for (int number = 3; number <= 15 && fields >> field; ++number)
+        if (number >= 14) sample.cpu_ticks += std::stoull(field);
+    return sample;
+}
+
+// The config `ritme serve` runs with: the outbox adapter into a directory beside it,
+// nothing printed, an empty programmes directory, the shipped templates.
+fs::path write_serve_config(const fs::path& dir) {
+    fs::create_directories(dir / "programmes");
+    const fs::path file = dir / "ritme.toml";
+    std::ofstream out(file);
+    out << "database = \"ritme.db\"\n"
+        << "timezone = \"Europe/Amsterdam\"\n"
+        << "programmes = \"programmes\"\n"
+        << "templates = \"" << RITME_SOURCE_DIR << "/config/templates\"\n"
+        << "log_level = \"info\"\n\n"
+        << "[channel.sms]\nadapter = \"outbox\"\ndir = \"outbox\"\nprint = false\n";
+    return file;
+}
+
+// The planning rules `ritme serve` will have with that config.
+PlanningRules serve_rules(const fs::path& config_file) {
+    ChannelRegistry registry;
+    register_builtin_adapters(registry);
+    Diagnostics problems;
+    auto config = load_daemon_config(config_file, registry, problems);
+    if (!config) throw std::runtime_error(config_file.string() + " does not load: " + problems.items().front().str());
+    return planning_rules(*config);
+}
+
+void print_log_tail(const ServeProcess& serve) {
+    std::fprintf(stderr, "dispatch_bench: ritme serve's log:\n%s", serve.log().c_str());
+}
+
+bool stop_serve(ServeProcess& serve) {
+    const int status = serve.terminate(std::chrono::seconds(15));
+    std::printf("  SIGTERM: %s\n", status == 0 ? "exit 0" : ("exit " + std::to_string(status)).c_str());
+    if (status != 0) print_log_tail(serve);
+    return status == 0;
+}
+
+// --- Idle -------------------------------------------------------------------------------
+
+bool idle(const fs::path& dir, const std::string& binary, int idle_seconds) {
+    const fs::path config = write_serve_config(dir);
+    const UtcInstant now = SystemClock().now();
+    {
+        auto store = SqliteStore::open((dir / "ritme.db").string());
+        store->write([&] {
+            record_rules_fingerprint(*store, serve_rules(config), now);
+            const UtcInstant due = plus_seconds(now, 30 * 24 * 3600);
+            StoredSession session;  // a session that is not there: the row is never claimed here
+            session.programme_id = "idle";
+            session.number = 1;
+            store->add_delivery(reminder_row(session, participant_id(1), due, plus_seconds(due, 3600)));
+        });
+    }
+    std::printf("idle: `ritme serve` with one delivery due in 30 days, no NOTIFY_SOCKET (so no watchdog)\n");
+    ServeProcess serve(binary, config);
+    const auto ready = serve.wait_for_event("ready", std::chrono::seconds(30));
+    if (!ready) {
+        std::fprintf(stderr, "dispatch_bench: error: ritme serve did not get ready\n");
+        print_log_tail(serve);
+        return false;
+    }
+    const ProcessSample before = sample_process(serve.pid());
+    std::this_thread::sleep_for(std::chrono::seconds(idle_seconds));  // the window measured
+    const ProcessSample after = sample_process(serve.pid());
+
+    const uint64_t voluntary = after.voluntary() - before.voluntary();
+    const uint64_t involuntary = after.involuntary() - before.involuntary();
+    const uint64_t ticks = after.cpu_ticks - before.cpu_ticks;
+    std::printf("  ready after %.3f s, %zu threads\n", std::chrono::duration<double>(*ready - serve.started()).count(),
+                after.threads.size());
+    std::printf("  over %d s: %llu wake-ups (%llu voluntary, %llu involuntary context switches), %llu CPU ticks\n",
+                idle_seconds, static_cast<unsigned long long>(voluntary + involuntary),
+                static_cast<unsigned long long>(voluntary), static_cast<unsigned long long>(involuntary),
+                static_cast<unsigned long long>(ticks));
+    for (const auto& [tid, thread] : after.threads) {
+        const auto found = before.threads.find(tid);
+        const uint64_t earlier =
+            found == before.threads.end() ? 0 : found->second.voluntary + found->second.involuntary;
+        if (thread.voluntary + thread.involuntary > earlier)
+            std::printf("    thread %d (%s): %llu\n", tid, thread.name.c_str(),
+                        static_cast<unsigned long long>(thread.voluntary + thread.involuntary - earlier));
+    }
+    std::printf("  target: no wake-ups beyond the watchdog: %s\n", met(voluntary + involuntary == 0 && ticks == 0));
+    return stop_serve(serve);
+}
+
+// --- Lateness ---------------------------------------------------------------------------
+
+// Records when each delivery reached the channel, and wakes the waiter at the count.
+class RecordingChannel final : public Channel {
+public:
+    explicit RecordingChannel(size_t expected) : expected_(expected) {}
+
+    SendResult send(const OutgoingMessage& message) override {
+        const auto now = std::chrono::system_clock::now();
+        std::lock_guard lock(mutex_);
+        sent_.emplace(message.delivery_id, now);
+        if (sent_.size() >= expected_) all_sent_.notify_all();
+        return SendResult::accepted();
+    }
+
+    // Waits until the expected number reached the channel; false after `timeout`.
+    bool wait(std::chrono::seconds timeout) {
+        std::unique_lock lock(mutex_);
+        return all_sent_.wait_for(lock, timeout, [&] { return sent_.size() >= expected_; });
+    }
+
+    std::map<int64_t, std::chrono::system_clock::time_point> sent() const {
+        std::lock_guard lock(mutex_);
+        return sent_;
+    }
+
+private:
+    const size_t expected_;
+    mutable std::mutex mutex_;
+    std::condition_variable all_sent_;
+    std::map<int64_t, std::chrono::system_clock::time_point> sent_;
+};
+
+double percentile(const std::vector<double>& sorted, double fraction) {
+    if (sorted.empty()) return 0;
+    const size_t rank = static_cast<size_t>(std::ceil(fraction * static_cast<double>(sorted.size())));
+    return sorted[std::clamp<size_t>(rank, 1, sorted.size()) - 1];
+}
+
+class PreciseClock final : public Clock {
+public:
+    UtcInstant now() const override {
+        const auto s = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+        return {unix_epoch + pt::seconds(static_cast<long>(s))};
+    }
+};
+
+bool lateness(const fs::path& dir, const SchoolHolidayTable& holidays) {
+    fs::create_directories(dir);
+    constexpr int seconds_spread = 10;
+    const ProgrammeCalendar plan = shipped_programme(holidays);
+    const int participants = 25;  // x 40 sessions = 1,000 rows
+    const size_t rows = static_cast<size_t>(participants) * plan.calendar.sessions.size();
+    const int per_second = static_cast<int>(rows) / seconds_spread;
+
+    DaemonSetup setup;
+    setup.config = in_process_config("recording");
+    setup.holidays = std::make_unique<SchoolHolidayTable>();
+    setup.renderer = shipped_renderer();
+    auto recording = std::make_unique<RecordingChannel>(rows);
+    RecordingChannel& channel = *recording;
+    setup.channels.add(setup.config.channels.at("sms"), std::move(recording));
+    setup.rules = planning_rules(setup.config);
+
+    SystemClock system_clock;
+    PreciseClock precise_clock;
+    const Clock& clock = std::getenv("BENCH_PRECISE") ? static_cast<const Clock&>(precise_clock) : system_clock;
+    auto store = SqliteStore::open((dir / "ritme.db").string());
+    // The rows fall due from the second after next: 100 each second for 10 seconds.
+    const UtcInstant first = plus_seconds(clock.now(), 2);
+    const auto due = seed_programme(*store, plan, participants, setup.rules, clock.now(),
+                                    [&](int row) { return plus_seconds(first, row / per_second); }, 24 * 3600);
+    std::printf("lateness: a Daemon in process on the system clock, %s reminders due over %d s (%d a second), "
+                "recorded by the channel\n",
+                thousands(static_cast<int>(due.size())).c_str(), seconds_spread, per_second);
+
+    std::ofstream log_out(dir / "ritme.log");
+    Log log(log_out, LogLevel::info, clock);
+    Daemon daemon(*store, clock, log, std::move(setup), [] { return std::optional<DaemonSetup>(); });
+    int status = -1;
+    std::thread runner([&] { status = daemon.run(); });
+    const bool all_arrived = channel.wait(std::chrono::seconds(seconds_spread + 30));
+    daemon.stop();
+    runner.join();
+
+    std::vector<double> late_ms;
+    for (const auto& [id, at] : channel.sent()) {
+        const auto found = due.find(id);
+        if (found != due.end())
+            late_ms.push_back(std::chrono::duration<double, std::milli>(at - system_time(found->second)).count());
+    }
+    if (std::getenv("BENCH_DEBUG")) {
+        std::map<int64_t, std::vector<double>> by_second;
+        for (const auto& [id, at] : channel.sent())
+            by_second[unix_seconds(due.at(id))].push_back(
+                std::chrono::duration<double, std::milli>(at - system_time(due.at(id))).count());
+        for (auto& [second, values] : by_second) {
+            std::sort(values.begin(), values.end());
+            std::printf("    %lld: %zu min %.2f med %.2f max %.2f\n", (long long)second, values.size(), values.front(),
+                        values[values.size() / 2], values.back());
+        }
+    }
+    std::sort(late_ms.begin(), late_ms.end());
+    const int sent_rows = count_in_state(*store, DeliveryState::sent);
+    const bool ok = all_arrived && status == 0 && late_ms.size() == due.size() && sent_rows == static_cast<int>(rows);
+    if (!ok)
+        std::fprintf(stderr, "dispatch_bench: error: lateness: %zu of %zu reached the channel, %d rows sent, exit %d\n",
+                     late_ms.size(), due.size(), sent_rows, status);
+    const double p99 = percentile(late_ms, 0.99);
+    std::printf("  send time - due time: p50 %.2f ms, p99 %.2f ms, max %.2f ms (target p99 under 10 ms: %s)\n",
+                percentile(late_ms, 0.5), p99, late_ms.empty() ? 0.0 : late_ms.back(), met(p99 < 10));
+    const auto wakeups = daemon.wakeups();
+    std::printf("  daemon wake-ups: %llu timer, %llu database; every row ended sent: %s\n",
+                static_cast<unsigned long long>(wakeups.timer), static_cast<unsigned long long>(wakeups.database),
+                ok ? "yes" : "NO");
+    return ok;
+}
+
+// --- Scale ------------------------------------------------------------------------------
+
+bool scale(const fs::path& dir, const std::string& binary, int row_count) {
+    const fs::path config = write_serve_config(dir);
+    const UtcInstant now = SystemClock().now();
+    const auto build_start = steady_clock::now();
+    {
+        auto store = SqliteStore::open((dir / "ritme.db").string());
+        store->write([&] { record_rules_fingerprint(*store, serve_rules(config), now); });
+        // Synthetic rows: 250 programmes of 40 sessions and 100 participants each, due
+        // from ten minutes on, spread over 30 days.
+        constexpr int per_write = 10000;
+        const int64_t spread = 30LL * 24 * 3600;
+        const UtcInstant start = plus_seconds(now, 600);
+        for (int written = 0; written < row_count; written += per_write) {
+            store->write([&] {
+                for (int i = written; i < std::min(row_count, written + per_write); ++i) {
+                    StoredSession session;
+                    session.programme_id = "scale-" + std::to_string(i / 4000);
+                    session.id = 1 + i / 100;
+                    session.number = 1 + (i / 100) % 40;
+                    const UtcInstant due = plus_seconds(start, static_cast<int64_t>(i) * spread / row_count);
+                    const auto person = participant_id(static_cast<uint64_t>(100 * (i / 4000) + i % 100));
+                    store->add_delivery(reminder_row(session, person, due, plus_seconds(due, 3600)));
+                }
+            });
+        }
+        store->checkpoint();
+    }
+    std::printf("scale: `ritme serve` on %s planned rows (synthetic, over 30 days), SQLite file %.0f MB, built in "
+                "%.1f s\n",
+                thousands(row_count).c_str(), static_cast<double>(fs::file_size(dir / "ritme.db")) / 1e6,
+                seconds_since(build_start));
+
+    ServeProcess serve(binary, config);
+    const auto ready = serve.wait_for_event("ready", std::chrono::seconds(30));
+    if (!ready) {
+        std::fprintf(stderr, "dispatch_bench: error: ritme serve did not get ready\n");
+        print_log_tail(serve);
+        return false;
+    }
+    const std::string status = "\n" + read_text("/proc/" + std::to_string(serve.pid()) + "/status");
+    const double to_ready = std::chrono::duration<double>(*ready - serve.started()).count();
+    const double rss_mb = static_cast<double>(status_field(status, "VmRSS")) / 1024;
+    const double hwm_mb = static_cast<double>(status_field(status, "VmHWM")) / 1024;
+    std::printf("  spawn to ready: %.3f s (target under 1 s: %s)\n", to_ready, met(to_ready < 1));
+    std::printf("  at ready: VmRSS %.1f MB, VmHWM %.1f MB (target under 64 MB: %s)\n", rss_mb, hwm_mb,
+                met(hwm_mb < 64));
+    return stop_serve(serve);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::string dir = (fs::temp_directory_path() / "ritme-dispatch-bench").string();
+    std::string binary = RITME_BINARY;
+    int participants = 2500;
+    int scale_rows = 1000000;
+    int idle_seconds = 10;
+    std::string only;
+    CLI::App app{"dispatch_bench: the dispatcher and the daemon against issue 4's targets"};
+    app.add_option("--dir", dir, "directory for the databases and logs (emptied first)")->capture_default_str();
+    app.add_option("--ritme", binary, "the ritme binary for the idle and scale runs")->capture_default_str();
+    app.add_option("--participants", participants, "throughput: participants x 40 sessions rows")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
+    app.add_option("--scale-rows", scale_rows, "scale: planned rows")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
+    app.add_option("--idle-seconds", idle_seconds, "idle: the window measured")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
+    app.add_option("--only", only, "run one part")->check(CLI::IsMember({"throughput", "idle", "lateness", "scale"}));
+    CLI11_PARSE(app, argc, argv);
+
+    try {
+        fs::remove_all(dir);
+        fs::create_directories(dir);
+        Diagnostics problems;
+        const auto holidays = SchoolHolidayTable::load_directory(RITME_SOURCE_DIR "/config/holidays", problems);
+        if (problems.has_errors()) throw std::runtime_error("config/holidays does not load");
+
+        std::printf("dispatch_bench: in %s\n", dir.c_str());
+        bool ok = true;
+        auto wanted = [&](const char* part) { return only.empty() || only == part; };
+        if (wanted("throughput")) ok = throughput(fs::path(dir) / "throughput", participants, holidays) && ok;
+        if (wanted("idle")) ok = idle(fs::path(dir) / "idle", binary, idle_seconds) && ok;
+        if (wanted("lateness")) ok = lateness(fs::path(dir) / "lateness", holidays) && ok;
+        if (wanted("scale")) ok = scale(fs::path(dir) / "scale", binary, scale_rows) && ok;
+        return ok ? 0 : 1;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "dispatch_bench: error: %s\n", e.what());
+        return 1;
+    }
+}
