@@ -31,6 +31,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -245,9 +246,18 @@ Rate run_ritme(const fs::path& database, int batch_size, const MessageRenderer& 
     boost::asio::thread_pool pool(static_cast<size_t>(config.dispatch.workers));
     const int rows = count_all(*store);
 
+    rusage before{}, after{};
+    getrusage(RUSAGE_SELF, &before);
     const auto start = steady_clock::now();
     const DispatchCounts counts = dispatcher.run_due(&pool);
     const double seconds = seconds_since(start);
+    getrusage(RUSAGE_SELF, &after);
+    if (std::getenv("BENCH_DEBUG")) {
+        auto secs = [](timeval t) { return t.tv_sec + t.tv_usec / 1e6; };
+        std::printf("    [ritme %d] wall %.2f user %.2f sys %.2f vcsw %ld ivcsw %ld\n", batch_size, seconds,
+                    secs(after.ru_utime) - secs(before.ru_utime), secs(after.ru_stime) - secs(before.ru_stime),
+                    after.ru_nvcsw - before.ru_nvcsw, after.ru_nivcsw - before.ru_nivcsw);
+    }
     pool.join();
 
     const int sent_rows = count_in_state(*store, DeliveryState::sent);
@@ -297,6 +307,8 @@ Rate run_bare(const fs::path& database, int batch_size, UtcInstant now, bool& al
 
     int rows = 0;
     std::vector<int64_t> ids;
+    rusage before{}, after{};
+    getrusage(RUSAGE_SELF, &before);
     const auto start = steady_clock::now();
     for (;;) {
         ids.clear();
@@ -323,6 +335,13 @@ Rate run_bare(const fs::path& database, int batch_size, UtcInstant now, bool& al
         rows += static_cast<int>(ids.size());
     }
     const double seconds = seconds_since(start);
+    getrusage(RUSAGE_SELF, &after);
+    if (std::getenv("BENCH_DEBUG")) {
+        auto secs = [](timeval t) { return t.tv_sec + t.tv_usec / 1e6; };
+        std::printf("    [bare] wall %.2f user %.2f sys %.2f vcsw %ld ivcsw %ld\n", seconds,
+                    secs(after.ru_utime) - secs(before.ru_utime), secs(after.ru_stime) - secs(before.ru_stime),
+                    after.ru_nvcsw - before.ru_nvcsw, after.ru_nivcsw - before.ru_nivcsw);
+    }
 
     int total = 0, sent = 0;
     auto count = prepare("SELECT count(*), count(*) FILTER (WHERE state = 'sent') FROM delivery");

@@ -83,6 +83,18 @@ std::string describe(const SessionChange& change) {
     return head;
 }
 
+namespace {
+
+// The same definition read from another path (the daemon's absolute one, a lead's
+// relative one) is no change.
+bool same_definition(nlohmann::json stored, nlohmann::json applied) {
+    stored.erase("source_file");
+    applied.erase("source_file");
+    return stored == applied;
+}
+
+}  // namespace
+
 ApplyResult apply_programme(Store& store, const ProgrammeCalendar& plan, const AuditContext& context) {
     const Programme& programme = plan.programme;
     ApplyResult result;
@@ -90,7 +102,7 @@ ApplyResult apply_programme(Store& store, const ProgrammeCalendar& plan, const A
 
     const auto existing = store.programme(programme.id);
     result.created = !existing;
-    result.definition_changed = existing && programme_record(*existing) != programme_record(programme);
+    result.definition_changed = existing && !same_definition(programme_record(*existing), programme_record(programme));
     if (result.created || result.definition_changed) {
         store.put_programme(programme);
         store.record(context.entry(result.created ? "programme.created" : "programme.updated", programme.id,
@@ -147,7 +159,7 @@ ApplyResult apply_school(Store& store, const School& school, const AuditContext&
     result.subject = school.id;
     const auto existing = store.school(school.id);
     result.created = !existing;
-    result.definition_changed = existing && school_record(*existing) != school_record(school);
+    result.definition_changed = existing && !same_definition(school_record(*existing), school_record(school));
     if (result.changed()) {
         store.put_school(school);
         store.record(context.entry(result.created ? "school.created" : "school.updated", school.id, school.source_file));

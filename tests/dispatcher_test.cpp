@@ -338,6 +338,30 @@ TEST_CASE("a permanent failure is recorded with the gateway's reason and the lea
     CHECK(sent.back().text.find("Amina") == std::string::npos);
 }
 
+TEST_CASE("someone enrolled late gets no reminder whose moment is long past while a later one is to come") {
+    MemoryStore store;
+    Fixture f(store);
+    auto enrol_at = [&](const std::string& id, UtcInstant now) {
+        f.clock.set(now);
+        store.write([&] {
+            store.put_participant(participant(id, "Laat", "+31699999999"));
+            store.enrol(id, "test");
+            plan_requested(store, f.rules, now);
+        });
+        DeliveryQuery query;
+        query.participant_id = id;
+        query.session_id = f.first_session().id;
+        query.states = {DeliveryState::planned};
+        std::vector<std::string> offsets;
+        for (const auto& d : store.deliveries(query)) offsets.push_back(d.offset);
+        return offsets;
+    };
+    // Tuesday 07:00 local: the day-before reminder is thirteen hours past, the 1h one ahead.
+    CHECK(enrol_at("p-early-morning", utc(2026, 2, 3, 6, 0)) == std::vector<std::string>{"1h"});
+    // Monday 18:03 local: three minutes past is not missed (a tick every few minutes sends it).
+    CHECK(enrol_at("p-evening", utc(2026, 2, 2, 17, 3)) == std::vector<std::string>{"1d@18:00", "1h"});
+}
+
 TEST_CASE("a participant who opted out of SMS gets none, even when planned before") {
     MemoryStore store;
     Fixture f(store);

@@ -50,7 +50,8 @@ struct ReminderTiming {
 // reminder before it is dropped: a message in the same minute as another, or before the
 // one that should come first, is noise.
 std::vector<ReminderTiming> reminder_timings(const std::vector<ReminderOffset>& offsets, UtcInstant start,
-                                             const TimeZone& zone, const QuietHours* quiet, UtcInstant now) {
+                                             const TimeZone& zone, const QuietHours* quiet, UtcInstant now,
+                                             boost::posix_time::time_duration grace) {
     std::vector<ReminderTiming> timings;
     std::set<std::string> seen;
     for (const auto& offset : offsets) {
@@ -77,15 +78,23 @@ std::vector<ReminderTiming> reminder_timings(const std::vector<ReminderOffset>& 
         previous = &timing;
     }
 
-    // A reminder planned late (a new participant, a new programme) whose moment has
-    // passed goes at once, but only the latest of those: the earlier ones would repeat
-    // it, and a "tomorrow" reminder sent on the day would be wrong.
+    // A reminder planned late (a new participant, a new appointment) whose moment has
+    // passed goes at once, but only the latest of those, and none when a later reminder
+    // is still to come: the earlier ones would repeat it, and a "tomorrow" reminder sent
+    // on the day would be wrong.
+    // A moment passed by less than `grace` is not missed: cron's next tick sends it.
     ReminderTiming* latest_past = nullptr;
+    bool one_ahead = false;
     for (auto& timing : timings) {
-        if (!timing.dropped.empty() || now < timing.send_at) continue;
+        if (!timing.dropped.empty()) continue;
+        if (now < timing.send_at) {
+            one_ahead = true;
+            continue;
+        }
         if (latest_past) latest_past->superseded = true;
         latest_past = &timing;
     }
+    if (latest_past && one_ahead && latest_past->send_at.utc + grace < now.utc) latest_past->superseded = true;
     return timings;
 }
 
@@ -277,7 +286,7 @@ private:
                 auto& these = timings[quiet];
                 if (!these)
                     these = reminder_timings(offsets, subject.start, zone,
-                                             quiet ? &rules_.defaults.quiet_hours : nullptr, now_);
+                                             quiet ? &rules_.defaults.quiet_hours : nullptr, now_, min_notice);
                 for (const auto& timing : *these) {
                     Delivery row = subject.row;
                     row.kind = subject.reminder_kind;
