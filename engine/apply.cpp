@@ -1,5 +1,6 @@
 #include "engine/apply.hpp"
 
+#include "engine/local_time_text.hpp"
 #include "engine/store/programme_record.hpp"
 
 #include <pwd.h>
@@ -12,9 +13,7 @@ namespace ritme {
 namespace {
 
 std::string when(const StoredSession& s) {
-    auto day = std::string(name_of(weekday_of(s.date)).substr(0, 3));
-    day[0] = static_cast<char>(day[0] - 'a' + 'A');
-    return day + " " + iso_date(s.date) + " " + s.time.str() + " at " + s.location;
+    return day_and_date(s.date) + " " + s.time.str() + " at " + s.location;
 }
 
 std::string session_subject(const std::string& programme_id, int number) {

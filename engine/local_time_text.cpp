@@ -1,6 +1,7 @@
 #include "engine/local_time_text.hpp"
 
 #include "engine/calendar.hpp"
+#include "engine/text.hpp"
 
 #include <charconv>
 #include <cstdio>
@@ -41,6 +42,12 @@ std::optional<LocalDateTime> parse_local_date_time(std::string_view text) {
     return LocalDateTime{*date, *parsed};
 }
 
+std::optional<LocalDateTime> parse_local_date_and_time(std::string_view text) {
+    text = trim(text);
+    if (text.size() <= 10) return std::nullopt;
+    return parse_local_date_time(text);
+}
+
 std::optional<UtcInstant> parse_instant(std::string_view text, const TimeZone& zone) {
     // A trailing "Z" or "+HH:MM"/"-HH:MM" makes it an instant rather than local time.
     int offset_minutes = 0;
@@ -62,6 +69,10 @@ std::optional<UtcInstant> parse_instant(std::string_view text, const TimeZone& z
     UtcInstant instant{boost::posix_time::ptime(local->date, boost::posix_time::minutes(local->time.minutes()))};
     instant.utc -= boost::posix_time::minutes(offset_minutes);
     return instant;
+}
+
+std::string day_and_date(Date date) {
+    return std::string(english_abbreviation_of(weekday_of(date))) + " " + iso_date(date);
 }
 
 std::string iso_with_offset(UtcInstant instant, const TimeZone& zone) {

@@ -33,4 +33,9 @@ boost::gregorian::date monday_of(boost::gregorian::date date) {
     return date - boost::gregorian::days(index_of(weekday_of(date)));
 }
 
+std::string_view english_abbreviation_of(Weekday day) {
+    static constexpr std::array<std::string_view, 7> abbreviations{"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+    return abbreviations[index_of(day)];
+}
+
 }  // namespace ritme

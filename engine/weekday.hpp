@@ -21,6 +21,7 @@ constexpr int index_of(Weekday day) { return static_cast<int>(day); }
 constexpr std::string_view name_of(Weekday day) { return weekday_names[index_of(day)]; }
 std::string_view dutch_name_of(Weekday day);        // "dinsdag"
 std::string_view dutch_abbreviation_of(Weekday day);  // "di"
+std::string_view english_abbreviation_of(Weekday day);  // "Tue": for terminal output
 
 // English or Dutch names, any case: "tuesday", "Dinsdag".
 std::optional<Weekday> parse_weekday(std::string_view text);

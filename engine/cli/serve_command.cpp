@@ -38,7 +38,7 @@ CommandAction add_serve_command(CLI::App& app, const CommonOptions& common, CliC
             std::ostringstream problems;
             CliContext quiet{problems, problems, context.clock, context.channels};
             std::optional<DaemonSetup> fresh;
-            if (auto config = load_config(common, quiet)) fresh = load_setup(*config, common, quiet);
+            if (auto fresh_config = load_config(common, quiet)) fresh = load_setup(*fresh_config, common, quiet);
             std::istringstream lines(problems.str());
             for (std::string line; std::getline(lines, line);) log.error("config", line);
             return fresh;

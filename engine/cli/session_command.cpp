@@ -5,6 +5,7 @@
 #include "engine/apply.hpp"
 #include "engine/calendar.hpp"
 #include "engine/cli/commands.hpp"
+#include "engine/local_time_text.hpp"
 #include "engine/holidays/closure_calendar.hpp"
 #include "engine/programme_calendar.hpp"
 #include "engine/suggest.hpp"
@@ -22,34 +23,11 @@ namespace {
 
 constexpr const char* local_time_format = "YYYY-MM-DDTHH:MM, e.g. 2026-03-05T10:00";
 
-// "Thu 2026-03-05"
-std::string day_and_date(Date date) {
-    auto day = std::string(name_of(weekday_of(date)).substr(0, 3));
-    day[0] = static_cast<char>(day[0] - 'a' + 'A');
-    return day + " " + iso_date(date);
-}
 
 bool all_digits(std::string_view text) {
     return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-// "2026-03-05T10:00" (or with a space for the T), a wall-clock time with no zone.
-std::optional<LocalDateTime> parse_local_date_time(std::string_view text) {
-    text = trim(text);
-    if (text.size() < 15 || text[4] != '-' || text[7] != '-' || (text[10] != 'T' && text[10] != ' '))
-        return std::nullopt;
-    const auto year = text.substr(0, 4), month = text.substr(5, 2), day = text.substr(8, 2);
-    if (!all_digits(year) || !all_digits(month) || !all_digits(day)) return std::nullopt;
-    const auto time = TimeOfDay::parse(text.substr(11));
-    if (!time || time->minutes() >= 24 * 60) return std::nullopt;
-    try {
-        return LocalDateTime{make_date(std::stoi(std::string(year)), std::stoi(std::string(month)),
-                                       std::stoi(std::string(day))),
-                             *time};
-    } catch (const std::out_of_range&) {  // 2026-02-30 and the like
-        return std::nullopt;
-    }
-}
 
 // PROGRAMME#N, as leads and the audit trail name a session.
 struct SessionRef {
@@ -272,7 +250,7 @@ private:
     }
 
     int move() {
-        const auto local = parse_local_date_time(to_);
+        const auto local = parse_local_date_and_time(to_);
         if (!local) {
             error() << "--to: \"" << to_ << "\" is not a date and time; write it as " << local_time_format << "\n";
             return exit_bad_input;

@@ -27,11 +27,7 @@ std::string pad_left(const std::string& text, size_t width) {
     return used >= width ? text : std::string(width - used, ' ') + text;
 }
 
-std::string short_weekday(Date date) {
-    auto name = std::string(name_of(weekday_of(date)).substr(0, 3));
-    name[0] = static_cast<char>(name[0] - 'a' + 'A');
-    return name;
-}
+std::string short_weekday(Date date) { return std::string(english_abbreviation_of(weekday_of(date))); }
 
 std::string person(const std::string& name, const std::string& id) { return name + " (" + id + ")"; }
 

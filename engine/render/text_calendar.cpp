@@ -7,11 +7,7 @@
 namespace ritme {
 namespace {
 
-std::string short_weekday(Date date) {
-    auto name = std::string(name_of(weekday_of(date)).substr(0, 3));
-    name[0] = static_cast<char>(name[0] - 'a' + 'A');
-    return name;
-}
+std::string short_weekday(Date date) { return std::string(english_abbreviation_of(weekday_of(date))); }
 
 std::string pad_left(std::string text, size_t width) {
     return text.size() >= width ? text : std::string(width - text.size(), ' ') + text;
