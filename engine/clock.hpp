@@ -4,7 +4,10 @@
 
 #include "engine/instant.hpp"
 
+#include <boost/date_time/posix_time/conversion.hpp>
 #include <boost/date_time/posix_time/posix_time_types.hpp>
+
+#include <chrono>
 
 namespace ritme {
 
@@ -14,9 +17,16 @@ public:
     virtual UtcInstant now() const = 0;
 };
 
+// Whole seconds of std::chrono::system_clock: the clock the daemon's timers wait on. (std::time(),
+// behind Boost's second_clock, lags it by up to a tick, so a timer woken on the second would
+// still read the second before.)
 class SystemClock final : public Clock {
 public:
-    UtcInstant now() const override { return {boost::posix_time::second_clock::universal_time()}; }
+    UtcInstant now() const override {
+        const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(
+            std::chrono::system_clock::now().time_since_epoch());
+        return {boost::posix_time::from_time_t(static_cast<std::time_t>(seconds.count()))};
+    }
 };
 
 class ManualClock final : public Clock {

@@ -30,12 +30,37 @@ bool Log::enabled(LogLevel level) const {
     return level <= level_;
 }
 
+namespace {
+
+void append_line(std::string& text, const std::string& time, LogLevel level, std::string_view event,
+                 std::string_view details) {
+    text.append(time).append(1, ' ').append(name_of(level)).append(1, ' ').append(event);
+    if (!details.empty()) text.append(1, ' ').append(details);
+    text.append(1, '\n');
+}
+
+}  // namespace
+
+// Each call is one write to the stream: lines from several threads never interleave,
+// and standard error (unbuffered) gets one system call, not one per piece.
 void Log::write(LogLevel level, std::string_view event, std::string_view details) {
     std::lock_guard lock(mutex_);
     if (level > level_) return;
-    *out_ << clock_->now().iso() << ' ' << name_of(level) << ' ' << event;
-    if (!details.empty()) *out_ << ' ' << details;
-    *out_ << '\n' << std::flush;
+    std::string text;
+    append_line(text, clock_->now().iso(), level, event, details);
+    out_->write(text.data(), static_cast<std::streamsize>(text.size()));
+    out_->flush();
+}
+
+void Log::write(const std::vector<Line>& lines) {
+    std::lock_guard lock(mutex_);
+    const std::string time = clock_->now().iso();
+    std::string text;
+    for (const auto& line : lines)
+        if (line.level <= level_) append_line(text, time, line.level, line.event, line.details);
+    if (text.empty()) return;
+    out_->write(text.data(), static_cast<std::streamsize>(text.size()));
+    out_->flush();
 }
 
 }  // namespace ritme

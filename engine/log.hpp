@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace ritme {
 
@@ -26,6 +27,13 @@ public:
 
     // "2026-03-05T08:30:00Z info delivery.sent id=17 channel=sms to=+31 6 ****5678"
     void write(LogLevel level, std::string_view event, std::string_view details = {});
+    struct Line {
+        LogLevel level;
+        std::string event;
+        std::string details;
+    };
+    // Several lines in one write: a batch's results.
+    void write(const std::vector<Line>& lines);
     void error(std::string_view event, std::string_view details = {}) { write(LogLevel::error, event, details); }
     void warning(std::string_view event, std::string_view details = {}) { write(LogLevel::warning, event, details); }
     void info(std::string_view event, std::string_view details = {}) { write(LogLevel::info, event, details); }

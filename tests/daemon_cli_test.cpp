@@ -12,6 +12,11 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
 #include <condition_variable>
 #include <csignal>
 #include <filesystem>
@@ -245,6 +250,29 @@ TEST_CASE("the daemon sends what is due, wakes for another process's write, and 
     setup.channels.add(sms, std::move(recorder));
     setup.rules = planning_rules(setup.config);
 
+    // systemd's notify socket, as systemd would give it, with the watchdog on.
+    const std::string notify_path = (f.dir() / "notify.sock").string();
+    const int notify = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    REQUIRE(notify >= 0);
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    std::snprintf(address.sun_path, sizeof address.sun_path, "%s", notify_path.c_str());
+    REQUIRE(::bind(notify, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+    ::setenv("NOTIFY_SOCKET", notify_path.c_str(), 1);
+    ::setenv("WATCHDOG_USEC", "200000", 1);
+    std::vector<std::string> notices;
+    auto wait_for_notice = [&](const std::string& wanted) {
+        for (;;) {
+            for (const auto& notice : notices)
+                if (notice.find(wanted) != std::string::npos) return true;
+            pollfd ready{notify, POLLIN, 0};
+            if (::poll(&ready, 1, 20000) <= 0) return false;
+            char buffer[256];
+            const auto size = ::recv(notify, buffer, sizeof buffer, 0);
+            if (size > 0) notices.emplace_back(buffer, static_cast<size_t>(size));
+        }
+    };
+
     std::ostringstream log_text;
     Log log(log_text, LogLevel::debug, clock);
     int reloads = 0;
@@ -256,6 +284,8 @@ TEST_CASE("the daemon sends what is due, wakes for another process's write, and 
     std::thread loop([&] { status = daemon.run(); });
 
     CHECK(sent->wait_for(1));  // planned at start, due at once
+    CHECK(wait_for_notice("READY=1"));
+    CHECK(wait_for_notice("WATCHDOG=1"));  // every 100 ms: half of WATCHDOG_USEC
 
     // Another process (here: another connection) adds an appointment, as `ritme
     // appointment add` does; inotify wakes the daemon, which plans and sends it.
@@ -270,6 +300,11 @@ TEST_CASE("the daemon sends what is due, wakes for another process's write, and 
     std::raise(SIGTERM);
     loop.join();
     CHECK(status == 0);
+    CHECK(wait_for_notice("RELOADING=1"));
+    CHECK(wait_for_notice("STOPPING=1"));
+    ::unsetenv("NOTIFY_SOCKET");
+    ::unsetenv("WATCHDOG_USEC");
+    ::close(notify);
     CHECK(reloads == 1);
     CHECK(log_text.str().find("keeping the old one") != std::string::npos);
     CHECK(log_text.str().find("stopped") != std::string::npos);

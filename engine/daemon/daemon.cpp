@@ -55,6 +55,7 @@ public:
             log_.error("start", std::string("reason=\"") + e.what() + "\"");
             return 1;
         }
+        dispatcher_->warm_up();
         known_data_version_ = store_.data_version();
         watch_ = std::make_unique<DatabaseWatch>(io_, store_.path(), [this] { database_changed(); });
         wait_for_signal();
@@ -108,13 +109,18 @@ private:
         if (in_flight_ == 0) arm_timer(true);
     }
 
+    // One task per worker, each taking the next job of the batch: a task per job costs
+    // a context switch per message. The last worker to finish hands the batch back.
     void send_batch(std::shared_ptr<std::vector<DispatchJob>> jobs) {
         ++in_flight_;
-        auto remaining = std::make_shared<std::atomic<size_t>>(jobs->size());
-        for (auto& job : *jobs) {
-            boost::asio::post(*pool_, [this, jobs, remaining, &job] {
-                dispatcher_->send(job);
-                if (remaining->fetch_sub(1) == 1) boost::asio::post(io_, [this, jobs] { batch_done(*jobs); });
+        const size_t workers =
+            std::min<size_t>(jobs->size(), static_cast<size_t>(std::max(1, setup_->config.dispatch.workers)));
+        auto next = std::make_shared<std::atomic<size_t>>(0);
+        auto running = std::make_shared<std::atomic<size_t>>(workers);
+        for (size_t w = 0; w < workers; ++w) {
+            boost::asio::post(*pool_, [this, jobs, next, running] {
+                for (size_t i; (i = next->fetch_add(1)) < jobs->size();) dispatcher_->send((*jobs)[i]);
+                if (running->fetch_sub(1) == 1) boost::asio::post(io_, [this, jobs] { batch_done(*jobs); });
             });
         }
     }
@@ -228,6 +234,7 @@ private:
         setup_ = std::move(pending_setup_);
         log_.set_level(setup_->config.log_level);
         make_dispatcher();
+        dispatcher_->warm_up();
         try {
             for (const auto& line : apply_and_plan(store_, *setup_, clock_.now(), "serve (reload)"))
                 log_.info("apply", trim(line));

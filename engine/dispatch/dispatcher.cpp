@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <latch>
 #include <mutex>
@@ -68,6 +69,16 @@ Dispatcher::Dispatcher(Store& store, const Clock& clock, const DaemonConfig& con
       jitter_(std::random_device{}()) {}
 
 std::optional<UtcInstant> Dispatcher::next_send_at() const { return store_.next_send_at(); }
+
+void Dispatcher::warm_up() {
+    MessageFacts facts;
+    facts.first_name = "Amina";
+    facts.start = facts_.zone(config_.timezone).to_local(clock_.now());
+    facts.end = facts.start.time;
+    for (const auto& language : renderer_.languages())
+        for (Medium medium : {Medium::sms, Medium::email}) renderer_.render(facts, language, medium);
+    mask_phone("+31612345678");
+}
 
 int Dispatcher::recover_abandoned_claims() {
     int released = 0;
@@ -243,12 +254,12 @@ DispatchCounts Dispatcher::record(std::vector<DispatchJob>& jobs) {
         store_.finish(outcomes);
         for (const auto& alert : alerts) store_.add_delivery(alert);
     });
+    std::vector<Log::Line> lines;
+    lines.reserve(jobs.size());
     for (const auto& job : jobs) {
         const auto& d = job.delivery;
         const auto state = job.outcome.state;
-        const LogLevel level = state == DeliveryState::sent || state == DeliveryState::retry ? LogLevel::info
-                               : state == DeliveryState::failed                              ? LogLevel::warning
-                                                                                             : LogLevel::info;
+        const LogLevel level = state == DeliveryState::failed ? LogLevel::warning : LogLevel::info;
         if (!log_.enabled(level)) continue;
         std::string details = "id=" + std::to_string(d.id) + " kind=" + std::string(name_of(d.kind)) +
                               " subject=" + subject_of(d) + " channel=" + d.channel;
@@ -256,8 +267,9 @@ DispatchCounts Dispatcher::record(std::vector<DispatchJob>& jobs) {
         if (d.attempts > 1) details += " attempt=" + std::to_string(d.attempts);
         if (job.outcome.retry_at) details += " retry_at=" + job.outcome.retry_at->iso();
         if (!job.outcome.reason.empty()) details += " reason=\"" + job.outcome.reason + "\"";
-        log_.write(level, "delivery." + std::string(name_of(state)), details);
+        lines.push_back({level, "delivery." + std::string(name_of(state)), std::move(details)});
     }
+    log_.write(lines);
     return counts;
 }
 
@@ -267,10 +279,14 @@ DispatchCounts Dispatcher::run_due(boost::asio::thread_pool* pool) {
         auto jobs = claim_batch();
         if (jobs.empty()) break;
         if (pool) {
-            std::latch done(static_cast<std::ptrdiff_t>(jobs.size()));
-            for (auto& job : jobs)
-                boost::asio::post(*pool, [this, &job, &done] {
-                    send(job);
+            // One task per worker, each taking the next job: a task per job costs a
+            // context switch per message.
+            const auto workers = std::min<size_t>(jobs.size(), static_cast<size_t>(config_.dispatch.workers));
+            std::atomic<size_t> next{0};
+            std::latch done(static_cast<std::ptrdiff_t>(workers));
+            for (size_t w = 0; w < workers; ++w)
+                boost::asio::post(*pool, [this, &jobs, &next, &done] {
+                    for (size_t i; (i = next.fetch_add(1)) < jobs.size();) send(jobs[i]);
                     done.count_down();
                 });
             done.wait();

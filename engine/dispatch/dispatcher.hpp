@@ -62,6 +62,9 @@ public:
     DispatchCounts run_due(boost::asio::thread_pool* pool);
 
     std::optional<UtcInstant> next_send_at() const;
+    // Loads what the first message would otherwise wait for (ICU's locale data for each
+    // language, libphonenumber's metadata), so the first batch goes as fast as the rest.
+    void warm_up();
     // Gives back the claims of processes on this host that no longer run.
     int recover_abandoned_claims();
     // The store changed underneath (another process): cached facts are reloaded.
