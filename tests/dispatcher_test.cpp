@@ -254,6 +254,25 @@ TEST_CASE("after downtime past the minimum notice, reminders expire instead of g
         CHECK(d.reason.find("missed while down") != std::string::npos);
 }
 
+TEST_CASE("a row that comes due inside the quiet hours waits for their end") {
+    MemoryStore store;
+    Fixture f(store);
+    // Down from Monday 17:00 until 23:30 local: the 1d@18:00 reminder is still of use,
+    // but no SMS goes at night; it waits until 08:00.
+    f.clock.set(utc(2026, 2, 2, 22, 30));
+    const auto counts = f.run();
+    CHECK(counts.sent == 0);
+    CHECK(counts.retried == 1);
+    CHECK(f.channel->sent().empty());
+    const auto held = f.rows(DeliveryKind::reminder, DeliveryState::retry);
+    REQUIRE(held.size() == 1);
+    CHECK(held.front().send_at == utc(2026, 2, 3, 7, 0));
+    CHECK(held.front().reason == "quiet hours: held until 08:00");
+
+    f.clock.set(utc(2026, 2, 3, 7, 0));
+    CHECK(f.run().sent == 1);
+}
+
 TEST_CASE("a temporary failure retries with growing, jittered backoff, then gives up") {
     MemoryStore store;
     Fixture f(store);

@@ -24,9 +24,11 @@ std::chrono::system_clock::time_point time_point_of(UtcInstant instant) {
     return std::chrono::system_clock::time_point(std::chrono::microseconds((instant.utc - epoch).total_microseconds()));
 }
 
-// Batches in flight at once: while one is being sent, the next is claimed and rendered.
-// Their sizes bound the duplicates a crash can cause (DESIGN.md rule 6).
-constexpr int batches_in_flight = 2;
+// Batches in flight at once. One: a batch is claimed (and checked against its sessions'
+// versions) only when the workers can start on it, so a move or cancel committed after
+// the claim has only the send itself as its window. Its size bounds the duplicates a
+// crash can cause (DESIGN.md rule 6).
+constexpr int batches_in_flight = 1;
 
 }  // namespace
 
@@ -49,6 +51,9 @@ public:
     int run() {
         pool_ = std::make_unique<boost::asio::thread_pool>(std::max(1, setup_->config.dispatch.workers));
         try {
+            // Read before our own writes: they never change it, and another process's
+            // commit from here on is seen as a change once the watch is up.
+            known_data_version_ = store_.data_version();
             dispatcher_->recover_abandoned_claims();
             for (const auto& line : apply_and_plan(store_, *setup_, clock_.now(), "serve")) log_.info("apply", trim(line));
         } catch (const StoreError& e) {
@@ -56,8 +61,8 @@ public:
             return 1;
         }
         dispatcher_->warm_up();
-        known_data_version_ = store_.data_version();
         watch_ = std::make_unique<DatabaseWatch>(io_, store_.path(), [this] { database_changed(); });
+        database_changed();  // a commit before the watch was up
         wait_for_signal();
         start_watchdog();
         const auto next = dispatcher_->next_send_at();
@@ -185,7 +190,6 @@ private:
         } catch (const StoreError& e) {
             log_.error("plan", std::string("reason=\"") + e.what() + "\"");
         }
-        known_data_version_ = store_.data_version();
         if (in_flight_ == 0) pump();
     }
 
@@ -241,7 +245,6 @@ private:
         } catch (const StoreError& e) {
             log_.error("reload", std::string("reason=\"") + e.what() + "\"");
         }
-        known_data_version_ = store_.data_version();
         log_.info("reloaded");
         sd_notify(0, "READY=1");
         pump();

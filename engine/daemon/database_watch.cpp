@@ -46,6 +46,7 @@ void DatabaseWatch::read() {
         bool ours = false;
         for (size_t offset = 0; offset + sizeof(inotify_event) <= size;) {
             const auto* event = reinterpret_cast<const inotify_event*>(buffer_.data() + offset);
+            if (event->mask & IN_Q_OVERFLOW) ours = true;  // events were lost: look anyway
             if (event->len > 0) {
                 const std::string name(event->name);
                 if (name == database_name_ || name == wal_name_) ours = true;

@@ -1,6 +1,9 @@
 #include "engine/dispatch/claim_owner.hpp"
 
+#include <signal.h>
 #include <unistd.h>
+
+#include <cerrno>
 
 #include <fstream>
 #include <sstream>
@@ -44,8 +47,17 @@ bool claim_owner_gone(const std::string& owner) {
     if (owner.substr(0, middle) != host_name()) return false;
     const std::string pid = owner.substr(middle + 1, last - middle - 1);
     const std::string started = owner.substr(last + 1);
+    int number = 0;
+    try {
+        number = std::stoi(pid);
+    } catch (const std::exception&) {
+        return false;
+    }
+    // No such process: gone. One we may not look at (hidepid, another user) counts as
+    // alive; its lease still runs out. A process with another start time reused the pid.
+    if (::kill(number, 0) != 0) return errno == ESRCH;
     const std::string now_started = start_time_of(pid);
-    return now_started.empty() || now_started != started;
+    return !now_started.empty() && now_started != started;
 }
 
 }  // namespace ritme

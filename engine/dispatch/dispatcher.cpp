@@ -66,7 +66,14 @@ Dispatcher::Dispatcher(Store& store, const Clock& clock, const DaemonConfig& con
       log_(log),
       owner_(std::move(owner)),
       facts_(store, config.timezone),
+      zone_(TimeZone::load(config.timezone)),
       jitter_(std::random_device{}()) {}
+
+UtcInstant Dispatcher::outside_quiet_hours(const std::string& channel, UtcInstant at) const {
+    const ChannelConfig* config = channels_.config(channel);
+    if (!config || !config->quiet_hours || config_.reminders.quiet_hours.empty()) return at;
+    return config_.reminders.quiet_hours.end_of(at, zone_);
+}
 
 std::optional<UtcInstant> Dispatcher::next_send_at() const { return store_.next_send_at(); }
 
@@ -121,7 +128,8 @@ bool Dispatcher::superseded_while_down(const Delivery& delivery, UtcInstant now)
     query.states = {DeliveryState::planned, DeliveryState::retry, DeliveryState::claimed};
     for (const auto& other : store_.deliveries(query))
         if (other.id != delivery.id && other.channel == delivery.channel && delivery.due_at < other.due_at &&
-            !(now < other.send_at))
+            other.session_version == delivery.session_version &&
+            other.appointment_version == delivery.appointment_version && !(now < other.send_at))
             return true;
     return false;
 }
@@ -144,6 +152,14 @@ void Dispatcher::decide(DispatchJob& job, bool subject_current, UtcInstant now) 
 
     const ChannelConfig* channel = channels_.config(delivery.channel);
     if (!channel) return settle(DeliveryState::failed, "no channel \"" + delivery.channel + "\" in the daemon config");
+    // The planner keeps reminders out of the quiet hours; a row that comes due in them
+    // anyway (after downtime, a late tick, a retry, a released claim) waits for their end.
+    if (const UtcInstant resume = outside_quiet_hours(delivery.channel, now); now < resume) {
+        if (!(resume < delivery.expires_at))
+            return settle(DeliveryState::expired, "quiet hours: of no use once they end");
+        job.outcome.retry_at = resume;
+        return settle(DeliveryState::retry, "quiet hours: held until " + zone_.to_local(resume).time.str());
+    }
     AddressLookup address = facts_.address_for(delivery, channel->medium);
     if (!address.address)
         return settle(address.opted_out ? DeliveryState::cancelled : DeliveryState::failed, address.why);
@@ -195,7 +211,7 @@ DeliveryOutcome Dispatcher::outcome_of(const Delivery& delivery, const SendResul
         delay = std::llround(base * spread(jitter_));
     }
     if (result.retry_after) delay = std::max<int64_t>(delay, result.retry_after->count());
-    const UtcInstant retry_at = plus_seconds(now, std::max<int64_t>(1, delay));
+    const UtcInstant retry_at = outside_quiet_hours(delivery.channel, plus_seconds(now, std::max<int64_t>(1, delay)));
     if (!(retry_at < delivery.expires_at)) {
         outcome.state = DeliveryState::expired;
         outcome.reason = "no longer useful by the next attempt: " + result.reason;
@@ -224,10 +240,7 @@ std::optional<Delivery> Dispatcher::alert_for(const Delivery& failed, const std:
         alert.key = "alert:" + std::to_string(failed.id) + ":" + channel->name;
         alert.due_at = now;
         alert.send_at = now;
-        if (channel->quiet_hours) {
-            const TimeZone& zone = facts_.zone(config_.timezone);
-            alert.send_at = config_.reminders.quiet_hours.end_of(now, zone);
-        }
+        alert.send_at = outside_quiet_hours(channel->name, now);
         alert.expires_at = plus_seconds(now, 7 * 24 * 3600);
         alert.updated_at = now;
         return alert;

@@ -78,6 +78,8 @@ private:
     void decide(DispatchJob& job, bool subject_current, UtcInstant now);
     bool superseded_while_down(const Delivery& delivery, UtcInstant now) const;
     DeliveryOutcome outcome_of(const Delivery& delivery, const SendResult& result, UtcInstant now);
+    // When a channel that keeps quiet hours may send at or after `at`: `at`, or their end.
+    UtcInstant outside_quiet_hours(const std::string& channel, UtcInstant at) const;
     std::optional<Delivery> alert_for(const Delivery& failed, const std::string& reason, UtcInstant now);
 
     Store& store_;
@@ -88,6 +90,7 @@ private:
     Log& log_;
     std::string owner_;
     MessageFactsSource facts_;
+    TimeZone zone_;  // the config's: quiet hours at send time
     std::mt19937 jitter_;
 };
 

@@ -265,7 +265,13 @@ void SqliteStore::migrate_to(int version) {
 
 void SqliteStore::write(const std::function<void()>& work) {
     if (writing_) throw StoreError("write() inside write()");
-    SQLite::Transaction transaction(db_, SQLite::TransactionBehavior::IMMEDIATE);
+    std::optional<SQLite::Transaction> begun;
+    try {
+        begun.emplace(db_, SQLite::TransactionBehavior::IMMEDIATE);  // busy past the timeout throws here
+    } catch (const SQLite::Exception& e) {
+        throw StoreError(std::string("database: ") + e.what());
+    }
+    SQLite::Transaction& transaction = *begun;
     writing_ = true;
     try {
         work();
