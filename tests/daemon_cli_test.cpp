@@ -35,32 +35,7 @@ struct Run {
     std::string out, err;
 };
 
-std::string programme_file_text() {
-    return R"([programme]
-id = "tick-test"
-name = "Tick test"
-start = 2026-02-02
-region = "noord"
-
-[location.schakel]
-name = "Wijkcentrum De Schakel"
-address = "Kruidenwijk, Almere"
-
-[lead]
-name = "Fatima"
-phone = "+31687654321"
-
-[[slot]]
-day = "tuesday"
-start = "09:30"
-end = "11:30"
-
-[[slot]]
-day = "thursday"
-start = "09:30"
-end = "11:30"
-)";
-}
+std::string programme_file_text() { return test::led_programme_toml("tick-test"); }
 
 class Fixture {
 public:

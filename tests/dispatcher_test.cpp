@@ -51,26 +51,7 @@ private:
     std::vector<OutgoingMessage> sent_;
 };
 
-// Tuesday and Thursday 09:30 from 2 February 2026 (08:30 UTC in winter), led by Fatima.
-const std::string programme_text = test::programme_toml("start = 2026-02-02\nregion = \"noord\"", R"(
-[location.schakel]
-name = "Wijkcentrum De Schakel"
-address = "Kruidenwijk, Almere"
-
-[lead]
-name = "Fatima"
-phone = "+31687654321"
-
-[[slot]]
-day = "tuesday"
-start = "09:30"
-end = "11:30"
-
-[[slot]]
-day = "thursday"
-start = "09:30"
-end = "11:30"
-)");
+const std::string programme_text = test::led_programme_toml("test");
 
 DaemonConfig test_config() {
     DaemonConfig config;

@@ -38,8 +38,32 @@ end = "11:30"
 day = "thursday"
 start = "09:30"
 end = "11:30"
-)") {
-    return "[programme]\nid = \"test\"\nname = \"Test\"\n" + programme_keys + "\n" + rest;
+)", const std::string& id = "test") {
+    return "[programme]\nid = \"" + id + "\"\nname = \"Test\"\n" + programme_keys + "\n" + rest;
+}
+
+// The examples' Tuesday and Thursday 09:30 track from 2 February 2026 (08:30 UTC in
+// winter) with a lead, for the reminder tests.
+inline std::string led_programme_toml(const std::string& id) {
+    return programme_toml("start = 2026-02-02\nregion = \"noord\"", R"(
+[location.schakel]
+name = "Wijkcentrum De Schakel"
+address = "Kruidenwijk, Almere"
+
+[lead]
+name = "Fatima"
+phone = "+31687654321"
+
+[[slot]]
+day = "tuesday"
+start = "09:30"
+end = "11:30"
+
+[[slot]]
+day = "thursday"
+start = "09:30"
+end = "11:30"
+)", id);
 }
 
 inline Programme load_valid(const std::string& toml, const std::string& name = "test.toml") {
