@@ -39,16 +39,23 @@ struct SendResult {
     std::string provider_id;      // the gateway's id for the message, for delivery receipts
     std::string provider_status;  // "accepted", "queued"
     std::optional<std::chrono::seconds> retry_after;  // the gateway asked to wait this long
+    // The channel itself is wrong (refused credentials, a request the gateway can never
+    // accept): no message can go until the operator fixes the config. The message is
+    // retried; the channel pauses and the operator is told (messaging.md).
+    bool channel_fault = false;
 
     static SendResult accepted(std::string provider_id = {}, std::string status = "accepted") {
-        return {Outcome::sent, {}, std::move(provider_id), std::move(status), std::nullopt};
+        return {Outcome::sent, {}, std::move(provider_id), std::move(status), std::nullopt, false};
     }
     static SendResult retry_later(std::string reason,
                                   std::optional<std::chrono::seconds> after = std::nullopt) {
-        return {Outcome::retry, std::move(reason), {}, {}, after};
+        return {Outcome::retry, std::move(reason), {}, {}, after, false};
     }
     static SendResult permanent_failure(std::string reason) {
-        return {Outcome::failed, std::move(reason), {}, {}, std::nullopt};
+        return {Outcome::failed, std::move(reason), {}, {}, std::nullopt, false};
+    }
+    static SendResult misconfigured(std::string reason) {
+        return {Outcome::retry, std::move(reason), {}, {}, std::nullopt, true};
     }
 };
 

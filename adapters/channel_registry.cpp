@@ -13,6 +13,34 @@ std::filesystem::path ChannelSettings::path(const std::string& key, const std::s
     return base_directory / value;
 }
 
+long long ChannelSettings::integer(const std::string& key, long long minimum, long long maximum) const {
+    const std::string text = get(key);
+    long long value = 0;
+    size_t used = 0;
+    try {
+        value = std::stoll(text, &used);
+    } catch (const std::exception&) {
+        used = 0;
+    }
+    if (text.empty() || used != text.size())
+        throw error("`" + key + " = " + text + "` is not a whole number");
+    if (value < minimum || value > maximum)
+        throw error("`" + key + " = " + text + "` is out of range; use " + std::to_string(minimum) + " to " +
+                             std::to_string(maximum));
+    return value;
+}
+
+bool ChannelSettings::boolean(const std::string& key) const {
+    const std::string text = get(key);
+    if (text == "true") return true;
+    if (text == "false") return false;
+    throw error("`" + key + " = " + text + "` is not true or false");
+}
+
+ChannelConfigError ChannelSettings::error(const std::string& problem) const {
+    return ChannelConfigError("channel " + channel + ": " + problem);
+}
+
 void ChannelRegistry::add(AdapterInfo adapter) {
     const std::string name = adapter.name;
     adapters_.insert_or_assign(name, std::move(adapter));

@@ -41,6 +41,12 @@ struct ChannelSettings {
     // The value, or the declared default when the key is absent.
     std::string get(const std::string& key, const std::string& fallback = {}) const;
     std::filesystem::path path(const std::string& key, const std::string& fallback = {}) const;
+    // A whole number in [minimum, maximum]; throws ChannelConfigError naming the key.
+    long long integer(const std::string& key, long long minimum, long long maximum) const;
+    // true or false; throws ChannelConfigError naming the key.
+    bool boolean(const std::string& key) const;
+    // "channel sms: `timeout_seconds = x` …": the start of every ChannelConfigError.
+    ChannelConfigError error(const std::string& problem) const;
 };
 
 struct AdapterInfo {

@@ -418,4 +418,121 @@ TEST_CASE("two dispatchers on one database at once never send a message twice") 
     fs::remove_all(dir);
 }
 
+namespace {
+
+// The fixture's SMS channel with an e-mail channel as its fallback; the first
+// participant has an e-mail address too.
+struct FallbackChannels {
+    ScriptedChannel* sms = nullptr;
+    ScriptedChannel* email = nullptr;
+};
+
+FallbackChannels add_email_fallback(Fixture& f) {
+    Participant amina = *f.store.participant("p-1000");
+    amina.email = "amina@example.nl";
+    f.store.write([&] { f.store.put_participant(amina); });
+    ChannelConfig email;
+    email.name = "email";
+    email.adapter = "scripted";
+    email.medium = Medium::email;
+    email.quiet_hours = false;
+    f.config.channels["email"] = email;
+    f.config.channels["sms"].fallback = "email";
+    FallbackChannels made;
+    auto sms = std::make_unique<ScriptedChannel>();
+    auto mail = std::make_unique<ScriptedChannel>();
+    made.sms = sms.get();
+    made.email = mail.get();
+    f.channels.add(f.config.channels["sms"], std::move(sms));
+    f.channels.add(email, std::move(mail));
+    return made;
+}
+
+}  // namespace
+
+TEST_CASE("a message that fails for good on SMS goes through the fallback channel, and the lead is not alerted") {
+    MemoryStore store;
+    Fixture f(store);
+    const auto channels = add_email_fallback(f);
+    channels.sms->answer = [](const OutgoingMessage&) { return SendResult::permanent_failure("21211: invalid number"); };
+    f.clock.set(utc(2026, 2, 2, 17, 0));  // the 18:00 reminder is due
+    const auto counts = f.run();
+    CHECK(counts.failed == 1);
+    CHECK(counts.sent == 1);
+
+    const auto failed = f.rows(DeliveryKind::reminder, DeliveryState::failed);
+    REQUIRE(failed.size() == 1);
+    CHECK(failed.front().channel == "sms");
+    CHECK(failed.front().reason.find("21211: invalid number") == 0);
+    CHECK(failed.front().reason.find("email") != std::string::npos);
+    const auto sent = f.rows(DeliveryKind::reminder, DeliveryState::sent);
+    REQUIRE(sent.size() == 1);
+    CHECK(sent.front().channel == "email");
+    CHECK(sent.front().session_id == failed.front().session_id);
+    CHECK(sent.front().key != failed.front().key);
+
+    REQUIRE(channels.email->sent().size() == 1);
+    const OutgoingMessage mail = channels.email->sent().front();
+    CHECK(mail.medium == Medium::email);
+    CHECK(mail.to == "amina@example.nl");
+    CHECK(!mail.subject.empty());
+    CHECK(f.rows(DeliveryKind::alert).empty());
+
+    // Planning again keeps the fallback row: it is the dispatcher's, not the plan's.
+    f.store.write([&] { plan_programme(f.store, "test", f.rules, f.clock.now()); });
+    CHECK(f.rows(DeliveryKind::reminder, DeliveryState::sent).size() == 1);
+}
+
+TEST_CASE("when the fallback channel fails too, the lead is alerted once and nothing falls back further") {
+    MemoryStore store;
+    Fixture f(store);
+    const auto channels = add_email_fallback(f);
+    channels.sms->answer = [](const OutgoingMessage& message) {
+        return message.kind == "alert" ? SendResult::accepted("gw-alert") : SendResult::permanent_failure("unreachable");
+    };
+    channels.email->answer = [](const OutgoingMessage&) { return SendResult::permanent_failure("550 no such mailbox"); };
+    f.clock.set(utc(2026, 2, 2, 17, 0));
+    f.run();
+    const auto failed = f.rows(DeliveryKind::reminder, DeliveryState::failed);
+    REQUIRE(failed.size() == 2);
+    CHECK(failed.back().channel == "email");
+    CHECK(failed.back().reason == "550 no such mailbox");
+    const auto alerts = f.rows(DeliveryKind::alert);
+    REQUIRE(alerts.size() == 1);
+    CHECK(alerts.front().payload.find("550 no such mailbox") != std::string::npos);
+}
+
+TEST_CASE("a participant without a phone number any more is reached through the fallback channel") {
+    MemoryStore store;
+    Fixture f(store);
+    const auto channels = add_email_fallback(f);
+    Participant amina = *store.participant("p-1000");
+    amina.phone.clear();
+    store.write([&] { store.put_participant(amina); });
+    f.clock.set(utc(2026, 2, 2, 17, 0));
+    f.run();
+    CHECK(channels.sms->sent().empty());
+    REQUIRE(channels.email->sent().size() == 1);
+    const auto failed = f.rows(DeliveryKind::reminder, DeliveryState::failed);
+    REQUIRE(failed.size() == 1);
+    CHECK(failed.front().reason.find("no phone number") == 0);
+}
+
+TEST_CASE("refused credentials pause the channel: later messages wait without reaching the gateway") {
+    MemoryStore store;
+    Fixture f(store, 3);
+    f.channel->answer = [](const OutgoingMessage&) {
+        return SendResult::misconfigured("kannel: HTTP 403 Authorization failed");
+    };
+    f.clock.set(utc(2026, 2, 2, 17, 0));
+    const auto counts = f.run();
+    CHECK(counts.retried == 3);
+    CHECK(f.channel->sent().size() == 1);  // the other two never reached the gateway
+    for (const auto& row : f.rows(DeliveryKind::reminder, DeliveryState::retry)) {
+        CHECK(!(row.send_at < utc(2026, 2, 2, 17, 5)));  // not before the pause ends
+        CHECK(row.reason.find("Authorization failed") != std::string::npos);
+    }
+    CHECK(f.log_text.str().find("channel.paused") != std::string::npos);
+}
+
 TEST_SUITE_END();

@@ -667,4 +667,33 @@ TEST_CASE("25 participants, 40 sessions, 2 offsets and 2 channels plan quickly o
     CHECK(again_ms < 1000);
 }
 
+
+TEST_CASE_TEMPLATE("someone who chose SMS but has no phone number is reached through the channel's fallback", Factory,
+                   MemoryFactory, SqliteFactory) {
+    auto store = Factory::make();
+    apply_text(*store, test::programme_toml(base_keys));
+    Participant amina = person("p-amina", true, false);
+    amina.phone.clear();
+    enrol(*store, amina);
+
+    PlanningRules without = rules_with();
+    CHECK(plan(*store, without, january).added == 0);
+
+    PlanningRules with = rules_with();
+    with.fallbacks[Medium::sms] = {Medium::email, {"email", false}};
+    CHECK(with.fingerprint() != without.fingerprint());
+    const PlanResult result = plan(*store, with, january);
+    CHECK(result.added == static_cast<int>(store->sessions("test").size() * 2));
+    const Delivery& day_before = row(rows(*store), "reminder:test#1@v1:p-amina:1d@18:00:email");
+    CHECK(day_before.channel == "email");
+    CHECK(day_before.send_at == day_before.due_at);  // the e-mail route's own rule: any hour
+
+    // An opt-out is her choice: no fallback for it.
+    Participant opted = person("p-opted", true, false);
+    opted.sms_opt_out = true;
+    enrol(*store, opted);
+    plan(*store, with, january);
+    for (const auto& [key, r] : rows(*store)) CHECK(r.participant_id != "p-opted");
+}
+
 TEST_SUITE_END();

@@ -48,6 +48,23 @@ CommandAction add_config_command(CLI::App& app, const CommonOptions& common, Cli
             if (!from_file)
                 context.err << "ritme: no config file (-c FILE, RITME_CONFIG or /etc/ritme/ritme.toml): "
                                "checking the built-in defaults\n";
+            // Each channel is made as the daemon would make it: its secret files are
+            // read, its directories and commands checked.
+            if (context.channels) {
+                Diagnostics problems;
+                for (const auto& [name, channel] : loaded->channels) {
+                    try {
+                        context.channels->make(channel.adapter, channel.settings);
+                    } catch (const ChannelConfigError& e) {
+                        problems.error(channel.where, e.what());
+                    }
+                }
+                if (problems.has_errors()) {
+                    print_diagnostics(problems, context.err);
+                    context.err << "ritme: the daemon config has the errors above\n";
+                    return exit_bad_input;
+                }
+            }
             context.out << "config OK: " << summary(*loaded) << "\n";
             return exit_ok;
         }

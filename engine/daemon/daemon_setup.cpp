@@ -8,9 +8,14 @@ PlanningRules planning_rules(const DaemonConfig& config) {
     PlanningRules rules;
     rules.defaults = config.reminders;
     rules.timezone = config.timezone;
-    for (Medium medium : {Medium::sms, Medium::email})
-        if (const ChannelConfig* channel = config.channel_for(medium))
-            rules.routes[medium] = {channel->name, channel->quiet_hours};
+    for (Medium medium : {Medium::sms, Medium::email}) {
+        const ChannelConfig* channel = config.channel_for(medium);
+        if (!channel) continue;
+        rules.routes[medium] = {channel->name, channel->quiet_hours};
+        const auto fallback = config.channels.find(channel->fallback);
+        if (fallback != config.channels.end() && fallback->second.medium != medium)
+            rules.fallbacks[medium] = {fallback->second.medium, {fallback->second.name, fallback->second.quiet_hours}};
+    }
     return rules;
 }
 

@@ -5,6 +5,14 @@
 #include <thread>
 
 namespace ritme {
+namespace {
+
+// How long a channel rests after its gateway refused the channel itself (credentials,
+// a request it can never accept): messages wait instead of failing one by one, and the
+// operator has time to fix the config.
+constexpr auto pause_after_fault = std::chrono::minutes(5);
+
+}  // namespace
 
 struct ChannelSet::Entry {
     ChannelConfig config;
@@ -13,6 +21,8 @@ struct ChannelSet::Entry {
     std::condition_variable freed;
     int busy = 0;
     std::chrono::steady_clock::time_point next_start{};  // the rate limit's next free moment
+    std::chrono::steady_clock::time_point paused_until{};
+    std::string pause_reason;
 };
 
 ChannelSet::ChannelSet() = default;
@@ -45,6 +55,12 @@ SendResult ChannelSet::send(const std::string& name, const OutgoingMessage& mess
     Entry& entry = *found->second;
     {
         std::unique_lock lock(entry.mutex);
+        if (const auto now = std::chrono::steady_clock::now(); now < entry.paused_until) {
+            const auto left = std::chrono::ceil<std::chrono::seconds>(entry.paused_until - now);
+            return SendResult::retry_later("channel paused for " + std::to_string(left.count()) +
+                                               " s: " + entry.pause_reason,
+                                           left);
+        }
         const int limit = std::max(1, entry.config.concurrency);
         entry.freed.wait(lock, [&] { return entry.busy < limit; });
         ++entry.busy;
@@ -69,6 +85,12 @@ SendResult ChannelSet::send(const std::string& name, const OutgoingMessage& mess
     {
         std::lock_guard lock(entry.mutex);
         --entry.busy;
+        if (result.channel_fault) {
+            entry.paused_until = std::chrono::steady_clock::now() + pause_after_fault;
+            entry.pause_reason = result.reason;
+            if (!result.retry_after || *result.retry_after < pause_after_fault)
+                result.retry_after = std::chrono::duration_cast<std::chrono::seconds>(pause_after_fault);
+        }
     }
     entry.freed.notify_one();
     return result;

@@ -25,7 +25,9 @@ public:
     bool has(const std::string& name) const { return entries_.count(name) > 0; }
     const ChannelConfig* config(const std::string& name) const;
     // Sends through the named channel within its limits. An unknown channel is a
-    // permanent failure (the config lost a channel that rows still name).
+    // permanent failure (the config lost a channel that rows still name). A result with
+    // channel_fault pauses the channel for five minutes: sends meanwhile are retried
+    // after the pause without reaching the gateway.
     SendResult send(const std::string& name, const OutgoingMessage& message);
 
     ChannelSet();

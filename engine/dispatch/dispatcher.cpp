@@ -1,6 +1,7 @@
 #include "engine/dispatch/dispatcher.hpp"
 
 #include "engine/dispatch/claim_owner.hpp"
+#include "engine/store/fallback_key.hpp"
 #include "engine/participant_fields.hpp"
 
 #include <boost/asio/post.hpp>
@@ -248,6 +249,31 @@ std::optional<Delivery> Dispatcher::alert_for(const Delivery& failed, const std:
     return std::nullopt;
 }
 
+std::optional<Delivery> Dispatcher::fallback_for(const Delivery& failed, UtcInstant now) {
+    if (failed.kind == DeliveryKind::alert || is_fallback(failed)) return std::nullopt;
+    const ChannelConfig* channel = channels_.config(failed.channel);
+    if (!channel || channel->fallback.empty()) return std::nullopt;
+    const ChannelConfig* fallback = channels_.config(channel->fallback);
+    if (!fallback || !facts_.address_for(failed, fallback->medium).address) return std::nullopt;
+    Delivery row = failed;
+    row.id = 0;
+    row.key = fallback_key(failed.key, fallback->name);
+    row.channel = fallback->name;
+    row.due_at = now;
+    row.send_at = outside_quiet_hours(fallback->name, now);
+    if (!(row.send_at < row.expires_at)) return std::nullopt;
+    row.state = DeliveryState::planned;
+    row.attempts = 0;
+    row.reason.clear();
+    row.provider_id.clear();
+    row.provider_status.clear();
+    row.claimed_by.clear();
+    row.claimed_until = {};
+    row.sent_at.reset();
+    row.updated_at = now;
+    return row;
+}
+
 DispatchCounts Dispatcher::record(std::vector<DispatchJob>& jobs) {
     DispatchCounts counts;
     counts.claimed = static_cast<int>(jobs.size());
@@ -256,15 +282,24 @@ DispatchCounts Dispatcher::record(std::vector<DispatchJob>& jobs) {
     std::vector<DeliveryOutcome> outcomes;
     std::vector<Delivery> alerts;
     outcomes.reserve(jobs.size());
+    std::vector<Delivery> fallbacks;
     for (auto& job : jobs) {
+        if (job.outcome.state == DeliveryState::failed) {
+            // Another channel may still reach her; the lead hears only when none can.
+            if (auto fallback = fallback_for(job.delivery, now)) {
+                job.outcome.reason += "; sending through " + fallback->channel + " instead";
+                fallbacks.push_back(std::move(*fallback));
+            } else if (auto alert = alert_for(job.delivery, job.outcome.reason, now)) {
+                alerts.push_back(std::move(*alert));
+            }
+        }
         if (on_outcome) on_outcome(job);
         outcomes.push_back(job.outcome);
         counts.count(job.outcome.state);
-        if (job.outcome.state == DeliveryState::failed)
-            if (auto alert = alert_for(job.delivery, job.outcome.reason, now)) alerts.push_back(std::move(*alert));
     }
     store_.write([&] {
         store_.finish(outcomes);
+        for (const auto& row : fallbacks) store_.add_delivery(row);
         for (const auto& alert : alerts) store_.add_delivery(alert);
     });
     std::vector<Log::Line> lines;
@@ -282,6 +317,11 @@ DispatchCounts Dispatcher::record(std::vector<DispatchJob>& jobs) {
         if (!job.outcome.reason.empty()) details += " reason=\"" + job.outcome.reason + "\"";
         lines.push_back({level, "delivery." + std::string(name_of(state)), std::move(details)});
     }
+    for (const auto& job : jobs)
+        if (job.result.channel_fault && job.message)
+            lines.push_back({LogLevel::error, "channel.paused",
+                             "channel=" + job.delivery.channel + " minutes=5 reason=\"" + job.result.reason +
+                                 "\" hint=\"check the channel's settings and secrets; messages wait meanwhile\""});
     log_.write(lines);
     return counts;
 }

@@ -81,6 +81,8 @@ private:
     // When a channel that keeps quiet hours may send at or after `at`: `at`, or their end.
     UtcInstant outside_quiet_hours(const std::string& channel, UtcInstant at) const;
     std::optional<Delivery> alert_for(const Delivery& failed, const std::string& reason, UtcInstant now);
+    // The same message on the failed channel's fallback, when that reaches the person.
+    std::optional<Delivery> fallback_for(const Delivery& failed, UtcInstant now);
 
     Store& store_;
     const Clock& clock_;

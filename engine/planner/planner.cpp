@@ -1,5 +1,7 @@
 #include "engine/planner/planner.hpp"
 
+#include "engine/store/fallback_key.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -20,13 +22,28 @@ struct Reach {
     const PlanningRules::Route* route;
 };
 
+bool has_address(const Participant& participant, Medium medium) {
+    return medium == Medium::sms ? !participant.phone.empty() && !participant.sms_opt_out : !participant.email.empty();
+}
+
+bool wants(const Participant& participant, Medium medium) {
+    return medium == Medium::sms ? participant.channels.sms : participant.channels.email;
+}
+
 std::vector<Reach> reach_of(const Participant& participant, const PlanningRules& rules) {
     std::vector<Reach> reach;
-    for (const auto& [medium, route] : rules.routes) {
-        const bool reachable = medium == Medium::sms
-                                   ? participant.channels.sms && !participant.phone.empty() && !participant.sms_opt_out
-                                   : participant.channels.email && !participant.email.empty();
-        if (reachable) reach.push_back({medium, &route});
+    for (const auto& [medium, route] : rules.routes)
+        if (wants(participant, medium) && has_address(participant, medium)) reach.push_back({medium, &route});
+    // A medium she chose but cannot be reached on (no phone number; not an opt-out,
+    // which is her choice) goes through its channel's fallback, when that reaches her.
+    for (const auto& [medium, fallback] : rules.fallbacks) {
+        const auto& [fallback_medium, route] = fallback;
+        const bool opted_out = medium == Medium::sms && participant.sms_opt_out;
+        if (!wants(participant, medium) || has_address(participant, medium) || opted_out) continue;
+        if (!has_address(participant, fallback_medium)) continue;
+        const bool reached = std::any_of(reach.begin(), reach.end(),
+                                         [&](const Reach& r) { return r.route->channel == route.channel; });
+        if (!reached) reach.push_back({fallback_medium, &route});
     }
     return reach;
 }
@@ -121,10 +138,12 @@ public:
         else ++result_.added;
     }
 
+    // A fallback row is the dispatcher's, not the plan's: it stays until its subject
+    // changes (the claim checks the version) or everything goes (cancel_all).
     template <class ReasonFor>
     void cancel_unwanted(ReasonFor reason_for) {
         for (const auto& row : pending_)
-            if (!wanted_.count(row.key)) cancel(row, reason_for(row));
+            if (!wanted_.count(row.key) && !is_fallback(row)) cancel(row, reason_for(row));
     }
 
     void cancel_all(const std::string& reason) {
@@ -384,6 +403,9 @@ std::string PlanningRules::fingerprint() const {
     for (const auto& [medium, route] : routes)
         text << "; " << name_of(medium) << " via " << route.channel
              << (route.quiet_hours ? " in waking hours" : " at any hour");
+    for (const auto& [medium, fallback] : fallbacks)
+        text << "; " << name_of(medium) << " without an address via " << fallback.second.channel
+             << (fallback.second.quiet_hours ? " in waking hours" : " at any hour");
     return text.str();
 }
 

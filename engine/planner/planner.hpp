@@ -25,6 +25,9 @@ struct PlanningRules {
         bool quiet_hours = true;   // whether quiet hours hold for it
     };
     std::map<Medium, Route> routes;  // a medium with no route gets nothing planned
+    // For a participant a route cannot reach (she chose SMS but has no phone number):
+    // the route's channel's fallback, when it carries another medium.
+    std::map<Medium, std::pair<Medium, Route>> fallbacks;
 
     // Changes whenever a change of rules could change the plan.
     std::string fingerprint() const;

@@ -1,0 +1,1 @@
+#include "adapters/http/provider_preset.hpp"

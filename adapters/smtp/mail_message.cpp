@@ -1,0 +1,1 @@
+#include "adapters/smtp/mail_message.hpp"

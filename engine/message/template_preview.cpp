@@ -1,0 +1,1 @@
+#include "engine/message/template_preview.hpp"

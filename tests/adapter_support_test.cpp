@@ -1,0 +1,150 @@
+// What every gateway adapter shares: secrets from files or the environment, never the
+// config text; the generic reading of a gateway's HTTP answer; settings as numbers.
+
+#include "adapters/curl/http_call.hpp"
+#include "adapters/secret.hpp"
+
+#include <doctest/doctest.h>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+using namespace ritme;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct TempDir {
+    fs::path path = fs::temp_directory_path() / ("ritme-secret-" + std::to_string(::getpid()));
+    TempDir() { fs::create_directories(path); }
+    ~TempDir() { fs::remove_all(path); }
+};
+
+fs::path write_file(const fs::path& path, const std::string& content, mode_t mode) {
+    std::ofstream(path) << content;
+    ::chmod(path.c_str(), mode);
+    return path;
+}
+
+ChannelSettings settings_with(std::map<std::string, std::string> values, fs::path base = {}) {
+    ChannelSettings settings;
+    settings.channel = "sms";
+    settings.base_directory = std::move(base);
+    settings.values = std::move(values);
+    return settings;
+}
+
+std::string error_of(const std::function<void()>& action) {
+    try {
+        action();
+    } catch (const ChannelConfigError& e) {
+        return e.what();
+    }
+    return {};
+}
+
+HttpResponse answer(long status, std::string body = {}) {
+    HttpResponse response;
+    response.status = status;
+    response.body = std::move(body);
+    return response;
+}
+
+}  // namespace
+
+TEST_SUITE_BEGIN("adapter_support");
+
+TEST_CASE("a secret comes from a file only its owner may read, without the trailing newline") {
+    TempDir dir;
+    write_file(dir.path / "kannel.secret", "s3cret\n", 0600);
+    CHECK(read_secret(settings_with({{"password_file", "kannel.secret"}}, dir.path), "password") == "s3cret");
+
+    write_file(dir.path / "group.secret", "shared\r\n", 0640);
+    CHECK(read_secret(settings_with({{"password_file", (dir.path / "group.secret").string()}}), "password") ==
+          "shared");
+
+    write_file(dir.path / "open.secret", "visible", 0644);
+    const std::string open = error_of([&] { read_secret(settings_with({{"password_file", "open.secret"}}, dir.path), "password"); });
+    CHECK(open.find("channel sms") == 0);
+    CHECK(open.find("chmod 600") != std::string::npos);
+    CHECK(open.find("visible") == std::string::npos);  // never the secret itself
+
+    const std::string missing = error_of([&] { read_secret(settings_with({{"password_file", "nope"}}, dir.path), "password"); });
+    CHECK(missing.find("password_file") != std::string::npos);
+    CHECK(missing.find("nope") != std::string::npos);
+
+    write_file(dir.path / "empty.secret", "\n", 0600);
+    CHECK(error_of([&] { read_secret(settings_with({{"password_file", "empty.secret"}}, dir.path), "password"); })
+              .find("is empty") != std::string::npos);
+}
+
+TEST_CASE("a secret comes from an environment variable; naming both a file and a variable is an error") {
+    ::setenv("RITME_TEST_TOKEN", "tok-123", 1);
+    CHECK(read_secret(settings_with({{"token_env", "RITME_TEST_TOKEN"}}), "token") == "tok-123");
+    ::unsetenv("RITME_TEST_TOKEN");
+    CHECK(error_of([] { read_secret(settings_with({{"token_env", "RITME_TEST_TOKEN"}}), "token"); })
+              .find("not set") != std::string::npos);
+    CHECK(error_of([] { read_secret(settings_with({{"token_env", "X"}, {"token_file", "y"}}), "token"); })
+              .find("keep one") != std::string::npos);
+    CHECK(read_secret(settings_with({}), "token").empty());  // neither: the adapter decides
+    const auto declared = secret_settings("token", "API token");
+    REQUIRE(declared.size() == 2);
+    CHECK(declared[0].name == "token_file");
+    CHECK(declared[1].name == "token_env");
+    CHECK(!declared[0].required);
+}
+
+TEST_CASE("settings as whole numbers and booleans, with the key and the range in the error") {
+    const auto settings = settings_with({{"timeout_seconds", "15"}, {"bad", "15s"}, {"flag", "true"}, {"no", "yes"}});
+    CHECK(settings.integer("timeout_seconds", 1, 600) == 15);
+    CHECK(error_of([&] { settings.integer("bad", 1, 600); }).find("`bad = 15s` is not a whole number") !=
+          std::string::npos);
+    CHECK(error_of([&] { settings.integer("timeout_seconds", 1, 10); }).find("1 to 10") != std::string::npos);
+    CHECK(settings.boolean("flag"));
+    CHECK(error_of([&] { settings.boolean("no"); }).find("not true or false") != std::string::npos);
+}
+
+TEST_CASE("a gateway's HTTP answer: 2xx accepted, 429 and 5xx later, 401/403 the channel, other 4xx never") {
+    CHECK(classify_http(answer(202, "0: Accepted for delivery"), "kannel").outcome == SendResult::Outcome::sent);
+
+    HttpResponse busy = answer(429, "slow down");
+    busy.retry_after = std::chrono::seconds(120);
+    const SendResult later = classify_http(busy, "cm");
+    CHECK(later.outcome == SendResult::Outcome::retry);
+    REQUIRE(later.retry_after);
+    CHECK(later.retry_after->count() == 120);
+    CHECK(later.reason == "cm: HTTP 429 slow down");
+    CHECK(classify_http(answer(503, "3: Queued"), "kannel").outcome == SendResult::Outcome::retry);
+
+    const SendResult refused = classify_http(answer(401, "{\"errors\":[{\"code\":2}]}"), "messagebird");
+    CHECK(refused.outcome == SendResult::Outcome::retry);
+    CHECK(refused.channel_fault);
+
+    const SendResult never = classify_http(answer(400, "Invalid destination\nmore"), "spryng");
+    CHECK(never.outcome == SendResult::Outcome::failed);
+    CHECK(never.reason == "spryng: HTTP 400 Invalid destination");
+    CHECK(!never.channel_fault);
+
+    HttpResponse silent;
+    silent.transport_error = "Failed to connect to 127.0.0.1 port 9: Connection refused";
+    const SendResult down = classify_http(silent, "kannel");
+    CHECK(down.outcome == SendResult::Outcome::retry);
+    CHECK(down.reason.find("Connection refused") != std::string::npos);
+    silent.timed_out = true;
+    CHECK(classify_http(silent, "kannel").reason.find("in time") != std::string::npos);
+}
+
+TEST_CASE("a gateway's words are its first line, cut short; values are URL-encoded as UTF-8") {
+    CHECK(gateway_words("  0: Accepted for delivery \r\nsecond") == "0: Accepted for delivery");
+    const std::string long_line(300, 'x');
+    CHECK(gateway_words(long_line).size() < 210);
+    CHECK(url_encode("Tot dinsdag 09:30 in 't Anker?") == "Tot%20dinsdag%2009%3A30%20in%20%27t%20Anker%3F");
+    CHECK(url_encode("+31 6") == "%2B31%206");
+    CHECK(url_encode("\xD8\xB3") == "%D8%B3");  // Arabic sin, two UTF-8 bytes
+}
+
+TEST_SUITE_END();

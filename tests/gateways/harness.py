@@ -1,0 +1,190 @@
+"""A ritme installation in a temporary directory for the gateway tests: a daemon config
+with the channels a test gives, one programme with a session on Tuesday 12 January
+2027 at 10:30 and a 2h reminder (due 08:30), participants enrolled in it, and ways to
+run `ritme tick` on virtual time, `ritme serve` on real time, and read the outbox.
+
+Environment: RITME (the binary) and RITME_SOURCE (the source tree), set by CTest."""
+import contextlib
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+RITME = os.environ.get("RITME", "build/ritme")
+SOURCE = os.environ.get("RITME_SOURCE", os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..")))
+sys.path.insert(0, os.path.join(SOURCE, "scripts"))
+from test_servers import common  # noqa: E402,F401  (re-exported for the tests)
+
+ZONE = ZoneInfo("Europe/Amsterdam")
+PROGRAMME_ID = "gw"
+DUE = "2027-01-12T08:31"      # a minute after the 2h reminder for the 10:30 session fell due
+LATER = "2027-01-12T10:00"    # still before the session, after every retry the tests expect
+
+PROGRAMME = f"""
+[programme]
+id = "{PROGRAMME_ID}"
+name = "Gateway test"
+start = 2027-01-11
+weeks = 1
+region = "noord"
+
+[location.buurthuis]
+name = "Buurthuis De Kroon"
+address = "Stationsplein 1, Almere"
+
+[[slot]]
+day = "tuesday"
+start = "10:30"
+end = "12:00"
+location = "buurthuis"
+
+[reminders]
+offsets = ["2h"]
+
+[lead]
+name = "Fatima"
+phone = "+31612340000"
+email = "fatima@gemeente.example"
+"""
+
+CONFIG = """
+database = "ritme.db"
+timezone = "Europe/Amsterdam"
+programmes = "programmes"
+templates = "{templates}"
+log_level = "debug"
+
+[reminders]
+offsets = ["2h"]
+appointment_offsets = ["2h"]
+quiet_hours = "22:00-07:00"
+
+[dispatch]
+{dispatch}
+
+{channels}
+"""
+
+
+class World:
+    """One ritme installation. `channels` is the TOML of its [channel.*] tables."""
+
+    def __init__(self, channels, dispatch="", keep=False):
+        self.dir = tempfile.mkdtemp(prefix="ritme-gateway-")
+        self.keep = keep or bool(os.environ.get("RITME_KEEP"))
+        os.makedirs(os.path.join(self.dir, "programmes"))
+        with open(os.path.join(self.dir, "programmes", PROGRAMME_ID + ".toml"), "w") as f:
+            f.write(PROGRAMME)
+        self.config = os.path.join(self.dir, "ritme.toml")
+        with open(self.config, "w") as f:
+            f.write(CONFIG.format(templates=os.path.join(SOURCE, "config", "templates"), dispatch=dispatch,
+                                  channels=channels))
+        self.database = os.path.join(self.dir, "ritme.db")
+        self.ritme("apply", os.path.join(self.dir, "programmes", PROGRAMME_ID + ".toml"))
+
+    def close(self):
+        if not self.keep:
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+    def path(self, *parts):
+        return os.path.join(self.dir, *parts)
+
+    def ritme(self, *args, check=True, env=None):
+        result = subprocess.run([RITME, "-c", self.config, *args], capture_output=True, text=True,
+                                env={**os.environ, **(env or {})}, timeout=120)
+        if check and result.returncode != 0:
+            raise AssertionError(f"ritme {' '.join(args)} exited {result.returncode}\n"
+                                 f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}")
+        return result
+
+    def add(self, name, phone=None, email=None, language="nl", channels=None, enrol=True):
+        """Adds a participant (enrolled in the programme) and returns her id."""
+        args = ["participant", "add", "--name", name, "--language", language]
+        if phone:
+            args += ["--phone", phone]
+        if email:
+            args += ["--email", email]
+        if channels:
+            args += ["--channels", channels]
+        if enrol:
+            args += ["--programme", PROGRAMME_ID]
+        return self.ritme(*args).stdout.strip()
+
+    def appointment_due_now(self, participant, where="Stationsplein 1, Almere", note="Bus 4 tot halte Stadhuis"):
+        """An appointment 110 minutes from now (real time): its 2h reminder is already
+        due, so `ritme serve` sends it at once."""
+        at = (datetime.now(ZONE) + timedelta(minutes=110)).strftime("%Y-%m-%dT%H:%M")
+        self.ritme("appointment", "add", "--participant", participant, "--at", at, "--duration", "1h",
+                   "--where", where, "--note", note)
+        return at
+
+    def tick(self, now=DUE, check=True, env=None):
+        return self.ritme("tick", "--now", now, check=check, env=env)
+
+    def rows(self, where="1", *params):
+        """Delivery rows as dicts, oldest first."""
+        with contextlib.closing(sqlite3.connect(self.database)) as db:
+            db.row_factory = sqlite3.Row
+            return [dict(r) for r in db.execute(f"SELECT * FROM delivery WHERE {where} ORDER BY id", params)]
+
+    def states(self, kind=None):
+        rows = self.rows() if kind is None else self.rows("kind = ?", kind)
+        return sorted(r["state"] for r in rows)
+
+    @contextlib.contextmanager
+    def serve(self, env=None):
+        """`ritme serve` on real time; stopped with SIGTERM (it drains and exits 0)."""
+        log_path = self.path("serve.log")
+        log = open(log_path, "ab")
+        process = subprocess.Popen([RITME, "-c", self.config, "serve"], stdout=log, stderr=subprocess.STDOUT,
+                                   env={**os.environ, **(env or {})})
+        log.close()
+        try:
+            yield process
+        finally:
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+                try:
+                    code = process.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    raise AssertionError("ritme serve did not stop within 30 s of SIGTERM")
+                if code != 0:
+                    raise AssertionError(f"ritme serve exited {code}" + common.tail(log_path))
+
+    def serve_log(self):
+        path = self.path("serve.log")
+        return open(path, errors="replace").read() if os.path.exists(path) else ""
+
+
+def wait_for(condition, what, timeout=30.0):
+    """Waits for something another process does (a message arriving, a row changing).
+    Returns the condition's value once it is truthy."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+        time.sleep(0.05)
+
+
+def secret_file(directory, name, content):
+    """A secret file as ritme wants it: readable by its owner only."""
+    path = os.path.join(directory, name)
+    with open(path, "w") as f:
+        f.write(content + "\n")
+    os.chmod(path, 0o600)
+    return path
+
+
+def main():
+    unittest.main(verbosity=2)

@@ -1,0 +1,3 @@
+#include <doctest/doctest.h>
+
+TEST_SUITE("template_preview") {}
