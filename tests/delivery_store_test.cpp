@@ -1,6 +1,7 @@
-// The outbox, appointments, plan requests and settings of the store: one suite for
-// every Store implementation (DESIGN.md rule 8), plus what only the SQLite store has:
-// two processes claiming from one file, and no trace of an erased participant.
+// The outbox, its receipts, appointments, plan requests and settings of the store: one
+// suite for every Store implementation (DESIGN.md rule 8), plus what only the SQLite
+// store has: two processes claiming from one file, no trace of an erased participant,
+// and the migration that brings receipts.
 
 #include "engine/store/memory_store.hpp"
 #include "engine/store/sqlite_store.hpp"
@@ -140,6 +141,36 @@ DeliveryOutcome outcome(int64_t id, DeliveryState state, UtcInstant when) {
     o.state = state;
     o.at = when;
     return o;
+}
+
+// Adds `delivery` as claimed and writes it back as sent at `when`, with the gateway's id.
+int64_t add_sent(Store& store, Delivery delivery, const std::string& provider_id, UtcInstant when) {
+    delivery.state = DeliveryState::claimed;
+    delivery.claimed_by = "host:1";
+    delivery.claimed_until = {when.utc + pt::minutes(5)};
+    delivery.attempts = 1;
+    const int64_t id = add(store, delivery);
+    DeliveryOutcome sent = outcome(id, DeliveryState::sent, when);
+    sent.provider_id = provider_id;
+    sent.provider_status = "accepted";
+    store.write([&] { store.finish({sent}); });
+    return id;
+}
+
+DeliveryReceipt receipt(int64_t delivery_id, UtcInstant when, std::string_view status, const std::string& detail) {
+    return {delivery_id, when, std::string(status), detail};
+}
+
+bool record(Store& store, const DeliveryReceipt& receipt) {
+    bool recorded = false;
+    store.write([&] { recorded = store.add_receipt(receipt); });
+    return recorded;
+}
+
+std::vector<std::string> statuses_of(const std::vector<DeliveryReceipt>& receipts) {
+    std::vector<std::string> statuses;
+    for (const auto& r : receipts) statuses.push_back(r.status);
+    return statuses;
 }
 
 // A store with programme "test", sessions 1 and 2 and participant p-1 enrolled.
@@ -548,6 +579,127 @@ TEST_CASE_TEMPLATE("a write that throws leaves the outbox as it was", Factory, M
     CHECK(keys_of(claim(*store, at(11, 7), 10)) == std::vector<std::string>{"lost", "kept"});
 }
 
+TEST_CASE("Kannel's report types read as words a lead understands") {
+    CHECK(kannel_receipt_status(1) == "delivered");
+    CHECK(kannel_receipt_status(2) == "not delivered");
+    CHECK(kannel_receipt_status(4) == "queued by the gateway");
+    CHECK(kannel_receipt_status(8) == "accepted by the SMS centre");
+    CHECK(kannel_receipt_status(16) == "rejected by the SMS centre");
+    // A report is one type; a mask of several, or another number, is not a report.
+    for (const int type : {0, 3, 9, 31, 32, -1}) CHECK_FALSE(kannel_receipt_status(type).has_value());
+}
+
+TEST_CASE_TEMPLATE("receipts are kept in arrival order, and the delivery shows the latest status", Factory,
+                   MemoryFactory, SqliteFactory) {
+    auto store = populated<Factory>();
+    const int64_t id = add_sent(*store, reminder("a", at(11, 6)), "kannel-1", at(11, 6, 1));
+    const Delivery before = *store->delivery(id);
+    REQUIRE(before.provider_status == "accepted");
+    CHECK(store->receipts(id).empty());
+
+    // Kannel's two reports often arrive within the same second.
+    CHECK(record(*store, receipt(id, at(11, 6, 2), receipt_status::accepted_by_smsc, "ACK/")));
+    CHECK(store->delivery(id)->provider_status == "accepted by the SMS centre");
+    CHECK(record(*store, receipt(id, at(11, 6, 2), receipt_status::not_delivered, "NACK/0x0000000b")));
+
+    const auto receipts = store->receipts(id);
+    REQUIRE(receipts.size() == 2);
+    CHECK(statuses_of(receipts) == std::vector<std::string>{"accepted by the SMS centre", "not delivered"});
+    CHECK(receipts[0].delivery_id == id);
+    CHECK(receipts[0].at == at(11, 6, 2));
+    CHECK(receipts[0].detail == "ACK/");
+    CHECK(receipts[1].detail == "NACK/0x0000000b");
+
+    // "Not delivered" is news for the lead; the message was sent and stays so.
+    const Delivery after = *store->delivery(id);
+    CHECK(after.provider_status == "not delivered");
+    CHECK(after.state == DeliveryState::sent);
+    CHECK(after.sent_at == before.sent_at);
+    CHECK(after.updated_at == before.updated_at);
+    CHECK(after.attempts == before.attempts);
+    CHECK(after.reason == before.reason);
+    CHECK(after.provider_id == "kannel-1");
+    CHECK_FALSE(store->next_send_at().has_value());
+    CHECK(claim(*store, at(12, 6), 10).empty());
+}
+
+TEST_CASE_TEMPLATE("a report for no delivery writes nothing", Factory, MemoryFactory, SqliteFactory) {
+    auto store = populated<Factory>();
+    const int64_t id = add(*store, reminder("a", at(11, 6)));
+    CHECK_FALSE(record(*store, receipt(id + 1, at(11, 6), receipt_status::delivered, "")));
+    CHECK(store->receipts(id + 1).empty());
+    CHECK(store->delivery(id)->provider_status.empty());
+
+    CHECK_THROWS_AS(store->add_receipt(receipt(id, at(11, 6), receipt_status::delivered, "")), StoreError);
+    CHECK_THROWS_AS(store->write([&] { store->add_receipt(receipt(id, {}, receipt_status::delivered, "")); }),
+                    StoreError);
+    CHECK(store->receipts(id).empty());
+    CHECK(store->delivery(id)->provider_status.empty());
+}
+
+TEST_CASE_TEMPLATE("a provider's id finds its delivery on its channel", Factory, MemoryFactory, SqliteFactory) {
+    auto store = populated<Factory>();
+    const int64_t sms = add_sent(*store, reminder("sms", at(11, 6)), "x-1", at(11, 6));
+    Delivery email = reminder("email", at(11, 6));
+    email.channel = "email";
+    const int64_t mail = add_sent(*store, email, "x-1", at(11, 6));
+    add(*store, reminder("not sent yet", at(11, 7)));
+
+    CHECK(store->delivery_by_provider_id("sms", "x-1")->id == sms);
+    CHECK(store->delivery_by_provider_id("email", "x-1")->id == mail);
+    CHECK(store->delivery_by_provider_id("sms", "x-1")->key == "sms");
+    CHECK_FALSE(store->delivery_by_provider_id("sms", "x-2").has_value());
+    CHECK_FALSE(store->delivery_by_provider_id("whatsapp", "x-1").has_value());
+    CHECK_FALSE(store->delivery_by_provider_id("sms", "").has_value());  // rows without an id are no match
+
+    // An id the provider gives out again belongs to its newer message.
+    const int64_t later = add_sent(*store, reminder("sms later", at(12, 6)), "x-1", at(12, 6));
+    CHECK(store->delivery_by_provider_id("sms", "x-1")->id == later);
+}
+
+TEST_CASE_TEMPLATE("a report that arrives before the send's answer is written back keeps its status", Factory,
+                   MemoryFactory, SqliteFactory) {
+    auto store = populated<Factory>();
+    add(*store, reminder("a", at(11, 6)));
+    const auto claimed = claim(*store, at(11, 6), 1);
+    REQUIRE(claimed.size() == 1);
+    const int64_t id = claimed[0].delivery.id;
+
+    // Kannel's callback names ritme's delivery id, so it finds the row still claimed.
+    CHECK(record(*store, receipt(id, at(11, 6, 1), receipt_status::accepted_by_smsc, "ACK/")));
+    CHECK(store->delivery(id)->state == DeliveryState::claimed);
+    DeliveryOutcome sent = outcome(id, DeliveryState::sent, at(11, 6, 1));
+    sent.provider_id = "k-1";
+    sent.provider_status = "accepted";
+    store->write([&] { store->finish({sent}); });
+
+    const Delivery d = *store->delivery(id);
+    CHECK(d.state == DeliveryState::sent);
+    CHECK(d.provider_id == "k-1");
+    CHECK(d.provider_status == "accepted by the SMS centre");
+    CHECK(store->delivery_by_provider_id("sms", "k-1")->id == id);
+}
+
+TEST_CASE_TEMPLATE("a write that throws leaves the receipts as they were", Factory, MemoryFactory, SqliteFactory) {
+    auto store = populated<Factory>();
+    const int64_t id = add_sent(*store, reminder("a", at(11, 6)), "k-1", at(11, 6));
+    CHECK(record(*store, receipt(id, at(11, 6, 1), receipt_status::accepted_by_smsc, "ACK/")));
+    int64_t lost = 0;
+    CHECK_THROWS_AS(store->write([&] {
+        store->add_receipt(receipt(id, at(11, 6, 2), receipt_status::delivered, "DELIVRD"));
+        lost = store->add_delivery(reminder("lost", at(11, 5)));
+        store->add_receipt(receipt(lost, at(11, 6, 2), receipt_status::not_delivered, ""));
+        throw std::runtime_error("halfway");
+    }),
+                    std::runtime_error);
+    CHECK(statuses_of(store->receipts(id)) == std::vector<std::string>{"accepted by the SMS centre"});
+    CHECK(store->delivery(id)->provider_status == "accepted by the SMS centre");
+    CHECK_FALSE(store->delivery(lost).has_value());
+    CHECK(store->receipts(lost).empty());
+    // The row planned again in its place starts without reports.
+    CHECK(store->receipts(add(*store, reminder("lost", at(11, 5)))).empty());
+}
+
 TEST_CASE_TEMPLATE("appointments round-trip and are listed by start", Factory, MemoryFactory, SqliteFactory) {
     auto store = populated<Factory>();
     Appointment later = sample_appointment("p-1");
@@ -655,21 +807,29 @@ TEST_CASE_TEMPLATE("erasing a participant removes their appointments and message
         store->put_participant(sample_participant("p-2"));
         appointment_id = store->put_appointment(sample_appointment("p-1"));
     });
-    add(*store, reminder("for p-1", at(11, 6)));
+    const int64_t own = add_sent(*store, reminder("for p-1", at(11, 6)), "gw-1", at(11, 6));
     Delivery alert = reminder("alert about the appointment", at(11, 6));
     alert.kind = DeliveryKind::alert;
     alert.participant_id = "";
     alert.appointment_id = appointment_id;
     alert.appointment_version = 1;
-    add(*store, alert);
+    const int64_t about = add_sent(*store, alert, "gw-2", at(11, 6));
     Delivery other = reminder("for p-2", at(11, 6));
     other.participant_id = "p-2";
-    add(*store, other);
+    const int64_t kept = add_sent(*store, other, "gw-3", at(11, 6));
+    for (const int64_t id : {own, about, kept})
+        CHECK(record(*store, receipt(id, at(11, 6, 1), receipt_status::delivered, "DELIVRD")));
 
     store->write([&] { store->delete_participant("p-1", true); });
     CHECK(store->appointments("p-1").empty());
     CHECK_FALSE(store->appointment(appointment_id).has_value());
     CHECK(keys_of(store->deliveries({})) == std::vector<std::string>{"for p-2"});
+    CHECK(store->receipts(own).empty());
+    CHECK(store->receipts(about).empty());
+    CHECK_FALSE(store->delivery_by_provider_id("sms", "gw-1").has_value());
+    CHECK_FALSE(store->delivery_by_provider_id("sms", "gw-2").has_value());
+    CHECK(store->receipts(kept).size() == 1);
+    CHECK(store->delivery_by_provider_id("sms", "gw-3")->id == kept);
     CHECK(store->deliveries(query([](auto& q) { q.participant_id = "p-1"; })).empty());
     const auto requests = store->plan_requests();
     CHECK(std::find(requests.begin(), requests.end(), "participant:p-1") == requests.end());
@@ -688,7 +848,8 @@ TEST_CASE("sqlite: an erased participant leaves no trace in the file") {
         });
         Delivery d = reminder("reminder:test#1@v1:p-erase-me:2h:sms", at(11, 6));
         d.participant_id = "p-erase-me";
-        add(*store, d);
+        const int64_t id = add_sent(*store, d, "provider-id-of-the-erased", at(11, 6));
+        CHECK(record(*store, receipt(id, at(11, 6, 1), receipt_status::not_delivered, "words-about-the-erased")));
         store->checkpoint();
         store->write([&] { store->delete_participant("p-erase-me", true); });
         store->checkpoint();
@@ -698,6 +859,56 @@ TEST_CASE("sqlite: an erased participant leaves no trace in the file") {
     CHECK(bytes.find("p-erase-me") == std::string::npos);
     CHECK(bytes.find("Stationsstraat") == std::string::npos);
     CHECK(bytes.find("+31612345678") == std::string::npos);
+    CHECK(bytes.find("provider-id-of-the-erased") == std::string::npos);
+    CHECK(bytes.find("words-about-the-erased") == std::string::npos);
+}
+
+TEST_CASE("sqlite: a version 3 database keeps its outbox and gains receipts") {
+    const auto path = (fresh_directory("v3") / "ritme.db").string();
+    int64_t sent_id = 0;
+    {
+        auto v3 = SqliteStore::open_at_version(path, 3);
+        REQUIRE(v3->schema_version() == 3);
+        v3->write([&] {
+            v3->put_programme(sample_programme());
+            v3->put_participant(sample_participant("p-1"));
+            v3->enrol("p-1", "test");
+        });
+        Delivery sent = reminder("reminder:test#1@v1:p-1:2h:sms", at(11, 6));
+        sent.state = DeliveryState::sent;
+        sent.attempts = 1;
+        sent.sent_at = at(11, 6);
+        sent.provider_id = "cm-77";
+        sent.provider_status = "accepted";
+        sent_id = add(*v3, sent);
+        add(*v3, reminder("reminder:test#2@v1:p-1:2h:sms", at(12, 6)));
+        SQLite::Database raw(path, SQLite::OPEN_READONLY);
+        CHECK_FALSE(raw.tableExists("delivery_receipt"));
+    }
+    auto store = SqliteStore::open(path);
+    CHECK(store->schema_version() == SqliteStore::current_schema_version);
+    CHECK(keys_of(store->deliveries({})) ==
+          std::vector<std::string>{"reminder:test#1@v1:p-1:2h:sms", "reminder:test#2@v1:p-1:2h:sms"});
+    CHECK(store->participants_of("test") == std::vector<std::string>{"p-1"});
+    CHECK(store->next_send_at() == at(12, 6));
+
+    const auto found = store->delivery_by_provider_id("sms", "cm-77");
+    REQUIRE(found);
+    CHECK(found->id == sent_id);
+    CHECK(found->state == DeliveryState::sent);
+    CHECK(found->provider_status == "accepted");
+    CHECK(store->receipts(sent_id).empty());
+    CHECK(record(*store, receipt(sent_id, at(11, 6, 1), receipt_status::delivered, "DELIVRD")));
+    CHECK(store->delivery(sent_id)->provider_status == "delivered");
+
+    // A provider's callback is looked up by its index, not by reading the whole outbox.
+    SQLite::Database raw(path, SQLite::OPEN_READONLY);
+    SQLite::Statement plan(raw,
+                           "EXPLAIN QUERY PLAN SELECT id FROM delivery "
+                           "WHERE channel = 'sms' AND provider_id = 'cm-77' AND provider_id <> ''");
+    std::string steps;
+    while (plan.executeStep()) steps += plan.getColumn(3).getString() + "\n";
+    CHECK(steps.find("delivery_by_provider_id") != std::string::npos);
 }
 
 TEST_CASE("sqlite: two processes claiming from one file never get the same row") {

@@ -52,7 +52,7 @@ struct Delivery {
     int attempts = 0;
     std::string reason;            // why it was retried, failed, expired or cancelled
     std::string provider_id;       // the gateway's id, for delivery receipts
-    std::string provider_status;   // "accepted", "queued"; later the receipts' states
+    std::string provider_status;   // "accepted", "queued"; then the latest receipt's status
     std::string claimed_by;        // the process holding the claim
     UtcInstant claimed_until;      // a claim older than this is abandoned
     UtcInstant updated_at;
@@ -92,6 +92,31 @@ struct DeliveryQuery {
     bool newest_first = false;          // by updated_at; otherwise by send_at, then id
     int limit = 0;                      // 0: all
 };
+
+// A gateway's report on a message it took: Kannel's delivery-report callback, a
+// provider's status webhook. One per report, in the order they arrived; the delivery's
+// provider_status follows the latest. A report never changes the delivery's state: a
+// sent message stays sent, and "not delivered" is for the lead to see.
+struct DeliveryReceipt {
+    int64_t delivery_id = 0;
+    UtcInstant at;       // when the report arrived
+    std::string status;  // in words a lead can read: receipt_status
+    std::string detail;  // the gateway's words ("ACK/", an error code); never a number or a body
+};
+
+// The statuses a lead sees, as the store writes them.
+namespace receipt_status {
+inline constexpr std::string_view delivered = "delivered";
+inline constexpr std::string_view not_delivered = "not delivered";
+inline constexpr std::string_view queued = "queued by the gateway";
+inline constexpr std::string_view accepted_by_smsc = "accepted by the SMS centre";
+inline constexpr std::string_view rejected_by_smsc = "rejected by the SMS centre";
+}  // namespace receipt_status
+
+// Kannel's report type (the `%d` of its dlr-url, one bit of the dlr-mask): 1 delivered
+// to the phone, 2 not delivered, 4 queued on the SMS centre, 8 accepted by it, 16
+// rejected by it. Anything else is not a type Kannel sends.
+std::optional<std::string_view> kannel_receipt_status(int dlr_type);
 
 struct DeliveryCount {
     DeliveryState state = DeliveryState::planned;

@@ -15,10 +15,12 @@ void MemoryStore::write(const std::function<void()>& work) {
     } catch (...) {
         state_ = std::move(before);
         for (auto undo = outbox_undo_.rbegin(); undo != outbox_undo_.rend(); ++undo) {
-            if (undo->second)
-                outbox_.put(*undo->second);
-            else
-                outbox_.erase(undo->first);
+            if (undo->row) {
+                outbox_.put(*undo->row);
+                outbox_.put_receipts(undo->id, std::move(undo->receipts));
+            } else {
+                outbox_.erase(undo->id);
+            }
         }
         outbox_.next_id = next_delivery_id;
         outbox_undo_.clear();
@@ -281,6 +283,7 @@ void MemoryStore::Outbox::put(const Delivery& delivery) {
     by_participant[delivery.participant_id].insert(delivery.id);
     if (delivery.session_id) by_session[delivery.session_id].insert(delivery.id);
     if (delivery.appointment_id) by_appointment[delivery.appointment_id].insert(delivery.id);
+    if (!delivery.provider_id.empty()) by_provider_id[{delivery.channel, delivery.provider_id}].insert(delivery.id);
 }
 
 void MemoryStore::Outbox::erase(int64_t id) {
@@ -288,6 +291,20 @@ void MemoryStore::Outbox::erase(int64_t id) {
     if (found == rows.end()) return;
     unindex(found->second);
     rows.erase(found);
+    receipts.erase(id);
+}
+
+const std::vector<DeliveryReceipt>& MemoryStore::Outbox::receipts_of(int64_t id) const {
+    static const std::vector<DeliveryReceipt> none;
+    const auto found = receipts.find(id);
+    return found == receipts.end() ? none : found->second;
+}
+
+void MemoryStore::Outbox::put_receipts(int64_t id, std::vector<DeliveryReceipt> list) {
+    if (list.empty())
+        receipts.erase(id);
+    else
+        receipts[id] = std::move(list);
 }
 
 void MemoryStore::Outbox::unindex(const Delivery& delivery) {
@@ -298,18 +315,20 @@ void MemoryStore::Outbox::unindex(const Delivery& delivery) {
     erase_from(by_participant, delivery.participant_id, delivery.id);
     erase_from(by_session, delivery.session_id, delivery.id);
     erase_from(by_appointment, delivery.appointment_id, delivery.id);
+    erase_from(by_provider_id, {delivery.channel, delivery.provider_id}, delivery.id);
 }
 
 void MemoryStore::put_delivery_row(const Delivery& delivery) {
     const Delivery* before = outbox_.find(delivery.id);
-    outbox_undo_.emplace_back(delivery.id, before ? std::optional(*before) : std::nullopt);
+    outbox_undo_.push_back({delivery.id, before ? std::optional(*before) : std::nullopt,
+                            outbox_.receipts_of(delivery.id)});
     outbox_.put(delivery);
 }
 
 void MemoryStore::erase_delivery_row(int64_t id) {
     const Delivery* before = outbox_.find(id);
     if (!before) return;
-    outbox_undo_.emplace_back(id, *before);
+    outbox_undo_.push_back({id, *before, outbox_.receipts_of(id)});
     outbox_.erase(id);
 }
 
@@ -433,7 +452,7 @@ void MemoryStore::finish(const std::vector<DeliveryOutcome>& outcomes) {
         d.state = outcome.state;
         d.reason = outcome.reason;
         d.provider_id = outcome.provider_id;
-        d.provider_status = outcome.provider_status;
+        if (outbox_.receipts_of(d.id).empty()) d.provider_status = outcome.provider_status;
         d.updated_at = outcome.at;
         if (outcome.state == DeliveryState::sent) d.sent_at = outcome.at;
         if (outcome.state == DeliveryState::retry) d.send_at = outcome.retry_at.value_or(outcome.at);
@@ -478,6 +497,33 @@ std::vector<DeliveryCount> MemoryStore::delivery_counts() const {
     std::vector<DeliveryCount> out;
     for (const auto& [key, count] : counts) out.push_back({key.first, key.second, count});
     return out;
+}
+
+// --- Delivery receipts ------------------------------------------------------------------
+
+std::optional<Delivery> MemoryStore::delivery_by_provider_id(const std::string& channel,
+                                                             const std::string& provider_id) const {
+    if (provider_id.empty()) return std::nullopt;
+    const auto found = outbox_.by_provider_id.find({channel, provider_id});
+    if (found == outbox_.by_provider_id.end()) return std::nullopt;
+    return outbox_.rows.at(*found->second.rbegin());  // the newest
+}
+
+bool MemoryStore::add_receipt(const DeliveryReceipt& receipt) {
+    require_write();
+    if (!is_set(receipt.at))
+        throw StoreError("a receipt for delivery " + std::to_string(receipt.delivery_id) + " has no time of arrival");
+    const Delivery* found = outbox_.find(receipt.delivery_id);
+    if (!found) return false;
+    Delivery d = *found;
+    d.provider_status = receipt.status;
+    put_delivery_row(d);  // remembers the receipts before, too
+    outbox_.receipts[d.id].push_back(receipt);
+    return true;
+}
+
+std::vector<DeliveryReceipt> MemoryStore::receipts(int64_t delivery_id) const {
+    return outbox_.receipts_of(delivery_id);
 }
 
 // --- Plan requests and settings ---------------------------------------------------------

@@ -40,7 +40,7 @@ public:
     void record(const AuditEntry& entry) override;
     std::vector<AuditEntry> audit() const override;
 
-    // Sessions by id, appointments, the outbox, plan requests and settings.
+    // Sessions by id, appointments, the outbox and its receipts, plan requests and settings.
     std::optional<StoredSession> session(int64_t id) const override;
     int64_t put_appointment(const Appointment& appointment) override;
     std::optional<Appointment> appointment(int64_t id) const override;
@@ -56,6 +56,10 @@ public:
     std::vector<std::string> claim_owners() const override;
     int release_claims(const std::string& owner, UtcInstant now, const std::string& reason) override;
     std::vector<DeliveryCount> delivery_counts() const override;
+    std::optional<Delivery> delivery_by_provider_id(const std::string& channel,
+                                                    const std::string& provider_id) const override;
+    bool add_receipt(const DeliveryReceipt& receipt) override;
+    std::vector<DeliveryReceipt> receipts(int64_t delivery_id) const override;
     void request_plan(const std::string& scope) override;
     std::vector<std::string> plan_requests() const override;
     void clear_plan_request(const std::string& scope) override;
@@ -68,7 +72,7 @@ private:
     // Every change to the outbox goes through here: it remembers the row as it was, for
     // undoing a write that throws.
     void put_delivery_row(const Delivery& delivery);
-    void erase_delivery_row(int64_t id);
+    void erase_delivery_row(int64_t id);  // with its receipts
 
     struct State {
         std::map<std::string, Programme> programmes;
@@ -94,7 +98,9 @@ private:
         const Delivery* find(int64_t id) const;
         int64_t id_of(const std::string& key) const;  // 0: no such key
         void put(const Delivery& delivery);           // inserts, or replaces the row with its id
-        void erase(int64_t id);
+        void erase(int64_t id);  // the row and its receipts
+        const std::vector<DeliveryReceipt>& receipts_of(int64_t id) const;
+        void put_receipts(int64_t id, std::vector<DeliveryReceipt> list);  // replaces them all
 
         using TimeIndex = std::set<std::pair<boost::posix_time::ptime, int64_t>>;
         std::map<int64_t, Delivery> rows;
@@ -105,13 +111,22 @@ private:
         std::map<std::string, std::set<int64_t>> by_participant;
         std::map<int64_t, std::set<int64_t>> by_session;
         std::map<int64_t, std::set<int64_t>> by_appointment;
+        std::map<std::pair<std::string, std::string>, std::set<int64_t>> by_provider_id;  // channel, provider id
+        std::map<int64_t, std::vector<DeliveryReceipt>> receipts;                         // in arrival order
         int64_t next_id = 1;
 
     private:
         void unindex(const Delivery& delivery);
     };
     Outbox outbox_;
-    std::vector<std::pair<int64_t, std::optional<Delivery>>> outbox_undo_;  // id, the row before
+    // What a change to the outbox replaced: the row and its receipts as they were (none
+    // before an insert).
+    struct OutboxUndo {
+        int64_t id = 0;
+        std::optional<Delivery> row;
+        std::vector<DeliveryReceipt> receipts;
+    };
+    std::vector<OutboxUndo> outbox_undo_;
     bool writing_ = false;
 };
 

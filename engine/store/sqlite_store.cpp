@@ -160,6 +160,19 @@ CREATE TABLE setting (
     value TEXT NOT NULL
 ) WITHOUT ROWID;
 )sql",
+    // 3 → 4: delivery receipts, one row per report in the order they arrived (by id).
+    // A provider's callback carries only its own id: the index finds the delivery by it.
+    R"sql(
+CREATE TABLE delivery_receipt (
+    id INTEGER PRIMARY KEY,
+    delivery_id INTEGER NOT NULL REFERENCES delivery(id) ON DELETE CASCADE,
+    at INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    detail TEXT NOT NULL
+);
+CREATE INDEX delivery_receipt_by_delivery ON delivery_receipt(delivery_id);
+CREATE INDEX delivery_by_provider_id ON delivery(channel, provider_id) WHERE provider_id <> '';
+)sql",
 };
 
 std::string status_text(SessionStatus status) { return std::string(name_of(status)); }
@@ -567,11 +580,18 @@ void SqliteStore::delete_participant(const std::string& id, bool keep_anonymous_
         count.bind(1, id);
         count.exec();
     }
-    // Erasure leaves nothing that identifies: the participant's messages and
-    // appointments go first (the outbox does not reference participants).
-    SQLite::Statement forget_deliveries(db_,
-                                        "DELETE FROM delivery WHERE participant_id = ?1 OR appointment_id IN "
-                                        "(SELECT id FROM appointment WHERE participant_id = ?1)");
+    // Erasure leaves nothing that identifies: the participant's messages, their receipts
+    // and the appointments go first (the outbox does not reference participants). The
+    // receipts are deleted here rather than left to the cascade, which works only where
+    // the connection has foreign keys on.
+    constexpr const char* forgotten =
+        "SELECT id FROM delivery WHERE participant_id = ?1 OR appointment_id IN "
+        "(SELECT id FROM appointment WHERE participant_id = ?1)";
+    SQLite::Statement forget_receipts(
+        db_, std::string("DELETE FROM delivery_receipt WHERE delivery_id IN (") + forgotten + ")");
+    forget_receipts.bind(1, id);
+    forget_receipts.exec();
+    SQLite::Statement forget_deliveries(db_, std::string("DELETE FROM delivery WHERE id IN (") + forgotten + ")");
     forget_deliveries.bind(1, id);
     forget_deliveries.exec();
     SQLite::Statement forget_appointments(db_, "DELETE FROM appointment WHERE participant_id = ?");
@@ -915,7 +935,9 @@ std::vector<ClaimedDelivery> SqliteStore::claim_due(UtcInstant now, int limit, c
 void SqliteStore::finish(const std::vector<DeliveryOutcome>& outcomes) {
     require_write();
     SQLite::Statement& update = statement(
-        "UPDATE delivery SET state = ?2, reason = ?3, provider_id = ?4, provider_status = ?5, updated_at = ?6, "
+        "UPDATE delivery SET state = ?2, reason = ?3, provider_id = ?4, "
+        "provider_status = CASE WHEN EXISTS (SELECT 1 FROM delivery_receipt WHERE delivery_id = ?1) "
+        "THEN provider_status ELSE ?5 END, updated_at = ?6, "
         "sent_at = CASE WHEN ?2 = 'sent' THEN ?6 ELSE sent_at END, send_at = coalesce(?7, send_at) "
         "WHERE id = ?1 AND state = 'claimed'");
     for (const auto& outcome : outcomes) {
@@ -980,6 +1002,53 @@ std::vector<DeliveryCount> SqliteStore::delivery_counts() const {
     std::sort(out.begin(), out.end(), [](const DeliveryCount& a, const DeliveryCount& b) {
         return std::tie(a.state, a.channel) < std::tie(b.state, b.channel);
     });
+    return out;
+}
+
+// --- Delivery receipts ------------------------------------------------------------------
+
+std::optional<Delivery> SqliteStore::delivery_by_provider_id(const std::string& channel,
+                                                             const std::string& provider_id) const {
+    if (provider_id.empty()) return std::nullopt;
+    // "provider_id <> ''" repeats the partial index's condition, so SQLite uses it.
+    static const std::string sql = std::string("SELECT ") + delivery_columns +
+                                   " FROM delivery WHERE channel = ? AND provider_id = ? AND provider_id <> '' "
+                                   "ORDER BY id DESC LIMIT 1";
+    SQLite::Statement& query = statement(sql.c_str());
+    query.bind(1, channel);
+    query.bind(2, provider_id);
+    if (!query.executeStep()) return std::nullopt;
+    Delivery d = delivery_from(query);
+    query.reset();
+    return d;
+}
+
+bool SqliteStore::add_receipt(const DeliveryReceipt& receipt) {
+    require_write();
+    if (!is_set(receipt.at)) throw StoreError("a receipt for delivery " + std::to_string(receipt.delivery_id) +
+                                              " has no time of arrival");
+    SQLite::Statement& update = statement("UPDATE delivery SET provider_status = ? WHERE id = ?");
+    update.bind(1, receipt.status);
+    update.bind(2, receipt.delivery_id);
+    if (update.exec() == 0) return false;
+    SQLite::Statement& insert =
+        statement("INSERT INTO delivery_receipt (delivery_id, at, status, detail) VALUES (?, ?, ?, ?)");
+    insert.bind(1, receipt.delivery_id);
+    bind_seconds(insert, 2, receipt.at);
+    insert.bind(3, receipt.status);
+    insert.bind(4, receipt.detail);
+    insert.exec();
+    return true;
+}
+
+std::vector<DeliveryReceipt> SqliteStore::receipts(int64_t delivery_id) const {
+    SQLite::Statement& query =
+        statement("SELECT delivery_id, at, status, detail FROM delivery_receipt WHERE delivery_id = ? ORDER BY id");
+    query.bind(1, delivery_id);
+    std::vector<DeliveryReceipt> out;
+    while (query.executeStep())
+        out.push_back({query.getColumn(0).getInt64(), instant_from_seconds(query.getColumn(1)),
+                       query.getColumn(2).getString(), query.getColumn(3).getString()});
     return out;
 }
 

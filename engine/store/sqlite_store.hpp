@@ -18,7 +18,7 @@ namespace ritme {
 
 class SqliteStore final : public Store {
 public:
-    static constexpr int current_schema_version = 3;
+    static constexpr int current_schema_version = 4;
 
     // Opens or creates the database and migrates it to the current schema. Throws
     // StoreError when the file cannot be opened or is newer than this ritme.
@@ -54,7 +54,7 @@ public:
     void record(const AuditEntry& entry) override;
     std::vector<AuditEntry> audit() const override;
 
-    // Sessions by id, appointments, the outbox, plan requests and settings.
+    // Sessions by id, appointments, the outbox and its receipts, plan requests and settings.
     std::optional<StoredSession> session(int64_t id) const override;
     int64_t put_appointment(const Appointment& appointment) override;
     std::optional<Appointment> appointment(int64_t id) const override;
@@ -70,6 +70,10 @@ public:
     std::vector<std::string> claim_owners() const override;
     int release_claims(const std::string& owner, UtcInstant now, const std::string& reason) override;
     std::vector<DeliveryCount> delivery_counts() const override;
+    std::optional<Delivery> delivery_by_provider_id(const std::string& channel,
+                                                    const std::string& provider_id) const override;
+    bool add_receipt(const DeliveryReceipt& receipt) override;
+    std::vector<DeliveryReceipt> receipts(int64_t delivery_id) const override;
     void request_plan(const std::string& scope) override;
     std::vector<std::string> plan_requests() const override;
     void clear_plan_request(const std::string& scope) override;

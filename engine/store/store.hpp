@@ -98,9 +98,9 @@ public:
     virtual std::vector<Participant> participants() const = 0;  // by id
     // Inserts or replaces, commitments included.
     virtual void put_participant(const Participant& participant) = 0;
-    // Removes the participant with their commitments, appointments and deliveries. With
-    // `keep_anonymous_counts`, each enrolment stays as an anonymous count for the
-    // programme; otherwise it goes too.
+    // Removes the participant with their commitments, appointments, deliveries and the
+    // deliveries' receipts. With `keep_anonymous_counts`, each enrolment stays as an
+    // anonymous count for the programme; otherwise it goes too.
     virtual void delete_participant(const std::string& id, bool keep_anonymous_counts) = 0;
 
     virtual std::vector<std::string> programmes_of(const std::string& participant_id) const = 0;
@@ -135,7 +135,8 @@ public:
     // more attempt. Two processes claiming at once never get the same row.
     virtual std::vector<ClaimedDelivery> claim_due(UtcInstant now, int limit, const std::string& owner,
                                                    UtcInstant lease_until) = 0;
-    // Writes back what became of claimed deliveries.
+    // Writes back what became of claimed deliveries. A receipt can arrive before the
+    // send's own answer is written back; its status is kept, as the newer news.
     virtual void finish(const std::vector<DeliveryOutcome>& outcomes) = 0;
     // The earliest moment something may need sending: the smallest send_at of planned
     // and retry rows, or claimed_until of claimed ones.
@@ -145,6 +146,18 @@ public:
     virtual std::vector<std::string> claim_owners() const = 0;
     virtual int release_claims(const std::string& owner, UtcInstant now, const std::string& reason) = 0;
     virtual std::vector<DeliveryCount> delivery_counts() const = 0;
+
+    // --- Delivery receipts ----------------------------------------------------------
+    // The delivery a gateway knows by its own id on that channel (a provider's callback
+    // carries only that id); the newest when the id came back twice. None for an empty id.
+    virtual std::optional<Delivery> delivery_by_provider_id(const std::string& channel,
+                                                            const std::string& provider_id) const = 0;
+    // Records a report and sets the delivery's provider_status to its status, leaving
+    // its state and times as they are. False, and nothing written, when there is no
+    // delivery with that id.
+    virtual bool add_receipt(const DeliveryReceipt& receipt) = 0;
+    // The reports on one delivery in the order they arrived.
+    virtual std::vector<DeliveryReceipt> receipts(int64_t delivery_id) const = 0;
 
     // --- What needs planning --------------------------------------------------------
     // Every change to what reminders depend on files a request: put_programme and
