@@ -1,22 +1,28 @@
 // `ritme simulate PROGRAMME-ID [--from … --until …] [--format text|jsonl]`: the real
 // planner and dispatcher on a virtual clock, through the whole track, on a copy of the
 // programme in memory: every message with its send time, channel, masked recipient,
-// language, SMS segments and text. How a lead previews what participants receive;
-// nothing is sent and the database is not changed.
+// language, SMS segments and text, then (as text) the SMS per language and a warning for
+// every template that took more than two segments. How a lead previews what participants
+// receive and what it costs; nothing is sent and the database is not changed.
 
 #include "engine/cli/commands.hpp"
 #include "engine/daemon/daemon_setup.hpp"
 #include "engine/dispatch/dispatcher.hpp"
 #include "engine/local_time_text.hpp"
 #include "engine/message/sms_text.hpp"
+#include "engine/message/template_preview.hpp"
 #include "engine/participant_fields.hpp"
 #include "engine/store/memory_store.hpp"
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <iomanip>
 #include <map>
 #include <ostream>
+#include <set>
 #include <sstream>
+#include <utility>
 
 namespace ritme {
 
@@ -76,6 +82,73 @@ void copy_programme(const Store& from, MemoryStore& to, const Programme& program
         }
     });
 }
+
+// The template a delivery's text came from: its kind, and for a change notice the change.
+std::string template_of(const Delivery& delivery) {
+    if (delivery.kind != DeliveryKind::change) return std::string(name_of(delivery.kind));
+    const auto payload = nlohmann::json::parse(delivery.payload, nullptr, false);
+    if (payload.is_object() && payload.contains("change") && payload["change"].is_string())
+        return "change-" + payload["change"].get<std::string>();
+    return "change";
+}
+
+// What the SMS of the simulation cost, per language of the text and per template.
+class SmsTally {
+public:
+    void add(const std::string& language, const std::string& kind, const SmsLength& length) {
+        Language& total = languages_[language];
+        ++total.messages;
+        total.segments += length.segments;
+        total.max_segments = std::max(total.max_segments, length.segments);
+        total.encodings.insert(length.encoding);
+        Template& longest = templates_[{language, kind}];
+        ++longest.messages;
+        if (length.segments > max_sms_segments) ++longest.over;
+        if (std::pair(length.segments, length.units) > std::pair(longest.length.segments, longest.length.units))
+            longest.length = length;
+    }
+
+    void print_summary(std::ostream& out) const {
+        if (languages_.empty()) return;
+        size_t width = std::string_view("language").size();
+        for (const auto& [language, total] : languages_) width = std::max(width, language.size());
+        out << "SMS per language:\n";
+        out << std::left << std::setw(static_cast<int>(width)) << "language" << std::right
+            << "  messages  segments  max  encoding\n";
+        for (const auto& [language, total] : languages_) {
+            std::string encodings;
+            for (SmsEncoding encoding : total.encodings)
+                encodings += (encodings.empty() ? "" : ", ") + std::string(name_of(encoding));
+            out << std::left << std::setw(static_cast<int>(width)) << language << std::right << "  " << std::setw(8)
+                << total.messages << "  " << std::setw(8) << total.segments << "  " << std::setw(3)
+                << total.max_segments << "  " << encodings << "\n";
+        }
+    }
+
+    void print_warnings(const std::filesystem::path& templates, std::ostream& out) const {
+        for (const auto& [key, longest] : templates_) {
+            const std::string what = std::to_string(longest.over) + " of " + std::to_string(longest.messages) +
+                                     (longest.messages == 1 ? " message" : " messages");
+            if (const auto warning = segment_warning(templates, key.first, key.second, longest.length, what))
+                out << warning->str() << "\n";
+        }
+    }
+
+private:
+    struct Language {
+        int messages = 0;
+        int segments = 0;
+        int max_segments = 0;
+        std::set<SmsEncoding> encodings;
+    };
+    struct Template {
+        int messages = 0;
+        int over = 0;       // messages over max_sms_segments
+        SmsLength length;   // the longest
+    };
+    std::map<std::string, Language> languages_;
+    std::map<std::pair<std::string, std::string>, Template> templates_;
+};
 
 }  // namespace
 
@@ -156,13 +229,19 @@ CommandAction add_simulate_command(CLI::App& app, const CommonOptions& common, C
         const PlanningRules rules = planning_rules(simulated);
         Dispatcher dispatcher(store, clock, simulated, *renderer, channels, log, "simulate");
         int messages = 0;
+        SmsTally sms;
         dispatcher.on_outcome = [&](const DispatchJob& job) {
             if (!job.message || job.outcome.state != DeliveryState::sent) return;
             ++messages;
             const Delivery& d = job.delivery;
             const OutgoingMessage& m = *job.message;
             const std::string to = m.medium == Medium::sms ? mask_phone(m.to) : mask_email(m.to);
-            const int segments = m.medium == Medium::sms ? measure_sms(m.text).segments : 0;
+            int segments = 0;
+            if (m.medium == Medium::sms) {
+                const SmsLength length = measure_sms(m.text);
+                segments = length.segments;
+                sms.add(m.language, template_of(d), length);
+            }
             const auto number = session_numbers.find(d.session_id);
             if (options->format == "jsonl") {
                 nlohmann::json line{{"send_at", iso_with_offset(clock.now(), zone)},
@@ -198,9 +277,13 @@ CommandAction add_simulate_command(CLI::App& app, const CommonOptions& common, C
             if (clock.now() < *next) clock.set(*next);
             dispatcher.run_due(nullptr);
         }
-        if (options->format == "text")
-            context.out << messages << (messages == 1 ? " message" : " messages") << " from " << iso_date(zone.to_local(from).date)
-                        << " to " << iso_date(zone.to_local(until).date) << "\n";
+        if (options->format == "text") {
+            context.out << messages << (messages == 1 ? " message" : " messages") << " from "
+                        << iso_date(zone.to_local(from).date) << " to " << iso_date(zone.to_local(until).date) << "\n";
+            sms.print_summary(context.out);
+        }
+        // Every line of jsonl is a message, so the warnings go beside it, to standard error.
+        sms.print_warnings(config->templates, options->format == "text" ? context.out : context.err);
         return exit_ok;
     };
 }

@@ -21,7 +21,9 @@ constexpr std::string_view weekday_date_skeleton = "EEEEdMMMM";
 constexpr std::string_view time_skeleton = "jm";  // "j": the locale's preferred hour cycle
 
 // The reader's language; the Netherlands' region when the tag names none; always the
-// Gregorian calendar.
+// Gregorian calendar; Latin digits unless the tag asks for others ("ar-u-nu-arab"): the
+// digits of the Dutch letters and the phones' keypads, where ICU would give Arabic ("٠٩:٣٠")
+// or Persian ("۹:۳۰") ones (config/templates/README.md).
 icu::Locale reader_locale(const std::string& language) {
     UErrorCode status = U_ZERO_ERROR;
     icu::Locale tagged = icu::Locale::forLanguageTag(language, status);
@@ -33,6 +35,8 @@ icu::Locale reader_locale(const std::string& language) {
     builder.setLocale(tagged);
     if (*tagged.getCountry() == '\0') builder.setRegion("NL");
     builder.setUnicodeLocaleKeyword("ca", "gregory");
+    if (tagged.getUnicodeKeywordValue<std::string>("nu", status).empty()) builder.setUnicodeLocaleKeyword("nu", "latn");
+    status = U_ZERO_ERROR;  // ICU reports a keyword the tag does not have as an error
     icu::Locale locale = builder.build(status);
     return U_FAILURE(status) ? tagged : locale;
 }

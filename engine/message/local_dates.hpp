@@ -1,7 +1,8 @@
 #pragma once
 // Dates and times as a reader says them in their own language, from ICU's locale data
-// (no tables of names here): "dinsdag 3 maart", "Tuesday, 3 March", "الثلاثاء، ٣ مارس";
-// "09:30". A language without a region is read with the conventions of the Netherlands,
+// (no tables of names here): "dinsdag 3 maart", "Tuesday, 3 March", "الثلاثاء، 3 مارس";
+// "09:30". Digits are Latin in every language unless the tag asks for others
+// ("ar-u-nu-arab"). A language without a region is read with the conventions of the Netherlands,
 // where the sessions take place: the Gregorian calendar and the 24-hour clock ("en" says
 // "09:30", not "9:30 AM"; "fa" names the Gregorian month). A region in the tag wins
 // ("en-US" says "9:30 AM"), but the calendar is always Gregorian: the date on the
@@ -22,7 +23,7 @@ namespace ritme {
 // is not set formats as an empty string.
 std::string format_weekday_date(Date date, const std::string& language);
 
-// The time of day in the locale's clock: "09:30" in nl and en, "٠٩:٣٠" in ar.
+// The time of day in the locale's clock: "09:30" in nl, en and ar, "9:30" in fa.
 std::string format_time(TimeOfDay time, const std::string& language);
 
 }  // namespace ritme
