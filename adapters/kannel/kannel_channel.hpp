@@ -1,9 +1,51 @@
 #pragma once
-// SMS through Kannel's sendsms HTTP interface (libcurl, keep-alive), with delivery reports that carry ritme's delivery id.
+// SMS through Kannel's sendsms HTTP interface (libcurl, keep-alive), with delivery
+// reports that carry ritme's delivery id.
+//
+// The text goes as UTF-8 with charset=UTF-8; coding=2 (UCS-2) when the text needs it,
+// else coding=0 (GSM-7). `to` is the participant's E.164 number with its "+": Kannel's
+// default sendsms-chars accept it, its SMPP client sends it as an international number,
+// and the fake SMS centre of the tests receives it as given. Kannel answers 202
+// "0: Accepted for delivery" or "3: Queued for later delivery"; 503 and no answer are
+// temporary; 403 means the sendsms-user refused the channel's credentials; other 4xx
+// can never succeed for that message, but for the few every message would get.
 
 #include "adapters/channel_registry.hpp"
+#include "adapters/curl/http_call.hpp"
+
+#include <chrono>
+#include <string>
 
 namespace ritme {
+
+// A kannel channel's settings, read and checked.
+struct KannelSettings {
+    std::string url;       // smsbox's sendsms URL
+    std::string username;  // a sendsms-user group's username
+    std::string password;
+    std::string from;      // empty: the sendsms-user's default-sender
+    std::string smsc;      // empty: Kannel's own routing
+    int dlr_mask = 31;     // 0: no delivery reports
+    std::string dlr_url;   // "{delivery}" stands for ritme's delivery id
+    std::chrono::seconds timeout{10};
+    bool post = false;     // text in the body, other fields in X-Kannel-* headers
+};
+
+// Throws ChannelConfigError, with a hint, for settings that cannot work.
+KannelSettings read_kannel_settings(const ChannelSettings& settings);
+
+// Kannel calls the dlr-url with its own % escapes filled in; ritme's delivery id
+// goes in first, so a report finds its delivery (Kannel returns no message id).
+std::string kannel_dlr_url(const KannelSettings& settings, int64_t delivery_id);
+
+// The sendsms request for one message: a GET with every field in the query, or a POST.
+HttpRequest kannel_request(const KannelSettings& settings, const OutgoingMessage& message);
+
+// Kannel's answer as a result: 2xx sent ("accepted", or "queued" for "3: Queued for
+// later delivery"); 403, and 404 (the url is not a sendsms interface), and a missing
+// sender, are the channel's config; 503, 5xx and no answer are temporary; any other
+// 4xx fails that message with Kannel's words.
+SendResult read_kannel_answer(const HttpResponse& response);
 
 AdapterInfo kannel_adapter();
 

@@ -25,7 +25,7 @@ from test_servers import common  # noqa: E402,F401  (re-exported for the tests)
 ZONE = ZoneInfo("Europe/Amsterdam")
 PROGRAMME_ID = "gw"
 DUE = "2027-01-12T08:31"      # a minute after the 2h reminder for the 10:30 session fell due
-LATER = "2027-01-12T10:00"    # still before the session, after every retry the tests expect
+LATER = "2027-01-12T09:30"    # still before the session and its 30 minutes of notice, after the retries the tests expect
 
 PROGRAMME = f"""
 [programme]
