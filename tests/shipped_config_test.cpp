@@ -2,6 +2,7 @@
 // directory and fails on a file it does not know how to load.
 
 #include "adapters/builtin_adapters.hpp"
+#include "adapters/http/provider_preset.hpp"
 #include "engine/config/daemon_config.hpp"
 #include "engine/holidays/ics_closures.hpp"
 #include "engine/message/message_renderer.hpp"
@@ -61,7 +62,7 @@ TEST_CASE("every school-holiday file loads without a problem") {
 
 TEST_CASE("every file under config/ is loaded: holidays, programmes, schools, calendars and the daemon config") {
     const fs::path root = test::source_path("config");
-    int programmes = 0, schools = 0, calendars = 0, daemon_configs = 0, templates = 0, units = 0;
+    int programmes = 0, schools = 0, calendars = 0, daemon_configs = 0, templates = 0, units = 0, providers = 0;
     for (const auto& entry : fs::recursive_directory_iterator(root)) {
         if (!entry.is_regular_file()) continue;
         const auto path = entry.path();
@@ -113,12 +114,21 @@ TEST_CASE("every file under config/ is loaded: holidays, programmes, schools, ca
             CHECK(unit.at("Service.ExecReload").find("-HUP") != std::string::npos);
             CHECK(unit.count("Service.WatchdogSec") == 1);
             CHECK(unit.at("Service.UMask") == "0077");
+        } else if (folder == "providers" && path.extension() == ".toml") {
+            ++providers;
+            Diagnostics diagnostics;
+            CHECK(ProviderPreset::load(path, diagnostics).has_value());
+            for (const auto& d : diagnostics.items()) FAIL_CHECK(d.str());
+        } else if (path == root / "providers" / "README.md") {
+            for (const auto& name : shipped_provider_names(root / "providers"))
+                CHECK(text.find("`" + name + "`") != std::string::npos);
         } else {
             FAIL_CHECK("no test loads this shipped file; add it to this test");
         }
     }
     CHECK(templates >= 12);
     CHECK(units == 1);
+    CHECK(providers == 4);
     Diagnostics template_problems;
     CHECK(MessageRenderer::load(root / "templates", template_problems).has_value());
     for (const auto& d : template_problems.items()) FAIL_CHECK(d.str());
