@@ -26,10 +26,7 @@ CurlHandles::Lease CurlHandles::take() {
             free_.pop_back();
         }
     }
-    if (handle) {
-        // Options go back to their defaults; the open connection stays in the handle.
-        curl_easy_reset(handle);
-    } else {
+    if (!handle) {
         handle = curl_easy_init();
         if (!handle) throw std::runtime_error("libcurl cannot make a handle");
     }
@@ -37,6 +34,9 @@ CurlHandles::Lease CurlHandles::take() {
 }
 
 void CurlHandles::give_back(CURL* handle) {
+    // Options go back to their defaults at once, so the handle keeps no pointer to the
+    // sender's buffers and header lists; the open connection stays in the handle.
+    curl_easy_reset(handle);
     const std::lock_guard lock(mutex_);
     free_.push_back(handle);
 }
