@@ -26,7 +26,10 @@ CurlHandles::Lease CurlHandles::take() {
             free_.pop_back();
         }
     }
-    if (!handle) {
+    if (handle) {
+        // Options go back to their defaults; the open connection stays in the handle.
+        curl_easy_reset(handle);
+    } else {
         handle = curl_easy_init();
         if (!handle) throw std::runtime_error("libcurl cannot make a handle");
     }
@@ -34,9 +37,6 @@ CurlHandles::Lease CurlHandles::take() {
 }
 
 void CurlHandles::give_back(CURL* handle) {
-    // Options go back to their defaults at once, so the handle keeps no pointer to the
-    // sender's buffers and header lists; the open connection stays in the handle.
-    curl_easy_reset(handle);
     const std::lock_guard lock(mutex_);
     free_.push_back(handle);
 }

@@ -56,9 +56,14 @@ HttpResponse perform_http(CurlHandles& handles, const HttpRequest& request) {
     }
 
     const CURLcode result = curl_easy_perform(curl);
+    // The handle goes back to the pool with its connection: it must not keep pointers
+    // into this frame (the error buffer, the header list, the body).
+    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, nullptr);
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, nullptr);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, nullptr);
     if (result != CURLE_OK) {
         response.timed_out = result == CURLE_OPERATION_TIMEDOUT;
-        response.transport_error = *error ? error : curl_easy_strerror(result);
+        response.transport_error = *error ? std::string(error) : curl_easy_strerror(result);
         response.status = 0;
         return response;
     }
