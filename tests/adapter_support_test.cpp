@@ -147,4 +147,14 @@ TEST_CASE("a gateway's words are its first line, cut short; values are URL-encod
     CHECK(url_encode("\xD8\xB3") == "%D8%B3");  // Arabic sin, two UTF-8 bytes
 }
 
+
+TEST_CASE("a gateway's words are valid UTF-8 however they are cut: no split character, no stray byte") {
+    const std::string dutch = std::string(199, 'a') + "\xC3\xAB" + "nd";  // "ë" across byte 200
+    const std::string cut = gateway_words(dutch);
+    CHECK(cut == std::string(199, 'a') + "…");
+    CHECK(gateway_words("caf\xE9 ferm\xE9") == "caf? ferm?");  // Latin-1 from a proxy page
+    CHECK(utf8_prefix("\xD8\xB3\xD8\xB3", 3) == "\xD8\xB3");
+    CHECK(classify_http(answer(301, "Moved"), "cm").channel_fault);
+}
+
 TEST_SUITE_END();

@@ -6,6 +6,7 @@
 #include "engine/dispatch/claim_owner.hpp"
 #include "engine/dispatch/dispatcher.hpp"
 #include "engine/planner/planner.hpp"
+#include "engine/store/fallback_key.hpp"
 #include "engine/store/memory_store.hpp"
 #include "engine/store/sqlite_store.hpp"
 #include "test_support.hpp"
@@ -533,6 +534,26 @@ TEST_CASE("refused credentials pause the channel: later messages wait without re
         CHECK(row.reason.find("Authorization failed") != std::string::npos);
     }
     CHECK(f.log_text.str().find("channel.paused") != std::string::npos);
+}
+
+
+TEST_CASE("no fallback copy for someone who gets the message on the fallback channel anyway") {
+    MemoryStore store;
+    Fixture f(store);
+    const auto channels = add_email_fallback(f);
+    Participant amina = *store.participant("p-1000");
+    amina.channels.email = true;  // she chose both media
+    store.write([&] { store.put_participant(amina); });
+    f.rules = planning_rules(f.config);
+    store.write([&] { plan_requested(store, f.rules, f.clock.now()); });
+    channels.sms->answer = [](const OutgoingMessage& message) {
+        return message.kind == "alert" ? SendResult::accepted("gw-alert") : SendResult::permanent_failure("unreachable");
+    };
+    f.clock.set(utc(2026, 2, 2, 17, 0));
+    f.run();
+    CHECK(f.rows(DeliveryKind::reminder, DeliveryState::failed).size() == 1);
+    REQUIRE(channels.email->sent().size() == 1);  // the planned e-mail only, no second copy
+    for (const auto& row : store.deliveries({})) CHECK(!is_fallback(row));
 }
 
 TEST_SUITE_END();

@@ -390,4 +390,20 @@ TEST_CASE("a send over HTTP: the gateway's words in the reason, never the passwo
     CHECK(!contains(down.reason, "pa%20ss%26word"));
 }
 
+
+TEST_CASE("Kannel's \"Not routable\" fails that message; any other 403 is the channel's credentials") {
+    HttpResponse not_routable;
+    not_routable.status = 403;
+    not_routable.body = "Not routable. Do not try again.";
+    const SendResult result = read_kannel_answer(not_routable);
+    CHECK(result.outcome == SendResult::Outcome::failed);
+    CHECK(!result.channel_fault);
+    CHECK(result.reason.find("allowed-prefix") != std::string::npos);
+
+    HttpResponse refused;
+    refused.status = 403;
+    refused.body = "Authorization failed for sendsms";
+    CHECK(read_kannel_answer(refused).channel_fault);
+}
+
 TEST_SUITE_END();

@@ -63,6 +63,13 @@ HttpResponse perform_http(CurlHandles& handles, const HttpRequest& request) {
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, nullptr);
     if (result != CURLE_OK) {
         response.timed_out = result == CURLE_OPERATION_TIMEDOUT;
+        switch (result) {
+            case CURLE_UNSUPPORTED_PROTOCOL: case CURLE_URL_MALFORMAT: case CURLE_PEER_FAILED_VERIFICATION:
+            case CURLE_SSL_CACERT_BADFILE: case CURLE_SSL_CERTPROBLEM: case CURLE_LOGIN_DENIED:
+                response.config_error = true;
+                break;
+            default: break;
+        }
         response.transport_error = *error ? std::string(error) : curl_easy_strerror(result);
         response.status = 0;
         return response;
@@ -74,21 +81,44 @@ HttpResponse perform_http(CurlHandles& handles, const HttpRequest& request) {
     return response;
 }
 
+// Valid UTF-8 of at most `limit` bytes: a cut never splits a character, and bytes that
+// are not UTF-8 (a Latin-1 proxy page) become '?'. Reasons end up in JSON and in logs.
+std::string utf8_prefix(std::string_view text, size_t limit) {
+    std::string out;
+    size_t i = 0;
+    while (i < text.size()) {
+        const auto lead = static_cast<unsigned char>(text[i]);
+        const size_t length = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3 : (lead >> 3) == 0x1E ? 4 : 0;
+        bool valid = length > 0 && i + length <= text.size();
+        for (size_t k = 1; valid && k < length; ++k) valid = (static_cast<unsigned char>(text[i + k]) & 0xC0) == 0x80;
+        const size_t take = valid ? length : 1;
+        if (out.size() + (valid ? length : 1) > limit) break;
+        if (valid) out.append(text.substr(i, length));
+        else out += '?';
+        i += take;
+    }
+    return out;
+}
+
 std::string gateway_words(std::string_view body) {
     const size_t end = body.find_first_of("\r\n");
     std::string_view line = body.substr(0, end);
     while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
     while (!line.empty() && (line.back() == ' ' || line.back() == '\t')) line.remove_suffix(1);
-    std::string words(line.substr(0, 200));
+    std::string words = utf8_prefix(line, 200);
     if (line.size() > 200) words += "…";
     return words;
 }
 
 SendResult classify_http(const HttpResponse& response, std::string_view gateway) {
     const std::string name(gateway);
-    if (response.status == 0)
+    if (response.status == 0) {
+        const std::string problem = utf8_prefix(response.transport_error, 300);
+        // A URL, protocol or certificate curl cannot work with fails every message alike.
+        if (response.config_error) return SendResult::misconfigured(name + ": " + problem);
         return SendResult::retry_later(name + ": " + (response.timed_out ? "no answer in time: " : "no answer: ") +
-                                       response.transport_error);
+                                       problem);
+    }
     const std::string words = gateway_words(response.body);
     const std::string status = name + ": HTTP " + std::to_string(response.status) + (words.empty() ? "" : " " + words);
     if (response.status >= 200 && response.status < 300) return SendResult::accepted();
@@ -96,7 +126,8 @@ SendResult classify_http(const HttpResponse& response, std::string_view gateway)
     if (response.status == 401 || response.status == 403)
         return SendResult::misconfigured(status + " (the channel's credentials were refused)");
     if (response.status >= 400) return SendResult::permanent_failure(status);
-    // 1xx/3xx: a redirect or something no gateway should answer; try again later.
+    // 3xx: the URL moved (http:// to https://, a new path): the channel's config.
+    if (response.status >= 300) return SendResult::misconfigured(status + " (the gateway's URL moved; update `url`)");
     return SendResult::retry_later(status);
 }
 

@@ -33,6 +33,7 @@ struct HttpResponse {
     std::optional<std::chrono::seconds> retry_after;
     std::string transport_error;        // libcurl's words when no answer arrived
     bool timed_out = false;
+    bool config_error = false;          // no answer because of the URL, protocol or certificate
 };
 
 HttpResponse perform_http(CurlHandles& handles, const HttpRequest& request);
@@ -44,6 +45,9 @@ SendResult classify_http(const HttpResponse& response, std::string_view gateway)
 // The first line of a response body, trimmed and cut to 200 bytes: enough of the
 // gateway's words for a reason, never a whole page.
 std::string gateway_words(std::string_view body);
+
+// Valid UTF-8 of at most `limit` bytes: never a split character; invalid bytes become '?'.
+std::string utf8_prefix(std::string_view text, size_t limit);
 
 // "%20"-style escaping for URL query values and form bodies.
 std::string url_encode(std::string_view text);

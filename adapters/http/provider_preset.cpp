@@ -64,12 +64,9 @@ std::string digits_of(std::string_view e164) {
 }
 
 // Cuts at a character boundary, never inside a UTF-8 sequence.
-std::string cut_words(std::string words) {
-    if (words.size() <= max_words) return words;
-    size_t end = max_words;
-    while (end > 0 && (static_cast<unsigned char>(words[end]) & 0xC0) == 0x80) --end;
-    words.resize(end);
-    return words + "…";
+std::string cut_words(const std::string& words) {
+    std::string cut = utf8_prefix(words, max_words);
+    return words.size() > cut.size() ? cut + "…" : cut;
 }
 
 std::string one_line(std::string text) {

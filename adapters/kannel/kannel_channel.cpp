@@ -2,6 +2,7 @@
 
 #include "adapters/secret.hpp"
 #include "engine/message/sms_text.hpp"
+#include "engine/participant_fields.hpp"
 
 #include <algorithm>
 #include <memory>
@@ -27,6 +28,11 @@ std::string replace_all(std::string text, std::string_view from, std::string_vie
     return text;
 }
 
+bool is_e164(std::string_view to) {
+    if (to.size() < 8 || to.size() > 16 || to.front() != '+') return false;
+    return std::all_of(to.begin() + 1, to.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
 // A proxy in front of smsbox may echo the request, query and all, in its answer: the
 // password and the text are taken out before any of it becomes a reason, and before
 // the reason is cut short, so no part of them is left either.
@@ -38,6 +44,13 @@ std::string without_secrets(std::string words, const HttpRequest& request, const
         if (secret.empty()) continue;
         words = replace_all(std::move(words), url_encode(secret), "****");
         words = replace_all(std::move(words), secret, "****");
+    }
+    // The recipient's number, in any form the answer may echo: masked, as in logs.
+    if (!message.to.empty()) {
+        const std::string masked = mask_phone(message.to);
+        words = replace_all(std::move(words), url_encode(message.to), masked);
+        words = replace_all(std::move(words), message.to, masked);
+        if (message.to.front() == '+') words = replace_all(std::move(words), message.to.substr(1), masked);
     }
     return words;
 }
@@ -92,6 +105,11 @@ public:
     explicit KannelChannel(KannelSettings settings) : settings_(std::move(settings)) {}
 
     SendResult send(const OutgoingMessage& message) override {
+        // Kannel takes any text as a number: a channel of the wrong medium would hand it
+        // an e-mail address and an e-mail's text.
+        if (!is_e164(message.to))
+            return SendResult::permanent_failure("kannel: the recipient is not a phone number in E.164 form; is "
+                                                 "channel " + message.channel + " meant for SMS?");
         const HttpRequest request = kannel_request(settings_, message);
         HttpResponse response = perform_http(handles_, request);
         response.body = without_secrets(std::move(response.body), request, settings_, message);
@@ -231,6 +249,11 @@ SendResult read_kannel_answer(const HttpResponse& response) {
     if (response.status == 404)
         return SendResult::misconfigured(answer + " (`url` is not smsbox's sendsms interface; its path is "
                                                   "/cgi-bin/sendsms on the sendsms-port)");
+    // Kannel's answer when no SMS centre takes this number (allowed-prefix, denied-prefix):
+    // about this message, not the channel.
+    if (response.status == 403 && words.starts_with("Not routable"))
+        return SendResult::permanent_failure(answer + " (no SMS centre in Kannel takes this number: see the smsc "
+                                                      "groups' allowed-prefix and denied-prefix, or `smsc`)");
     if (response.status == 400 && words.starts_with("Sender missing"))
         return SendResult::misconfigured(answer + " (set `from`, or default-sender in the sendsms-user group)");
     return classify_http(response, gateway);

@@ -7,7 +7,8 @@
 // default sendsms-chars accept it, its SMPP client sends it as an international number,
 // and the fake SMS centre of the tests receives it as given. Kannel answers 202
 // "0: Accepted for delivery" or "3: Queued for later delivery"; 503 and no answer are
-// temporary; 403 means the sendsms-user refused the channel's credentials; other 4xx
+// temporary; 403 means the sendsms-user refused the channel's credentials, except
+// "Not routable" (no SMS centre takes that number), which fails the message; other 4xx
 // can never succeed for that message, but for the few every message would get.
 
 #include "adapters/channel_registry.hpp"
@@ -42,8 +43,8 @@ std::string kannel_dlr_url(const KannelSettings& settings, int64_t delivery_id);
 HttpRequest kannel_request(const KannelSettings& settings, const OutgoingMessage& message);
 
 // Kannel's answer as a result: 2xx sent ("accepted", or "queued" for "3: Queued for
-// later delivery"); 403, and 404 (the url is not a sendsms interface), and a missing
-// sender, are the channel's config; 503, 5xx and no answer are temporary; any other
+// later delivery"); 403 (but for "Not routable"), and 404 (the url is not a sendsms
+// interface), and a missing sender, are the channel's config; 503, 5xx and no answer are temporary; any other
 // 4xx fails that message with Kannel's words.
 SendResult read_kannel_answer(const HttpResponse& response);
 

@@ -23,6 +23,15 @@ struct ChannelSet::Entry {
     std::chrono::steady_clock::time_point next_start{};  // the rate limit's next free moment
     std::chrono::steady_clock::time_point paused_until{};
     std::string pause_reason;
+
+    // Under the mutex: the pause's answer, or nothing when the channel may send.
+    std::optional<SendResult> paused_answer() const {
+        const auto now = std::chrono::steady_clock::now();
+        if (!(now < paused_until)) return std::nullopt;
+        const auto left = std::chrono::ceil<std::chrono::seconds>(paused_until - now);
+        return SendResult::retry_later("channel paused for " + std::to_string(left.count()) + " s: " + pause_reason,
+                                       left);
+    }
 };
 
 ChannelSet::ChannelSet() = default;
@@ -43,6 +52,16 @@ void ChannelSet::add(const ChannelConfig& config, std::unique_ptr<Channel> chann
     entries_[config.name] = std::move(entry);
 }
 
+std::optional<ChannelSet::Pause> ChannelSet::pause_of(const std::string& name) const {
+    const auto found = entries_.find(name);
+    if (found == entries_.end()) return std::nullopt;
+    Entry& entry = *found->second;
+    const std::lock_guard lock(entry.mutex);
+    const auto now = std::chrono::steady_clock::now();
+    if (!(now < entry.paused_until)) return std::nullopt;
+    return Pause{std::chrono::ceil<std::chrono::seconds>(entry.paused_until - now), entry.pause_reason};
+}
+
 const ChannelConfig* ChannelSet::config(const std::string& name) const {
     const auto found = entries_.find(name);
     return found == entries_.end() ? nullptr : &found->second->config;
@@ -55,14 +74,15 @@ SendResult ChannelSet::send(const std::string& name, const OutgoingMessage& mess
     Entry& entry = *found->second;
     {
         std::unique_lock lock(entry.mutex);
-        if (const auto now = std::chrono::steady_clock::now(); now < entry.paused_until) {
-            const auto left = std::chrono::ceil<std::chrono::seconds>(entry.paused_until - now);
-            return SendResult::retry_later("channel paused for " + std::to_string(left.count()) +
-                                               " s: " + entry.pause_reason,
-                                           left);
-        }
+        if (auto paused = entry.paused_answer()) return *paused;
         const int limit = std::max(1, entry.config.concurrency);
         entry.freed.wait(lock, [&] { return entry.busy < limit; });
+        // A fault may have paused the channel while this sender waited for its turn.
+        if (auto paused = entry.paused_answer()) {
+            lock.unlock();
+            entry.freed.notify_one();
+            return *paused;
+        }
         ++entry.busy;
         if (entry.config.rate_per_second > 0) {
             // Messages start at least 1/rate apart; each sender takes the next free moment.
@@ -73,6 +93,13 @@ SendResult ChannelSet::send(const std::string& name, const OutgoingMessage& mess
             entry.next_start = start + spacing;
             lock.unlock();
             std::this_thread::sleep_until(start);
+            lock.lock();
+            if (auto paused = entry.paused_answer()) {
+                --entry.busy;
+                lock.unlock();
+                entry.freed.notify_one();
+                return *paused;
+            }
         }
     }
     SendResult result;

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace ritme {
@@ -29,6 +30,13 @@ public:
     // channel_fault pauses the channel for five minutes: sends meanwhile are retried
     // after the pause without reaching the gateway.
     SendResult send(const std::string& name, const OutgoingMessage& message);
+
+    struct Pause {
+        std::chrono::seconds left;
+        std::string reason;
+    };
+    // Whether the named channel rests after a fault, for how long and why.
+    std::optional<Pause> pause_of(const std::string& name) const;
 
     ChannelSet();
     ChannelSet(ChannelSet&&) noexcept;

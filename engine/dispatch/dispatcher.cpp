@@ -179,6 +179,20 @@ void Dispatcher::decide(DispatchJob& job, bool subject_current, UtcInstant now) 
 
 void Dispatcher::send(DispatchJob& job) {
     if (!job.message) return;
+    // A paused channel: the gateway never sees the message, so it is no attempt; it
+    // waits for the pause to end without counting toward max_attempts.
+    if (const auto pause = channels_.pause_of(job.delivery.channel)) {
+        const UtcInstant now = clock_.now();
+        job.result = SendResult::retry_later("channel paused: " + pause->reason, pause->left);
+        job.outcome = DeliveryOutcome{job.delivery.id, DeliveryState::retry, now, std::nullopt, job.result.reason, {}, {}};
+        job.outcome.retry_at = outside_quiet_hours(job.delivery.channel, plus_seconds(now, pause->left.count()));
+        if (!(*job.outcome.retry_at < job.delivery.expires_at)) {
+            job.outcome.state = DeliveryState::expired;
+            job.outcome.retry_at.reset();
+            job.outcome.reason = "no longer useful by the end of the pause: " + pause->reason;
+        }
+        return;
+    }
     job.result = channels_.send(job.delivery.channel, *job.message);
     job.outcome = outcome_of(job.delivery, job.result, clock_.now());
 }
@@ -232,7 +246,9 @@ std::optional<Delivery> Dispatcher::alert_for(const Delivery& failed, const std:
     alert.programme_id = failed.programme_id;
     // About whom, in its own column: erasing that participant erases the alert too.
     alert.participant_id = failed.participant_id;
-    alert.payload = nlohmann::json{{"reason", reason}, {"about", failed.id}}.dump();
+    // A gateway's words may not be UTF-8: replaced, never a throw that loses the batch.
+    alert.payload = nlohmann::json{{"reason", reason}, {"about", failed.id}}.dump(-1, ' ', false,
+                                                                               nlohmann::json::error_handler_t::replace);
     // The lead hears on the first channel that reaches them: SMS, else e-mail.
     for (Medium medium : {Medium::sms, Medium::email}) {
         const ChannelConfig* channel = config_.channel_for(medium);
@@ -255,6 +271,20 @@ std::optional<Delivery> Dispatcher::fallback_for(const Delivery& failed, UtcInst
     if (!channel || channel->fallback.empty()) return std::nullopt;
     const ChannelConfig* fallback = channels_.config(channel->fallback);
     if (!fallback || !facts_.address_for(failed, fallback->medium).address) return std::nullopt;
+    // She may get this message on the fallback channel anyway (she chose both media):
+    // one copy is enough.
+    DeliveryQuery same;
+    if (failed.session_id) same.session_id = failed.session_id;
+    else if (failed.appointment_id) same.appointment_id = failed.appointment_id;
+    else same.programme_id = failed.programme_id;
+    same.participant_id = failed.participant_id;
+    same.kinds = {failed.kind};
+    same.states = {DeliveryState::planned, DeliveryState::claimed, DeliveryState::retry, DeliveryState::sent};
+    for (const auto& other : store_.deliveries(same))
+        if (other.channel == fallback->name && other.offset == failed.offset &&
+            other.session_version == failed.session_version &&
+            other.appointment_version == failed.appointment_version)
+            return std::nullopt;
     Delivery row = failed;
     row.id = 0;
     row.key = fallback_key(failed.key, fallback->name);

@@ -138,12 +138,23 @@ public:
         else ++result_.added;
     }
 
-    // A fallback row is the dispatcher's, not the plan's: it stays until its subject
-    // changes (the claim checks the version) or everything goes (cancel_all).
+    // Why a pending row is no longer wanted; `about_the_person`: she left or what it is
+    // about changed, rather than a route or a rule.
+    struct Unwanted {
+        std::string reason;
+        bool about_the_person = true;
+    };
+
+    // A fallback row is the dispatcher's, not the plan's: a change of routes or rules
+    // leaves it, but it goes when she left or its subject changed.
     template <class ReasonFor>
     void cancel_unwanted(ReasonFor reason_for) {
-        for (const auto& row : pending_)
-            if (!wanted_.count(row.key) && !is_fallback(row)) cancel(row, reason_for(row));
+        for (const auto& row : pending_) {
+            if (wanted_.count(row.key)) continue;
+            const Unwanted unwanted = reason_for(row);
+            if (is_fallback(row) && !unwanted.about_the_person) continue;
+            cancel(row, unwanted.reason);
+        }
     }
 
     void cancel_all(const std::string& reason) {
@@ -227,13 +238,13 @@ public:
             sessions.emplace(session.id, std::move(session));
         }
 
-        diff.cancel_unwanted([&](const Delivery& row) -> std::string {
+        diff.cancel_unwanted([&](const Delivery& row) -> OutboxDiff::Unwanted {
             const auto session = sessions.find(row.session_id);
             if (session != sessions.end() && row.session_version < session->second.version)
-                return "session #" + std::to_string(session->second.number) + " changed";
+                return {"session #" + std::to_string(session->second.number) + " changed"};
             const auto participant = enrolled.find(row.participant_id);
-            if (participant == enrolled.end()) return "no longer enrolled";
-            return unreachable_reason(participant->second, row.channel).value_or("the reminder rules changed");
+            if (participant == enrolled.end()) return {"no longer enrolled"};
+            return {unreachable_reason(participant->second, row.channel).value_or("the reminder rules changed"), false};
         });
         return diff.result();
     }
@@ -273,12 +284,12 @@ public:
             appointments.emplace(appointment.id, std::move(appointment));
         }
 
-        diff.cancel_unwanted([&](const Delivery& row) -> std::string {
+        diff.cancel_unwanted([&](const Delivery& row) -> OutboxDiff::Unwanted {
             const auto appointment = appointments.find(row.appointment_id);
-            if (appointment == appointments.end()) return "appointment removed";
+            if (appointment == appointments.end()) return {"appointment removed"};
             if (row.appointment_version < appointment->second.version)
-                return "appointment a" + std::to_string(appointment->first) + " changed";
-            return unreachable_reason(*participant, row.channel).value_or("the reminder rules changed");
+                return {"appointment a" + std::to_string(appointment->first) + " changed"};
+            return {unreachable_reason(*participant, row.channel).value_or("the reminder rules changed"), false};
         });
         return diff.result();
     }
