@@ -579,16 +579,6 @@ TEST_CASE_TEMPLATE("a write that throws leaves the outbox as it was", Factory, M
     CHECK(keys_of(claim(*store, at(11, 7), 10)) == std::vector<std::string>{"lost", "kept"});
 }
 
-TEST_CASE("Kannel's report types read as words a lead understands") {
-    CHECK(kannel_receipt_status(1) == "delivered");
-    CHECK(kannel_receipt_status(2) == "not delivered");
-    CHECK(kannel_receipt_status(4) == "queued by the gateway");
-    CHECK(kannel_receipt_status(8) == "accepted by the SMS centre");
-    CHECK(kannel_receipt_status(16) == "rejected by the SMS centre");
-    // A report is one type; a mask of several, or another number, is not a report.
-    for (const int type : {0, 3, 9, 31, 32, -1}) CHECK_FALSE(kannel_receipt_status(type).has_value());
-}
-
 TEST_CASE_TEMPLATE("receipts are kept in arrival order, and the delivery shows the latest status", Factory,
                    MemoryFactory, SqliteFactory) {
     auto store = populated<Factory>();
@@ -950,6 +940,39 @@ TEST_CASE("sqlite: two processes claiming from one file never get the same row")
     REQUIRE(store->delivery_counts().size() == 1);
     CHECK(store->delivery_counts()[0].state == DeliveryState::sent);
     CHECK(store->delivery_counts()[0].count == rows);
+}
+
+
+TEST_CASE_TEMPLATE("a slow batch renews its claims, and a row claimed by another process meanwhile stays theirs",
+                   Factory, MemoryFactory, SqliteFactory) {
+    auto store = populated<Factory>();
+    const int64_t slow = add(*store, reminder("slow", at(11, 6)));
+    const int64_t taken = add(*store, reminder("taken", at(11, 6)));
+    REQUIRE(claim(*store, at(11, 6), 10, "host:1").size() == 2);  // leased until 06:05
+
+    // host:1 renews only what it still holds, and only its own.
+    int renewed = 0;
+    store->write([&] { renewed = store->renew_claims("host:2", {slow}, at(11, 7)); });
+    CHECK(renewed == 0);
+    store->write([&] { renewed = store->renew_claims("host:1", {slow}, at(11, 6, 20)); });
+    CHECK(renewed == 1);
+    CHECK(store->delivery(slow)->claimed_until == at(11, 6, 20));
+
+    // At 06:10 the lease of `taken` has run out and host:2 claims it; `slow` is still held.
+    const auto second = claim(*store, at(11, 6, 10), 10, "host:2");
+    REQUIRE(second.size() == 1);
+    CHECK(second.front().delivery.id == taken);
+
+    // host:1's late results: only the row it still holds is written.
+    DeliveryOutcome slow_sent = outcome(slow, DeliveryState::sent, at(11, 6, 12));
+    DeliveryOutcome taken_failed = outcome(taken, DeliveryState::failed, at(11, 6, 12));
+    slow_sent.claimed_by = taken_failed.claimed_by = "host:1";
+    std::vector<int64_t> written;
+    store->write([&] { written = store->finish({slow_sent, taken_failed}); });
+    CHECK(written == std::vector<int64_t>{slow});
+    CHECK(store->delivery(slow)->state == DeliveryState::sent);
+    CHECK(store->delivery(taken)->state == DeliveryState::claimed);
+    CHECK(store->delivery(taken)->claimed_by == "host:2");
 }
 
 TEST_SUITE_END();

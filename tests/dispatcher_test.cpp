@@ -556,4 +556,21 @@ TEST_CASE("no fallback copy for someone who gets the message on the fallback cha
     for (const auto& row : store.deliveries({})) CHECK(!is_fallback(row));
 }
 
+
+TEST_CASE("a batch still being sent renews its claims by a lease from now") {
+    MemoryStore store;
+    Fixture f(store, 2);
+    f.clock.set(utc(2026, 2, 2, 17, 0));
+    Dispatcher dispatcher(store, f.clock, f.config, *f.renderer, f.channels, f.log, "owner-a");
+    auto jobs = dispatcher.claim_batch();
+    REQUIRE(jobs.size() == 2);
+    for (const auto& job : jobs) CHECK(store.delivery(job.delivery.id)->claimed_until == utc(2026, 2, 2, 17, 5));
+
+    f.clock.set(utc(2026, 2, 2, 17, 4));  // the gateway is slow
+    dispatcher.renew_claims(jobs);
+    for (const auto& job : jobs) CHECK(store.delivery(job.delivery.id)->claimed_until == utc(2026, 2, 2, 17, 9));
+    for (auto& job : jobs) dispatcher.send(job);
+    CHECK(dispatcher.record(jobs).sent == 2);
+}
+
 TEST_SUITE_END();

@@ -406,4 +406,14 @@ TEST_CASE("Kannel's \"Not routable\" fails that message; any other 403 is the ch
     CHECK(read_kannel_answer(refused).channel_fault);
 }
 
+TEST_CASE("Kannel's report types read as words a lead understands") {
+    CHECK(kannel_receipt_status(1) == "delivered");
+    CHECK(kannel_receipt_status(2) == "not delivered");
+    CHECK(kannel_receipt_status(4) == "queued by the gateway");
+    CHECK(kannel_receipt_status(8) == "accepted by the SMS centre");
+    CHECK(kannel_receipt_status(16) == "rejected by the SMS centre");
+    // A report is one type; a mask of several, or another number, is not a report.
+    for (const int type : {0, 3, 9, 31, 32, -1}) CHECK_FALSE(kannel_receipt_status(type).has_value());
+}
+
 TEST_SUITE_END();

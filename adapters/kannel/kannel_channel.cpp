@@ -259,6 +259,17 @@ SendResult read_kannel_answer(const HttpResponse& response) {
     return classify_http(response, gateway);
 }
 
+std::optional<std::string_view> kannel_receipt_status(int dlr_type) {
+    switch (dlr_type) {
+        case 1: return receipt_status::delivered;
+        case 2: return receipt_status::not_delivered;
+        case 4: return receipt_status::queued;
+        case 8: return receipt_status::accepted_by_smsc;
+        case 16: return receipt_status::rejected_by_smsc;
+        default: return std::nullopt;
+    }
+}
+
 AdapterInfo kannel_adapter() {
     return {
         "kannel",

@@ -13,6 +13,7 @@
 
 #include "adapters/channel_registry.hpp"
 #include "adapters/curl/http_call.hpp"
+#include "engine/store/delivery.hpp"
 
 #include <chrono>
 #include <string>
@@ -47,6 +48,12 @@ HttpRequest kannel_request(const KannelSettings& settings, const OutgoingMessage
 // interface), and a missing sender, are the channel's config; 503, 5xx and no answer are temporary; any other
 // 4xx fails that message with Kannel's words.
 SendResult read_kannel_answer(const HttpResponse& response);
+
+// Kannel's report type (the `%d` of its dlr-url, one bit of the dlr-mask) in the words
+// the store keeps (receipt_status): 1 delivered to the phone, 2 not delivered, 4 queued
+// on the SMS centre, 8 accepted by it, 16 rejected by it. Anything else is not a type
+// Kannel sends. For the receiver of the reports.
+std::optional<std::string_view> kannel_receipt_status(int dlr_type);
 
 AdapterInfo kannel_adapter();
 

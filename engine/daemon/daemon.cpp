@@ -43,6 +43,7 @@ public:
           owner_(claim_owner_id()),
           due_timer_(io_),
           watchdog_timer_(io_),
+          lease_timer_(io_),
           grace_timer_(io_),
           signals_(io_, SIGINT, SIGTERM, SIGHUP) {
         make_dispatcher();
@@ -128,9 +129,27 @@ private:
                 if (running->fetch_sub(1) == 1) boost::asio::post(io_, [this, jobs] { batch_done(*jobs); });
             });
         }
+        renew_claims_later(jobs);
+    }
+
+    // A batch slower than a third of its lease (slow gateways, long timeouts) renews its
+    // claims, so a tick or another daemon never takes rows that are being sent. Sends
+    // only write the jobs' results; the ids and messages read here stay as claimed.
+    void renew_claims_later(std::shared_ptr<std::vector<DispatchJob>> jobs) {
+        lease_timer_.expires_after(std::chrono::seconds(std::max(1, setup_->config.dispatch.lease_seconds / 3)));
+        lease_timer_.async_wait([this, jobs](boost::system::error_code error) {
+            if (error || in_flight_ == 0) return;
+            try {
+                dispatcher_->renew_claims(*jobs);
+            } catch (const StoreError& e) {
+                log_.error("renew", std::string("reason=\"") + e.what() + "\"");
+            }
+            renew_claims_later(jobs);
+        });
     }
 
     void batch_done(std::vector<DispatchJob>& jobs) {
+        lease_timer_.cancel();
         try {
             dispatcher_->record(jobs);
         } catch (const StoreError& e) {
@@ -270,6 +289,7 @@ private:
 
     void finish_stop() {
         grace_timer_.cancel();
+        lease_timer_.cancel();
         log_.info("stopped");
         io_.stop();
     }
@@ -303,6 +323,7 @@ private:
     boost::asio::io_context io_;
     boost::asio::system_timer due_timer_;
     boost::asio::steady_timer watchdog_timer_;
+    boost::asio::steady_timer lease_timer_;  // renews the claims of a slow batch
     boost::asio::steady_timer grace_timer_;
     boost::asio::signal_set signals_;
     std::unique_ptr<DatabaseWatch> watch_;

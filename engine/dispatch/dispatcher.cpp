@@ -1,17 +1,19 @@
 #include "engine/dispatch/dispatcher.hpp"
 
 #include "engine/dispatch/claim_owner.hpp"
-#include "engine/store/fallback_key.hpp"
 #include "engine/participant_fields.hpp"
+#include "engine/store/fallback_key.hpp"
 
 #include <boost/asio/post.hpp>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cmath>
-#include <latch>
+#include <condition_variable>
 #include <mutex>
+#include <unordered_set>
 
 namespace ritme {
 
@@ -184,7 +186,8 @@ void Dispatcher::send(DispatchJob& job) {
     if (const auto pause = channels_.pause_of(job.delivery.channel)) {
         const UtcInstant now = clock_.now();
         job.result = SendResult::retry_later("channel paused: " + pause->reason, pause->left);
-        job.outcome = DeliveryOutcome{job.delivery.id, DeliveryState::retry, now, std::nullopt, job.result.reason, {}, {}};
+        job.outcome = DeliveryOutcome{job.delivery.id, DeliveryState::retry, now,    std::nullopt,
+                                      job.result.reason, {},                     {},     owner_};
         job.outcome.retry_at = outside_quiet_hours(job.delivery.channel, plus_seconds(now, pause->left.count()));
         if (!(*job.outcome.retry_at < job.delivery.expires_at)) {
             job.outcome.state = DeliveryState::expired;
@@ -198,8 +201,8 @@ void Dispatcher::send(DispatchJob& job) {
 }
 
 DeliveryOutcome Dispatcher::outcome_of(const Delivery& delivery, const SendResult& result, UtcInstant now) {
-    DeliveryOutcome outcome{delivery.id, DeliveryState::sent, now, std::nullopt, {}, result.provider_id,
-                            result.provider_status};
+    DeliveryOutcome outcome{delivery.id,        DeliveryState::sent,    now,   std::nullopt, {},
+                            result.provider_id, result.provider_status, owner_};
     switch (result.outcome) {
         case SendResult::Outcome::sent: return outcome;
         case SendResult::Outcome::failed:
@@ -310,27 +313,31 @@ DispatchCounts Dispatcher::record(std::vector<DispatchJob>& jobs) {
     if (jobs.empty()) return counts;
     const UtcInstant now = clock_.now();
     std::vector<DeliveryOutcome> outcomes;
-    std::vector<Delivery> alerts;
     outcomes.reserve(jobs.size());
-    std::vector<Delivery> fallbacks;
+    // Fallbacks and alerts, each with the id of the failed row it follows from.
+    std::vector<std::pair<int64_t, Delivery>> follow_ups;
     for (auto& job : jobs) {
         if (job.outcome.state == DeliveryState::failed) {
             // Another channel may still reach her; the lead hears only when none can.
             if (auto fallback = fallback_for(job.delivery, now)) {
                 job.outcome.reason += "; sending through " + fallback->channel + " instead";
-                fallbacks.push_back(std::move(*fallback));
+                follow_ups.emplace_back(job.delivery.id, std::move(*fallback));
             } else if (auto alert = alert_for(job.delivery, job.outcome.reason, now)) {
-                alerts.push_back(std::move(*alert));
+                follow_ups.emplace_back(job.delivery.id, std::move(*alert));
             }
         }
         if (on_outcome) on_outcome(job);
+        job.outcome.claimed_by = owner_;
         outcomes.push_back(job.outcome);
         counts.count(job.outcome.state);
     }
     store_.write([&] {
-        store_.finish(outcomes);
-        for (const auto& row : fallbacks) store_.add_delivery(row);
-        for (const auto& alert : alerts) store_.add_delivery(alert);
+        const std::vector<int64_t> written = store_.finish(outcomes);
+        // A row another process claimed meanwhile (this batch outlived its lease) is
+        // theirs now, and so is what follows from it.
+        const std::unordered_set<int64_t> ours(written.begin(), written.end());
+        for (const auto& [source, row] : follow_ups)
+            if (ours.count(source)) store_.add_delivery(row);
     });
     std::vector<Log::Line> lines;
     lines.reserve(jobs.size());
@@ -356,6 +363,16 @@ DispatchCounts Dispatcher::record(std::vector<DispatchJob>& jobs) {
     return counts;
 }
 
+void Dispatcher::renew_claims(const std::vector<DispatchJob>& jobs) {
+    std::vector<int64_t> ids;
+    ids.reserve(jobs.size());
+    for (const auto& job : jobs)
+        if (job.message) ids.push_back(job.delivery.id);
+    if (ids.empty()) return;
+    const UtcInstant until = plus_seconds(clock_.now(), config_.dispatch.lease_seconds);
+    store_.write([&] { store_.renew_claims(owner_, ids, until); });
+}
+
 DispatchCounts Dispatcher::run_due(boost::asio::thread_pool* pool) {
     DispatchCounts total;
     for (;;) {
@@ -366,13 +383,24 @@ DispatchCounts Dispatcher::run_due(boost::asio::thread_pool* pool) {
             // context switch per message.
             const auto workers = std::min<size_t>(jobs.size(), static_cast<size_t>(config_.dispatch.workers));
             std::atomic<size_t> next{0};
-            std::latch done(static_cast<std::ptrdiff_t>(workers));
+            std::mutex mutex;
+            std::condition_variable finished;
+            size_t running = workers;
             for (size_t w = 0; w < workers; ++w)
-                boost::asio::post(*pool, [this, &jobs, &next, &done] {
+                boost::asio::post(*pool, [this, &jobs, &next, &mutex, &finished, &running] {
                     for (size_t i; (i = next.fetch_add(1)) < jobs.size();) send(jobs[i]);
-                    done.count_down();
+                    const std::lock_guard lock(mutex);
+                    if (--running == 0) finished.notify_one();
                 });
-            done.wait();
+            // A batch slower than a third of its lease (slow gateways, long timeouts)
+            // renews its claims, so no other process takes rows that are being sent.
+            const auto renew_every = std::chrono::seconds(std::max(1, config_.dispatch.lease_seconds / 3));
+            std::unique_lock lock(mutex);
+            while (!finished.wait_for(lock, renew_every, [&] { return running == 0; })) {
+                lock.unlock();
+                renew_claims(jobs);
+                lock.lock();
+            }
         } else {
             for (auto& job : jobs) send(job);
         }

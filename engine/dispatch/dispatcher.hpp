@@ -60,6 +60,8 @@ public:
     // Claims, sends and records batch after batch until nothing is due now; sends run
     // on `pool`, or one after another when it is null.
     DispatchCounts run_due(boost::asio::thread_pool* pool);
+    // Extends the claims of a batch still being sent by another lease.
+    void renew_claims(const std::vector<DispatchJob>& jobs);
 
     std::optional<UtcInstant> next_send_at() const;
     // Loads what the first message would otherwise wait for (ICU's locale data for each

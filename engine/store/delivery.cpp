@@ -52,15 +52,4 @@ bool is_pending(DeliveryState state) {
     return state == DeliveryState::planned || state == DeliveryState::retry || state == DeliveryState::claimed;
 }
 
-std::optional<std::string_view> kannel_receipt_status(int dlr_type) {
-    switch (dlr_type) {
-        case 1: return receipt_status::delivered;
-        case 2: return receipt_status::not_delivered;
-        case 4: return receipt_status::queued;
-        case 8: return receipt_status::accepted_by_smsc;
-        case 16: return receipt_status::rejected_by_smsc;
-        default: return std::nullopt;
-    }
-}
-
 }  // namespace ritme

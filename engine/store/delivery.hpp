@@ -79,6 +79,9 @@ struct DeliveryOutcome {
     std::string reason;
     std::string provider_id;
     std::string provider_status;
+    // Whose claim this outcome ends: a row another process claimed meanwhile (its lease
+    // ran out) is not overwritten. Empty: whoever holds it.
+    std::string claimed_by;
 };
 
 struct DeliveryQuery {
@@ -112,11 +115,6 @@ inline constexpr std::string_view queued = "queued by the gateway";
 inline constexpr std::string_view accepted_by_smsc = "accepted by the SMS centre";
 inline constexpr std::string_view rejected_by_smsc = "rejected by the SMS centre";
 }  // namespace receipt_status
-
-// Kannel's report type (the `%d` of its dlr-url, one bit of the dlr-mask): 1 delivered
-// to the phone, 2 not delivered, 4 queued on the SMS centre, 8 accepted by it, 16
-// rejected by it. Anything else is not a type Kannel sends.
-std::optional<std::string_view> kannel_receipt_status(int dlr_type);
 
 struct DeliveryCount {
     DeliveryState state = DeliveryState::planned;

@@ -440,14 +440,16 @@ std::vector<ClaimedDelivery> MemoryStore::claim_due(UtcInstant now, int limit, c
     return out;
 }
 
-void MemoryStore::finish(const std::vector<DeliveryOutcome>& outcomes) {
+std::vector<int64_t> MemoryStore::finish(const std::vector<DeliveryOutcome>& outcomes) {
     require_write();
+    std::vector<int64_t> written;
     for (const auto& outcome : outcomes) {
         if (outcome.state == DeliveryState::planned || outcome.state == DeliveryState::claimed)
             throw StoreError("delivery " + std::to_string(outcome.id) + " cannot finish as " +
                              std::string(name_of(outcome.state)));
         const Delivery* found = outbox_.find(outcome.id);
         if (!found || found->state != DeliveryState::claimed) continue;
+        if (!outcome.claimed_by.empty() && found->claimed_by != outcome.claimed_by) continue;
         Delivery d = *found;
         d.state = outcome.state;
         d.reason = outcome.reason;
@@ -457,7 +459,23 @@ void MemoryStore::finish(const std::vector<DeliveryOutcome>& outcomes) {
         if (outcome.state == DeliveryState::sent) d.sent_at = outcome.at;
         if (outcome.state == DeliveryState::retry) d.send_at = outcome.retry_at.value_or(outcome.at);
         put_delivery_row(d);
+        written.push_back(d.id);
     }
+    return written;
+}
+
+int MemoryStore::renew_claims(const std::string& owner, const std::vector<int64_t>& ids, UtcInstant until) {
+    require_write();
+    int renewed = 0;
+    for (const int64_t id : ids) {
+        const Delivery* found = outbox_.find(id);
+        if (!found || found->state != DeliveryState::claimed || found->claimed_by != owner) continue;
+        Delivery d = *found;
+        d.claimed_until = until;
+        put_delivery_row(d);
+        ++renewed;
+    }
+    return renewed;
 }
 
 std::optional<UtcInstant> MemoryStore::next_send_at() const {

@@ -51,7 +51,8 @@ public:
     void cancel_delivery(int64_t id, const std::string& reason, UtcInstant at) override;
     std::vector<ClaimedDelivery> claim_due(UtcInstant now, int limit, const std::string& owner,
                                            UtcInstant lease_until) override;
-    void finish(const std::vector<DeliveryOutcome>& outcomes) override;
+    std::vector<int64_t> finish(const std::vector<DeliveryOutcome>& outcomes) override;
+    int renew_claims(const std::string& owner, const std::vector<int64_t>& ids, UtcInstant until) override;
     std::optional<UtcInstant> next_send_at() const override;
     std::vector<std::string> claim_owners() const override;
     int release_claims(const std::string& owner, UtcInstant now, const std::string& reason) override;

@@ -932,14 +932,15 @@ std::vector<ClaimedDelivery> SqliteStore::claim_due(UtcInstant now, int limit, c
     return out;
 }
 
-void SqliteStore::finish(const std::vector<DeliveryOutcome>& outcomes) {
+std::vector<int64_t> SqliteStore::finish(const std::vector<DeliveryOutcome>& outcomes) {
     require_write();
+    std::vector<int64_t> written;
     SQLite::Statement& update = statement(
         "UPDATE delivery SET state = ?2, reason = ?3, provider_id = ?4, "
         "provider_status = CASE WHEN EXISTS (SELECT 1 FROM delivery_receipt WHERE delivery_id = ?1) "
         "THEN provider_status ELSE ?5 END, updated_at = ?6, "
         "sent_at = CASE WHEN ?2 = 'sent' THEN ?6 ELSE sent_at END, send_at = coalesce(?7, send_at) "
-        "WHERE id = ?1 AND state = 'claimed'");
+        "WHERE id = ?1 AND state = 'claimed' AND (?8 = '' OR claimed_by = ?8)");
     for (const auto& outcome : outcomes) {
         if (outcome.state == DeliveryState::planned || outcome.state == DeliveryState::claimed)
             throw StoreError("delivery " + std::to_string(outcome.id) + " cannot finish as " +
@@ -955,8 +956,25 @@ void SqliteStore::finish(const std::vector<DeliveryOutcome>& outcomes) {
             bind_seconds(update, 7, outcome.retry_at.value_or(outcome.at));
         else
             update.bind(7);
-        update.exec();
+        update.bind(8, outcome.claimed_by);
+        if (update.exec() > 0) written.push_back(outcome.id);
     }
+    return written;
+}
+
+int SqliteStore::renew_claims(const std::string& owner, const std::vector<int64_t>& ids, UtcInstant until) {
+    require_write();
+    SQLite::Statement& update =
+        statement("UPDATE delivery SET claimed_until = ?1 WHERE id = ?2 AND state = 'claimed' AND claimed_by = ?3");
+    int renewed = 0;
+    for (const int64_t id : ids) {
+        update.reset();
+        bind_seconds(update, 1, until);
+        update.bind(2, id);
+        update.bind(3, owner);
+        renewed += update.exec();
+    }
+    return renewed;
 }
 
 std::optional<UtcInstant> SqliteStore::next_send_at() const {

@@ -136,8 +136,13 @@ public:
     virtual std::vector<ClaimedDelivery> claim_due(UtcInstant now, int limit, const std::string& owner,
                                                    UtcInstant lease_until) = 0;
     // Writes back what became of claimed deliveries. A receipt can arrive before the
-    // send's own answer is written back; its status is kept, as the newer news.
-    virtual void finish(const std::vector<DeliveryOutcome>& outcomes) = 0;
+    // send's own answer is written back; its status is kept, as the newer news. Only rows
+    // still claimed (by the outcome's claimed_by, when it names one) change; returns
+    // the ids that did.
+    virtual std::vector<int64_t> finish(const std::vector<DeliveryOutcome>& outcomes) = 0;
+    // A slow batch keeps its claims: rows with these ids still claimed by `owner` are
+    // claimed until `until`. Returns how many.
+    virtual int renew_claims(const std::string& owner, const std::vector<int64_t>& ids, UtcInstant until) = 0;
     // The earliest moment something may need sending: the smallest send_at of planned
     // and retry rows, or claimed_until of claimed ones.
     virtual std::optional<UtcInstant> next_send_at() const = 0;
