@@ -1,5 +1,6 @@
 #include "adapters/http/provider_preset.hpp"
 
+#include "engine/installed_data.hpp"
 #include "engine/participant_fields.hpp"
 #include "engine/suggest.hpp"
 #include "engine/toml_reader.hpp"
@@ -544,16 +545,6 @@ private:
     const toml::table& root_;
     Diagnostics& diagnostics_;
 };
-
-std::string installed_or(const char* subdirectory, const char* build_tree_default) {
-    std::error_code ignored;
-    const auto exe = fs::read_symlink("/proc/self/exe", ignored);
-    if (!ignored) {
-        const auto installed = exe.parent_path().parent_path() / "share" / "ritme" / subdirectory;
-        if (fs::is_directory(installed, ignored)) return installed.string();
-    }
-    return build_tree_default;
-}
 
 }  // namespace
 

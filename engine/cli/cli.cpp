@@ -1,6 +1,7 @@
 #include "engine/cli/cli.hpp"
 
 #include "engine/cli/commands.hpp"
+#include "engine/installed_data.hpp"
 #include "engine/store/open_store.hpp"
 
 #include <filesystem>
@@ -15,18 +16,6 @@
 
 namespace ritme {
 namespace {
-
-// An installed ritme finds its data beside itself (<prefix>/bin/ritme and
-// <prefix>/share/ritme/holidays); a build tree uses the source tree's.
-std::string installed_or(const char* subdirectory, const char* build_tree_default) {
-    std::error_code ignored;
-    const auto exe = std::filesystem::read_symlink("/proc/self/exe", ignored);
-    if (!ignored) {
-        const auto installed = exe.parent_path().parent_path() / "share" / "ritme" / subdirectory;
-        if (std::filesystem::is_directory(installed, ignored)) return installed.string();
-    }
-    return build_tree_default;
-}
 
 std::string default_holiday_dir() { return installed_or("holidays", RITME_DEFAULT_HOLIDAY_DIR); }
 
