@@ -2,7 +2,7 @@
 // The adapters that ship with ritme, registered explicitly by main (no static
 // self-registration, DESIGN.md rule 1).
 
-#include "adapters/channel_registry.hpp"
+#include "engine/channel/channel_registry.hpp"
 
 namespace ritme {
 

@@ -3,7 +3,7 @@
 // only ritme can read (`password_file`, `token_file`) or an environment variable
 // (`password_env`, `token_env`). Read once, when the channel is made.
 
-#include "adapters/channel_registry.hpp"
+#include "engine/channel/channel_registry.hpp"
 
 #include <string>
 #include <vector>

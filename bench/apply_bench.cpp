@@ -7,9 +7,9 @@
 //
 // Usage: apply_bench [--programmes N] [--dir DIR]
 
-#include "engine/apply.hpp"
-#include "engine/programme_calendar.hpp"
-#include "engine/programme_loader.hpp"
+#include "engine/calendar/programme_calendar.hpp"
+#include "engine/changes/apply.hpp"
+#include "engine/programme/programme_loader.hpp"
 #include "engine/store/memory_store.hpp"
 #include "engine/store/sqlite_store.hpp"
 

@@ -25,11 +25,11 @@
 //
 // Usage: calendar_bench [--holidays DIR] [--programmes N] [--runs R] [--libical-every K] [--verify-all]
 
-#include "engine/calendar.hpp"
+#include "engine/calendar/calendar.hpp"
 #include "engine/holidays/closure_calendar.hpp"
 #include "engine/holidays/school_holidays.hpp"
-#include "engine/programme.hpp"
-#include "engine/time_zone.hpp"
+#include "engine/programme/programme.hpp"
+#include "engine/time/time_zone.hpp"
 
 #include <CLI/CLI.hpp>
 #include <libical/ical.h>

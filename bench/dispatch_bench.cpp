@@ -13,15 +13,15 @@
 //                       [--only throughput|idle|lateness|scale] [--ritme PATH]
 
 #include "adapters/builtin_adapters.hpp"
-#include "engine/apply.hpp"
+#include "engine/base/text.hpp"
+#include "engine/calendar/programme_calendar.hpp"
+#include "engine/changes/apply.hpp"
 #include "engine/daemon/daemon.hpp"
 #include "engine/daemon/daemon_setup.hpp"
 #include "engine/dispatch/claim_owner.hpp"
 #include "engine/dispatch/dispatcher.hpp"
-#include "engine/programme_calendar.hpp"
-#include "engine/programme_loader.hpp"
+#include "engine/programme/programme_loader.hpp"
 #include "engine/store/sqlite_store.hpp"
-#include "engine/text.hpp"
 
 #include <CLI/CLI.hpp>
 #include <boost/asio/thread_pool.hpp>
@@ -303,7 +303,7 @@ Rate run_ritme(const fs::path& database, int batch_size, const MessageRenderer& 
     DispatchCounts counts;
     {
         StderrToFile log_to_file(log_file);
-        Log log(std::cerr, LogLevel::info, clock);
+        Log log(std::cerr, LogLevel::info, iso_timestamps(clock));
         Dispatcher dispatcher(*store, clock, config, renderer, channels, log, claim_owner_id());
         boost::asio::thread_pool pool(static_cast<size_t>(config.dispatch.workers));
         const RateMeter meter;
@@ -818,7 +818,7 @@ bool lateness(const fs::path& dir, const SchoolHolidayTable& holidays) {
     Daemon::Wakeups wakeups;
     {
         StderrToFile log_to_file(dir / "ritme.log");
-        Log log(std::cerr, LogLevel::info, clock);
+        Log log(std::cerr, LogLevel::info, iso_timestamps(clock));
         Daemon daemon(*store, clock, log, std::move(setup), [] { return std::optional<DaemonSetup>(); });
         std::thread runner([&] { status = daemon.run(); });
         all_arrived = channel.wait(std::chrono::seconds(seconds_spread + 30));

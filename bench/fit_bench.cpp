@@ -24,13 +24,13 @@
 //
 // Usage: fit_bench [--holidays DIR] [--runs R] [--participants N] [--seed S]
 
-#include "engine/calendar.hpp"
+#include "engine/calendar/calendar.hpp"
 #include "engine/fit/fit.hpp"
 #include "engine/fit/suggest.hpp"
 #include "engine/holidays/closure_calendar.hpp"
 #include "engine/holidays/school_holidays.hpp"
-#include "engine/programme.hpp"
-#include "engine/time_zone.hpp"
+#include "engine/programme/programme.hpp"
+#include "engine/time/time_zone.hpp"
 
 #include <CLI/CLI.hpp>
 

@@ -1,4 +1,4 @@
-#include "engine/apply.hpp"
+#include "engine/changes/apply.hpp"
 #include "engine/cli/cli.hpp"
 #include "engine/store/memory_store.hpp"
 #include "engine/store/sqlite_store.hpp"

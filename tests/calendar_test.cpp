@@ -1,4 +1,4 @@
-#include "engine/calendar.hpp"
+#include "engine/calendar/calendar.hpp"
 #include "test_support.hpp"
 
 #include <doctest/doctest.h>

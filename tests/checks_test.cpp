@@ -1,4 +1,4 @@
-#include "engine/checks.hpp"
+#include "engine/calendar/checks.hpp"
 #include "test_support.hpp"
 
 #include <doctest/doctest.h>

@@ -249,7 +249,7 @@ TEST_CASE("the daemon sends what is due, wakes for another process's write, and 
     };
 
     std::ostringstream log_text;
-    Log log(log_text, LogLevel::debug, clock);
+    Log log(log_text, LogLevel::debug, iso_timestamps(clock));
     int reloads = 0;
     Daemon daemon(*store, clock, log, std::move(setup), [&]() -> std::optional<DaemonSetup> {
         ++reloads;

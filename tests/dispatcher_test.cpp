@@ -1,7 +1,7 @@
 // The dispatcher on the injected clock: each reminder once at its moment, never a stale
 // one, catch-up after downtime, backoff and expiry, alerts, and two dispatchers at once.
 
-#include "engine/apply.hpp"
+#include "engine/changes/apply.hpp"
 #include "engine/daemon/daemon_setup.hpp"
 #include "engine/dispatch/claim_owner.hpp"
 #include "engine/dispatch/dispatcher.hpp"
@@ -127,7 +127,7 @@ struct Fixture {
     ChannelSet channels;
     ScriptedChannel* channel = nullptr;
     std::ostringstream log_text;
-    Log log{log_text, LogLevel::debug, clock};
+    Log log{log_text, LogLevel::debug, iso_timestamps(clock)};
     PlanningRules rules;
 };
 

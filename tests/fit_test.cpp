@@ -1,5 +1,5 @@
 #include "engine/fit/fit.hpp"
-#include "engine/render/fit_report.hpp"
+#include "engine/fit/fit_report.hpp"
 #include "test_support.hpp"
 
 #include <doctest/doctest.h>

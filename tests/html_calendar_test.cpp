@@ -1,5 +1,5 @@
-#include "engine/render/html_calendar.hpp"
-#include "engine/weekday.hpp"
+#include "engine/calendar/html_calendar.hpp"
+#include "engine/time/weekday.hpp"
 #include "test_support.hpp"
 
 #include <doctest/doctest.h>

@@ -1,4 +1,4 @@
-#include "engine/render/ics_calendar.hpp"
+#include "engine/calendar/ics_calendar.hpp"
 #include "test_support.hpp"
 
 #include <doctest/doctest.h>

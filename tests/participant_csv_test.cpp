@@ -1,5 +1,5 @@
-#include "engine/participant_csv.hpp"
-#include "engine/participant_fields.hpp"
+#include "engine/participants/participant_csv.hpp"
+#include "engine/participants/participant_fields.hpp"
 #include "test_support.hpp"
 
 #include <doctest/doctest.h>

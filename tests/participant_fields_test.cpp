@@ -1,4 +1,4 @@
-#include "engine/participant_fields.hpp"
+#include "engine/participants/participant_fields.hpp"
 
 #include <doctest/doctest.h>
 

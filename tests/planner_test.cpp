@@ -1,7 +1,7 @@
 // The planner on both stores: offsets, quiet hours, DST nights, moves and cancels,
 // enrolment and channels, idempotency, and the rules' fingerprint.
 
-#include "engine/apply.hpp"
+#include "engine/changes/apply.hpp"
 #include "engine/planner/planner.hpp"
 #include "engine/store/memory_store.hpp"
 #include "engine/store/sqlite_store.hpp"

@@ -1,4 +1,4 @@
-#include "engine/programme_loader.hpp"
+#include "engine/programme/programme_loader.hpp"
 #include "engine/store/programme_record.hpp"
 #include "test_support.hpp"
 

@@ -1,4 +1,4 @@
-#include "engine/reminder_rules.hpp"
+#include "engine/programme/reminder_rules.hpp"
 
 #include <doctest/doctest.h>
 

@@ -2,10 +2,10 @@
 // move and restore of one session, and individual appointments. Every refused command
 // leaves the database as it was, byte for byte.
 
-#include "engine/calendar.hpp"
+#include "engine/calendar/calendar.hpp"
 #include "engine/cli/cli.hpp"
 #include "engine/store/sqlite_store.hpp"
-#include "engine/time_zone.hpp"
+#include "engine/time/time_zone.hpp"
 #include "test_support.hpp"
 
 #include <doctest/doctest.h>

@@ -5,8 +5,8 @@
 #include "adapters/http/provider_preset.hpp"
 #include "engine/config/daemon_config.hpp"
 #include "engine/holidays/ics_closures.hpp"
+#include "engine/holidays/school_loader.hpp"
 #include "engine/message/message_renderer.hpp"
-#include "engine/school_loader.hpp"
 #include "test_support.hpp"
 
 #include <doctest/doctest.h>

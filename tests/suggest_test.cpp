@@ -1,6 +1,6 @@
-#include "engine/checks.hpp"
+#include "engine/calendar/checks.hpp"
+#include "engine/fit/fit_report.hpp"
 #include "engine/fit/suggest.hpp"
-#include "engine/render/fit_report.hpp"
 #include "test_support.hpp"
 
 #include <doctest/doctest.h>

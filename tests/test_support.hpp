@@ -1,9 +1,9 @@
 #pragma once
 // Shared helpers for the unit tests: the shipped data, and programmes from inline TOML.
 
+#include "engine/calendar/programme_calendar.hpp"
 #include "engine/holidays/school_holidays.hpp"
-#include "engine/programme_calendar.hpp"
-#include "engine/programme_loader.hpp"
+#include "engine/programme/programme_loader.hpp"
 
 #include <doctest/doctest.h>
 

@@ -1,7 +1,7 @@
-#include "engine/instant.hpp"
-#include "engine/suggest.hpp"
-#include "engine/time_of_day.hpp"
-#include "engine/weekday.hpp"
+#include "engine/base/did_you_mean.hpp"
+#include "engine/time/instant.hpp"
+#include "engine/time/time_of_day.hpp"
+#include "engine/time/weekday.hpp"
 
 #include <doctest/doctest.h>
 

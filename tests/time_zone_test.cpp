@@ -1,4 +1,4 @@
-#include "engine/time_zone.hpp"
+#include "engine/time/time_zone.hpp"
 
 #include <boost/date_time/posix_time/conversion.hpp>
 #include <doctest/doctest.h>

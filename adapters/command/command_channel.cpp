@@ -1,7 +1,7 @@
 #include "adapters/command/command_channel.hpp"
 
+#include "engine/base/toml_reader.hpp"
 #include "engine/message/sms_text.hpp"
-#include "engine/toml_reader.hpp"
 
 #include <nlohmann/json.hpp>
 

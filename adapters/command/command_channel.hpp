@@ -22,7 +22,7 @@
 // SIGKILL two seconds later) and the message retried; so is one killed by a signal. A
 // command that cannot be started pauses the channel (SendResult::misconfigured).
 
-#include "adapters/channel_registry.hpp"
+#include "engine/channel/channel_registry.hpp"
 
 namespace ritme {
 

@@ -4,8 +4,8 @@
 // honoured); 401 and 403 mean the channel's config is wrong; any other 4xx can never
 // succeed for this message; 2xx is accepted.
 
-#include "adapters/channel.hpp"
 #include "adapters/curl/curl_handles.hpp"
+#include "engine/channel/channel.hpp"
 
 #include <chrono>
 #include <optional>

@@ -1,8 +1,8 @@
 #include "adapters/http/http_channel.hpp"
 
 #include "adapters/secret.hpp"
+#include "engine/base/did_you_mean.hpp"
 #include "engine/message/sms_text.hpp"
-#include "engine/suggest.hpp"
 
 #include <algorithm>
 #include <regex>

@@ -3,10 +3,10 @@
 // MessageBird, Twilio, Spryng, or your own. The channel gives the preset its settings and
 // secrets, sends each message as one request over kept connections, and reads the answer.
 
-#include "adapters/channel_registry.hpp"
 #include "adapters/curl/curl_handles.hpp"
 #include "adapters/curl/http_call.hpp"
 #include "adapters/http/provider_preset.hpp"
+#include "engine/channel/channel_registry.hpp"
 
 #include <chrono>
 #include <map>

@@ -1,9 +1,9 @@
 #include "adapters/http/provider_preset.hpp"
 
-#include "engine/installed_data.hpp"
-#include "engine/participant_fields.hpp"
-#include "engine/suggest.hpp"
-#include "engine/toml_reader.hpp"
+#include "engine/base/did_you_mean.hpp"
+#include "engine/base/installed_data.hpp"
+#include "engine/base/toml_reader.hpp"
+#include "engine/participants/participant_fields.hpp"
 
 #include <mustache.hpp>
 #include <nlohmann/json.hpp>

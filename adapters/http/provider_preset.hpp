@@ -6,9 +6,9 @@
 // error codes, the HTTP statuses that mean the channel's settings are wrong). A preset
 // file is read strictly: every problem at file:line:col with the key and a hint.
 
-#include "adapters/channel.hpp"
 #include "adapters/curl/http_call.hpp"
-#include "engine/diagnostic.hpp"
+#include "engine/base/diagnostic.hpp"
+#include "engine/channel/channel.hpp"
 
 #include <array>
 #include <filesystem>

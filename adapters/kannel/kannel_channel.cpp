@@ -2,7 +2,7 @@
 
 #include "adapters/secret.hpp"
 #include "engine/message/sms_text.hpp"
-#include "engine/participant_fields.hpp"
+#include "engine/participants/participant_fields.hpp"
 
 #include <algorithm>
 #include <memory>

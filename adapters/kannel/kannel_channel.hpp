@@ -11,8 +11,8 @@
 // "Not routable" (no SMS centre takes that number), which fails the message; other 4xx
 // can never succeed for that message, but for the few every message would get.
 
-#include "adapters/channel_registry.hpp"
 #include "adapters/curl/http_call.hpp"
+#include "engine/channel/channel_registry.hpp"
 #include "engine/store/delivery.hpp"
 
 #include <chrono>

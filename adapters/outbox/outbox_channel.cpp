@@ -1,7 +1,7 @@
 #include "adapters/outbox/outbox_channel.hpp"
 
 #include "engine/message/sms_text.hpp"
-#include "engine/participant_fields.hpp"
+#include "engine/participants/participant_fields.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>

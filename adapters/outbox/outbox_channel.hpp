@@ -4,7 +4,7 @@
 // the same id twice), and prints one line to stdout. The default, and what the example
 // config uses, so a newcomer sees real reminders without a gateway.
 
-#include "adapters/channel_registry.hpp"
+#include "engine/channel/channel_registry.hpp"
 
 #include <iosfwd>
 

@@ -1,6 +1,6 @@
 #include "adapters/smtp/mail_message.hpp"
 
-#include "engine/text.hpp"
+#include "engine/base/text.hpp"
 
 #include <boost/archive/iterators/base64_from_binary.hpp>
 #include <boost/archive/iterators/transform_width.hpp>

@@ -4,8 +4,8 @@
 #include "adapters/curl/http_call.hpp"
 #include "adapters/secret.hpp"
 #include "adapters/smtp/mail_message.hpp"
-#include "engine/participant_fields.hpp"
-#include "engine/text.hpp"
+#include "engine/base/text.hpp"
+#include "engine/participants/participant_fields.hpp"
 
 #include <sys/socket.h>
 

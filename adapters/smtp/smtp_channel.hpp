@@ -9,7 +9,7 @@
 //   a refused login, any other 5xx, STARTTLS required but not offered, a certificate
 //   that does not verify             → misconfigured: retried, and the channel pauses
 
-#include "adapters/channel_registry.hpp"
+#include "engine/channel/channel_registry.hpp"
 
 #include <curl/curl.h>
 

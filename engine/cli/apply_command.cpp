@@ -1,7 +1,7 @@
 // `ritme apply FILE…`: stores programme and school files in the database. All files
 // land in one transaction: when any file has an error, nothing is written.
 
-#include "engine/apply_files.hpp"
+#include "engine/changes/apply_files.hpp"
 #include "engine/cli/commands.hpp"
 
 #include <ostream>

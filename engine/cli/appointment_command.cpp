@@ -3,12 +3,12 @@
 // time zone. The address and the travel note are the participant's business: they are
 // stored and shown to the lead, never written to the audit trail.
 
-#include "engine/apply.hpp"
-#include "engine/calendar.hpp"
+#include "engine/base/did_you_mean.hpp"
+#include "engine/base/text.hpp"
+#include "engine/calendar/calendar.hpp"
+#include "engine/changes/apply.hpp"
 #include "engine/cli/commands.hpp"
-#include "engine/local_time_text.hpp"
-#include "engine/suggest.hpp"
-#include "engine/text.hpp"
+#include "engine/time/local_time_text.hpp"
 
 #include <nlohmann/json.hpp>
 

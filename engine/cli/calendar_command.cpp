@@ -2,13 +2,13 @@
 // one programme. The calendar is written even when it has problems; the exit status
 // is then 1.
 
+#include "engine/calendar/html_calendar.hpp"
+#include "engine/calendar/ics_calendar.hpp"
+#include "engine/calendar/json_calendar.hpp"
+#include "engine/calendar/programme_calendar.hpp"
+#include "engine/calendar/text_calendar.hpp"
 #include "engine/cli/commands.hpp"
-#include "engine/programme_calendar.hpp"
-#include "engine/programme_loader.hpp"
-#include "engine/render/html_calendar.hpp"
-#include "engine/render/ics_calendar.hpp"
-#include "engine/render/json_calendar.hpp"
-#include "engine/render/text_calendar.hpp"
+#include "engine/programme/programme_loader.hpp"
 
 #include <boost/date_time/gregorian/parsers.hpp>
 

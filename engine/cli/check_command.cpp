@@ -4,12 +4,12 @@
 // of the daemon config's templates (the shipped ones when there is no config), with a
 // warning for each template over two segments; these never change the exit status.
 
-#include "engine/checks.hpp"
+#include "engine/base/text.hpp"
+#include "engine/calendar/checks.hpp"
+#include "engine/calendar/programme_calendar.hpp"
 #include "engine/cli/commands.hpp"
 #include "engine/message/template_preview.hpp"
-#include "engine/programme_calendar.hpp"
-#include "engine/programme_loader.hpp"
-#include "engine/text.hpp"
+#include "engine/programme/programme_loader.hpp"
 
 #include <algorithm>
 #include <ostream>

@@ -1,7 +1,7 @@
 #include "engine/cli/cli.hpp"
 
+#include "engine/base/installed_data.hpp"
 #include "engine/cli/commands.hpp"
-#include "engine/installed_data.hpp"
 #include "engine/store/open_store.hpp"
 
 #include <filesystem>

@@ -2,8 +2,8 @@
 // `ritme VERB …`: one binary, many verbs (DESIGN.md rule 10). Exit status 0 ok,
 // 1 failure (including problems found in a programme), 2 bad input.
 
-#include "adapters/channel_registry.hpp"
-#include "engine/clock.hpp"
+#include "engine/channel/channel_registry.hpp"
+#include "engine/time/clock.hpp"
 
 #include <iosfwd>
 #include <string>

@@ -2,10 +2,10 @@
 // The verbs of the CLI. Each adds its subcommand to the app and returns the function
 // that runs it once the command line has been parsed.
 
+#include "engine/base/diagnostic.hpp"
 #include "engine/cli/cli.hpp"
 #include "engine/config/daemon_config.hpp"
 #include "engine/daemon/daemon_setup.hpp"
-#include "engine/diagnostic.hpp"
 #include "engine/fit/fit.hpp"
 #include "engine/holidays/school_holidays.hpp"
 #include "engine/store/sqlite_store.hpp"

@@ -1,8 +1,8 @@
 // `ritme config check|dump`: is the daemon config good, and what does it say, setting by
 // setting (after PowerDNS's --config).
 
+#include "engine/base/text.hpp"
 #include "engine/cli/commands.hpp"
-#include "engine/text.hpp"
 
 #include <ostream>
 

@@ -3,7 +3,7 @@
 
 #include "engine/cli/commands.hpp"
 #include "engine/fit/fit.hpp"
-#include "engine/render/fit_report.hpp"
+#include "engine/fit/fit_report.hpp"
 
 #include <ostream>
 

@@ -2,7 +2,7 @@
 // year, and with a region its school holidays.
 
 #include "engine/cli/commands.hpp"
-#include "engine/render/holiday_listing.hpp"
+#include "engine/holidays/holiday_listing.hpp"
 
 #include <ostream>
 

@@ -3,13 +3,13 @@
 // phone numbers are masked everywhere except `show` and `export`, and the audit trail
 // names participants by their pseudonymous id alone.
 
-#include "engine/apply.hpp"
+#include "engine/base/did_you_mean.hpp"
+#include "engine/changes/apply.hpp"
 #include "engine/cli/commands.hpp"
-#include "engine/participant_csv.hpp"
-#include "engine/participant_fields.hpp"
-#include "engine/render/participant_listing.hpp"
+#include "engine/participants/participant_csv.hpp"
+#include "engine/participants/participant_fields.hpp"
+#include "engine/participants/participant_listing.hpp"
 #include "engine/store/sqlite_store.hpp"
-#include "engine/suggest.hpp"
 
 #include <ostream>
 

@@ -33,7 +33,7 @@ CommandAction add_serve_command(CLI::App& app, const CommonOptions& common, CliC
             context.err << "ritme serve: warning: the config has no channels; nothing can be sent\n";
         auto store = open_database(common, context);
         if (!store) return exit_failure;
-        Log log(context.err, config->log_level, context.clock);
+        Log log(context.err, config->log_level, iso_timestamps(context.clock));
         Daemon::Reload reload = [&common, &context, &log]() -> std::optional<DaemonSetup> {
             std::ostringstream problems;
             CliContext quiet{problems, problems, context.clock, context.channels};

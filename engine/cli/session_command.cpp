@@ -2,14 +2,14 @@
 // move marks the session as set by the lead (lead_override), so applying the programme
 // file again leaves it alone; `restore` gives the session back to the file.
 
-#include "engine/apply.hpp"
-#include "engine/calendar.hpp"
+#include "engine/base/did_you_mean.hpp"
+#include "engine/base/text.hpp"
+#include "engine/calendar/calendar.hpp"
+#include "engine/calendar/programme_calendar.hpp"
+#include "engine/changes/apply.hpp"
 #include "engine/cli/commands.hpp"
-#include "engine/local_time_text.hpp"
 #include "engine/holidays/closure_calendar.hpp"
-#include "engine/programme_calendar.hpp"
-#include "engine/suggest.hpp"
-#include "engine/text.hpp"
+#include "engine/time/local_time_text.hpp"
 
 #include <nlohmann/json.hpp>
 

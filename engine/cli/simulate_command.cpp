@@ -8,11 +8,11 @@
 #include "engine/cli/commands.hpp"
 #include "engine/daemon/daemon_setup.hpp"
 #include "engine/dispatch/dispatcher.hpp"
-#include "engine/local_time_text.hpp"
 #include "engine/message/sms_text.hpp"
 #include "engine/message/template_preview.hpp"
-#include "engine/participant_fields.hpp"
+#include "engine/participants/participant_fields.hpp"
 #include "engine/store/memory_store.hpp"
+#include "engine/time/local_time_text.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -225,7 +225,7 @@ CommandAction add_simulate_command(CLI::App& app, const CommonOptions& common, C
 
         ManualClock clock(from);
         std::ostringstream ignored;
-        Log log(ignored, LogLevel::error, clock);
+        Log log(ignored, LogLevel::error, iso_timestamps(clock));
         const PlanningRules rules = planning_rules(simulated);
         Dispatcher dispatcher(store, clock, simulated, *renderer, channels, log, "simulate");
         int messages = 0;

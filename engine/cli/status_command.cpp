@@ -3,7 +3,7 @@
 // appear as participant ids only.
 
 #include "engine/cli/commands.hpp"
-#include "engine/local_time_text.hpp"
+#include "engine/time/local_time_text.hpp"
 
 #include <nlohmann/json.hpp>
 

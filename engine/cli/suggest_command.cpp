@@ -2,8 +2,8 @@
 // enrolled participants best, ranked, and why the current slots rank where they do.
 
 #include "engine/cli/commands.hpp"
+#include "engine/fit/fit_report.hpp"
 #include "engine/fit/suggest.hpp"
-#include "engine/render/fit_report.hpp"
 
 #include <ostream>
 

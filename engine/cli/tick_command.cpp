@@ -6,7 +6,7 @@
 #include "engine/cli/commands.hpp"
 #include "engine/dispatch/claim_owner.hpp"
 #include "engine/dispatch/dispatcher.hpp"
-#include "engine/local_time_text.hpp"
+#include "engine/time/local_time_text.hpp"
 
 #include <ostream>
 
@@ -41,7 +41,7 @@ CommandAction add_tick_command(CLI::App& app, const CommonOptions& common, CliCo
         }
         auto store = open_database(common, context);
         if (!store) return exit_failure;
-        Log log(context.err, config->log_level, *clock);
+        Log log(context.err, config->log_level, iso_timestamps(*clock));
         DispatchCounts counts;
         try {
             for (const auto& line : apply_and_plan(*store, *setup, clock->now(), "tick")) context.out << line;

@@ -1,10 +1,12 @@
 #include "engine/config/daemon_config.hpp"
 
-#include "engine/config/config_settings.hpp"
-#include "engine/programme.hpp"
-#include "engine/suggest.hpp"
-#include "engine/time_zone.hpp"
-#include "engine/toml_reader.hpp"
+#include "engine/base/did_you_mean.hpp"
+#include "engine/base/identifier.hpp"
+#include "engine/base/toml_reader.hpp"
+#include "engine/programme/programme.hpp"
+#include "engine/programme/reminder_offsets_reader.hpp"
+#include "engine/time/time_zone.hpp"
+#include "engine/time/toml_time.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -177,7 +179,7 @@ const std::vector<Section>& config_sections() {
            [](const DaemonConfig& config) { return toml_quoted(config.reminders.quiet_hours.str()); }},
           {"min_notice", "a message not sent this long before the start expires instead of going out late",
            [](TomlTableReader& r, DaemonConfig& config) {
-               if (auto minutes = r.duration_minutes("min_notice")) config.reminders.min_notice_minutes = *minutes;
+               if (auto minutes = read_duration_minutes(r, "min_notice")) config.reminders.min_notice_minutes = *minutes;
            },
            [](const DaemonConfig& config) {
                return toml_quoted(config.reminders.min_notice_minutes == 0

@@ -5,11 +5,11 @@
 // Every setting is declared once with its default and one line of help (after
 // PowerDNS), so `ritme config dump` prints a fully annotated config.
 
-#include "adapters/channel.hpp"
-#include "adapters/channel_registry.hpp"
-#include "engine/diagnostic.hpp"
-#include "engine/log.hpp"
-#include "engine/reminder_rules.hpp"
+#include "engine/base/diagnostic.hpp"
+#include "engine/base/log.hpp"
+#include "engine/channel/channel_registry.hpp"
+#include "engine/channel/medium.hpp"
+#include "engine/programme/reminder_rules.hpp"
 
 #include <filesystem>
 #include <map>

@@ -10,9 +10,9 @@
 // one kept. Under systemd (NOTIFY_SOCKET) it sends READY=1, RELOADING=1, STOPPING=1 and
 // watchdog pings.
 
+#include "engine/base/log.hpp"
 #include "engine/daemon/daemon_setup.hpp"
 #include "engine/dispatch/dispatcher.hpp"
-#include "engine/log.hpp"
 #include "engine/store/sqlite_store.hpp"
 
 #include <cstdint>

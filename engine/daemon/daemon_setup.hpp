@@ -4,8 +4,8 @@
 // the programme and school files of the programmes directory, read and checked. A
 // setup with any error is refused in full, so a bad reload keeps the old one.
 
-#include "adapters/channel_registry.hpp"
-#include "engine/apply_files.hpp"
+#include "engine/changes/apply_files.hpp"
+#include "engine/channel/channel_registry.hpp"
 #include "engine/config/daemon_config.hpp"
 #include "engine/dispatch/channel_set.hpp"
 #include "engine/holidays/school_holidays.hpp"

@@ -3,8 +3,8 @@
 // Each channel keeps its own limits: at most `concurrency` sends at once and at most
 // `rate` per second; a worker thread waits its turn here, never the timer's thread.
 
-#include "adapters/channel.hpp"
-#include "adapters/channel_registry.hpp"
+#include "engine/channel/channel.hpp"
+#include "engine/channel/channel_registry.hpp"
 #include "engine/config/daemon_config.hpp"
 
 #include <chrono>

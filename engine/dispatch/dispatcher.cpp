@@ -1,7 +1,7 @@
 #include "engine/dispatch/dispatcher.hpp"
 
 #include "engine/dispatch/claim_owner.hpp"
-#include "engine/participant_fields.hpp"
+#include "engine/participants/participant_fields.hpp"
 #include "engine/store/fallback_key.hpp"
 
 #include <boost/asio/post.hpp>

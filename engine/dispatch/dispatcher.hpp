@@ -7,10 +7,10 @@
 //
 // The daemon drives it from a timer; `ritme tick` and `ritme simulate` call run_due().
 
+#include "engine/base/log.hpp"
 #include "engine/config/daemon_config.hpp"
 #include "engine/dispatch/channel_set.hpp"
-#include "engine/dispatch/message_facts.hpp"
-#include "engine/log.hpp"
+#include "engine/message/message_facts.hpp"
 #include "engine/message/message_renderer.hpp"
 #include "engine/store/store.hpp"
 

@@ -16,12 +16,12 @@
 // Participants' names appear in the report, which is for the lead's terminal; notes
 // and exception messages name participants by their pseudonymous id only.
 
-#include "engine/calendar.hpp"
+#include "engine/calendar/calendar.hpp"
 #include "engine/holidays/closure_calendar.hpp"
+#include "engine/holidays/school.hpp"
 #include "engine/holidays/school_holidays.hpp"
-#include "engine/participant.hpp"
-#include "engine/programme.hpp"
-#include "engine/school.hpp"
+#include "engine/participants/participant.hpp"
+#include "engine/programme/programme.hpp"
 
 #include <array>
 #include <cstdint>

@@ -1,7 +1,7 @@
 #include "engine/fit/suggest.hpp"
 
-#include "engine/text.hpp"
-#include "engine/time_zone.hpp"
+#include "engine/base/text.hpp"
+#include "engine/time/time_zone.hpp"
 
 #include <algorithm>
 #include <array>

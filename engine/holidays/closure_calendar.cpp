@@ -1,7 +1,7 @@
 #include "engine/holidays/closure_calendar.hpp"
 
 #include "engine/holidays/public_holidays.hpp"
-#include "engine/weekday.hpp"
+#include "engine/time/weekday.hpp"
 
 #include <algorithm>
 

@@ -3,9 +3,9 @@
 // holidays of its region, the public holidays it observes, and its own closed days.
 // Built once per programme (or school); a look-up is an array index.
 
+#include "engine/holidays/closure_rules.hpp"
 #include "engine/holidays/school_holidays.hpp"
-#include "engine/instant.hpp"
-#include "engine/programme.hpp"
+#include "engine/time/instant.hpp"
 
 #include <cstdint>
 #include <string>

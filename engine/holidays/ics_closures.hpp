@@ -3,7 +3,7 @@
 // its website or agenda. Each VEVENT closes the days it covers; recurring events are
 // expanded (RRULE minus EXDATE) inside the window a programme needs.
 
-#include "engine/programme.hpp"
+#include "engine/holidays/closure_rules.hpp"
 
 #include <string>
 #include <vector>

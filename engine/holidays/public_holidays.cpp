@@ -1,6 +1,6 @@
 #include "engine/holidays/public_holidays.hpp"
 
-#include "engine/weekday.hpp"
+#include "engine/time/weekday.hpp"
 
 #include <algorithm>
 

@@ -1,8 +1,8 @@
 #pragma once
 // Dutch public holidays (feestdagen), computed for any year.
 
-#include "engine/instant.hpp"
-#include "engine/programme.hpp"
+#include "engine/holidays/closure_rules.hpp"
+#include "engine/time/instant.hpp"
 
 #include <string_view>
 #include <vector>

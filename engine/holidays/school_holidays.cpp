@@ -1,7 +1,8 @@
 #include "engine/holidays/school_holidays.hpp"
 
-#include "engine/toml_reader.hpp"
-#include "engine/weekday.hpp"
+#include "engine/base/toml_reader.hpp"
+#include "engine/time/toml_time.hpp"
+#include "engine/time/weekday.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -56,8 +57,8 @@ void read_holiday(const toml::table& table, int index, int first_year, const std
         }
         TomlTableReader rr(*range, r.label() + " " + std::string(region_key), diagnostics);
         rr.allow_only({"from", "to", "confirmed"});
-        auto from = rr.date("from", Presence::required);
-        auto to = rr.date("to", Presence::required);
+        auto from = read_date(rr, "from", Presence::required);
+        auto to = read_date(rr, "to", Presence::required);
         bool confirmed = true;
         if (const toml::node* flag = rr.find("confirmed")) {
             if (auto value = flag->as_boolean())

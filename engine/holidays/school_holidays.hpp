@@ -3,9 +3,9 @@
 // config/holidays/ ("2025-2026.toml"). Each range says whether it is confirmed or still
 // to be checked by a person.
 
-#include "engine/diagnostic.hpp"
-#include "engine/instant.hpp"
-#include "engine/programme.hpp"
+#include "engine/base/diagnostic.hpp"
+#include "engine/holidays/closure_rules.hpp"
+#include "engine/time/instant.hpp"
 
 #include <array>
 #include <optional>

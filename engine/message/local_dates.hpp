@@ -11,8 +11,8 @@
 // The values are civil: a date and a time of day, formatted as they are, with no zone.
 // Safe to call from several threads at once.
 
-#include "engine/instant.hpp"
-#include "engine/time_of_day.hpp"
+#include "engine/time/instant.hpp"
+#include "engine/time/time_of_day.hpp"
 
 #include <string>
 

@@ -1,9 +1,9 @@
 #include "engine/message/message_renderer.hpp"
 
+#include "engine/base/did_you_mean.hpp"
 #include "engine/message/local_dates.hpp"
 #include "engine/message/sms_text.hpp"
-#include "engine/participant_fields.hpp"
-#include "engine/suggest.hpp"
+#include "engine/participants/participant_fields.hpp"
 
 #include <mustache.hpp>
 

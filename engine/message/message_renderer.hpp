@@ -4,10 +4,10 @@
 // named in the reader's language. Information-lean (privacy.md): when and where, never
 // why. An e-mail's subject is the first line of its text.
 
-#include "adapters/channel.hpp"
-#include "engine/diagnostic.hpp"
-#include "engine/instant.hpp"
+#include "engine/base/diagnostic.hpp"
+#include "engine/channel/medium.hpp"
 #include "engine/store/delivery.hpp"
+#include "engine/time/instant.hpp"
 
 #include <filesystem>
 #include <map>

@@ -1,7 +1,7 @@
 #include "engine/message/template_preview.hpp"
 
-#include "engine/dispatch/message_facts.hpp"
 #include "engine/message/local_dates.hpp"
+#include "engine/message/message_facts.hpp"
 
 #include <algorithm>
 #include <stdexcept>

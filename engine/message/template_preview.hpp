@@ -6,10 +6,10 @@
 // GSM-7 or UCS-2, units, segments). `ritme check` shows the table; `ritme check` and
 // `ritme simulate` warn about every SMS over max_sms_segments.
 
-#include "engine/diagnostic.hpp"
+#include "engine/base/diagnostic.hpp"
 #include "engine/message/message_renderer.hpp"
 #include "engine/message/sms_text.hpp"
-#include "engine/programme.hpp"
+#include "engine/programme/programme.hpp"
 
 #include <filesystem>
 #include <optional>

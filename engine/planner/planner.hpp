@@ -6,9 +6,9 @@
 // that no longer apply (an older session version, a participant no longer enrolled,
 // an offset no longer configured) are cancelled with the reason.
 
-#include "engine/reminder_rules.hpp"
+#include "engine/channel/medium.hpp"
+#include "engine/programme/reminder_rules.hpp"
 #include "engine/store/store.hpp"
-#include "adapters/channel.hpp"
 
 #include <map>
 #include <string>

@@ -2,7 +2,7 @@
 // An appointment (afspraak): an individual, one-off meeting such as a company visit the
 // participant travels to herself. Reminders go to that one person.
 
-#include "engine/instant.hpp"
+#include "engine/time/instant.hpp"
 
 #include <cstdint>
 #include <optional>

@@ -6,7 +6,7 @@
 //     planned | retry → cancelled (no longer applies) or expired (no longer useful)
 // and a claimed row whose process stopped goes back to retry.
 
-#include "engine/instant.hpp"
+#include "engine/time/instant.hpp"
 
 #include <cstdint>
 #include <optional>

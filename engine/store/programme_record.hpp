@@ -3,8 +3,8 @@
 // `ritme fit PROGRAMME-ID` works from the database alone, without the file or its
 // .ics files. Positions in the source file are not kept.
 
-#include "engine/programme.hpp"
-#include "engine/school.hpp"
+#include "engine/holidays/school.hpp"
+#include "engine/programme/programme.hpp"
 
 #include <nlohmann/json.hpp>
 

@@ -5,13 +5,13 @@
 //
 // Every write happens inside write(): it all lands, or none of it does.
 
-#include "engine/calendar.hpp"
-#include "engine/instant.hpp"
-#include "engine/participant.hpp"
-#include "engine/programme.hpp"
-#include "engine/school.hpp"
+#include "engine/calendar/calendar.hpp"
+#include "engine/holidays/school.hpp"
+#include "engine/participants/participant.hpp"
+#include "engine/programme/programme.hpp"
 #include "engine/store/appointment.hpp"
 #include "engine/store/delivery.hpp"
+#include "engine/time/instant.hpp"
 
 #include <cstdint>
 #include <functional>

@@ -1,0 +1,236 @@
+#include "engine/calendar/checks.hpp"
+
+#include "engine/base/text.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+namespace ritme {
+namespace g = boost::gregorian;
+
+namespace {
+
+void check_school_hours(const Programme& programme, const Slot& slot, Diagnostics& out) {
+    const auto& hours = programme.school_hours;
+    const auto& window = hours.window[index_of(slot.day)];
+    if (!window) {
+        out.error(slot.where, slot.label() + " falls on a day without school hours, when the children are at home",
+                  "choose a school day, or set [school_hours] " + std::string(name_of(slot.day)) +
+                      " = \"HH:MM-HH:MM\" if the school is open then");
+        return;
+    }
+    const int margin = hours.travel_margin_minutes;
+    if (window->start.minutes() + margin >= window->end.minutes() - margin) {
+        out.error(slot.where,
+                  slot.label() + ": school hours on " + std::string(name_of(slot.day)) + " are " + window->str() +
+                      ", so with " + format_duration_minutes(margin) + " travel margin no session fits on " +
+                      std::string(name_of(slot.day)),
+                  "shorten travel_margin in [school_hours], or choose another day");
+        return;
+    }
+    const TimeOfDay earliest = TimeOfDay::from_minutes(window->start.minutes() + margin);
+    const TimeOfDay latest = TimeOfDay::from_minutes(std::max(0, window->end.minutes() - margin));
+    const std::string window_text = "school hours on " + std::string(name_of(slot.day)) + " are " + window->str() +
+                                    ", so with " + format_duration_minutes(margin) +
+                                    " travel margin a session fits in " + earliest.str() + "-" + latest.str();
+    if (slot.time.start < earliest)
+        out.error(slot.where,
+                  slot.label() + " starts " + counted(earliest.minutes() - slot.time.start.minutes(), "minute", "minutes") +
+                      " too early: " + window_text,
+                  "start at " + earliest.str() + " or later");
+    if (slot.time.end > latest)
+        out.error(slot.where,
+                  slot.label() + " ends " + counted(slot.time.end.minutes() - latest.minutes(), "minute", "minutes") +
+                      " too late: " + window_text,
+                  "end at " + latest.str() + " or earlier");
+}
+
+void check_childcare(const Programme& programme, const Slot& slot, Diagnostics& out) {
+    const Childcare& childcare = *programme.childcare;
+    const auto& open = childcare.open[index_of(slot.day)];
+    if (!open) {
+        out.error(slot.where, "the crèche is closed on " + std::string(name_of(slot.day)) + ", when " + slot.label() +
+                                  " meets",
+                  "add " + std::string(name_of(slot.day)) + " to [childcare] open");
+        return;
+    }
+    const int margin = childcare.margin_minutes;
+    const TimeOfDay must_open = TimeOfDay::from_minutes(std::max(0, slot.time.start.minutes() - margin));
+    const TimeOfDay must_close = TimeOfDay::from_minutes(std::min(24 * 60, slot.time.end.minutes() + margin));
+    const std::string window_text = "the crèche is open " + open->str() + " on " + std::string(name_of(slot.day)) +
+                                    " and must be open " + must_open.str() + "-" + must_close.str() + " (" +
+                                    format_duration_minutes(margin) + " margin)";
+    if (open->start > must_open)
+        out.error(slot.where,
+                  slot.label() + " starts " + counted(open->start.minutes() - must_open.minutes(), "minute", "minutes") +
+                      " too early for the crèche: " + window_text,
+                  "start at " + TimeOfDay::from_minutes(open->start.minutes() + margin).str() +
+                      " or later, or open the crèche earlier");
+    if (open->end < must_close)
+        out.error(slot.where,
+                  slot.label() + " ends " + counted(must_close.minutes() - open->end.minutes(), "minute", "minutes") +
+                      " too late for the crèche: " + window_text,
+                  "end at " + TimeOfDay::from_minutes(open->end.minutes() - margin).str() +
+                      " or earlier, or keep the crèche open longer");
+    if (slot.location != childcare.location) {
+        out.warning(slot.where,
+                    slot.label() + " meets at " + programme.location_name(slot.location) + " but the crèche is at " +
+                        programme.location_name(childcare.location),
+                    "parents then take their children to another address first; check that this is intended");
+    }
+}
+
+void check_overlaps(const Programme& programme, Diagnostics& out) {
+    for (size_t i = 0; i < programme.slots.size(); ++i)
+        for (size_t j = i + 1; j < programme.slots.size(); ++j) {
+            const Slot& a = programme.slots[i];
+            const Slot& b = programme.slots[j];
+            if (a.day == b.day && a.time.overlaps(b.time))
+                out.error(b.where, b.label() + " overlaps " + a.label(),
+                          "a group cannot meet twice at once; move one of them");
+        }
+}
+
+std::string join_session_numbers(const std::vector<const Session*>& sessions) {
+    std::string text;
+    for (const Session* s : sessions) text += (text.empty() ? "" : ", ") + std::to_string(s->number);
+    return text;
+}
+
+void check_session_count(const Programme& programme, const Calendar& calendar, Diagnostics& out) {
+    const int held = static_cast<int>(calendar.sessions.size());
+    if (programme.on_holiday == HolidayMode::extend) {
+        if (!calendar.complete)
+            out.error(programme.where,
+                      "only " + std::to_string(held) + " of " + std::to_string(calendar.intended_sessions) +
+                          " sessions fit in " + std::to_string(programme.weeks * extend_limit_factor) + " weeks",
+                      "check the closed days; most of the calendar is closed");
+        return;
+    }
+    if (held < min_held_share * calendar.intended_sessions)
+        out.warning(programme.where,
+                    "only " + std::to_string(held) + " of " + std::to_string(calendar.intended_sessions) +
+                        " sessions are held; " + std::to_string(calendar.intended_sessions - held) +
+                        " fall on holidays or closed days",
+                    "set on_holiday = \"extend\" to keep " + std::to_string(calendar.intended_sessions) +
+                        " sessions");
+}
+
+void check_summer(const Programme& programme, const Calendar& calendar, const SchoolHolidayTable& school_holidays,
+                  Diagnostics& out) {
+    for (const SchoolHoliday* holiday :
+         school_holidays.overlapping(programme.closures.region, calendar.first_day, calendar.last_day)) {
+        if (!holiday->is_summer()) continue;
+        const auto lost = std::count_if(calendar.skipped.begin(), calendar.skipped.end(), [&](const SkippedDate& s) {
+            return s.closure && s.closure->school_holiday == holiday;
+        });
+        out.warning(programme.where,
+                    "the track runs into the summer holiday: " + holiday->label() + " " + iso_date(holiday->from) +
+                        " to " + iso_date(holiday->to) + " (" + std::to_string(lost) + " sessions fall in it)",
+                    "start earlier, shorten the track, or plan what comes after the summer as a new track");
+    }
+}
+
+void check_empty_weeks(const Programme& programme, const Calendar& calendar, Diagnostics& out) {
+    std::map<Date, int> held_per_week;
+    std::map<Date, std::vector<const SkippedDate*>> skipped_per_week;
+    for (const auto& session : calendar.sessions) ++held_per_week[monday_of(session.date)];
+    for (const auto& skipped : calendar.skipped) skipped_per_week[monday_of(skipped.date)].push_back(&skipped);
+    for (const auto& [monday, skipped] : skipped_per_week) {
+        if (held_per_week.count(monday)) continue;
+        // A school-holiday week is an expected pause; any other week without a session breaks the rhythm.
+        const bool holiday_week = std::all_of(skipped.begin(), skipped.end(), [](const SkippedDate* s) {
+            return s->closure && s->closure->kind == ClosureKind::school_holiday;
+        });
+        if (holiday_week) continue;
+        std::set<std::string> reasons;
+        std::string reason_text;
+        for (const SkippedDate* s : skipped)
+            if (reasons.insert(s->reason).second) reason_text += (reason_text.empty() ? "" : ", ") + s->reason;
+        out.warning(programme.where,
+                    "week " + std::to_string(monday.week_number()) + " (from " + iso_date(monday) +
+                        ") has no session: " + reason_text,
+                    "a week without meeting breaks the rhythm; consider a replacement session that week");
+    }
+}
+
+void check_holiday_data(const Programme& programme, const Calendar& calendar, const ClosureCalendar& closures,
+                        const SchoolHolidayTable& school_holidays, Diagnostics& out) {
+    if (auto uncovered = school_holidays.first_uncovered(calendar.first_day, calendar.last_day)) {
+        const int year = uncovered->month() >= 9 ? year_of(*uncovered) : year_of(*uncovered) - 1;
+        const std::string school_year = std::to_string(year) + "-" + std::to_string(year + 1);
+        out.warning(programme.where,
+                    "no school holiday data for " + school_year + ": sessions from " + iso_date(*uncovered) +
+                        " may fall in holidays ritme does not know",
+                    "add config/holidays/" + school_year + ".toml");
+    }
+    std::set<const SchoolHoliday*> reported;
+    for (const auto& skipped : calendar.skipped) {
+        const SchoolHoliday* holiday = skipped.closure ? skipped.closure->school_holiday : nullptr;
+        if (!holiday || holiday->confirmed || !reported.insert(holiday).second) continue;
+        // The lead cannot fix ritme's data, so the warning belongs to the programme; the hint says where the
+        // dates come from.
+        const std::string data_file = holiday->where.line > 0
+                                          ? holiday->where.file + ":" + std::to_string(holiday->where.line)
+                                          : holiday->where.file;
+        out.warning(programme.where,
+                    holiday->label() + " " + iso_date(holiday->from) + " to " + iso_date(holiday->to) +
+                        " is not confirmed yet; the calendar skips it as published so far",
+                    "ask the schools; ritme's holiday data (" + data_file + ") marks it to be checked");
+    }
+    for (const SchoolHoliday* holiday : closures.kept_optional_holidays()) {
+        std::vector<const Session*> inside;
+        for (const auto& session : calendar.sessions)
+            if (holiday->from <= session.date && session.date <= holiday->to) inside.push_back(&session);
+        if (inside.empty()) continue;
+        out.warning(programme.where,
+                    "sessions " + join_session_numbers(inside) + " fall in " + holiday->label() + " (" +
+                        iso_date(holiday->from) + " to " + iso_date(holiday->to) + "), which many schools take off",
+                    "ask the schools; set optional_school_holidays = \"closed\" to skip it");
+    }
+}
+
+void check_closed_periods(const Programme& programme, const Calendar& calendar, Diagnostics& out) {
+    for (const auto& period : programme.closures.closed) {
+        if (period.from_calendar_file) continue;  // a school calendar covers more than one track
+        if (period.to < calendar.first_day || period.from > calendar.last_day)
+            out.warning(period.where,
+                        "closed " + iso_date(period.from) + (period.to == period.from ? "" : " to " + iso_date(period.to)) +
+                            " (" + period.reason + ") lies outside the track, " + iso_date(calendar.first_day) +
+                            " to " + iso_date(calendar.last_day),
+                        "check the year");
+    }
+}
+
+void check_dst(const Programme& programme, const Calendar& calendar, Diagnostics& out) {
+    for (const auto& session : calendar.sessions) {
+        if (!session.on_dst_change) continue;
+        out.warning(programme.where,
+                    "session " + std::to_string(session.number) + " on " + iso_date(session.date) + " at " +
+                        session.time.str() + " falls in the hour the clocks change",
+                    "it is planned at the first valid time; move it out of the night");
+    }
+}
+
+}  // namespace
+
+void check_slots(const Programme& programme, Diagnostics& out, bool school_hours_known) {
+    for (const Slot& slot : programme.slots) {
+        if (school_hours_known) check_school_hours(programme, slot, out);
+        if (programme.childcare) check_childcare(programme, slot, out);
+    }
+    check_overlaps(programme, out);
+}
+
+void check_calendar(const Programme& programme, const Calendar& calendar, const ClosureCalendar& closures,
+                    const SchoolHolidayTable& school_holidays, Diagnostics& out) {
+    check_session_count(programme, calendar, out);
+    check_summer(programme, calendar, school_holidays, out);
+    check_empty_weeks(programme, calendar, out);
+    check_holiday_data(programme, calendar, closures, school_holidays, out);
+    check_closed_periods(programme, calendar, out);
+    check_dst(programme, calendar, out);
+}
+
+}  // namespace ritme

@@ -1,0 +1,67 @@
+#pragma once
+// `ritme apply`: storing a checked programme and its calendar, idempotently. A session
+// is identified by programme and number: applying an edited file moves, cancels, adds
+// or restores sessions by number, and each one keeps its id. Every change is recorded
+// in the audit trail; applying the same file again changes nothing.
+
+#include "engine/calendar/programme_calendar.hpp"
+#include "engine/holidays/school.hpp"
+#include "engine/store/store.hpp"
+
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ritme {
+
+// Who changes what, and by which command: stamped on every audit entry.
+struct AuditContext {
+    UtcInstant at;
+    std::string actor;
+    std::string command;
+
+    AuditEntry entry(std::string action, std::string subject, std::string details) const {
+        return {0, at, actor, command, std::move(action), std::move(subject), std::move(details)};
+    }
+};
+
+// The operating-system user running the command.
+std::string current_actor();
+
+struct SessionChange {
+    // kept: the file would move, cancel or restore a session the lead moved or cancelled
+    // (`ritme session move|cancel`); it stays as the lead set it. Nothing is stored or
+    // recorded for it, so applying the same file again reports it again.
+    enum class Kind { added, moved, cancelled, restored, kept };
+    Kind kind;
+    std::optional<StoredSession> before;  // not for added
+    StoredSession after;
+    // kept: the session as the file has it; none when the file no longer has it.
+    std::optional<StoredSession> in_file = std::nullopt;
+};
+std::string_view name_of(SessionChange::Kind kind);
+
+struct ApplyResult {
+    std::string subject;  // the programme or school id
+    bool created = false;
+    bool definition_changed = false;
+    std::vector<SessionChange> changes;  // kept ones included
+
+    // Whether anything was stored; sessions kept as the lead set them are no change.
+    bool changed() const {
+        return created || definition_changed ||
+               std::any_of(changes.begin(), changes.end(),
+                           [](const SessionChange& c) { return c.kind != SessionChange::Kind::kept; });
+    }
+};
+
+// Call inside Store::write. The plan must have no errors.
+ApplyResult apply_programme(Store& store, const ProgrammeCalendar& plan, const AuditContext& context);
+ApplyResult apply_school(Store& store, const School& school, const AuditContext& context);
+
+// "moved #10: Tue 2026-04-14 09:30-11:30 at schakel -> Thu 2026-04-16 09:30-11:30 at schakel"
+// "kept #10 as the lead moved it: Thu 2026-04-16 10:00-12:00 at schakel (the file: Tue 2026-04-14 …)"
+std::string describe(const SessionChange& change);
+
+}  // namespace ritme

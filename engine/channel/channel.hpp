@@ -1,0 +1,68 @@
+#pragma once
+// The one interface every adapter implements (DESIGN.md rule 1): the engine hands a
+// rendered message to a Channel and gets a result back. A failed delivery is a result,
+// not an exception (rule 4): exceptions are for bad configuration and broken state.
+
+#include "engine/channel/medium.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace ritme {
+
+// One message to one person, rendered and ready to go.
+struct OutgoingMessage {
+    int64_t delivery_id = 0;  // ritme's own id: unique per delivery, the same on a resend
+    std::string channel;      // the config's channel name
+    Medium medium = Medium::sms;
+    std::string to;           // E.164 ("+31612345678") or an e-mail address
+    std::string language;     // the language the text is in (BCP 47)
+    std::string kind;         // "reminder", "appointment", "change", "alert"
+    std::string subject;      // e-mail only
+    std::string text;
+};
+
+struct SendResult {
+    enum class Outcome {
+        sent,    // handed over: the gateway accepted or queued it
+        retry,   // a temporary problem; try again later
+        failed,  // can never succeed as it is (bad number, refused)
+    };
+    Outcome outcome = Outcome::sent;
+    std::string reason;           // for retry and failed: the gateway's words, for the lead and operator
+    std::string provider_id;      // the gateway's id for the message, for delivery receipts
+    std::string provider_status;  // "accepted", "queued"
+    std::optional<std::chrono::seconds> retry_after;  // the gateway asked to wait this long
+    // The channel itself is wrong (refused credentials, a request the gateway can never
+    // accept): no message can go until the operator fixes the config. The message is
+    // retried; the channel pauses and the operator is told (messaging.md).
+    bool channel_fault = false;
+
+    static SendResult accepted(std::string provider_id = {}, std::string status = "accepted") {
+        return {Outcome::sent, {}, std::move(provider_id), std::move(status), std::nullopt, false};
+    }
+    static SendResult retry_later(std::string reason,
+                                  std::optional<std::chrono::seconds> after = std::nullopt) {
+        return {Outcome::retry, std::move(reason), {}, {}, after, false};
+    }
+    static SendResult permanent_failure(std::string reason) {
+        return {Outcome::failed, std::move(reason), {}, {}, std::nullopt, false};
+    }
+    static SendResult misconfigured(std::string reason) {
+        return {Outcome::retry, std::move(reason), {}, {}, std::nullopt, true};
+    }
+};
+
+class Channel {
+public:
+    virtual ~Channel() = default;
+    // Sends one message and says how it went. Called on the dispatcher's worker
+    // threads, at most `concurrency` calls at once for one channel, so an adapter that
+    // keeps a connection keeps one per thread or guards it.
+    virtual SendResult send(const OutgoingMessage& message) = 0;
+};
+
+}  // namespace ritme

@@ -1,0 +1,145 @@
+#include "engine/message/message_facts.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace ritme {
+
+namespace {
+
+std::string payload_field(const std::string& payload, const char* field) {
+    if (payload.empty()) return {};
+    const auto json = nlohmann::json::parse(payload, nullptr, false);
+    if (!json.is_object() || !json.contains(field) || !json[field].is_string()) return {};
+    return json[field].get<std::string>();
+}
+
+}  // namespace
+
+std::string first_name_of(const std::string& display_name) {
+    const auto start = display_name.find_first_not_of(' ');
+    if (start == std::string::npos) return {};
+    return display_name.substr(start, display_name.find(' ', start) - start);
+}
+
+MessageFactsSource::MessageFactsSource(const Store& store, std::string default_timezone)
+    : store_(store), default_timezone_(std::move(default_timezone)) {}
+
+void MessageFactsSource::forget() {
+    programmes_.clear();
+    participants_.clear();
+    sessions_.clear();
+}
+
+const TimeZone& MessageFactsSource::zone(const std::string& name) {
+    auto& cached = zones_[name];
+    if (!cached) cached = std::make_unique<TimeZone>(TimeZone::load(name));
+    return *cached;
+}
+
+const Programme* MessageFactsSource::programme(const std::string& id) {
+    auto found = programmes_.find(id);
+    if (found == programmes_.end()) found = programmes_.emplace(id, store_.programme(id)).first;
+    return found->second ? &*found->second : nullptr;
+}
+
+const Participant* MessageFactsSource::participant(const std::string& id) {
+    auto found = participants_.find(id);
+    if (found == participants_.end()) found = participants_.emplace(id, store_.participant(id)).first;
+    return found->second ? &*found->second : nullptr;
+}
+
+std::optional<MessageFacts> MessageFactsSource::facts_for(const Delivery& delivery, std::string& why) {
+    MessageFacts facts;
+    facts.kind = delivery.kind;
+    const Programme* programme = delivery.programme_id.empty() ? nullptr : this->programme(delivery.programme_id);
+    if (!delivery.programme_id.empty() && !programme) {
+        why = "programme " + delivery.programme_id + " is no longer in the database";
+        return std::nullopt;
+    }
+    if (programme && programme->lead) {
+        facts.lead_name = first_name_of(programme->lead->name);
+        facts.lead_phone = programme->lead->phone;
+    }
+
+    if (delivery.kind == DeliveryKind::alert) {
+        facts.first_name = facts.lead_name;
+        facts.alert_participant = delivery.participant_id;
+        facts.alert_reason = payload_field(delivery.payload, "reason");
+        return facts;
+    }
+
+    const Participant* person = participant(delivery.participant_id);
+    if (!person) {
+        why = "participant " + delivery.participant_id + " is no longer in the database";
+        return std::nullopt;
+    }
+    facts.first_name = first_name_of(person->name);
+    if (delivery.kind == DeliveryKind::change) facts.change = payload_field(delivery.payload, "change");
+
+    if (delivery.session_id != 0) {
+        auto cached = sessions_.find(delivery.session_id);
+        if (cached == sessions_.end() || cached->second.version != delivery.session_version) {
+            auto session = store_.session(delivery.session_id);
+            if (!session) {
+                why = "session " + std::to_string(delivery.session_id) + " is no longer in the database";
+                return std::nullopt;
+            }
+            cached = sessions_.insert_or_assign(delivery.session_id, std::move(*session)).first;
+        }
+        const StoredSession& session = cached->second;
+        facts.session_number = session.number;
+        facts.start = {session.date, session.time.start};
+        facts.end = session.time.end;
+        if (programme) {
+            if (const Location* location = programme->find_location(session.location)) {
+                facts.location_name = location->name;
+                facts.location_address = location->address;
+            } else {
+                facts.location_name = session.location;
+            }
+        }
+        if (session.previous) facts.previous_start = LocalDateTime{session.previous->date, session.previous->time.start};
+        return facts;
+    }
+
+    if (delivery.appointment_id != 0) {
+        auto appointment = store_.appointment(delivery.appointment_id);
+        if (!appointment) {
+            why = "appointment " + std::to_string(delivery.appointment_id) + " is no longer in the database";
+            return std::nullopt;
+        }
+        const TimeZone& local = zone(programme ? programme->timezone : default_timezone_);
+        facts.start = local.to_local(appointment->start_utc);
+        UtcInstant end = appointment->start_utc;
+        end.utc += boost::posix_time::minutes(appointment->duration_minutes);
+        facts.end = local.to_local(end).time;
+        facts.location_address = appointment->where;
+        facts.note = appointment->note;
+        if (appointment->previous_start_utc) facts.previous_start = local.to_local(*appointment->previous_start_utc);
+        return facts;
+    }
+    why = "the delivery names neither a session nor an appointment";
+    return std::nullopt;
+}
+
+AddressLookup MessageFactsSource::address_for(const Delivery& delivery, Medium medium) {
+    auto none = [](std::string why, bool opted_out = false) { return AddressLookup{std::nullopt, std::move(why), opted_out}; };
+    if (delivery.kind == DeliveryKind::alert) {
+        const Programme* programme = this->programme(delivery.programme_id);
+        if (!programme || !programme->lead) return none("the programme names no lead");
+        const std::string& to = medium == Medium::sms ? programme->lead->phone : programme->lead->email;
+        if (to.empty()) return none(std::string("the lead has no ") + (medium == Medium::sms ? "phone number" : "e-mail address"));
+        return {MessageAddress{to, "nl"}, {}, false};
+    }
+    const Participant* person = participant(delivery.participant_id);
+    if (!person) return none("participant " + delivery.participant_id + " is no longer in the database");
+    if (medium == Medium::sms) {
+        if (person->sms_opt_out) return none("opted out of SMS", true);
+        if (person->phone.empty()) return none("no phone number");
+        return {MessageAddress{person->phone, person->language}, {}, false};
+    }
+    if (person->email.empty()) return none("no e-mail address");
+    return {MessageAddress{person->email, person->language}, {}, false};
+}
+
+}  // namespace ritme

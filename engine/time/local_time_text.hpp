@@ -1,0 +1,31 @@
+#pragma once
+// Local date-times as people type them on the command line and read them in output:
+// "2026-03-05T10:00" in the zone the context gives, or an instant with "Z" or an
+// offset; and instants written back as local time with their UTC offset.
+
+#include "engine/time/instant.hpp"
+#include "engine/time/time_zone.hpp"
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace ritme {
+
+// "2026-03-05T10:00", "2026-03-05 10:00", or a date alone ("2026-03-05", midnight).
+std::optional<LocalDateTime> parse_local_date_time(std::string_view text);
+
+// The same with the time required: a date alone is refused. Spaces around are ignored.
+std::optional<LocalDateTime> parse_local_date_and_time(std::string_view text);
+
+// A local date-time in `zone` (a gap moves forward, an overlap takes the earlier), or
+// an instant written with "Z" or "+01:00". Nothing when it is neither.
+std::optional<UtcInstant> parse_instant(std::string_view text, const TimeZone& zone);
+
+// "Thu 2026-03-05": a date in terminal output.
+std::string day_and_date(Date date);
+
+// "2026-03-05T10:00:00+01:00": ISO 8601 local time with its offset.
+std::string iso_with_offset(UtcInstant instant, const TimeZone& zone);
+
+}  // namespace ritme
