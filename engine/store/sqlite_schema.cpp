@@ -1,5 +1,7 @@
 #include "engine/store/sqlite_store.hpp"
 
+#include "engine/store/sqlite_rows.hpp"
+
 #include <SQLiteCpp/Transaction.h>
 
 #include <fcntl.h>
@@ -204,18 +206,23 @@ std::unique_ptr<SqliteStore> SqliteStore::open_at_version(const std::string& pat
     }
 }
 
-int SqliteStore::schema_version() const { return db_.execAndGet("PRAGMA user_version").getInt(); }
+int SqliteStore::schema_version() const {
+    return sqlite_rows::guarded(db_, "reading the schema version",
+                                [&] { return db_.execAndGet("PRAGMA user_version").getInt(); });
+}
 
 void SqliteStore::migrate_to(int version) {
     const int found = schema_version();
     if (found > current_schema_version)
-        throw StoreError("the database has schema version " + std::to_string(found) + ", newer than this ritme (" +
-                         std::to_string(current_schema_version) + "); use a newer ritme");
+        throw StoreError("the database " + path() + " has schema version " + std::to_string(found) +
+                         ", newer than this ritme (" + std::to_string(current_schema_version) + "); use a newer ritme");
     for (int from = found; from < version; ++from) {
-        SQLite::Transaction transaction(db_, SQLite::TransactionBehavior::EXCLUSIVE);
-        db_.exec(migrations[from]);
-        db_.exec("PRAGMA user_version = " + std::to_string(from + 1));
-        transaction.commit();
+        sqlite_rows::guarded(db_, "migrating the schema", [&] {
+            SQLite::Transaction transaction(db_, SQLite::TransactionBehavior::EXCLUSIVE);
+            db_.exec(migrations[from]);
+            db_.exec("PRAGMA user_version = " + std::to_string(from + 1));
+            transaction.commit();
+        });
     }
 }
 

@@ -14,19 +14,13 @@ using namespace sqlite_rows;
 void SqliteStore::write(const std::function<void()>& work) {
     if (writing_) throw StoreError("write() inside write()");
     std::optional<SQLite::Transaction> begun;
-    try {
-        begun.emplace(db_, SQLite::TransactionBehavior::IMMEDIATE);  // busy past the timeout throws here
-    } catch (const SQLite::Exception& e) {
-        throw StoreError(std::string("database: ") + e.what());
-    }
+    // Busy past the timeout throws here.
+    guarded(db_, "starting a change", [&] { begun.emplace(db_, SQLite::TransactionBehavior::IMMEDIATE); });
     SQLite::Transaction& transaction = *begun;
     writing_ = true;
     try {
-        work();
-        transaction.commit();
-    } catch (const SQLite::Exception& e) {
-        writing_ = false;
-        throw StoreError(std::string("database: ") + e.what());
+        guarded(db_, "changing", work);  // each operation names itself; this catches the rest
+        guarded(db_, "committing", [&] { transaction.commit(); });
     } catch (...) {
         writing_ = false;
         throw;  // the transaction rolls back as it goes out of scope
@@ -49,59 +43,68 @@ SQLite::Statement& SqliteStore::statement(const char* sql) const {
     return *cached;
 }
 
-void SqliteStore::checkpoint() { db_.exec("PRAGMA wal_checkpoint(TRUNCATE)"); }
+void SqliteStore::checkpoint() {
+    guarded(db_, "checkpointing", [&] { db_.exec("PRAGMA wal_checkpoint(TRUNCATE)"); });
+}
 
 uint64_t SqliteStore::data_version() const {
-    try {
-        return static_cast<uint64_t>(db_.execAndGet("PRAGMA data_version").getInt64());
-    } catch (const SQLite::Exception& e) {
-        throw StoreError(std::string("database: ") + e.what());
-    }
+    return guarded(db_, "reading the data version",
+                   [&] { return static_cast<uint64_t>(db_.execAndGet("PRAGMA data_version").getInt64()); });
 }
 
 // --- The audit trail ------------------------------------------------------------------
 
 void SqliteStore::record(const AuditEntry& entry) {
-    require_write();
-    SQLite::Statement& insert =
-        statement("INSERT INTO audit (at, actor, command, action, subject, details) VALUES (?, ?, ?, ?, ?, ?)");
-    insert.bind(1, entry.at.iso());
-    insert.bind(2, entry.actor);
-    insert.bind(3, entry.command);
-    insert.bind(4, entry.action);
-    insert.bind(5, entry.subject);
-    insert.bind(6, entry.details);
-    insert.exec();
+    guarded(db_, "recording an audit entry", [&] {
+        require_write();
+        SQLite::Statement& insert =
+            statement("INSERT INTO audit (at, actor, command, action, subject, details) VALUES (?, ?, ?, ?, ?, ?)");
+        insert.bind(1, entry.at.iso());
+        insert.bind(2, entry.actor);
+        insert.bind(3, entry.command);
+        insert.bind(4, entry.action);
+        insert.bind(5, entry.subject);
+        insert.bind(6, entry.details);
+        insert.exec();
+    });
 }
 
 std::vector<AuditEntry> SqliteStore::audit() const {
-    SQLite::Statement query(db_, "SELECT id, at, actor, command, action, subject, details FROM audit ORDER BY id");
-    std::vector<AuditEntry> out;
-    while (query.executeStep())
-        out.push_back({query.getColumn(0).getInt64(), instant_from(query.getColumn(1).getString()),
-                       query.getColumn(2).getString(), query.getColumn(3).getString(), query.getColumn(4).getString(),
-                       query.getColumn(5).getString(), query.getColumn(6).getString()});
-    return out;
+    return guarded(db_, "reading the audit trail", [&]() -> std::vector<AuditEntry> {
+        SQLite::Statement query(db_, "SELECT id, at, actor, command, action, subject, details FROM audit ORDER BY id");
+        std::vector<AuditEntry> out;
+        while (query.executeStep())
+            out.push_back({query.getColumn(0).getInt64(),
+                           instant_from(query.getColumn(1), {"audit", query.getColumn(0).getString()}),
+                           query.getColumn(2).getString(), query.getColumn(3).getString(),
+                           query.getColumn(4).getString(), query.getColumn(5).getString(),
+                           query.getColumn(6).getString()});
+        return out;
+    });
 }
 
 // --- Settings -------------------------------------------------------------------------
 
 std::optional<std::string> SqliteStore::setting(const std::string& key) const {
-    SQLite::Statement& query = statement("SELECT value FROM setting WHERE key = ?");
-    query.bind(1, key);
-    if (!query.executeStep()) return std::nullopt;
-    std::string value = query.getColumn(0).getString();
-    query.reset();
-    return value;
+    return guarded(db_, "reading a setting", [&]() -> std::optional<std::string> {
+        SQLite::Statement& query = statement("SELECT value FROM setting WHERE key = ?");
+        query.bind(1, key);
+        if (!query.executeStep()) return std::nullopt;
+        std::string value = query.getColumn(0).getString();
+        query.reset();
+        return value;
+    });
 }
 
 void SqliteStore::put_setting(const std::string& key, const std::string& value) {
-    require_write();
-    SQLite::Statement& upsert = statement(
-        "INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
-    upsert.bind(1, key);
-    upsert.bind(2, value);
-    upsert.exec();
+    guarded(db_, "storing a setting", [&] {
+        require_write();
+        SQLite::Statement& upsert = statement(
+            "INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+        upsert.bind(1, key);
+        upsert.bind(2, value);
+        upsert.exec();
+    });
 }
 
 }  // namespace ritme
