@@ -7,6 +7,7 @@
 #include "engine/store/sqlite_store.hpp"
 #include "test_support.hpp"
 
+#include <SQLiteCpp/Database.h>
 #include <doctest/doctest.h>
 
 #include <unistd.h>
@@ -14,6 +15,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iterator>
 #include <set>
 #include <thread>
@@ -171,6 +173,25 @@ std::vector<std::string> statuses_of(const std::vector<DeliveryReceipt>& receipt
     std::vector<std::string> statuses;
     for (const auto& r : receipts) statuses.push_back(r.status);
     return statuses;
+}
+
+// The message of the StoreError `read` throws; empty when it throws nothing. Any other
+// exception type fails the test.
+std::string store_error_of(const std::function<void()>& read) {
+    try {
+        read();
+    } catch (const StoreError& e) {
+        return e.what();
+    }
+    return "";
+}
+
+// Writes `assignment` to one delivery row as another program might: past ritme's
+// CHECK constraints, which would refuse it as they refuse ritme's own mistakes.
+void damage_delivery(const std::string& path, int64_t id, const std::string& assignment) {
+    SQLite::Database raw(path, SQLite::OPEN_READWRITE);
+    raw.exec("PRAGMA ignore_check_constraints = ON");
+    raw.exec("UPDATE delivery SET " + assignment + " WHERE id = " + std::to_string(id));
 }
 
 // A store with programme "test", sessions 1 and 2 and participant p-1 enrolled.
@@ -973,6 +994,105 @@ TEST_CASE_TEMPLATE("a slow batch renews its claims, and a row claimed by another
     CHECK(store->delivery(slow)->state == DeliveryState::sent);
     CHECK(store->delivery(taken)->state == DeliveryState::claimed);
     CHECK(store->delivery(taken)->claimed_by == "host:2");
+}
+
+TEST_CASE("sqlite: a delivery state or kind ritme does not know is an error that names the table, row and word") {
+    const auto path = (fresh_directory("unknown-words") / "ritme.db").string();
+    auto store = SqliteStore::open(path);
+    const int64_t sending = add(*store, reminder("sending", at(11, 6)));
+    const int64_t postcard = add(*store, reminder("postcard", at(11, 7)));
+    damage_delivery(path, sending, "state = 'sending'");
+
+    const std::string by_id = store_error_of([&] { store->delivery(sending); });
+    CHECK(by_id.find(path) != std::string::npos);
+    CHECK(by_id.find("reading a delivery") != std::string::npos);
+    CHECK(by_id.find("table delivery, row " + std::to_string(sending)) != std::string::npos);
+    CHECK(by_id.find("state 'sending'") != std::string::npos);
+    CHECK(store_error_of([&] { store->deliveries({}); }).find("'sending'") != std::string::npos);
+    CHECK(store_error_of([&] { store->delivery_counts(); }).find("state 'sending'") != std::string::npos);
+    CHECK(store->delivery(postcard)->state == DeliveryState::planned);  // the other row reads as before
+
+    // A kind it does not know, on a row that is due: the claim fails as a whole and
+    // claims nothing, rather than sending it as a reminder.
+    damage_delivery(path, postcard, "kind = 'postcard'");
+    const std::string claiming = store_error_of([&] { claim(*store, at(11, 8), 10); });
+    CHECK(claiming.find("claiming deliveries") != std::string::npos);
+    CHECK(claiming.find("table delivery, row " + std::to_string(postcard) + ": kind 'postcard'") != std::string::npos);
+    damage_delivery(path, postcard, "kind = 'reminder'");
+    CHECK(store->delivery(postcard)->state == DeliveryState::planned);
+    CHECK(store->delivery(postcard)->attempts == 0);
+}
+
+TEST_CASE("sqlite: a read that fails half-way leaves the store reading what is current") {
+    const auto path = (fresh_directory("half-way") / "ritme.db").string();
+    auto store = SqliteStore::open(path);
+    add(*store, reminder("first", at(11, 6)));
+    const int64_t second = add(*store, reminder("second", at(11, 7)));
+    damage_delivery(path, second, "state = 'sending'");
+    // The first row reads, the second does not: the statement stops on a row.
+    CHECK_FALSE(store_error_of([&] { store->deliveries({}); }).empty());
+    {
+        SQLite::Database raw(path, SQLite::OPEN_READWRITE);
+        raw.exec("INSERT INTO setting (key, value) VALUES ('written.elsewhere', 'yes')");
+    }
+    CHECK(store->setting("written.elsewhere") == "yes");
+}
+
+TEST_CASE("sqlite: reads and writes on a damaged database are StoreErrors that name the file and the work") {
+    const auto path = (fresh_directory("damaged") / "ritme.db").string();
+    int64_t id = 0;
+    {
+        auto store = SqliteStore::open(path);
+        id = add_sent(*store, reminder("sent", at(11, 6)), "gateway-1", at(11, 6));
+        // A table gone behind the store's back.
+        {
+            SQLite::Database raw(path, SQLite::OPEN_READWRITE);
+            raw.exec("DROP TABLE delivery_receipt");
+        }
+        const std::string reading = store_error_of([&] { store->receipts(id); });
+        CHECK(reading.find("database " + path + ": reading receipts: no such table") != std::string::npos);
+        const std::string writing =
+            store_error_of([&] { record(*store, receipt(id, at(11, 7), receipt_status::delivered, "")); });
+        CHECK(writing.find("database " + path + ": adding a receipt: no such table") != std::string::npos);
+        CHECK(store->delivery(id)->provider_status == "accepted");  // the failed write left nothing
+    }
+    // The outbox's page overwritten on disk.
+    int page_size = 0;
+    int delivery_page = 0;
+    {
+        SQLite::Database raw(path, SQLite::OPEN_READONLY);
+        page_size = raw.execAndGet("PRAGMA page_size").getInt();
+        delivery_page = raw.execAndGet("SELECT rootpage FROM sqlite_schema WHERE name = 'delivery'").getInt();
+    }
+    const auto overwrite = [&](int from_page, int pages) {
+        std::fstream file(path, std::ios::in | std::ios::out | std::ios::binary);
+        const std::string garbage(static_cast<size_t>(page_size * pages), '\xa5');
+        file.seekp(static_cast<std::streamoff>(page_size) * (from_page - 1));
+        file.write(garbage.data(), static_cast<std::streamsize>(garbage.size()));
+    };
+    overwrite(delivery_page, 1);
+    {
+        auto store = SqliteStore::open(path);
+        const std::string listing = store_error_of([&] { store->deliveries({}); });
+        CHECK(listing.find("database " + path + ": listing deliveries: database disk image is malformed") !=
+              std::string::npos);
+        CHECK(store_error_of([&] { store->delivery(id); }).find("reading a delivery") != std::string::npos);
+        CHECK(store_error_of([&] { add(*store, reminder("later", at(11, 8))); }).find("adding a delivery") !=
+              std::string::npos);
+    }
+    // And the schema's pages: the file no longer opens.
+    overwrite(2, static_cast<int>(fs::file_size(path)) / page_size - 1);
+    CHECK(store_error_of([&] { SqliteStore::open(path); }).find("cannot open the database " + path) !=
+          std::string::npos);
+}
+
+TEST_CASE("sqlite: a file that is no database is a StoreError that names it") {
+    const auto path = (fresh_directory("not-a-database") / "ritme.db").string();
+    {
+        std::ofstream file(path, std::ios::binary);
+        file << std::string(8192, 'x');
+    }
+    CHECK(store_error_of([&] { SqliteStore::open(path); }).find("cannot open the database " + path) != std::string::npos);
 }
 
 TEST_SUITE_END();

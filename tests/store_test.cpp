@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include <filesystem>
+#include <functional>
 
 using namespace ritme;
 namespace pt = boost::posix_time;
@@ -395,6 +396,87 @@ TEST_CASE("a database newer than this ritme is refused") {
         raw.exec("PRAGMA user_version = 99");
     }
     CHECK_THROWS_WITH_AS(SqliteStore::open(path), doctest::Contains("newer than this ritme"), StoreError);
+}
+
+namespace {
+
+// The message of the StoreError `read` throws; empty when it throws nothing. Any other
+// exception type fails the test.
+std::string store_error_of(const std::function<void()>& read) {
+    try {
+        read();
+    } catch (const StoreError& e) {
+        return e.what();
+    }
+    return "";
+}
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+}  // namespace
+
+TEST_CASE("sqlite: a session status, date or definition ritme cannot read is an error that names the row") {
+    const auto path = (fresh_directory("unreadable") / "ritme.db").string();
+    auto store = SqliteStore::open(path);
+    int64_t second = 0;
+    store->write([&] {
+        store->put_programme(sample_programme());
+        store->put_session(sample_session("test", 1));
+        second = store->put_session(sample_session("test", 2));
+    });
+    // Written as another program might, past the CHECK constraints that refuse it from ritme.
+    const auto damage = [&](const std::string& sql) {
+        SQLite::Database raw(path, SQLite::OPEN_READWRITE);
+        raw.exec("PRAGMA ignore_check_constraints = ON");
+        raw.exec(sql);
+    };
+    const std::string row = "table session, row " + std::to_string(second);
+
+    damage("UPDATE session SET status = 'postponed' WHERE id = " + std::to_string(second));
+    const std::string status = store_error_of([&] { store->sessions("test"); });
+    CHECK(contains(status, "database " + path + ": reading sessions: "));
+    CHECK(contains(status, row + ": status 'postponed' is not one ritme knows"));
+    CHECK(contains(store_error_of([&] { store->session(second); }), "'postponed'"));
+
+    damage("UPDATE session SET status = 'planned', date = '2026-02-30' WHERE id = " + std::to_string(second));
+    CHECK(contains(store_error_of([&] { store->session(second); }), row + ": date '2026-02-30' is not a date"));
+    damage("UPDATE session SET date = '2026-02-24', start_time = 'half ten' WHERE id = " + std::to_string(second));
+    CHECK(contains(store_error_of([&] { store->session(second); }), row + ": start_time 'half ten'"));
+    damage("UPDATE session SET start_time = '09:30', start_utc = 'soon' WHERE id = " + std::to_string(second));
+    CHECK(contains(store_error_of([&] { store->session(second); }), row + ": start_utc 'soon' is not a UTC time"));
+    damage("UPDATE session SET start_utc = '2026-02-24T08:30:00Z' WHERE id = " + std::to_string(second));
+    CHECK(store->sessions("test").size() == 2);
+
+    // A definition holds words too: a holiday rule it does not know is no "extend".
+    auto record = programme_record(sample_programme());
+    record["on_holiday"] = "sometimes";
+    {
+        SQLite::Database raw(path, SQLite::OPEN_READWRITE);
+        SQLite::Statement update(raw, "UPDATE programme SET definition = ? WHERE id = 'test'");
+        update.bind(1, record.dump());
+        update.exec();
+    }
+    const std::string definition = store_error_of([&] { store->programme("test"); });
+    CHECK(contains(definition, "database " + path + ": reading a programme: "));
+    CHECK(contains(definition, "table programme, row test: definition on_holiday 'sometimes' is not one ritme knows"));
+    damage("UPDATE programme SET definition = '{\"id\": ' WHERE id = 'test'");
+    CHECK(contains(store_error_of([&] { store->programme("test"); }), "table programme, row test: definition is not JSON"));
+}
+
+TEST_CASE("the stored programme record refuses words it does not know") {
+    auto record = programme_record(sample_programme());
+    auto closures = record["closures"];
+    record["closures"]["good_friday"] = "half";
+    CHECK_THROWS_WITH_AS(programme_from_record(record), doctest::Contains("good_friday 'half'"), StoreError);
+    record["closures"] = closures;
+    record["closures"]["liberation_day"] = "sometimes";
+    CHECK_THROWS_WITH_AS(programme_from_record(record), doctest::Contains("liberation_day 'sometimes'"), StoreError);
+    record["closures"] = closures;
+    record["closures"]["region"] = "oost";
+    CHECK_THROWS_WITH_AS(programme_from_record(record), doctest::Contains("region 'oost'"), StoreError);
+    record["closures"] = closures;
+    record["slots"][0]["day"] = "someday";
+    CHECK_THROWS_WITH_AS(programme_from_record(record), doctest::Contains("day 'someday'"), StoreError);
 }
 
 TEST_SUITE_END();

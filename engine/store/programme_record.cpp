@@ -1,15 +1,43 @@
 #include "engine/store/programme_record.hpp"
 
+#include "engine/store/store.hpp"
+
 #include <boost/date_time/gregorian/parsers.hpp>
+
+#include <string_view>
 
 namespace ritme {
 namespace {
 
 using json = nlohmann::json;
 
-Date date_from(const json& value) { return boost::gregorian::from_simple_string(value.get<std::string>()); }
+// A record is read back as it was written; a word ritme does not know means the
+// database was changed by something else, and is an error rather than a default.
+[[noreturn]] void unknown(std::string_view field, const std::string& text) {
+    throw StoreError(std::string(field) + " '" + text + "' is not one ritme knows");
+}
 
-TimeRange range_from(const json& value) { return *TimeRange::parse(value.get<std::string>()); }
+template <typename T>
+T known(std::optional<T> parsed, std::string_view field, const std::string& text) {
+    if (!parsed) unknown(field, text);
+    return *parsed;
+}
+
+Date date_from(const json& value) {
+    const auto text = value.get<std::string>();
+    try {
+        const Date date = boost::gregorian::from_simple_string(text);
+        if (!date.is_special()) return date;
+    } catch (const std::exception&) {
+        // not a date: below
+    }
+    throw StoreError("date '" + text + "' is not a date");
+}
+
+TimeRange range_from(const json& value) {
+    const auto text = value.get<std::string>();
+    return known(TimeRange::parse(text), "time", text);
+}
 
 json week_of_ranges(const std::array<std::optional<TimeRange>, 7>& week) {
     json out = json::object();
@@ -40,20 +68,37 @@ json closure_rules_record(const ClosureRules& rules) {
             {"closed", closed}};
 }
 
-OpenOrClosed open_or_closed(const json& value) {
-    return value.get<std::string>() == "closed" ? OpenOrClosed::closed : OpenOrClosed::open;
+OpenOrClosed open_or_closed(const json& value, std::string_view field) {
+    const auto text = value.get<std::string>();
+    if (text == "closed") return OpenOrClosed::closed;
+    if (text == "open") return OpenOrClosed::open;
+    unknown(field, text);
+}
+
+LiberationDayRule liberation_day_from(const json& value) {
+    const auto text = value.get<std::string>();
+    if (text == "closed") return LiberationDayRule::closed;
+    if (text == "open") return LiberationDayRule::open;
+    if (text == "lustrum") return LiberationDayRule::lustrum;
+    unknown("liberation_day", text);
+}
+
+HolidayMode holiday_mode_from(const json& value) {
+    const auto text = value.get<std::string>();
+    for (const HolidayMode mode : {HolidayMode::skip, HolidayMode::extend})
+        if (name_of(mode) == text) return mode;
+    unknown("on_holiday", text);
 }
 
 ClosureRules closure_rules_from(const json& record) {
     ClosureRules rules;
-    rules.region = *parse_region(record.at("region").get<std::string>());
-    rules.holidays.good_friday = open_or_closed(record.at("good_friday"));
-    const auto liberation = record.at("liberation_day").get<std::string>();
-    rules.holidays.liberation_day = liberation == "closed" ? LiberationDayRule::closed
-                                    : liberation == "open" ? LiberationDayRule::open
-                                                           : LiberationDayRule::lustrum;
-    rules.holidays.ascension_friday = open_or_closed(record.at("ascension_friday"));
-    rules.holidays.optional_school_holidays = open_or_closed(record.at("optional_school_holidays"));
+    const auto region = record.at("region").get<std::string>();
+    rules.region = known(parse_region(region), "region", region);
+    rules.holidays.good_friday = open_or_closed(record.at("good_friday"), "good_friday");
+    rules.holidays.liberation_day = liberation_day_from(record.at("liberation_day"));
+    rules.holidays.ascension_friday = open_or_closed(record.at("ascension_friday"), "ascension_friday");
+    rules.holidays.optional_school_holidays =
+        open_or_closed(record.at("optional_school_holidays"), "optional_school_holidays");
     for (const auto& period : record.at("closed"))
         rules.closed.push_back({date_from(period.at("from")), date_from(period.at("to")),
                                 period.at("reason").get<std::string>(), {}});
@@ -107,15 +152,17 @@ Programme programme_from_record(const json& record) {
     programme.name = record.at("name").get<std::string>();
     programme.start = date_from(record.at("start"));
     programme.weeks = record.at("weeks").get<int>();
-    programme.on_holiday = record.at("on_holiday").get<std::string>() == "skip" ? HolidayMode::skip : HolidayMode::extend;
+    programme.on_holiday = holiday_mode_from(record.at("on_holiday"));
     programme.timezone = record.at("timezone").get<std::string>();
     programme.closures = closure_rules_from(record.at("closures"));
     for (const auto& location : record.at("locations"))
         programme.locations.push_back({location.at("key").get<std::string>(), location.at("name").get<std::string>(),
                                        location.at("address").get<std::string>(), {}});
-    for (const auto& s : record.at("slots"))
-        programme.slots.push_back({s.at("number").get<int>(), *parse_weekday(s.at("day").get<std::string>()),
+    for (const auto& s : record.at("slots")) {
+        const auto day = s.at("day").get<std::string>();
+        programme.slots.push_back({s.at("number").get<int>(), known(parse_weekday(day), "day", day),
                                    range_from(s.at("time")), s.at("location").get<std::string>(), {}});
+    }
     const auto& hours = record.at("school_hours");
     programme.school_hours.window = week_of_ranges_from(hours.at("window"));
     programme.school_hours.travel_margin_minutes = hours.at("travel_margin_minutes").get<int>();
@@ -136,8 +183,10 @@ Programme programme_from_record(const json& record) {
     if (record.contains("reminder_offsets")) {
         std::vector<ReminderOffset> offsets;
         std::string why;
-        for (const auto& text : record.at("reminder_offsets"))
-            offsets.push_back(*ReminderOffset::parse(text.get<std::string>(), why));  // written by str()
+        for (const auto& value : record.at("reminder_offsets")) {
+            const auto text = value.get<std::string>();  // written by str()
+            offsets.push_back(known(ReminderOffset::parse(text, why), "reminder offset", text));
+        }
         programme.reminder_offsets = std::move(offsets);
     }
     programme.source_file = record.at("source_file").get<std::string>();

@@ -1,0 +1,80 @@
+#include "engine/store/sqlite_rows.hpp"
+
+#include <boost/date_time/gregorian/parsers.hpp>
+#include <boost/date_time/posix_time/time_parsers.hpp>
+
+#include <sqlite3.h>
+
+#include <exception>
+
+namespace ritme::sqlite_rows {
+
+void unreadable(const RowRef& row, std::string_view column, std::string_view value, std::string_view why) {
+    // A damaged column can hold anything: enough of it to recognise, not all of it.
+    constexpr size_t shown = 60;
+    std::string quoted(value.substr(0, shown));
+    if (value.size() > shown) quoted += "…";
+    throw UnreadableValue("table " + std::string(row.table) + ", row " + row.id + ": " + std::string(column) + " '" +
+                          quoted + "' " + std::string(why));
+}
+
+StoreError failure(const SQLite::Database& db, const char* doing, const char* what) {
+    sqlite3* handle = db.getHandle();
+    for (sqlite3_stmt* statement = sqlite3_next_stmt(handle, nullptr); statement;
+         statement = sqlite3_next_stmt(handle, statement))
+        if (sqlite3_stmt_busy(statement)) sqlite3_reset(statement);
+    return StoreError("database " + db.getFilename() + ": " + doing + ": " + what);
+}
+
+bool is_constraint(const SQLite::Exception& e) { return (e.getErrorCode() & 0xff) == SQLITE_CONSTRAINT; }
+
+UtcInstant instant_from(const SQLite::Column& column, const RowRef& row) {
+    // "2026-03-05T08:30:00Z"
+    const std::string iso = column.getString();
+    UtcInstant instant;
+    if (!iso.empty() && iso.back() == 'Z') {
+        try {
+            instant = {boost::posix_time::from_iso_extended_string(iso.substr(0, iso.size() - 1))};
+        } catch (const std::exception&) {
+            // not an instant: below
+        }
+    }
+    if (instant.utc.is_special()) unreadable(row, column.getName(), iso, "is not a UTC time");
+    return instant;
+}
+
+std::optional<UtcInstant> optional_instant_from(const SQLite::Column& column, const RowRef& row) {
+    if (column.isNull()) return std::nullopt;
+    return instant_from(column, row);
+}
+
+Date date_from(const SQLite::Column& column, const RowRef& row) {
+    const std::string text = column.getString();
+    Date date;
+    try {
+        date = boost::gregorian::from_simple_string(text);
+    } catch (const std::exception&) {
+        // not a date: below
+    }
+    if (date.is_special()) unreadable(row, column.getName(), text, "is not a date");
+    return date;
+}
+
+TimeRange range_from(const SQLite::Column& start, const SQLite::Column& end, const RowRef& row) {
+    const auto time_of_day = [&](const SQLite::Column& column) {
+        const std::string text = column.getString();
+        const auto time = TimeOfDay::parse(text);
+        if (!time) unreadable(row, column.getName(), text, "is not a time of day");
+        return *time;
+    };
+    return {time_of_day(start), time_of_day(end)};
+}
+
+void bind_optional_instant(SQLite::Statement& statement, int index, const std::optional<UtcInstant>& instant) {
+    if (instant)
+        statement.bind(index, instant->iso());
+    else
+        statement.bind(index);
+}
+
+}  // namespace ritme::sqlite_rows
