@@ -1,4 +1,5 @@
 #include "engine/participants/participant_fields.hpp"
+#include "engine/participants/masking.hpp"
 
 #include <doctest/doctest.h>
 
@@ -106,6 +107,13 @@ TEST_CASE("a masked number shows the country code, one digit and at most the las
 TEST_CASE("what is not an E.164 number masks to ****") {
     for (std::string_view odd : {"", "+", "+31", "+3161", "0612345678", "+31 6 12345678", "+31612345678abc", "****"})
         CHECK_MESSAGE(mask_phone(odd) == "****", std::string(odd));
+}
+
+TEST_CASE("a masked e-mail address shows its first character and its domain") {
+    CHECK(mask_email("fatima@example.nl") == "f***@example.nl");
+    // The domain follows the last '@': a quoted local part may hold one.
+    CHECK(mask_email("\"a@b\"@example.nl") == "\"***@example.nl");
+    for (std::string_view odd : {"", "fatima", "@example.nl"}) CHECK_MESSAGE(mask_email(odd) == "***", std::string(odd));
 }
 
 TEST_CASE("a name is trimmed, required and on one line") {

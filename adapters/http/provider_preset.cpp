@@ -3,7 +3,7 @@
 #include "engine/base/did_you_mean.hpp"
 #include "engine/base/installed_data.hpp"
 #include "engine/base/toml_reader.hpp"
-#include "engine/participants/participant_fields.hpp"
+#include "engine/participants/masking.hpp"
 
 #include <mustache.hpp>
 #include <nlohmann/json.hpp>

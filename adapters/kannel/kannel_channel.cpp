@@ -2,6 +2,7 @@
 
 #include "adapters/secret.hpp"
 #include "engine/message/sms_text.hpp"
+#include "engine/participants/masking.hpp"
 #include "engine/participants/participant_fields.hpp"
 
 #include <algorithm>

@@ -7,6 +7,7 @@
 // The functions take a value that is not empty after trimming; what an empty value
 // means (a default, or "none") is the caller's choice. A list (commitments) may be empty.
 
+#include "engine/participants/masking.hpp"  // refusals and listings show numbers masked
 #include "engine/participants/participant.hpp"
 
 #include <optional>
@@ -31,13 +32,6 @@ std::optional<std::string> normalise_name(std::string_view typed, FieldError& er
 // Landlines, free-phone and other numbers that cannot receive an SMS are refused. A
 // refused number that is a real number appears masked in the message, as in logs.
 std::optional<std::string> normalise_mobile_number(std::string_view typed, FieldError& error);
-
-// "+31 6 ****5678": the country code, the first digit of the national number and at
-// most the last four digits, with at least four digits hidden. What this cannot
-// read as an E.164 number masks to "****". For logs and terminal output.
-std::string mask_phone(std::string_view e164);
-// "f***@example.nl": the first letter and the domain. For logs and terminal output.
-std::string mask_email(std::string_view address);
 
 // A simple syntax check (one @, something before it, a domain with a dot, no spaces);
 // the domain is lower-cased. Whether the address exists only a mail server knows.
