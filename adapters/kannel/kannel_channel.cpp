@@ -29,11 +29,6 @@ std::string replace_all(std::string text, std::string_view from, std::string_vie
     return text;
 }
 
-bool is_e164(std::string_view to) {
-    if (to.size() < 8 || to.size() > 16 || to.front() != '+') return false;
-    return std::all_of(to.begin() + 1, to.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
 // A proxy in front of smsbox may echo the request, query and all, in its answer: the
 // password and the text are taken out before any of it becomes a reason, and before
 // the reason is cut short, so no part of them is left either.

@@ -228,6 +228,12 @@ std::optional<std::string> normalise_mobile_number(std::string_view typed, Field
     return e164;
 }
 
+bool is_e164(std::string_view number) {
+    constexpr size_t min_digits = 7, max_digits = 15;
+    if (number.size() < 1 + min_digits || number.size() > 1 + max_digits) return false;
+    return number.front() == '+' && number[1] != '0' && all_of(number.substr(1), is_digit);
+}
+
 std::optional<std::string> normalise_email(std::string_view typed, FieldError& error) {
     const std::string_view text = trim(typed);
     if (auto problem = email_problem(text)) {

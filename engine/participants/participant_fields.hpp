@@ -33,6 +33,12 @@ std::optional<std::string> normalise_name(std::string_view typed, FieldError& er
 // refused number that is a real number appears masked in the message, as in logs.
 std::optional<std::string> normalise_mobile_number(std::string_view typed, FieldError& error);
 
+// Whether `number` has the form normalise_mobile_number gives: '+', a country code
+// (never starting with 0) and at most 15 digits in all (ITU-T E.164). At least 7: the
+// shortest mobile numbers libphonenumber knows (Tokelau's, +690 7290) have that many.
+// The SMS adapters check a recipient with it before handing it to a gateway.
+bool is_e164(std::string_view number);
+
 // A simple syntax check (one @, something before it, a domain with a dot, no spaces);
 // the domain is lower-cased. Whether the address exists only a mail server knows.
 std::optional<std::string> normalise_email(std::string_view typed, FieldError& error);
