@@ -1,6 +1,7 @@
 #include "engine/message/message_renderer.hpp"
 
 #include "engine/base/did_you_mean.hpp"
+#include "engine/base/utf8.hpp"
 #include "engine/message/local_dates.hpp"
 #include "engine/message/sms_text.hpp"
 #include "engine/participants/participant_fields.hpp"
@@ -53,15 +54,12 @@ std::string template_name_for(const MessageFacts& facts) {
 }
 
 SourcePosition position_at(const std::string& file, std::string_view text, size_t offset) {
+    const std::string_view before = text.substr(0, offset);
+    const size_t line_start = before.rfind('\n') + 1;  // 0 on the first line
     SourcePosition where{file, 1, 1};
-    for (size_t i = 0; i < offset && i < text.size(); ++i) {
-        if (text[i] == '\n') {
-            ++where.line;
-            where.column = 1;
-        } else if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
-            ++where.column;  // columns count characters, not UTF-8 bytes
-        }
-    }
+    where.line += static_cast<int>(std::count(before.begin(), before.end(), '\n'));
+    // Columns count characters, not UTF-8 bytes.
+    where.column += static_cast<int>(count_code_points(before.substr(line_start)));
     return where;
 }
 
