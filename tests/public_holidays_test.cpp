@@ -1,5 +1,7 @@
 #include "engine/holidays/public_holidays.hpp"
 
+#include "engine/time/weekday.hpp"
+
 #include <doctest/doctest.h>
 
 #include <algorithm>
