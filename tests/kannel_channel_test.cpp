@@ -390,6 +390,18 @@ TEST_CASE("a send over HTTP: the gateway's words in the reason, never the passwo
     CHECK(!contains(down.reason, "pa%20ss%26word"));
 }
 
+TEST_CASE("a recipient that is not E.164 fails without a request: an address, a leading 0 after the +") {
+    const auto channel = kannel_adapter().make(
+        kannel_settings({{"url", "http://127.0.0.1:" + std::to_string(closed_port()) + "/cgi-bin/sendsms"}}));
+    for (const char* to : {"amina@example.nl", "+0612345678", "0612345678"}) {
+        OutgoingMessage message = sms("Hallo");
+        message.to = to;
+        const SendResult result = channel->send(message);
+        CHECK_MESSAGE(result.outcome == SendResult::Outcome::failed, to);
+        CHECK_MESSAGE(contains(result.reason, "not a phone number in E.164 form"), to);
+    }
+}
+
 
 TEST_CASE("Kannel's \"Not routable\" fails that message; any other 403 is the channel's credentials") {
     HttpResponse not_routable;

@@ -1,4 +1,5 @@
 #include "engine/participants/participant_fields.hpp"
+#include "engine/participants/masking.hpp"
 
 #include <doctest/doctest.h>
 
@@ -106,6 +107,28 @@ TEST_CASE("a masked number shows the country code, one digit and at most the las
 TEST_CASE("what is not an E.164 number masks to ****") {
     for (std::string_view odd : {"", "+", "+31", "+3161", "0612345678", "+31 6 12345678", "+31612345678abc", "****"})
         CHECK_MESSAGE(mask_phone(odd) == "****", std::string(odd));
+}
+
+TEST_CASE("E.164: '+', a country code that does not start with 0, 7 to 15 digits") {
+    for (std::string_view number : {"+31612345678", "+6907290", "+436641234560000", "+2917123456"})
+        CHECK_MESSAGE(is_e164(number), std::string(number));
+    for (std::string_view odd : {"", "+", "+123456", "+1234567890123456", "0612345678", "31612345678", "+0612345678",
+                                 "+31 612345678", "+31612345678abc", "amina@example.nl"})
+        CHECK_MESSAGE(!is_e164(odd), std::string(odd));
+    // Whatever a lead types, the number stored is one the SMS adapters accept.
+    FieldError error;
+    for (std::string_view typed : {"06-12345678", "0031 6 1234 5678", "+32 470 12 34 56", "+690 7290"}) {
+        const auto stored = normalise_mobile_number(typed, error);
+        REQUIRE_MESSAGE(stored, std::string(typed));
+        CHECK_MESSAGE(is_e164(*stored), *stored);
+    }
+}
+
+TEST_CASE("a masked e-mail address shows its first character and its domain") {
+    CHECK(mask_email("fatima@example.nl") == "f***@example.nl");
+    // The domain follows the last '@': a quoted local part may hold one.
+    CHECK(mask_email("\"a@b\"@example.nl") == "\"***@example.nl");
+    for (std::string_view odd : {"", "fatima", "@example.nl"}) CHECK_MESSAGE(mask_email(odd) == "***", std::string(odd));
 }
 
 TEST_CASE("a name is trimmed, required and on one line") {

@@ -1,6 +1,8 @@
 #include "engine/holidays/public_holidays.hpp"
 #include "engine/time/weekday.hpp"
 
+#include "engine/time/weekday.hpp"
+
 #include <doctest/doctest.h>
 
 #include <algorithm>

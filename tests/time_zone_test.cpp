@@ -1,5 +1,7 @@
 #include "engine/time/time_zone.hpp"
 
+#include "engine/time/posix_tz_rule.hpp"  // internal: the footer rule is tested on its own
+
 #include <boost/date_time/posix_time/conversion.hpp>
 #include <doctest/doctest.h>
 

@@ -1,6 +1,7 @@
 #include "adapters/command/command_channel.hpp"
 
 #include "engine/base/toml_reader.hpp"
+#include "engine/base/utf8.hpp"
 #include "engine/message/sms_text.hpp"
 
 #include <nlohmann/json.hpp>
@@ -52,16 +53,8 @@ std::string_view trimmed(std::string_view text) {
     return text.substr(first, text.find_last_not_of(blanks) - first + 1);
 }
 
-// At most `limit` bytes, never ending inside a UTF-8 sequence.
-std::string cut_utf8(std::string_view text, size_t limit) {
-    if (text.size() <= limit) return std::string(text);
-    size_t end = limit;
-    while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
-    return std::string(text.substr(0, end));
-}
-
 std::string first_line(std::string_view text) {
-    return cut_utf8(trimmed(text.substr(0, text.find('\n'))), words_limit);
+    return std::string(cut_utf8(trimmed(text.substr(0, text.find('\n'))), words_limit));
 }
 
 std::string last_line(std::string_view text) {
@@ -69,7 +62,7 @@ std::string last_line(std::string_view text) {
         const size_t newline = text.rfind('\n');
         const size_t start = newline == std::string_view::npos ? 0 : newline + 1;
         if (const std::string_view line = trimmed(text.substr(start)); !line.empty())
-            return cut_utf8(line, words_limit);
+            return std::string(cut_utf8(line, words_limit));
         text = text.substr(0, start == 0 ? 0 : newline);
     }
     return {};

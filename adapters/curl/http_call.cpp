@@ -1,5 +1,7 @@
 #include "adapters/curl/http_call.hpp"
 
+#include "engine/base/utf8.hpp"
+
 #include <memory>
 
 namespace ritme {
@@ -84,20 +86,7 @@ HttpResponse perform_http(CurlHandles& handles, const HttpRequest& request) {
 // Valid UTF-8 of at most `limit` bytes: a cut never splits a character, and bytes that
 // are not UTF-8 (a Latin-1 proxy page) become '?'. Reasons end up in JSON and in logs.
 std::string utf8_prefix(std::string_view text, size_t limit) {
-    std::string out;
-    size_t i = 0;
-    while (i < text.size()) {
-        const auto lead = static_cast<unsigned char>(text[i]);
-        const size_t length = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3 : (lead >> 3) == 0x1E ? 4 : 0;
-        bool valid = length > 0 && i + length <= text.size();
-        for (size_t k = 1; valid && k < length; ++k) valid = (static_cast<unsigned char>(text[i + k]) & 0xC0) == 0x80;
-        const size_t take = valid ? length : 1;
-        if (out.size() + (valid ? length : 1) > limit) break;
-        if (valid) out.append(text.substr(i, length));
-        else out += '?';
-        i += take;
-    }
-    return out;
+    return std::string(cut_utf8(valid_utf8(text, "?"), limit));
 }
 
 std::string gateway_words(std::string_view body) {

@@ -3,6 +3,7 @@
 #include "adapters/secret.hpp"
 #include "engine/base/did_you_mean.hpp"
 #include "engine/message/sms_text.hpp"
+#include "engine/participants/participant_fields.hpp"
 
 #include <algorithm>
 #include <regex>
@@ -14,11 +15,6 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr std::string_view delivery_placeholder = "{delivery}";
-
-bool is_e164(std::string_view number) {
-    return number.size() >= 8 && number.size() <= 16 && number.front() == '+' && number[1] != '0' &&
-           std::all_of(number.begin() + 1, number.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
 
 std::string replace_all(std::string text, std::string_view what, std::string_view with) {
     for (size_t at = 0; (at = text.find(what, at)) != std::string::npos; at += with.size())

@@ -2,15 +2,15 @@
 
 #include "engine/base/did_you_mean.hpp"
 #include "engine/base/installed_data.hpp"
+#include "engine/base/template.hpp"
 #include "engine/base/toml_reader.hpp"
-#include "engine/participants/participant_fields.hpp"
+#include "engine/participants/masking.hpp"
 
 #include <mustache.hpp>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <fstream>
-#include <mutex>
 #include <regex>
 #include <sstream>
 #include <utility>
@@ -38,22 +38,7 @@ std::string url_escaped(const std::string& value) { return url_encode(value); }
 
 std::string unescaped(const std::string& value) { return value; }
 
-// One template of a preset, parsed once. kainjow's render may note an error in the
-// template object, so each template renders under its own lock.
-struct CompiledTemplate {
-    CompiledTemplate(const std::string& text, std::string (*escape)(const std::string&)) : mustache(text) {
-        mustache.set_custom_escape(escape);
-    }
-    std::string render(const mu::data& values) const {
-        const std::lock_guard lock(mutex);
-        return mustache.render(values);
-    }
-
-    mutable mu::mustache mustache;
-    mutable std::mutex mutex;
-};
-
-using Named = std::vector<std::pair<std::string, std::unique_ptr<CompiledTemplate>>>;
+using Named = std::vector<std::pair<std::string, std::unique_ptr<MustacheTemplate>>>;
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
@@ -229,11 +214,11 @@ std::vector<PresetValues> sample_values() {
 }  // namespace
 
 struct ProviderPreset::Templates {
-    std::unique_ptr<CompiledTemplate> url;
+    std::unique_ptr<MustacheTemplate> url;
     Named headers;
-    std::unique_ptr<CompiledTemplate> basic_user;  // null: no Basic authentication
-    std::unique_ptr<CompiledTemplate> basic_password;
-    std::unique_ptr<CompiledTemplate> body;  // json
+    std::unique_ptr<MustacheTemplate> basic_user;  // null: no Basic authentication
+    std::unique_ptr<MustacheTemplate> basic_password;
+    std::unique_ptr<MustacheTemplate> body;  // json
     Named form;                              // form
     std::vector<std::string> used;           // every variable some template names
 };
@@ -317,7 +302,7 @@ private:
 
     // A template at `key`, checked: it parses, names only known values, and asks for
     // nothing but plain values and sections.
-    std::unique_ptr<CompiledTemplate> compile(TomlTableReader& r, std::string_view key,
+    std::unique_ptr<MustacheTemplate> compile(TomlTableReader& r, std::string_view key,
                                               std::string (*escape)(const std::string&),
                                               ProviderPreset::Templates& templates, Presence presence) {
         auto text = r.string(key, presence);
@@ -341,10 +326,10 @@ private:
                              : "the values are " + join_alternatives(preset_variable_names));
             good = false;
         }
-        auto compiled = std::make_unique<CompiledTemplate>(*text, escape);
-        if (!compiled->mustache.is_valid()) {
+        auto compiled = std::make_unique<MustacheTemplate>(*text, escape);
+        if (!compiled->is_valid()) {
             r.error_at(key, "`" + std::string(key) + "` does not parse as a template: " +
-                                compiled->mustache.error_message(),
+                                compiled->error_message(),
                        "open a section with {{#name}} and close it with {{/name}}; write a value as {{name}}");
             good = false;
         }
@@ -429,7 +414,7 @@ private:
     }
 
     // A JSON body template must give JSON for any message, with and without the optional settings.
-    void check_json_body(TomlTableReader& r, const CompiledTemplate& body) {
+    void check_json_body(TomlTableReader& r, const MustacheTemplate& body) {
         for (const PresetValues& values : sample_values()) {
             const std::string rendered = body.render(template_data(values));
             try {
@@ -592,9 +577,9 @@ std::optional<std::string> ProviderPreset::replace_url(const std::string& url_te
         if (std::find(preset_variable_names.begin(), preset_variable_names.end(), name) == preset_variable_names.end())
             return "`url` names an unknown value {{" + name + "}}; the values are " +
                    join_alternatives(preset_variable_names);
-    auto compiled = std::make_unique<CompiledTemplate>(url_template, url_escaped);
-    if (!compiled->mustache.is_valid())
-        return "`url` does not parse as a template: " + compiled->mustache.error_message();
+    auto compiled = std::make_unique<MustacheTemplate>(url_template, url_escaped);
+    if (!compiled->is_valid())
+        return "`url` does not parse as a template: " + compiled->error_message();
     for (const auto& name : scan.names)
         if (!uses(name)) templates_->used.push_back(name);
     templates_->url = std::move(compiled);

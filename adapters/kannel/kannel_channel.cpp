@@ -2,6 +2,7 @@
 
 #include "adapters/secret.hpp"
 #include "engine/message/sms_text.hpp"
+#include "engine/participants/masking.hpp"
 #include "engine/participants/participant_fields.hpp"
 
 #include <algorithm>
@@ -26,11 +27,6 @@ std::string replace_all(std::string text, std::string_view from, std::string_vie
     for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
         text.replace(at, from.size(), to);
     return text;
-}
-
-bool is_e164(std::string_view to) {
-    if (to.size() < 8 || to.size() > 16 || to.front() != '+') return false;
-    return std::all_of(to.begin() + 1, to.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 // A proxy in front of smsbox may echo the request, query and all, in its answer: the

@@ -1,7 +1,7 @@
 #include "adapters/outbox/outbox_channel.hpp"
 
 #include "engine/message/sms_text.hpp"
-#include "engine/participants/participant_fields.hpp"
+#include "engine/participants/masking.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -23,16 +23,6 @@ namespace fs = std::filesystem;
 constexpr std::string_view sent_log_name = "sent.log";
 
 std::string errno_text(int error) { return std::generic_category().message(error); }
-
-// "f***@example.nl": enough for an operator to tell addresses apart, not to write to one.
-std::string mask_email(std::string_view address) {
-    const size_t at = address.find('@');
-    if (at == std::string_view::npos || at == 0) return "****";
-    std::string masked(1, address.front());
-    masked += "***";
-    masked.append(address.substr(at));
-    return masked;
-}
 
 std::string masked_recipient(const OutgoingMessage& message) {
     return message.medium == Medium::sms ? mask_phone(message.to) : mask_email(message.to);

@@ -1,6 +1,7 @@
 #include "adapters/smtp/mail_message.hpp"
 
 #include "engine/base/text.hpp"
+#include "engine/base/utf8.hpp"
 
 #include <boost/archive/iterators/base64_from_binary.hpp>
 #include <boost/archive/iterators/transform_width.hpp>
@@ -19,7 +20,6 @@ constexpr size_t max_line = 78;  // RFC 5322: a header line SHOULD stay within 7
 constexpr size_t encoded_word_bytes = 42;
 constexpr size_t qp_line = 76;  // RFC 2045: encoded lines of at most 76 characters
 
-bool is_continuation_byte(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
 bool is_printable_ascii(char c) { return c >= 0x20 && c < 0x7F; }
 
 bool is_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
@@ -54,11 +54,8 @@ std::vector<std::string> encoded_words(std::string_view text) {
     std::vector<std::string> words;
     size_t start = 0;
     while (start < text.size()) {
-        size_t end = std::min(text.size(), start + encoded_word_bytes);
-        // Back up to the start of a character; on bytes that are not UTF-8, cut anyway.
-        size_t cut = end;
-        while (cut > start && cut < text.size() && is_continuation_byte(text[cut])) --cut;
-        if (cut > start) end = cut;
+        // Whole characters; a byte that is not UTF-8 is a character of its own.
+        const size_t end = start + cut_utf8(text.substr(start), encoded_word_bytes).size();
         words.push_back("=?UTF-8?B?" + base64(text.substr(start, end - start)) + "?=");
         start = end;
     }
@@ -109,10 +106,9 @@ void encode_qp_line(std::string_view line, std::string& out) {
     size_t column = 0;
     size_t i = 0;
     while (i < line.size()) {
-        // One character at a time (a UTF-8 lead byte with its continuation bytes), so a
+        // One character at a time (a code point's bytes, or one malformed sequence), so a
         // soft break never falls inside a character.
-        size_t end = i + 1;
-        while (end < line.size() && is_continuation_byte(line[end])) ++end;
+        const size_t end = i + decode_utf8(line, i).length;
         std::string unit;
         for (size_t j = i; j < end; ++j) {
             const char c = line[j];

@@ -5,7 +5,7 @@
 #include "adapters/secret.hpp"
 #include "adapters/smtp/mail_message.hpp"
 #include "engine/base/text.hpp"
-#include "engine/participants/participant_fields.hpp"
+#include "engine/participants/masking.hpp"
 
 #include <sys/socket.h>
 

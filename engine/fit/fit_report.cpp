@@ -1,6 +1,7 @@
 #include "engine/fit/fit_report.hpp"
 
 #include "engine/base/text.hpp"
+#include "engine/base/utf8.hpp"
 
 #include <algorithm>
 #include <array>
@@ -11,11 +12,7 @@ namespace {
 
 // Terminal columns of UTF-8 text, counted as code points: close enough for names in
 // Latin, Cyrillic, Arabic or Ge'ez script, which take one column per letter.
-size_t columns(const std::string& text) {
-    return static_cast<size_t>(std::count_if(text.begin(), text.end(), [](char c) {
-        return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-    }));
-}
+size_t columns(const std::string& text) { return count_code_points(text); }
 
 std::string pad_right(const std::string& text, size_t width) {
     const size_t used = columns(text);

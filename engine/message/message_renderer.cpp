@@ -1,6 +1,8 @@
 #include "engine/message/message_renderer.hpp"
 
 #include "engine/base/did_you_mean.hpp"
+#include "engine/base/template.hpp"
+#include "engine/base/utf8.hpp"
 #include "engine/message/local_dates.hpp"
 #include "engine/message/sms_text.hpp"
 #include "engine/participants/participant_fields.hpp"
@@ -10,7 +12,6 @@
 #include <algorithm>
 #include <array>
 #include <fstream>
-#include <mutex>
 #include <cctype>
 #include <sstream>
 #include <stdexcept>
@@ -20,7 +21,6 @@ namespace ritme {
 namespace {
 
 namespace fs = std::filesystem;
-using Mustache = kainjow::mustache::mustache;
 using MustacheData = kainjow::mustache::data;
 
 constexpr std::string_view template_extension = ".mustache";
@@ -53,15 +53,12 @@ std::string template_name_for(const MessageFacts& facts) {
 }
 
 SourcePosition position_at(const std::string& file, std::string_view text, size_t offset) {
+    const std::string_view before = text.substr(0, offset);
+    const size_t line_start = before.rfind('\n') + 1;  // 0 on the first line
     SourcePosition where{file, 1, 1};
-    for (size_t i = 0; i < offset && i < text.size(); ++i) {
-        if (text[i] == '\n') {
-            ++where.line;
-            where.column = 1;
-        } else if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
-            ++where.column;  // columns count characters, not UTF-8 bytes
-        }
-    }
+    where.line += static_cast<int>(std::count(before.begin(), before.end(), '\n'));
+    // Columns count characters, not UTF-8 bytes.
+    where.column += static_cast<int>(count_code_points(before.substr(line_start)));
     return where;
 }
 
@@ -189,45 +186,17 @@ private:
     std::vector<const MustacheData*> sections_;
 };
 
-// What kainjow writes to: the rendered text, appended in place.
-struct TextSink {
-    std::string& text;
-};
-TextSink& operator<<(TextSink& sink, const std::string& part) {
-    sink.text += part;
-    return sink;
-}
-
 std::string primary_language(const std::string& language) { return language.substr(0, language.find('-')); }
 
 }  // namespace
 
 std::vector<std::string> template_names() { return {template_name_list.begin(), template_name_list.end()}; }
 
-// One parsed template. kainjow's render is not const (it may note an error), so each
-// template renders under its own lock.
-struct CompiledTemplate {
-    explicit CompiledTemplate(const std::string& text) : mustache(text) {
-        mustache.set_custom_escape([](const std::string& value) { return value; });  // plain text, not HTML
-    }
-    std::string render(MessageValues& values) const {
-        std::string text;
-        text.reserve(256);
-        TextSink sink{text};
-        const std::lock_guard lock(mutex);
-        mustache.render(values, sink);
-        return text;
-    }
-
-    mutable Mustache mustache;
-    mutable std::mutex mutex;
-};
-
 struct MessageRenderer::Templates {
     // language → template name → template
-    std::map<std::string, std::map<std::string, std::unique_ptr<CompiledTemplate>>, std::less<>> by_language;
+    std::map<std::string, std::map<std::string, std::unique_ptr<MustacheTemplate>>, std::less<>> by_language;
 
-    const CompiledTemplate* find(std::string_view language, const std::string& name) const {
+    const MustacheTemplate* find(std::string_view language, const std::string& name) const {
         const auto templates = by_language.find(language);
         if (templates == by_language.end()) return nullptr;
         const auto found = templates->second.find(name);
@@ -294,9 +263,8 @@ std::optional<MessageRenderer> MessageRenderer::load(const fs::path& directory, 
             const std::string source = text.str();
             const int errors_in_file = diagnostics.error_count();
             check_tag_names(file_name, source, diagnostics);
-            auto compiled = std::make_unique<CompiledTemplate>(source);
-            if (!compiled->mustache.is_valid())
-                report_parse_error(file_name, source, compiled->mustache.error_message(), diagnostics);
+            auto compiled = std::make_unique<MustacheTemplate>(source);
+            if (!compiled->is_valid()) report_parse_error(file_name, source, compiled->error_message(), diagnostics);
             if (diagnostics.error_count() == errors_in_file) by_name[name] = std::move(compiled);
         }
     }
@@ -318,7 +286,7 @@ RenderedMessage MessageRenderer::render(const MessageFacts& facts, const std::st
     RenderedMessage message;
 
     // The reader's language, else its primary language ("pt-BR" reads pt), else nl and en.
-    const CompiledTemplate* own = templates_->find(language, name);
+    const MustacheTemplate* own = templates_->find(language, name);
     std::string template_language = language;
     if (!own) {
         template_language = primary_language(language);
@@ -329,8 +297,8 @@ RenderedMessage MessageRenderer::render(const MessageFacts& facts, const std::st
         MessageValues values(facts, language);
         message.text = trim_trailing_space(own->render(values));
     } else {
-        const CompiledTemplate* first = templates_->find(first_fallback, name);
-        const CompiledTemplate* second = templates_->find(second_fallback, name);
+        const MustacheTemplate* first = templates_->find(first_fallback, name);
+        const MustacheTemplate* second = templates_->find(second_fallback, name);
         if (!first || !second) throw std::logic_error("the nl and en templates are loaded with the renderer");
         message.language = std::string(first_fallback) + "+" + std::string(second_fallback);
         MessageValues first_values(facts, std::string(first_fallback));

@@ -1,5 +1,7 @@
 #include "engine/message/sms_text.hpp"
 
+#include "engine/base/utf8.hpp"
+
 #include <algorithm>
 #include <array>
 #include <utility>
@@ -20,35 +22,12 @@ constexpr int gsm7_part = 153;
 constexpr int ucs2_single = 70;
 constexpr int ucs2_part = 67;
 
-constexpr char32_t replacement_character = 0xFFFD;
-
-// Decodes one UTF-8 sequence at `at` and moves past it; a malformed byte reads as
-// U+FFFD, which no GSM-7 table holds, so a broken text is counted as UCS-2.
+// Reads one code point at `at` and moves past it; a malformed sequence reads as U+FFFD,
+// which no GSM-7 table holds, so a broken text is counted as UCS-2.
 char32_t next_code_point(std::string_view text, size_t& at) {
-    const auto lead = static_cast<unsigned char>(text[at++]);
-    if (lead < 0x80) return lead;
-    int length = 0;
-    char32_t code = 0;
-    if ((lead & 0xE0) == 0xC0) {
-        length = 1;
-        code = lead & 0x1F;
-    } else if ((lead & 0xF0) == 0xE0) {
-        length = 2;
-        code = lead & 0x0F;
-    } else if ((lead & 0xF8) == 0xF0) {
-        length = 3;
-        code = lead & 0x07;
-    } else {
-        return replacement_character;
-    }
-    for (int i = 0; i < length; ++i) {
-        if (at >= text.size()) return replacement_character;
-        const auto byte = static_cast<unsigned char>(text[at]);
-        if ((byte & 0xC0) != 0x80) return replacement_character;
-        code = (code << 6) | (byte & 0x3F);
-        ++at;
-    }
-    return code > 0x10FFFF ? replacement_character : code;
+    const Utf8CodePoint next = decode_utf8(text, at);
+    at += next.length;
+    return next.code_point;
 }
 
 // Septets a character takes in GSM-7: 1 in the basic table, 2 in the extension table

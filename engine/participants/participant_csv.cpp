@@ -2,6 +2,7 @@
 
 #include "engine/base/did_you_mean.hpp"
 #include "engine/base/text.hpp"
+#include "engine/base/utf8.hpp"
 #include "engine/participants/participant_fields.hpp"
 
 #include <csv.h>
@@ -26,27 +27,6 @@ constexpr size_t column_count = column_names.size();
 constexpr std::string_view header_example = "the first row names the columns, e.g. name;phone;email";
 
 std::string_view name_of(Column column) { return column_names[static_cast<size_t>(column)]; }
-
-// Excel's plain "CSV" is Windows-1252, not UTF-8: "Müller" would be stored garbled. A
-// structural check of the byte sequences is enough to tell the two apart.
-size_t utf8_sequence_length(unsigned char lead) {
-    if (lead < 0x80) return 1;
-    if ((lead & 0xE0) == 0xC0) return 2;
-    if ((lead & 0xF0) == 0xE0) return 3;
-    if ((lead & 0xF8) == 0xF0) return 4;
-    return 0;  // a continuation byte, or no UTF-8 at all
-}
-
-bool is_utf8(std::string_view s) {
-    for (size_t i = 0; i < s.size();) {
-        const size_t length = utf8_sequence_length(static_cast<unsigned char>(s[i]));
-        if (length == 0 || i + length > s.size()) return false;
-        for (size_t k = 1; k < length; ++k)
-            if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
-        i += length;
-    }
-    return true;
-}
 
 // "\r\n", "\n" and a lone "\r" (old Mac Excel) each end one line.
 size_t end_of_line(std::string_view text, size_t begin) {
@@ -219,9 +199,10 @@ private:
             report(column, error_);
     }
 
+    // Excel's plain "CSV" is Windows-1252, not UTF-8: "Müller" would be stored garbled.
     bool cells_are_text() {
         for (size_t column = 0; column < column_count; ++column)
-            if (!is_utf8(cell(static_cast<Column>(column))))
+            if (!is_valid_utf8(cell(static_cast<Column>(column))))
                 report(static_cast<Column>(column),
                        {"the text is not UTF-8", "in Excel, save the file as \"CSV UTF-8 (door komma's gescheiden)\""});
         return ok_;

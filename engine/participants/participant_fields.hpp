@@ -7,6 +7,7 @@
 // The functions take a value that is not empty after trimming; what an empty value
 // means (a default, or "none") is the caller's choice. A list (commitments) may be empty.
 
+#include "engine/participants/masking.hpp"  // refusals and listings show numbers masked
 #include "engine/participants/participant.hpp"
 
 #include <optional>
@@ -32,12 +33,11 @@ std::optional<std::string> normalise_name(std::string_view typed, FieldError& er
 // refused number that is a real number appears masked in the message, as in logs.
 std::optional<std::string> normalise_mobile_number(std::string_view typed, FieldError& error);
 
-// "+31 6 ****5678": the country code, the first digit of the national number and at
-// most the last four digits, with at least four digits hidden. What this cannot
-// read as an E.164 number masks to "****". For logs and terminal output.
-std::string mask_phone(std::string_view e164);
-// "f***@example.nl": the first letter and the domain. For logs and terminal output.
-std::string mask_email(std::string_view address);
+// Whether `number` has the form normalise_mobile_number gives: '+', a country code
+// (never starting with 0) and at most 15 digits in all (ITU-T E.164). At least 7: the
+// shortest mobile numbers libphonenumber knows (Tokelau's, +690 7290) have that many.
+// The SMS adapters check a recipient with it before handing it to a gateway.
+bool is_e164(std::string_view number);
 
 // A simple syntax check (one @, something before it, a domain with a dot, no spaces);
 // the domain is lower-cased. Whether the address exists only a mail server knows.

@@ -1,5 +1,6 @@
 #include "engine/participants/participant_listing.hpp"
 
+#include "engine/participants/masking.hpp"
 #include "engine/participants/participant_fields.hpp"
 
 #include <sstream>

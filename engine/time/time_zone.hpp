@@ -10,10 +10,14 @@
 // The footer rule is expanded into the table once, when the zone is loaded, and the
 // table is indexed by fixed spans of time, so a conversion is a shift and a step or two
 // through the table rather than a rule evaluation.
+//
+// Reading the file (tzif_reader.hpp) and the footer rule (posix_tz_rule.hpp) are
+// internal to engine/time: the rest of ritme converts through TimeZone only.
 
 #include "engine/time/instant.hpp"
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -70,43 +74,7 @@ struct Transition {
     Observance after;
 };
 
-// The POSIX TZ rule of a TZif footer, "CET-1CEST,M3.5.0,M10.5.0/3": what a zone does
-// after its table ends. POSIX counts offsets west of UTC as positive; the Observances
-// here are east-positive like every other offset in ritme.
-class PosixTzRule {
-public:
-    // Throws TimeZoneError saying what in `text` cannot be read.
-    static PosixTzRule parse(std::string_view text);
-
-    const Observance& standard() const { return standard_; }
-    const std::optional<Observance>& daylight() const { return daylight_; }  // empty without DST
-
-    struct Change {
-        UtcInstant at;
-        bool to_daylight = false;
-    };
-    // The changes the rule makes on dates of `year` (local dates; with a large or
-    // negative time the instant may fall in the next or previous year), in time order.
-    std::vector<Change> changes_in(int year) const;
-    const Observance& observance_at(UtcInstant instant) const;
-
-    // Where a change falls: a local date in a year, and a local time on it.
-    struct ChangeDate {
-        enum class Form { julian_no_leap_day, zero_based_day, month_week_weekday };
-        Form form = Form::month_week_weekday;
-        int day = 0;                          // Jn: 1..365, Feb 29 not counted; n: 0..365
-        int month = 0, week = 0, weekday = 0;  // Mm.w.d: week 5 is the last, weekday 0 Sunday
-        int time_seconds = 2 * 3600;           // in the observance before the change; -167h..167h
-
-        Date date_in(int year) const;
-    };
-
-private:
-    Observance standard_;
-    std::optional<Observance> daylight_;
-    ChangeDate daylight_start_, daylight_end_;
-};
-
+class PosixTzRule;
 struct TzifContents;
 
 class TimeZone {
@@ -128,7 +96,7 @@ public:
     std::vector<Transition> transitions(UtcInstant from, UtcInstant to) const;
 
 private:
-    TimeZone(std::string name, PosixTzRule footer, const TzifContents& tzif);
+    TimeZone(std::string name, std::shared_ptr<const PosixTzRule> footer, const TzifContents& tzif);
     void add_transition(int64_t at, const Observance& after);
     void expand_footer(int64_t table_end);
     void index_buckets();
@@ -137,13 +105,13 @@ private:
     int offset_at(int64_t utc_seconds) const { return lookup(utc_seconds).utc_offset_seconds; }
 
     std::string name_;
-    PosixTzRule footer_;
-    std::vector<Observance> observances_;  // distinct; the table refers to them by index
-    int initial_ = 0;                      // in effect before the first change
-    std::vector<int64_t> times_;           // UTC seconds of each change, ascending
-    std::vector<int> after_;               // per change: the observance from then on
-    int64_t footer_from_ = 0;              // from here on the footer rule is evaluated directly
-    std::vector<uint32_t> bucket_first_;   // per span of time: index of its first change or the next
+    std::shared_ptr<const PosixTzRule> footer_;  // the TZif footer's rule; copies share it
+    std::vector<Observance> observances_;        // distinct; the table refers to them by index
+    int initial_ = 0;                            // in effect before the first change
+    std::vector<int64_t> times_;                 // UTC seconds of each change, ascending
+    std::vector<int> after_;                     // per change: the observance from then on
+    int64_t footer_from_ = 0;                    // from here on the footer rule is evaluated directly
+    std::vector<uint32_t> bucket_first_;         // per span of time: index of its first change or the next
 };
 
 }  // namespace ritme

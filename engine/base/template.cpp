@@ -1,0 +1,64 @@
+#include "engine/base/template.hpp"
+
+#include <mustache.hpp>
+
+#include <mutex>
+
+namespace ritme {
+namespace {
+
+// What kainjow writes to: the rendered text, appended in place.
+struct TextSink {
+    std::string& text;
+};
+TextSink& operator<<(TextSink& sink, const std::string& part) {
+    sink.text += part;
+    return sink;
+}
+
+std::string unescaped(const std::string& value) { return value; }
+
+}  // namespace
+
+struct MustacheTemplate::Parsed {
+    explicit Parsed(const std::string& text) : mustache(text) {}
+
+    kainjow::mustache::mustache mustache;
+    std::mutex mutex;
+};
+
+MustacheTemplate::MustacheTemplate(const std::string& text, Escape escape) : parsed_(std::make_unique<Parsed>(text)) {
+    parsed_->mustache.set_custom_escape(escape ? escape : unescaped);
+}
+
+MustacheTemplate::~MustacheTemplate() = default;
+
+bool MustacheTemplate::is_valid() const {
+    const std::lock_guard lock(parsed_->mutex);
+    return parsed_->mustache.is_valid();
+}
+
+std::string MustacheTemplate::error_message() const {
+    const std::lock_guard lock(parsed_->mutex);
+    return parsed_->mustache.error_message();
+}
+
+std::string MustacheTemplate::render(const TemplateData& values) const {
+    std::string text;
+    text.reserve(256);
+    TextSink sink{text};
+    const std::lock_guard lock(parsed_->mutex);
+    parsed_->mustache.render(values, sink);
+    return text;
+}
+
+std::string MustacheTemplate::render(TemplateContext& values) const {
+    std::string text;
+    text.reserve(256);
+    TextSink sink{text};
+    const std::lock_guard lock(parsed_->mutex);
+    parsed_->mustache.render(values, sink);
+    return text;
+}
+
+}  // namespace ritme
