@@ -1,6 +1,7 @@
 #include "adapters/builtin_adapters.hpp"
 #include "engine/cli/cli.hpp"
-#include "engine/config/daemon_config.hpp"
+#include "engine/config/config_dump.hpp"
+#include "engine/config/config_reader.hpp"
 #include "test_support.hpp"
 
 #include <doctest/doctest.h>

@@ -2,6 +2,7 @@
 
 #include "engine/base/installed_data.hpp"
 #include "engine/cli/commands.hpp"
+#include "engine/config/config_reader.hpp"
 #include "engine/store/open_store.hpp"
 
 #include <filesystem>

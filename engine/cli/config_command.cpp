@@ -3,6 +3,7 @@
 
 #include "engine/base/text.hpp"
 #include "engine/cli/commands.hpp"
+#include "engine/config/config_dump.hpp"
 
 #include <ostream>
 
