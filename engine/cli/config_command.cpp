@@ -53,13 +53,7 @@ CommandAction add_config_command(CLI::App& app, const CommonOptions& common, Cli
             // read, its directories and commands checked.
             if (context.channels) {
                 Diagnostics problems;
-                for (const auto& [name, channel] : loaded->channels) {
-                    try {
-                        context.channels->make(channel.adapter, channel.settings);
-                    } catch (const ChannelConfigError& e) {
-                        problems.error(channel.where, e.what());
-                    }
-                }
+                ChannelSet::from_config(*loaded, *context.channels, problems);
                 if (problems.has_errors()) {
                     print_diagnostics(problems, context.err);
                     context.err << "ritme: the daemon config has the errors above\n";

@@ -145,6 +145,9 @@ private:
         if (!table.contains("quiet_hours")) channel.quiet_hours = channel.medium == Medium::sms;
         channel.settings.channel = name;
         channel.settings.base_directory = base_;
+        channel.settings.table = r.position();
+        for (const auto& [key, value] : table)
+            channel.settings.written[std::string(key.str())] = position_of(value.source());
 
         const AdapterInfo* adapter = channel.adapter.empty() ? nullptr : registry_.find(channel.adapter);
         if (!channel.adapter.empty() && !adapter) {
