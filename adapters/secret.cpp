@@ -23,31 +23,31 @@ std::string read_secret(const ChannelSettings& settings, const std::string& name
     const std::filesystem::path file = settings.path(file_key);
     const std::string variable = settings.get(env_key);
     if (!file.empty() && !variable.empty())
-        throw settings.error("both `" + file_key + "` and `" + env_key + "` are set; keep one");
+        throw settings.error_at(env_key, "both `" + file_key + "` and `" + env_key + "` are set; keep one");
     if (!variable.empty()) {
         const char* value = std::getenv(variable.c_str());
         if (!value || !*value)
-            throw settings.error("`" + env_key + " = \"" + variable + "\"` names an environment variable that is not set");
+            throw settings.error_at(env_key, "`" + env_key + " = \"" + variable + "\"` names an environment variable that is not set");
         return value;
     }
     if (file.empty()) return {};
     struct stat status {};
     if (::stat(file.c_str(), &status) != 0)
-        throw settings.error("cannot read `" + file_key + "` " + file.string() + ": " +
+        throw settings.error_at(file_key, "cannot read `" + file_key + "` " + file.string() + ": " +
                              std::generic_category().message(errno));
     // Like ssh with its keys: a secret every user on the server can read is no secret.
     if (status.st_mode & S_IROTH)
-        throw settings.error("`" + file_key + "` " + file.string() +
+        throw settings.error_at(file_key, "`" + file_key + "` " + file.string() +
                              " can be read by every user; run chmod 600 (or 640 for a group) on it");
     std::ifstream in(file, std::ios::binary);
-    if (!in) throw settings.error("cannot read `" + file_key + "` " + file.string() + ": permission denied?");
+    if (!in) throw settings.error_at(file_key, "cannot read `" + file_key + "` " + file.string() + ": permission denied?");
     std::ostringstream content;
     content << in.rdbuf();
     if (!in && !in.eof())
-        throw settings.error("cannot read `" + file_key + "` " + file.string());
+        throw settings.error_at(file_key, "cannot read `" + file_key + "` " + file.string());
     std::string secret = content.str();
     while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r')) secret.pop_back();
-    if (secret.empty()) throw settings.error("`" + file_key + "` " + file.string() + " is empty");
+    if (secret.empty()) throw settings.error_at(file_key, "`" + file_key + "` " + file.string() + " is empty");
     return secret;
 }
 

@@ -16,6 +16,7 @@
 #include "engine/base/text.hpp"
 #include "engine/calendar/programme_calendar.hpp"
 #include "engine/changes/apply.hpp"
+#include "engine/config/config_reader.hpp"
 #include "engine/daemon/daemon.hpp"
 #include "engine/daemon/daemon_setup.hpp"
 #include "engine/dispatch/claim_owner.hpp"

@@ -11,6 +11,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <fstream>
 
 using namespace ritme;
@@ -69,7 +70,7 @@ TEST_CASE("a secret comes from a file only its owner may read, without the trail
 
     write_file(dir.path / "open.secret", "visible", 0644);
     const std::string open = error_of([&] { read_secret(settings_with({{"password_file", "open.secret"}}, dir.path), "password"); });
-    CHECK(open.find("channel sms") == 0);
+    CHECK(open.find("[channel.sms]: `password_file` ") == 0);
     CHECK(open.find("chmod 600") != std::string::npos);
     CHECK(open.find("visible") == std::string::npos);  // never the secret itself
 
@@ -106,6 +107,24 @@ TEST_CASE("settings as whole numbers and booleans, with the key and the range in
     CHECK(error_of([&] { settings.integer("timeout_seconds", 1, 10); }).find("1 to 10") != std::string::npos);
     CHECK(settings.boolean("flag"));
     CHECK(error_of([&] { settings.boolean("no"); }).find("not true or false") != std::string::npos);
+}
+
+TEST_CASE("a setting's error is where the key was written, else at its [channel] table") {
+    auto settings = settings_with({{"timeout_seconds", "0"}});
+    settings.table = {"ritme.toml", 7, 1};
+    settings.written["timeout_seconds"] = {"ritme.toml", 9, 19};
+    const auto where_of = [](const std::function<void()>& action) -> SourcePosition {
+        try {
+            action();
+        } catch (const ChannelConfigError& e) {
+            return e.where();
+        }
+        return {};
+    };
+    CHECK(where_of([&] { settings.integer("timeout_seconds", 1, 600); }).str() == "ritme.toml:9:19");
+    CHECK(where_of([&] { settings.boolean("print"); }).str() == "ritme.toml:7:1");  // not written: the table
+    CHECK(where_of([&] { read_secret(settings_with({{"token_env", "RITME_TEST_UNSET"}}), "token"); }).file.empty());
+    CHECK(std::string(settings.error_at("timeout_seconds", "too short").what()) == "[channel.sms]: too short");
 }
 
 TEST_CASE("a gateway's HTTP answer: 2xx accepted, 429 and 5xx later, 401/403 the channel, other 4xx never") {

@@ -54,7 +54,7 @@ public:
         values.emplace("command", command);
         values.emplace("args", "[]");
         values.emplace("timeout_seconds", "30");
-        return ChannelSettings{"sms", dir_, std::move(values)};
+        return ChannelSettings{"sms", dir_, std::move(values), {}, {}};
     }
 
     std::unique_ptr<Channel> channel(const std::string& command, std::map<std::string, std::string> values = {}) const {
@@ -438,11 +438,11 @@ TEST_SUITE("command_channel") {
         CHECK(config_error(scratch.settings((scratch / "send.sh").string())).empty());
 
         const std::string missing = config_error(scratch.settings(""));
-        CHECK(missing.find("channel sms: ") == 0);
+        CHECK(missing.find("[channel.sms]: ") == 0);
         CHECK(missing.find("needs `command`") != std::string::npos);
 
         const std::string absent = config_error(scratch.settings("absent.sh"));
-        CHECK(absent.find("channel sms: `command = \"absent.sh\"`") == 0);
+        CHECK(absent.find("[channel.sms]: `command = \"absent.sh\"`") == 0);
         CHECK(absent.find((scratch / "absent.sh").string() + " does not exist") != std::string::npos);
         CHECK(absent.find("relative to the config file") != std::string::npos);
 

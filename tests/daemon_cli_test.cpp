@@ -9,6 +9,7 @@
 #include "engine/store/sqlite_store.hpp"
 #include "test_support.hpp"
 
+#include <SQLiteCpp/SQLiteCpp.h>
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
@@ -128,6 +129,52 @@ TEST_CASE("tick refuses a --now it cannot read, and sends nothing") {
     const auto run = f.run({"tick", "--now", "tomorrow"});
     CHECK(run.status == 2);
     CHECK(run.err.find("--now \"tomorrow\" is not a time") != std::string::npos);
+}
+
+TEST_CASE("every verb that reads the daemon config exits 2 when it has errors, and changes nothing") {
+    Fixture f("bad-config");
+    const std::string programme = (f.dir() / "programmes" / "tick-test.toml").string();
+    REQUIRE(f.run({"apply", programme}).status == 0);
+    std::ofstream(f.config(), std::ios::app) << "\n[dispatch]\nworkers = 0\n";
+    const std::vector<std::vector<std::string>> verbs = {
+        {"serve"},
+        {"tick"},
+        {"status"},
+        {"simulate", "tick-test"},
+        {"config", "check"},
+        {"config", "dump"},
+        {"session", "list", "tick-test"},
+        {"appointment", "list"},
+        {"participant", "list"},
+        {"participant", "add", "--name", "Amina Yusuf", "--phone", "0612345678", "--programme", "tick-test"},
+        {"apply", programme},
+        {"fit", "tick-test"},
+        {"suggest", "tick-test"},
+        {"check", programme},
+        {"check", programme, "--participants"},
+    };
+    for (const auto& verb : verbs) {
+        const Run run = f.run(verb);
+        INFO(verb.front(), " ", verb.size() > 1 ? verb[1] : "", ": ", run.err);
+        CHECK(run.status == 2);
+        CHECK(run.err.find("ritme.toml:16:11: error: [dispatch]: `workers = 0`") != std::string::npos);
+        CHECK(run.err.find("ritme: the daemon config has the errors above\n") != std::string::npos);
+    }
+    // The database was read by none of them: still the one applied programme and no participant.
+    const auto store = SqliteStore::open((f.dir() / "ritme.db").string());
+    CHECK(store->participants().empty());
+}
+
+TEST_CASE("an error no verb expects ends the command with 1 and one line, never std::terminate") {
+    Fixture f("internal-error");
+    const fs::path database = f.dir() / "broken.db";
+    SqliteStore::open(database.string());
+    SQLite::Database(database.string(), SQLite::OPEN_READWRITE).exec("DROP TABLE delivery");
+    const Run run = f.run({"--db", database.string(), "status"});
+    CHECK(run.status == 1);
+    CHECK(run.err.rfind("ritme: ", 0) == 0);
+    CHECK(lines_in(run.err) == 1);
+    CHECK(run.err.find("delivery") != std::string::npos);  // what went wrong, from SQLite
 }
 
 TEST_CASE("simulate prints every message of the track as JSON lines, and changes nothing") {

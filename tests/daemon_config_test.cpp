@@ -1,10 +1,12 @@
 #include "adapters/builtin_adapters.hpp"
 #include "engine/cli/cli.hpp"
-#include "engine/config/daemon_config.hpp"
+#include "engine/config/config_dump.hpp"
+#include "engine/config/config_reader.hpp"
 #include "test_support.hpp"
 
 #include <doctest/doctest.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -602,6 +604,51 @@ dir = "mail"
     check_same(original, *again.config);
 
     CHECK(ritme_cli({"config"}, registry).status == exit_bad_input);
+}
+
+TEST_CASE("an adapter's refusal of a setting is at the key's file:line:col, or at its table when not written") {
+    ChannelRegistry registry;
+    register_builtin_adapters(registry);
+    ::setenv("RITME_CONFIG_TEST_PASSWORD", "geheim", 1);
+    ::unsetenv("RITME_CONFIG_TEST_UNSET");
+    struct Case {
+        std::string toml;
+        std::string expected;
+    };
+    const Case cases[] = {
+        {"[channel.sms]\nadapter = \"outbox\"\ndir = \"outbox\"\nprint = \"maybe\"\n",
+         "ritme.toml:4:9: error: [channel.sms]: `print = maybe` is not true or false"},
+        {"[channel.sms]\nadapter = \"kannel\"\nurl = \"http://127.0.0.1:13013/cgi-bin/sendsms\"\nusername = \"r\"\n"
+         "password_env = \"RITME_CONFIG_TEST_PASSWORD\"\ntimeout_seconds = 0\n",
+         "ritme.toml:6:19: error: [channel.sms]: `timeout_seconds = 0` is out of range"},
+        {"[channel.sms]\nadapter = \"kannel\"\nurl = \"http://127.0.0.1:13013/cgi-bin/sendsms\"\nusername = \"r\"\n"
+         "password_env = \"RITME_CONFIG_TEST_UNSET\"\n",
+         "ritme.toml:5:16: error: [channel.sms]: `password_env = \"RITME_CONFIG_TEST_UNSET\"` names an environment "
+         "variable that is not set"},
+        {"[channel.sms]\nadapter = \"kannel\"\nurl = \"http://127.0.0.1:13013/cgi-bin/sendsms\"\nusername = \"r\"\n",
+         "ritme.toml:1:1: error: [channel.sms]: the kannel adapter needs the sendsms-user's password"},
+        {"[channel.email]\nadapter = \"smtp\"\nurl = \"http://relay.example\"\nfrom = \"noreply@gemeente.example\"\n",
+         "ritme.toml:3:7: error: [channel.email]: `url = \"http://relay.example\"` is not an SMTP URL"},
+        {"[channel.sms]\nadapter = \"http\"\npreset = \"twillio\"\n",
+         "ritme.toml:3:10: error: [channel.sms]: `preset = \"twillio\"` is not a shipped provider"},
+        {"[channel.sms]\nadapter = \"command\"\ncommand = \"absent.sh\"\n",
+         "ritme.toml:3:11: error: [channel.sms]: `command = \"absent.sh\"`"},
+    };
+    for (const Case& c : cases) {
+        const fs::path file = write_file(fresh_directory("adapter-positions") / "ritme.toml", c.toml);
+        INFO(c.toml);
+        // The reader takes the settings as written; the adapter refuses them when the
+        // channel is made: by `config check`, and by tick and serve before they start.
+        REQUIRE(load(file, registry).config);
+        const Run checked = ritme_cli({"config", "check", "-c", file.string()}, registry);
+        INFO(checked.err);
+        CHECK(checked.status == exit_bad_input);
+        CHECK(checked.err.find(c.expected) != std::string::npos);
+        const Run ticked = ritme_cli({"tick", "-c", file.string()}, registry);
+        INFO(ticked.err);
+        CHECK(ticked.status == exit_bad_input);
+        CHECK(ticked.err.find(c.expected) != std::string::npos);
+    }
 }
 
 TEST_SUITE_END();

@@ -313,7 +313,7 @@ TEST_SUITE("http_channel") {
     TEST_CASE("channel settings the preset cannot work with are refused, naming the preset and the key") {
         CHECK(make_error({}).find("needs `preset`") != std::string::npos);
         const std::string unknown = make_error({{"preset", "twillio"}});
-        CHECK(unknown.find("channel sms: ") == 0);
+        CHECK(unknown.find("[channel.sms]: ") == 0);
         CHECK(unknown.find("did you mean twilio?") != std::string::npos);
 
         const std::string no_account =

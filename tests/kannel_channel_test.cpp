@@ -282,7 +282,7 @@ TEST_CASE("settings: url, username and a password are required; the rest is chec
     CHECK(contains(error_of([&] { read_kannel_settings(without("url")); }), "needs `url`"));
     CHECK(contains(error_of([&] { read_kannel_settings(without("username")); }), "needs `username`"));
     const std::string no_password = error_of([&] { read_kannel_settings(without("password_env")); });
-    CHECK(no_password.starts_with("channel sms: "));
+    CHECK(no_password.starts_with("[channel.sms]: "));
     CHECK(contains(no_password, "password_file"));
 
     CHECK(contains(error_of([] { read_kannel_settings(kannel_settings({{"url", "127.0.0.1:13013"}})); }),

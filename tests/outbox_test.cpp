@@ -29,7 +29,7 @@ public:
     ~Scratch() { fs::remove_all(dir_); }
 
     ChannelSettings settings(const std::string& print = "true") const {
-        return ChannelSettings{"sms", dir_, {{"dir", "outbox"}, {"print", print}}};
+        return ChannelSettings{"sms", dir_, {{"dir", "outbox"}, {"print", print}}, {}, {}};
     }
     fs::path outbox() const { return dir_ / "outbox"; }
 
@@ -218,7 +218,7 @@ TEST_SUITE("outbox") {
         Scratch scratch("config");
         std::ostringstream out;
         const AdapterInfo info = outbox_adapter(out);
-        CHECK_THROWS_AS(info.make(ChannelSettings{"sms", fs::temp_directory_path(), {}}), ChannelConfigError);
+        CHECK_THROWS_AS(info.make(ChannelSettings{"sms", fs::temp_directory_path(), {}, {}, {}}), ChannelConfigError);
         CHECK_THROWS_AS(info.make(scratch.settings("maybe")), ChannelConfigError);
         // A file where the directory should be.
         std::ofstream(scratch.outbox()) << "not a directory";

@@ -1,8 +1,6 @@
 #include "engine/holidays/public_holidays.hpp"
 #include "engine/time/weekday.hpp"
 
-#include "engine/time/weekday.hpp"
-
 #include <doctest/doctest.h>
 
 #include <algorithm>

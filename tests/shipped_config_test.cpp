@@ -3,7 +3,7 @@
 
 #include "adapters/builtin_adapters.hpp"
 #include "adapters/http/provider_preset.hpp"
-#include "engine/config/daemon_config.hpp"
+#include "engine/config/config_reader.hpp"
 #include "engine/holidays/ics_closures.hpp"
 #include "engine/holidays/school_loader.hpp"
 #include "engine/message/message_renderer.hpp"

@@ -447,7 +447,7 @@ TEST_SUITE("smtp_channel") {
             const std::string problem = refusal(smtp_settings(c.values));
             CHECK_MESSAGE(problem.find(c.expected) != std::string::npos, "expected \"", c.expected, "\", got \"",
                           problem, "\"");
-            CHECK(problem.starts_with("channel email: "));
+            CHECK(problem.starts_with("[channel.email]: "));
         }
         // A login is fine over TLS, and on loopback without it (a test server, a local relay).
         CHECK(refusal(smtp_settings({{"username", "ritme"}, {"password_env", "RITME_SMTP_TEST_PASSWORD"}})) == "");

@@ -537,25 +537,25 @@ private:
 fs::path checked_program(const ChannelSettings& settings) {
     const std::string written = settings.get("command");
     if (trimmed(written).empty())
-        throw settings.error("the command adapter needs `command`, the executable it runs per message; write "
+        throw settings.error_at("command", "the command adapter needs `command`, the executable it runs per message; write "
                              "command = \"/usr/local/lib/ritme/send-sms\" (absolute, or relative to this config file)");
     const fs::path program = settings.path("command").lexically_normal();
     const std::string named = "`command = \"" + written + "\"`: " + program.string();
     struct stat status {};
     if (::stat(program.c_str(), &status) != 0) {
         const int error = errno;
-        throw settings.error(named + (error == ENOENT ? " does not exist" : ": " + errno_text(error)) +
+        throw settings.error_at("command", named + (error == ENOENT ? " does not exist" : ": " + errno_text(error)) +
                              "; name the executable by its absolute path, or relative to the config file's directory");
     }
     if (S_ISDIR(status.st_mode))
-        throw settings.error(named + " is a directory; name the executable inside it");
+        throw settings.error_at("command", named + " is a directory; name the executable inside it");
     if (!S_ISREG(status.st_mode))
-        throw settings.error(named + " is not a regular file; name the executable itself");
+        throw settings.error_at("command", named + " is not a regular file; name the executable itself");
     if (::access(program.c_str(), X_OK) != 0)
-        throw settings.error(named + " is not executable by ritme's user; make it so, e.g. chmod 0755 " +
+        throw settings.error_at("command", named + " is not executable by ritme's user; make it so, e.g. chmod 0755 " +
                              program.string());
     if ((status.st_mode & S_IWOTH) != 0)
-        throw settings.error(named + " may be changed by any user, and it is handed every number and text; "
+        throw settings.error_at("command", named + " may be changed by any user, and it is handed every number and text; "
                                      "chmod o-w " + program.string());
     return program;
 }
@@ -576,7 +576,7 @@ std::vector<std::string> parse_arguments(const ChannelSettings& settings) {
                 for (const toml::node& element : *list) {
                     const auto* argument = element.as_string();
                     if (!argument)
-                        throw settings.error("`args = " + text + "` lists " + toml_value_text(element) +
+                        throw settings.error_at("args", "`args = " + text + "` lists " + toml_value_text(element) +
                                              ", not a string; quote every argument: args = [\"--from\", \"Gemeente\"]");
                     arguments.push_back(argument->get());
                 }

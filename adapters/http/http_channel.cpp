@@ -27,7 +27,7 @@ std::string replace_all(std::string text, std::string_view what, std::string_vie
 fs::path preset_file(const ChannelSettings& settings) {
     const std::string preset = settings.get("preset");
     if (preset.empty())
-        throw settings.error("the http adapter needs `preset`: one of the shipped providers (cm, messagebird, "
+        throw settings.error_at("preset", "the http adapter needs `preset`: one of the shipped providers (cm, messagebird, "
                              "twilio, spryng) or the path of your own preset file");
     if (preset.find('/') != std::string::npos || preset.ends_with(".toml")) return settings.path("preset");
     const fs::path directory = default_provider_directory();
@@ -35,7 +35,7 @@ fs::path preset_file(const ChannelSettings& settings) {
     if (std::find(names.begin(), names.end(), preset) == names.end()) {
         const std::vector<std::string_view> known(names.begin(), names.end());
         const auto match = closest_match(preset, known);
-        throw settings.error("`preset = \"" + preset + "\"` is not a shipped provider (" + directory.string() +
+        throw settings.error_at("preset", "`preset = \"" + preset + "\"` is not a shipped provider (" + directory.string() +
                              " has " + (known.empty() ? std::string("none") : join_alternatives(known)) + "); " +
                              (match ? "did you mean " + *match + "?"
                                     : "for another provider, write a preset file and give its path"));
@@ -51,10 +51,10 @@ ProviderPreset load_preset(const ChannelSettings& settings) {
         diagnostics.sort_by_position();
         std::string problems;
         for (const auto& diagnostic : diagnostics.items()) problems += "\n  " + diagnostic.str();
-        throw settings.error("the provider preset " + file.string() + " cannot be used:" + problems);
+        throw settings.error_at("preset", "the provider preset " + file.string() + " cannot be used:" + problems);
     }
     if (const std::string url = settings.get("url"); !url.empty())
-        if (auto problem = preset->replace_url(url)) throw settings.error(*problem);
+        if (auto problem = preset->replace_url(url)) throw settings.error_at("url", *problem);
     return std::move(*preset);
 }
 
@@ -63,6 +63,13 @@ std::string key_of(std::string_view setting) {
     if (setting == "token" || setting == "password") return std::string(setting) + "_file` or `" +
                                                              std::string(setting) + "_env";
     return std::string(setting);
+}
+
+// The key the operator wrote for a setting, for the error's position: a secret's _env
+// key when that is the one written, else its _file key.
+std::string written_key(const ChannelSettings& settings, const std::string& setting) {
+    if (setting != "token" && setting != "password") return setting;
+    return settings.written.contains(setting + "_env") ? setting + "_env" : setting + "_file";
 }
 
 // Every value the preset's templates may name, checked against the preset's rules; a
@@ -78,24 +85,24 @@ std::map<std::string, std::string, std::less<>> preset_settings(const ChannelSet
     for (const auto& [name, rule] : preset.setting_rules()) {
         const std::string& value = values[name];
         if (value.empty()) {
-            if (rule.required) throw settings.error(who + " needs `" + key_of(name) + "`: " + rule.hint);
+            if (rule.required) throw settings.error_at(written_key(settings, name), who + " needs `" + key_of(name) + "`: " + rule.hint);
             continue;
         }
         // A secret's value is never repeated in a message.
         const std::string shown = name == "token" || name == "password" ? "the " + name : "`" + name + " = \"" +
                                                                                             value + "\"`";
         if (!rule.pattern.empty() && !std::regex_match(value, std::regex(rule.pattern, std::regex::ECMAScript)))
-            throw settings.error(shown + " does not fit " + who + ": " + rule.hint);
+            throw settings.error_at(written_key(settings, name), shown + " does not fit " + who + ": " + rule.hint);
     }
     for (const auto& [name, value] : values)
         if (!value.empty() && !preset.uses(name))
-            throw settings.error("`" + key_of(name) + "` is set but " + who + " does not use it; remove it" +
+            throw settings.error_at(written_key(settings, name), "`" + key_of(name) + "` is set but " + who + " does not use it; remove it" +
                                  (name == "report_url" ? " (this provider takes its report address from its own "
                                                          "settings)"
                                                        : ""));
     if (const std::string& report = values["report_url"];
         !report.empty() && !report.starts_with("https://") && !report.starts_with("http://"))
-        throw settings.error("`report_url = \"" + report + "\"` is not an http:// or https:// address");
+        throw settings.error_at("report_url", "`report_url = \"" + report + "\"` is not an http:// or https:// address");
     return values;
 }
 
@@ -164,7 +171,7 @@ AdapterInfo http_adapter() {
             const fs::path ca_file = settings.path("ca_file");
             std::error_code error;
             if (!ca_file.empty() && !fs::is_regular_file(ca_file, error))
-                throw settings.error("`ca_file` " + ca_file.string() + " is not a file");
+                throw settings.error_at("ca_file", "`ca_file` " + ca_file.string() + " is not a file");
             return std::make_unique<HttpProviderChannel>(std::move(preset), std::move(values), timeout,
                                                          ca_file.string());
         },

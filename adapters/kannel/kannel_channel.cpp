@@ -54,7 +54,7 @@ std::string without_secrets(std::string words, const HttpRequest& request, const
 // Settings that go into a header (POST) or straight into Kannel's routing: one line each.
 void require_one_line(const ChannelSettings& settings, const std::string& key, const std::string& value) {
     if (has_control_character(value))
-        throw settings.error("`" + key + "` contains a control character (a line break?); write it on one line");
+        throw settings.error_at(key, "`" + key + "` contains a control character (a line break?); write it on one line");
 }
 
 std::vector<AdapterSetting> declared_settings() {
@@ -125,25 +125,26 @@ KannelSettings read_kannel_settings(const ChannelSettings& given) {
     KannelSettings kannel;
     kannel.url = settings.get("url");
     if (kannel.url.empty())
-        throw settings.error("the kannel adapter needs `url`, smsbox's sendsms interface, e.g. "
+        throw settings.error_at("url", "the kannel adapter needs `url`, smsbox's sendsms interface, e.g. "
                              "url = \"http://127.0.0.1:13013/cgi-bin/sendsms\"");
     if (!starts_with_http(kannel.url) || has_control_character(kannel.url) ||
         kannel.url.find(' ') != std::string::npos)
-        throw settings.error("`url = \"" + kannel.url + "\"` is not an http:// or https:// URL; write smsbox's "
+        throw settings.error_at("url", "`url = \"" + kannel.url + "\"` is not an http:// or https:// URL; write smsbox's "
                              "sendsms-port and path, e.g. \"http://127.0.0.1:13013/cgi-bin/sendsms\"");
 
     kannel.username = settings.get("username");
     if (kannel.username.empty())
-        throw settings.error("the kannel adapter needs `username`, the username of a sendsms-user group in "
+        throw settings.error_at("username", "the kannel adapter needs `username`, the username of a sendsms-user group in "
                              "Kannel's config");
     require_one_line(settings, "username", kannel.username);
 
     kannel.password = read_secret(settings, "password");
     if (kannel.password.empty())
-        throw settings.error("the kannel adapter needs the sendsms-user's password: set `password_file` to a file "
+        throw settings.error_at("password_file", "the kannel adapter needs the sendsms-user's password: set `password_file` to a file "
                              "only ritme can read, or `password_env` to an environment variable");
     if (has_control_character(kannel.password))
-        throw settings.error("the password in `password_file` or `password_env` contains a control character; "
+        throw settings.error_at(settings.written.contains("password_env") ? "password_env" : "password_file",
+                                "the password in `password_file` or `password_env` contains a control character; "
                              "keep it on one line");
 
     kannel.from = settings.get("from");
@@ -155,14 +156,14 @@ KannelSettings read_kannel_settings(const ChannelSettings& given) {
     kannel.dlr_url = settings.get("dlr_url");
     if (kannel.dlr_mask != 0) {
         if (kannel.dlr_url.empty())
-            throw settings.error("`dlr_mask = " + std::to_string(kannel.dlr_mask) +
+            throw settings.error_at("dlr_mask", "`dlr_mask = " + std::to_string(kannel.dlr_mask) +
                                  "` asks for delivery reports but `dlr_url` is empty; give the URL Kannel calls, "
                                  "or set dlr_mask = 0 for no reports");
         if (!starts_with_http(kannel.dlr_url) || has_control_character(kannel.dlr_url))
-            throw settings.error("`dlr_url = \"" + kannel.dlr_url +
+            throw settings.error_at("dlr_url", "`dlr_url = \"" + kannel.dlr_url +
                                  "\"` is not an http:// or https:// URL on one line");
         if (kannel.dlr_url.find(delivery_placeholder) == std::string::npos)
-            throw settings.error("`dlr_url` has no {delivery}: a report could not be matched to its message; "
+            throw settings.error_at("dlr_url", "`dlr_url` has no {delivery}: a report could not be matched to its message; "
                                  "add ?delivery={delivery} (Kannel fills in %d, %T and its other escapes itself)");
     }
 
@@ -170,7 +171,7 @@ KannelSettings read_kannel_settings(const ChannelSettings& given) {
 
     const std::string method = settings.get("method", "get");
     if (method != "get" && method != "post")
-        throw settings.error("`method = \"" + method + "\"` is not get or post; write method = \"get\" (fields in the "
+        throw settings.error_at("method", "`method = \"" + method + "\"` is not get or post; write method = \"get\" (fields in the "
                              "query) or \"post\" (text in the body, fields in X-Kannel-* headers)");
     kannel.post = method == "post";
     return kannel;

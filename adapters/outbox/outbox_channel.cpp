@@ -56,17 +56,17 @@ bool write_all(int fd, std::string_view data, int& error) {
 }
 
 // A directory made only for the daemon's user: message files hold names and numbers.
-void make_private_directory(const fs::path& directory, const std::string& channel) {
+void make_private_directory(const fs::path& directory, const ChannelSettings& settings) {
     std::error_code error;
     if (directory.has_parent_path()) fs::create_directories(directory.parent_path(), error);
     if (::mkdir(directory.c_str(), 0700) != 0 && errno != EEXIST)
-        throw ChannelConfigError("channel " + channel + ": cannot create the outbox directory " + directory.string() +
-                                 ": " + errno_text(errno));
+        throw settings.error_at("dir", "cannot create the outbox directory " + directory.string() + ": " +
+                                           errno_text(errno));
     if (!fs::is_directory(directory, error))
-        throw ChannelConfigError("channel " + channel + ": the outbox " + directory.string() + " is not a directory");
+        throw settings.error_at("dir", "the outbox " + directory.string() + " is not a directory");
     if (::access(directory.c_str(), W_OK | X_OK) != 0)
-        throw ChannelConfigError("channel " + channel + ": cannot write to the outbox directory " +
-                                 directory.string() + ": " + errno_text(errno));
+        throw settings.error_at("dir", "cannot write to the outbox directory " + directory.string() + ": " +
+                                           errno_text(errno));
 }
 
 // Lines from every outbox channel go to one stream; each line is printed whole.
@@ -81,7 +81,7 @@ public:
         const fs::path log = directory_ / sent_log_name;
         sent_log_ = ::open(log.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
         if (sent_log_ < 0)
-            throw ChannelConfigError("cannot open " + log.string() + " for appending: " + errno_text(errno));
+            throw std::system_error(errno, std::generic_category(), "cannot open " + log.string() + " for appending");
     }
     ~OutboxChannel() override { ::close(sent_log_); }
     OutboxChannel(const OutboxChannel&) = delete;
@@ -153,8 +153,8 @@ bool parse_print(const ChannelSettings& settings) {
     const std::string print = settings.get("print", "true");
     if (print == "true") return true;
     if (print == "false") return false;
-    throw ChannelConfigError("channel " + settings.channel + ": `print = " + print +
-                             "` is not true or false; write print = true for a line per message on stdout");
+    throw settings.error_at("print", "`print = " + print +
+                                         "` is not true or false; write print = true for a line per message on stdout");
 }
 
 }  // namespace
@@ -170,14 +170,13 @@ AdapterInfo outbox_adapter(std::ostream& out) {
         [out = &out](const ChannelSettings& settings) -> std::unique_ptr<Channel> {
             const fs::path directory = settings.path("dir");
             if (directory.empty())
-                throw ChannelConfigError("channel " + settings.channel +
-                                         ": the outbox adapter needs `dir`, the directory for its message files");
+                throw settings.error_at("dir", "the outbox adapter needs `dir`, the directory for its message files");
             const bool print = parse_print(settings);
-            make_private_directory(directory, settings.channel);
+            make_private_directory(directory, settings);
             try {
                 return std::make_unique<OutboxChannel>(directory, print ? out : nullptr);
-            } catch (const ChannelConfigError& e) {
-                throw ChannelConfigError("channel " + settings.channel + ": " + e.what());
+            } catch (const std::system_error& e) {
+                throw settings.error_at("dir", e.what());
             }
         },
     };

@@ -55,21 +55,21 @@ SmtpSettings read_settings(const ChannelSettings& settings) {
 
     smtp.url = std::string(trim(settings.get("url")));
     const std::string url_example = "write smtp://relay.example:587 (STARTTLS) or smtps://relay.example:465";
-    if (smtp.url.empty()) throw settings.error("the smtp adapter needs `url`; " + url_example);
+    if (smtp.url.empty()) throw settings.error_at("url", "the smtp adapter needs `url`; " + url_example);
     ensure_curl_initialised();
     const std::unique_ptr<CURLU, UrlFree> url(curl_url());
     if (!url || curl_url_set(url.get(), CURLUPART_URL, smtp.url.c_str(), CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK)
-        throw settings.error("`url = \"" + smtp.url + "\"` is not a URL; " + url_example);
+        throw settings.error_at("url", "`url = \"" + smtp.url + "\"` is not a URL; " + url_example);
     const std::string scheme = lower(url_part(url.get(), CURLUPART_SCHEME));
     if (scheme != "smtp" && scheme != "smtps")
-        throw settings.error("`url = \"" + smtp.url + "\"` is not an SMTP URL; " + url_example);
+        throw settings.error_at("url", "`url = \"" + smtp.url + "\"` is not an SMTP URL; " + url_example);
     const std::string host = url_part(url.get(), CURLUPART_HOST);
-    if (host.empty()) throw settings.error("`url = \"" + smtp.url + "\"` names no server; " + url_example);
+    if (host.empty()) throw settings.error_at("url", "`url = \"" + smtp.url + "\"` names no server; " + url_example);
     if (!url_part(url.get(), CURLUPART_USER).empty() || !url_part(url.get(), CURLUPART_PASSWORD).empty())
-        throw settings.error("`url` holds a user name or password; put the user in `username` and the password in "
+        throw settings.error_at("url", "`url` holds a user name or password; put the user in `username` and the password in "
                              "a file named by `password_file` (or a variable named by `password_env`)");
     if (!url_part(url.get(), CURLUPART_QUERY).empty() || !url_part(url.get(), CURLUPART_FRAGMENT).empty())
-        throw settings.error("`url = \"" + smtp.url + "\"` has a query or fragment, which SMTP has no use for; " +
+        throw settings.error_at("url", "`url = \"" + smtp.url + "\"` has a query or fragment, which SMTP has no use for; " +
                              url_example);
     const bool implicit_tls = scheme == "smtps";
 
@@ -78,14 +78,14 @@ SmtpSettings read_settings(const ChannelSettings& settings) {
     else if (starttls == "try") smtp.use_ssl = CURLUSESSL_TRY;
     else if (starttls == "off") smtp.use_ssl = CURLUSESSL_NONE;
     else
-        throw settings.error("`starttls = \"" + starttls + "\"` is not one of required, try, off; required refuses to "
+        throw settings.error_at("starttls", "`starttls = \"" + starttls + "\"` is not one of required, try, off; required refuses to "
                              "send without TLS and is right for any relay across a network");
     if (implicit_tls) smtp.use_ssl = CURLUSESSL_NONE;  // TLS from the first byte; no STARTTLS on top
 
     const std::string from = settings.get("from");
     const auto sender = parse_mailbox(from);
     if (!sender)
-        throw settings.error("`from = \"" + from + "\"` holds no e-mail address; write it like "
+        throw settings.error_at("from", "`from = \"" + from + "\"` holds no e-mail address; write it like "
                              "from = \"Programma <noreply@gemeente.example>\"");
     smtp.from = *sender;
     smtp.mail_from = "<" + sender->address + ">";
@@ -93,25 +93,26 @@ SmtpSettings read_settings(const ChannelSettings& settings) {
     if (const std::string reply_to = settings.get("reply_to"); !trim(reply_to).empty()) {
         smtp.reply_to = parse_mailbox(reply_to);
         if (!smtp.reply_to)
-            throw settings.error("`reply_to = \"" + reply_to + "\"` holds no e-mail address; write it like "
+            throw settings.error_at("reply_to", "`reply_to = \"" + reply_to + "\"` holds no e-mail address; write it like "
                                  "reply_to = \"Programmaleider <leider@gemeente.example>\", or leave it out");
     }
 
     smtp.username = std::string(trim(settings.get("username")));
     smtp.password = read_secret(settings, "password");
     if (!smtp.password.empty() && smtp.username.empty())
-        throw settings.error("a password is set but no `username`; set username = \"…\" for the login, or remove "
+        throw settings.error_at(settings.written.contains("password_env") ? "password_env" : "password_file",
+                                "a password is set but no `username`; set username = \"…\" for the login, or remove "
                              "password_file / password_env");
     if (!smtp.username.empty() && smtp.password.empty())
-        throw settings.error("`username = \"" + smtp.username + "\"` is set but no password; name the file holding "
+        throw settings.error_at("username", "`username = \"" + smtp.username + "\"` is set but no password; name the file holding "
                              "it with password_file (or a variable with password_env)");
     if (!smtp.password.empty() && !implicit_tls && smtp.use_ssl != CURLUSESSL_ALL && !is_loopback(host))
-        throw settings.error("with `starttls = \"" + starttls + "\"` the password could cross the network "
+        throw settings.error_at("starttls", "with `starttls = \"" + starttls + "\"` the password could cross the network "
                              "unencrypted; use starttls = \"required\" or an smtps:// URL");
 
     if (const auto ca_file = settings.path("ca_file"); !ca_file.empty()) {
         if (!std::ifstream(ca_file))
-            throw settings.error("cannot read `ca_file` " + ca_file.string() +
+            throw settings.error_at("ca_file", "cannot read `ca_file` " + ca_file.string() +
                                  "; name a PEM file with the certificate of the authority that signed the server's");
         smtp.ca_file = ca_file.string();
     }

@@ -23,9 +23,9 @@ long long ChannelSettings::integer(const std::string& key, long long minimum, lo
         used = 0;
     }
     if (text.empty() || used != text.size())
-        throw error("`" + key + " = " + text + "` is not a whole number");
+        throw error_at(key, "`" + key + " = " + text + "` is not a whole number");
     if (value < minimum || value > maximum)
-        throw error("`" + key + " = " + text + "` is out of range; use " + std::to_string(minimum) + " to " +
+        throw error_at(key, "`" + key + " = " + text + "` is out of range; use " + std::to_string(minimum) + " to " +
                              std::to_string(maximum));
     return value;
 }
@@ -34,11 +34,20 @@ bool ChannelSettings::boolean(const std::string& key) const {
     const std::string text = get(key);
     if (text == "true") return true;
     if (text == "false") return false;
-    throw error("`" + key + " = " + text + "` is not true or false");
+    throw error_at(key, "`" + key + " = " + text + "` is not true or false");
+}
+
+SourcePosition ChannelSettings::position_of(const std::string& key) const {
+    const auto found = written.find(key);
+    return found == written.end() ? table : found->second;
+}
+
+ChannelConfigError ChannelSettings::error_at(const std::string& key, const std::string& problem) const {
+    return ChannelConfigError(position_of(key), "[channel." + channel + "]: " + problem);
 }
 
 ChannelConfigError ChannelSettings::error(const std::string& problem) const {
-    return ChannelConfigError("channel " + channel + ": " + problem);
+    return ChannelConfigError(table, "[channel." + channel + "]: " + problem);
 }
 
 void ChannelRegistry::add(AdapterInfo adapter) {
@@ -67,7 +76,7 @@ std::string ChannelRegistry::unknown_adapter_message(const std::string& name) co
 
 std::unique_ptr<Channel> ChannelRegistry::make(const std::string& adapter, const ChannelSettings& settings) const {
     const AdapterInfo* info = find(adapter);
-    if (!info) throw ChannelConfigError("channel " + settings.channel + ": " + unknown_adapter_message(adapter));
+    if (!info) throw settings.error_at("adapter", unknown_adapter_message(adapter));
     return info->make(settings);
 }
 

@@ -4,6 +4,7 @@
 // unknown key and `ritme config dump` can print every setting. `main` registers the
 // built-in adapters explicitly; nothing registers itself.
 
+#include "engine/base/diagnostic.hpp"
 #include "engine/channel/channel.hpp"
 
 #include <filesystem>
@@ -17,10 +18,19 @@
 
 namespace ritme {
 
-// Bad adapter configuration: an unknown adapter, a missing or wrong setting.
+// Bad adapter configuration: an unknown adapter, a missing or wrong setting. It says
+// where in the config, like every other config problem.
 class ChannelConfigError : public std::runtime_error {
 public:
-    using std::runtime_error::runtime_error;
+    // `message` names the channel and the key: "[channel.sms]: `timeout_seconds = x` is not …"
+    ChannelConfigError(SourcePosition where, const std::string& message)
+        : std::runtime_error(message), where_(std::move(where)) {}
+
+    // The key's value, or the [channel.NAME] table; no file for settings made by hand.
+    const SourcePosition& where() const { return where_; }
+
+private:
+    SourcePosition where_;
 };
 
 struct AdapterSetting {
@@ -31,21 +41,28 @@ struct AdapterSetting {
 };
 
 // One channel's adapter settings as read from its [channel.NAME] table: values as
-// strings (TOML strings unquoted, numbers and booleans as written). Relative paths are
-// resolved against the config file's directory.
+// strings (TOML strings unquoted, numbers and booleans as written), and where each was
+// written, so an adapter's complaint points at the key. Relative paths are resolved
+// against the config file's directory.
 struct ChannelSettings {
     std::string channel;                 // the channel's name, for messages
     std::filesystem::path base_directory;  // the config file's directory
     std::map<std::string, std::string> values;
+    SourcePosition table;                          // the [channel.NAME] table
+    std::map<std::string, SourcePosition> written;  // each key written in it, at its value
 
     // The value, or the declared default when the key is absent.
     std::string get(const std::string& key, const std::string& fallback = {}) const;
     std::filesystem::path path(const std::string& key, const std::string& fallback = {}) const;
-    // A whole number in [minimum, maximum]; throws ChannelConfigError naming the key.
+    // A whole number in [minimum, maximum]; throws ChannelConfigError at the key.
     long long integer(const std::string& key, long long minimum, long long maximum) const;
-    // true or false; throws ChannelConfigError naming the key.
+    // true or false; throws ChannelConfigError at the key.
     bool boolean(const std::string& key) const;
-    // "channel sms: `timeout_seconds = x` …": the start of every ChannelConfigError.
+    // Where `key` was written; the table when it was not (a default, or missing).
+    SourcePosition position_of(const std::string& key) const;
+    // A problem with `key`, at its value: "[channel.sms]: `timeout_seconds = x` …".
+    ChannelConfigError error_at(const std::string& key, const std::string& problem) const;
+    // A problem of the channel as a whole, at its table.
     ChannelConfigError error(const std::string& problem) const;
 };
 
@@ -65,7 +82,8 @@ public:
     std::vector<std::string> names() const;  // sorted
     // "unknown adapter \"kanel\": known adapters are command, http, kannel, outbox, smtp"
     std::string unknown_adapter_message(const std::string& name) const;
-    // Throws ChannelConfigError for an unknown adapter or what its factory refuses.
+    // Throws ChannelConfigError, at the setting or table concerned, for an unknown
+    // adapter or what its factory refuses.
     std::unique_ptr<Channel> make(const std::string& adapter, const ChannelSettings& settings) const;
 
 private:

@@ -67,10 +67,9 @@ public:
 
     int run() {
         verb_ = add_->parsed() ? "add" : list_->parsed() ? "list" : cancel_->parsed() ? "cancel" : "move";
-        const auto config = load_config(common_, context_);
-        if (!config) return exit_failure;
+        const DaemonConfig config = load_config(common_, context_);
         try {
-            zone_.emplace(TimeZone::load(config->timezone));
+            zone_.emplace(TimeZone::load(config.timezone));
         } catch (const TimeZoneError& e) {
             error() << e.what() << "\n";
             return exit_failure;

@@ -77,21 +77,17 @@ void print_sms_preview(const MessageRenderer& renderer, const std::filesystem::p
 // The SMS preview of every programme that loaded, with the templates the daemon would use.
 void print_sms_previews(const std::vector<Programme>& programmes, const CommonOptions& common, CliContext& context) {
     if (programmes.empty()) return;
-    const auto config = load_config(common, context);
-    if (!config) {
-        context.err << "ritme check: no SMS per language: the daemon config has errors (see `ritme config check`)\n";
-        return;
-    }
+    const DaemonConfig config = load_config(common, context);
     Diagnostics problems;
-    const auto renderer = MessageRenderer::load(config->templates, problems);
+    const auto renderer = MessageRenderer::load(config.templates, problems);
     print_diagnostics(problems, context.err);
     if (!renderer) {
-        context.err << "ritme check: no SMS per language: the templates in " << config->templates.string()
+        context.err << "ritme check: no SMS per language: the templates in " << config.templates.string()
                     << " do not load\n";
         return;
     }
     for (const Programme& programme : programmes)
-        print_sms_preview(*renderer, config->templates, programme, context.out);
+        print_sms_preview(*renderer, config.templates, programme, context.out);
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include "engine/base/installed_data.hpp"
 #include "engine/cli/commands.hpp"
+#include "engine/config/config_reader.hpp"
 #include "engine/store/open_store.hpp"
 
 #include <filesystem>
@@ -54,7 +55,12 @@ const ChannelRegistry* channel_registry(CliContext& context) {
     return context.channels;
 }
 
-std::optional<DaemonConfig> load_config(const CommonOptions& common, CliContext& context) {
+void report_config_problems(const Diagnostics& problems, CliContext& context) {
+    print_diagnostics(problems, context.err);
+    if (problems.has_errors()) throw UnusableConfig("the daemon config has the errors above");
+}
+
+DaemonConfig load_config(const CommonOptions& common, CliContext& context) {
     const std::string file = config_file_in_use(common);
     if (file.empty()) {
         DaemonConfig defaults;
@@ -63,22 +69,19 @@ std::optional<DaemonConfig> load_config(const CommonOptions& common, CliContext&
         return defaults;
     }
     const ChannelRegistry* registry = channel_registry(context);
-    if (!registry) return std::nullopt;
+    if (!registry) throw UnusableConfig("the daemon config " + file + " cannot be read without adapters");
     Diagnostics diagnostics;
     auto config = load_daemon_config(file, *registry, diagnostics);
-    print_diagnostics(diagnostics, context.err);
-    if (diagnostics.has_errors() || !config) return std::nullopt;
+    report_config_problems(diagnostics, context);
+    if (!config) throw UnusableConfig("the daemon config " + file + " cannot be read");
     if (config->templates.empty()) config->templates = default_template_dir();
-    return config;
+    return std::move(*config);
 }
 
 std::unique_ptr<SqliteStore> open_database(const CommonOptions& common, CliContext& context) {
     std::string from_config;
-    if (!config_file_in_use(common).empty() && common.database.empty()) {
-        auto config = load_config(common, context);
-        if (!config) return nullptr;
-        from_config = config->database.string();
-    }
+    if (!config_file_in_use(common).empty() && common.database.empty())
+        from_config = load_config(common, context).database.string();
     const std::string path = resolve_database_path(common.database, from_config);
     try {
         return SqliteStore::open(path);
@@ -89,7 +92,9 @@ std::unique_ptr<SqliteStore> open_database(const CommonOptions& common, CliConte
 }
 
 
-int run_cli(const std::vector<std::string>& args, CliContext& context) {
+namespace {
+
+int run_verb(const std::vector<std::string>& args, CliContext& context) {
     CLI::App app{"ritme: calendars and reminders for group programmes", "ritme"};
     app.set_version_flag("--version", std::string("ritme ") + RITME_VERSION);
     app.require_subcommand(1);
@@ -139,6 +144,31 @@ int run_cli(const std::vector<std::string>& args, CliContext& context) {
     for (auto& [sub, action] : commands)
         if (sub->parsed()) return action();
     return exit_bad_input;
+}
+
+}  // namespace
+
+// Every exception ends here with its documented exit status and one line on stderr;
+// none reaches std::terminate.
+int run_cli(const std::vector<std::string>& args, CliContext& context) {
+    try {
+        return run_verb(args, context);
+    } catch (const UnusableConfig& e) {
+        context.err << "ritme: " << e.what() << "\n";
+        return exit_bad_input;
+    } catch (const ChannelConfigError& e) {
+        context.err << (e.where().file.empty() ? "ritme: " : e.where().str() + ": error: ") << e.what() << "\n";
+        return exit_bad_input;
+    } catch (const StoreError& e) {
+        context.err << "ritme: " << e.what() << "\n";
+        return exit_failure;
+    } catch (const std::exception& e) {
+        context.err << "ritme: internal error: " << e.what() << "\n";
+        return exit_failure;
+    } catch (...) {
+        context.err << "ritme: internal error: an exception that is not a std::exception\n";
+        return exit_failure;
+    }
 }
 
 }  // namespace ritme

@@ -15,6 +15,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 
 namespace ritme {
 
@@ -42,10 +43,20 @@ CommandAction add_tick_command(CLI::App& app, const CommonOptions& common, CliCo
 CommandAction add_simulate_command(CLI::App& app, const CommonOptions& common, CliContext& context);
 CommandAction add_status_command(CLI::App& app, const CommonOptions& common, CliContext& context);
 
+// A daemon config that cannot be read or has errors, its problems printed already.
+// run_cli answers it with exit_bad_input, so every verb that reads the config exits
+// alike (DESIGN.md rule 10).
+class UnusableConfig : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
 // The daemon config the options name (-c, RITME_CONFIG, /etc/ritme/ritme.toml), or the
-// built-in defaults when none is named and none is installed. Prints its problems and
-// returns nothing when it has errors.
-std::optional<DaemonConfig> load_config(const CommonOptions& common, CliContext& context);
+// built-in defaults when none is named and none is installed. Prints its problems;
+// throws UnusableConfig when it has errors.
+DaemonConfig load_config(const CommonOptions& common, CliContext& context);
+// Prints `problems` of the daemon config; throws UnusableConfig when there are errors.
+void report_config_problems(const Diagnostics& problems, CliContext& context);
 // The shipped message templates: installed beside the binary, or the source tree's.
 std::string default_template_dir();
 // The daemon's setup from a config (templates, channels, the programmes directory),
@@ -55,7 +66,8 @@ std::optional<DaemonSetup> load_setup(const DaemonConfig& config, const CommonOp
 const ChannelRegistry* channel_registry(CliContext& context);
 
 // Opens the database the options name (--db, RITME_DB, the config's `database`, else
-// var/ritme.db), or says why it cannot and returns null.
+// var/ritme.db), or says why it cannot and returns null. Throws UnusableConfig when it
+// has to read a config that has errors.
 std::unique_ptr<SqliteStore> open_database(const CommonOptions& common, CliContext& context);
 
 // Loads the school-holiday data, printing its problems; empty when it cannot be used.

@@ -3,6 +3,7 @@
 
 #include "engine/base/text.hpp"
 #include "engine/cli/commands.hpp"
+#include "engine/config/config_dump.hpp"
 
 #include <ostream>
 
@@ -38,12 +39,8 @@ CommandAction add_config_command(CLI::App& app, const CommonOptions& common, Cli
                 "the output is itself a valid config");
 
     return [&common, &context, check, dump]() -> int {
-        const auto loaded = load_config(common, context);  // prints every problem
-        if (!loaded) {
-            context.err << "ritme: the daemon config has the errors above\n";
-            return exit_bad_input;
-        }
-        const bool from_file = !loaded->file.empty();
+        const DaemonConfig loaded = load_config(common, context);  // prints every problem
+        const bool from_file = !loaded.file.empty();
         if (check->parsed()) {
             if (!from_file)
                 context.err << "ritme: no config file (-c FILE, RITME_CONFIG or /etc/ritme/ritme.toml): "
@@ -52,26 +49,16 @@ CommandAction add_config_command(CLI::App& app, const CommonOptions& common, Cli
             // read, its directories and commands checked.
             if (context.channels) {
                 Diagnostics problems;
-                for (const auto& [name, channel] : loaded->channels) {
-                    try {
-                        context.channels->make(channel.adapter, channel.settings);
-                    } catch (const ChannelConfigError& e) {
-                        problems.error(channel.where, e.what());
-                    }
-                }
-                if (problems.has_errors()) {
-                    print_diagnostics(problems, context.err);
-                    context.err << "ritme: the daemon config has the errors above\n";
-                    return exit_bad_input;
-                }
+                ChannelSet::from_config(loaded, *context.channels, problems);
+                report_config_problems(problems, context);
             }
-            context.out << "config OK: " << summary(*loaded) << "\n";
+            context.out << "config OK: " << summary(loaded) << "\n";
             return exit_ok;
         }
         if (dump->parsed()) {
             const ChannelRegistry none;
             const ChannelRegistry& registry = context.channels ? *context.channels : none;
-            context.out << dump_daemon_config(registry, from_file ? &*loaded : nullptr);
+            context.out << dump_daemon_config(registry, from_file ? &loaded : nullptr);
             return exit_ok;
         }
         return exit_bad_input;

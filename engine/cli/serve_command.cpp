@@ -22,23 +22,26 @@ CommandAction add_serve_command(CLI::App& app, const CommonOptions& common, CliC
                        "the daemon: applies the programmes directory, plans every reminder and sends each at its "
                        "moment; SIGHUP reloads, SIGTERM stops");
     return [&common, &context]() {
-        auto config = load_config(common, context);
-        if (!config) return exit_bad_input;
-        auto setup = load_setup(*config, common, context);
+        const DaemonConfig config = load_config(common, context);
+        auto setup = load_setup(config, common, context);
         if (!setup) {
             context.err << "ritme serve: not started; fix the errors above\n";
             return exit_bad_input;
         }
-        if (config->channels.empty())
+        if (config.channels.empty())
             context.err << "ritme serve: warning: the config has no channels; nothing can be sent\n";
         auto store = open_database(common, context);
         if (!store) return exit_failure;
-        Log log(context.err, config->log_level, iso_timestamps(context.clock));
+        Log log(context.err, config.log_level, iso_timestamps(context.clock));
         Daemon::Reload reload = [&common, &context, &log]() -> std::optional<DaemonSetup> {
             std::ostringstream problems;
             CliContext quiet{problems, problems, context.clock, context.channels};
             std::optional<DaemonSetup> fresh;
-            if (auto fresh_config = load_config(common, quiet)) fresh = load_setup(*fresh_config, common, quiet);
+            try {
+                fresh = load_setup(load_config(common, quiet), common, quiet);
+            } catch (const UnusableConfig&) {
+                // its problems are in `problems`; the daemon keeps the setup it has
+            }
             std::istringstream lines(problems.str());
             for (std::string line; std::getline(lines, line);) log.error("config", line);
             return fresh;

@@ -168,10 +168,9 @@ CommandAction add_simulate_command(CLI::App& app, const CommonOptions& common, C
         ->delimiter(',');
 
     return [options, &common, &context]() {
-        auto config = load_config(common, context);
-        if (!config) return exit_bad_input;
+        const DaemonConfig config = load_config(common, context);
         Diagnostics problems;
-        auto renderer = MessageRenderer::load(config->templates, problems);
+        auto renderer = MessageRenderer::load(config.templates, problems);
         print_diagnostics(problems, context.err);
         if (!renderer) return exit_bad_input;
         auto database = open_database(common, context);
@@ -183,7 +182,7 @@ CommandAction add_simulate_command(CLI::App& app, const CommonOptions& common, C
             context.err << "ritme simulate: " << programme->id << " has no sessions\n";
             return exit_failure;
         }
-        const TimeZone zone = TimeZone::load(config->timezone);
+        const TimeZone zone = TimeZone::load(config.timezone);
 
         UtcInstant from = sessions.front().start_utc;
         from.utc -= boost::posix_time::hours(24 * 8);
@@ -200,7 +199,7 @@ CommandAction add_simulate_command(CLI::App& app, const CommonOptions& common, C
         }
 
         // Channels as configured, each accepting everything; sms and email when none are.
-        DaemonConfig simulated = *config;
+        DaemonConfig simulated = config;
         for (Medium medium : {Medium::sms, Medium::email}) {
             if (simulated.channel_for(medium)) continue;
             ChannelConfig channel;
@@ -283,7 +282,7 @@ CommandAction add_simulate_command(CLI::App& app, const CommonOptions& common, C
             sms.print_summary(context.out);
         }
         // Every line of jsonl is a message, so the warnings go beside it, to standard error.
-        sms.print_warnings(config->templates, options->format == "text" ? context.out : context.err);
+        sms.print_warnings(config.templates, options->format == "text" ? context.out : context.err);
         return exit_ok;
     };
 }

@@ -53,11 +53,10 @@ CommandAction add_status_command(CLI::App& app, const CommonOptions& common, Cli
     command->add_option("--format", *format, "text or json")->check(CLI::IsMember({"text", "json"}))->capture_default_str();
 
     return [format, &common, &context]() {
-        auto config = load_config(common, context);
-        if (!config) return exit_bad_input;
+        const DaemonConfig config = load_config(common, context);
         auto store = open_database(common, context);
         if (!store) return exit_failure;
-        const TimeZone zone = TimeZone::load(config->timezone);
+        const TimeZone zone = TimeZone::load(config.timezone);
 
         // Planned and retry rows have their own index; claimed ones are being sent.
         DeliveryQuery next_query;

@@ -19,12 +19,11 @@ CommandAction add_tick_command(CLI::App& app, const CommonOptions& common, CliCo
                         "act as if it were this time: 2026-03-05T10:00 (the config's time zone) or with Z or an offset");
 
     return [now_text, &common, &context]() {
-        auto config = load_config(common, context);
-        if (!config) return exit_bad_input;
+        const DaemonConfig config = load_config(common, context);
         const Clock* clock = &context.clock;
         std::optional<ManualClock> fixed;
         if (!now_text->empty()) {
-            const auto instant = parse_instant(*now_text, TimeZone::load(config->timezone));
+            const auto instant = parse_instant(*now_text, TimeZone::load(config.timezone));
             if (!instant) {
                 context.err << "ritme tick: --now \"" << *now_text
                             << "\" is not a time; write 2026-03-05T10:00, or add Z or an offset such as +01:00\n";
@@ -34,14 +33,14 @@ CommandAction add_tick_command(CLI::App& app, const CommonOptions& common, CliCo
             clock = &*fixed;
         }
         CliContext at_now{context.out, context.err, *clock, context.channels};
-        auto setup = load_setup(*config, common, at_now);
+        auto setup = load_setup(config, common, at_now);
         if (!setup) {
             context.err << "ritme tick: nothing sent; fix the errors above\n";
             return exit_bad_input;
         }
         auto store = open_database(common, context);
         if (!store) return exit_failure;
-        Log log(context.err, config->log_level, iso_timestamps(*clock));
+        Log log(context.err, config.log_level, iso_timestamps(*clock));
         DispatchCounts counts;
         try {
             for (const auto& line : apply_and_plan(*store, *setup, clock->now(), "tick")) context.out << line;

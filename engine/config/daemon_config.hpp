@@ -1,9 +1,7 @@
 #pragma once
 // The daemon config (config/ritme.toml): where the database and the files are, when
-// reminders go, and which adapter each channel sends through. Read like programme
-// files: every problem at file:line:col with the key and a hint, unknown keys rejected.
-// Every setting is declared once with its default and one line of help (after
-// PowerDNS), so `ritme config dump` prints a fully annotated config.
+// reminders go, and which adapter each channel sends through. Its settings are declared
+// in config_schema.hpp, read by config_reader.hpp and printed by config_dump.hpp.
 
 #include "engine/base/diagnostic.hpp"
 #include "engine/base/log.hpp"
@@ -13,7 +11,6 @@
 
 #include <filesystem>
 #include <map>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -61,14 +58,7 @@ struct DaemonConfig {
     const ChannelConfig* channel_for(Medium medium) const;
 };
 
-// Reads and checks a config file; adapter settings are checked against the registry.
-// Relative paths are relative to the file's directory. Returns nothing when there are
-// errors; every problem is in `diagnostics`.
-std::optional<DaemonConfig> load_daemon_config(const std::filesystem::path& file, const ChannelRegistry& registry,
-                                               Diagnostics& diagnostics);
-
-// Every setting with its default and help, as TOML with comments; with `config`, its
-// values instead of the defaults (`ritme config dump`).
-std::string dump_daemon_config(const ChannelRegistry& registry, const DaemonConfig* config);
+// A channel that another channel of its medium hands messages to: not where that medium starts.
+bool is_fallback_of_same_medium(const DaemonConfig& config, const std::string& name);
 
 }  // namespace ritme

@@ -27,11 +27,7 @@ std::optional<DaemonSetup> load_daemon_setup(const DaemonConfig& config, const C
     const std::filesystem::path holidays = config.holidays.empty() ? holiday_dir : config.holidays.string();
     setup.holidays = std::make_unique<SchoolHolidayTable>(SchoolHolidayTable::load_directory(holidays, problems));
     setup.renderer = MessageRenderer::load(config.templates, problems);
-    try {
-        setup.channels = ChannelSet::from_config(config, registry);
-    } catch (const ChannelConfigError& e) {
-        problems.error({config.file.string(), 0, 0}, e.what());
-    }
+    if (auto channels = ChannelSet::from_config(config, registry, problems)) setup.channels = std::move(*channels);
     if (problems.has_errors()) return std::nullopt;
     auto files = toml_files_in(config.schools);
     for (auto& file : toml_files_in(config.programmes)) files.push_back(std::move(file));

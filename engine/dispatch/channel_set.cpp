@@ -39,9 +39,20 @@ ChannelSet::ChannelSet(ChannelSet&&) noexcept = default;
 ChannelSet& ChannelSet::operator=(ChannelSet&&) noexcept = default;
 ChannelSet::~ChannelSet() = default;
 
-ChannelSet ChannelSet::from_config(const DaemonConfig& config, const ChannelRegistry& registry) {
+std::optional<ChannelSet> ChannelSet::from_config(const DaemonConfig& config, const ChannelRegistry& registry,
+                                                  Diagnostics& problems) {
     ChannelSet set;
-    for (const auto& [name, channel] : config.channels) set.add(channel, registry.make(channel.adapter, channel.settings));
+    bool made_all = true;
+    for (const auto& [name, channel] : config.channels) {
+        try {
+            set.add(channel, registry.make(channel.adapter, channel.settings));
+        } catch (const ChannelConfigError& e) {
+            // Settings not read from a file know no position: the channel's table does.
+            problems.error(e.where().file.empty() ? channel.where : e.where(), e.what());
+            made_all = false;
+        }
+    }
+    if (!made_all) return std::nullopt;
     return set;
 }
 

@@ -3,6 +3,7 @@
 // Each channel keeps its own limits: at most `concurrency` sends at once and at most
 // `rate` per second; a worker thread waits its turn here, never the timer's thread.
 
+#include "engine/base/diagnostic.hpp"
 #include "engine/channel/channel.hpp"
 #include "engine/channel/channel_registry.hpp"
 #include "engine/config/daemon_config.hpp"
@@ -17,8 +18,11 @@ namespace ritme {
 
 class ChannelSet {
 public:
-    // Makes every configured channel; throws ChannelConfigError naming the channel.
-    static ChannelSet from_config(const DaemonConfig& config, const ChannelRegistry& registry);
+    // Makes every configured channel, as the daemon sends through them. A channel its
+    // adapter refuses is an error in `problems` at the setting's file:line:col; with any
+    // error there is no set.
+    static std::optional<ChannelSet> from_config(const DaemonConfig& config, const ChannelRegistry& registry,
+                                                 Diagnostics& problems);
 
     // For tests and `ritme simulate`: a channel made by hand.
     void add(const ChannelConfig& config, std::unique_ptr<Channel> channel);

@@ -1,0 +1,242 @@
+#include "engine/config/config_schema.hpp"
+
+#include "engine/programme/programme.hpp"
+#include "engine/programme/reminder_offsets_reader.hpp"
+#include "engine/time/time_zone.hpp"
+#include "engine/time/toml_time.hpp"
+
+#include <charconv>
+#include <sstream>
+
+namespace ritme {
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::string_view default_database = "ritme.db";
+
+std::string toml_list(const std::vector<ReminderOffset>& offsets) {
+    std::string out = "[";
+    for (size_t i = 0; i < offsets.size(); ++i) out += (i ? ", " : "") + toml_quoted(offsets[i].str());
+    return out + "]";
+}
+
+std::string toml_number(double value) {
+    char buffer[32];
+    const auto [end, error] = std::to_chars(buffer, buffer + sizeof buffer, value);
+    std::string text(buffer, error == std::errc() ? end : buffer);
+    if (text.find_first_of(".e") == std::string::npos) text += ".0";  // stays a float in TOML
+    return text;
+}
+
+ConfigSetting<DaemonConfig> path_setting(std::string_view key, std::string_view help, fs::path DaemonConfig::*member) {
+    return {key, help,
+            [key, member](TomlTableReader& r, DaemonConfig& config) {
+                if (auto text = r.string(key)) config.*member = *text;
+            },
+            [member](const DaemonConfig& config) { return toml_quoted((config.*member).string()); }};
+}
+
+ConfigSetting<DaemonConfig> offsets_setting(std::string_view key, std::string_view help,
+                                      std::vector<ReminderOffset> ReminderRules::*member) {
+    return {key, help,
+            [key, member](TomlTableReader& r, DaemonConfig& config) {
+                if (auto offsets = read_reminder_offsets(r, key)) config.reminders.*member = std::move(*offsets);
+            },
+            [member](const DaemonConfig& config) { return toml_list(config.reminders.*member); }};
+}
+
+ConfigSetting<DaemonConfig> dispatch_setting(std::string_view key, std::string_view help, int DispatchSettings::*member,
+                                       int min, int max) {
+    return {key, help,
+            [key, member, min, max](TomlTableReader& r, DaemonConfig& config) {
+                if (auto value = r.integer(key, min, max)) config.dispatch.*member = static_cast<int>(*value);
+            },
+            [member](const DaemonConfig& config) { return std::to_string(config.dispatch.*member); }};
+}
+
+}  // namespace
+
+DaemonConfig default_config() {
+    DaemonConfig config;
+    config.database = std::string(default_database);
+    return config;
+}
+
+ChannelConfig default_channel(const std::string& name, std::optional<Medium> medium) {
+    ChannelConfig channel;
+    channel.name = name;
+    channel.medium = medium ? *medium : parse_medium(name).value_or(Medium::sms);
+    channel.quiet_hours = channel.medium == Medium::sms;
+    return channel;
+}
+
+// A TOML basic string, "…", escaped as needed.
+std::string toml_quoted(std::string_view text) {
+    std::ostringstream out;
+    out << toml::toml_formatter(toml::value<std::string>(std::string(text)), toml::format_flags::none);
+    return out.str();
+}
+
+const std::vector<ConfigSection>& config_sections() {
+    static const std::vector<ConfigSection> sections{
+        {"",
+         "",
+         {path_setting("database", "the SQLite database; created, with its directory, when missing",
+                       &DaemonConfig::database),
+          {"timezone", "IANA time zone of appointments and of quiet hours for messages without a programme",
+           [](TomlTableReader& r, DaemonConfig& config) {
+               auto zone = r.string("timezone");
+               if (!zone) return;
+               try {
+                   TimeZone::load(*zone);
+                   config.timezone = *zone;
+               } catch (const TimeZoneError& e) {
+                   r.error_at("timezone", "`timezone = \"" + *zone + "\"`: " + e.what(),
+                              "use an IANA zone name such as \"Europe/Amsterdam\"");
+               }
+           },
+           [](const DaemonConfig& config) { return toml_quoted(config.timezone); }},
+          path_setting("programmes", "directory of programme files: each *.toml is applied at start and on SIGHUP; "
+                                     "empty: none",
+                       &DaemonConfig::programmes),
+          path_setting("schools", "directory of school files, applied like the programmes; empty: none",
+                       &DaemonConfig::schools),
+          path_setting("templates", "directory of message templates (LANGUAGE/KIND.mustache); empty: the shipped ones",
+                       &DaemonConfig::templates),
+          path_setting("holidays", "directory of school-holiday data (YYYY-YYYY.toml); empty: the shipped data",
+                       &DaemonConfig::holidays),
+          {"listen", "host:port of the HTTP interface (receipts, replies, status); keep it on loopback",
+           [](TomlTableReader& r, DaemonConfig& config) {
+               auto address = r.string("listen");
+               if (!address) return;
+               const size_t colon = address->rfind(':');
+               int port = 0;
+               const char* digits = address->data() + colon + 1;
+               const char* end = address->data() + address->size();
+               const bool has_port = colon != std::string::npos && colon > 0 && digits != end &&
+                                     std::from_chars(digits, end, port).ptr == end && port > 0 && port < 65536;
+               if (has_port)
+                   config.listen = *address;
+               else
+                   r.error_at("listen", "`listen = \"" + *address + "\"` is not a host and port",
+                              "write it like \"127.0.0.1:8470\" or \"[::1]:8470\"");
+           },
+           [](const DaemonConfig& config) { return toml_quoted(config.listen); }},
+          {"log_level", "what goes to the log: error, warning, info or debug",
+           [](TomlTableReader& r, DaemonConfig& config) {
+               auto text = r.string("log_level");
+               if (!text) return;
+               if (auto level = parse_log_level(*text)) {
+                   config.log_level = *level;
+                   return;
+               }
+               constexpr std::string_view levels[] = {"error", "warning", "info", "debug"};
+               r.report_bad_word("log_level", *text, levels);
+           },
+           [](const DaemonConfig& config) { return toml_quoted(name_of(config.log_level)); }}}},
+        {"reminders",
+         "When reminders go. Offsets: \"1d@18:00\" the day before at 18:00 local time, \"2h\" two hours before",
+         {offsets_setting("offsets", "reminders before each session; a programme's [reminders] offsets replace them",
+                          &ReminderRules::session_offsets),
+          offsets_setting("appointment_offsets", "reminders before each individual appointment",
+                          &ReminderRules::appointment_offsets),
+          {"quiet_hours", "local times no SMS goes out; one due then goes just before them; \"none\" for none",
+           [](TomlTableReader& r, DaemonConfig& config) {
+               auto text = r.string("quiet_hours");
+               if (!text) return;
+               std::string why;
+               if (auto quiet = QuietHours::parse(*text, why))
+                   config.reminders.quiet_hours = *quiet;
+               else
+                   r.error_at("quiet_hours", "`quiet_hours = \"" + *text + "\"` is not usable", why);
+           },
+           [](const DaemonConfig& config) { return toml_quoted(config.reminders.quiet_hours.str()); }},
+          {"min_notice", "a message not sent this long before the start expires instead of going out late",
+           [](TomlTableReader& r, DaemonConfig& config) {
+               if (auto minutes = read_duration_minutes(r, "min_notice")) config.reminders.min_notice_minutes = *minutes;
+           },
+           [](const DaemonConfig& config) {
+               return toml_quoted(config.reminders.min_notice_minutes == 0
+                                      ? "0m"
+                                      : format_duration_minutes(config.reminders.min_notice_minutes));
+           }}}},
+        {"dispatch",
+         "How the dispatcher works through due messages",
+         {dispatch_setting("batch_size", "messages claimed in one transaction", &DispatchSettings::batch_size, 1,
+                           10000),
+          dispatch_setting("workers", "threads sending at once, over all channels", &DispatchSettings::workers, 1, 256),
+          dispatch_setting("retry_initial_seconds", "the first retry after a temporary failure, about this long after",
+                           &DispatchSettings::retry_initial_seconds, 1, 86400),
+          dispatch_setting("retry_max_seconds", "the wait between retries doubles up to this",
+                           &DispatchSettings::retry_max_seconds, 1, 7 * 86400),
+          dispatch_setting("max_attempts", "attempts before a message fails for good", &DispatchSettings::max_attempts,
+                           1, 1000),
+          dispatch_setting("lease_seconds", "a claimed message not finished this long after is tried again",
+                           &DispatchSettings::lease_seconds, 10, 86400),
+          dispatch_setting("late_after_seconds", "a message this long past due counts as missed while down",
+                           &DispatchSettings::late_after_seconds, 1, 7 * 86400),
+          dispatch_setting("shutdown_grace_seconds", "on SIGTERM, sends under way may finish for this long",
+                           &DispatchSettings::shutdown_grace_seconds, 0, 600)}}};
+    return sections;
+}
+
+const std::vector<ConfigSetting<ChannelConfig>>& channel_settings() {
+    static const std::vector<ConfigSetting<ChannelConfig>> settings{
+        {"adapter", "the adapter that sends this channel's messages (required)",
+         [](TomlTableReader& r, ChannelConfig& channel) {
+             if (auto adapter = r.string("adapter", Presence::required)) channel.adapter = *adapter;
+         },
+         [](const ChannelConfig& channel) { return toml_quoted(channel.adapter); }},
+        {"medium", "what the channel carries: sms or email; default the channel's name when that is sms or email",
+         [](TomlTableReader& r, ChannelConfig& channel) {
+             auto text = r.string("medium");
+             if (!text) return;
+             if (auto medium = parse_medium(*text)) {
+                 channel.medium = *medium;
+                 return;
+             }
+             constexpr std::string_view media[] = {"sms", "email"};
+             r.report_bad_word("medium", *text, media);
+         },
+         [](const ChannelConfig& channel) { return toml_quoted(name_of(channel.medium)); }},
+        {"concurrency", "messages sent at once on this channel",
+         [](TomlTableReader& r, ChannelConfig& channel) {
+             if (auto value = r.integer("concurrency", 1, 256)) channel.concurrency = static_cast<int>(*value);
+         },
+         [](const ChannelConfig& channel) { return std::to_string(channel.concurrency); }},
+        {"rate", "at most this many messages a second; 0: no limit",
+         [](TomlTableReader& r, ChannelConfig& channel) {
+             const toml::node* node = r.find("rate");
+             if (!node) return;
+             const auto value = node->value<double>();
+             if ((node->is_integer() || node->is_floating_point()) && value && *value >= 0 && *value <= 100000)
+                 channel.rate_per_second = *value;
+             else
+                 r.error_at("rate", "`rate = " + toml_value_text(*node) + "` is not a rate",
+                            "write messages per second from 0 to 100000, like `rate = 5` or `rate = 0.5`");
+         },
+         [](const ChannelConfig& channel) { return toml_number(channel.rate_per_second); }},
+        {"fallback", "another channel that takes over a message this one cannot deliver; empty: none",
+         [](TomlTableReader& r, ChannelConfig& channel) {
+             if (auto fallback = r.string("fallback")) channel.fallback = *fallback;
+         },
+         [](const ChannelConfig& channel) { return toml_quoted(channel.fallback); }},
+        {"quiet_hours", "whether [reminders] quiet_hours hold on this channel; default true for sms, false for email",
+         [](TomlTableReader& r, ChannelConfig& channel) {
+             const toml::node* node = r.find("quiet_hours");
+             if (!node) return;
+             if (auto value = node->as_boolean())
+                 channel.quiet_hours = value->get();
+             else
+                 r.error_at("quiet_hours", "`quiet_hours = " + toml_value_text(*node) + "` is not true or false",
+                            "write `quiet_hours = true` or `quiet_hours = false`, without quotes");
+         },
+         [](const ChannelConfig& channel) { return channel.quiet_hours ? "true" : "false"; }},
+    };
+    return settings;
+}
+
+bool is_required(const AdapterSetting& setting) { return setting.required || setting.default_value.empty(); }
+
+}  // namespace ritme
