@@ -4,6 +4,7 @@
 #include "engine/base/text.hpp"
 #include "engine/calendar/calendar.hpp"
 #include "engine/calendar/programme_calendar.hpp"
+#include "engine/calendar/session_window.hpp"
 #include "engine/changes/lookups.hpp"
 #include "engine/holidays/closure_calendar.hpp"
 #include "engine/time/local_time_text.hpp"
@@ -30,29 +31,39 @@ StoredSession changed_by_lead(const StoredSession& before, SessionStatus status,
     return after;
 }
 
-// Why a session at `time` on `date` would not suit the programme's families, short:
-// a closed day, no school that day, or a time outside school hours with the travel margin.
-std::vector<std::string> timing_warnings(const Programme& programme, const SchoolHolidayTable& school_holidays,
-                                         Date date, const TimeRange& time) {
+// Why the session, as moved, may not suit the programme's families: a closed day, then
+// the session-window rule (school hours, the crèche, the programme's other sessions that
+// day). The school hours in one line, as `session move` has said them from the start.
+std::vector<std::string> timing_warnings(const Store& store, const Programme& programme,
+                                         const SchoolHolidayTable& school_holidays, const StoredSession& moved) {
     std::vector<std::string> warnings;
-    const ClosureCalendar closures(programme.closures, school_holidays, date, date);
-    if (const Closure* closure = closures.closure_on(date))
-        warnings.push_back(day_and_date(date) + " is closed for this programme: " +
+    const ClosureCalendar closures(programme.closures, school_holidays, moved.date, moved.date);
+    if (const Closure* closure = closures.closure_on(moved.date))
+        warnings.push_back(day_and_date(moved.date) + " is closed for this programme: " +
                            (closure->reason.empty() ? "a closed day" : closure->reason));
 
-    const Weekday day = weekday_of(date);
-    const auto& window = programme.school_hours.window[index_of(day)];
-    if (!window) {
-        warnings.push_back("there is no school on " + std::string(name_of(day)) + ", so the children are at home");
-        return warnings;
+    std::vector<SessionTime> others;
+    for (const auto& s : store.sessions(programme.id))
+        if (s.id != moved.id && s.status != SessionStatus::cancelled)
+            others.push_back(SessionTime::on(s.number, s.date, s.time));
+    const std::string day(name_of(weekday_of(moved.date)));
+    bool school_hours_told = false;
+    for (const WindowProblem& problem :
+         session_window_problems(programme, SessionTime::on(moved.number, moved.date, moved.time), others)) {
+        if (!about_school_hours(problem.kind)) {
+            warnings.push_back(problem.message + (problem.hint.empty() ? "" : "; " + problem.hint));
+            continue;
+        }
+        if (school_hours_told) continue;
+        school_hours_told = true;
+        if (problem.kind == WindowProblemKind::no_school)
+            warnings.push_back("there is no school on " + day + ", so the children are at home");
+        else
+            warnings.push_back(moved.time.str() + " is outside school hours on " + day + ": with " +
+                               format_duration_minutes(programme.school_hours.travel_margin_minutes) +
+                               " travel margin a session fits in " + problem.earliest_start.str() + "-" +
+                               problem.latest_end.str());
     }
-    const int margin = programme.school_hours.travel_margin_minutes;
-    const TimeOfDay earliest = TimeOfDay::from_minutes(window->start.minutes() + margin);
-    const TimeOfDay latest = TimeOfDay::from_minutes(std::max(0, window->end.minutes() - margin));
-    if (time.start < earliest || time.end > latest)
-        warnings.push_back(time.str() + " is outside school hours on " + std::string(name_of(day)) + ": with " +
-                           format_duration_minutes(margin) + " travel margin a session fits in " + earliest.str() +
-                           "-" + latest.str());
     return warnings;
 }
 
@@ -150,7 +161,7 @@ ChangeResult<SessionMoved> move_session(Store& store, const SchoolHolidayTable& 
         return moved;
     }
 
-    moved.warnings = timing_warnings(programme, school_holidays, after.date, after.time);
+    moved.warnings = timing_warnings(store, programme, school_holidays, after);
     if (start.kind != LocalTimeKind::unique || end.kind != LocalTimeKind::unique)
         moved.warnings.push_back("the clocks change during this session; it is planned from " +
                                  zone.to_local(after.start_utc).time.str() + " local time");
