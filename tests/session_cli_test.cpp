@@ -216,10 +216,11 @@ TEST_SUITE("session_cli") {
     TEST_CASE("session move: the new local time in the programme's zone, the same length, set by the lead") {
         Fixture db("move");
         const StoredSession before = db.session(almere, 10);
-        // A Wednesday inside this programme's Wednesday school hours (08:30-12:15).
+        // A Wednesday inside this programme's Wednesday school hours (08:30-12:15); its crèche is closed then.
         const Run run = db.run({"session", "move", almere + "#10", "--to", "2026-03-11T09:45"});
         REQUIRE(run.status == 0);
-        CHECK(run.err.empty());
+        CHECK(run.err == "ritme session move: warning: the crèche is closed on wednesday, when #10 (Wed 2026-03-11 "
+                         "09:45-11:45) meets; add wednesday to [childcare] open\n");
         CHECK(contains(run.out, "moved #10"));
         CHECK(contains(run.out, "Wed 2026-03-11"));
 
@@ -311,10 +312,38 @@ location = "schakel"
         CHECK(contains(saturday.err, "warning: there is no school on saturday"));
         CHECK(db.session(almere, 11).date == make_date(2026, 3, 21));
 
-        // Inside school hours, on a school day, not closed: no warning.
-        const Run fine = db.run({"session", "move", almere + "#12", "--to", "2026-03-24T10:00"});
+        // Inside school hours and crèche hours, on a school day, not closed, clear of the other sessions:
+        // no warning. (Later the same Thursday: a session does not overlap itself.)
+        const Run fine = db.run({"session", "move", almere + "#12", "--to", "2026-03-19T09:45"});
         CHECK(fine.status == 0);
         CHECK(fine.err.empty());
+    }
+
+    TEST_CASE("session move warns when the crèche is closed, outside crèche hours, or another session meets then") {
+        Fixture db("move-creche");
+        // The crèche opens on Tuesday and Thursday only, 09:00-12:00, with a 10m margin.
+        const Run closed = db.run({"session", "move", almere + "#10", "--to", "2026-03-11T09:45"});
+        CHECK(closed.status == 0);
+        CHECK(contains(closed.err, "ritme session move: warning: the crèche is closed on wednesday, when #10 (Wed "
+                                   "2026-03-11 09:45-11:45) meets"));
+        CHECK(db.session(almere, 10).date == make_date(2026, 3, 11));
+
+        // Thursday 2026-03-26 is #14's day; 10:00-12:00 ends after 11:50.
+        const Run late = db.run({"session", "move", almere + "#11", "--to", "2026-03-26T10:00"});
+        CHECK(late.status == 0);
+        CHECK(contains(late.err, "warning: #11 (Thu 2026-03-26 10:00-12:00) ends 10 minutes too late for the "
+                                 "crèche: the crèche is open 09:00-12:00 on thursday and must be open 09:50-12:10 "
+                                 "(10m margin); end at 11:50 or earlier, or keep the crèche open longer"));
+        CHECK(contains(late.err, "warning: #11 (Thu 2026-03-26 10:00-12:00) overlaps #14 (Thu 2026-03-26 "
+                                 "09:30-11:30); a group cannot meet twice at once; move one of them"));
+        CHECK(contains(late.out, "moved #11"));
+
+        // Inside the crèche's hours and school hours, but on #15's Tuesday at its time.
+        const Run overlap = db.run({"session", "move", almere + "#12", "--to", "2026-03-31T09:30"});
+        CHECK(overlap.status == 0);
+        CHECK(overlap.err == "ritme session move: warning: #12 (Tue 2026-03-31 09:30-11:30) overlaps #15 (Tue "
+                             "2026-03-31 09:30-11:30); a group cannot meet twice at once; move one of them\n");
+        CHECK(db.session(almere, 12).date == make_date(2026, 3, 31));
     }
 
     TEST_CASE("a lead's move holds when the unchanged file is applied again; restore takes the file's time back") {

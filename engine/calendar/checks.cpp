@@ -1,6 +1,7 @@
 #include "engine/calendar/checks.hpp"
 
 #include "engine/base/text.hpp"
+#include "engine/calendar/session_window.hpp"
 
 #include <algorithm>
 #include <map>
@@ -11,85 +12,14 @@ namespace g = boost::gregorian;
 
 namespace {
 
-void check_school_hours(const Programme& programme, const Slot& slot, Diagnostics& out) {
-    const auto& hours = programme.school_hours;
-    const auto& window = hours.window[index_of(slot.day)];
-    if (!window) {
-        out.error(slot.where, slot.label() + " falls on a day without school hours, when the children are at home",
-                  "choose a school day, or set [school_hours] " + std::string(name_of(slot.day)) +
-                      " = \"HH:MM-HH:MM\" if the school is open then");
-        return;
-    }
-    const int margin = hours.travel_margin_minutes;
-    if (window->start.minutes() + margin >= window->end.minutes() - margin) {
-        out.error(slot.where,
-                  slot.label() + ": school hours on " + std::string(name_of(slot.day)) + " are " + window->str() +
-                      ", so with " + format_duration_minutes(margin) + " travel margin no session fits on " +
-                      std::string(name_of(slot.day)),
-                  "shorten travel_margin in [school_hours], or choose another day");
-        return;
-    }
-    const TimeOfDay earliest = TimeOfDay::from_minutes(window->start.minutes() + margin);
-    const TimeOfDay latest = TimeOfDay::from_minutes(std::max(0, window->end.minutes() - margin));
-    const std::string window_text = "school hours on " + std::string(name_of(slot.day)) + " are " + window->str() +
-                                    ", so with " + format_duration_minutes(margin) +
-                                    " travel margin a session fits in " + earliest.str() + "-" + latest.str();
-    if (slot.time.start < earliest)
-        out.error(slot.where,
-                  slot.label() + " starts " + counted(earliest.minutes() - slot.time.start.minutes(), "minute", "minutes") +
-                      " too early: " + window_text,
-                  "start at " + earliest.str() + " or later");
-    if (slot.time.end > latest)
-        out.error(slot.where,
-                  slot.label() + " ends " + counted(slot.time.end.minutes() - latest.minutes(), "minute", "minutes") +
-                      " too late: " + window_text,
-                  "end at " + latest.str() + " or earlier");
-}
-
-void check_childcare(const Programme& programme, const Slot& slot, Diagnostics& out) {
+// A slot that meets elsewhere than the crèche: not a window problem, a detour for the parents.
+void check_childcare_location(const Programme& programme, const Slot& slot, Diagnostics& out) {
     const Childcare& childcare = *programme.childcare;
-    const auto& open = childcare.open[index_of(slot.day)];
-    if (!open) {
-        out.error(slot.where, "the crèche is closed on " + std::string(name_of(slot.day)) + ", when " + slot.label() +
-                                  " meets",
-                  "add " + std::string(name_of(slot.day)) + " to [childcare] open");
-        return;
-    }
-    const int margin = childcare.margin_minutes;
-    const TimeOfDay must_open = TimeOfDay::from_minutes(std::max(0, slot.time.start.minutes() - margin));
-    const TimeOfDay must_close = TimeOfDay::from_minutes(std::min(24 * 60, slot.time.end.minutes() + margin));
-    const std::string window_text = "the crèche is open " + open->str() + " on " + std::string(name_of(slot.day)) +
-                                    " and must be open " + must_open.str() + "-" + must_close.str() + " (" +
-                                    format_duration_minutes(margin) + " margin)";
-    if (open->start > must_open)
-        out.error(slot.where,
-                  slot.label() + " starts " + counted(open->start.minutes() - must_open.minutes(), "minute", "minutes") +
-                      " too early for the crèche: " + window_text,
-                  "start at " + TimeOfDay::from_minutes(open->start.minutes() + margin).str() +
-                      " or later, or open the crèche earlier");
-    if (open->end < must_close)
-        out.error(slot.where,
-                  slot.label() + " ends " + counted(must_close.minutes() - open->end.minutes(), "minute", "minutes") +
-                      " too late for the crèche: " + window_text,
-                  "end at " + TimeOfDay::from_minutes(open->end.minutes() - margin).str() +
-                      " or earlier, or keep the crèche open longer");
-    if (slot.location != childcare.location) {
-        out.warning(slot.where,
-                    slot.label() + " meets at " + programme.location_name(slot.location) + " but the crèche is at " +
-                        programme.location_name(childcare.location),
-                    "parents then take their children to another address first; check that this is intended");
-    }
-}
-
-void check_overlaps(const Programme& programme, Diagnostics& out) {
-    for (size_t i = 0; i < programme.slots.size(); ++i)
-        for (size_t j = i + 1; j < programme.slots.size(); ++j) {
-            const Slot& a = programme.slots[i];
-            const Slot& b = programme.slots[j];
-            if (a.day == b.day && a.time.overlaps(b.time))
-                out.error(b.where, b.label() + " overlaps " + a.label(),
-                          "a group cannot meet twice at once; move one of them");
-        }
+    if (!childcare.open[index_of(slot.day)] || slot.location == childcare.location) return;
+    out.warning(slot.where,
+                slot.label() + " meets at " + programme.location_name(slot.location) + " but the crèche is at " +
+                    programme.location_name(childcare.location),
+                "parents then take their children to another address first; check that this is intended");
 }
 
 std::string join_session_numbers(const std::vector<const Session*>& sessions) {
@@ -216,11 +146,24 @@ void check_dst(const Programme& programme, const Calendar& calendar, Diagnostics
 }  // namespace
 
 void check_slots(const Programme& programme, Diagnostics& out, bool school_hours_known) {
-    for (const Slot& slot : programme.slots) {
-        if (school_hours_known) check_school_hours(programme, slot, out);
-        if (programme.childcare) check_childcare(programme, slot, out);
+    // Each slot against school hours and the crèche, then each against the slots before it,
+    // so a slot's window problems come before its overlaps.
+    std::vector<SessionTime> times;
+    for (const Slot& slot : programme.slots) times.push_back(SessionTime::of(slot));
+    std::vector<std::vector<WindowProblem>> problems;
+    for (size_t i = 0; i < times.size(); ++i)
+        problems.push_back(session_window_problems(programme, times[i], std::span(times.data(), i)));
+    for (size_t i = 0; i < times.size(); ++i) {
+        for (const WindowProblem& problem : problems[i]) {
+            if (problem.kind == WindowProblemKind::overlap) continue;
+            if (!school_hours_known && about_school_hours(problem.kind)) continue;
+            out.error(programme.slots[i].where, problem.message, problem.hint);
+        }
+        if (programme.childcare) check_childcare_location(programme, programme.slots[i], out);
     }
-    check_overlaps(programme, out);
+    for (size_t i = 0; i < times.size(); ++i)
+        for (const WindowProblem& problem : problems[i])
+            if (problem.kind == WindowProblemKind::overlap) out.error(programme.slots[i].where, problem.message, problem.hint);
 }
 
 void check_calendar(const Programme& programme, const Calendar& calendar, const ClosureCalendar& closures,

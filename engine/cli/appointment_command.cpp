@@ -3,10 +3,11 @@
 // time zone. The address and the travel note are the participant's business: they are
 // stored and shown to the lead, never written to the audit trail.
 
-#include "engine/base/did_you_mean.hpp"
 #include "engine/base/text.hpp"
 #include "engine/calendar/calendar.hpp"
 #include "engine/changes/apply.hpp"
+#include "engine/changes/appointment_changes.hpp"
+#include "engine/changes/lookups.hpp"
 #include "engine/cli/commands.hpp"
 #include "engine/time/local_time_text.hpp"
 
@@ -27,8 +28,6 @@ bool all_digits(std::string_view text) {
     return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-
-std::string subject_of(const Appointment& appointment) { return "a" + std::to_string(appointment.id); }
 
 std::string_view status_of(const Appointment& appointment) {
     if (appointment.cancelled) return "cancelled";
@@ -101,34 +100,23 @@ private:
         return day_and_date(start.date) + " " + start.time.str() + "-" + end.time.str();
     }
 
-    // The start `at_` gives, in the future, or a message saying why not.
-    std::optional<UtcInstant> start_from_option(const char* option) {
+    // The local time `at_` gives, or a message saying how to write it.
+    std::optional<LocalDateTime> local_time_option(const char* option) {
         const auto local = parse_local_date_and_time(at_);
-        if (!local) {
+        if (!local)
             error() << option << ": \"" << at_ << "\" is not a date and time; write it as " << local_time_format
                     << "\n";
-            return std::nullopt;
-        }
-        const UtcConversion start = zone_->to_utc(*local, session_time_policy);
-        if (!(context_.clock.now() < *start.instant)) {
-            error() << option << ": " << local->iso() << " (" << zone_->name()
-                    << ") is in the past; choose a time to come\n";
-            return std::nullopt;
-        }
-        if (start.kind != LocalTimeKind::unique)
-            warnings_.push_back(local->iso() + " falls in the hour the clocks change; it is planned at " +
-                                zone_->to_local(*start.instant).time.str());
-        return start.instant;
+        return local;
     }
 
     std::optional<Participant> find_participant(const std::string& id) {
         auto participant = store_->participant(id);
-        if (!participant) error() << "no participant " << id << "; see `ritme participant list`\n";
+        if (!participant) print_error(no_such_participant(id), "");
         return participant;
     }
 
-    // The appointment `id_` names: "7" or "a7".
-    std::optional<Appointment> find_appointment() {
+    // The appointment id `id_` gives: "7" or "a7".
+    std::optional<int64_t> appointment_id() {
         const std::string_view text = trim(id_);
         const std::string_view digits = text.starts_with('a') ? text.substr(1) : text;
         int64_t id = 0;
@@ -137,13 +125,25 @@ private:
             error() << "\"" << id_ << "\" is not an appointment id; write its number, e.g. 7 (or a7)\n";
             return std::nullopt;
         }
-        auto appointment = store_->appointment(id);
-        if (!appointment) error() << "no appointment " << id << "; see `ritme appointment list`\n";
-        return appointment;
+        return id;
     }
 
-    void print_warnings() {
-        for (const auto& warning : warnings_) error() << "warning: " << warning << "\n";
+    // A refused change as the CLI says it: `start_option` is the option that gave the start.
+    void print_error(const ChangeError& e, std::string_view start_option) {
+        error() << describe(e, [&](std::string_view field) -> std::optional<std::string> {
+            if (field == "start") return std::string(start_option);
+            if (field == "duration" || field == "where" || field == "programme") return "--" + std::string(field);
+            return std::nullopt;
+        }) << "\n";
+    }
+
+    int refused(const std::vector<ChangeError>& errors, std::string_view start_option = "") {
+        for (const auto& e : errors) print_error(e, start_option);
+        return errors.front().kind == ChangeError::Kind::conflict ? exit_failure : exit_bad_input;
+    }
+
+    void print_warnings(const std::vector<std::string>& warnings) {
+        for (const auto& warning : warnings) error() << "warning: " << warning << "\n";
     }
 
     int add() {
@@ -153,51 +153,13 @@ private:
                     << "\" is not a duration under a day; write it like 45m, 1h or 1h30m\n";
             return exit_bad_input;
         }
-        if (trim(where_).empty()) {
-            error() << "--where is empty; give the address, as the participant needs it\n";
-            return exit_bad_input;
-        }
-        const auto start = start_from_option("--at");
+        const auto start = local_time_option("--at");
         if (!start) return exit_bad_input;
-        const auto participant = find_participant(participant_);
-        if (!participant) return exit_bad_input;
-        if (!programme_.empty()) {
-            const auto known = store_->programme_ids();
-            if (std::find(known.begin(), known.end(), programme_) == known.end()) {
-                std::vector<std::string_view> candidates(known.begin(), known.end());
-                const auto match = closest_match(programme_, candidates);
-                error() << "--programme: no programme \"" << programme_ << "\""
-                        << (match ? "; did you mean " + *match + "?" : "; apply its file first with `ritme apply`")
-                        << "\n";
-                return exit_bad_input;
-            }
-            const auto enrolled = store_->programmes_of(participant->id);
-            if (std::find(enrolled.begin(), enrolled.end(), programme_) == enrolled.end()) {
-                error() << "--programme: " << participant->id << " is not enrolled in " << programme_
-                        << "; enrol them with `ritme participant edit " << participant->id << " --enrol " << programme_
-                        << "`, or leave --programme out\n";
-                return exit_bad_input;
-            }
-        }
-
-        Appointment appointment;
-        appointment.participant_id = participant->id;
-        appointment.programme_id = programme_;
-        appointment.start_utc = *start;
-        appointment.duration_minutes = *duration;
-        appointment.where = std::string(trim(where_));
-        appointment.note = std::string(trim(note_));
-        const AuditContext context = audit();
-        store_->write([&] {
-            appointment.id = store_->put_appointment(appointment);
-            // Who and when, never where: the address and the note stay out of the audit trail.
-            store_->record(context.entry("appointment.added", subject_of(appointment),
-                                         appointment.participant_id + " " +
-                                             zone_->to_local(appointment.start_utc).iso() + " " +
-                                             format_duration_minutes(appointment.duration_minutes) +
-                                             (programme_.empty() ? "" : " " + programme_)));
-        });
-        print_warnings();
+        const auto result =
+            add_appointment(*store_, *zone_, {participant_, *start, *duration, where_, note_, programme_}, audit());
+        if (!result.ok()) return refused(result.errors, "--at");
+        const Appointment& appointment = result.value.appointment;
+        print_warnings(result.value.warnings);
         context_.out << "appointment " << appointment.id << " for " << appointment.participant_id << " on "
                      << when(appointment) << "\n";
         return exit_ok;
@@ -244,55 +206,32 @@ private:
     }
 
     int cancel() {
-        auto before = find_appointment();
-        if (!before) return exit_bad_input;
-        if (before->cancelled) {
-            error() << "appointment " << before->id << " is cancelled already; nothing changed\n";
-            return exit_failure;
-        }
-        const AuditContext context = audit();
-        Appointment after = *before;
-        after.cancelled = true;
-        after.version = before->version + 1;
-        after.changed_at = context.at;
-        after.previous_start_utc = before->start_utc;
-        store_->write([&] {
-            store_->put_appointment(after);
-            store_->record(context.entry("appointment.cancelled", subject_of(after), after.participant_id));
-        });
+        const auto id = appointment_id();
+        if (!id) return exit_bad_input;
+        const auto result = cancel_appointment(*store_, *id, audit());
+        if (!result.ok()) return refused(result.errors);
+        const Appointment& after = result.value.after;
         context_.out << "appointment " << after.id << " for " << after.participant_id << " on " << when(after)
                      << ": cancelled\n";
         return exit_ok;
     }
 
     int move() {
-        auto before = find_appointment();
-        if (!before) return exit_bad_input;
-        const auto start = start_from_option("--to");
-        if (!start) return exit_bad_input;
-        if (before->cancelled) {
-            error() << "appointment " << before->id << " is cancelled; add a new one with `ritme appointment add`\n";
-            return exit_failure;
-        }
-        if (*start == before->start_utc) {
-            context_.out << "appointment " << before->id << " is already on " << when(*before) << "; nothing changed\n";
+        const auto id = appointment_id();
+        if (!id) return exit_bad_input;
+        const auto to = local_time_option("--to");
+        if (!to) return exit_bad_input;
+        const auto result = move_appointment(*store_, *zone_, *id, *to, audit());
+        if (!result.ok()) return refused(result.errors, "--to");
+        const AppointmentChanged& moved = result.value;
+        if (!moved.changed) {
+            context_.out << "appointment " << moved.before.id << " is already on " << when(moved.before)
+                         << "; nothing changed\n";
             return exit_ok;
         }
-        const AuditContext context = audit();
-        Appointment after = *before;
-        after.start_utc = *start;
-        after.version = before->version + 1;
-        after.changed_at = context.at;
-        after.previous_start_utc = before->start_utc;
-        store_->write([&] {
-            store_->put_appointment(after);
-            store_->record(context.entry("appointment.moved", subject_of(after),
-                                         zone_->to_local(before->start_utc).iso() + " -> " +
-                                             zone_->to_local(after.start_utc).iso()));
-        });
-        print_warnings();
-        context_.out << "appointment " << after.id << " for " << after.participant_id << ": " << when(*before) << " -> "
-                     << when(after) << "\n";
+        print_warnings(moved.warnings);
+        context_.out << "appointment " << moved.after.id << " for " << moved.after.participant_id << ": "
+                     << when(moved.before) << " -> " << when(moved.after) << "\n";
         return exit_ok;
     }
 
@@ -300,7 +239,6 @@ private:
     CliContext& context_;
     std::unique_ptr<SqliteStore> store_;
     std::optional<TimeZone> zone_;  // the daemon config's
-    std::vector<std::string> warnings_;
 
     CLI::App *root_ = nullptr, *add_ = nullptr, *list_ = nullptr, *cancel_ = nullptr, *move_ = nullptr;
     std::string verb_, participant_, at_, duration_ = "1h", where_, note_, programme_, id_, format_ = "text";

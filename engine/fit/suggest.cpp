@@ -12,26 +12,6 @@
 
 namespace ritme {
 
-std::optional<SessionWindow> session_window(const Programme& programme, Weekday day) {
-    // School hours (check_school_hours): start >= window start + margin, end <= window end - margin.
-    const auto& school = programme.school_hours.window[index_of(day)];
-    if (!school) return std::nullopt;
-    const int margin = programme.school_hours.travel_margin_minutes;
-    int earliest = school->start.minutes() + margin;
-    int latest = std::max(0, school->end.minutes() - margin);
-    // The crèche (check_childcare): open by max(0, start - margin), until min(24:00, end + margin).
-    if (programme.childcare) {
-        const auto& open = programme.childcare->open[index_of(day)];
-        if (!open) return std::nullopt;
-        const int care_margin = programme.childcare->margin_minutes;
-        if (open->start.minutes() > 0) earliest = std::max(earliest, open->start.minutes() + care_margin);
-        if (open->end.minutes() < 24 * 60) latest = std::min(latest, open->end.minutes() - care_margin);
-    }
-    earliest = std::clamp(earliest, 0, 24 * 60);
-    latest = std::clamp(latest, 0, 24 * 60);
-    return SessionWindow{TimeOfDay::from_minutes(earliest), TimeOfDay::from_minutes(latest)};
-}
-
 std::string CandidateFigures::label() const {
     std::string text;
     for (const Slot& slot : slots)

@@ -8,7 +8,7 @@
 //    gives single slots; three give triples), each on a different weekday;
 //  - each as long as the programme's FIRST slot (the notes say so);
 //  - starting at multiples of the step from the earliest start the day allows, ending
-//    by the latest end it allows (session_window(), the rules of check_slots());
+//    by the latest end it allows (session_window(), the rule check_slots() applies);
 //  - at the location of the programme's first slot.
 // Ranked by, in order: sessions attendable summed over participants (more first), the
 // worst-off participant's count (more first), sessions lost to holidays (fewer first),
@@ -18,6 +18,7 @@
 // generate (planned sessions; moves and cancellations in the store are not counted),
 // so they compare with the candidates like for like.
 
+#include "engine/calendar/session_window.hpp"
 #include "engine/fit/fit.hpp"
 
 #include <optional>
@@ -25,19 +26,6 @@
 #include <vector>
 
 namespace ritme {
-
-// Where a session may lie on `day` by the rules check_slots() (engine/calendar/checks.cpp)
-// applies: inside the school-hours window narrowed by the travel margin at both ends
-// and, with a [childcare] table, inside the crèche's opening hours narrowed by its
-// margin. Empty when the day has no school hours or the crèche is closed that day.
-// latest_end may lie before earliest_start + a session's length: then nothing fits.
-struct SessionWindow {
-    TimeOfDay earliest_start;
-    TimeOfDay latest_end;
-
-    bool fits(const TimeRange& time) const { return time.start >= earliest_start && time.end <= latest_end; }
-};
-std::optional<SessionWindow> session_window(const Programme& programme, Weekday day);
 
 // How candidate calendars are made.
 enum class CandidateCalendars {

@@ -1,0 +1,186 @@
+#include "engine/calendar/session_window.hpp"
+
+#include "engine/base/text.hpp"
+#include "engine/time/local_time_text.hpp"
+
+#include <algorithm>
+
+namespace ritme {
+
+namespace {
+
+constexpr int midnight = 24 * 60;
+
+// The school-hours window of a day with the travel margin taken off both ends.
+struct SchoolBounds {
+    TimeRange hours;
+    int margin = 0;
+    int earliest = 0;  // start at or after
+    int latest = 0;    // end at or before
+
+    bool no_room() const { return earliest >= hours.end.minutes() - margin; }
+};
+
+std::optional<SchoolBounds> school_bounds(const Programme& programme, Weekday day) {
+    const auto& window = programme.school_hours.window[index_of(day)];
+    if (!window) return std::nullopt;
+    const int margin = programme.school_hours.travel_margin_minutes;
+    return SchoolBounds{*window, margin, window->start.minutes() + margin,
+                        std::max(0, window->end.minutes() - margin)};
+}
+
+// The crèche's opening hours of a day: it must be open `margin` before a session starts
+// and after it ends, or from midnight / until midnight when the session is that close to it.
+struct CrecheBounds {
+    TimeRange open;
+    int margin = 0;
+    int earliest = 0;  // start at or after
+    int latest = 0;    // end at or before
+};
+
+std::optional<CrecheBounds> creche_bounds(const Childcare& childcare, Weekday day) {
+    const auto& open = childcare.open[index_of(day)];
+    if (!open) return std::nullopt;
+    const int margin = childcare.margin_minutes;
+    return CrecheBounds{*open, margin, open->start.minutes() > 0 ? open->start.minutes() + margin : 0,
+                        open->end.minutes() < midnight ? open->end.minutes() - margin : midnight};
+}
+
+void check_school_hours(const Programme& programme, const SessionTime& session, std::vector<WindowProblem>& out) {
+    const std::string day(name_of(session.day));
+    const auto bounds = school_bounds(programme, session.day);
+    if (!bounds) {
+        out.push_back({WindowProblemKind::no_school,
+                       session.label + " falls on a day without school hours, when the children are at home",
+                       "choose a school day, or set [school_hours] " + day + " = \"HH:MM-HH:MM\" if the school is open then",
+                       {},
+                       {}});
+        return;
+    }
+    const TimeOfDay earliest = TimeOfDay::from_minutes(bounds->earliest);
+    const TimeOfDay latest = TimeOfDay::from_minutes(bounds->latest);
+    const std::string margin = format_duration_minutes(bounds->margin);
+    if (bounds->no_room()) {
+        out.push_back({WindowProblemKind::no_room_for_margin,
+                       session.label + ": school hours on " + day + " are " + bounds->hours.str() + ", so with " +
+                           margin + " travel margin no session fits on " + day,
+                       "shorten travel_margin in [school_hours], or choose another day", earliest, latest});
+        return;
+    }
+    const std::string window_text = "school hours on " + day + " are " + bounds->hours.str() + ", so with " + margin +
+                                    " travel margin a session fits in " + earliest.str() + "-" + latest.str();
+    if (session.time.start < earliest)
+        out.push_back({WindowProblemKind::before_school,
+                       session.label + " starts " +
+                           counted(earliest.minutes() - session.time.start.minutes(), "minute", "minutes") +
+                           " too early: " + window_text,
+                       "start at " + earliest.str() + " or later", earliest, latest});
+    if (session.time.end > latest)
+        out.push_back({WindowProblemKind::after_school,
+                       session.label + " ends " +
+                           counted(session.time.end.minutes() - latest.minutes(), "minute", "minutes") +
+                           " too late: " + window_text,
+                       "end at " + latest.str() + " or earlier", earliest, latest});
+}
+
+void check_creche(const Childcare& childcare, const SessionTime& session, std::vector<WindowProblem>& out) {
+    const std::string day(name_of(session.day));
+    const auto bounds = creche_bounds(childcare, session.day);
+    if (!bounds) {
+        out.push_back({WindowProblemKind::creche_closed,
+                       "the crèche is closed on " + day + ", when " + session.label + " meets",
+                       "add " + day + " to [childcare] open",
+                       {},
+                       {}});
+        return;
+    }
+    const TimeRange& open = bounds->open;
+    const int margin = bounds->margin;
+    const TimeOfDay must_open = TimeOfDay::from_minutes(std::max(0, session.time.start.minutes() - margin));
+    const TimeOfDay must_close = TimeOfDay::from_minutes(std::min(midnight, session.time.end.minutes() + margin));
+    const std::string window_text = "the crèche is open " + open.str() + " on " + day + " and must be open " +
+                                    must_open.str() + "-" + must_close.str() + " (" +
+                                    format_duration_minutes(margin) + " margin)";
+    if (session.time.start.minutes() < bounds->earliest)
+        out.push_back({WindowProblemKind::before_creche,
+                       session.label + " starts " +
+                           counted(open.start.minutes() - must_open.minutes(), "minute", "minutes") +
+                           " too early for the crèche: " + window_text,
+                       "start at " + TimeOfDay::from_minutes(bounds->earliest).str() +
+                           " or later, or open the crèche earlier",
+                       {},
+                       {}});
+    if (session.time.end.minutes() > bounds->latest)
+        out.push_back({WindowProblemKind::after_creche,
+                       session.label + " ends " +
+                           counted(must_close.minutes() - open.end.minutes(), "minute", "minutes") +
+                           " too late for the crèche: " + window_text,
+                       "end at " + TimeOfDay::from_minutes(bounds->latest).str() +
+                           " or earlier, or keep the crèche open longer",
+                       {},
+                       {}});
+}
+
+}  // namespace
+
+std::string_view name_of(WindowProblemKind kind) {
+    switch (kind) {
+        case WindowProblemKind::no_school: return "no_school";
+        case WindowProblemKind::no_room_for_margin: return "no_room_for_margin";
+        case WindowProblemKind::before_school: return "before_school";
+        case WindowProblemKind::after_school: return "after_school";
+        case WindowProblemKind::creche_closed: return "creche_closed";
+        case WindowProblemKind::before_creche: return "before_creche";
+        case WindowProblemKind::after_creche: return "after_creche";
+        case WindowProblemKind::overlap: return "overlap";
+    }
+    return "overlap";
+}
+
+bool about_school_hours(WindowProblemKind kind) {
+    return kind == WindowProblemKind::no_school || kind == WindowProblemKind::no_room_for_margin ||
+           kind == WindowProblemKind::before_school || kind == WindowProblemKind::after_school;
+}
+
+SessionTime SessionTime::of(const Slot& slot) { return {slot.label(), slot.day, std::nullopt, slot.time}; }
+
+SessionTime SessionTime::on(int number, Date date, const TimeRange& time) {
+    return {"#" + std::to_string(number) + " (" + day_and_date(date) + " " + time.str() + ")", weekday_of(date), date,
+            time};
+}
+
+bool SessionTime::same_day_as(const SessionTime& other) const {
+    return day == other.day && (!date || !other.date || *date == *other.date);
+}
+
+std::vector<WindowProblem> session_window_problems(const Programme& programme, const SessionTime& session,
+                                                   std::span<const SessionTime> others) {
+    std::vector<WindowProblem> problems;
+    check_school_hours(programme, session, problems);
+    if (programme.childcare) check_creche(*programme.childcare, session, problems);
+    for (const SessionTime& other : others)
+        if (session.same_day_as(other) && session.time.overlaps(other.time))
+            problems.push_back({WindowProblemKind::overlap, session.label + " overlaps " + other.label,
+                                "a group cannot meet twice at once; move one of them",
+                                {},
+                                {}});
+    return problems;
+}
+
+std::optional<SessionWindow> session_window(const Programme& programme, Weekday day) {
+    const auto school = school_bounds(programme, day);
+    if (!school) return std::nullopt;
+    int earliest = school->earliest;
+    int latest = school->latest;
+    if (programme.childcare) {
+        const auto creche = creche_bounds(*programme.childcare, day);
+        if (!creche) return std::nullopt;
+        earliest = std::max(earliest, creche->earliest);
+        latest = std::min(latest, creche->latest);
+    }
+    earliest = std::clamp(earliest, 0, midnight);
+    latest = std::clamp(latest, 0, midnight);
+    return SessionWindow{TimeOfDay::from_minutes(earliest), TimeOfDay::from_minutes(latest)};
+}
+
+}  // namespace ritme

@@ -1,0 +1,120 @@
+// The one session-window rule: school hours with the travel margin, the crèche's days
+// and hours with its margin, and overlaps with the programme's other sessions.
+
+#include "engine/calendar/session_window.hpp"
+#include "test_support.hpp"
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+
+using namespace ritme;
+
+namespace {
+
+// School Mon/Tue/Thu 09:00-13:45, Wed 08:30-12:15, Fri 09:00-11:15, 15m travel margin;
+// the crèche Tue and Thu 09:00-12:00 with a 10m margin.
+Programme almere_like() {
+    return test::load_valid(test::programme_toml("start = 2026-02-02\nregion = \"noord\"", R"(
+[location.schakel]
+name = "Wijkcentrum De Schakel"
+
+[[slot]]
+day = "tuesday"
+start = "09:30"
+end = "11:30"
+
+[school_hours]
+wednesday = "08:30-12:15"
+travel_margin = "15m"
+
+[childcare]
+location = "schakel"
+places = 8
+open = { tuesday = "09:00-12:00", thursday = "09:00-12:00" }
+margin = "10m"
+)"));
+}
+
+TimeRange range(int h1, int m1, int h2, int m2) { return {TimeOfDay::hm(h1, m1), TimeOfDay::hm(h2, m2)}; }
+
+std::vector<WindowProblemKind> kinds(const std::vector<WindowProblem>& problems) {
+    std::vector<WindowProblemKind> out;
+    for (const auto& p : problems) out.push_back(p.kind);
+    return out;
+}
+
+}  // namespace
+
+TEST_SUITE("session_window") {
+    TEST_CASE("a time inside school hours and crèche hours, clear of the other sessions, has no problem") {
+        const Programme programme = almere_like();
+        const auto tuesday = SessionTime::on(13, make_date(2026, 3, 24), range(9, 30, 11, 30));
+        CHECK(session_window_problems(programme, SessionTime::on(12, make_date(2026, 3, 19), range(9, 45, 11, 45)),
+                                      std::span(&tuesday, 1))
+                  .empty());
+    }
+
+    TEST_CASE("the crèche closed that day, and a time outside its hours with the margin") {
+        const Programme programme = almere_like();
+        const auto wednesday =
+            session_window_problems(programme, SessionTime::on(10, make_date(2026, 3, 11), range(9, 45, 11, 45)));
+        REQUIRE(kinds(wednesday) == std::vector{WindowProblemKind::creche_closed});
+        CHECK(wednesday[0].message == "the crèche is closed on wednesday, when #10 (Wed 2026-03-11 09:45-11:45) meets");
+
+        const auto late =
+            session_window_problems(programme, SessionTime::on(10, make_date(2026, 3, 24), range(10, 0, 12, 0)));
+        REQUIRE(kinds(late) == std::vector{WindowProblemKind::after_creche});
+        CHECK(late[0].message ==
+              "#10 (Tue 2026-03-24 10:00-12:00) ends 10 minutes too late for the crèche: the crèche is open "
+              "09:00-12:00 on tuesday and must be open 09:50-12:10 (10m margin)");
+        CHECK(late[0].hint == "end at 11:50 or earlier, or keep the crèche open longer");
+
+        const auto early =
+            session_window_problems(programme, SessionTime::on(10, make_date(2026, 3, 24), range(9, 5, 11, 0)));
+        CHECK(kinds(early) == std::vector{WindowProblemKind::before_school, WindowProblemKind::before_creche});
+    }
+
+    TEST_CASE("school hours: no school, too early, too late, and no room for the margin") {
+        Programme programme = almere_like();
+        programme.childcare.reset();
+        CHECK(kinds(session_window_problems(programme, {"x", Weekday::saturday, std::nullopt, range(10, 0, 12, 0)})) ==
+              std::vector{WindowProblemKind::no_school});
+        const auto friday = session_window_problems(programme, {"x", Weekday::friday, std::nullopt, range(9, 0, 11, 15)});
+        REQUIRE(kinds(friday) == std::vector{WindowProblemKind::before_school, WindowProblemKind::after_school});
+        CHECK(friday[0].earliest_start == TimeOfDay::hm(9, 15));
+        CHECK(friday[0].latest_end == TimeOfDay::hm(11, 0));
+        programme.school_hours.travel_margin_minutes = 90;
+        CHECK(kinds(session_window_problems(programme, {"x", Weekday::friday, std::nullopt, range(9, 0, 10, 0)})) ==
+              std::vector{WindowProblemKind::no_room_for_margin});
+    }
+
+    TEST_CASE("overlaps: only on the same day, a weekly slot on every such weekday, half-open times") {
+        const Programme programme = almere_like();
+        const SessionTime moved = SessionTime::on(10, make_date(2026, 3, 24), range(9, 30, 11, 30));
+        const std::vector<SessionTime> others{
+            SessionTime::on(13, make_date(2026, 3, 24), range(11, 0, 12, 0)),   // overlaps
+            SessionTime::on(14, make_date(2026, 3, 31), range(9, 30, 11, 30)),  // another Tuesday
+            SessionTime::on(15, make_date(2026, 3, 24), range(11, 30, 12, 0)),  // starts as it ends
+            {"slot 1 (tuesday 08:00-09:45)", Weekday::tuesday, std::nullopt, range(8, 0, 9, 45)},  // every Tuesday
+        };
+        const auto problems = session_window_problems(programme, moved, others);
+        REQUIRE(kinds(problems) == std::vector{WindowProblemKind::overlap, WindowProblemKind::overlap});
+        CHECK(problems[0].message == "#10 (Tue 2026-03-24 09:30-11:30) overlaps #13 (Tue 2026-03-24 11:00-12:00)");
+        CHECK(problems[1].message == "#10 (Tue 2026-03-24 09:30-11:30) overlaps slot 1 (tuesday 08:00-09:45)");
+        CHECK(problems[0].hint == "a group cannot meet twice at once; move one of them");
+    }
+
+    TEST_CASE("session_window() and the problems agree at every minute of every weekday") {
+        const Programme programme = almere_like();
+        for (Weekday day : all_weekdays) {
+            CAPTURE(name_of(day));
+            const auto window = session_window(programme, day);
+            for (int start = 0; start + 60 <= 24 * 60; start += 5) {
+                const TimeRange time{TimeOfDay::from_minutes(start), TimeOfDay::from_minutes(start + 60)};
+                const bool fits = window && window->fits(time);
+                CHECK(fits == session_window_problems(programme, {"x", day, std::nullopt, time}).empty());
+            }
+        }
+    }
+}
