@@ -62,8 +62,8 @@ LEAD = "+31612340000"
 
 
 class CommandGateway(unittest.TestCase):
-    def make_world(self, script, timeout=10):
-        world = harness.World(CHANNELS.format(timeout=timeout))
+    def make_world(self, script, timeout=10, real_clock=False):
+        world = harness.World(CHANNELS.format(timeout=timeout), real_clock=real_clock)
         self.addCleanup(world.close)
         self.install(world, script)
         return world
@@ -182,7 +182,7 @@ class CommandGateway(unittest.TestCase):
         self.assertLess(took, 30)
 
     def test_serve_sends_an_appointment_reminder_through_the_command(self):
-        world = self.make_world(ACCEPTING)
+        world = self.make_world(ACCEPTING, real_clock=True)
         amina = world.add("Amina", phone=AMINA)
         with world.serve():
             world.appointment_due_now(amina)

@@ -56,9 +56,9 @@ class SmtpTest(unittest.TestCase):
         self.started.append(state)
         return state
 
-    def world(self, url=None, **settings):
+    def world(self, url=None, real_clock=False, **settings):
         settings.setdefault("starttls", "off")  # aiosmtpd on loopback speaks plain SMTP unless told otherwise
-        world = World(channel(url or self.server["url"], **settings))
+        world = World(channel(url or self.server["url"], **settings), real_clock=real_clock)
         self.worlds.append(world)
         return world
 
@@ -153,7 +153,7 @@ class SmtpTest(unittest.TestCase):
         self.assertEqual(len({row["provider_id"] for row in rows.values()}), 20)
 
     def test_serve_sends_at_once_and_keeps_its_connection_between_batches(self):
-        world = self.world(concurrency=1)
+        world = self.world(concurrency=1, real_clock=True)
         amina = world.add("Amina", email="amina@example.org", channels="email")
         sara = world.add("Sara", email="sara@example.org", channels="email")
         with world.serve():
@@ -174,7 +174,7 @@ class SmtpTest(unittest.TestCase):
 
     def test_serve_opens_a_new_connection_when_the_server_closed_the_idle_one(self):
         server = self.start_server(idle_timeout=1, name="smtp-impatient")
-        world = self.world(url=server["url"], concurrency=1)
+        world = self.world(url=server["url"], concurrency=1, real_clock=True)
         amina = world.add("Amina", email="amina@example.org", channels="email")
         sara = world.add("Sara", email="sara@example.org", channels="email")
         with world.serve():
