@@ -1,4 +1,4 @@
-// dispatch_bench: the dispatcher and the daemon against issue 4's targets, in one run:
+// dispatch_bench: the dispatcher and the daemon against their targets, in one run:
 //   throughput  100,000 reminders due at once in a SQLite file, sent end to end by
 //               Dispatcher::run_due on 8 workers through a null adapter, against the bare
 //               SQLite claim/mark loop on a copy of the same file (target: at least 0.5x)
@@ -916,7 +916,7 @@ int main(int argc, char** argv) {
     int idle_seconds = 10;
     int runs = 3;
     std::string only;
-    CLI::App app{"dispatch_bench: the dispatcher and the daemon against issue 4's targets"};
+    CLI::App app{"dispatch_bench: the dispatcher and the daemon against their targets"};
     app.add_option("--dir", dir, "directory for the databases and logs (emptied first)")->capture_default_str();
     app.add_option("--ritme", binary, "the ritme binary for the idle and scale runs")->capture_default_str();
     app.add_option("--participants", participants, "throughput: participants x 40 sessions rows")

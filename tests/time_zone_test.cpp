@@ -268,7 +268,7 @@ TEST_CASE("gaps and overlaps of other zones: negative DST, a change at 23:00, 30
     CHECK(lord_howe.to_utc(local(2026, 4, 5, 1, 45), later).instant == utc(2026, 4, 4, 15, 15));
 }
 
-// Every 15 minutes for the zones the review found wrong and those with changes off the
+// Every 15 minutes for the zones with negative DST, rules that change often, or changes off the
 // hour; every hour for the rest, to keep the suite quick.
 TEST_CASE("UTC to local agrees with glibc every 15 minutes (or hour) from 2024 through 2035") {
     for (const char* name : compared_zones) {

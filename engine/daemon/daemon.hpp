@@ -14,6 +14,7 @@
 #include "engine/daemon/daemon_setup.hpp"
 #include "engine/dispatch/dispatcher.hpp"
 #include "engine/store/sqlite_store.hpp"
+#include "engine/time/clock.hpp"
 
 #include <cstdint>
 #include <functional>

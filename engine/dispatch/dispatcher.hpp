@@ -13,6 +13,7 @@
 #include "engine/message/message_facts.hpp"
 #include "engine/message/message_renderer.hpp"
 #include "engine/store/store.hpp"
+#include "engine/time/clock.hpp"
 
 #include <boost/asio/thread_pool.hpp>
 

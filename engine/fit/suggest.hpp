@@ -26,7 +26,7 @@
 
 namespace ritme {
 
-// Where a session may lie on `day` by the rules check_slots() (engine/checks.cpp)
+// Where a session may lie on `day` by the rules check_slots() (engine/calendar/checks.cpp)
 // applies: inside the school-hours window narrowed by the travel margin at both ends
 // and, with a [childcare] table, inside the crèche's opening hours narrowed by its
 // margin. Empty when the day has no school hours or the crèche is closed that day.

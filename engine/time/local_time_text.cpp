@@ -2,6 +2,7 @@
 
 #include "engine/base/text.hpp"
 #include "engine/time/time_zone.hpp"
+#include "engine/time/weekday.hpp"
 
 #include <charconv>
 #include <cstdio>
