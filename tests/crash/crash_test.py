@@ -3,9 +3,9 @@
 are due through the outbox adapter, 20 times, restarted each time. Then one run to the
 end. Every reminder must be delivered at least once, and the duplicates (the same
 delivery id twice in the outbox's sent.log) no more than the kills times the in-flight
-bound. Prints the counts.
+bound. Prints its random seed, then the counts.
 
-usage: crash_test.py RITME-BINARY SOURCE-DIR
+usage: [RITME_CRASH_SEED=N] crash_test.py RITME-BINARY SOURCE-DIR
 """
 import os
 import random
@@ -66,7 +66,11 @@ def run(ritme, *args, **kwargs):
 
 def main():
     ritme, source = sys.argv[1], sys.argv[2]
-    rng = random.Random(int(os.environ.get("RITME_CRASH_SEED", time.time_ns())))
+    # The seed of the kill delays, printed first so a failure can be run again with
+    # RITME_CRASH_SEED; where each kill lands still depends on the machine's timing.
+    seed = int(os.environ.get("RITME_CRASH_SEED", time.time_ns()))
+    print(f"crash test: seed {seed} (RITME_CRASH_SEED={seed} runs these delays again)", flush=True)
+    rng = random.Random(seed)
     with tempfile.TemporaryDirectory(prefix="ritme-crash-") as work:
         os.makedirs(os.path.join(work, "programmes"))
         with open(os.path.join(work, "programmes", "crash.toml"), "w") as f:

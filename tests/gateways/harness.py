@@ -3,6 +3,13 @@ with the channels a test gives, one programme with a session on Tuesday 12 Janua
 2027 at 10:30 and a 2h reminder (due 08:30), participants enrolled in it, and ways to
 run `ritme tick` on virtual time, `ritme serve` on real time, and read the outbox.
 
+A test must pass at any hour on any date. `ritme tick --now` runs on a clock the test
+sets, so quiet hours and the programme's dates hold there as written. `ritme serve` runs
+on the real clock, so only a world made with real_clock=True may serve: it keeps no
+quiet hours (an SMS due at night would wait until 07:00) and sends no session reminders
+(the programme's own would fall due on the real clock on 12 January 2027 between 08:30
+and 10:00); what such a test sends it adds itself, relative to now.
+
 Environment: RITME (the binary) and RITME_SOURCE (the source tree), set by CTest."""
 import contextlib
 import os
@@ -14,7 +21,7 @@ import sys
 import tempfile
 import time
 import unittest
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 RITME = os.environ.get("RITME", "build/ritme")
@@ -27,9 +34,9 @@ PROGRAMME_ID = "gw"
 DUE = "2027-01-12T08:31"      # a minute after the 2h reminder for the 10:30 session fell due
 LATER = "2027-01-12T09:30"    # still before the session and its 30 minutes of notice, after the retries the tests expect
 
-PROGRAMME = f"""
+PROGRAMME = """
 [programme]
-id = "{PROGRAMME_ID}"
+id = "{programme_id}"
 name = "Gateway test"
 start = 2027-01-11
 weeks = 1
@@ -46,7 +53,7 @@ end = "12:00"
 location = "buurthuis"
 
 [reminders]
-offsets = ["2h"]
+offsets = [{offsets}]
 
 [lead]
 name = "Fatima"
@@ -62,9 +69,9 @@ templates = "{templates}"
 log_level = "debug"
 
 [reminders]
-offsets = ["2h"]
+offsets = [{offsets}]
 appointment_offsets = ["2h"]
-quiet_hours = "22:00-07:00"
+quiet_hours = "{quiet_hours}"
 
 [dispatch]
 {dispatch}
@@ -74,18 +81,22 @@ quiet_hours = "22:00-07:00"
 
 
 class World:
-    """One ritme installation. `channels` is the TOML of its [channel.*] tables."""
+    """One ritme installation. `channels` is the TOML of its [channel.*] tables.
+    real_clock: a world for `ritme serve` (see the top of this file)."""
 
-    def __init__(self, channels, dispatch="", keep=False):
+    def __init__(self, channels, dispatch="", keep=False, real_clock=False):
         self.dir = tempfile.mkdtemp(prefix="ritme-gateway-")
         self.keep = keep or bool(os.environ.get("RITME_KEEP"))
+        self.real_clock = real_clock
+        offsets = "" if real_clock else '"2h"'
         os.makedirs(os.path.join(self.dir, "programmes"))
         with open(os.path.join(self.dir, "programmes", PROGRAMME_ID + ".toml"), "w") as f:
-            f.write(PROGRAMME)
+            f.write(PROGRAMME.format(programme_id=PROGRAMME_ID, offsets=offsets))
         self.config = os.path.join(self.dir, "ritme.toml")
         with open(self.config, "w") as f:
             f.write(CONFIG.format(templates=os.path.join(SOURCE, "config", "templates"), dispatch=dispatch,
-                                  channels=channels))
+                                  channels=channels, offsets=offsets,
+                                  quiet_hours="none" if real_clock else "22:00-07:00"))
         self.database = os.path.join(self.dir, "ritme.db")
         self.ritme("apply", os.path.join(self.dir, "programmes", PROGRAMME_ID + ".toml"))
 
@@ -117,12 +128,14 @@ class World:
             args += ["--programme", PROGRAMME_ID]
         return self.ritme(*args).stdout.strip()
 
-    def appointment_due_now(self, participant, where="Stationsplein 1, Almere", note="Bus 4 tot halte Stadhuis"):
+    def appointment_due_now(self, participant, where="Stationsplein 1, Almere", note="Bus 4 tot halte Stadhuis",
+                            programme=None):
         """An appointment 110 minutes from now (real time): its 2h reminder is already
-        due, so `ritme serve` sends it at once."""
-        at = (datetime.now(ZONE) + timedelta(minutes=110)).strftime("%Y-%m-%dT%H:%M")
+        due, so `ritme serve` sends it at once. Returns its local time as given."""
+        at = local_minute(minutes_from_now(110))
+        args = ["--programme", programme] if programme else []
         self.ritme("appointment", "add", "--participant", participant, "--at", at, "--duration", "1h",
-                   "--where", where, "--note", note)
+                   "--where", where, "--note", note, *args)
         return at
 
     def tick(self, now=DUE, check=True, env=None):
@@ -141,6 +154,9 @@ class World:
     @contextlib.contextmanager
     def serve(self, env=None):
         """`ritme serve` on real time; stopped with SIGTERM (it drains and exits 0)."""
+        if not self.real_clock:
+            raise AssertionError("ritme serve runs on the real clock: make its World with real_clock=True, or "
+                                 "the test depends on the hour (quiet hours) and the date (the programme)")
         log_path = self.path("serve.log")
         log = open(log_path, "ab")
         process = subprocess.Popen([RITME, "-c", self.config, "serve"], stdout=log, stderr=subprocess.STDOUT,
@@ -162,6 +178,19 @@ class World:
     def serve_log(self):
         path = self.path("serve.log")
         return open(path, errors="replace").read() if os.path.exists(path) else ""
+
+
+def minutes_from_now(minutes):
+    """A moment `minutes` of real time from now. Counted in UTC: Python adds a timedelta
+    to an aware local time on the wall clock, which is an hour off across a DST change."""
+    return datetime.now(timezone.utc) + timedelta(minutes=minutes)
+
+
+def local_minute(moment):
+    """`moment` as the local minute ritme's options read (2027-01-12T08:31). In the
+    autumn's repeated hour ritme takes the first of the two; a test that adds something
+    due now and starting 110 minutes later keeps more than min_notice either way."""
+    return moment.astimezone(ZONE).strftime("%Y-%m-%dT%H:%M")
 
 
 def wait_for(condition, what, timeout=30.0):

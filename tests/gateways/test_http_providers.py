@@ -67,7 +67,7 @@ class HttpProviders(unittest.TestCase):
         for world in self.worlds:
             world.close()
 
-    def world(self, preset, timeout=2, extra="", channel_extra=""):
+    def world(self, preset, timeout=2, extra="", channel_extra="", real_clock=False):
         credentials = self.state["credentials"][preset]
         account = f'account = "{credentials["account"]}"' if "account" in credentials else ""
         channels = f"""
@@ -81,7 +81,7 @@ token_file = "{self.secrets[preset]}"
 timeout_seconds = {timeout}
 {channel_extra}
 """
-        world = World(channels, dispatch="retry_initial_seconds = 60\n" + extra)
+        world = World(channels, dispatch="retry_initial_seconds = 60\n" + extra, real_clock=real_clock)
         self.worlds.append(world)
         return world
 
@@ -247,8 +247,8 @@ timeout_seconds = {timeout}
     # -- the daemon ----------------------------------------------------------------------
 
     def test_serve_sends_with_a_report_url_carrying_the_delivery(self):
-        world = self.world("messagebird", channel_extra='report_url = "https://ritme.example/dlr?delivery={delivery}"'
-                                                        '\nquiet_hours = false')
+        world = self.world("messagebird", channel_extra='report_url = "https://ritme.example/dlr?delivery={delivery}"',
+                           real_clock=True)
         amina = world.add("Amina", phone=AMINA)
         world.appointment_due_now(amina)
         with world.serve():

@@ -10,7 +10,6 @@ import shutil
 import sys
 import tempfile
 import unittest
-from datetime import datetime, timedelta
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
@@ -36,7 +35,7 @@ class KannelTest(unittest.TestCase):
         if not os.environ.get("RITME_KEEP"):
             shutil.rmtree(cls.servers, ignore_errors=True)
 
-    def world(self, method="get", password_file=None, sender=SENDER):
+    def world(self, method="get", password_file=None, sender=SENDER, real_clock=False):
         """A ritme installation sending SMS through Kannel. Delivery ids start at 1 in
         every database, so the dlr-url also carries a tag for this world."""
         self.tag = secrets.token_hex(4)
@@ -52,7 +51,7 @@ class KannelTest(unittest.TestCase):
         ]
         if sender:
             lines.append(f'from = "{sender}"')
-        world = World("\n".join(lines) + "\n")
+        world = World("\n".join(lines) + "\n", real_clock=real_clock)
         self.addCleanup(world.close)
         return world
 
@@ -130,22 +129,18 @@ class KannelTest(unittest.TestCase):
                 self.wait_receipts(row["id"])
 
     def test_serve_posts_an_appointment_reminder_at_once(self):
-        world = self.world(method="post")
+        world = self.world(method="post", real_clock=True)
         phone = "+31611110011"
         sara = world.add("Sara Jansen", phone=phone, language="nl")
-        at = (datetime.now(harness.ZONE) + timedelta(minutes=110)).strftime("%Y-%m-%dT%H:%M")
-        world.ritme("appointment", "add", "--participant", sara, "--at", at, "--duration", "1h", "--where",
-                    "Stationsplein 1, Almere", "--note", "Bus 4 tot halte Stadhuis", "--programme",
-                    harness.PROGRAMME_ID)
+        world.appointment_due_now(sara, programme=harness.PROGRAMME_ID)
         with world.serve():
             row = wait_for(lambda: [r for r in world.rows("participant_id = ? AND kind = 'appointment'", sara)
                                     if r["state"] == "sent"], "the appointment reminder sent")[0]
             messages = self.wait_received(phone)
             self.wait_receipts(row["id"])
         self.assertEqual(row["provider_status"], "accepted")
-        now = datetime.now(harness.ZONE)
-        window = ("--from", (now - timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M"),
-                  "--until", (now + timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M"))
+        window = ("--from", harness.local_minute(harness.minutes_from_now(-180)),
+                  "--until", harness.local_minute(harness.minutes_from_now(180)))
         self.assertEqual(len(messages), 1)
         self.assert_gsm7(messages[0], self.rendered(world, sara, "appointment", *window))
 
