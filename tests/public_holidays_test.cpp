@@ -1,4 +1,5 @@
 #include "engine/holidays/public_holidays.hpp"
+#include "engine/time/weekday.hpp"
 
 #include <doctest/doctest.h>
 
