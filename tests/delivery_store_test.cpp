@@ -138,11 +138,7 @@ std::vector<std::string> keys_of(const std::vector<Delivery>& deliveries) {
 }
 
 DeliveryOutcome outcome(int64_t id, DeliveryState state, UtcInstant when) {
-    DeliveryOutcome o;
-    o.id = id;
-    o.state = state;
-    o.at = when;
-    return o;
+    return DeliveryOutcome(id, state, when);
 }
 
 // Adds `delivery` as claimed and writes it back as sent at `when`, with the gateway's id.

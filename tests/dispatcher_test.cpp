@@ -3,22 +3,30 @@
 
 #include "engine/changes/apply.hpp"
 #include "engine/daemon/daemon_setup.hpp"
+#include "engine/dispatch/batch_sender.hpp"
 #include "engine/dispatch/claim_owner.hpp"
 #include "engine/dispatch/dispatcher.hpp"
 #include "engine/planner/planner.hpp"
 #include "engine/store/fallback_key.hpp"
 #include "engine/store/memory_store.hpp"
 #include "engine/store/sqlite_store.hpp"
+#include "forwarding_store.hpp"
 #include "test_support.hpp"
 
+#include <boost/asio/thread_pool.hpp>
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
 #include <filesystem>
 #include <functional>
 #include <map>
 #include <mutex>
 #include <sstream>
+#include <stdexcept>
 #include <thread>
+#include <type_traits>
 
 using namespace ritme;
 namespace pt = boost::posix_time;
@@ -571,6 +579,231 @@ TEST_CASE("a batch still being sent renews its claims by a lease from now") {
     for (const auto& job : jobs) CHECK(store.delivery(job.delivery.id)->claimed_until == utc(2026, 2, 2, 17, 9));
     for (auto& job : jobs) dispatcher.send(job);
     CHECK(dispatcher.record(jobs).sent == 2);
+}
+
+namespace {
+
+// Opened once; sends that wait on it go on when it opens (or after 20 s, so a broken
+// test fails instead of hanging).
+class Gate {
+public:
+    void open() {
+        const std::lock_guard lock(mutex_);
+        open_ = true;
+        opened_.notify_all();
+    }
+    bool wait() {
+        std::unique_lock lock(mutex_);
+        return opened_.wait_for(lock, std::chrono::seconds(20), [&] { return open_; });
+    }
+
+private:
+    std::mutex mutex_;
+    std::condition_variable opened_;
+    bool open_ = false;
+};
+
+// A store whose claim renewal fails: it opens the gate, then throws what `failure` makes.
+class RenewalFails final : public test::ForwardingStore {
+public:
+    RenewalFails(Store& inner, Gate& gate, std::function<void()> failure)
+        : ForwardingStore(inner), gate_(gate), failure_(std::move(failure)) {}
+    int renew_claims(const std::string&, const std::vector<int64_t>&, UtcInstant) override {
+        gate_.open();
+        failure_();
+        return 0;
+    }
+
+private:
+    Gate& gate_;
+    std::function<void()> failure_;
+};
+
+// Counts sends begun and ended; each waits for the gate.
+struct GatedSends {
+    Gate& gate;
+    std::atomic<int> begun{0};
+    std::atomic<int> ended{0};
+    std::atomic<bool> gate_opened{true};
+
+    SendResult operator()(const OutgoingMessage&) {
+        ++begun;
+        if (!gate.wait()) gate_opened = false;
+        ++ended;
+        return SendResult::accepted("gw-1");
+    }
+};
+
+}  // namespace
+
+TEST_CASE("a result must be made as sent, retried or failed: nothing is sent by default") {
+    static_assert(!std::is_default_constructible_v<SendResult>);
+    static_assert(!std::is_default_constructible_v<DeliveryOutcome>);
+    DispatchJob job;
+    CHECK(!job.result);
+    CHECK(!job.outcome);
+}
+
+TEST_CASE("a claim renewal that fails while a batch is sent is logged; the batch still ends and is recorded") {
+    MemoryStore memory;
+    Gate gate;
+    RenewalFails store(memory, gate, [] { throw StoreError("database is locked"); });
+    Fixture f(store, 2);
+    GatedSends sends{gate};
+    f.channel->answer = [&](const OutgoingMessage& message) { return sends(message); };
+    f.clock.set(utc(2026, 2, 2, 17, 0));
+    Dispatcher dispatcher(store, f.clock, f.config, *f.renderer, f.channels, f.log, "owner-a");
+    auto jobs = dispatcher.claim_batch();
+    REQUIRE(jobs.size() == 2);
+
+    boost::asio::thread_pool pool(2);
+    // Renewing every 10 ms: the sends wait until a renewal has failed.
+    std::vector<DispatchJob> sent;
+    BatchSender sender(dispatcher, &pool, f.log, std::chrono::milliseconds(10));
+    CHECK_NOTHROW(sent = sender.send_all(std::move(jobs)));
+    pool.join();
+    CHECK(sends.gate_opened);
+    CHECK(sends.ended == 2);
+    REQUIRE(sent.size() == 2);
+    CHECK(dispatcher.record(sent).sent == 2);
+    CHECK(f.rows(DeliveryKind::reminder, DeliveryState::sent).size() == 2);
+    CHECK(f.log_text.str().find("error renew reason=\"database is locked\"") != std::string::npos);
+}
+
+TEST_CASE("when something throws while a batch is sent, it leaves only after the sends under way have ended") {
+    MemoryStore memory;
+    Gate gate;
+    RenewalFails store(memory, gate, [] { throw std::runtime_error("out of memory"); });
+    Fixture f(store, 3);
+    f.config.dispatch.workers = 1;
+    GatedSends sends{gate};
+    f.channel->answer = [&](const OutgoingMessage& message) { return sends(message); };
+    f.clock.set(utc(2026, 2, 2, 17, 0));
+    Dispatcher dispatcher(store, f.clock, f.config, *f.renderer, f.channels, f.log, "owner-a");
+    auto jobs = dispatcher.claim_batch();
+    REQUIRE(jobs.size() == 3);
+
+    boost::asio::thread_pool pool(1);
+    BatchSender sender(dispatcher, &pool, f.log, std::chrono::milliseconds(10));
+    CHECK_THROWS_AS(sender.send_all(std::move(jobs)), std::runtime_error);
+    // No send of the batch runs on once the exception has left (the dispatcher and this
+    // frame may go), and the batch started none after it.
+    const int begun = sends.begun;
+    CHECK(begun >= 1);
+    CHECK(sends.ended == begun);
+    pool.join();
+    CHECK(sends.begun == begun);
+    CHECK(sends.gate_opened);
+    // Nothing was written: the rows keep their claims and go again when the lease runs out.
+    CHECK(f.rows(DeliveryKind::reminder, DeliveryState::claimed).size() == 3);
+}
+
+namespace {
+
+// Records which channel sent, in order, and when.
+struct SendOrder {
+    struct Send {
+        std::string channel;
+        std::chrono::steady_clock::time_point at;
+    };
+    std::mutex mutex;
+    std::vector<Send> sends;
+    int under_way = 0;
+    int most_at_once = 0;
+};
+
+class OrderedChannel final : public Channel {
+public:
+    OrderedChannel(SendOrder& order, std::string name) : order_(order), name_(std::move(name)) {}
+    SendResult send(const OutgoingMessage&) override {
+        {
+            const std::lock_guard lock(order_.mutex);
+            order_.sends.push_back({name_, std::chrono::steady_clock::now()});
+            order_.most_at_once = std::max(order_.most_at_once, ++order_.under_way);
+        }
+        std::this_thread::yield();
+        const std::lock_guard lock(order_.mutex);
+        --order_.under_way;
+        return SendResult::accepted();
+    }
+
+private:
+    SendOrder& order_;
+    std::string name_;
+};
+
+ChannelConfig channel_named(const std::string& name, double rate, int concurrency) {
+    ChannelConfig channel;
+    channel.name = name;
+    channel.adapter = "ordered";
+    channel.medium = Medium::sms;
+    channel.quiet_hours = false;
+    channel.rate_per_second = rate;
+    channel.concurrency = concurrency;
+    return channel;
+}
+
+// A job ready to send on `channel`, as claim_batch makes it.
+DispatchJob job_on(const std::string& channel, int64_t id, UtcInstant now) {
+    DispatchJob job;
+    job.delivery.id = id;
+    job.delivery.channel = channel;
+    job.delivery.attempts = 1;
+    job.delivery.expires_at = {now.utc + pt::hours(24)};
+    job.message = OutgoingMessage{id, channel, Medium::sms, "+31612345678", "nl", "reminder", "", "Hallo"};
+    return job;
+}
+
+}  // namespace
+
+TEST_CASE("a channel waiting for its rate holds no worker: another channel's messages go meanwhile") {
+    MemoryStore store;
+    Fixture f(store, 0);
+    f.config.dispatch.workers = 2;
+    SendOrder order;
+    f.channels.add(channel_named("slow", 2, 4), std::make_unique<OrderedChannel>(order, "slow"));
+    f.channels.add(channel_named("fast", 0, 4), std::make_unique<OrderedChannel>(order, "fast"));
+    Dispatcher dispatcher(store, f.clock, f.config, *f.renderer, f.channels, f.log, "owner-a");
+    // The rate-limited channel's messages come first in the batch.
+    std::vector<DispatchJob> jobs;
+    for (int i = 1; i <= 10; ++i) jobs.push_back(job_on("slow", i, f.clock.now()));
+    for (int i = 11; i <= 20; ++i) jobs.push_back(job_on("fast", i, f.clock.now()));
+
+    boost::asio::thread_pool pool(2);
+    const auto sent = BatchSender(dispatcher, &pool, f.log).send_all(std::move(jobs));
+    pool.join();
+    for (const auto& job : sent) {
+        REQUIRE(job.outcome);
+        CHECK(job.outcome->state == DeliveryState::sent);
+    }
+    REQUIRE(order.sends.size() == 20);
+    const auto last_slow = std::find_if(order.sends.rbegin(), order.sends.rend(),
+                                        [](const SendOrder::Send& send) { return send.channel == "slow"; });
+    const auto fast_before = std::count_if(last_slow.base(), order.sends.end(),
+                                           [](const SendOrder::Send& send) { return send.channel == "fast"; });
+    CHECK(fast_before == 0);  // every unlimited message went before the limited channel finished
+    // And the rate held: ten sends at 2 per second take 4.5 s from the first to the last
+    // turn (checked with room for when each send began after its turn).
+    std::vector<std::chrono::steady_clock::time_point> slow;
+    for (const auto& send : order.sends)
+        if (send.channel == "slow") slow.push_back(send.at);
+    CHECK(slow.back() - slow.front() >= std::chrono::seconds(4));
+}
+
+TEST_CASE("a channel's concurrency holds across the workers") {
+    MemoryStore store;
+    Fixture f(store, 0);
+    f.config.dispatch.workers = 4;
+    SendOrder order;
+    f.channels.add(channel_named("one", 0, 1), std::make_unique<OrderedChannel>(order, "one"));
+    Dispatcher dispatcher(store, f.clock, f.config, *f.renderer, f.channels, f.log, "owner-a");
+    std::vector<DispatchJob> jobs;
+    for (int i = 1; i <= 40; ++i) jobs.push_back(job_on("one", i, f.clock.now()));
+    boost::asio::thread_pool pool(4);
+    const auto sent = BatchSender(dispatcher, &pool, f.log).send_all(std::move(jobs));
+    pool.join();
+    CHECK(order.sends.size() == 40);
+    CHECK(order.most_at_once == 1);
 }
 
 TEST_SUITE_END();

@@ -479,7 +479,7 @@ TEST_CASE_TEMPLATE("a sent or claimed row is never planned again nor cancelled",
     store->write([&] {
         const auto claimed = store->claim_due(sent_at, 1, "test", UtcInstant{sent_at.utc + pt::minutes(5)});
         REQUIRE(claimed.size() == 1);
-        store->finish({{claimed.front().delivery.id, DeliveryState::sent, sent_at, std::nullopt, {}, {}, {}, {}}});
+        store->finish({DeliveryOutcome(claimed.front().delivery.id, DeliveryState::sent, sent_at)});
     });
     const UtcInstant evening = utc(2026, 2, 2, 19, 59);
     store->write([&] {

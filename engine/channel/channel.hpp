@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace ritme {
 
@@ -25,13 +26,15 @@ struct OutgoingMessage {
     std::string text;
 };
 
+// What became of one send. Made only by the named constructors below, so a path that
+// forgets to decide cannot report a message as sent.
 struct SendResult {
     enum class Outcome {
         sent,    // handed over: the gateway accepted or queued it
         retry,   // a temporary problem; try again later
         failed,  // can never succeed as it is (bad number, refused)
     };
-    Outcome outcome = Outcome::sent;
+    Outcome outcome;
     std::string reason;           // for retry and failed: the gateway's words, for the lead and operator
     std::string provider_id;      // the gateway's id for the message, for delivery receipts
     std::string provider_status;  // "accepted", "queued"
@@ -39,21 +42,31 @@ struct SendResult {
     // The channel itself is wrong (refused credentials, a request the gateway can never
     // accept): no message can go until the operator fixes the config. The message is
     // retried; the channel pauses and the operator is told (messaging.md).
-    bool channel_fault = false;
+    bool channel_fault;
 
     static SendResult accepted(std::string provider_id = {}, std::string status = "accepted") {
-        return {Outcome::sent, {}, std::move(provider_id), std::move(status), std::nullopt, false};
+        return SendResult(Outcome::sent, {}, std::move(provider_id), std::move(status), std::nullopt, false);
     }
     static SendResult retry_later(std::string reason,
                                   std::optional<std::chrono::seconds> after = std::nullopt) {
-        return {Outcome::retry, std::move(reason), {}, {}, after, false};
+        return SendResult(Outcome::retry, std::move(reason), {}, {}, after, false);
     }
     static SendResult permanent_failure(std::string reason) {
-        return {Outcome::failed, std::move(reason), {}, {}, std::nullopt, false};
+        return SendResult(Outcome::failed, std::move(reason), {}, {}, std::nullopt, false);
     }
     static SendResult misconfigured(std::string reason) {
-        return {Outcome::retry, std::move(reason), {}, {}, std::nullopt, true};
+        return SendResult(Outcome::retry, std::move(reason), {}, {}, std::nullopt, true);
     }
+
+private:
+    SendResult(Outcome decided, std::string why, std::string gateway_id, std::string gateway_status,
+               std::optional<std::chrono::seconds> wait, bool fault)
+        : outcome(decided),
+          reason(std::move(why)),
+          provider_id(std::move(gateway_id)),
+          provider_status(std::move(gateway_status)),
+          retry_after(wait),
+          channel_fault(fault) {}
 };
 
 class Channel {

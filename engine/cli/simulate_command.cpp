@@ -230,7 +230,7 @@ CommandAction add_simulate_command(CLI::App& app, const CommonOptions& common, C
         int messages = 0;
         SmsTally sms;
         dispatcher.on_outcome = [&](const DispatchJob& job) {
-            if (!job.message || job.outcome.state != DeliveryState::sent) return;
+            if (!job.message || !job.outcome || job.outcome->state != DeliveryState::sent) return;
             ++messages;
             const Delivery& d = job.delivery;
             const OutgoingMessage& m = *job.message;

@@ -1,6 +1,7 @@
 #include "engine/daemon/daemon.hpp"
 
 #include "engine/daemon/database_watch.hpp"
+#include "engine/dispatch/batch_sender.hpp"
 #include "engine/dispatch/claim_owner.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -43,7 +44,6 @@ public:
           owner_(claim_owner_id()),
           due_timer_(io_),
           watchdog_timer_(io_),
-          lease_timer_(io_),
           grace_timer_(io_),
           signals_(io_, SIGINT, SIGTERM, SIGHUP) {
         make_dispatcher();
@@ -110,46 +110,20 @@ private:
                 return;
             }
             if (jobs.empty()) break;
-            send_batch(std::make_shared<std::vector<DispatchJob>>(std::move(jobs)));
+            send_batch(std::move(jobs));
         }
         if (in_flight_ == 0) arm_timer(true);
     }
 
-    // One task per worker, each taking the next job of the batch: a task per job costs
-    // a context switch per message. The last worker to finish hands the batch back.
-    void send_batch(std::shared_ptr<std::vector<DispatchJob>> jobs) {
+    // The batch goes to the shared fan-out, which renews its claims on this loop while
+    // it is sent and hands it back here when every send has ended.
+    void send_batch(std::vector<DispatchJob> jobs) {
         ++in_flight_;
-        const size_t workers =
-            std::min<size_t>(jobs->size(), static_cast<size_t>(std::max(1, setup_->config.dispatch.workers)));
-        auto next = std::make_shared<std::atomic<size_t>>(0);
-        auto running = std::make_shared<std::atomic<size_t>>(workers);
-        for (size_t w = 0; w < workers; ++w) {
-            boost::asio::post(*pool_, [this, jobs, next, running] {
-                for (size_t i; (i = next->fetch_add(1)) < jobs->size();) dispatcher_->send((*jobs)[i]);
-                if (running->fetch_sub(1) == 1) boost::asio::post(io_, [this, jobs] { batch_done(*jobs); });
-            });
-        }
-        renew_claims_later(jobs);
-    }
-
-    // A batch slower than a third of its lease (slow gateways, long timeouts) renews its
-    // claims, so a tick or another daemon never takes rows that are being sent. Sends
-    // only write the jobs' results; the ids and messages read here stay as claimed.
-    void renew_claims_later(std::shared_ptr<std::vector<DispatchJob>> jobs) {
-        lease_timer_.expires_after(std::chrono::seconds(std::max(1, setup_->config.dispatch.lease_seconds / 3)));
-        lease_timer_.async_wait([this, jobs](boost::system::error_code error) {
-            if (error || in_flight_ == 0) return;
-            try {
-                dispatcher_->renew_claims(*jobs);
-            } catch (const StoreError& e) {
-                log_.error("renew", std::string("reason=\"") + e.what() + "\"");
-            }
-            renew_claims_later(jobs);
-        });
+        BatchSender(*dispatcher_, pool_.get(), log_)
+            .start(std::move(jobs), io_.get_executor(), [this](std::vector<DispatchJob> sent) { batch_done(sent); });
     }
 
     void batch_done(std::vector<DispatchJob>& jobs) {
-        lease_timer_.cancel();
         try {
             dispatcher_->record(jobs);
         } catch (const StoreError& e) {
@@ -289,7 +263,6 @@ private:
 
     void finish_stop() {
         grace_timer_.cancel();
-        lease_timer_.cancel();
         log_.info("stopped");
         io_.stop();
     }
@@ -323,7 +296,6 @@ private:
     boost::asio::io_context io_;
     boost::asio::system_timer due_timer_;
     boost::asio::steady_timer watchdog_timer_;
-    boost::asio::steady_timer lease_timer_;  // renews the claims of a slow batch
     boost::asio::steady_timer grace_timer_;
     boost::asio::signal_set signals_;
     std::unique_ptr<DatabaseWatch> watch_;

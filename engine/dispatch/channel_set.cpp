@@ -1,8 +1,7 @@
 #include "engine/dispatch/channel_set.hpp"
 
-#include <condition_variable>
+#include <algorithm>
 #include <mutex>
-#include <thread>
 
 namespace ritme {
 namespace {
@@ -18,8 +17,7 @@ struct ChannelSet::Entry {
     ChannelConfig config;
     std::unique_ptr<Channel> channel;
     std::mutex mutex;
-    std::condition_variable freed;
-    int busy = 0;
+    int busy = 0;                                         // sends under way
     std::chrono::steady_clock::time_point next_start{};  // the rate limit's next free moment
     std::chrono::steady_clock::time_point paused_until{};
     std::string pause_reason;
@@ -78,59 +76,56 @@ const ChannelConfig* ChannelSet::config(const std::string& name) const {
     return found == entries_.end() ? nullptr : &found->second->config;
 }
 
+ChannelSet::Turn ChannelSet::take_turn(const std::string& name) {
+    const auto found = entries_.find(name);
+    if (found == entries_.end()) return {true, std::nullopt};
+    Entry& entry = *found->second;
+    const std::lock_guard lock(entry.mutex);
+    if (entry.busy >= std::max(1, entry.config.concurrency)) return {false, std::nullopt};
+    const auto now = std::chrono::steady_clock::now();
+    if (entry.config.rate_per_second > 0 && !(now < entry.paused_until)) {
+        if (now < entry.next_start) return {false, entry.next_start};
+        // Starts at least 1/rate apart, counted from when each one started.
+        entry.next_start = now + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                     std::chrono::duration<double>(1.0 / entry.config.rate_per_second));
+    }
+    ++entry.busy;
+    return {true, std::nullopt};
+}
+
+void ChannelSet::end_turn(const std::string& name) {
+    const auto found = entries_.find(name);
+    if (found == entries_.end()) return;
+    Entry& entry = *found->second;
+    const std::lock_guard lock(entry.mutex);
+    --entry.busy;
+}
+
 SendResult ChannelSet::send(const std::string& name, const OutgoingMessage& message) {
     const auto found = entries_.find(name);
     if (found == entries_.end())
         return SendResult::permanent_failure("no channel \"" + name + "\" in the daemon config");
     Entry& entry = *found->second;
     {
-        std::unique_lock lock(entry.mutex);
+        // A fault may have paused the channel since this send got its turn.
+        const std::lock_guard lock(entry.mutex);
         if (auto paused = entry.paused_answer()) return *paused;
-        const int limit = std::max(1, entry.config.concurrency);
-        entry.freed.wait(lock, [&] { return entry.busy < limit; });
-        // A fault may have paused the channel while this sender waited for its turn.
-        if (auto paused = entry.paused_answer()) {
-            lock.unlock();
-            entry.freed.notify_one();
-            return *paused;
-        }
-        ++entry.busy;
-        if (entry.config.rate_per_second > 0) {
-            // Messages start at least 1/rate apart; each sender takes the next free moment.
-            const auto spacing = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                std::chrono::duration<double>(1.0 / entry.config.rate_per_second));
-            const auto now = std::chrono::steady_clock::now();
-            const auto start = std::max(now, entry.next_start);
-            entry.next_start = start + spacing;
-            lock.unlock();
-            std::this_thread::sleep_until(start);
-            lock.lock();
-            if (auto paused = entry.paused_answer()) {
-                --entry.busy;
-                lock.unlock();
-                entry.freed.notify_one();
-                return *paused;
-            }
-        }
     }
-    SendResult result;
-    try {
-        result = entry.channel->send(message);
-    } catch (const std::exception& e) {
-        // An adapter should return a result; one that throws is treated as a temporary fault.
-        result = SendResult::retry_later(std::string("adapter error: ") + e.what());
-    }
-    {
-        std::lock_guard lock(entry.mutex);
-        --entry.busy;
-        if (result.channel_fault) {
-            entry.paused_until = std::chrono::steady_clock::now() + pause_after_fault;
-            entry.pause_reason = result.reason;
-            if (!result.retry_after || *result.retry_after < pause_after_fault)
-                result.retry_after = std::chrono::duration_cast<std::chrono::seconds>(pause_after_fault);
+    SendResult result = [&] {
+        try {
+            return entry.channel->send(message);
+        } catch (const std::exception& e) {
+            // An adapter should return a result; one that throws is treated as a temporary fault.
+            return SendResult::retry_later(std::string("adapter error: ") + e.what());
         }
+    }();
+    if (result.channel_fault) {
+        const std::lock_guard lock(entry.mutex);
+        entry.paused_until = std::chrono::steady_clock::now() + pause_after_fault;
+        entry.pause_reason = result.reason;
+        if (!result.retry_after || *result.retry_after < pause_after_fault)
+            result.retry_after = std::chrono::duration_cast<std::chrono::seconds>(pause_after_fault);
     }
-    entry.freed.notify_one();
     return result;
 }
 

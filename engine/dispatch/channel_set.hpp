@@ -1,7 +1,8 @@
 #pragma once
 // The channels a daemon sends through, made from its config by the adapter registry.
 // Each channel keeps its own limits: at most `concurrency` sends at once and at most
-// `rate` per second; a worker thread waits its turn here, never the timer's thread.
+// `rate` per second. Asking for a turn never waits: the batch fan-out starts a send
+// when its channel's turn comes, so no worker thread sits waiting for a channel.
 
 #include "engine/base/diagnostic.hpp"
 #include "engine/channel/channel.hpp"
@@ -29,10 +30,23 @@ public:
 
     bool has(const std::string& name) const { return entries_.count(name) > 0; }
     const ChannelConfig* config(const std::string& name) const;
-    // Sends through the named channel within its limits. An unknown channel is a
-    // permanent failure (the config lost a channel that rows still name). A result with
-    // channel_fault pauses the channel for five minutes: sends meanwhile are retried
-    // after the pause without reaching the gateway.
+
+    // Whether a send on the named channel may start now: fewer than `concurrency` under
+    // way and at least 1/rate since the last start. A paused channel reaches no gateway,
+    // so its turns take no rate. An unknown channel has no limits.
+    struct Turn {
+        bool taken = false;  // the caller sends now and calls end_turn afterwards
+        // Not taken: when the rate gives the next start; nothing when the channel is at
+        // its concurrency and a send under way must end first.
+        std::optional<std::chrono::steady_clock::time_point> retry_at;
+    };
+    Turn take_turn(const std::string& name);
+    void end_turn(const std::string& name);
+
+    // Sends through the named channel now, on a turn take_turn gave. An unknown channel
+    // is a permanent failure (the config lost a channel that rows still name). A result
+    // with channel_fault pauses the channel for five minutes: sends meanwhile are
+    // retried after the pause without reaching the gateway.
     SendResult send(const std::string& name, const OutgoingMessage& message);
 
     struct Pause {

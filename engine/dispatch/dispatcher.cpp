@@ -1,17 +1,15 @@
 #include "engine/dispatch/dispatcher.hpp"
 
+#include "engine/dispatch/batch_sender.hpp"
 #include "engine/dispatch/claim_owner.hpp"
 #include "engine/participants/participant_fields.hpp"
 #include "engine/store/fallback_key.hpp"
 
-#include <boost/asio/post.hpp>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <cmath>
-#include <condition_variable>
 #include <mutex>
 #include <unordered_set>
 
@@ -139,11 +137,9 @@ bool Dispatcher::superseded_while_down(const Delivery& delivery, UtcInstant now)
 
 void Dispatcher::decide(DispatchJob& job, bool subject_current, UtcInstant now) {
     const Delivery& delivery = job.delivery;
-    job.outcome.id = delivery.id;
-    job.outcome.at = now;
     auto settle = [&](DeliveryState state, std::string reason) {
-        job.outcome.state = state;
-        job.outcome.reason = std::move(reason);
+        job.outcome.emplace(delivery.id, state, now);
+        job.outcome->reason = std::move(reason);
     };
     const bool late = delivery.send_at < plus_seconds(now, -config_.dispatch.late_after_seconds);
     if (!subject_current) return settle(DeliveryState::cancelled, "what it was about changed after it was planned");
@@ -160,8 +156,9 @@ void Dispatcher::decide(DispatchJob& job, bool subject_current, UtcInstant now) 
     if (const UtcInstant resume = outside_quiet_hours(delivery.channel, now); now < resume) {
         if (!(resume < delivery.expires_at))
             return settle(DeliveryState::expired, "quiet hours: of no use once they end");
-        job.outcome.retry_at = resume;
-        return settle(DeliveryState::retry, "quiet hours: held until " + zone_.to_local(resume).time.str());
+        settle(DeliveryState::retry, "quiet hours: held until " + zone_.to_local(resume).time.str());
+        job.outcome->retry_at = resume;
+        return;
     }
     AddressLookup address = facts_.address_for(delivery, channel->medium);
     if (!address.address)
@@ -186,37 +183,41 @@ void Dispatcher::send(DispatchJob& job) {
     if (const auto pause = channels_.pause_of(job.delivery.channel)) {
         const UtcInstant now = clock_.now();
         job.result = SendResult::retry_later("channel paused: " + pause->reason, pause->left);
-        job.outcome = DeliveryOutcome{job.delivery.id, DeliveryState::retry, now,    std::nullopt,
-                                      job.result.reason, {},                     {},     owner_};
-        job.outcome.retry_at = outside_quiet_hours(job.delivery.channel, plus_seconds(now, pause->left.count()));
-        if (!(*job.outcome.retry_at < job.delivery.expires_at)) {
-            job.outcome.state = DeliveryState::expired;
-            job.outcome.retry_at.reset();
-            job.outcome.reason = "no longer useful by the end of the pause: " + pause->reason;
+        const UtcInstant retry_at =
+            outside_quiet_hours(job.delivery.channel, plus_seconds(now, pause->left.count()));
+        if (retry_at < job.delivery.expires_at) {
+            job.outcome.emplace(job.delivery.id, DeliveryState::retry, now);
+            job.outcome->retry_at = retry_at;
+            job.outcome->reason = job.result->reason;
+        } else {
+            job.outcome.emplace(job.delivery.id, DeliveryState::expired, now);
+            job.outcome->reason = "no longer useful by the end of the pause: " + pause->reason;
         }
+        job.outcome->claimed_by = owner_;
         return;
     }
     job.result = channels_.send(job.delivery.channel, *job.message);
-    job.outcome = outcome_of(job.delivery, job.result, clock_.now());
+    job.outcome = outcome_of(job.delivery, *job.result, clock_.now());
 }
 
 DeliveryOutcome Dispatcher::outcome_of(const Delivery& delivery, const SendResult& result, UtcInstant now) {
-    DeliveryOutcome outcome{delivery.id,        DeliveryState::sent,    now,   std::nullopt, {},
-                            result.provider_id, result.provider_status, owner_};
+    auto outcome = [&](DeliveryState state, std::string reason) {
+        DeliveryOutcome made(delivery.id, state, now);
+        made.reason = std::move(reason);
+        made.provider_id = result.provider_id;
+        made.provider_status = result.provider_status;
+        made.claimed_by = owner_;
+        return made;
+    };
     switch (result.outcome) {
-        case SendResult::Outcome::sent: return outcome;
-        case SendResult::Outcome::failed:
-            outcome.state = DeliveryState::failed;
-            outcome.reason = result.reason;
-            return outcome;
+        case SendResult::Outcome::sent: return outcome(DeliveryState::sent, {});
+        case SendResult::Outcome::failed: return outcome(DeliveryState::failed, result.reason);
         case SendResult::Outcome::retry: break;
     }
     const auto& dispatch = config_.dispatch;
-    if (delivery.attempts >= dispatch.max_attempts) {
-        outcome.state = DeliveryState::failed;
-        outcome.reason = "gave up after " + std::to_string(delivery.attempts) + " attempts: " + result.reason;
-        return outcome;
-    }
+    if (delivery.attempts >= dispatch.max_attempts)
+        return outcome(DeliveryState::failed,
+                       "gave up after " + std::to_string(delivery.attempts) + " attempts: " + result.reason);
     // Exponential backoff with ±20% jitter, so many rows failing together do not all
     // come back in the same second; the gateway's Retry-After wins when it asks longer.
     const double base = std::min<double>(dispatch.retry_max_seconds,
@@ -230,15 +231,11 @@ DeliveryOutcome Dispatcher::outcome_of(const Delivery& delivery, const SendResul
     }
     if (result.retry_after) delay = std::max<int64_t>(delay, result.retry_after->count());
     const UtcInstant retry_at = outside_quiet_hours(delivery.channel, plus_seconds(now, std::max<int64_t>(1, delay)));
-    if (!(retry_at < delivery.expires_at)) {
-        outcome.state = DeliveryState::expired;
-        outcome.reason = "no longer useful by the next attempt: " + result.reason;
-        return outcome;
-    }
-    outcome.state = DeliveryState::retry;
-    outcome.retry_at = retry_at;
-    outcome.reason = result.reason;
-    return outcome;
+    if (!(retry_at < delivery.expires_at))
+        return outcome(DeliveryState::expired, "no longer useful by the next attempt: " + result.reason);
+    DeliveryOutcome retry = outcome(DeliveryState::retry, result.reason);
+    retry.retry_at = retry_at;
+    return retry;
 }
 
 std::optional<Delivery> Dispatcher::alert_for(const Delivery& failed, const std::string& reason, UtcInstant now) {
@@ -317,19 +314,22 @@ DispatchCounts Dispatcher::record(std::vector<DispatchJob>& jobs) {
     // Fallbacks and alerts, each with the id of the failed row it follows from.
     std::vector<std::pair<int64_t, Delivery>> follow_ups;
     for (auto& job : jobs) {
-        if (job.outcome.state == DeliveryState::failed) {
+        // A send that ended without an answer (it threw) keeps its claim: the row goes
+        // again once the lease runs out, as after a crash.
+        if (!job.outcome) continue;
+        if (job.outcome->state == DeliveryState::failed) {
             // Another channel may still reach her; the lead hears only when none can.
             if (auto fallback = fallback_for(job.delivery, now)) {
-                job.outcome.reason += "; sending through " + fallback->channel + " instead";
+                job.outcome->reason += "; sending through " + fallback->channel + " instead";
                 follow_ups.emplace_back(job.delivery.id, std::move(*fallback));
-            } else if (auto alert = alert_for(job.delivery, job.outcome.reason, now)) {
+            } else if (auto alert = alert_for(job.delivery, job.outcome->reason, now)) {
                 follow_ups.emplace_back(job.delivery.id, std::move(*alert));
             }
         }
         if (on_outcome) on_outcome(job);
-        job.outcome.claimed_by = owner_;
-        outcomes.push_back(job.outcome);
-        counts.count(job.outcome.state);
+        job.outcome->claimed_by = owner_;
+        outcomes.push_back(*job.outcome);
+        counts.count(job.outcome->state);
     }
     store_.write([&] {
         const std::vector<int64_t> written = store_.finish(outcomes);
@@ -343,21 +343,28 @@ DispatchCounts Dispatcher::record(std::vector<DispatchJob>& jobs) {
     lines.reserve(jobs.size());
     for (const auto& job : jobs) {
         const auto& d = job.delivery;
-        const auto state = job.outcome.state;
+        if (!job.outcome) {
+            lines.push_back({LogLevel::error, "delivery.unfinished",
+                             "id=" + std::to_string(d.id) + " channel=" + d.channel +
+                                 " reason=\"the send ended without an answer; it goes again once its claim runs "
+                                 "out\""});
+            continue;
+        }
+        const auto state = job.outcome->state;
         const LogLevel level = state == DeliveryState::failed ? LogLevel::warning : LogLevel::info;
         if (!log_.enabled(level)) continue;
         std::string details = "id=" + std::to_string(d.id) + " kind=" + std::string(name_of(d.kind)) +
                               " subject=" + subject_of(d) + " channel=" + d.channel;
         if (job.message) details += " to=" + masked(job.message->medium, job.message->to);
         if (d.attempts > 1) details += " attempt=" + std::to_string(d.attempts);
-        if (job.outcome.retry_at) details += " retry_at=" + job.outcome.retry_at->iso();
-        if (!job.outcome.reason.empty()) details += " reason=\"" + job.outcome.reason + "\"";
+        if (job.outcome->retry_at) details += " retry_at=" + job.outcome->retry_at->iso();
+        if (!job.outcome->reason.empty()) details += " reason=\"" + job.outcome->reason + "\"";
         lines.push_back({level, "delivery." + std::string(name_of(state)), std::move(details)});
     }
     for (const auto& job : jobs)
-        if (job.result.channel_fault && job.message)
+        if (job.result && job.result->channel_fault && job.message)
             lines.push_back({LogLevel::error, "channel.paused",
-                             "channel=" + job.delivery.channel + " minutes=5 reason=\"" + job.result.reason +
+                             "channel=" + job.delivery.channel + " minutes=5 reason=\"" + job.result->reason +
                                  "\" hint=\"check the channel's settings and secrets; messages wait meanwhile\""});
     log_.write(lines);
     return counts;
@@ -373,37 +380,18 @@ void Dispatcher::renew_claims(const std::vector<DispatchJob>& jobs) {
     store_.write([&] { store_.renew_claims(owner_, ids, until); });
 }
 
+std::chrono::milliseconds Dispatcher::renew_every() const {
+    return std::chrono::seconds(std::max(1, config_.dispatch.lease_seconds / 3));
+}
+
+int Dispatcher::workers() const { return std::max(1, config_.dispatch.workers); }
+
 DispatchCounts Dispatcher::run_due(boost::asio::thread_pool* pool) {
     DispatchCounts total;
     for (;;) {
         auto jobs = claim_batch();
         if (jobs.empty()) break;
-        if (pool) {
-            // One task per worker, each taking the next job: a task per job costs a
-            // context switch per message.
-            const auto workers = std::min<size_t>(jobs.size(), static_cast<size_t>(config_.dispatch.workers));
-            std::atomic<size_t> next{0};
-            std::mutex mutex;
-            std::condition_variable finished;
-            size_t running = workers;
-            for (size_t w = 0; w < workers; ++w)
-                boost::asio::post(*pool, [this, &jobs, &next, &mutex, &finished, &running] {
-                    for (size_t i; (i = next.fetch_add(1)) < jobs.size();) send(jobs[i]);
-                    const std::lock_guard lock(mutex);
-                    if (--running == 0) finished.notify_one();
-                });
-            // A batch slower than a third of its lease (slow gateways, long timeouts)
-            // renews its claims, so no other process takes rows that are being sent.
-            const auto renew_every = std::chrono::seconds(std::max(1, config_.dispatch.lease_seconds / 3));
-            std::unique_lock lock(mutex);
-            while (!finished.wait_for(lock, renew_every, [&] { return running == 0; })) {
-                lock.unlock();
-                renew_claims(jobs);
-                lock.lock();
-            }
-        } else {
-            for (auto& job : jobs) send(job);
-        }
+        jobs = BatchSender(*this, pool, log_).send_all(std::move(jobs));
         total += record(jobs);
     }
     return total;

@@ -17,6 +17,7 @@
 
 #include <boost/asio/thread_pool.hpp>
 
+#include <chrono>
 #include <functional>
 #include <optional>
 #include <random>
@@ -29,8 +30,8 @@ namespace ritme {
 struct DispatchJob {
     Delivery delivery;
     std::optional<OutgoingMessage> message;  // empty when decided without sending
-    DeliveryOutcome outcome;                 // decided at once, or after the send
-    SendResult result;                       // the channel's answer, when sent
+    std::optional<DeliveryOutcome> outcome;  // decided at once, or after the send
+    std::optional<SendResult> result;        // the channel's answer, once it was sent
 };
 
 struct DispatchCounts {
@@ -59,10 +60,15 @@ public:
     DispatchCounts record(std::vector<DispatchJob>& jobs);
 
     // Claims, sends and records batch after batch until nothing is due now; sends run
-    // on `pool`, or one after another when it is null.
+    // on `pool`, or one after another when it is null (BatchSender).
     DispatchCounts run_due(boost::asio::thread_pool* pool);
     // Extends the claims of a batch still being sent by another lease.
     void renew_claims(const std::vector<DispatchJob>& jobs);
+    // How often a batch still being sent renews its claims: a third of the lease.
+    std::chrono::milliseconds renew_every() const;
+    // Threads sending at once, over all channels.
+    int workers() const;
+    ChannelSet& channels() const { return channels_; }
 
     std::optional<UtcInstant> next_send_at() const;
     // Loads what the first message would otherwise wait for (ICU's locale data for each

@@ -70,12 +70,16 @@ struct ClaimedDelivery {
     bool subject_current = true;
 };
 
-// What became of one claimed delivery; written back in batches.
+// What became of one claimed delivery; written back in batches. Made with its state
+// named: there is no default, so an outcome nobody decided cannot read as sent.
 struct DeliveryOutcome {
-    int64_t id = 0;
-    DeliveryState state = DeliveryState::sent;  // sent, retry, failed, expired or cancelled
-    UtcInstant at;                              // when it happened
-    std::optional<UtcInstant> retry_at;         // for retry: the new send_at
+    DeliveryOutcome(int64_t delivery_id, DeliveryState new_state, UtcInstant when)
+        : id(delivery_id), state(new_state), at(when) {}
+
+    int64_t id;
+    DeliveryState state;                 // sent, retry, failed, expired or cancelled
+    UtcInstant at;                       // when it happened
+    std::optional<UtcInstant> retry_at;  // for retry: the new send_at
     std::string reason;
     std::string provider_id;
     std::string provider_status;
