@@ -165,7 +165,7 @@ MailMessage reminder_mail() {
 
 // The adapter's settings as the config reader hands them over: declared defaults filled in.
 ChannelSettings smtp_settings(std::map<std::string, std::string> values, fs::path base = fs::temp_directory_path()) {
-    ChannelSettings settings{"email", std::move(base), {}};
+    ChannelSettings settings{"email", std::move(base), {}, {}, {}};
     for (const auto& setting : smtp_adapter().settings) {
         std::string value = setting.default_value;
         if (value.size() >= 2 && value.front() == '"') value = value.substr(1, value.size() - 2);
