@@ -171,17 +171,6 @@ std::vector<std::string> statuses_of(const std::vector<DeliveryReceipt>& receipt
     return statuses;
 }
 
-// The message of the StoreError `read` throws; empty when it throws nothing. Any other
-// exception type fails the test.
-std::string store_error_of(const std::function<void()>& read) {
-    try {
-        read();
-    } catch (const StoreError& e) {
-        return e.what();
-    }
-    return "";
-}
-
 // Writes `assignment` to one delivery row as another program might: past ritme's
 // CHECK constraints, which would refuse it as they refuse ritme's own mistakes.
 void damage_delivery(const std::string& path, int64_t id, const std::string& assignment) {
@@ -999,19 +988,19 @@ TEST_CASE("sqlite: a delivery state or kind ritme does not know is an error that
     const int64_t postcard = add(*store, reminder("postcard", at(11, 7)));
     damage_delivery(path, sending, "state = 'sending'");
 
-    const std::string by_id = store_error_of([&] { store->delivery(sending); });
+    const std::string by_id = test::store_error_of([&] { store->delivery(sending); });
     CHECK(by_id.find(path) != std::string::npos);
     CHECK(by_id.find("reading a delivery") != std::string::npos);
     CHECK(by_id.find("table delivery, row " + std::to_string(sending)) != std::string::npos);
     CHECK(by_id.find("state 'sending'") != std::string::npos);
-    CHECK(store_error_of([&] { store->deliveries({}); }).find("'sending'") != std::string::npos);
-    CHECK(store_error_of([&] { store->delivery_counts(); }).find("state 'sending'") != std::string::npos);
+    CHECK(test::store_error_of([&] { store->deliveries({}); }).find("'sending'") != std::string::npos);
+    CHECK(test::store_error_of([&] { store->delivery_counts(); }).find("state 'sending'") != std::string::npos);
     CHECK(store->delivery(postcard)->state == DeliveryState::planned);  // the other row reads as before
 
     // A kind it does not know, on a row that is due: the claim fails as a whole and
     // claims nothing, rather than sending it as a reminder.
     damage_delivery(path, postcard, "kind = 'postcard'");
-    const std::string claiming = store_error_of([&] { claim(*store, at(11, 8), 10); });
+    const std::string claiming = test::store_error_of([&] { claim(*store, at(11, 8), 10); });
     CHECK(claiming.find("claiming deliveries") != std::string::npos);
     CHECK(claiming.find("table delivery, row " + std::to_string(postcard) + ": kind 'postcard'") != std::string::npos);
     damage_delivery(path, postcard, "kind = 'reminder'");
@@ -1026,7 +1015,7 @@ TEST_CASE("sqlite: a read that fails half-way leaves the store reading what is c
     const int64_t second = add(*store, reminder("second", at(11, 7)));
     damage_delivery(path, second, "state = 'sending'");
     // The first row reads, the second does not: the statement stops on a row.
-    CHECK_FALSE(store_error_of([&] { store->deliveries({}); }).empty());
+    CHECK_FALSE(test::store_error_of([&] { store->deliveries({}); }).empty());
     {
         SQLite::Database raw(path, SQLite::OPEN_READWRITE);
         raw.exec("INSERT INTO setting (key, value) VALUES ('written.elsewhere', 'yes')");
@@ -1045,10 +1034,10 @@ TEST_CASE("sqlite: reads and writes on a damaged database are StoreErrors that n
             SQLite::Database raw(path, SQLite::OPEN_READWRITE);
             raw.exec("DROP TABLE delivery_receipt");
         }
-        const std::string reading = store_error_of([&] { store->receipts(id); });
+        const std::string reading = test::store_error_of([&] { store->receipts(id); });
         CHECK(reading.find("database " + path + ": reading receipts: no such table") != std::string::npos);
         const std::string writing =
-            store_error_of([&] { record(*store, receipt(id, at(11, 7), receipt_status::delivered, "")); });
+            test::store_error_of([&] { record(*store, receipt(id, at(11, 7), receipt_status::delivered, "")); });
         CHECK(writing.find("database " + path + ": adding a receipt: no such table") != std::string::npos);
         CHECK(store->delivery(id)->provider_status == "accepted");  // the failed write left nothing
     }
@@ -1069,16 +1058,16 @@ TEST_CASE("sqlite: reads and writes on a damaged database are StoreErrors that n
     overwrite(delivery_page, 1);
     {
         auto store = SqliteStore::open(path);
-        const std::string listing = store_error_of([&] { store->deliveries({}); });
+        const std::string listing = test::store_error_of([&] { store->deliveries({}); });
         CHECK(listing.find("database " + path + ": listing deliveries: database disk image is malformed") !=
               std::string::npos);
-        CHECK(store_error_of([&] { store->delivery(id); }).find("reading a delivery") != std::string::npos);
-        CHECK(store_error_of([&] { add(*store, reminder("later", at(11, 8))); }).find("adding a delivery") !=
+        CHECK(test::store_error_of([&] { store->delivery(id); }).find("reading a delivery") != std::string::npos);
+        CHECK(test::store_error_of([&] { add(*store, reminder("later", at(11, 8))); }).find("adding a delivery") !=
               std::string::npos);
     }
     // And the schema's pages: the file no longer opens.
     overwrite(2, static_cast<int>(fs::file_size(path)) / page_size - 1);
-    CHECK(store_error_of([&] { SqliteStore::open(path); }).find("cannot open the database " + path) !=
+    CHECK(test::store_error_of([&] { SqliteStore::open(path); }).find("cannot open the database " + path) !=
           std::string::npos);
 }
 
@@ -1088,7 +1077,7 @@ TEST_CASE("sqlite: a file that is no database is a StoreError that names it") {
         std::ofstream file(path, std::ios::binary);
         file << std::string(8192, 'x');
     }
-    CHECK(store_error_of([&] { SqliteStore::open(path); }).find("cannot open the database " + path) != std::string::npos);
+    CHECK(test::store_error_of([&] { SqliteStore::open(path); }).find("cannot open the database " + path) != std::string::npos);
 }
 
 TEST_SUITE_END();

@@ -400,17 +400,6 @@ TEST_CASE("a database newer than this ritme is refused") {
 
 namespace {
 
-// The message of the StoreError `read` throws; empty when it throws nothing. Any other
-// exception type fails the test.
-std::string store_error_of(const std::function<void()>& read) {
-    try {
-        read();
-    } catch (const StoreError& e) {
-        return e.what();
-    }
-    return "";
-}
-
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 }  // namespace
@@ -433,17 +422,17 @@ TEST_CASE("sqlite: a session status, date or definition ritme cannot read is an 
     const std::string row = "table session, row " + std::to_string(second);
 
     damage("UPDATE session SET status = 'postponed' WHERE id = " + std::to_string(second));
-    const std::string status = store_error_of([&] { store->sessions("test"); });
+    const std::string status = test::store_error_of([&] { store->sessions("test"); });
     CHECK(contains(status, "database " + path + ": reading sessions: "));
     CHECK(contains(status, row + ": status 'postponed' is not one ritme knows"));
-    CHECK(contains(store_error_of([&] { store->session(second); }), "'postponed'"));
+    CHECK(contains(test::store_error_of([&] { store->session(second); }), "'postponed'"));
 
     damage("UPDATE session SET status = 'planned', date = '2026-02-30' WHERE id = " + std::to_string(second));
-    CHECK(contains(store_error_of([&] { store->session(second); }), row + ": date '2026-02-30' is not a date"));
+    CHECK(contains(test::store_error_of([&] { store->session(second); }), row + ": date '2026-02-30' is not a date"));
     damage("UPDATE session SET date = '2026-02-24', start_time = 'half ten' WHERE id = " + std::to_string(second));
-    CHECK(contains(store_error_of([&] { store->session(second); }), row + ": start_time 'half ten'"));
+    CHECK(contains(test::store_error_of([&] { store->session(second); }), row + ": start_time 'half ten'"));
     damage("UPDATE session SET start_time = '09:30', start_utc = 'soon' WHERE id = " + std::to_string(second));
-    CHECK(contains(store_error_of([&] { store->session(second); }), row + ": start_utc 'soon' is not a UTC time"));
+    CHECK(contains(test::store_error_of([&] { store->session(second); }), row + ": start_utc 'soon' is not a UTC time"));
     damage("UPDATE session SET start_utc = '2026-02-24T08:30:00Z' WHERE id = " + std::to_string(second));
     CHECK(store->sessions("test").size() == 2);
 
@@ -456,11 +445,11 @@ TEST_CASE("sqlite: a session status, date or definition ritme cannot read is an 
         update.bind(1, record.dump());
         update.exec();
     }
-    const std::string definition = store_error_of([&] { store->programme("test"); });
+    const std::string definition = test::store_error_of([&] { store->programme("test"); });
     CHECK(contains(definition, "database " + path + ": reading a programme: "));
     CHECK(contains(definition, "table programme, row test: definition on_holiday 'sometimes' is not one ritme knows"));
     damage("UPDATE programme SET definition = '{\"id\": ' WHERE id = 'test'");
-    CHECK(contains(store_error_of([&] { store->programme("test"); }), "table programme, row test: definition is not JSON"));
+    CHECK(contains(test::store_error_of([&] { store->programme("test"); }), "table programme, row test: definition is not JSON"));
 }
 
 TEST_CASE("the stored programme record refuses words it does not know") {

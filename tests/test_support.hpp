@@ -4,9 +4,11 @@
 #include "engine/calendar/programme_calendar.hpp"
 #include "engine/holidays/school_holidays.hpp"
 #include "engine/programme/programme_loader.hpp"
+#include "engine/store/store.hpp"
 
 #include <doctest/doctest.h>
 
+#include <functional>
 #include <string>
 
 namespace ritme::test {
@@ -76,6 +78,17 @@ inline Programme load_valid(const std::string& toml, const std::string& name = "
 
 inline ProgrammeCalendar plan(const std::string& toml) {
     return build_programme_calendar(load_valid(toml), shipped_school_holidays());
+}
+
+// The message of the StoreError `read` throws; empty when it throws nothing. Any other
+// exception type fails the test.
+inline std::string store_error_of(const std::function<void()>& read) {
+    try {
+        read();
+    } catch (const StoreError& e) {
+        return e.what();
+    }
+    return "";
 }
 
 }  // namespace ritme::test

@@ -18,6 +18,17 @@ TextSink& operator<<(TextSink& sink, const std::string& part) {
 
 std::string unescaped(const std::string& value) { return value; }
 
+// kainjow's render is not safe on one template from two threads at once: one at a time.
+template <typename Parsed, typename Values>
+std::string render_locked(Parsed& parsed, Values& values) {
+    std::string text;
+    text.reserve(256);
+    TextSink sink{text};
+    const std::lock_guard lock(parsed.mutex);
+    parsed.mustache.render(values, sink);
+    return text;
+}
+
 }  // namespace
 
 struct MustacheTemplate::Parsed {
@@ -43,22 +54,8 @@ std::string MustacheTemplate::error_message() const {
     return parsed_->mustache.error_message();
 }
 
-std::string MustacheTemplate::render(const TemplateData& values) const {
-    std::string text;
-    text.reserve(256);
-    TextSink sink{text};
-    const std::lock_guard lock(parsed_->mutex);
-    parsed_->mustache.render(values, sink);
-    return text;
-}
+std::string MustacheTemplate::render(const TemplateData& values) const { return render_locked(*parsed_, values); }
 
-std::string MustacheTemplate::render(TemplateContext& values) const {
-    std::string text;
-    text.reserve(256);
-    TextSink sink{text};
-    const std::lock_guard lock(parsed_->mutex);
-    parsed_->mustache.render(values, sink);
-    return text;
-}
+std::string MustacheTemplate::render(TemplateContext& values) const { return render_locked(*parsed_, values); }
 
 }  // namespace ritme
