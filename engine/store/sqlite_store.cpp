@@ -12,7 +12,7 @@ namespace ritme {
 using namespace sqlite_rows;
 
 void SqliteStore::write(const std::function<void()>& work) {
-    if (writing_) throw StoreError("write() inside write()");
+    if (writing_) return work();  // joins the transaction under way
     std::optional<SQLite::Transaction> begun;
     // Busy past the timeout throws here.
     guarded(db_, "starting a change", [&] { begun.emplace(db_, SQLite::TransactionBehavior::IMMEDIATE); });

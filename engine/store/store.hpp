@@ -77,7 +77,9 @@ public:
     virtual ~Store() = default;
 
     // Runs `work` in one transaction: commits when it returns, rolls back and rethrows
-    // when it throws. Writes outside write() are an error.
+    // when it throws. Writes outside write() are an error. A write() inside another's
+    // work joins that transaction: it lands or rolls back with it, so a change and the
+    // planning of its messages can be one transaction.
     virtual void write(const std::function<void()>& work) = 0;
 
     // Programmes, as last applied.
