@@ -260,7 +260,9 @@ TEST_CASE("ritme apply with one bad file stores nothing from any file") {
     {
         const auto [status, out, err] = run({"apply", almere});
         CHECK(status == 0);
-        CHECK(out == "almere-vrouwen-2026: new, 33 sessions\n");
+        CHECK(out == "almere-vrouwen-2026: new, 33 sessions\n"
+                     "messages: planned when the daemon runs (no daemon config here); to preview them, "
+                     "give the daemon's config: -c CONFIG\n");
     }
     const auto audit_before = SqliteStore::open(db)->audit().size();
 
@@ -275,7 +277,9 @@ TEST_CASE("ritme apply with one bad file stores nothing from any file") {
 
     const auto [again, again_out, again_err] = run({"apply", almere, eindhoven});
     CHECK(again == 0);
-    CHECK(again_out == "almere-vrouwen-2026: no changes\neindhoven-samen-2027: new, 40 sessions\n");
+    CHECK(again_out == "almere-vrouwen-2026: no changes\neindhoven-samen-2027: new, 40 sessions\n"
+                       "messages: planned when the daemon runs (no daemon config here); to preview them, "
+                       "give the daemon's config: -c CONFIG\n");
 }
 
 TEST_CASE("a programme whose slots do not fit is not stored") {

@@ -1,12 +1,14 @@
 // `ritme session list|cancel|move|restore`: a lead's word on one session. A cancel or a
 // move marks the session as set by the lead (lead_override), so applying the programme
-// file again leaves it alone; `restore` gives the session back to the file.
+// file again leaves it alone; `restore` gives the session back to the file. Each change
+// prints the messages it sends; with --dry-run it is shown and not made.
 
 #include "engine/base/text.hpp"
 #include "engine/calendar/calendar.hpp"
 #include "engine/changes/apply.hpp"
 #include "engine/changes/lookups.hpp"
 #include "engine/changes/session_changes.hpp"
+#include "engine/cli/change_preview.hpp"
 #include "engine/cli/commands.hpp"
 #include "engine/time/local_time_text.hpp"
 
@@ -81,18 +83,23 @@ public:
         cancel_ = root_->add_subcommand("cancel", "cancel one session; applying the file again leaves it cancelled");
         cancel_->add_option("SESSION", ref_, "PROGRAMME#N, e.g. almere-vrouwen-2026#10")->required();
         cancel_->add_option("--reason", reason_, "why, for the audit trail (participants do not see it)")->required();
+        cancel_->add_flag("--dry-run", dry_run_, ChangePreview::dry_run_help);
 
         move_ = root_->add_subcommand("move", "move one session; applying the file again leaves it where it is");
         move_->add_option("SESSION", ref_, "PROGRAMME#N, e.g. almere-vrouwen-2026#10")->required();
         move_->add_option("--to", to_, "new start, local time of the programme: YYYY-MM-DDTHH:MM")->required();
         move_->add_option("--location", location_, "a location key of the programme (default: where it was)");
+        move_->add_flag("--dry-run", dry_run_, ChangePreview::dry_run_help);
 
         restore_ = root_->add_subcommand("restore", "undo a lead's cancel or move: the session follows the file again");
         restore_->add_option("SESSION", ref_, "PROGRAMME#N, e.g. almere-vrouwen-2026#10")->required();
+        restore_->add_flag("--dry-run", dry_run_, ChangePreview::dry_run_help);
     }
 
     int run() {
         verb_ = list_->parsed() ? "list" : cancel_->parsed() ? "cancel" : move_->parsed() ? "move" : "restore";
+        // Read before the database, so a bad config changes nothing.
+        if (!list_->parsed()) preview_.emplace(common_, context_, dry_run_);
         store_ = open_database(common_, context_);
         if (!store_) return exit_failure;
         try {
@@ -169,9 +176,14 @@ private:
         // An empty reason is refused before the session is looked up, as the change does.
         std::optional<SessionRef> ref = trim(reason_).empty() ? SessionRef{} : session_ref();
         if (!ref) return exit_bad_input;
-        const auto result = cancel_session(*store_, *ref, reason_, audit());
+        ChangeResult<SessionChange> result;
+        preview_->run(*store_, [&] {
+            result = cancel_session(*store_, *ref, reason_, audit());
+            return result.ok();
+        });
         if (!result.ok()) return refused(result.errors);
         context_.out << result.value.after.programme_id << ": " << describe(result.value) << " (set by lead)\n";
+        preview_->print(context_.out);
         return exit_ok;
     }
 
@@ -185,7 +197,11 @@ private:
         if (!ref) return exit_bad_input;
         auto school_holidays = load_school_holidays(common_, context_);
         if (!school_holidays) return exit_failure;
-        const auto result = move_session(*store_, *school_holidays, {*ref, *local, location_}, audit());
+        ChangeResult<SessionMoved> result;
+        preview_->run(*store_, [&] {
+            result = move_session(*store_, *school_holidays, {*ref, *local, location_}, audit());
+            return result.ok() && result.value.change.has_value();
+        });
         if (!result.ok()) return refused(result.errors);
         const SessionMoved& moved = result.value;
         if (!moved.change) {
@@ -196,6 +212,7 @@ private:
         }
         for (const auto& warning : moved.warnings) error() << "warning: " << warning << "\n";
         context_.out << moved.session.programme_id << ": " << describe(*moved.change) << " (set by lead)\n";
+        preview_->print(context_.out);
         return exit_ok;
     }
 
@@ -204,7 +221,11 @@ private:
         if (!ref) return exit_bad_input;
         auto school_holidays = load_school_holidays(common_, context_);
         if (!school_holidays) return exit_failure;
-        const auto result = restore_session(*store_, *school_holidays, *ref, audit());
+        ChangeResult<SessionRestored> result;
+        preview_->run(*store_, [&] {
+            result = restore_session(*store_, *school_holidays, *ref, audit());
+            return result.ok();
+        });
         if (!result.ok()) {
             print_diagnostics(result.value.calendar_problems, context_.err);
             return refused(result.errors);
@@ -213,12 +234,15 @@ private:
         context_.out << session_subject(restored.session) << ": follows the programme file again"
                      << (restored.changed ? "" : "; it is at the file's time already") << "\n";
         for (const auto& change : restored.changes) context_.out << "  " << describe(change) << "\n";
+        preview_->print(context_.out);
         return exit_ok;
     }
 
     const CommonOptions& common_;
     CliContext& context_;
     std::unique_ptr<SqliteStore> store_;
+    std::optional<ChangePreview> preview_;  // for cancel, move and restore
+    bool dry_run_ = false;
 
     CLI::App *root_ = nullptr, *list_ = nullptr, *cancel_ = nullptr, *move_ = nullptr, *restore_ = nullptr;
     std::string verb_, programme_, ref_, reason_, to_, location_, format_ = "text";
