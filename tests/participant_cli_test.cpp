@@ -329,7 +329,7 @@ print = false
                                                   "0612345678", "--programme", "tick-test"})
                                                  .out);
         const std::string other = first_line(
-            run({"participant", "add", "--name", "Other Person", "--phone", "0698765432", "--programme", "tick-test"})
+            run({"participant", "add", "--name", "Other Person", "--phone", "0687654321", "--programme", "tick-test"})
                 .out);
         REQUIRE(run({"tick", "--now", "2026-02-02T18:00"}).status == 0);
         REQUIRE(run({"tick", "--now", "2026-02-03T08:30"}).status == 0);
@@ -394,7 +394,7 @@ TEST_CASE("export lists every message sent to her with its states and receipts, 
     CHECK(planned > 0);
     CHECK(exported.out.find(other) == std::string::npos);
     CHECK(exported.out.find("Other Person") == std::string::npos);
-    CHECK(exported.out.find("98765432") == std::string::npos);
+    CHECK(exported.out.find("87654321") == std::string::npos);
 }
 
 TEST_CASE("erase removes her messages from the outbox folder and leaves the others'") {
