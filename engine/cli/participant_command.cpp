@@ -88,7 +88,8 @@ public:
             "export", "everything ritme holds about one person, every message to her and its receipts included, as JSON");
         export_->add_option("ID", id_, "participant id")->required();
 
-        erase_ = root_->add_subcommand("erase", "erase a person on request, keeping only anonymous counts");
+        erase_ = root_->add_subcommand("erase", "erase a person on request, keeping only anonymous counts; with the "
+                                                "daemon config (-c) her messages in the channels' folders go too");
         erase_->add_option("ID", id_, "participant id")->required();
     }
 
