@@ -1,6 +1,7 @@
 // The participant verbs end to end, on a real SQLite file: add, edit, list, show,
 // import (good and broken files, dry run), export and erase.
 
+#include "adapters/builtin_adapters.hpp"
 #include "engine/cli/cli.hpp"
 #include "engine/store/sqlite_store.hpp"
 #include "test_support.hpp"
@@ -10,6 +11,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 using namespace ritme;
@@ -119,7 +121,7 @@ TEST_CASE("edit changes only what is given, and the audit names the fields, not 
     const Run edit = db.run({"participant", "edit", id, "--email", "amina@example.org", "--channels", "sms+email",
                              "--enrol", "almere-vrouwen-2026"});
     CHECK(edit.status == 0);
-    CHECK(edit.out == id + ": changed email, channels\n");
+    CHECK(edit.out == id + ": changed email, channels; enrolled in almere-vrouwen-2026\n");
     auto store = SqliteStore::open(db.database());
     const auto p = store->participant(id);
     CHECK(p->phone == "+31612345678");
@@ -131,6 +133,64 @@ TEST_CASE("edit changes only what is given, and the audit names the fields, not 
     CHECK(changed->details == "email, channels");
     CHECK(changed->command == "participant edit");
     for (const auto& entry : audit) CHECK(entry.details.find("amina@") == std::string::npos);
+}
+
+TEST_CASE("edit --commitment adds one; --remove-commitment removes one by its text or its number") {
+    Fixture db("commitments");
+    const std::string id = first_line(db.run({"participant", "add", "--name", "Amina", "--phone", "0612345678",
+                                              "--commitment", "ma 09:00-12:00 taalles"})
+                                          .out);
+    auto commitments = [&] {
+        return nlohmann::json::parse(db.run({"participant", "show", id, "--format", "json"}).out)["commitments"];
+    };
+    const Run added = db.run({"participant", "edit", id, "--commitment", "wo 13:00-14:00 zwemles"});
+    CHECK(added.status == 0);
+    CHECK(added.out == id + ": changed commitments\n");
+    CHECK(commitments() == nlohmann::json::array({"ma 09:00-12:00 taalles", "wo 13:00-14:00 zwemles"}));
+
+    // The same one again is no change.
+    CHECK(db.run({"participant", "edit", id, "--commitment", "wo 13:00-14:00 zwemles"}).out ==
+          id + ": no field changed\n");
+    CHECK(commitments().size() == 2);
+
+    // By its text as listed, spelt a little differently.
+    const Run by_text = db.run({"participant", "edit", id, "--remove-commitment", "ma  9:00-12:00 taalles"});
+    CHECK(by_text.status == 0);
+    CHECK(commitments() == nlohmann::json::array({"wo 13:00-14:00 zwemles"}));
+
+    // By its number in the list.
+    CHECK(db.run({"participant", "edit", id, "--commitment", "2026-03-10 13:00-14:00 tandarts"}).status == 0);
+    CHECK(db.run({"participant", "edit", id, "--remove-commitment", "1"}).status == 0);
+    CHECK(commitments() == nlohmann::json::array({"2026-03-10 13:00-14:00 tandarts"}));
+
+    // One that is not there: an error that lists the stored ones, and nothing changes.
+    const Run unknown = db.run({"participant", "edit", id, "--remove-commitment", "di 09:00-12:00 taalles",
+                                "--commitment", "do 09:00-10:00 sport"});
+    CHECK(unknown.status == 2);
+    CHECK(unknown.err.find("--remove-commitment: no stored commitment \"di 09:00-12:00 taalles\"; the stored ones are "
+                           "1 \"2026-03-10 13:00-14:00 tandarts\"") != std::string::npos);
+    CHECK(db.run({"participant", "edit", id, "--remove-commitment", "2"}).status == 2);
+    CHECK(commitments() == nlohmann::json::array({"2026-03-10 13:00-14:00 tandarts"}));
+
+    // --clear-commitments then --commitment: replaces them all.
+    CHECK(db.run({"participant", "edit", id, "--clear-commitments", "--commitment", "vr 09:00-10:00 sport"}).status == 0);
+    CHECK(commitments() == nlohmann::json::array({"vr 09:00-10:00 sport"}));
+}
+
+TEST_CASE("edit --enrol and --unenrol say what changed, and a repeat changes nothing") {
+    Fixture db("enrol");
+    const std::string id = first_line(db.run({"participant", "add", "--name", "Amina", "--phone", "0612345678"}).out);
+    CHECK(db.run({"participant", "edit", id, "--enrol", "almere-vrouwen-2026"}).out ==
+          id + ": enrolled in almere-vrouwen-2026\n");
+    const auto audit_before = SqliteStore::open(db.database())->audit().size();
+    CHECK(db.run({"participant", "edit", id, "--enrol", "almere-vrouwen-2026"}).out ==
+          id + ": already enrolled in almere-vrouwen-2026\n");
+    CHECK(SqliteStore::open(db.database())->audit().size() == audit_before);
+    CHECK(db.run({"participant", "edit", id, "--unenrol", "almere-vrouwen-2026"}).out ==
+          id + ": unenrolled from almere-vrouwen-2026\n");
+    CHECK(SqliteStore::open(db.database())->programmes_of(id).empty());
+    CHECK(db.run({"participant", "edit", id, "--unenrol", "almere-vrouwen-2026"}).out ==
+          id + ": was not enrolled in almere-vrouwen-2026\n");
 }
 
 TEST_CASE("import: a Dutch Excel file adds everyone; importing it again changes nothing") {
@@ -208,6 +268,189 @@ TEST_CASE("export gives everything held about one person; erase leaves no trace 
     CHECK(store->anonymous_enrolments("almere-vrouwen-2026") == 1);
     CHECK(store->audit().back().action == "participant.erased");
     CHECK(db.run({"participant", "show", id}).status == 2);
+}
+
+namespace {
+
+// A daemon config with the outbox adapter, for messages that were really sent.
+class OutboxFixture {
+public:
+    explicit OutboxFixture(const std::string& name) : dir_(fs::temp_directory_path() / ("ritme-participant-" + name)) {
+        fs::remove_all(dir_);
+        fs::create_directories(dir_ / "programmes");
+        std::ofstream(dir_ / "programmes" / "tick-test.toml") << test::led_programme_toml("tick-test");
+        std::ofstream(config()) << R"(database = "ritme.db"
+timezone = "Europe/Amsterdam"
+programmes = "programmes"
+templates = ")" << test::source_path("config/templates") << R"("
+
+[reminders]
+offsets = ["1d@18:00", "1h"]
+min_notice = "15m"
+
+[channel.sms]
+adapter = "outbox"
+dir = "outbox"
+print = false
+)";
+        register_builtin_adapters(registry_);
+    }
+
+    Run run(std::vector<std::string> args, bool with_config = true) {
+        std::ostringstream out, err;
+        ManualClock clock({pt::ptime(make_date(2026, 1, 20), pt::hours(9))});
+        CliContext context{out, err, clock, &registry_};
+        if (with_config)
+            args.insert(args.begin(), {"-c", config()});
+        else
+            args.insert(args.begin(), {"--db", (dir_ / "ritme.db").string()});
+        args.insert(args.begin(), {"--holidays", test::source_path("config/holidays")});
+        const int status = run_cli(args, context);
+        return {status, out.str(), err.str()};
+    }
+
+    std::string config() const { return (dir_ / "ritme.toml").string(); }
+    fs::path outbox() const { return dir_ / "outbox"; }
+    std::string database() const { return (dir_ / "ritme.db").string(); }
+
+    // The ids of the message files in the outbox folder.
+    std::set<std::string> message_files() const {
+        std::set<std::string> files;
+        for (const auto& entry : fs::directory_iterator(outbox()))
+            if (entry.path().extension() == ".txt") files.insert(entry.path().stem().string());
+        return files;
+    }
+
+    // Two participants, each sent the reminders of Tuesday 3 February: the day-before one
+    // and the hour-before one. Returns their ids.
+    std::pair<std::string, std::string> two_reminded() {
+        REQUIRE(run({"tick", "--now", "2026-01-20T09:00"}).status == 0);  // applies the programme
+        const std::string amina = first_line(run({"participant", "add", "--name", "Amina Qwertyuiop", "--phone",
+                                                  "0612345678", "--programme", "tick-test"})
+                                                 .out);
+        const std::string other = first_line(
+            run({"participant", "add", "--name", "Other Person", "--phone", "0687654321", "--programme", "tick-test"})
+                .out);
+        REQUIRE(run({"tick", "--now", "2026-02-02T18:00"}).status == 0);
+        REQUIRE(run({"tick", "--now", "2026-02-03T08:30"}).status == 0);
+        return {amina, other};
+    }
+
+private:
+    fs::path dir_;
+    ChannelRegistry registry_;
+};
+
+}  // namespace
+
+TEST_CASE("export lists every message sent to her with its states and receipts, and nobody else's") {
+    OutboxFixture f("export-messages");
+    const auto [amina, other] = f.two_reminded();
+    auto store = SqliteStore::open(f.database());
+    DeliveryQuery hers;
+    hers.participant_id = amina;
+    const auto deliveries = store->deliveries(hers);
+    REQUIRE(deliveries.size() >= 2);
+    int64_t receipted = 0;
+    for (const auto& d : deliveries)
+        if (d.state == DeliveryState::sent) receipted = d.id;
+    REQUIRE(receipted != 0);
+    store->write([&] {
+        store->add_receipt({receipted, {pt::ptime(make_date(2026, 2, 2), pt::hours(17) + pt::minutes(1))},
+                            std::string(receipt_status::accepted_by_smsc), "ACK/"});
+        store->add_receipt({receipted, {pt::ptime(make_date(2026, 2, 2), pt::hours(17) + pt::minutes(2))},
+                            std::string(receipt_status::delivered), "DELIVRD"});
+    });
+
+    const Run exported = f.run({"participant", "export", amina});
+    REQUIRE(exported.status == 0);
+    const auto json = nlohmann::json::parse(exported.out);
+    const auto& messages = json["messages"];
+    CHECK(messages.size() == deliveries.size());
+    std::set<int64_t> ids;
+    for (const auto& d : deliveries) ids.insert(d.id);
+    int sent = 0, planned = 0;
+    for (const auto& m : messages) {
+        CHECK(ids.count(m["id"].get<int64_t>()) == 1);
+        CHECK(m["kind"] == "reminder");
+        CHECK(m["channel"] == "sms");
+        CHECK(m.contains("attempts"));
+        CHECK(m.contains("send_at"));
+        if (m["state"] == "sent") {
+            ++sent;
+            CHECK(m["sent_at"].is_string());
+            CHECK(m["attempts"] == 1);
+        }
+        if (m["state"] == "planned") ++planned;
+        if (m["id"] == receipted) {
+            REQUIRE(m["receipts"].size() == 2);
+            CHECK(m["receipts"][0]["status"] == "accepted by the SMS centre");
+            CHECK(m["receipts"][1]["status"] == "delivered");
+            CHECK(m["receipts"][1]["detail"] == "DELIVRD");
+            CHECK(m["provider_status"] == "delivered");
+        }
+    }
+    CHECK(sent == 2);
+    CHECK(planned > 0);
+    CHECK(exported.out.find(other) == std::string::npos);
+    CHECK(exported.out.find("Other Person") == std::string::npos);
+    CHECK(exported.out.find("87654321") == std::string::npos);
+}
+
+TEST_CASE("erase removes her messages from the outbox folder and leaves the others'") {
+    OutboxFixture f("erase-outbox");
+    const auto [amina, other] = f.two_reminded();
+    auto ids_of = [&](const std::string& id) {
+        DeliveryQuery query;
+        query.participant_id = id;
+        query.states = {DeliveryState::sent};
+        std::set<std::string> ids;
+        for (const auto& d : SqliteStore::open(f.database())->deliveries(query)) ids.insert(std::to_string(d.id));
+        return ids;
+    };
+    const auto hers = ids_of(amina);
+    const auto theirs = ids_of(other);
+    REQUIRE(hers.size() == 2);
+    REQUIRE(theirs.size() == 2);
+    const auto before = f.message_files();
+    for (const auto& id : hers) REQUIRE(before.count(id) == 1);  // there before: the check below can fail
+    std::string any_file;
+    {
+        std::ifstream in(f.outbox() / (*hers.begin() + ".txt"));
+        any_file.assign(std::istreambuf_iterator<char>(in), {});
+    }
+    REQUIRE(any_file.find("+31612345678") != std::string::npos);
+
+    const Run erased = f.run({"participant", "erase", amina});
+    CHECK(erased.status == 0);
+    CHECK(erased.out.find("channel sms: removed 2 of her messages") != std::string::npos);
+    const auto after = f.message_files();
+    for (const auto& id : hers) CHECK(after.count(id) == 0);
+    for (const auto& id : theirs) CHECK(after.count(id) == 1);
+    for (const auto& entry : fs::directory_iterator(f.outbox())) {
+        std::ifstream in(entry.path());
+        const std::string text(std::istreambuf_iterator<char>(in), {});
+        CHECK(text.find("12345678") == std::string::npos);
+        CHECK(text.find("Qwertyuiop") == std::string::npos);
+    }
+}
+
+TEST_CASE("erase without a daemon config says the outbox folder was not cleaned, and which files are hers") {
+    OutboxFixture f("erase-no-config");
+    const auto [amina, other] = f.two_reminded();
+    DeliveryQuery query;
+    query.participant_id = amina;
+    query.states = {DeliveryState::sent};
+    const auto hers = SqliteStore::open(f.database())->deliveries(query);
+    REQUIRE(hers.size() == 2);
+    const auto before = f.message_files();
+    const Run erased = f.run({"participant", "erase", amina}, false);
+    CHECK(erased.status == 0);
+    CHECK(erased.err.find("the outbox folder was not cleaned: no daemon config") != std::string::npos);
+    CHECK(erased.err.find("-c or RITME_CONFIG") != std::string::npos);
+    for (const auto& d : hers) CHECK(erased.err.find(" " + std::to_string(d.id) + ".txt") != std::string::npos);
+    CHECK(f.message_files() == before);
+    CHECK_FALSE(SqliteStore::open(f.database())->participant(amina).has_value());
 }
 
 TEST_CASE("remove deletes a participant added by mistake, enrolment and all") {

@@ -180,12 +180,67 @@ TEST_CASE("suggest: Monday and Wednesday fit a group with taalles on Tuesday and
     // Tuesday and Thursday taalles each keep 3 participants from 3 sessions: Tuesday first.
     CHECK(s.why.main_reason == "3 participants have taalles on tuesday morning, when slot 1 (tuesday 09:30-11:30) meets");
     CHECK(s.why.summary ==
-          "The current slots rank 242 of 330: 18 of 36 attendances (worst off 0 of 6) against 35 of 36 (worst off 5 "
-          "of 6) for monday 09:30-11:30 + wednesday 09:15-11:15. 3 participants attend fewer sessions under the "
-          "current slots. Main reason: 3 participants have taalles on tuesday morning, when slot 1 (tuesday "
-          "09:30-11:30) meets.");
+          "The current slots rank 242 of 330. The best slots have monday 09:30-11:30 + wednesday 09:15-11:15 instead "
+          "of tuesday 09:30-11:30 + thursday 09:30-11:30. The worst-off participant attends 0 of 6 sessions under the "
+          "current slots, 5 of 6 under the best. Attendances: 18 of 36 against 35 of 36. 3 participants attend fewer "
+          "sessions under the current slots. Main reason: 3 participants have taalles on tuesday morning, when slot 1 "
+          "(tuesday 09:30-11:30) meets.");
     // The summary names no one.
     CHECK(s.why.summary.find("Name of") == std::string::npos);
+}
+
+TEST_CASE("suggest: the worst-off participant's share ranks first, not the attendances summed") {
+    // p-1..p-3 work all Monday; p-4 has taalles on Tuesday, Wednesday and Thursday
+    // mornings. Tuesday + Thursday gives 18 attendances (p-1..p-3 every session) but p-4
+    // none; a Monday slot gives p-4 her Mondays (3 of 6) at the cost of p-1..p-3's
+    // (3 of 6 each): 12 attendances, and nobody below half.
+    std::vector<Participant> group;
+    for (const char* id : {"p-1", "p-2", "p-3"}) group.push_back(person(id, 0, "", {weekly(Weekday::monday, "08:00-14:00", "werk")}));
+    group.push_back(person("p-4", 0, "",
+                           {weekly(Weekday::tuesday, "09:00-13:00", "taalles"),
+                            weekly(Weekday::wednesday, "09:00-13:00", "taalles"),
+                            weekly(Weekday::thursday, "09:00-13:00", "taalles")}));
+    const Suggestions s = suggest(tue_thu(), group, test::shipped_school_holidays(), {}, 15, 1);
+    REQUIRE(s.top.size() == 1);
+    CHECK(s.top[0].label() == "monday 09:15-11:15 + tuesday 09:15-11:15");
+    CHECK(s.top[0].worst_off == 3);
+    CHECK(s.top[0].attendable_sum == 12);
+    CHECK(s.current.attendable_sum == 18);
+    CHECK(s.current.worst_off == 0);
+    // Every pair with a Monday slot (Mon-Tue, Mon-Wed, Mon-Thu: 210) ranks before it.
+    CHECK(s.current.rank > 210);
+    CHECK(s.why.summary.find("The worst-off participant attends 0 of 6 sessions under the current slots, 3 of 6 "
+                             "under the best.") != std::string::npos);
+    CHECK(s.why.summary.find("Attendances: 18 of 24 against 12 of 24.") != std::string::npos);
+}
+
+TEST_CASE("suggest: equal worst-off shares are decided by the next-worst") {
+    // p-1 cannot come on Mondays and Tuesdays; p-2 not on Wednesday 11 February. Only
+    // Wednesday + Thursday gives p-1 every session; a pair with Monday or Tuesday gives her
+    // 3 of 6 at most. Among those, a pair that keeps p-2 at 6 of 6 (no Wednesday) ranks
+    // before one that takes her to 5 of 6.
+    const std::vector<Participant> group{
+        person("p-1", 0, "",
+               {weekly(Weekday::monday, "08:00-14:00", "werk"), weekly(Weekday::tuesday, "08:00-14:00", "werk")}),
+        person("p-2", 0, "", {dated(make_date(2026, 2, 11), "08:00-14:00", "intake")}),
+    };
+    const Suggestions s = suggest(tue_thu(), group, test::shipped_school_holidays(), {}, 15, 400);
+    REQUIRE(!s.top.empty());
+    // Wednesday + Thursday gives p-1 6 of 6 and p-2 5 of 6: lowest 5, the best.
+    CHECK(s.top[0].label() == "wednesday 09:15-11:15 + thursday 09:15-11:15");
+    CHECK(s.top[0].worst_off == 5);
+    // Then pairs with lowest 3 (p-1): Mon-Thu and Tue-Thu (p-2 6 of 6) before Mon-Wed and
+    // Tue-Wed (p-2 5 of 6).
+    size_t last_without_wednesday = 0, first_with_wednesday = s.top.size();
+    for (size_t i = 1; i < s.top.size(); ++i) {
+        if (s.top[i].worst_off != 3) continue;
+        const bool wednesday = s.top[i].label().find("wednesday") != std::string::npos;
+        if (wednesday) first_with_wednesday = std::min(first_with_wednesday, i);
+        else last_without_wednesday = i;
+    }
+    CHECK(last_without_wednesday > 0);
+    CHECK(first_with_wednesday < s.top.size());
+    CHECK(last_without_wednesday < first_with_wednesday);
 }
 
 TEST_CASE("suggest: the main reason is the one behind the biggest losses") {
@@ -217,7 +272,8 @@ TEST_CASE("suggest: the best slots ranked first say so") {
     CHECK(s.current_is_candidate);
     CHECK(s.why.losses.empty());
     CHECK(s.why.main_reason.empty());
-    CHECK(s.why.summary == "The current slots rank first of 330: 35 of 36 attendances, the worst-off participant 5 of 6.");
+    CHECK(s.why.summary ==
+          "The current slots rank first of 330: the worst-off participant attends 5 of 6 sessions; 35 of 36 attendances.");
 }
 
 TEST_CASE("suggest: current slots equal to the best but later in the week; slots too long for any window") {
@@ -227,10 +283,10 @@ TEST_CASE("suggest: current slots equal to the best but later in the week; slots
     CHECK(s.current.rank == 2);  // 35 of 36 like Monday 09:30, which starts earlier
     CHECK(s.why.losses.empty());
     CHECK(s.why.main_reason.empty());
+    // Only what differs: Wednesday stays, so only Monday is named; the figures are the same.
     CHECK(s.why.summary ==
-          "The current slots rank 2 of 330: 35 of 36 attendances (worst off 5 of 6) against 35 of 36 (worst off 5 of "
-          "6) for monday 09:30-11:30 + wednesday 09:15-11:15. Their figures equal the best's; slots with equal "
-          "figures rank by weekday and start time.");
+          "The current slots rank 2 of 330. The best slots have monday 09:30-11:30 instead of monday 09:45-11:45. "
+          "Their figures equal the best's; slots with equal figures rank by weekday and start time.");
 
     // 09:00-14:00 is longer than any day's window (Monday 09:15-13:30 at most).
     const Programme long_slot = test::load_valid(
@@ -449,11 +505,13 @@ TEST_CASE("suggestions: text and JSON") {
     const std::string text = render_suggestions_text(s);
     CHECK(text.find("Slots for Test (test)\n330 candidate pairs of 2h slots, every 15m; 6 participants\n") !=
           std::string::npos);
-    CHECK(text.find("  rank  slots                                       attendances  worst off  lost to holidays\n"
-                    "     1  monday 09:30-11:30 + wednesday 09:15-11:15     35 of 36     5 of 6                 2\n"
-                    "     2  monday 09:45-11:45 + wednesday 09:15-11:15     35 of 36     5 of 6                 2\n"
+    CHECK(text.find("  rank  slots                                       worst off  attendances  lost to holidays\n"
+                    "     1  monday 09:30-11:30 + wednesday 09:15-11:15     5 of 6     35 of 36                 2\n"
+                    "     2  monday 09:45-11:45 + wednesday 09:15-11:15     5 of 6     35 of 36                 2\n"
                     "current slots:\n"
-                    "   242  tuesday 09:30-11:30 + thursday 09:30-11:30     18 of 36     0 of 6                 2\n") !=
+                    "   242  tuesday 09:30-11:30 + thursday 09:30-11:30     0 of 6     18 of 36                 2\n") !=
+          std::string::npos);
+    CHECK(text.find("Ranked by the share of sessions each participant can attend, the worst off first") !=
           std::string::npos);
     CHECK(text.find("\nAttend fewer sessions under the current slots\n"
                     "  Name of p-1 (p-1)  0 instead of 6  (taalles di 09:00-12:00)\n") != std::string::npos);

@@ -120,6 +120,20 @@ public:
         return SendResult::accepted(id);
     }
 
+    // Her messages are the files named by her delivery ids. sent.log stays: its lines
+    // hold only a delivery id, a channel and a kind, and a running daemon appends to it.
+    ForgetResult forget(const ErasedPerson& person) override {
+        ForgetResult result;
+        for (int64_t id : person.delivery_ids) {
+            const fs::path file = directory_ / (std::to_string(id) + ".txt");
+            if (::unlink(file.c_str()) == 0)
+                ++result.removed;
+            else if (errno != ENOENT)
+                result.problems.push_back("cannot remove " + file.string() + ": " + errno_text(errno));
+        }
+        return result;
+    }
+
 private:
     // Through a temporary file and a rename, so a reader sees the whole file or none.
     // Returns why it failed, or nothing.

@@ -2,7 +2,8 @@
 // The `outbox` adapter: writes each message as a file named by its delivery id under
 // a directory, appends the id to sent.log beside them (so a duplicate send shows as
 // the same id twice), and prints one line to stdout. The default, and what the example
-// config uses, so a newcomer sees real reminders without a gateway.
+// config uses, so a newcomer sees real reminders without a gateway. Erasing a person
+// removes the files of her messages (Channel::forget).
 
 #include "engine/channel/channel_registry.hpp"
 

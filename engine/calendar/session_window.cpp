@@ -183,4 +183,11 @@ std::optional<SessionWindow> session_window(const Programme& programme, Weekday 
     return SessionWindow{TimeOfDay::from_minutes(earliest), TimeOfDay::from_minutes(latest)};
 }
 
+std::optional<SessionWindow> creche_window(const Childcare& childcare, Weekday day) {
+    const auto bounds = creche_bounds(childcare, day);
+    if (!bounds) return std::nullopt;
+    return SessionWindow{TimeOfDay::from_minutes(std::clamp(bounds->earliest, 0, midnight)),
+                         TimeOfDay::from_minutes(std::clamp(bounds->latest, 0, midnight))};
+}
+
 }  // namespace ritme

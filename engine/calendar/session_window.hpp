@@ -74,5 +74,8 @@ struct SessionWindow {
     bool fits(const TimeRange& time) const { return time.start >= earliest_start && time.end <= latest_end; }
 };
 std::optional<SessionWindow> session_window(const Programme& programme, Weekday day);
+// Where a session may lie on `day` for the crèche alone: its opening hours narrowed by
+// its margin. Empty when it is closed that weekday.
+std::optional<SessionWindow> creche_window(const Childcare& childcare, Weekday day);
 
 }  // namespace ritme

@@ -1,5 +1,6 @@
 #include "engine/changes/participant_changes.hpp"
 
+#include "engine/base/text.hpp"
 #include "engine/changes/lookups.hpp"
 #include "engine/participants/participant_csv.hpp"
 #include "engine/participants/participant_fields.hpp"
@@ -10,8 +11,38 @@ namespace ritme {
 
 namespace {
 
+std::string quoted(std::string_view text) { return "\"" + std::string(text) + "\""; }
+
 ChangeError bad(std::string field, std::string message, std::string hint = {}) {
     return {ChangeError::Kind::bad_input, std::move(field), std::move(message), std::move(hint)};
+}
+
+// The stored commitment `named` names: its position in the list ("2", from 1), or its
+// text as listed, read as a commitment so that spacing and "9:00" do not matter.
+std::optional<size_t> stored_commitment(const std::string& named, const std::vector<Commitment>& stored) {
+    const std::string_view text = trim(named);
+    if (!text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+        if (text.size() > 9) return std::nullopt;
+        const size_t position = std::stoul(std::string(text));
+        if (position >= 1 && position <= stored.size()) return position - 1;
+        return std::nullopt;
+    }
+    FieldError ignored;
+    const auto wanted = parse_commitment(text, ignored);
+    if (!wanted) return std::nullopt;
+    const auto found = std::find(stored.begin(), stored.end(), *wanted);
+    if (found == stored.end()) return std::nullopt;
+    return static_cast<size_t>(found - stored.begin());
+}
+
+// A removal that names no stored commitment, with the list to choose from.
+ChangeError unknown_commitment(const std::string& named, const std::vector<Commitment>& stored) {
+    if (stored.empty()) return bad("remove_commitment", "there is no commitment " + quoted(trim(named)) + " to remove: none is stored");
+    std::string listed;
+    for (size_t i = 0; i < stored.size(); ++i)
+        listed += (i == 0 ? "" : ", ") + std::to_string(i + 1) + " " + quoted(format_commitment(stored[i]));
+    return bad("remove_commitment", "no stored commitment " + quoted(trim(named)) + "; the stored ones are " + listed,
+               "name one by its text as listed or by its number");
 }
 
 // Applies the fields to `p`; every bad value is an error, then what the record as a whole lacks.
@@ -54,10 +85,25 @@ std::vector<ChangeError> apply_fields(const ParticipantFields& fields, const std
         else if (auto v = normalise_school_calendar(*fields.school_calendar, school_ids, error)) p.school_calendar = *v;
         else report("school_calendar", error);
     }
-    if (fields.clear_commitments || !fields.commitments.empty()) p.commitments.clear();
+    if (!fields.remove_commitments.empty()) {
+        std::vector<bool> removed(p.commitments.size(), false);
+        for (const auto& named : fields.remove_commitments) {
+            if (auto index = stored_commitment(named, p.commitments)) removed[*index] = true;
+            else errors.push_back(unknown_commitment(named, p.commitments));
+        }
+        std::vector<Commitment> kept;
+        for (size_t i = 0; i < p.commitments.size(); ++i)
+            if (!removed[i]) kept.push_back(p.commitments[i]);
+        p.commitments = std::move(kept);
+    }
+    if (fields.clear_commitments) p.commitments.clear();
     for (const auto& text : fields.commitments) {
-        if (auto v = parse_commitment(text, error)) p.commitments.push_back(*v);
-        else report("commitment", error);
+        if (auto v = parse_commitment(text, error)) {
+            if (std::find(p.commitments.begin(), p.commitments.end(), *v) == p.commitments.end())
+                p.commitments.push_back(*v);
+        } else {
+            report("commitment", error);
+        }
     }
     if (!errors.empty()) return errors;
     if (p.name.empty()) return {bad("name", "{name} is required")};
@@ -119,7 +165,7 @@ ChangeResult<ParticipantEdited> edit_participant(Store& store, const std::string
                                                  const std::vector<std::string>& unenrol, const AuditContext& audit) {
     const auto before = store.participant(id);
     if (!before) return no_such_participant(id);
-    ParticipantEdited edited{*before, {}};
+    ParticipantEdited edited{*before, {}, {}};
     Participant& p = edited.participant;
     if (auto errors = apply_fields(fields, store.school_ids(), p); !errors.empty()) return errors;
     if (auto errors = unknown_programmes(store, enrol); !errors.empty()) return errors;
@@ -130,13 +176,30 @@ ChangeResult<ParticipantEdited> edit_participant(Store& store, const std::string
             store.put_participant(p);
             store.record(audit.entry("participant.changed", p.id, edited.fields));
         }
+        // Only a real change is stored and audited; each programme asked for gets a line.
+        auto programmes = store.programmes_of(p.id);
+        auto enrolled_in = [&](const std::string& programme) {
+            return std::find(programmes.begin(), programmes.end(), programme) != programmes.end();
+        };
         for (const auto& programme : enrol) {
+            if (enrolled_in(programme)) {
+                edited.enrolments.push_back("already enrolled in " + programme);
+                continue;
+            }
             store.enrol(p.id, programme);
             store.record(audit.entry("participant.enrolled", p.id, programme));
+            programmes.push_back(programme);
+            edited.enrolments.push_back("enrolled in " + programme);
         }
         for (const auto& programme : unenrol) {
+            if (!enrolled_in(programme)) {
+                edited.enrolments.push_back("was not enrolled in " + programme);
+                continue;
+            }
             store.unenrol(p.id, programme);
             store.record(audit.entry("participant.unenrolled", p.id, programme));
+            programmes.erase(std::find(programmes.begin(), programmes.end(), programme));
+            edited.enrolments.push_back("unenrolled from " + programme);
         }
     });
     return edited;
@@ -151,13 +214,19 @@ ChangeResult<std::string> remove_participant(Store& store, const std::string& id
     return id;
 }
 
-ChangeResult<std::string> erase_participant(Store& store, const std::string& id, const AuditContext& audit) {
+ChangeResult<ParticipantErased> erase_participant(Store& store, const std::string& id, const AuditContext& audit) {
     if (!store.participant(id)) return no_such_participant(id);
+    ParticipantErased erased{id, {}};
     store.write([&] {
+        // Alerts to her lead about her included: their text names her.
+        DeliveryQuery hers;
+        hers.participant_id = id;
+        for (const auto& delivery : store.deliveries(hers))
+            erased.delivery_ids.push_back(delivery.id);
         store.delete_participant(id, true);
         store.record(audit.entry("participant.erased", id, ""));
     });
-    return id;
+    return erased;
 }
 
 ChangeResult<ImportPlan> plan_participant_import(const Store& store, const std::string& file,

@@ -9,6 +9,7 @@
 #include "engine/participants/participant.hpp"
 #include "engine/store/store.hpp"
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,12 +18,18 @@ namespace ritme {
 
 // A participant's fields as a person types them; a field left out stays as it is. The
 // request's field names, as errors name them: name, phone, email, language, channels,
-// sms_opt_out, children, school_calendar, commitment.
+// sms_opt_out, children, school_calendar, commitment, remove_commitment.
 struct ParticipantFields {
     std::optional<std::string> name, phone, email, language, channels, children, school_calendar;
     std::optional<bool> sms_opt_out;
-    std::vector<std::string> commitments;  // replace the stored ones when given
-    bool clear_commitments = false;
+    // Commitments are changed one at a time: first the removals (each named against the
+    // stored list), then clear_commitments, then the additions.
+    std::vector<std::string> commitments;  // added to the stored ones; one already stored is no change
+    // Each names a stored commitment by its text as `participant show` lists it
+    // ("ma 09:00-12:00 taalles"; spacing and "9:00" for "09:00" do not matter) or by its
+    // position in that list (1 is the first). One that matches none is an error that lists them.
+    std::vector<std::string> remove_commitments;
+    bool clear_commitments = false;  // remove every stored commitment
 };
 
 // The names of the fields that differ, "phone, channels": what the audit trail says about an edit.
@@ -35,6 +42,9 @@ ChangeResult<Participant> add_participant(Store& store, const ParticipantFields&
 struct ParticipantEdited {
     Participant participant;  // as stored now
     std::string fields;       // the fields that changed; empty: none
+    // One line per programme asked for, in the order asked: "enrolled in X", "already
+    // enrolled in X", "unenrolled from X", "was not enrolled in X".
+    std::vector<std::string> enrolments;
 };
 ChangeResult<ParticipantEdited> edit_participant(Store& store, const std::string& id, const ParticipantFields& fields,
                                                  const std::vector<std::string>& enrol,
@@ -44,7 +54,13 @@ ChangeResult<ParticipantEdited> edit_participant(Store& store, const std::string
 ChangeResult<std::string> remove_participant(Store& store, const std::string& id, const AuditContext& audit);
 // A person's erasure on request: gone, their enrolments kept as anonymous counts. Call
 // SqliteStore::checkpoint() afterwards so the write-ahead log forgets them too.
-ChangeResult<std::string> erase_participant(Store& store, const std::string& id, const AuditContext& audit);
+struct ParticipantErased {
+    std::string id;
+    // Every delivery the store had for her, whatever its state, read before erasing: the
+    // names a channel knows her messages by (Channel::forget).
+    std::vector<int64_t> delivery_ids;
+};
+ChangeResult<ParticipantErased> erase_participant(Store& store, const std::string& id, const AuditContext& audit);
 
 // A CSV import, all or nothing. A row is the same person as a stored participant when
 // the phone number, or else the e-mail address, is the same: importing the list again

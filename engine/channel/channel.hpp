@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 namespace ritme {
 
@@ -69,9 +70,29 @@ private:
           channel_fault(fault) {}
 };
 
+// A person being erased (`ritme participant erase`), as a channel may know her: by the
+// deliveries ritme made for her. Never her name or number: the store has forgotten them.
+struct ErasedPerson {
+    std::string participant_id;
+    std::vector<int64_t> delivery_ids;  // every delivery the store had for her, on any channel
+};
+
+// What a channel removed of one person, and what it could not remove.
+struct ForgetResult {
+    int removed = 0;                    // items (files, records) removed
+    std::vector<std::string> problems;  // "cannot remove /var/lib/ritme/outbox/12.txt: Permission denied"
+};
+
 class Channel {
 public:
     virtual ~Channel() = default;
+    // Removes what this channel itself keeps about one person (its copies of her
+    // messages), on her erasure. Most channels keep nothing: the message left ritme
+    // with the send, and what a gateway keeps is the operator's to ask the provider about.
+    virtual ForgetResult forget(const ErasedPerson& person) {
+        (void)person;
+        return {};
+    }
     // Sends one message and says how it went. Called on the dispatcher's worker
     // threads, at most `concurrency` calls at once for one channel, so an adapter that
     // keeps a connection keeps one per thread or guards it.

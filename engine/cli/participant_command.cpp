@@ -7,6 +7,7 @@
 #include "engine/changes/lookups.hpp"
 #include "engine/changes/participant_changes.hpp"
 #include "engine/cli/commands.hpp"
+#include "engine/dispatch/channel_set.hpp"
 #include "engine/participants/participant_listing.hpp"
 #include "engine/store/sqlite_store.hpp"
 
@@ -30,7 +31,8 @@ struct FieldOptions {
         command->add_option("--sms-opt-out", fields.sms_opt_out, "true: send no SMS to this person");
         command->add_option("--children", fields.children, "number of children needing a crèche place");
         command->add_option("--school-calendar", fields.school_calendar, "noord, midden, zuid, or a school id");
-        command->add_option("--commitment", fields.commitments, "weekly or dated commitment, e.g. \"ma 09:00-12:00 taalles\"");
+        command->add_option("--commitment", fields.commitments,
+                            "add a weekly or dated commitment, e.g. \"ma 09:00-12:00 taalles\" (repeatable)");
     }
 };
 
@@ -58,7 +60,11 @@ public:
         edit_ = root_->add_subcommand("edit", "change a participant; options left out stay as they are");
         edit_->add_option("ID", id_, "participant id")->required();
         edit_fields_.add_to(edit_);
-        edit_->add_flag("--clear-commitments", edit_fields_.fields.clear_commitments, "remove every commitment");
+        edit_->add_option("--remove-commitment", edit_fields_.fields.remove_commitments,
+                          "remove a commitment, named by its text as `participant show` lists it or by its number "
+                          "there (1 is the first); repeatable");
+        edit_->add_flag("--clear-commitments", edit_fields_.fields.clear_commitments,
+                        "remove every commitment (then --commitment adds the new ones)");
         edit_->add_option("--enrol", enrol_, "enrol in this programme (repeatable)");
         edit_->add_option("--unenrol", unenrol_, "take out of this programme (repeatable)");
 
@@ -78,10 +84,12 @@ public:
         import_->add_option("--programme", programme_, "enrol everyone in this programme")->required();
         import_->add_flag("--dry-run", dry_run_, "show what would change, change nothing");
 
-        export_ = root_->add_subcommand("export", "everything ritme holds about one person, as JSON");
+        export_ = root_->add_subcommand(
+            "export", "everything ritme holds about one person, every message to her and its receipts included, as JSON");
         export_->add_option("ID", id_, "participant id")->required();
 
-        erase_ = root_->add_subcommand("erase", "erase a person on request, keeping only anonymous counts");
+        erase_ = root_->add_subcommand("erase", "erase a person on request, keeping only anonymous counts; with the "
+                                                "daemon config (-c) her messages in the channels' folders go too");
         erase_->add_option("ID", id_, "participant id")->required();
     }
 
@@ -138,8 +146,9 @@ private:
         const auto result = edit_participant(*store_, id_, edit_fields_.fields, enrol_, unenrol_, audit("edit"));
         if (!result.ok()) return refused(result.errors);
         const ParticipantEdited& edited = result.value;
-        context_.out << edited.participant.id << ": "
-                     << (edited.fields.empty() ? "no field changed" : "changed " + edited.fields) << "\n";
+        std::string said = edited.fields.empty() ? "" : "changed " + edited.fields;
+        for (const auto& line : edited.enrolments) said += (said.empty() ? "" : "; ") + line;
+        context_.out << edited.participant.id << ": " << (said.empty() ? "no field changed" : said) << "\n";
         return exit_ok;
     }
 
@@ -213,16 +222,90 @@ private:
                                    {"action", entry.action},
                                    {"details", entry.details}});
         record["history"] = history;
+        record["messages"] = messages_json(p->id);
         context_.out << record.dump(2) << "\n";
         return exit_ok;
     }
 
+    // Every message to her, whatever became of it, with every gateway report. Alerts to
+    // her lead about her are left out: they went to another person.
+    nlohmann::ordered_json messages_json(const std::string& participant_id) const {
+        DeliveryQuery hers;
+        hers.participant_id = participant_id;
+        hers.kinds = {DeliveryKind::reminder, DeliveryKind::appointment, DeliveryKind::change};
+        auto messages = nlohmann::ordered_json::array();
+        for (const auto& d : store_->deliveries(hers)) {
+            auto receipts = nlohmann::ordered_json::array();
+            for (const auto& r : store_->receipts(d.id))
+                receipts.push_back({{"at", r.at.iso()}, {"status", r.status}, {"detail", r.detail}});
+            nlohmann::ordered_json message = {{"id", d.id},
+                                              {"kind", name_of(d.kind)},
+                                              {"programme", d.programme_id},
+                                              {"session", d.session_id},
+                                              {"appointment", d.appointment_id},
+                                              {"offset", d.offset},
+                                              {"channel", d.channel},
+                                              {"state", name_of(d.state)},
+                                              {"attempts", d.attempts},
+                                              {"reason", d.reason},
+                                              {"due_at", d.due_at.iso()},
+                                              {"send_at", d.send_at.iso()},
+                                              {"expires_at", d.expires_at.iso()},
+                                              {"sent_at", d.sent_at ? nlohmann::ordered_json(d.sent_at->iso()) : nullptr},
+                                              {"updated_at", d.updated_at.iso()},
+                                              {"provider_id", d.provider_id},
+                                              {"provider_status", d.provider_status},
+                                              {"receipts", receipts}};
+            messages.push_back(std::move(message));
+        }
+        return messages;
+    }
+
     int erase() {
+        // Her messages also lie in channels' own folders (the outbox adapter's files). The
+        // channels are made from the daemon config before anything is erased, so a config
+        // that cannot be used erases nothing.
+        const DaemonConfig config = load_config(common_, context_);
+        std::optional<ChannelSet> channels;
+        if (!config.channels.empty()) {
+            const ChannelRegistry* registry = channel_registry(context_);
+            if (!registry) return exit_failure;
+            Diagnostics problems;
+            channels = ChannelSet::from_config(config, *registry, problems);
+            print_diagnostics(problems, context_.err);
+            if (!channels) {
+                context_.err << "ritme participant erase: nothing erased; fix the channels above first\n";
+                return exit_bad_input;
+            }
+        }
         const auto result = erase_participant(*store_, id_, audit("erase"));
         if (!result.ok()) return refused(result.errors);
         // The deleted rows were overwritten (secure_delete); this empties the log too.
         store_->checkpoint();
         context_.out << id_ << ": erased; anonymous enrolment counts kept\n";
+        const ParticipantErased& erased = result.value;
+        if (!channels) {
+            if (erased.delivery_ids.empty()) return exit_ok;
+            std::string files;
+            for (int64_t id : erased.delivery_ids) files += (files.empty() ? "" : " ") + std::to_string(id) + ".txt";
+            context_.err << "ritme participant erase: the outbox folder was not cleaned: no daemon config names the "
+                            "channels (give it with -c or RITME_CONFIG). Her messages there are the files "
+                         << files << "; delete them by hand\n";
+            return exit_ok;
+        }
+        bool all_removed = true;
+        for (const auto& [channel, forgotten] : channels->forget({erased.id, erased.delivery_ids})) {
+            if (forgotten.removed > 0)
+                context_.out << "channel " << channel << ": removed " << forgotten.removed << " of her messages\n";
+            for (const auto& problem : forgotten.problems) {
+                context_.err << "ritme participant erase: channel " << channel << ": " << problem << "\n";
+                all_removed = false;
+            }
+        }
+        if (!all_removed) {
+            context_.err << "ritme participant erase: remove the files above by hand\n";
+            return exit_failure;
+        }
         return exit_ok;
     }
 

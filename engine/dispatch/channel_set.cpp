@@ -71,6 +71,12 @@ std::optional<ChannelSet::Pause> ChannelSet::pause_of(const std::string& name) c
     return Pause{std::chrono::ceil<std::chrono::seconds>(entry.paused_until - now), entry.pause_reason};
 }
 
+std::map<std::string, ForgetResult> ChannelSet::forget(const ErasedPerson& person) {
+    std::map<std::string, ForgetResult> results;
+    for (auto& [name, entry] : entries_) results[name] = entry->channel->forget(person);
+    return results;
+}
+
 const ChannelConfig* ChannelSet::config(const std::string& name) const {
     const auto found = entries_.find(name);
     return found == entries_.end() ? nullptr : &found->second->config;

@@ -49,6 +49,10 @@ public:
     // retried after the pause without reaching the gateway.
     SendResult send(const std::string& name, const OutgoingMessage& message);
 
+    // Asks every channel to forget what it keeps about an erased person; per channel
+    // name, what it removed and could not.
+    std::map<std::string, ForgetResult> forget(const ErasedPerson& person);
+
     struct Pause {
         std::chrono::seconds left;
         std::string reason;

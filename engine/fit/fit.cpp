@@ -1,5 +1,7 @@
 #include "engine/fit/fit.hpp"
 
+#include "engine/calendar/session_window.hpp"
+
 #include <algorithm>
 #include <utility>
 
@@ -23,11 +25,20 @@ std::string commitment_text(const Commitment& commitment) {
     return text + " " + commitment.time.str();
 }
 
+const std::string_view creche_rule =
+    "where the crèche has fewer places than children, places go first to those left out most often at "
+    "earlier sessions, then to smaller families, then by id, so the same mothers are not left out every time";
+
 namespace {
 
 std::string childcare_text(int places, int children) {
-    return "geen crèche-plek (" + std::to_string(places) + (places == 1 ? " plaats, " : " plaatsen, ") +
-           std::to_string(children) + (children == 1 ? " kind)" : " kinderen)");
+    return "no crèche place: " + std::to_string(children) + (children == 1 ? " child needs" : " children need") +
+           " a place, the crèche has " + std::to_string(places);
+}
+
+std::string creche_closed_text(Weekday day, const std::optional<TimeRange>& window) {
+    if (!window) return "no crèche: closed on " + std::string(name_of(day));
+    return "no crèche: outside its hours on " + std::string(name_of(day)) + " (sessions " + window->str() + ")";
 }
 
 // "p-7k2m9q4x8a" for notes: never a name.
@@ -54,7 +65,12 @@ FitGroup& FitGroup::operator=(FitGroup&&) noexcept = default;
 FitGroup::FitGroup(const Programme& programme, const std::vector<Participant>& participants,
                    const SchoolHolidayTable& school_holidays, const SchoolDirectory& schools, Date from, Date to)
     : from_(from), to_(std::max(from, to)), margin_(programme.school_hours.travel_margin_minutes) {
-    if (programme.childcare) places_ = programme.childcare->places;
+    if (programme.childcare) {
+        places_ = programme.childcare->places;
+        for (Weekday day : all_weekdays)
+            if (auto window = creche_window(*programme.childcare, day))
+                creche_window_[index_of(day)] = TimeRange{window->earliest_start, window->latest_end};
+    }
     const auto days = static_cast<int32_t>((to_ - from_).days() + 1);
 
     // The programme's own closures: a school closed on a day the programme is closed
@@ -116,8 +132,10 @@ FitGroup::FitGroup(const Programme& programme, const std::vector<Participant>& p
     }
 
     if (places_) {
-        for (size_t p = 0; p < people_.size(); ++p)
+        for (size_t p = 0; p < people_.size(); ++p) {
             if (people_[p].children > 0) childcare_order_.push_back(static_cast<uint32_t>(p));
+            children_in_care_ += people_[p].children;
+        }
         std::sort(childcare_order_.begin(), childcare_order_.end(), [&](uint32_t a, uint32_t b) {
             const Person& x = people_[a];
             const Person& y = people_[b];
@@ -164,42 +182,92 @@ bool FitGroup::free_for(const Person& person, int weekday, int32_t day, int lo, 
     return free;
 }
 
-void FitGroup::decide(Date date, TimeRange time, std::span<uint8_t> attends, std::vector<Obstacle>* why) const {
+void FitGroup::decide_free(Date date, TimeRange time, std::span<uint8_t> attends, std::vector<Obstacle>* why) const {
     const int weekday = index_of(weekday_of(date));
     const auto day = static_cast<int32_t>((date - from_).days());
     const int lo = time.start.minutes() - margin_;
     const int hi = time.end.minutes() + margin_;
     for (size_t p = 0; p < people_.size(); ++p)
         attends[p] = free_for(people_[p], weekday, day, lo, hi, why ? &why[p] : nullptr) ? 1 : 0;
+}
 
-    if (!places_) return;
-    // The crèche: as many participants as possible, so those with fewest children first.
-    int demand = 0;
+std::optional<CrecheDemand> FitGroup::share_places(Date date, TimeRange time, std::span<uint8_t> attends,
+                                                   std::vector<Obstacle>* why, PlaceTurns& turns) const {
+    if (!places_) return std::nullopt;
+    const Weekday weekday = weekday_of(date);
+    const auto& window = creche_window_[index_of(weekday)];
+    const bool open = window && time.start >= window->start && time.end <= window->end;
+    CrecheDemand demand{0, open ? *places_ : 0};
     for (uint32_t p : childcare_order_)
-        if (attends[p]) demand += people_[p].children;
-    if (demand <= *places_) return;
-    int used = 0;
+        if (attends[p]) demand.children += people_[p].children;
+    if (!demand.short_of_places()) return demand;
+    if (!open) {
+        // No places at all: nobody was passed over for someone else, so no turn is counted.
+        for (uint32_t p : childcare_order_) {
+            if (!attends[p]) continue;
+            attends[p] = 0;
+            if (why) why[p].push_back({ObstacleKind::no_childcare_place, creche_closed_text(weekday, window), {}});
+        }
+        return demand;
+    }
+    // Those left out most often so far first; among equals the order of childcare_order_
+    // (fewest children, then id). An insertion sort: a group is a few dozen people.
+    if (turns.left_out.size() != people_.size()) turns.left_out.assign(people_.size(), 0);
+    auto& order = turns.order;
+    order.clear();
     for (uint32_t p : childcare_order_) {
         if (!attends[p]) continue;
-        if (used + people_[p].children <= *places_) {
+        size_t at = order.size();
+        while (at > 0 && turns.left_out[order[at - 1]] < turns.left_out[p]) --at;
+        order.insert(order.begin() + static_cast<long>(at), p);
+    }
+    int used = 0;
+    for (uint32_t p : order) {
+        if (used + people_[p].children <= demand.places) {
             used += people_[p].children;
             continue;
         }
         attends[p] = 0;
-        if (why) why[p].push_back({ObstacleKind::no_childcare_place, childcare_text(*places_, demand), {}});
+        ++turns.left_out[p];
+        if (why) why[p].push_back({ObstacleKind::no_childcare_place, childcare_text(demand.places, demand.children), {}});
     }
+    return demand;
 }
+
+std::optional<CrecheDemand> FitGroup::decide(Date date, TimeRange time, std::span<uint8_t> attends,
+                                             std::vector<Obstacle>* why, PlaceTurns& turns) const {
+    decide_free(date, time, attends, why);
+    return share_places(date, time, attends, why, turns);
+}
+
+namespace {
+
+// The sessions to count, in date order: the crèche's places are shared in that order.
+std::vector<size_t> in_date_order(std::span<const Session> sessions) {
+    std::vector<size_t> order;
+    order.reserve(sessions.size());
+    for (size_t i = 0; i < sessions.size(); ++i)
+        if (sessions[i].status != SessionStatus::cancelled) order.push_back(i);
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+        const Session& x = sessions[a];
+        const Session& y = sessions[b];
+        return x.date != y.date ? x.date < y.date : x.time.start < y.time.start;
+    });
+    return order;
+}
+
+}  // namespace
 
 int FitGroup::count_attendable(std::span<const Session> sessions, std::span<int> attendable) const {
     std::vector<uint8_t> attends(people_.size());
-    int counted = 0;
-    for (const Session& session : sessions) {
-        if (session.status == SessionStatus::cancelled) continue;
-        decide(session.date, session.time, attends, nullptr);
+    PlaceTurns turns;
+    const auto order = in_date_order(sessions);
+    for (size_t i : order) {
+        const Session& session = sessions[i];
+        decide(session.date, session.time, attends, nullptr, turns);
         for (size_t p = 0; p < attends.size(); ++p) attendable[p] += attends[p];
-        ++counted;
     }
-    return counted;
+    return static_cast<int>(order.size());
 }
 
 FitReport FitGroup::report(const Programme& programme, std::span<const Session> sessions) const {
@@ -215,11 +283,17 @@ FitReport FitGroup::report(const Programme& programme, std::span<const Session> 
     std::vector<std::vector<Obstacle>> why(n);
     std::vector<int> attendable(n, 0);
     std::vector<std::map<std::string, ReasonCount>> reasons(n);
-    for (const Session& session : sessions) {
-        if (session.status == SessionStatus::cancelled) continue;
+    PlaceTurns turns;
+    // Decided in date order, listed in the order given.
+    const auto order = in_date_order(sessions);
+    std::vector<SessionFit> decided(order.size());
+    for (size_t k = 0; k < order.size(); ++k) {
+        const Session& session = sessions[order[k]];
         for (auto& list : why) list.clear();
-        decide(session.date, session.time, attends, why.data());
-        SessionFit fit{session.number, session.date, session.time, {}};
+        SessionFit& fit = decided[k];
+        fit = {session.number, session.date, session.time, {}, {}};
+        fit.creche = decide(session.date, session.time, attends, why.data(), turns);
+        if (fit.creche && fit.creche->short_of_places()) ++report.short_sessions;
         for (size_t p = 0; p < n; ++p) {
             if (attends[p]) {
                 ++attendable[p];
@@ -233,8 +307,11 @@ FitReport FitGroup::report(const Programme& programme, std::span<const Session> 
             }
             fit.unable.push_back({people_[p].id, people_[p].name, std::move(why[p])});
         }
-        report.sessions.push_back(std::move(fit));
     }
+    std::vector<size_t> listed(order.size());
+    for (size_t k = 0; k < order.size(); ++k) listed[k] = k;
+    std::sort(listed.begin(), listed.end(), [&](size_t a, size_t b) { return order[a] < order[b]; });
+    for (size_t k : listed) report.sessions.push_back(std::move(decided[k]));
 
     const int total = static_cast<int>(report.sessions.size());
     for (size_t p = 0; p < n; ++p) {

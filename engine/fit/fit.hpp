@@ -7,7 +7,14 @@
 //    session widened by the programme's travel margin on both sides;
 //  - their children's school is closed that day while the programme meets (a study
 //    day, a holiday of another region); a closure the programme shares does not count;
-//  - the crèche has fewer places than the children of those who could otherwise come.
+//  - the crèche has fewer places than the children of those who could otherwise come
+//    (none when it is closed that weekday or the session lies outside its hours).
+//
+// Scarce crèche places are shared across the sessions, taken in date order: at each
+// session the places go first to those left out most often at the sessions before,
+// then to smaller families (so more mothers can come), then by id; a family that no
+// longer fits is passed over for the next. So the same mothers are not left out every
+// time (creche_rule below says it to the lead).
 //
 // The rules live in one place, FitGroup::decide(): the detailed report (report())
 // and the fast path suggest() uses for hundreds of candidate calendars
@@ -41,10 +48,14 @@ enum class ObstacleKind { commitment, school_closed, no_childcare_place };
 std::string_view name_of(ObstacleKind kind);  // "commitment", "school_closed", "no_childcare_place"
 
 // One reason a participant cannot attend one session.
+// How fit shares scarce crèche places, in the lead's words.
+extern const std::string_view creche_rule;
+
 struct Obstacle {
     ObstacleKind kind = ObstacleKind::commitment;
     // As the lead reads it: "taalles ma 09:00-12:00", "tandarts 2026-03-10 13:00-14:00",
-    // "school dicht: voorjaarsvakantie (zuid)", "geen crèche-plek (8 plaatsen, 11 kinderen)".
+    // "school dicht: voorjaarsvakantie (zuid)", "no crèche place: 14 children need a place,
+    // the crèche has 6", "no crèche: closed on wednesday".
     std::string text;
     // What it comes from: the commitment's label, the closure's reason; empty for the crèche.
     std::string cause;
@@ -58,11 +69,27 @@ struct Absentee {
     std::vector<Obstacle> reasons;  // weekly commitments by start, dated ones by start, school, crèche
 };
 
+// The crèche at one session: the children of those who could otherwise come, and its
+// places then (0 when it is closed that weekday or the session lies outside its hours).
+struct CrecheDemand {
+    int children = 0;
+    int places = 0;
+    bool short_of_places() const { return children > places; }
+};
+
 struct SessionFit {
     int number = 0;
     Date date;
     TimeRange time;
     std::vector<Absentee> unable;  // in the order the participants were given
+    std::optional<CrecheDemand> creche;  // empty without [childcare]
+};
+
+// How the crèche's places went at the sessions decided so far, in date order: decide()
+// reads it to share places and adds to it. Start each calendar with a fresh one.
+struct PlaceTurns {
+    std::vector<int> left_out;     // per participant: sessions she could have come to but got no place
+    std::vector<uint32_t> order;   // scratch, so deciding allocates nothing
 };
 
 struct ReasonCount {
@@ -92,6 +119,7 @@ struct FitReport {
     int possible_sum = 0;    // sessions × participants
     int worst_off = 0;       // the lowest participant's attendable count (0 without participants)
     int worst_off_count = 0;  // how many participants have that count
+    int short_sessions = 0;   // sessions where the crèche had fewer places than children
     // About the input, never naming a person: "participant p-…: school calendar "x" is …".
     std::vector<std::string> notes;
 };
@@ -118,8 +146,9 @@ public:
     Date to() const { return to_; }
 
     // The fast path: adds to attendable[p] the sessions participant p can attend and
-    // returns how many sessions were counted (cancelled ones are skipped). One
-    // allocation per call, none per session. `attendable.size()` must equal size().
+    // returns how many sessions were counted (cancelled ones are skipped). Sessions are
+    // decided in date order, whatever order they come in. A few allocations per call,
+    // none per session. `attendable.size()` must equal size().
     int count_attendable(std::span<const Session> sessions, std::span<int> attendable) const;
 
     // The detailed path: who cannot come to which session and why.
@@ -128,8 +157,19 @@ public:
     // THE rule: decides for every participant whether they can attend a session on
     // `date` at `time` (local). attends[p] becomes 1 or 0. With `why` (size() vectors,
     // appended to), every reason is recorded; without, the check stops at the first.
-    // The date must lie in [from(), to()] for school closures to be known.
-    void decide(Date date, TimeRange time, std::span<uint8_t> attends, std::vector<Obstacle>* why) const;
+    // The date must lie in [from(), to()] for school closures to be known. Call it for
+    // a calendar's sessions in date order with one `turns`. Returns the crèche's
+    // figures; nothing without [childcare].
+    std::optional<CrecheDemand> decide(Date date, TimeRange time, std::span<uint8_t> attends,
+                                       std::vector<Obstacle>* why, PlaceTurns& turns) const;
+    // decide() in its two steps, for suggest(), which reuses the first across candidate
+    // calendars: who is free (commitments, school), then who of them gets a crèche place.
+    void decide_free(Date date, TimeRange time, std::span<uint8_t> attends, std::vector<Obstacle>* why) const;
+    std::optional<CrecheDemand> share_places(Date date, TimeRange time, std::span<uint8_t> attends,
+                                             std::vector<Obstacle>* why, PlaceTurns& turns) const;
+    // Whether the crèche can have fewer places than children at a session inside its
+    // hours: when the participants' children together outnumber its places.
+    bool places_may_run_short() const { return places_ && children_in_care_ > *places_; }
 
 private:
     struct Interval {
@@ -157,6 +197,8 @@ private:
     Date from_, to_;
     int margin_ = 0;
     std::optional<int> places_;
+    std::array<std::optional<TimeRange>, 7> creche_window_;  // by weekday: where a session may lie; empty: closed
+    int children_in_care_ = 0;
     std::vector<Person> people_;
     std::vector<uint32_t> childcare_order_;  // people with children, fewest first, ties by id
     std::vector<std::unique_ptr<SchoolClosures>> schools_;

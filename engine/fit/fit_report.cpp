@@ -112,6 +112,10 @@ std::string render_fit_text(const FitReport& report) {
         }
     }
 
+    if (report.short_sessions > 0)
+        out << "\nCrèche places\n  short at " << counted(report.short_sessions, "session", "sessions") << "; "
+            << creche_rule << ".\n";
+
     if (!report.notes.empty()) {
         out << "\nNotes\n";
         for (const auto& note : report.notes) out << "  " << note << "\n";
@@ -133,6 +137,9 @@ nlohmann::ordered_json fit_report_json(const FitReport& report) {
                             {"weekday", name_of(weekday_of(session.date))},
                             {"start", session.time.start.str()},
                             {"end", session.time.end.str()},
+                            {"childcare", session.creche ? nlohmann::ordered_json{{"children", session.creche->children},
+                                                                                  {"places", session.creche->places}}
+                                                         : nlohmann::ordered_json(nullptr)},
                             {"unable", unable}});
     }
     auto participants = nlohmann::ordered_json::array();
@@ -152,6 +159,7 @@ nlohmann::ordered_json fit_report_json(const FitReport& report) {
     out["programme"] = {{"id", report.programme_id}, {"name", report.programme_name}};
     out["travel_margin_minutes"] = report.travel_margin_minutes;
     out["childcare_places"] = report.childcare_places ? nlohmann::ordered_json(*report.childcare_places) : nullptr;
+    out["childcare_rule"] = report.childcare_places ? nlohmann::ordered_json(std::string(creche_rule)) : nullptr;
     out["sessions"] = sessions;
     out["participants"] = participants;
     out["totals"] = {{"sessions", report.sessions.size()},
@@ -159,7 +167,8 @@ nlohmann::ordered_json fit_report_json(const FitReport& report) {
                      {"attendable", report.attendable_sum},
                      {"possible", report.possible_sum},
                      {"worst_off", report.worst_off},
-                     {"worst_off_participants", report.worst_off_count}};
+                     {"worst_off_participants", report.worst_off_count},
+                     {"childcare_short_sessions", report.short_sessions}};
     out["notes"] = report.notes;
     return out;
 }
@@ -174,11 +183,12 @@ std::string render_suggestions_text(const Suggestions& s) {
 
     // One table: the top candidates, then the current slots.
     std::vector<std::array<std::string, 5>> rows;
-    rows.push_back({"rank", "slots", "attendances", "worst off", "lost to holidays"});
+    // Worst off first: it ranks them (maximin on the share of sessions each can attend).
+    rows.push_back({"rank", "slots", "worst off", "attendances", "lost to holidays"});
     auto row_of = [](const std::string& rank, const CandidateFigures& c) {
         return std::array<std::string, 5>{rank, c.label(),
-                                          thousands(c.attendable_sum) + " of " + thousands(c.possible_sum),
                                           std::to_string(c.worst_off) + " of " + std::to_string(c.sessions),
+                                          thousands(c.attendable_sum) + " of " + thousands(c.possible_sum),
                                           std::to_string(c.holiday_losses)};
     };
     for (const auto& c : s.top) rows.push_back(row_of(std::to_string(c.rank), c));
@@ -200,7 +210,9 @@ std::string render_suggestions_text(const Suggestions& s) {
                                           : "outside the window")
             << ")\n";
 
-    out << "\n" << s.why.summary << "\n";
+    out << "\nRanked by the share of sessions each participant can attend, the worst off first, then the "
+           "next-worst, and so on.\n"
+        << s.why.summary << "\n";
     if (!s.why.losses.empty()) {
         out << "\nAttend fewer sessions under the current slots\n";
         size_t width_name = 0;

@@ -35,6 +35,7 @@ struct Candidate {
     int worst_off = 0;
     int holiday_losses = 0;
     int sessions = 0;
+    std::vector<int> ascending;  // sessions attendable per participant, lowest first
 };
 
 // Per slot in week order: weekday × 1440 + start minute; zero beyond the last slot.
@@ -48,18 +49,61 @@ WeekKey key_of(const std::vector<Slot>& slots) {
     return key;
 }
 
+// What ranks a candidate.
 struct Figures {
+    int sessions;
     int attendable_sum;
-    int worst_off;
     int holiday_losses;
+    std::span<const int> ascending;  // sessions attendable per participant, lowest first
 };
 
-// The ranking: true when `a` ranks before `b`.
+// -1, 0 or 1 as the share a/s is below, equal to or above b/t, exactly (no sessions: 0).
+int compare_shares(int a, int s, int b, int t) {
+    const long long left = static_cast<long long>(s > 0 ? a : 0) * (t > 0 ? t : 1);
+    const long long right = static_cast<long long>(t > 0 ? b : 0) * (s > 0 ? s : 1);
+    return left < right ? -1 : left > right ? 1 : 0;
+}
+
+// The first place, worst-off first, where the two candidates' shares differ; the size
+// when they are the same throughout.
+size_t first_difference(const Figures& a, const Figures& b) {
+    size_t i = 0;
+    while (i < a.ascending.size() && i < b.ascending.size() &&
+           compare_shares(a.ascending[i], a.sessions, b.ascending[i], b.sessions) == 0)
+        ++i;
+    return i;
+}
+
+// The ranking: true when `a` ranks before `b`. Maximin on the share of sessions each
+// participant can attend: the worst-off participant's share (more first), then the
+// next-worst's, and so on; then attendances summed (more sessions held at equal
+// shares), sessions lost to holidays (fewer first), the earlier weekday and start.
 bool ranks_before(const Figures& a, const WeekKey& a_key, const Figures& b, const WeekKey& b_key) {
+    const size_t i = first_difference(a, b);
+    if (i < a.ascending.size() && i < b.ascending.size())
+        return compare_shares(a.ascending[i], a.sessions, b.ascending[i], b.sessions) > 0;
     if (a.attendable_sum != b.attendable_sum) return a.attendable_sum > b.attendable_sum;
-    if (a.worst_off != b.worst_off) return a.worst_off > b.worst_off;
     if (a.holiday_losses != b.holiday_losses) return a.holiday_losses < b.holiday_losses;
     return a_key < b_key;
+}
+
+std::vector<int> ascending_of(const std::vector<int>& attendable) {
+    std::vector<int> sorted = attendable;
+    std::sort(sorted.begin(), sorted.end());
+    return sorted;
+}
+
+// The i-th participant from the worst off (0 the worst off): "worst-off participant",
+// "3rd worst-off participant".
+std::string worst_off_place(size_t i) {
+    if (i == 0) return "worst-off participant";
+    const size_t n = i + 1;
+    const char* suffix = (n % 100 >= 11 && n % 100 <= 13) ? "th"
+                         : n % 10 == 1                    ? "st"
+                         : n % 10 == 2                    ? "nd"
+                         : n % 10 == 3                    ? "rd"
+                                                          : "th";
+    return std::to_string(n) + suffix + " worst-off participant";
 }
 
 std::string ordinal_rank(int rank, int of) {
@@ -93,46 +137,39 @@ public:
         out.participants = static_cast<int>(group_.size());
         write_notes(out);
 
+        // The current slots first: each candidate is compared with them as it is scored.
+        Calendar current_calendar;
+        out.current = full_figures(programme_.slots, &current_calendar);
+        current_key_ = key_of(out.current.slots);
+        current_ascending_ = ascending_of(out.current.attendable);
+        current_figures_ = {out.current.sessions, out.current.attendable_sum, out.current.holiday_losses,
+                            current_ascending_};
+
         list_singles();
         count_sets();
         if (cached_) score_singles();
+        keep_ = std::max<size_t>(static_cast<size_t>(top_), 1);  // the best, for the explanation
         std::vector<int> chosen;
         enumerate(0, chosen);
-        out.candidates_evaluated = static_cast<int>(candidates_.size());
+        out.candidates_evaluated = static_cast<int>(evaluated_);
+        out.current.rank = 1 + static_cast<int>(better_than_current_);
 
-        const size_t shown = std::min(candidates_.size(), static_cast<size_t>(top_));
-        const size_t needed = std::max<size_t>(shown, candidates_.empty() ? 0 : 1);  // the best, for the explanation
-        auto before = [&](const Candidate& a, const Candidate& b) {
-            return ranks_before(figures_of(a), key_of_candidate(a), figures_of(b), key_of_candidate(b));
-        };
-        std::partial_sort(candidates_.begin(), candidates_.begin() + static_cast<long>(needed), candidates_.end(),
-                          before);
-
+        // The kept candidates, best first.
+        std::sort_heap(kept_.begin(), kept_.end(), [&](const Candidate& a, const Candidate& b) { return before(a, b); });
+        const size_t shown = std::min(kept_.size(), static_cast<size_t>(top_));
         std::optional<CandidateFigures> best;
-        for (size_t i = 0; i < needed; ++i) {
-            CandidateFigures figures = full_figures(slots_of(candidates_[i]), nullptr);
+        for (size_t i = 0; i < kept_.size(); ++i) {
+            CandidateFigures figures = full_figures(slots_of(kept_[i]), nullptr);
             figures.rank = static_cast<int>(i) + 1;
-            if (figures.attendable_sum != candidates_[i].attendable_sum ||
-                figures.worst_off != candidates_[i].worst_off ||
-                figures.holiday_losses != candidates_[i].holiday_losses ||
-                figures.sessions != candidates_[i].sessions)
+            if (figures.attendable_sum != kept_[i].attendable_sum || figures.worst_off != kept_[i].worst_off ||
+                figures.holiday_losses != kept_[i].holiday_losses || figures.sessions != kept_[i].sessions ||
+                ascending_of(figures.attendable) != kept_[i].ascending)
                 throw std::logic_error("suggest: the figures of " + figures.label() +
                                        " differ between the single-slot calendars and the generated calendar");
             if (i == 0) best = figures;
             if (i < shown) out.top.push_back(std::move(figures));
         }
 
-        Calendar current_calendar;
-        out.current = full_figures(programme_.slots, &current_calendar);
-        const WeekKey current_key = key_of(out.current.slots);
-        const Figures current_figures{out.current.attendable_sum, out.current.worst_off, out.current.holiday_losses};
-        out.current.rank = 1 + static_cast<int>(std::count_if(candidates_.begin(), candidates_.end(),
-                                                               [&](const Candidate& c) {
-                                                                   const WeekKey key = key_of_candidate(c);
-                                                                   return key != current_key &&
-                                                                          ranks_before(figures_of(c), key,
-                                                                                       current_figures, current_key);
-                                                               }));
         out.current_is_candidate = is_candidate(programme_.slots);
         for (const Slot& slot : programme_.slots) {
             const auto window = session_window(programme_, slot.day);
@@ -218,7 +255,13 @@ private:
         return key;
     }
 
-    static Figures figures_of(const Candidate& c) { return {c.attendable_sum, c.worst_off, c.holiday_losses}; }
+    static Figures figures_of(const Candidate& c) {
+        return {c.sessions, c.attendable_sum, c.holiday_losses, c.ascending};
+    }
+
+    bool before(const Candidate& a, const Candidate& b) const {
+        return ranks_before(figures_of(a), key_of_candidate(a), figures_of(b), key_of_candidate(b));
+    }
 
     // The real calendar for these slots, scored.
     CandidateFigures full_figures(const std::vector<Slot>& slots, Calendar* keep) {
@@ -239,20 +282,57 @@ private:
         return figures;
     }
 
-    // skip mode: each single slot's calendar once.
+    // skip mode: each single slot's calendar once. Who is free at each of its sessions is
+    // kept; the crèche's places are shared per candidate, over its sessions merged in
+    // date order, when they can run short (the sharing rotates, so it depends on all of
+    // a candidate's sessions). When they cannot, the single slots' counts are summed.
     void score_singles() {
         const size_t n = group_.size();
+        share_places_ = group_.places_may_run_short();
         single_attendable_.assign(singles_.size() * n, 0);
         single_sessions_.assign(singles_.size(), 0);
         single_skipped_.assign(singles_.size(), 0);
+        single_first_.assign(singles_.size() + 1, 0);
+        std::vector<uint8_t> attends(n);
         for (size_t i = 0; i < singles_.size(); ++i) {
             work_.slots = {slot_at(singles_[i], 1)};
             const Calendar calendar = generate_calendar(work_, zone_, closures_);
-            single_sessions_[i] = group_.count_attendable(
-                calendar.sessions, std::span<int>(single_attendable_.data() + i * n, n));
+            single_first_[i] = held_.size();
+            int* counts = single_attendable_.data() + i * n;
+            for (const Session& session : calendar.sessions) {
+                if (session.status == SessionStatus::cancelled) continue;
+                group_.decide_free(session.date, session.time, attends, nullptr);
+                held_.push_back({session.date, session.time});
+                free_.insert(free_.end(), attends.begin(), attends.end());
+                for (size_t p = 0; p < n; ++p) counts[p] += attends[p];
+                ++single_sessions_[i];
+            }
             single_skipped_[i] = static_cast<int>(calendar.skipped.size());
         }
+        single_first_[singles_.size()] = held_.size();
         scratch_.assign(n, 0);
+        attends_.assign(n, 0);
+    }
+
+    // The candidate's sessions in date order, each decided with the crèche's places shared.
+    void count_with_places(const std::vector<int>& chosen) {
+        const size_t n = group_.size();
+        std::array<size_t, max_slots> at{}, end{};
+        for (int i = 0; i < k_; ++i) {
+            at[i] = single_first_[chosen[i]];
+            end[i] = single_first_[chosen[i] + 1];
+        }
+        turns_.left_out.assign(n, 0);
+        for (;;) {
+            int next = -1;
+            for (int i = 0; i < k_; ++i)
+                if (at[i] < end[i] && (next < 0 || held_[at[i]].date < held_[at[next]].date)) next = i;
+            if (next < 0) break;
+            const size_t session = at[next]++;
+            std::copy_n(free_.begin() + static_cast<long>(session * n), n, attends_.begin());
+            group_.share_places(held_[session].date, held_[session].time, attends_, nullptr, turns_);
+            for (size_t p = 0; p < n; ++p) scratch_[p] += attends_[p];
+        }
     }
 
     // Every set of k singles on k different weekdays, in ascending order.
@@ -278,21 +358,41 @@ private:
             const size_t n = group_.size();
             std::fill(scratch_.begin(), scratch_.end(), 0);
             for (int s : chosen) {
-                const int* row = single_attendable_.data() + static_cast<size_t>(s) * n;
-                for (size_t p = 0; p < n; ++p) scratch_[p] += row[p];
                 candidate.sessions += single_sessions_[s];
                 candidate.holiday_losses += single_skipped_[s];
             }
+            if (share_places_) {
+                count_with_places(chosen);
+            } else {
+                for (int s : chosen) {
+                    const int* row = single_attendable_.data() + static_cast<size_t>(s) * n;
+                    for (size_t p = 0; p < n; ++p) scratch_[p] += row[p];
+                }
+            }
             for (int a : scratch_) candidate.attendable_sum += a;
-            candidate.worst_off = n == 0 ? 0 : *std::min_element(scratch_.begin(), scratch_.end());
+            candidate.ascending = ascending_of(scratch_);
         } else {
             const CandidateFigures figures = full_figures(slots_of(candidate), nullptr);
             candidate.attendable_sum = figures.attendable_sum;
-            candidate.worst_off = figures.worst_off;
             candidate.holiday_losses = figures.holiday_losses;
             candidate.sessions = figures.sessions;
+            candidate.ascending = ascending_of(figures.attendable);
         }
-        candidates_.push_back(candidate);
+        candidate.worst_off = candidate.ascending.empty() ? 0 : candidate.ascending.front();
+        ++evaluated_;
+        const WeekKey key = key_of_candidate(candidate);
+        if (key != current_key_ && ranks_before(figures_of(candidate), key, current_figures_, current_key_))
+            ++better_than_current_;
+        // The best `keep_` so far, in a heap whose top is the one that ranks last.
+        auto heap_order = [&](const Candidate& a, const Candidate& b) { return before(a, b); };
+        if (kept_.size() < keep_) {
+            kept_.push_back(std::move(candidate));
+            std::push_heap(kept_.begin(), kept_.end(), heap_order);
+        } else if (before(candidate, kept_.front())) {
+            std::pop_heap(kept_.begin(), kept_.end(), heap_order);
+            kept_.back() = std::move(candidate);
+            std::push_heap(kept_.begin(), kept_.end(), heap_order);
+        }
     }
 
     bool is_candidate(const std::vector<Slot>& slots) const {
@@ -325,10 +425,10 @@ private:
             return why;
         }
         if (current.rank == 1) {
-            why.summary = "The current slots rank first of " + std::to_string(of) + ": " +
-                          thousands(current.attendable_sum) + " of " + thousands(current.possible_sum) +
-                          " attendances, the worst-off participant " + std::to_string(current.worst_off) + " of " +
-                          std::to_string(current.sessions) + "." + outside;
+            why.summary = "The current slots rank first of " + std::to_string(of) + ": the worst-off participant " +
+                          "attends " + std::to_string(current.worst_off) + " of " + std::to_string(current.sessions) +
+                          " sessions; " + thousands(current.attendable_sum) + " of " +
+                          thousands(current.possible_sum) + " attendances." + outside;
             return why;
         }
 
@@ -345,14 +445,47 @@ private:
             if (a.sessions_lost() != b.sessions_lost()) return a.sessions_lost() > b.sessions_lost();
             return a.participant_id < b.participant_id;
         });
-        if (!why.losses.empty()) why.main_reason = main_cause(report, current_calendar, why.losses);
+        // Only what differs between the current slots and the best: the slots that are not
+        // in both, the first share that differs, and the causes at the sessions of the
+        // current slots the best would replace.
+        auto same_slot = [](const Slot& a, const Slot& b) { return a.day == b.day && a.time == b.time; };
+        auto absent_from = [&](const std::vector<Slot>& slots, const std::vector<Slot>& others) {
+            std::vector<Slot> absent;
+            for (const Slot& slot : slots)
+                if (std::none_of(others.begin(), others.end(), [&](const Slot& o) { return same_slot(slot, o); }))
+                    absent.push_back(slot);
+            return absent;
+        };
+        auto joined = [](const std::vector<Slot>& slots) {
+            std::string text;
+            for (const Slot& slot : slots)
+                text += (text.empty() ? "" : " + ") + std::string(name_of(slot.day)) + " " + slot.time.str();
+            return text;
+        };
+        std::set<int> replaced;  // numbers of the programme's slots the best does not have
+        for (const Slot& slot : programme_.slots)
+            if (std::none_of(best->slots.begin(), best->slots.end(), [&](const Slot& o) { return same_slot(slot, o); }))
+                replaced.insert(slot.number);
+        if (!why.losses.empty()) why.main_reason = main_cause(report, current_calendar, why.losses, replaced);
 
-        std::string text = "The current slots rank " + ordinal_rank(current.rank, of) + ": " +
-                           thousands(current.attendable_sum) + " of " + thousands(current.possible_sum) +
-                           " attendances (worst off " + std::to_string(current.worst_off) + " of " +
-                           std::to_string(current.sessions) + ") against " + thousands(best->attendable_sum) + " of " +
-                           thousands(best->possible_sum) + " (worst off " + std::to_string(best->worst_off) + " of " +
-                           std::to_string(best->sessions) + ") for " + best->label() + ".";
+        std::string text = "The current slots rank " + ordinal_rank(current.rank, of) + ".";
+        const auto gone = absent_from(current.slots, best->slots);
+        const auto added = absent_from(best->slots, current.slots);
+        if (!gone.empty() || !added.empty())
+            text += " The best slots have " + (added.empty() ? std::string("nothing") : joined(added)) +
+                    " instead of " + (gone.empty() ? std::string("nothing") : joined(gone)) + ".";
+        const std::vector<int> best_ascending = ascending_of(best->attendable);
+        const Figures current_figures{current.sessions, current.attendable_sum, current.holiday_losses,
+                                      current_ascending_};
+        const Figures best_figures{best->sessions, best->attendable_sum, best->holiday_losses, best_ascending};
+        const size_t i = first_difference(current_figures, best_figures);
+        if (i < current_ascending_.size())
+            text += " The " + worst_off_place(i) + " attends " + std::to_string(current_ascending_[i]) + " of " +
+                    std::to_string(current.sessions) + " sessions under the current slots, " +
+                    std::to_string(best_ascending[i]) + " of " + std::to_string(best->sessions) + " under the best.";
+        if (current.attendable_sum != best->attendable_sum || current.possible_sum != best->possible_sum)
+            text += " Attendances: " + thousands(current.attendable_sum) + " of " + thousands(current.possible_sum) +
+                    " against " + thousands(best->attendable_sum) + " of " + thousands(best->possible_sum) + ".";
         if (!why.losses.empty())
             text += " " + counted(static_cast<int>(why.losses.size()), "participant attends", "participants attend") +
                     " fewer sessions under the current slots.";
@@ -360,7 +493,7 @@ private:
         if (current.holiday_losses != best->holiday_losses)
             text += " The current slots lose " + counted(current.holiday_losses, "session", "sessions") +
                     " to holidays and closed days, the best " + std::to_string(best->holiday_losses) + ".";
-        if (current.attendable_sum == best->attendable_sum && current.worst_off == best->worst_off &&
+        if (i == current_ascending_.size() && current.attendable_sum == best->attendable_sum &&
             current.holiday_losses == best->holiday_losses)
             text += " Their figures equal the best's; slots with equal figures rank by weekday and start time.";
         why.summary = std::move(text) + outside;
@@ -370,7 +503,7 @@ private:
     // The cause that keeps the most of the losing participants from sessions under the
     // current slots.
     std::string main_cause(const FitReport& report, const Calendar& calendar,
-                           const std::vector<ParticipantLoss>& losses) const {
+                           const std::vector<ParticipantLoss>& losses, const std::set<int>& replaced) const {
         std::map<std::string, int> losers;  // id -> sessions lost against the best
         for (const auto& loss : losses) losers[loss.participant_id] = loss.sessions_lost();
         struct Cause {
@@ -386,6 +519,7 @@ private:
         for (size_t i = 0; i < report.sessions.size() && i < calendar.sessions.size(); ++i) {
             const SessionFit& session = report.sessions[i];
             const Session& generated = calendar.sessions[i];
+            if (!replaced.count(generated.slot)) continue;  // the best meets then too
             for (const Absentee& absentee : session.unable) {
                 if (!losers.count(absentee.participant_id)) continue;
                 std::set<std::string> seen;  // one count per cause per session
@@ -469,11 +603,28 @@ private:
 
     std::vector<Single> singles_;  // by weekday, then start
     std::array<size_t, 7> day_begin_{}, day_end_{};
-    std::vector<int> single_attendable_;  // singles × participants
+    std::vector<int> single_attendable_;  // singles × participants: free, before the crèche
     std::vector<int> single_sessions_;
     std::vector<int> single_skipped_;
+    std::vector<size_t> single_first_;  // singles + 1: where each single's sessions begin in held_
+    struct Held {
+        Date date;
+        TimeRange time;
+    };
+    std::vector<Held> held_;     // every single's sessions, single by single, in date order
+    std::vector<uint8_t> free_;  // held_ × participants: free by commitments and school
+    bool share_places_ = false;
+    PlaceTurns turns_;
+    std::vector<uint8_t> attends_;
     std::vector<int> scratch_;
-    std::vector<Candidate> candidates_;
+
+    WeekKey current_key_{};
+    std::vector<int> current_ascending_;
+    Figures current_figures_{0, 0, 0, {}};
+    size_t keep_ = 1;
+    std::vector<Candidate> kept_;  // a heap while scoring; best first after run()
+    long evaluated_ = 0;
+    long better_than_current_ = 0;
 };
 
 }  // namespace

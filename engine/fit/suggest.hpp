@@ -10,9 +10,15 @@
 //  - starting at multiples of the step from the earliest start the day allows, ending
 //    by the latest end it allows (session_window(), the rule check_slots() applies);
 //  - at the location of the programme's first slot.
-// Ranked by, in order: sessions attendable summed over participants (more first), the
-// worst-off participant's count (more first), sessions lost to holidays (fewer first),
-// then the earlier weekday and start, slot by slot.
+// Ranked by the share of its sessions each participant can attend, the worst-off
+// participant first (maximin): the higher lowest share ranks first; equal lowest shares
+// are decided by the next-lowest, and so on. Then sessions attendable summed over
+// participants (more first: more sessions held at equal shares), sessions lost to
+// holidays (fewer first), then the earlier weekday and start, slot by slot.
+//
+// Crèche places are shared across each candidate's sessions in date order (fit.hpp), so
+// in skip mode who is free at each single slot's session is kept and the places are
+// shared per candidate when they can run short.
 //
 // The current slots are scored the same way from the calendar their own slots
 // generate (planned sessions; moves and cancellations in the store are not counted),
@@ -45,7 +51,7 @@ struct CandidateFigures {
     int intended_sessions = 0;  // slots × weeks
     int attendable_sum = 0;     // sessions attendable, summed over participants
     int possible_sum = 0;       // sessions × participants
-    int worst_off = 0;          // the worst-off participant's count
+    int worst_off = 0;          // the worst-off participant's count: the first thing ranked, as a share of sessions
     int holiday_losses = 0;     // dates skipped for holidays and closed days
     std::vector<int> attendable;  // per participant, in the order given
 
@@ -63,13 +69,14 @@ struct ParticipantLoss {
 };
 
 struct CurrentSlotsExplanation {
-    // One or two sentences for the lead, naming no one: "The current slots rank 12 of
-    // 330: 1,020 attendances against 1,100 for the best. 3 participants have taalles on
-    // tuesday morning, when slot 1 (tuesday 09:30-11:30) meets."
+    // A few sentences for the lead, naming no one and only what differs between the
+    // current slots and the best: "The current slots rank 12 of 330. The best slots have
+    // friday 09:30-11:30 instead of tuesday 09:30-11:30. The worst-off participant attends
+    // 20 of 40 sessions under the current slots, 36 of 40 under the best. …"
     std::string summary;
-    // The cause that costs the most participants sessions: "3 participants have taalles
-    // on tuesday morning, when slot 1 (tuesday 09:30-11:30) meets". Empty when the
-    // current slots are best.
+    // The cause that costs the most participants sessions, at the sessions of current
+    // slots the best does not have: "3 participants have taalles on tuesday morning, when
+    // slot 1 (tuesday 09:30-11:30) meets". Empty when the current slots are best.
     std::string main_reason;
     std::vector<ParticipantLoss> losses;  // most sessions lost first, then by id
 };
