@@ -55,7 +55,8 @@ std::optional<SessionRef> parse_session_ref(std::string_view text, std::string& 
 // A refused change as the CLI says it: fields are the options that give them.
 std::string describe_error(const ChangeError& error) {
     return describe(error, [](std::string_view field) -> std::optional<std::string> {
-        if (field == "to" || field == "location" || field == "reason") return "--" + std::string(field);
+        if (field == "to" || field == "location" || field == "reason" || field == "strict")
+            return "--" + std::string(field);
         return std::nullopt;
     });
 }
@@ -86,6 +87,8 @@ public:
         move_->add_option("SESSION", ref_, "PROGRAMME#N, e.g. almere-vrouwen-2026#10")->required();
         move_->add_option("--to", to_, "new start, local time of the programme: YYYY-MM-DDTHH:MM")->required();
         move_->add_option("--location", location_, "a location key of the programme (default: where it was)");
+        move_->add_flag("--strict", strict_,
+                        "refuse the move, storing nothing, when it has warnings (the checks of `ritme check`)");
 
         restore_ = root_->add_subcommand("restore", "undo a lead's cancel or move: the session follows the file again");
         restore_->add_option("SESSION", ref_, "PROGRAMME#N, e.g. almere-vrouwen-2026#10")->required();
@@ -185,7 +188,8 @@ private:
         if (!ref) return exit_bad_input;
         auto school_holidays = load_school_holidays(common_, context_);
         if (!school_holidays) return exit_failure;
-        const auto result = move_session(*store_, *school_holidays, {*ref, *local, location_}, audit());
+        const auto result = move_session(*store_, *school_holidays, {*ref, *local, location_, strict_}, audit());
+        for (const auto& warning : result.value.warnings) error() << "warning: " << warning << "\n";
         if (!result.ok()) return refused(result.errors);
         const SessionMoved& moved = result.value;
         if (!moved.change) {
@@ -194,7 +198,6 @@ private:
                          << "; nothing changed\n";
             return exit_ok;
         }
-        for (const auto& warning : moved.warnings) error() << "warning: " << warning << "\n";
         context_.out << moved.session.programme_id << ": " << describe(*moved.change) << " (set by lead)\n";
         return exit_ok;
     }
@@ -222,6 +225,7 @@ private:
 
     CLI::App *root_ = nullptr, *list_ = nullptr, *cancel_ = nullptr, *move_ = nullptr, *restore_ = nullptr;
     std::string verb_, programme_, ref_, reason_, to_, location_, format_ = "text";
+    bool strict_ = false;
 };
 
 }  // namespace
