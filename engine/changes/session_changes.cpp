@@ -31,14 +31,6 @@ StoredSession changed_by_lead(const StoredSession& before, SessionStatus status,
     return after;
 }
 
-// The children of the programme's participants who need a crèche place during a session.
-int children_in_care(const Store& store, const std::string& programme_id) {
-    int children = 0;
-    for (const auto& id : store.participants_of(programme_id))
-        if (const auto participant = store.participant(id)) children += participant->children_in_care;
-    return children;
-}
-
 // Why the session, as moved, may not suit the programme's families, by the rule `ritme
 // check` applies (session_window.hpp): a closed day, school hours, the crèche's days,
 // hours, address and places, the programme's other sessions that day. The school hours

@@ -1,23 +1,13 @@
 #include "engine/changes/stored_calendar.hpp"
 
 #include "engine/calendar/session_window.hpp"
+#include "engine/changes/lookups.hpp"
 
 #include <algorithm>
 #include <map>
 #include <utility>
 
 namespace ritme {
-
-namespace {
-
-int children_in_care(const Store& store, const std::string& programme_id) {
-    int children = 0;
-    for (const auto& id : store.participants_of(programme_id))
-        if (const auto participant = store.participant(id)) children += participant->children_in_care;
-    return children;
-}
-
-}  // namespace
 
 ProgrammeCalendar stored_programme_calendar(const Store& store, const Programme& programme,
                                             const SchoolHolidayTable& school_holidays) {
