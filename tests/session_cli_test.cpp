@@ -517,4 +517,117 @@ location = "schakel"
         check_refused(db, {"appointment", "cancel", "seven"}, 2, "\"seven\" is not an appointment id");
         check_refused(db, {"appointment", "move", "a999", "--to", "2026-03-19T10:00"}, 2, "no appointment 999");
     }
+
+    TEST_CASE("session move warns, as `check` does, of a place away from the crèche and of too few crèche places") {
+        Fixture db("move-creche-place");
+        // The Almere programme with a second location, applied again: its sessions stay.
+        std::ifstream in(test::source_path("config/programmes/almere-vrouwen-2026.toml"));
+        std::stringstream text;
+        text << in.rdbuf() << "\n[location.stadhuis]\nname = \"Stadhuis\"\n";
+        REQUIRE(db.run({"apply", db.file("almere-vrouwen-2026.toml", text.str())}).status == 0);
+
+        // Thursday 2026-03-12 is #10's own day and time: only the place differs.
+        const Run away = db.run({"session", "move", almere + "#10", "--to", "2026-03-12T09:30", "--location", "stadhuis"});
+        CHECK(away.status == 0);
+        CHECK(away.err ==
+              "ritme session move: warning: #10 (Thu 2026-03-12 09:30-11:30) meets at Stadhuis but the crèche is at "
+              "Wijkcentrum De Schakel; parents then take their children to another address first; check that this is "
+              "intended\n");
+
+        // Nine children for eight places.
+        for (const char* children : {"3", "3", "3"}) db.add_participant({"--programme", almere, "--children", children});
+        const Run full = db.run({"session", "move", almere + "#11", "--to", "2026-03-17T09:45"});
+        CHECK(full.status == 0);
+        CHECK(full.err ==
+              "ritme session move: warning: #11 (Tue 2026-03-17 09:45-11:45): 9 children need a crèche place, the "
+              "crèche has 8; not every mother can come; find more places for that time\n");
+    }
+
+    TEST_CASE("session move --strict refuses a move with warnings: the warnings printed, nothing stored, exit 1") {
+        Fixture db("move-strict");
+        const StoredSession before = db.session(almere, 10);
+        const std::string bytes = db.database_bytes();
+        const Run refused = db.run({"session", "move", almere + "#10", "--to", "2026-03-20T09:30", "--strict"});
+        CHECK(refused.status == 1);
+        CHECK(refused.out.empty());
+        CHECK(contains(refused.err, "ritme session move: warning: Fri 2026-03-20 is closed for this programme"));
+        CHECK(contains(refused.err, "ritme session move: warning: 09:30-11:30 is outside school hours on friday"));
+        CHECK(contains(refused.err, "ritme session move: --strict refuses a change with warnings: 3 warnings, nothing "
+                                    "changed; choose another time, or leave out --strict to make the change all the "
+                                    "same"));
+        CHECK(db.database_bytes() == bytes);
+        CHECK(db.session(almere, 10).start_utc == before.start_utc);
+
+        // Without a warning --strict moves as usual.
+        const Run fine = db.run({"session", "move", almere + "#12", "--to", "2026-03-19T09:45", "--strict"});
+        CHECK(fine.status == 0);
+        CHECK(fine.err.empty());
+        CHECK(db.session(almere, 12).time.start == TimeOfDay::hm(9, 45));
+    }
+
+    TEST_CASE("appointment add warns of her commitments, the night hours, her sessions and the programme's closed days") {
+        Fixture db("appointment-warns");
+        const std::string amina =
+            db.add_participant({"--programme", almere, "--commitment", "ma 09:00-12:00 taalles"});
+        auto add = [&](const std::string& at, std::vector<std::string> extra = {}) {
+            std::vector<std::string> args{"appointment", "add", "--participant", amina, "--at", at, "--where", "Stadhuis"};
+            args.insert(args.end(), extra.begin(), extra.end());
+            return db.run(args);
+        };
+        const Run commitment = add("2026-03-09T10:00");
+        CHECK(commitment.status == 0);
+        CHECK(commitment.err ==
+              "ritme appointment add: warning: the appointment (Mon 2026-03-09 10:00-11:00) overlaps the "
+              "participant's own commitment \"taalles\" (mondays 09:00-12:00); she cannot be in two places; choose "
+              "another time\n");
+
+        const Run night = add("2026-03-10T02:00");
+        CHECK(night.status == 0);
+        CHECK(night.err ==
+              "ritme appointment add: warning: the appointment (Tue 2026-03-10 02:00-03:00) falls in the night hours, "
+              "21:00-08:00 (the quiet hours, when no SMS goes out); check the time; she cannot be reminded at night\n");
+
+        const Run session = add("2026-03-10T11:00");
+        CHECK(session.status == 0);
+        CHECK(session.err == "ritme appointment add: warning: the appointment (Tue 2026-03-10 11:00-12:00) overlaps "
+                             "session almere-vrouwen-2026#9 (Tue 2026-03-10 09:30-11:30); she would miss that "
+                             "session; choose another time\n");
+
+        // With its programme: Friday 2026-03-20 is a closed day of it.
+        const Run closed = add("2026-03-20T10:00", {"--programme", almere});
+        CHECK(closed.status == 0);
+        CHECK(closed.err == "ritme appointment add: warning: Fri 2026-03-20 is closed for this programme: gesloten; "
+                            "choose a day the programme meets on\n");
+        // Before school (08:45 with a 15m margin) counts only with the programme.
+        CHECK(contains(add("2026-03-11T08:30", {"--programme", almere}).err, "starts 15 minutes too early"));
+        CHECK(add("2026-03-11T08:30").err.empty());
+        CHECK(SqliteStore::open(db.database())->appointments(amina).size() == 6);
+    }
+
+    TEST_CASE("appointment add and move --strict refuse with warnings, storing nothing; move without it warns") {
+        Fixture db("appointment-strict");
+        const std::string amina = db.add_participant({"--programme", almere});
+        check_refused(db,
+                      {"appointment", "add", "--participant", amina, "--at", "2026-03-10T02:00", "--where", "Stadhuis",
+                       "--strict"},
+                      1, "--strict refuses a change with warnings: 1 warning, nothing changed");
+        const Run refused = db.run(
+            {"appointment", "add", "--participant", amina, "--at", "2026-03-10T02:00", "--where", "Stadhuis", "--strict"});
+        CHECK(contains(refused.err, "ritme appointment add: warning: the appointment (Tue 2026-03-10 02:00-03:00) "
+                                    "falls in the night hours"));
+        CHECK(SqliteStore::open(db.database())->appointments(amina).empty());
+
+        const Run added = db.run({"appointment", "add", "--participant", amina, "--at", "2026-03-09T14:00", "--where",
+                                  "Stadhuis", "--strict"});
+        REQUIRE(added.status == 0);
+        CHECK(added.err.empty());
+        const std::string id = std::to_string(appointment_id(added.out));
+        check_refused(db, {"appointment", "move", id, "--to", "2026-03-12T10:00", "--strict"}, 1,
+                      "ritme appointment move: warning: the appointment (Thu 2026-03-12 10:00-11:00) overlaps session "
+                      "almere-vrouwen-2026#10");
+        const Run moved = db.run({"appointment", "move", id, "--to", "2026-03-12T10:00"});
+        CHECK(moved.status == 0);
+        CHECK(contains(moved.err, "warning: the appointment (Thu 2026-03-12 10:00-11:00) overlaps session"));
+        CHECK(contains(moved.out, "-> Thu 2026-03-12 10:00-11:00"));
+    }
 }

@@ -1,5 +1,5 @@
-// The one session-window rule: school hours with the travel margin, the crèche's days
-// and hours with its margin, and overlaps with the programme's other sessions.
+// The one session-window rule: school hours with the travel margin, the crèche's days,
+// hours, address and places, closed days, and overlaps with the programme's other sessions.
 
 #include "engine/calendar/session_window.hpp"
 #include "test_support.hpp"
@@ -116,5 +116,64 @@ TEST_SUITE("session_window") {
                 CHECK(fits == session_window_problems(programme, {"x", day, std::nullopt, time}).empty());
             }
         }
+    }
+
+    TEST_CASE("a session away from the crèche's address on a day it is open is told; without a location it is not") {
+        Programme programme = almere_like();
+        programme.locations.push_back({"stadhuis", "Stadhuis", "Stadhuisplein 1", {}});
+        const auto away = session_window_problems(
+            programme, SessionTime::on(10, make_date(2026, 3, 24), range(9, 30, 11, 30), "stadhuis"));
+        REQUIRE(kinds(away) == std::vector{WindowProblemKind::away_from_creche});
+        CHECK(away[0].message ==
+              "#10 (Tue 2026-03-24 09:30-11:30) meets at Stadhuis but the crèche is at Wijkcentrum De Schakel");
+        CHECK(session_window_problems(programme,
+                                      SessionTime::on(10, make_date(2026, 3, 24), range(9, 30, 11, 30), "schakel"))
+                  .empty());
+        CHECK(session_window_problems(programme, SessionTime::on(10, make_date(2026, 3, 24), range(9, 30, 11, 30)))
+                  .empty());
+    }
+
+    TEST_CASE("a dated session on a public holiday or the programme's closed day; an open day has no problem") {
+        Programme programme = almere_like();
+        programme.closures.closed.push_back({make_date(2026, 3, 26), make_date(2026, 3, 26), "gebouw dicht", {}});
+        const ClosureCalendar closures(programme.closures, test::shipped_school_holidays(), make_date(2026, 3, 1),
+                                       make_date(2026, 6, 1));
+        const auto ascension =
+            session_day_problems(SessionTime::on(30, make_date(2026, 5, 14), range(9, 30, 11, 30)), closures);
+        REQUIRE(kinds(ascension) == std::vector{WindowProblemKind::closed_day});
+        CHECK(ascension[0].message == "Thu 2026-05-14 is closed for this programme: Hemelvaartsdag");
+        const auto own = session_day_problems(SessionTime::on(14, make_date(2026, 3, 26), range(9, 30, 11, 30)), closures);
+        REQUIRE(kinds(own) == std::vector{WindowProblemKind::closed_day});
+        CHECK(own[0].message == "Thu 2026-03-26 is closed for this programme: gebouw dicht");
+        CHECK(session_day_problems(SessionTime::on(15, make_date(2026, 3, 31), range(9, 30, 11, 30)), closures).empty());
+    }
+
+    TEST_CASE("the crèche's places: more children than places is a problem, as many is not") {
+        const Programme programme = almere_like();  // 8 places
+        const SessionTime session = SessionTime::on(10, make_date(2026, 3, 24), range(9, 30, 11, 30));
+        CHECK_FALSE(creche_places_problem(programme, session, 8));
+        const auto full = creche_places_problem(programme, session, 14);
+        REQUIRE(full);
+        CHECK(full->kind == WindowProblemKind::creche_places);
+        CHECK(full->message == "#10 (Tue 2026-03-24 09:30-11:30): 14 children need a crèche place, the crèche has 8");
+        Programme without = programme;
+        without.childcare.reset();
+        CHECK_FALSE(creche_places_problem(without, session, 14));
+    }
+
+    TEST_CASE("lead_session_problems: the day, the window, the places, then the overlaps, as `check` has them") {
+        Programme programme = almere_like();
+        programme.locations.push_back({"stadhuis", "Stadhuis", "", {}});
+        const ClosureCalendar closures(programme.closures, test::shipped_school_holidays(), make_date(2026, 5, 1),
+                                       make_date(2026, 5, 31));
+        // Ascension Thursday, 10:00-12:00 (past the crèche's 11:50), at the town hall, over #31.
+        const SessionTime moved = SessionTime::on(30, make_date(2026, 5, 14), range(10, 0, 12, 0), "stadhuis");
+        const std::vector<SessionTime> others{SessionTime::on(31, make_date(2026, 5, 14), range(9, 30, 11, 30))};
+        CHECK(kinds(lead_session_problems(programme, closures, moved, others, 9)) ==
+              std::vector{WindowProblemKind::closed_day, WindowProblemKind::after_creche,
+                          WindowProblemKind::away_from_creche, WindowProblemKind::creche_places,
+                          WindowProblemKind::overlap});
+        const SessionTime fine = SessionTime::on(30, make_date(2026, 5, 19), range(9, 30, 11, 30), "schakel");
+        CHECK(lead_session_problems(programme, closures, fine, others, 8).empty());
     }
 }

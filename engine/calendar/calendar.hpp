@@ -7,6 +7,8 @@
 #include "engine/time/instant.hpp"
 #include "engine/time/time_zone.hpp"
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,6 +16,13 @@ namespace ritme {
 
 enum class SessionStatus { planned, moved, cancelled };
 std::string_view name_of(SessionStatus status);
+
+// Where the programme file puts a session, before a lead moved it.
+struct PlannedSlot {
+    Date date;
+    TimeRange time;
+    std::string location;
+};
 
 struct Session {
     int number = 0;  // 1..N in date order
@@ -25,6 +34,11 @@ struct Session {
     UtcInstant end_utc;
     SessionStatus status = SessionStatus::planned;
     bool on_dst_change = false;  // a time fell in a DST gap or overlap; resolved by session_time_policy
+    // A calendar of a stored programme (with the lead's changes) sets these; one made
+    // from a file leaves them as they are.
+    int64_t stored_id = 0;  // the store's id: with the programme's, it names the session in ICS
+    int version = 1;        // raised with every change (ICS SEQUENCE is version - 1)
+    std::optional<PlannedSlot> planned;  // a moved session: where the file puts it
 
     Weekday weekday() const { return weekday_of(date); }
 };

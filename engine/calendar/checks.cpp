@@ -12,16 +12,6 @@ namespace g = boost::gregorian;
 
 namespace {
 
-// A slot that meets elsewhere than the crèche: not a window problem, a detour for the parents.
-void check_childcare_location(const Programme& programme, const Slot& slot, Diagnostics& out) {
-    const Childcare& childcare = *programme.childcare;
-    if (!childcare.open[index_of(slot.day)] || slot.location == childcare.location) return;
-    out.warning(slot.where,
-                slot.label() + " meets at " + programme.location_name(slot.location) + " but the crèche is at " +
-                    programme.location_name(childcare.location),
-                "parents then take their children to another address first; check that this is intended");
-}
-
 std::string join_session_numbers(const std::vector<const Session*>& sessions) {
     std::string text;
     for (const Session* s : sessions) text += (text.empty() ? "" : ", ") + std::to_string(s->number);
@@ -157,9 +147,11 @@ void check_slots(const Programme& programme, Diagnostics& out, bool school_hours
         for (const WindowProblem& problem : problems[i]) {
             if (problem.kind == WindowProblemKind::overlap) continue;
             if (!school_hours_known && about_school_hours(problem.kind)) continue;
-            out.error(programme.slots[i].where, problem.message, problem.hint);
+            if (problem.kind == WindowProblemKind::away_from_creche)
+                out.warning(programme.slots[i].where, problem.message, problem.hint);
+            else
+                out.error(programme.slots[i].where, problem.message, problem.hint);
         }
-        if (programme.childcare) check_childcare_location(programme, programme.slots[i], out);
     }
     for (size_t i = 0; i < times.size(); ++i)
         for (const WindowProblem& problem : problems[i])

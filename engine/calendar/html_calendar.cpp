@@ -72,6 +72,7 @@ table.grid { border-collapse: separate; border-spacing: 0; width: 100%; min-widt
 .session .location { color: var(--muted); }
 .session.cancelled .time { text-decoration: line-through; }
 .status { font-style: normal; font-weight: 600; color: var(--accent); }
+.planned { color: var(--muted); }
 .skipped del { color: var(--muted); }
 .problems { list-style: none; padding: 0; margin: 0; }
 .problem { margin: 0 0 .5rem; padding: .4rem .6rem; border-left: 4px solid; border-radius: .2rem;
@@ -145,7 +146,7 @@ table.grid { border-collapse: separate; border-spacing: 0; width: 100%; min-widt
 {{#days}}
 <td class="{{classes}}" data-date="{{date}}"{{#shading}} title="{{reason}}"{{/shading}}{{#is_today}} aria-current="date"{{/is_today}}>
 <div class="date">{{label}}{{#is_today}}<span class="today-label">vandaag</span>{{/is_today}}</div>{{#named}}<p class="closure">{{reason}}</p>{{/named}}{{#sessions}}
-<p class="{{session_classes}}"><b class="time">#{{number}} <span class="range">{{time}}</span></b>{{#status}} <em class="status">{{status_name}}</em>{{/status}}<br><span class="location">{{location}}</span></p>{{/sessions}}{{#skipped}}
+<p class="{{session_classes}}"><b class="time">#{{number}} <span class="range">{{time}}</span></b>{{#status}} <em class="status">{{status_name}}</em>{{/status}}{{#planned}} <span class="planned">(gepland {{text}})</span>{{/planned}}<br><span class="location">{{location}}</span></p>{{/sessions}}{{#skipped}}
 <p class="skipped"><del>{{slot_time}}</del> vervalt{{#own_reason}}: {{text}}{{/own_reason}}</p>{{/skipped}}
 </td>
 {{/days}}
@@ -211,6 +212,9 @@ mu::data session_data(const Programme& programme, const Session& session) {
     const bool planned = session.status == SessionStatus::planned;
     data.set("session_classes", planned ? std::string("session") : "session " + std::string(name_of(session.status)));
     data.set("status", optional_section(!planned, mu::data("status_name", dutch_status(session.status))));
+    data.set("planned", session.planned ? text_section(weekday_and_date(session.planned->date) + " " +
+                                                       session.planned->time.str())
+                                        : mu::data(false));
     return data;
 }
 

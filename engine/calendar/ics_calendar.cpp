@@ -1,7 +1,10 @@
 #include "engine/calendar/ics_calendar.hpp"
 
+#include "engine/time/weekday.hpp"
+
 #include <libical/ical.h>
 
+#include <algorithm>
 #include <memory>
 
 namespace ritme {
@@ -103,6 +106,7 @@ icalcomponent* vtimezone(const TimeZone& zone, int first_year, int last_year) {
 }  // namespace
 
 std::string session_uid(const Programme& programme, const Session& session) {
+    if (session.stored_id != 0) return programme.id + "-s" + std::to_string(session.stored_id) + "@ritme";
     return std::to_string(session.number) + "-" + programme.id + "@ritme";
 }
 
@@ -144,7 +148,14 @@ std::string render_ics_calendar(const ProgrammeCalendar& plan, UtcInstant stamp)
         icalcomponent_add_property(event, icalproperty_new_status(session.status == SessionStatus::cancelled
                                                                       ? ICAL_STATUS_CANCELLED
                                                                       : ICAL_STATUS_CONFIRMED));
-        icalcomponent_add_property(event, icalproperty_new_sequence(0));
+        icalcomponent_add_property(event, icalproperty_new_sequence(std::max(0, session.version - 1)));
+        if (session.planned) {
+            const PlannedSlot& planned = *session.planned;
+            const std::string description = "verplaatst; gepland op " +
+                                            std::string(dutch_abbreviation_of(weekday_of(planned.date))) + " " +
+                                            iso_date(planned.date) + " " + planned.time.str();
+            icalcomponent_add_property(event, icalproperty_new_description(description.c_str()));
+        }
         icalcomponent_add_component(cal, event);
     }
     // icalcomponent_as_ical_string returns a buffer libical owns and recycles.

@@ -1,6 +1,10 @@
 #pragma once
 // The calendar as iCalendar (RFC 5545), written with libical: one VEVENT per session
-// with a stable UID, times in the programme's zone, and that zone's VTIMEZONE.
+// with a stable UID, times in the programme's zone, and that zone's VTIMEZONE. A calendar
+// app recognises a session by its UID and takes a higher SEQUENCE as a change to it: a
+// stored session's UID comes from the programme and the store's id for it (it survives
+// renumbering and re-applies), its SEQUENCE is its version - 1, and a cancelled one stays
+// in the file with STATUS:CANCELLED, so subscribers see it go rather than lose it.
 
 #include "engine/calendar/programme_calendar.hpp"
 
@@ -11,7 +15,8 @@ namespace ritme {
 // `stamp` becomes each event's DTSTAMP: the moment the file was made.
 std::string render_ics_calendar(const ProgrammeCalendar& plan, UtcInstant stamp);
 
-// "3-almere-vrouwen-2026@ritme": the same session keeps its UID across exports.
+// A stored session: "almere-vrouwen-2026-s17@ritme" (its store id). A calendar made from
+// a file: "3-almere-vrouwen-2026@ritme" (its number). Either keeps its UID across exports.
 std::string session_uid(const Programme& programme, const Session& session);
 
 }  // namespace ritme

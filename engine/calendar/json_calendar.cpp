@@ -15,7 +15,14 @@ nlohmann::json problems_json(const Diagnostics& problems) {
 nlohmann::json calendar_json(const ProgrammeCalendar& plan) {
     const Programme& programme = plan.programme;
     auto sessions = nlohmann::json::array();
-    for (const auto& session : plan.calendar.sessions)
+    for (const auto& session : plan.calendar.sessions) {
+        // Where the file puts a moved session; null when it is where it was planned.
+        nlohmann::json planned = nullptr;
+        if (session.planned)
+            planned = {{"date", iso_date(session.planned->date)},
+                       {"start", session.planned->time.start.str()},
+                       {"end", session.planned->time.end.str()},
+                       {"location", session.planned->location}};
         sessions.push_back({{"number", session.number},
                             {"date", iso_date(session.date)},
                             {"weekday", name_of(session.weekday())},
@@ -25,7 +32,10 @@ nlohmann::json calendar_json(const ProgrammeCalendar& plan) {
                             {"end_utc", session.end_utc.iso()},
                             {"location", session.location},
                             {"slot", session.slot},
-                            {"status", name_of(session.status)}});
+                            {"status", name_of(session.status)},
+                            {"version", session.version},
+                            {"planned", planned}});
+    }
     auto skipped = nlohmann::json::array();
     for (const auto& s : plan.calendar.skipped)
         skipped.push_back({{"date", iso_date(s.date)},

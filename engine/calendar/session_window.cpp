@@ -121,6 +121,20 @@ void check_creche(const Childcare& childcare, const SessionTime& session, std::v
                        {}});
 }
 
+// A session that meets elsewhere than the crèche on a day it is open: not a window
+// problem, a detour for the parents.
+void check_creche_location(const Programme& programme, const SessionTime& session, std::vector<WindowProblem>& out) {
+    const Childcare& childcare = *programme.childcare;
+    if (session.location.empty() || !childcare.open[index_of(session.day)] || session.location == childcare.location)
+        return;
+    out.push_back({WindowProblemKind::away_from_creche,
+                   session.label + " meets at " + programme.location_name(session.location) +
+                       " but the crèche is at " + programme.location_name(childcare.location),
+                   "parents then take their children to another address first; check that this is intended",
+                   {},
+                   {}});
+}
+
 }  // namespace
 
 std::string_view name_of(WindowProblemKind kind) {
@@ -133,6 +147,12 @@ std::string_view name_of(WindowProblemKind kind) {
         case WindowProblemKind::before_creche: return "before_creche";
         case WindowProblemKind::after_creche: return "after_creche";
         case WindowProblemKind::overlap: return "overlap";
+        case WindowProblemKind::away_from_creche: return "away_from_creche";
+        case WindowProblemKind::closed_day: return "closed_day";
+        case WindowProblemKind::kept_school_holiday: return "kept_school_holiday";
+        case WindowProblemKind::creche_places: return "creche_places";
+        case WindowProblemKind::commitment: return "commitment";
+        case WindowProblemKind::night: return "night";
     }
     return "overlap";
 }
@@ -142,11 +162,13 @@ bool about_school_hours(WindowProblemKind kind) {
            kind == WindowProblemKind::before_school || kind == WindowProblemKind::after_school;
 }
 
-SessionTime SessionTime::of(const Slot& slot) { return {slot.label(), slot.day, std::nullopt, slot.time}; }
+SessionTime SessionTime::of(const Slot& slot) {
+    return {slot.label(), slot.day, std::nullopt, slot.time, slot.location};
+}
 
-SessionTime SessionTime::on(int number, Date date, const TimeRange& time) {
+SessionTime SessionTime::on(int number, Date date, const TimeRange& time, std::string location) {
     return {"#" + std::to_string(number) + " (" + day_and_date(date) + " " + time.str() + ")", weekday_of(date), date,
-            time};
+            time, std::move(location)};
 }
 
 bool SessionTime::same_day_as(const SessionTime& other) const {
@@ -157,13 +179,66 @@ std::vector<WindowProblem> session_window_problems(const Programme& programme, c
                                                    std::span<const SessionTime> others) {
     std::vector<WindowProblem> problems;
     check_school_hours(programme, session, problems);
-    if (programme.childcare) check_creche(*programme.childcare, session, problems);
+    if (programme.childcare) {
+        check_creche(*programme.childcare, session, problems);
+        check_creche_location(programme, session, problems);
+    }
     for (const SessionTime& other : others)
         if (session.same_day_as(other) && session.time.overlaps(other.time))
             problems.push_back({WindowProblemKind::overlap, session.label + " overlaps " + other.label,
                                 "a group cannot meet twice at once; move one of them",
                                 {},
                                 {}});
+    return problems;
+}
+
+std::vector<WindowProblem> session_day_problems(const SessionTime& session, const ClosureCalendar& closures) {
+    std::vector<WindowProblem> problems;
+    if (!session.date) return problems;
+    const Date date = *session.date;
+    if (const Closure* closure = closures.closure_on(date)) {
+        problems.push_back({WindowProblemKind::closed_day,
+                            day_and_date(date) + " is closed for this programme: " +
+                                (closure->reason.empty() ? "a closed day" : closure->reason),
+                            "choose a day the programme meets on",
+                            {},
+                            {}});
+        return problems;
+    }
+    for (const SchoolHoliday* holiday : closures.kept_optional_holidays())
+        if (holiday->from <= date && date <= holiday->to)
+            problems.push_back({WindowProblemKind::kept_school_holiday,
+                                session.label + " falls in " + holiday->label() + " (" + iso_date(holiday->from) +
+                                    " to " + iso_date(holiday->to) + "), which many schools take off",
+                                "ask the schools",
+                                {},
+                                {}});
+    return problems;
+}
+
+std::optional<WindowProblem> creche_places_problem(const Programme& programme, const SessionTime& session,
+                                                   int children) {
+    if (!programme.childcare || children <= programme.childcare->places) return std::nullopt;
+    const int places = programme.childcare->places;
+    return WindowProblem{WindowProblemKind::creche_places,
+                         session.label + ": " + counted(children, "child needs", "children need") +
+                             " a crèche place, the crèche has " + std::to_string(places),
+                         "not every mother can come; find more places for that time",
+                         {},
+                         {}};
+}
+
+std::vector<WindowProblem> lead_session_problems(const Programme& programme, const ClosureCalendar& closures,
+                                                 const SessionTime& session, std::span<const SessionTime> others,
+                                                 int children_in_care) {
+    std::vector<WindowProblem> problems = session_day_problems(session, closures);
+    std::vector<WindowProblem> window = session_window_problems(programme, session, others);
+    // The crèche's places before the overlaps, which session_window_problems puts last.
+    const auto overlaps = std::find_if(window.begin(), window.end(),
+                                       [](const WindowProblem& p) { return p.kind == WindowProblemKind::overlap; });
+    problems.insert(problems.end(), window.begin(), overlaps);
+    if (auto places = creche_places_problem(programme, session, children_in_care)) problems.push_back(*places);
+    problems.insert(problems.end(), overlaps, window.end());
     return problems;
 }
 

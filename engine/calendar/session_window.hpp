@@ -1,11 +1,14 @@
 #pragma once
 // The one rule for where a session may lie in its day: inside the school-hours window
 // narrowed by the travel margin at both ends (the children are brought and fetched),
-// with a [childcare] table inside the crèche's opening hours narrowed by its margin, and
-// clear of the programme's other sessions that day. `ritme check` applies it to the
-// slots, `ritme session move` to a lead's new time, and `ritme suggest` builds its
-// candidates from session_window().
+// with a [childcare] table inside the crèche's opening hours narrowed by its margin (and
+// at the crèche's address), and clear of the programme's other sessions that day; a
+// dated session also not on a closed day. `ritme check` applies it to the slots (and
+// generating the calendar skips the closed days), `ritme session move` to a lead's new
+// time with lead_session_problems(), `ritme appointment add|move` through
+// appointment_checks.hpp, and `ritme suggest` builds its candidates from session_window().
 
+#include "engine/holidays/closure_calendar.hpp"
 #include "engine/programme/programme.hpp"
 #include "engine/time/instant.hpp"
 #include "engine/time/time_of_day.hpp"
@@ -28,6 +31,12 @@ enum class WindowProblemKind {
     before_creche,       // starts less than the crèche's margin after it opens
     after_creche,        // ends less than the crèche's margin before it closes
     overlap,             // overlaps another session of the programme that day
+    away_from_creche,    // meets at another location than the crèche on a day it is open
+    closed_day,          // a public holiday, a school holiday of the region or the programme's own closed day
+    kept_school_holiday,  // an optional school holiday the programme keeps, which many schools take off
+    creche_places,       // more children need a crèche place than the crèche has
+    commitment,          // an appointment: overlaps one of the participant's own commitments
+    night,               // an appointment: in the night hours
 };
 std::string_view name_of(WindowProblemKind kind);  // "no_school", "before_creche", …
 bool about_school_hours(WindowProblemKind kind);  // the first four
@@ -50,19 +59,38 @@ struct SessionTime {
     Weekday day = Weekday::monday;
     std::optional<Date> date;  // empty: a weekly slot, every `day`
     TimeRange time;
+    std::string location = {};  // a Location key; empty: not checked against the crèche's address
 
     static SessionTime of(const Slot& slot);
     // A dated session, labelled "#N (Thu 2026-03-12 09:30-11:30)".
-    static SessionTime on(int number, Date date, const TimeRange& time);
+    static SessionTime on(int number, Date date, const TimeRange& time, std::string location = {});
 
     // On the same day as `other`: the same weekday, and the same date when both have one.
     bool same_day_as(const SessionTime& other) const;
 };
 
-// Every problem with `session` under the programme's school hours and crèche, then every
-// session of `others` it overlaps on its day, in their order.
+// Every problem with `session` under the programme's school hours and crèche (its hours,
+// then its address: away_from_creche is a warning in `ritme check`, the rest errors), then
+// every session of `others` it overlaps on its day, in their order.
 std::vector<WindowProblem> session_window_problems(const Programme& programme, const SessionTime& session,
                                                    std::span<const SessionTime> others = {});
+
+// The day of a dated session against the programme's closures: closed (a public holiday,
+// the region's school holiday, the programme's own closed day), or in an optional school
+// holiday the programme keeps. `closures` must cover the date to tell.
+std::vector<WindowProblem> session_day_problems(const SessionTime& session, const ClosureCalendar& closures);
+
+// `children` children need a crèche place at `session`; a problem when the programme's
+// crèche has fewer places (none without a [childcare] table).
+std::optional<WindowProblem> creche_places_problem(const Programme& programme, const SessionTime& session,
+                                                   int children);
+
+// Everything `ritme check` says of a session, for one dated session a lead sets: its day,
+// its place in the day, the crèche's places for `children_in_care` (the children of the
+// enrolled participants), then the sessions of `others` it overlaps.
+std::vector<WindowProblem> lead_session_problems(const Programme& programme, const ClosureCalendar& closures,
+                                                 const SessionTime& session, std::span<const SessionTime> others,
+                                                 int children_in_care);
 
 // Where a session may lie on `day` by the same rule, for generating candidates. Empty
 // when the day has no school hours or the crèche is closed that day. latest_end may lie

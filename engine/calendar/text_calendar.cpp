@@ -1,5 +1,6 @@
 #include "engine/calendar/text_calendar.hpp"
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <sstream>
@@ -11,6 +12,15 @@ std::string short_weekday(Date date) { return std::string(english_abbreviation_o
 
 std::string pad_left(std::string text, size_t width) {
     return text.size() >= width ? text : std::string(width - text.size(), ' ') + text;
+}
+
+// "  cancelled", "  moved (planned Tue 2026-03-10 09:30-11:30)", or nothing for a planned session.
+std::string status_text(const Session& session) {
+    if (session.status == SessionStatus::cancelled) return "  cancelled";
+    if (session.status != SessionStatus::moved) return {};
+    if (!session.planned) return "  moved";
+    return "  moved (planned " + short_weekday(session.planned->date) + " " + iso_date(session.planned->date) + " " +
+           session.planned->time.str() + ")";
 }
 
 }  // namespace
@@ -26,6 +36,12 @@ std::string render_text_calendar(const ProgrammeCalendar& plan) {
     if (!calendar.sessions.empty())
         out << ", " << short_weekday(calendar.sessions.front().date) << " " << iso_date(calendar.sessions.front().date)
             << " to " << short_weekday(calendar.sessions.back().date) << " " << iso_date(calendar.sessions.back().date);
+    const auto count = [&](SessionStatus status) {
+        return std::count_if(calendar.sessions.begin(), calendar.sessions.end(),
+                             [&](const Session& s) { return s.status == status; });
+    };
+    const auto moved = count(SessionStatus::moved), cancelled = count(SessionStatus::cancelled);
+    if (moved > 0 || cancelled > 0) out << "; " << moved << " moved, " << cancelled << " cancelled";
     out << "\n\n";
 
     struct Week {
@@ -62,7 +78,7 @@ std::string render_text_calendar(const ProgrammeCalendar& plan) {
                 const Session& session = *week.sessions[s++];
                 out << line_start() << "  " << pad_left("#" + std::to_string(session.number), 4) << "  "
                     << short_weekday(session.date) << " " << iso_date(session.date) << "  " << session.time.str()
-                    << "  " << programme.location_name(session.location) << "\n";
+                    << "  " << programme.location_name(session.location) << status_text(session) << "\n";
             } else {
                 const SkippedDate& skipped = *week.skipped[k++];
                 out << line_start() << "     -  " << short_weekday(skipped.date) << " " << iso_date(skipped.date)

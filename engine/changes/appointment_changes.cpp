@@ -1,7 +1,9 @@
 #include "engine/changes/appointment_changes.hpp"
 
 #include "engine/base/text.hpp"
+#include "engine/calendar/appointment_checks.hpp"
 #include "engine/changes/lookups.hpp"
+#include "engine/holidays/closure_calendar.hpp"
 #include "engine/time/time_of_day.hpp"
 
 #include <algorithm>
@@ -33,12 +35,54 @@ std::optional<UtcInstant> future_start(const TimeZone& zone, const LocalDateTime
     return start.instant;
 }
 
+// Why the appointment may not suit her, by appointment_problems(): messages with their hints.
+std::vector<std::string> appointment_warnings(const Store& store, const TimeZone& zone, const Participant& participant,
+                                              const Appointment& appointment, const AppointmentChecks& checks) {
+    const LocalDateTime start = zone.to_local(appointment.start_utc);
+    AppointmentCheck check;
+    check.participant = &participant;
+    check.start = start;
+    check.duration_minutes = appointment.duration_minutes;
+    check.night = checks.night;
+
+    std::vector<SessionTime> sessions;
+    for (const auto& programme_id : store.programmes_of(participant.id))
+        for (const auto& s : store.sessions(programme_id))
+            if (s.status != SessionStatus::cancelled) {
+                const LocalDateTime local = zone.to_local(s.start_utc);
+                SessionTime time = SessionTime::on(s.number, local.date, s.time);
+                time.label = programme_id + time.label;
+                time.time = TimeRange{local.time, TimeOfDay::from_minutes(std::min(
+                                                      24 * 60, local.time.minutes() + s.time.length_minutes()))};
+                sessions.push_back(std::move(time));
+            }
+    check.sessions = sessions;
+
+    std::optional<Programme> programme;
+    std::optional<ClosureCalendar> closures;
+    if (!appointment.programme_id.empty()) programme = store.programme(appointment.programme_id);
+    if (programme) {
+        check.programme = &*programme;
+        check.programme_start = TimeZone::load(programme->timezone).to_local(appointment.start_utc);
+        if (checks.school_holidays) {
+            closures.emplace(programme->closures, *checks.school_holidays, check.programme_start.date,
+                             check.programme_start.date);
+            check.closures = &*closures;
+        }
+    }
+
+    std::vector<std::string> warnings;
+    for (const WindowProblem& problem : appointment_problems(check))
+        warnings.push_back(problem.message + (problem.hint.empty() ? "" : "; " + problem.hint));
+    return warnings;
+}
+
 }  // namespace
 
 std::string appointment_subject(const Appointment& appointment) { return "a" + std::to_string(appointment.id); }
 
 ChangeResult<AppointmentAdded> add_appointment(Store& store, const TimeZone& zone, const AppointmentRequest& request,
-                                               const AuditContext& audit) {
+                                               const AuditContext& audit, const AppointmentChecks& checks) {
     if (request.duration_minutes <= 0 || request.duration_minutes >= 24 * 60)
         return bad("duration", format_duration_minutes(request.duration_minutes) + " is not a duration under a day",
                    "write it like 45m, 1h or 1h30m");
@@ -69,6 +113,13 @@ ChangeResult<AppointmentAdded> add_appointment(Store& store, const TimeZone& zon
     appointment.duration_minutes = request.duration_minutes;
     appointment.where = std::string(trim(request.where));
     appointment.note = std::string(trim(request.note));
+    for (auto& warning : appointment_warnings(store, zone, *participant, appointment, checks))
+        added.warnings.push_back(std::move(warning));
+    if (checks.strict && !added.warnings.empty()) {
+        ChangeResult<AppointmentAdded> refused(refused_for_warnings(added.warnings.size()));
+        refused.value.warnings = std::move(added.warnings);
+        return refused;
+    }
     store.write([&] {
         appointment.id = store.put_appointment(appointment);
         // Who and when, never where: the address and the note stay out of the audit trail.
@@ -81,7 +132,7 @@ ChangeResult<AppointmentAdded> add_appointment(Store& store, const TimeZone& zon
 }
 
 ChangeResult<AppointmentChanged> move_appointment(Store& store, const TimeZone& zone, int64_t id, LocalDateTime to,
-                                                  const AuditContext& audit) {
+                                                  const AuditContext& audit, const AppointmentChecks& checks) {
     const auto before = store.appointment(id);
     if (!before) return no_such_appointment(id);
     std::vector<ChangeError> errors;
@@ -101,6 +152,15 @@ ChangeResult<AppointmentChanged> move_appointment(Store& store, const TimeZone& 
     after.version = before->version + 1;
     after.changed_at = audit.at;
     after.previous_start_utc = before->start_utc;
+    if (const auto participant = store.participant(after.participant_id))
+        for (auto& warning : appointment_warnings(store, zone, *participant, after, checks))
+            moved.warnings.push_back(std::move(warning));
+    if (checks.strict && !moved.warnings.empty()) {
+        ChangeResult<AppointmentChanged> refused(refused_for_warnings(moved.warnings.size()));
+        refused.value.before = *before;
+        refused.value.warnings = std::move(moved.warnings);
+        return refused;
+    }
     store.write([&] {
         store.put_appointment(after);
         store.record(audit.entry("appointment.moved", appointment_subject(after),

@@ -5,6 +5,8 @@
 
 #include "engine/changes/apply.hpp"
 #include "engine/changes/change_result.hpp"
+#include "engine/holidays/school_holidays.hpp"
+#include "engine/programme/reminder_rules.hpp"
 #include "engine/store/appointment.hpp"
 #include "engine/store/store.hpp"
 #include "engine/time/instant.hpp"
@@ -29,12 +31,21 @@ struct AppointmentRequest {
     std::string programme_id;  // the programme it belongs to; empty: none
 };
 
+// What an appointment is checked against before it is stored (appointment_checks.hpp).
+struct AppointmentChecks {
+    const SchoolHolidayTable* school_holidays = nullptr;  // null: its programme's closed days are not checked
+    QuietHours night;                                      // the daemon config's quiet hours
+    bool strict = false;  // refuse, storing nothing, when there is any warning
+};
+
 struct AppointmentAdded {
     Appointment appointment;
-    std::vector<std::string> warnings;  // a start in the hour the clocks change
+    // A start in the hour the clocks change, then appointment_problems(); with strict,
+    // they come with the refusal.
+    std::vector<std::string> warnings;
 };
 ChangeResult<AppointmentAdded> add_appointment(Store& store, const TimeZone& zone, const AppointmentRequest& request,
-                                               const AuditContext& audit);
+                                               const AuditContext& audit, const AppointmentChecks& checks = {});
 
 struct AppointmentChanged {
     Appointment before;
@@ -43,7 +54,7 @@ struct AppointmentChanged {
     std::vector<std::string> warnings;
 };
 ChangeResult<AppointmentChanged> move_appointment(Store& store, const TimeZone& zone, int64_t id, LocalDateTime to,
-                                                  const AuditContext& audit);
+                                                  const AuditContext& audit, const AppointmentChecks& checks = {});
 ChangeResult<AppointmentChanged> cancel_appointment(Store& store, int64_t id, const AuditContext& audit);
 
 }  // namespace ritme

@@ -1,5 +1,7 @@
 #include "engine/changes/change_result.hpp"
 
+#include "engine/base/text.hpp"
+
 namespace ritme {
 
 namespace {
@@ -31,6 +33,13 @@ std::string spelled(std::string_view text,
 }
 
 }  // namespace
+
+ChangeError refused_for_warnings(size_t warnings) {
+    return {ChangeError::Kind::conflict, "strict",
+            "{strict} refuses a change with warnings: " +
+                counted(static_cast<int>(warnings), "warning", "warnings") + ", nothing changed",
+            "choose another time, or leave out {strict} to make the change all the same"};
+}
 
 std::string describe(const ChangeError& error,
                      const std::function<std::optional<std::string>(std::string_view field)>& spell) {

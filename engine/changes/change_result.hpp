@@ -6,6 +6,7 @@
 // Messages name the fields of a request as {field} ("{reason} is empty", "give {phone}
 // or {email}"); each front end spells them its own way, the CLI as options ("--reason").
 
+#include <cstddef>
 #include <functional>
 #include <optional>
 #include <string>
@@ -37,6 +38,10 @@ struct ChangeResult {
 
     bool ok() const { return errors.empty(); }
 };
+
+// A change refused under {strict} because it has warnings, which come with the refusal
+// for the front end to print first: a conflict, nothing stored.
+ChangeError refused_for_warnings(size_t warnings);
 
 // The error as one line: "--to: 2026-01-10T09:30 (Europe/Amsterdam) is in the past; choose a
 // time to come". `spell` names a field as the front end shows it, or returns nothing to leave

@@ -29,6 +29,13 @@ std::vector<ChangeError> unknown_programmes(const Store& store, const std::vecto
     return errors;
 }
 
+int children_in_care(const Store& store, const std::string& programme_id) {
+    int children = 0;
+    for (const auto& id : store.participants_of(programme_id))
+        if (const auto participant = store.participant(id)) children += participant->children_in_care;
+    return children;
+}
+
 ChangeError no_such_participant(const std::string& id) {
     return {ChangeError::Kind::bad_input, {}, "no participant " + id, "see `ritme participant list`"};
 }

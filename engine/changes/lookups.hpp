@@ -23,6 +23,9 @@ std::optional<Programme> find_programme(const Store& store, const std::string& i
 // Each id must be an applied programme; one error per id that is not.
 std::vector<ChangeError> unknown_programmes(const Store& store, const std::vector<std::string>& ids);
 
+// The children of a programme's enrolled participants who need a crèche place during a session.
+int children_in_care(const Store& store, const std::string& programme_id);
+
 // "no participant p-…; see `ritme participant list`"
 ChangeError no_such_participant(const std::string& id);
 

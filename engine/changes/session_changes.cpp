@@ -31,17 +31,14 @@ StoredSession changed_by_lead(const StoredSession& before, SessionStatus status,
     return after;
 }
 
-// Why the session, as moved, may not suit the programme's families: a closed day, then
-// the session-window rule (school hours, the crèche, the programme's other sessions that
-// day). The school hours in one line, as `session move` has said them from the start.
+// Why the session, as moved, may not suit the programme's families, by the rule `ritme
+// check` applies (session_window.hpp): a closed day, school hours, the crèche's days,
+// hours, address and places, the programme's other sessions that day. The school hours
+// in one line, as `session move` has said them from the start.
 std::vector<std::string> timing_warnings(const Store& store, const Programme& programme,
                                          const SchoolHolidayTable& school_holidays, const StoredSession& moved) {
     std::vector<std::string> warnings;
     const ClosureCalendar closures(programme.closures, school_holidays, moved.date, moved.date);
-    if (const Closure* closure = closures.closure_on(moved.date))
-        warnings.push_back(day_and_date(moved.date) + " is closed for this programme: " +
-                           (closure->reason.empty() ? "a closed day" : closure->reason));
-
     std::vector<SessionTime> others;
     for (const auto& s : store.sessions(programme.id))
         if (s.id != moved.id && s.status != SessionStatus::cancelled)
@@ -49,7 +46,12 @@ std::vector<std::string> timing_warnings(const Store& store, const Programme& pr
     const std::string day(name_of(weekday_of(moved.date)));
     bool school_hours_told = false;
     for (const WindowProblem& problem :
-         session_window_problems(programme, SessionTime::on(moved.number, moved.date, moved.time), others)) {
+         lead_session_problems(programme, closures, SessionTime::on(moved.number, moved.date, moved.time, moved.location),
+                               others, children_in_care(store, programme.id))) {
+        if (problem.kind == WindowProblemKind::closed_day) {
+            warnings.push_back(problem.message);
+            continue;
+        }
         if (!about_school_hours(problem.kind)) {
             warnings.push_back(problem.message + (problem.hint.empty() ? "" : "; " + problem.hint));
             continue;
@@ -165,6 +167,12 @@ ChangeResult<SessionMoved> move_session(Store& store, const SchoolHolidayTable& 
     if (start.kind != LocalTimeKind::unique || end.kind != LocalTimeKind::unique)
         moved.warnings.push_back("the clocks change during this session; it is planned from " +
                                  zone.to_local(after.start_utc).time.str() + " local time");
+    if (move.strict && !moved.warnings.empty()) {
+        ChangeResult<SessionMoved> refused(refused_for_warnings(moved.warnings.size()));
+        refused.value.session = session;
+        refused.value.warnings = std::move(moved.warnings);
+        return refused;
+    }
 
     const SessionChange change{SessionChange::Kind::moved, session, after};
     store.write([&] {

@@ -42,12 +42,14 @@ struct SessionMove {
     SessionRef session;
     LocalDateTime to;      // the new start, local time of the programme; the session keeps its length
     std::string location;  // a location key of the programme; empty: where it was
+    bool strict = false;   // refuse, storing nothing, when there is any warning
 };
 
 struct SessionMoved {
     std::optional<SessionChange> change;  // empty: it is at that time and place already; nothing stored
     StoredSession session;                // as it is now
-    // Why the new time may not suit the families; the move is made all the same.
+    // Why the new time may not suit the families; the move is made all the same, unless
+    // strict: then these come with the refusal.
     std::vector<std::string> warnings;
 };
 // `school_holidays` tells the programme's closed days.

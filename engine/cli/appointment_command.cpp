@@ -22,6 +22,9 @@ namespace ritme {
 namespace {
 
 constexpr const char* local_time_format = "YYYY-MM-DDTHH:MM, e.g. 2026-03-05T10:00";
+constexpr const char* strict_help =
+    "refuse, storing nothing, when there are warnings: her commitments, the night (quiet) hours, her sessions, "
+    "and the programme's closed days, school hours and crèche";
 
 
 bool all_digits(std::string_view text) {
@@ -49,6 +52,7 @@ public:
         add_->add_option("--where", where_, "the address, as the participant needs it")->required();
         add_->add_option("--note", note_, "a travel note, e.g. \"Take bus 4 to the stop Stadhuis\"");
         add_->add_option("--programme", programme_, "the programme it belongs to (its lead hears of failures)");
+        add_->add_flag("--strict", strict_, strict_help);
 
         list_ = root_->add_subcommand("list", "appointments by start, cancelled ones included");
         list_->add_option("--participant", participant_, "only this participant's");
@@ -62,11 +66,13 @@ public:
         move_ = root_->add_subcommand("move", "move an appointment to another time; it keeps its duration");
         move_->add_option("ID", id_, "appointment id, e.g. 7 (or a7)")->required();
         move_->add_option("--to", at_, "new start, local time: YYYY-MM-DDTHH:MM")->required();
+        move_->add_flag("--strict", strict_, strict_help);
     }
 
     int run() {
         verb_ = add_->parsed() ? "add" : list_->parsed() ? "list" : cancel_->parsed() ? "cancel" : "move";
         const DaemonConfig config = load_config(common_, context_);
+        night_ = config.reminders.quiet_hours;
         try {
             zone_.emplace(TimeZone::load(config.timezone));
         } catch (const TimeZoneError& e) {
@@ -132,7 +138,8 @@ private:
     void print_error(const ChangeError& e, std::string_view start_option) {
         error() << describe(e, [&](std::string_view field) -> std::optional<std::string> {
             if (field == "start") return std::string(start_option);
-            if (field == "duration" || field == "where" || field == "programme") return "--" + std::string(field);
+            if (field == "duration" || field == "where" || field == "programme" || field == "strict")
+                return "--" + std::string(field);
             return std::nullopt;
         }) << "\n";
     }
@@ -146,6 +153,13 @@ private:
         for (const auto& warning : warnings) error() << "warning: " << warning << "\n";
     }
 
+    // The checks of a new time; empty when the school-holiday data does not load (said already).
+    std::optional<AppointmentChecks> checks() {
+        school_holidays_ = load_school_holidays(common_, context_);
+        if (!school_holidays_) return std::nullopt;
+        return AppointmentChecks{&*school_holidays_, night_, strict_};
+    }
+
     int add() {
         const auto duration = parse_duration_minutes(trim(duration_));
         if (!duration || *duration <= 0 || *duration >= 24 * 60) {
@@ -155,11 +169,13 @@ private:
         }
         const auto start = local_time_option("--at");
         if (!start) return exit_bad_input;
-        const auto result =
-            add_appointment(*store_, *zone_, {participant_, *start, *duration, where_, note_, programme_}, audit());
+        const auto settings = checks();
+        if (!settings) return exit_failure;
+        const auto result = add_appointment(*store_, *zone_, {participant_, *start, *duration, where_, note_, programme_},
+                                            audit(), *settings);
+        print_warnings(result.value.warnings);
         if (!result.ok()) return refused(result.errors, "--at");
         const Appointment& appointment = result.value.appointment;
-        print_warnings(result.value.warnings);
         context_.out << "appointment " << appointment.id << " for " << appointment.participant_id << " on "
                      << when(appointment) << "\n";
         return exit_ok;
@@ -221,8 +237,13 @@ private:
         if (!id) return exit_bad_input;
         const auto to = local_time_option("--to");
         if (!to) return exit_bad_input;
-        const auto result = move_appointment(*store_, *zone_, *id, *to, audit());
-        if (!result.ok()) return refused(result.errors, "--to");
+        const auto settings = checks();
+        if (!settings) return exit_failure;
+        const auto result = move_appointment(*store_, *zone_, *id, *to, audit(), *settings);
+        if (!result.ok()) {
+            print_warnings(result.value.warnings);
+            return refused(result.errors, "--to");
+        }
         const AppointmentChanged& moved = result.value;
         if (!moved.changed) {
             context_.out << "appointment " << moved.before.id << " is already on " << when(moved.before)
@@ -239,9 +260,12 @@ private:
     CliContext& context_;
     std::unique_ptr<SqliteStore> store_;
     std::optional<TimeZone> zone_;  // the daemon config's
+    QuietHours night_;              // the daemon config's quiet hours: the night for an appointment
+    std::optional<SchoolHolidayTable> school_holidays_;
 
     CLI::App *root_ = nullptr, *add_ = nullptr, *list_ = nullptr, *cancel_ = nullptr, *move_ = nullptr;
     std::string verb_, participant_, at_, duration_ = "1h", where_, note_, programme_, id_, format_ = "text";
+    bool strict_ = false;
 };
 
 }  // namespace

@@ -57,7 +57,8 @@ std::optional<SessionRef> parse_session_ref(std::string_view text, std::string& 
 // A refused change as the CLI says it: fields are the options that give them.
 std::string describe_error(const ChangeError& error) {
     return describe(error, [](std::string_view field) -> std::optional<std::string> {
-        if (field == "to" || field == "location" || field == "reason") return "--" + std::string(field);
+        if (field == "to" || field == "location" || field == "reason" || field == "strict")
+            return "--" + std::string(field);
         return std::nullopt;
     });
 }
@@ -90,6 +91,8 @@ public:
         move_->add_option("--to", to_, "new start, local time of the programme: YYYY-MM-DDTHH:MM")->required();
         move_->add_option("--location", location_, "a location key of the programme (default: where it was)");
         move_->add_flag("--dry-run", dry_run_, ChangePreview::dry_run_help);
+        move_->add_flag("--strict", strict_,
+                        "refuse the move, storing nothing, when it has warnings (the checks of `ritme check`)");
 
         restore_ = root_->add_subcommand("restore", "undo a lead's cancel or move: the session follows the file again");
         restore_->add_option("SESSION", ref_, "PROGRAMME#N, e.g. almere-vrouwen-2026#10")->required();
@@ -199,9 +202,10 @@ private:
         if (!school_holidays) return exit_failure;
         ChangeResult<SessionMoved> result;
         preview_->run(*store_, [&] {
-            result = move_session(*store_, *school_holidays, {*ref, *local, location_}, audit());
+            result = move_session(*store_, *school_holidays, {*ref, *local, location_, strict_}, audit());
             return result.ok() && result.value.change.has_value();
         });
+        for (const auto& warning : result.value.warnings) error() << "warning: " << warning << "\n";
         if (!result.ok()) return refused(result.errors);
         const SessionMoved& moved = result.value;
         if (!moved.change) {
@@ -210,7 +214,6 @@ private:
                          << "; nothing changed\n";
             return exit_ok;
         }
-        for (const auto& warning : moved.warnings) error() << "warning: " << warning << "\n";
         context_.out << moved.session.programme_id << ": " << describe(*moved.change) << " (set by lead)\n";
         preview_->print(context_.out);
         return exit_ok;
@@ -246,6 +249,7 @@ private:
 
     CLI::App *root_ = nullptr, *list_ = nullptr, *cancel_ = nullptr, *move_ = nullptr, *restore_ = nullptr;
     std::string verb_, programme_, ref_, reason_, to_, location_, format_ = "text";
+    bool strict_ = false;
 };
 
 }  // namespace

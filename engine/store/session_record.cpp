@@ -11,6 +11,8 @@ Session StoredSession::as_session() const {
     session.start_utc = start_utc;
     session.end_utc = end_utc;
     session.status = status;
+    session.stored_id = id;
+    session.version = version;
     return session;
 }
 
