@@ -124,6 +124,54 @@ TEST_CASE("tick applies the programmes directory, plans and sends what is due, o
     CHECK(json["next"][0]["participant"] == added.out.substr(0, added.out.find('\n')));
 }
 
+TEST_CASE("a new closed day: apply cancels that one session, tick sends one notice to each of its participants") {
+    Fixture f("closed-day");
+    REQUIRE(f.run({"tick"}).status == 0);
+    REQUIRE(f.run({"participant", "add", "--name", "Amina Yusuf", "--phone", "0612345678", "--programme",
+                   "tick-test"}).status == 0);
+    REQUIRE(f.run({"participant", "add", "--name", "Sara Ahmed", "--phone", "0687654321", "--programme",
+                   "tick-test"}).status == 0);
+    REQUIRE(f.run({"tick", "--now", "2026-01-20T10:00"}).status == 0);
+    CHECK(lines_in(f.sent_log()) == 0);
+
+    std::string text = programme_file_text();
+    const std::string region = "region = \"noord\"";
+    text.insert(text.find(region) + region.size(), "\nclosed = [{ date = 2026-03-17, reason = \"gebouw dicht\" }]");
+    const auto file = (f.dir() / "programmes" / "tick-test.toml").string();
+    std::ofstream(file) << text;
+    const auto applied = f.run({"apply", file});
+    CHECK(applied.status == 0);
+    CHECK(applied.out == "tick-test: definition updated, 1 session change\n"
+                         "  cancelled #11: Tue 2026-03-17 09:30-11:30 at schakel\n"
+                         "  renumbered: 23 sessions got a new number\n");
+
+    // 12:00 local, outside quiet hours: the two notices go, nothing else.
+    const auto tick = f.run({"tick", "--now", "2026-01-20T12:00"});
+    CHECK(tick.status == 0);
+    CHECK(tick.out.find("tick: 2 sent, 0 to retry, 0 failed") != std::string::npos);
+    CHECK(lines_in(f.sent_log()) == 2);
+
+    auto store = SqliteStore::open((f.dir() / "ritme.db").string());
+    int64_t closed_id = 0;
+    for (const auto& s : store->sessions("tick-test")) {
+        if (s.date == make_date(2026, 3, 17)) {
+            CHECK(s.status == SessionStatus::cancelled);
+            closed_id = s.id;
+        } else {
+            CHECK(s.version == 1);
+        }
+    }
+    REQUIRE(closed_id != 0);
+    DeliveryQuery notices;
+    notices.kinds = {DeliveryKind::change};
+    const auto rows = store->deliveries(notices);
+    CHECK(rows.size() == 2);
+    for (const auto& row : rows) {
+        CHECK(row.session_id == closed_id);
+        CHECK(row.state == DeliveryState::sent);
+    }
+}
+
 TEST_CASE("tick refuses a --now it cannot read, and sends nothing") {
     Fixture f("tick-bad");
     const auto run = f.run({"tick", "--now", "tomorrow"});

@@ -158,7 +158,7 @@ TEST_CASE_TEMPLATE("offsets on a normal day: the day before at 18:00 and two hou
     CHECK(result.dropped == 0);
 
     const auto all = rows(*store);
-    const Delivery& day_before = row(all, "reminder:test#1@v1:p-amina:1d@18:00:email");
+    const Delivery& day_before = row(all, "reminder:test#s1@v1:p-amina:1d@18:00:email");
     CHECK(day_before.kind == DeliveryKind::reminder);
     CHECK(day_before.state == DeliveryState::planned);
     CHECK(day_before.programme_id == "test");
@@ -172,7 +172,7 @@ TEST_CASE_TEMPLATE("offsets on a normal day: the day before at 18:00 and two hou
     CHECK(day_before.expires_at == utc(2026, 2, 3, 8));  // 30 minutes before the start
     CHECK(day_before.updated_at == january);
 
-    const Delivery& two_hours = row(all, "reminder:test#1@v1:p-amina:2h:email");
+    const Delivery& two_hours = row(all, "reminder:test#s1@v1:p-amina:2h:email");
     CHECK(two_hours.due_at == utc(2026, 2, 3, 6, 30));
     CHECK(two_hours.send_at == two_hours.due_at);
 }
@@ -186,12 +186,12 @@ TEST_CASE_TEMPLATE("quiet hours move an early SMS to the evening before", Factor
 
     // 2h before 09:30 is 07:30, inside 21:00-08:00: it goes at 20:59 the evening before,
     // which is still after the 18:00 reminder, so both go.
-    const Delivery& sms = row(all, "reminder:test#1@v1:p-amina:2h:sms");
+    const Delivery& sms = row(all, "reminder:test#s1@v1:p-amina:2h:sms");
     CHECK(sms.due_at == utc(2026, 2, 3, 6, 30));
     CHECK(sms.send_at == utc(2026, 2, 2, 19, 59));  // Monday 20:59 CET
     CHECK(sms.state == DeliveryState::planned);
-    CHECK(row(all, "reminder:test#1@v1:p-amina:1d@18:00:sms").send_at == utc(2026, 2, 2, 17));
-    CHECK(row(all, "reminder:test#1@v1:p-amina:2h:email").send_at == utc(2026, 2, 3, 6, 30));
+    CHECK(row(all, "reminder:test#s1@v1:p-amina:1d@18:00:sms").send_at == utc(2026, 2, 2, 17));
+    CHECK(row(all, "reminder:test#s1@v1:p-amina:2h:email").send_at == utc(2026, 2, 3, 6, 30));
 }
 
 TEST_CASE_TEMPLATE("quiet hours drop a reminder that would go no later than the one before it", Factory,
@@ -203,8 +203,8 @@ TEST_CASE_TEMPLATE("quiet hours drop a reminder that would go no later than the 
         const PlanResult result = plan(*store, rules_with({"1d@20:30", "2h"}), january);
         CHECK(result.dropped == 0);
         const auto all = rows(*store);
-        CHECK(row(all, "reminder:test#1@v1:p-amina:1d@20:30:sms").send_at == utc(2026, 2, 2, 19, 30));
-        CHECK(row(all, "reminder:test#1@v1:p-amina:2h:sms").send_at == utc(2026, 2, 2, 19, 59));
+        CHECK(row(all, "reminder:test#s1@v1:p-amina:1d@20:30:sms").send_at == utc(2026, 2, 2, 19, 30));
+        CHECK(row(all, "reminder:test#s1@v1:p-amina:2h:sms").send_at == utc(2026, 2, 2, 19, 59));
     }
     SUBCASE("the day before at 21:00 is itself quiet: both would go at 20:59, the later one is dropped") {
         auto store = Factory::make();
@@ -215,15 +215,15 @@ TEST_CASE_TEMPLATE("quiet hours drop a reminder that would go no later than the 
         CHECK(result.dropped == sessions);           // one per session, on SMS only
         CHECK(result.added == sessions * 3);         // SMS 1d@21:00, e-mail both
         const auto all = rows(*store);
-        const Delivery& kept = row(all, "reminder:test#1@v1:p-amina:1d@21:00:sms");
+        const Delivery& kept = row(all, "reminder:test#s1@v1:p-amina:1d@21:00:sms");
         CHECK(kept.state == DeliveryState::planned);
         CHECK(kept.send_at == utc(2026, 2, 2, 19, 59));
-        const Delivery& dropped = row(all, "reminder:test#1@v1:p-amina:2h:sms");
+        const Delivery& dropped = row(all, "reminder:test#s1@v1:p-amina:2h:sms");
         CHECK(dropped.state == DeliveryState::cancelled);
         CHECK(dropped.reason == "quiet hours: would go at the same moment as the 1d@21:00 reminder");
         // E-mail honours no quiet hours: both go at their own moments.
-        CHECK(row(all, "reminder:test#1@v1:p-amina:1d@21:00:email").send_at == utc(2026, 2, 2, 20));
-        CHECK(row(all, "reminder:test#1@v1:p-amina:2h:email").state == DeliveryState::planned);
+        CHECK(row(all, "reminder:test#s1@v1:p-amina:1d@21:00:email").send_at == utc(2026, 2, 2, 20));
+        CHECK(row(all, "reminder:test#s1@v1:p-amina:2h:email").state == DeliveryState::planned);
 
         // Planning again adds nothing and counts no new drop.
         const PlanResult again = plan(*store, rules_with({"1d@21:00", "2h"}), january);
@@ -243,13 +243,13 @@ TEST_CASE_TEMPLATE("DST nights: reminders for the Monday after the clocks change
         const StoredSession monday = session(*store, 2);
         REQUIRE(monday.start_utc == utc(2026, 3, 30, 7, 30));  // 09:30 CEST
         const auto all = rows(*store);
-        CHECK(row(all, "reminder:test#2@v1:p-amina:1d@18:00:sms").due_at == utc(2026, 3, 29, 16));  // 18:00 CEST
-        const Delivery& two_hours = row(all, "reminder:test#2@v1:p-amina:2h:sms");
+        CHECK(row(all, "reminder:test#s2@v1:p-amina:1d@18:00:sms").due_at == utc(2026, 3, 29, 16));  // 18:00 CEST
+        const Delivery& two_hours = row(all, "reminder:test#s2@v1:p-amina:2h:sms");
         CHECK(two_hours.due_at == utc(2026, 3, 30, 5, 30));     // 07:30 CEST: quiet
         CHECK(two_hours.send_at == utc(2026, 3, 29, 18, 59));   // 20:59 CEST on Sunday
         // The Monday before the change, in winter time.
-        CHECK(row(all, "reminder:test#1@v1:p-amina:1d@18:00:sms").due_at == utc(2026, 3, 22, 17));
-        CHECK(row(all, "reminder:test#1@v1:p-amina:2h:sms").send_at == utc(2026, 3, 22, 19, 59));
+        CHECK(row(all, "reminder:test#s1@v1:p-amina:1d@18:00:sms").due_at == utc(2026, 3, 22, 17));
+        CHECK(row(all, "reminder:test#s1@v1:p-amina:2h:sms").send_at == utc(2026, 3, 22, 19, 59));
     }
     SUBCASE("autumn: Sunday 25 October 2026") {
         auto store = Factory::make();
@@ -259,11 +259,11 @@ TEST_CASE_TEMPLATE("DST nights: reminders for the Monday after the clocks change
         const StoredSession monday = session(*store, 2);
         REQUIRE(monday.start_utc == utc(2026, 10, 26, 8, 30));  // 09:30 CET
         const auto all = rows(*store);
-        CHECK(row(all, "reminder:test#2@v1:p-amina:1d@18:00:sms").due_at == utc(2026, 10, 25, 17));  // 18:00 CET
-        const Delivery& two_hours = row(all, "reminder:test#2@v1:p-amina:2h:sms");
+        CHECK(row(all, "reminder:test#s2@v1:p-amina:1d@18:00:sms").due_at == utc(2026, 10, 25, 17));  // 18:00 CET
+        const Delivery& two_hours = row(all, "reminder:test#s2@v1:p-amina:2h:sms");
         CHECK(two_hours.due_at == utc(2026, 10, 26, 6, 30));    // 07:30 CET: quiet
         CHECK(two_hours.send_at == utc(2026, 10, 25, 19, 59));  // 20:59 CET on Sunday
-        CHECK(row(all, "reminder:test#1@v1:p-amina:1d@18:00:sms").due_at == utc(2026, 10, 18, 16));  // 18:00 CEST
+        CHECK(row(all, "reminder:test#s1@v1:p-amina:1d@18:00:sms").due_at == utc(2026, 10, 18, 16));  // 18:00 CEST
     }
 }
 
@@ -322,69 +322,111 @@ TEST_CASE_TEMPLATE("planning twice adds nothing the second time", Factory, Memor
     CHECK(rows(*store).size() == before.size());
 }
 
-TEST_CASE_TEMPLATE("a move replaces the session's reminders and announces it; a cancel announces and plans none",
+TEST_CASE_TEMPLATE("a new closed day cancels the session on it: one notice to each, no other session changes",
                    Factory, MemoryFactory, SqliteFactory) {
     auto store = Factory::make();
     apply_text(*store, test::programme_toml(base_keys));
     enrol(*store, person("p-amina", true, true));
+    enrol(*store, person("p-sara", true, false));
     plan(*store, rules_with(), january);
     const auto before = rows(*store);
 
-    // A closed Tuesday 17 March moves sessions 11..33 one slot on and cancels #34.
-    // The lead applies it at 22:00 CET: the SMS notices wait for the end of quiet hours.
+    // Session 11 (id 11) meets on Tuesday 17 March. The lead closes that day at 22:00 CET:
+    // the SMS notices wait for the end of quiet hours.
     const UtcInstant applied_at = utc(2026, 1, 20, 21);
-    apply_text(*store, test::programme_toml(base_keys + "\nclosed = [2026-03-17]"), applied_at);
-    const StoredSession moved = session(*store, 11);
-    REQUIRE(moved.version == 2);
-    REQUIRE(moved.status == SessionStatus::moved);
-    REQUIRE(moved.changed_at == applied_at);
-    REQUIRE(session(*store, 34).status == SessionStatus::cancelled);
+    apply_text(*store, test::programme_toml(base_keys + "\nclosed = [{ date = 2026-03-17, reason = \"gebouw dicht\" }]"),
+               applied_at);
+    const StoredSession closed = *store->session(11);
+    REQUIRE(closed.date == make_date(2026, 3, 17));
+    REQUIRE(closed.status == SessionStatus::cancelled);
+    REQUIRE(closed.version == 2);
+    for (const auto& s : store->sessions("test"))
+        if (s.id != closed.id) CHECK(s.version == 1);
 
     const UtcInstant now = utc(2026, 1, 20, 21, 5);
     const PlanResult result = plan(*store, rules_with(), now);
-    CHECK(result.cancelled == 24 * 2 * 2);   // the v1 reminders of #11..#34 on both channels
-    CHECK(result.added == 23 * 2 * 2 + 24 * 2);  // v2 reminders of #11..#33, a notice per session and channel
+    CHECK(result.cancelled == 2 * 2 + 2);  // that session's reminders: Amina on both channels, Sara by SMS
+    CHECK(result.added == 3);              // its cancel notice, once per person and channel
 
     const auto after = rows(*store);
-    const Delivery& stale = row(after, "reminder:test#11@v1:p-amina:2h:sms");
+    CHECK(after.size() == before.size() + 3);
+    int notices = 0;
+    for (const auto& [key, r] : after) {
+        if (r.kind == DeliveryKind::change) {
+            ++notices;
+            CHECK(r.session_id == closed.id);
+            CHECK(change_of(r) == "cancelled");
+        }
+        if (r.session_id != closed.id) CHECK(r.state == DeliveryState::planned);
+    }
+    CHECK(notices == 3);
+    CHECK(row(after, "change:test#s11@v2:p-amina:sms").send_at == utc(2026, 1, 21, 7));  // 08:00 CET
+    CHECK(row(after, "change:test#s11@v2:p-amina:email").send_at == applied_at);
+    CHECK(row(after, "change:test#s11@v2:p-sara:sms").state == DeliveryState::planned);
+    CHECK(row(after, "reminder:test#s11@v1:p-amina:1d@18:00:email").reason == "session #11 changed");
+    CHECK(after.count("reminder:test#s11@v2:p-amina:2h:sms") == 0);
+    CHECK(plan(*store, rules_with(), now).added == 0);
+
+    // Taking the closed day out again restores it: its cancel notice is withdrawn.
+    apply_text(*store, test::programme_toml(base_keys), utc(2026, 1, 21, 10));
+    for (const auto& s : store->sessions("test"))
+        if (s.id != closed.id) CHECK(s.version == 1);
+    plan(*store, rules_with(), utc(2026, 1, 21, 10, 5));
+    const auto restored = rows(*store);
+    CHECK(change_of(row(restored, "change:test#s11@v3:p-amina:sms")) == "restored");
+    CHECK(row(restored, "reminder:test#s11@v3:p-amina:2h:sms").state == DeliveryState::planned);
+    const Delivery& withdrawn = row(restored, "change:test#s11@v2:p-amina:sms");
+    CHECK(withdrawn.state == DeliveryState::cancelled);
+    CHECK(withdrawn.reason == "session #11 changed");
+}
+
+TEST_CASE_TEMPLATE("a changed slot time replaces its sessions' reminders and announces the move", Factory,
+                   MemoryFactory, SqliteFactory) {
+    auto store = Factory::make();
+    apply_text(*store, test::programme_toml(base_keys));
+    enrol(*store, person("p-amina", true, true));
+    plan(*store, rules_with(), january);
+
+    const UtcInstant applied_at = utc(2026, 1, 20, 21);
+    apply_text(*store, test::programme_toml(base_keys, R"(
+[location.schakel]
+name = "Wijkcentrum De Schakel"
+[[slot]]
+day = "tuesday"
+start = "10:00"
+end = "12:00"
+[[slot]]
+day = "thursday"
+start = "09:30"
+end = "11:30"
+)"), applied_at);
+    const StoredSession moved = *store->session(11);
+    REQUIRE(moved.version == 2);
+    REQUIRE(moved.status == SessionStatus::moved);
+    REQUIRE(moved.date == make_date(2026, 3, 17));
+    REQUIRE(moved.changed_at == applied_at);
+
+    const UtcInstant now = utc(2026, 1, 20, 21, 5);
+    const PlanResult result = plan(*store, rules_with(), now);
+    CHECK(result.cancelled == 17 * 2 * 2);           // the v1 reminders of the Tuesdays, both channels
+    CHECK(result.added == 17 * 2 * 2 + 17 * 2);      // their v2 reminders, and a notice per channel
+
+    const auto after = rows(*store);
+    const Delivery& stale = row(after, "reminder:test#s11@v1:p-amina:2h:sms");
     CHECK(stale.state == DeliveryState::cancelled);
     CHECK(stale.reason == "session #11 changed");
-    CHECK(row(after, "reminder:test#10@v1:p-amina:2h:sms").state == DeliveryState::planned);
-
-    const Delivery& fresh = row(after, "reminder:test#11@v2:p-amina:2h:sms");
+    CHECK(row(after, "reminder:test#s12@v1:p-amina:2h:sms").state == DeliveryState::planned);
+    const Delivery& fresh = row(after, "reminder:test#s11@v2:p-amina:2h:sms");
     CHECK(fresh.state == DeliveryState::planned);
     CHECK(fresh.session_version == 2);
     CHECK(fresh.due_at == UtcInstant{moved.start_utc.utc - pt::hours(2)});
-
-    const Delivery& notice = row(after, "change:test#11@v2:p-amina:sms");
+    const Delivery& notice = row(after, "change:test#s11@v2:p-amina:sms");
     CHECK(notice.kind == DeliveryKind::change);
-    CHECK(notice.state == DeliveryState::planned);
     CHECK(notice.offset.empty());
     CHECK(change_of(notice) == "moved");
     CHECK(notice.due_at == applied_at);
-    CHECK(notice.send_at == utc(2026, 1, 21, 7));  // 08:00 CET, when quiet hours end
+    CHECK(notice.send_at == utc(2026, 1, 21, 7));
     CHECK(notice.expires_at == moved.start_utc);
-    const Delivery& by_email = row(after, "change:test#11@v2:p-amina:email");
-    CHECK(by_email.send_at == applied_at);
-
-    // The cancelled session: a notice, no reminders.
-    CHECK(change_of(row(after, "change:test#34@v2:p-amina:sms")) == "cancelled");
-    CHECK(row(after, "reminder:test#34@v1:p-amina:1d@18:00:email").reason == "session #34 changed");
-    CHECK(after.count("reminder:test#34@v2:p-amina:1d@18:00:email") == 0);
-    CHECK(after.count("reminder:test#34@v2:p-amina:2h:sms") == 0);
-
-    CHECK(plan(*store, rules_with(), now).added == 0);
-
-    // Taking the closed day out again restores #34: its cancel notice is withdrawn.
-    apply_text(*store, test::programme_toml(base_keys), utc(2026, 1, 21, 10));
-    plan(*store, rules_with(), utc(2026, 1, 21, 10, 5));
-    const auto restored = rows(*store);
-    CHECK(change_of(row(restored, "change:test#34@v3:p-amina:sms")) == "restored");
-    CHECK(row(restored, "reminder:test#34@v3:p-amina:2h:sms").state == DeliveryState::planned);
-    const Delivery& withdrawn = row(restored, "change:test#34@v2:p-amina:sms");
-    CHECK(withdrawn.state == DeliveryState::cancelled);
-    CHECK(withdrawn.reason == "session #34 changed");
-    CHECK(before.size() < restored.size());
 }
 
 TEST_CASE_TEMPLATE("a session cancelled by the lead gets a cancel notice and no reminders", Factory, MemoryFactory,
@@ -405,12 +447,12 @@ TEST_CASE_TEMPLATE("a session cancelled by the lead gets a cancel notice and no 
     CHECK(result.cancelled == 2);
     CHECK(result.added == 1);
     const auto all = rows(*store);
-    const Delivery& notice = row(all, "change:test#5@v2:p-amina:sms");
+    const Delivery& notice = row(all, "change:test#s5@v2:p-amina:sms");
     CHECK(change_of(notice) == "cancelled");
     CHECK(notice.send_at == utc(2026, 1, 21, 9));
     CHECK(notice.expires_at == fifth.start_utc);
-    CHECK(row(all, "reminder:test#5@v1:p-amina:2h:sms").reason == "session #5 changed");
-    CHECK(all.count("reminder:test#5@v2:p-amina:2h:sms") == 0);
+    CHECK(row(all, "reminder:test#s5@v1:p-amina:2h:sms").reason == "session #5 changed");
+    CHECK(all.count("reminder:test#s5@v2:p-amina:2h:sms") == 0);
 }
 
 TEST_CASE_TEMPLATE("a new participant gets reminders; one no longer enrolled loses hers", Factory, MemoryFactory,
@@ -424,14 +466,14 @@ TEST_CASE_TEMPLATE("a new participant gets reminders; one no longer enrolled los
 
     enrol(*store, person("p-bilal", true, false));
     CHECK(plan(*store, rules_with(), january).added == per_person);
-    CHECK(row(rows(*store), "reminder:test#1@v1:p-bilal:1d@18:00:sms").state == DeliveryState::planned);
+    CHECK(row(rows(*store), "reminder:test#s1@v1:p-bilal:1d@18:00:sms").state == DeliveryState::planned);
 
     store->write([&] { store->unenrol("p-amina", "test"); });
     const PlanResult after = plan(*store, rules_with(), january);
     CHECK(after.cancelled == per_person);
     CHECK(after.added == 0);
     const auto all = rows(*store);
-    const Delivery& gone = row(all, "reminder:test#1@v1:p-amina:1d@18:00:sms");
+    const Delivery& gone = row(all, "reminder:test#s1@v1:p-amina:1d@18:00:sms");
     CHECK(gone.state == DeliveryState::cancelled);
     CHECK(gone.reason == "no longer enrolled");
 }
@@ -463,8 +505,8 @@ TEST_CASE_TEMPLATE("opted-out numbers and missing phones get no SMS", Factory, M
     store->write([&] { store->put_participant(both); });
     const PlanResult after = plan(*store, rules_with(), january);
     CHECK(after.cancelled == sessions * 2);
-    CHECK(row(rows(*store), "reminder:test#3@v1:p-chana:2h:sms").reason == "opted out of SMS");
-    CHECK(row(rows(*store), "reminder:test#3@v1:p-chana:2h:email").state == DeliveryState::planned);
+    CHECK(row(rows(*store), "reminder:test#s3@v1:p-chana:2h:sms").reason == "opted out of SMS");
+    CHECK(row(rows(*store), "reminder:test#s3@v1:p-chana:2h:email").state == DeliveryState::planned);
 }
 
 TEST_CASE_TEMPLATE("a sent or claimed row is never planned again nor cancelled", Factory, MemoryFactory,
@@ -485,8 +527,8 @@ TEST_CASE_TEMPLATE("a sent or claimed row is never planned again nor cancelled",
     store->write([&] {
         REQUIRE(store->claim_due(evening, 1, "test", UtcInstant{evening.utc + pt::minutes(5)}).size() == 1);
     });
-    CHECK(row(rows(*store), "reminder:test#1@v1:p-amina:1d@18:00:sms").state == DeliveryState::sent);
-    CHECK(row(rows(*store), "reminder:test#1@v1:p-amina:2h:sms").state == DeliveryState::claimed);
+    CHECK(row(rows(*store), "reminder:test#s1@v1:p-amina:1d@18:00:sms").state == DeliveryState::sent);
+    CHECK(row(rows(*store), "reminder:test#s1@v1:p-amina:2h:sms").state == DeliveryState::claimed);
 
     CHECK(plan(*store, rules_with(), evening).added == 0);
 
@@ -495,8 +537,8 @@ TEST_CASE_TEMPLATE("a sent or claimed row is never planned again nor cancelled",
     const PlanResult result = plan(*store, rules_with(), evening);
     const auto all = rows(*store);
     CHECK(result.cancelled == static_cast<int>(all.size()) - 2);
-    CHECK(row(all, "reminder:test#1@v1:p-amina:1d@18:00:sms").state == DeliveryState::sent);
-    CHECK(row(all, "reminder:test#1@v1:p-amina:2h:sms").state == DeliveryState::claimed);
+    CHECK(row(all, "reminder:test#s1@v1:p-amina:1d@18:00:sms").state == DeliveryState::sent);
+    CHECK(row(all, "reminder:test#s1@v1:p-amina:2h:sms").state == DeliveryState::claimed);
 }
 
 TEST_CASE_TEMPLATE("a session starting within the minimum notice gets nothing new", Factory, MemoryFactory,
@@ -509,15 +551,15 @@ TEST_CASE_TEMPLATE("a session starting within the minimum notice gets nothing ne
     SUBCASE("20 minutes before: nothing for session 1") {
         plan(*store, rules_with(), UtcInstant{start.utc - pt::minutes(20)});
         const auto all = rows(*store);
-        CHECK(all.count("reminder:test#1@v1:p-amina:2h:sms") == 0);
-        CHECK(all.count("reminder:test#1@v1:p-amina:1d@18:00:sms") == 0);
-        CHECK(all.count("reminder:test#2@v1:p-amina:2h:sms") == 1);
+        CHECK(all.count("reminder:test#s1@v1:p-amina:2h:sms") == 0);
+        CHECK(all.count("reminder:test#s1@v1:p-amina:1d@18:00:sms") == 0);
+        CHECK(all.count("reminder:test#s2@v1:p-amina:2h:sms") == 1);
     }
     SUBCASE("40 minutes before: only the latest reminder whose moment has passed, to go at once") {
         const PlanResult result = plan(*store, rules_with(), UtcInstant{start.utc - pt::minutes(40)});
         const auto all = rows(*store);
-        CHECK(all.count("reminder:test#1@v1:p-amina:1d@18:00:sms") == 0);
-        CHECK(row(all, "reminder:test#1@v1:p-amina:2h:sms").state == DeliveryState::planned);
+        CHECK(all.count("reminder:test#s1@v1:p-amina:1d@18:00:sms") == 0);
+        CHECK(row(all, "reminder:test#s1@v1:p-amina:2h:sms").state == DeliveryState::planned);
         // Once planned, the passed reminder is neither added later nor cancelled.
         const PlanResult again = plan(*store, rules_with(), UtcInstant{start.utc - pt::minutes(35)});
         CHECK(again.added == 0);
@@ -540,8 +582,8 @@ TEST_CASE_TEMPLATE("a programme's own offsets replace the default ones", Factory
     CHECK(result.added == sessions);
     CHECK(result.cancelled == sessions * 2);
     const auto all = rows(*store);
-    CHECK(row(all, "reminder:test#1@v1:p-amina:3h:email").due_at == utc(2026, 2, 3, 5, 30));
-    CHECK(row(all, "reminder:test#1@v1:p-amina:2h:email").reason == "the reminder rules changed");
+    CHECK(row(all, "reminder:test#s1@v1:p-amina:3h:email").due_at == utc(2026, 2, 3, 5, 30));
+    CHECK(row(all, "reminder:test#s1@v1:p-amina:2h:email").reason == "the reminder rules changed");
 }
 
 TEST_CASE_TEMPLATE("appointments: reminders for one person, replaced on a move, a notice on a cancel", Factory,
@@ -619,7 +661,7 @@ TEST_CASE_TEMPLATE("plan_requested works through the requests and replans everyt
     const PlanResult replanned = requested(rules_with({"1d@18:00", "3h"}));
     CHECK(replanned.added == sessions * 2);
     CHECK(replanned.cancelled == sessions * 2);
-    CHECK(row(rows(*store), "reminder:test#1@v1:p-bilal:2h:sms").reason == "the reminder rules changed");
+    CHECK(row(rows(*store), "reminder:test#s1@v1:p-bilal:2h:sms").reason == "the reminder rules changed");
     CHECK(store->setting("planner.rules") == rules_with({"1d@18:00", "3h"}).fingerprint());
 }
 
@@ -671,7 +713,7 @@ TEST_CASE_TEMPLATE("someone who chose SMS but has no phone number is reached thr
     CHECK(with.fingerprint() != without.fingerprint());
     const PlanResult result = plan(*store, with, january);
     CHECK(result.added == static_cast<int>(store->sessions("test").size() * 2));
-    const Delivery& day_before = row(rows(*store), "reminder:test#1@v1:p-amina:1d@18:00:email");
+    const Delivery& day_before = row(rows(*store), "reminder:test#s1@v1:p-amina:1d@18:00:email");
     CHECK(day_before.channel == "email");
     CHECK(day_before.send_at == day_before.due_at);  // the e-mail route's own rule: any hour
 

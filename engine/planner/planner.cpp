@@ -222,7 +222,7 @@ public:
         std::map<int64_t, StoredSession> sessions;
         for (auto& session : store_.sessions(programme_id)) {
             Subject subject;
-            subject.key = programme_id + "#" + std::to_string(session.number) + "@v" + std::to_string(session.version);
+            subject.key = programme_id + "#s" + std::to_string(session.id) + "@v" + std::to_string(session.version);
             subject.row.programme_id = programme_id;
             subject.row.session_id = session.id;
             subject.row.session_version = session.version;
