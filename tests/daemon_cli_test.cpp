@@ -172,6 +172,64 @@ TEST_CASE("a new closed day: apply cancels that one session, tick sends one noti
     }
 }
 
+TEST_CASE("shipped reminder defaults through tick: one SMS the evening before an 08:15 session, both for 14:00") {
+    Fixture f("quiet-gap");
+    // The shipped [reminders] defaults: no [reminders] table.
+    std::ofstream(f.config()) << R"(database = "ritme.db"
+timezone = "Europe/Amsterdam"
+programmes = "programmes"
+templates = ")" << test::source_path("config/templates") << R"("
+
+[channel.sms]
+adapter = "outbox"
+dir = "outbox"
+print = false
+)";
+    std::ofstream(f.dir() / "programmes" / "tick-test.toml") << test::programme_toml("start = 2026-02-02\nregion = \"noord\"", R"(
+[school_hours]
+tuesday = "08:00-13:45"
+thursday = "08:30-15:45"
+travel_margin = "15m"
+
+[location.schakel]
+name = "Wijkcentrum De Schakel"
+[[slot]]
+day = "tuesday"
+start = "08:15"
+end = "09:45"
+[[slot]]
+day = "thursday"
+start = "14:00"
+end = "15:30"
+)", "tick-test");
+    REQUIRE(f.run({"tick"}).status == 0);
+    REQUIRE(f.run({"participant", "add", "--name", "Amina Yusuf", "--phone", "0612345678", "--programme",
+                   "tick-test"}).status == 0);
+    const auto sent_at = [&](const char* now) {
+        const auto run = f.run({"tick", "--now", now});
+        CHECK(run.status == 0);
+        return lines_in(f.sent_log());
+    };
+    // Monday evening before the 08:15 Tuesday session: 18:00 goes, nothing at 20:59, nothing at 08:00.
+    CHECK(sent_at("2026-02-02T17:59") == 0);
+    CHECK(sent_at("2026-02-02T18:00") == 1);
+    CHECK(sent_at("2026-02-02T20:59") == 1);
+    CHECK(sent_at("2026-02-03T08:00") == 1);
+    // The 14:00 Thursday session: 18:00 on Wednesday and 12:00 on the day.
+    CHECK(sent_at("2026-02-04T18:00") == 2);
+    CHECK(sent_at("2026-02-05T12:00") == 3);
+
+    auto store = SqliteStore::open((f.dir() / "ritme.db").string());
+    DeliveryQuery dropped;
+    dropped.states = {DeliveryState::cancelled};
+    const auto rows = store->deliveries(dropped);
+    REQUIRE_FALSE(rows.empty());
+    for (const auto& row : rows) {
+        CHECK(row.offset == "2h");
+        CHECK(row.reason == "quiet hours: would go 2h59m after the 1d@18:00 reminder, less than min_gap 6h");
+    }
+}
+
 TEST_CASE("tick refuses a --now it cannot read, and sends nothing") {
     Fixture f("tick-bad");
     const auto run = f.run({"tick", "--now", "tomorrow"});

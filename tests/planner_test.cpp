@@ -3,6 +3,7 @@
 
 #include "engine/changes/apply.hpp"
 #include "engine/planner/planner.hpp"
+#include "engine/planner/reminder_timing.hpp"
 #include "engine/store/memory_store.hpp"
 #include "engine/store/sqlite_store.hpp"
 #include "test_support.hpp"
@@ -177,18 +178,19 @@ TEST_CASE_TEMPLATE("offsets on a normal day: the day before at 18:00 and two hou
     CHECK(two_hours.send_at == two_hours.due_at);
 }
 
-TEST_CASE_TEMPLATE("quiet hours move an early SMS to the evening before", Factory, MemoryFactory, SqliteFactory) {
+TEST_CASE_TEMPLATE("quiet hours move an early SMS to their end when that is still in time", Factory, MemoryFactory,
+                   SqliteFactory) {
     auto store = Factory::make();
     apply_text(*store, test::programme_toml(base_keys));
     enrol(*store, person("p-amina", true, true));
     plan(*store, rules_with(), january);
     const auto all = rows(*store);
 
-    // 2h before 09:30 is 07:30, inside 21:00-08:00: it goes at 20:59 the evening before,
-    // which is still after the 18:00 reminder, so both go.
+    // 2h before 09:30 is 07:30, inside 21:00-08:00: it goes at 08:00, an hour and a half
+    // before the start, more than the minimum notice.
     const Delivery& sms = row(all, "reminder:test#s1@v1:p-amina:2h:sms");
     CHECK(sms.due_at == utc(2026, 2, 3, 6, 30));
-    CHECK(sms.send_at == utc(2026, 2, 2, 19, 59));  // Monday 20:59 CET
+    CHECK(sms.send_at == utc(2026, 2, 3, 7));  // Tuesday 08:00 CET
     CHECK(sms.state == DeliveryState::planned);
     CHECK(row(all, "reminder:test#s1@v1:p-amina:1d@18:00:sms").send_at == utc(2026, 2, 2, 17));
     CHECK(row(all, "reminder:test#s1@v1:p-amina:2h:email").send_at == utc(2026, 2, 3, 6, 30));
@@ -196,7 +198,7 @@ TEST_CASE_TEMPLATE("quiet hours move an early SMS to the evening before", Factor
 
 TEST_CASE_TEMPLATE("quiet hours drop a reminder that would go no later than the one before it", Factory,
                    MemoryFactory, SqliteFactory) {
-    SUBCASE("the day before at 20:30: the 2h reminder at 20:59 comes after it and is kept") {
+    SUBCASE("the day before at 20:30: the 2h reminder at 08:00 comes long after it and is kept") {
         auto store = Factory::make();
         apply_text(*store, test::programme_toml(base_keys));
         enrol(*store, person("p-amina", true, false));
@@ -204,9 +206,9 @@ TEST_CASE_TEMPLATE("quiet hours drop a reminder that would go no later than the 
         CHECK(result.dropped == 0);
         const auto all = rows(*store);
         CHECK(row(all, "reminder:test#s1@v1:p-amina:1d@20:30:sms").send_at == utc(2026, 2, 2, 19, 30));
-        CHECK(row(all, "reminder:test#s1@v1:p-amina:2h:sms").send_at == utc(2026, 2, 2, 19, 59));
+        CHECK(row(all, "reminder:test#s1@v1:p-amina:2h:sms").send_at == utc(2026, 2, 3, 7));
     }
-    SUBCASE("the day before at 21:00 is itself quiet: both would go at 20:59, the later one is dropped") {
+    SUBCASE("the day before at 21:00 is itself quiet: both would go at 08:00, the later one is dropped") {
         auto store = Factory::make();
         apply_text(*store, test::programme_toml(base_keys));
         enrol(*store, person("p-amina", true, true));
@@ -217,7 +219,7 @@ TEST_CASE_TEMPLATE("quiet hours drop a reminder that would go no later than the 
         const auto all = rows(*store);
         const Delivery& kept = row(all, "reminder:test#s1@v1:p-amina:1d@21:00:sms");
         CHECK(kept.state == DeliveryState::planned);
-        CHECK(kept.send_at == utc(2026, 2, 2, 19, 59));
+        CHECK(kept.send_at == utc(2026, 2, 3, 7));
         const Delivery& dropped = row(all, "reminder:test#s1@v1:p-amina:2h:sms");
         CHECK(dropped.state == DeliveryState::cancelled);
         CHECK(dropped.reason == "quiet hours: would go at the same moment as the 1d@21:00 reminder");
@@ -233,6 +235,78 @@ TEST_CASE_TEMPLATE("quiet hours drop a reminder that would go no later than the 
     }
 }
 
+TEST_CASE_TEMPLATE("shipped defaults: never two SMS in one evening; an early session gets one, a later one both",
+                   Factory, MemoryFactory, SqliteFactory) {
+    auto store = Factory::make();
+    // Tuesday 08:15, Wednesday 09:15 and Thursday 14:00, from 2 February 2026 (CET).
+    apply_text(*store, test::programme_toml(base_keys, R"(
+[location.schakel]
+name = "Wijkcentrum De Schakel"
+[[slot]]
+day = "tuesday"
+start = "08:15"
+end = "09:45"
+[[slot]]
+day = "wednesday"
+start = "09:15"
+end = "10:45"
+[[slot]]
+day = "thursday"
+start = "14:00"
+end = "15:30"
+)"));
+    enrol(*store, person("p-amina", true, false));
+    PlanningRules rules = rules_with();
+    rules.defaults.min_gap_minutes = ReminderRules::defaults().min_gap_minutes;
+    REQUIRE(rules.defaults.min_gap_minutes == 360);
+    const PlanResult result = plan(*store, rules, january);
+    const auto all = rows(*store);
+
+    // 08:15: 2h is 06:15, quiet; 08:00 is within the 30 minutes' notice, so it would go
+    // at 20:59 the evening before, under 6h after the 18:00 one: dropped.
+    CHECK(row(all, "reminder:test#s1@v1:p-amina:1d@18:00:sms").send_at == utc(2026, 2, 2, 17));
+    const Delivery& dropped = row(all, "reminder:test#s1@v1:p-amina:2h:sms");
+    CHECK(dropped.state == DeliveryState::cancelled);
+    CHECK(dropped.send_at == utc(2026, 2, 2, 19, 59));
+    CHECK(dropped.reason == "quiet hours: would go 2h59m after the 1d@18:00 reminder, less than min_gap 6h");
+    // 09:15: 2h is 07:15, quiet; it goes at 08:00.
+    CHECK(row(all, "reminder:test#s2@v1:p-amina:2h:sms").send_at == utc(2026, 2, 4, 7));
+    CHECK(row(all, "reminder:test#s2@v1:p-amina:2h:sms").state == DeliveryState::planned);
+    // 14:00: 18:00 the day before and 12:00 on the day.
+    CHECK(row(all, "reminder:test#s3@v1:p-amina:1d@18:00:sms").state == DeliveryState::planned);
+    CHECK(row(all, "reminder:test#s3@v1:p-amina:2h:sms").send_at == utc(2026, 2, 5, 11));
+    CHECK(row(all, "reminder:test#s3@v1:p-amina:2h:sms").state == DeliveryState::planned);
+
+    // No evening (18:00-21:00 local, 17:00-20:00 UTC) holds two planned SMS.
+    std::map<Date, int> per_evening;
+    for (const auto& [key, r] : all) {
+        if (r.state != DeliveryState::planned) continue;
+        const auto hour = r.send_at.utc.time_of_day().hours();
+        if (hour >= 17 && hour < 20) ++per_evening[r.send_at.utc.date()];
+    }
+    for (const auto& [day, count] : per_evening) CHECK_MESSAGE(count == 1, iso_date(day));
+    CHECK(result.dropped > 0);
+}
+
+TEST_CASE("reminder_timings: min_gap 0 keeps an SMS moved before quiet hours; the reason of a drop") {
+    const TimeZone zone = TimeZone::load("Europe/Amsterdam");
+    const QuietHours quiet{TimeOfDay::hm(21, 0), TimeOfDay::hm(8, 0)};
+    const UtcInstant start = utc(2026, 2, 3, 7, 15);  // 08:15 CET
+    const auto gapless = reminder_timings(offsets({"1d@18:00", "2h"}), start, zone, &quiet, january,
+                                          pt::minutes(30), pt::minutes(0));
+    REQUIRE(gapless.size() == 2);
+    CHECK(gapless[1].dropped.empty());
+    CHECK(gapless[1].send_at == utc(2026, 2, 2, 19, 59));
+    const auto spaced = reminder_timings(offsets({"1d@18:00", "2h"}), start, zone, &quiet, january,
+                                         pt::minutes(30), pt::hours(6));
+    CHECK(spaced[1].dropped == "quiet hours: would go 2h59m after the 1d@18:00 reminder, less than min_gap 6h");
+    // Without quiet hours (e-mail) nothing moves and both go.
+    const auto email = reminder_timings(offsets({"1d@18:00", "2h"}), start, zone, nullptr, january,
+                                        pt::minutes(30), pt::hours(6));
+    CHECK(email[1].dropped.empty());
+    CHECK(email[1].send_at == utc(2026, 2, 3, 5, 15));
+}
+
 TEST_CASE_TEMPLATE("DST nights: reminders for the Monday after the clocks change", Factory, MemoryFactory,
                    SqliteFactory) {
     SUBCASE("spring: Sunday 29 March 2026") {
@@ -246,10 +320,10 @@ TEST_CASE_TEMPLATE("DST nights: reminders for the Monday after the clocks change
         CHECK(row(all, "reminder:test#s2@v1:p-amina:1d@18:00:sms").due_at == utc(2026, 3, 29, 16));  // 18:00 CEST
         const Delivery& two_hours = row(all, "reminder:test#s2@v1:p-amina:2h:sms");
         CHECK(two_hours.due_at == utc(2026, 3, 30, 5, 30));     // 07:30 CEST: quiet
-        CHECK(two_hours.send_at == utc(2026, 3, 29, 18, 59));   // 20:59 CEST on Sunday
+        CHECK(two_hours.send_at == utc(2026, 3, 30, 6));        // 08:00 CEST, when quiet hours end
         // The Monday before the change, in winter time.
         CHECK(row(all, "reminder:test#s1@v1:p-amina:1d@18:00:sms").due_at == utc(2026, 3, 22, 17));
-        CHECK(row(all, "reminder:test#s1@v1:p-amina:2h:sms").send_at == utc(2026, 3, 22, 19, 59));
+        CHECK(row(all, "reminder:test#s1@v1:p-amina:2h:sms").send_at == utc(2026, 3, 23, 7));  // 08:00 CET
     }
     SUBCASE("autumn: Sunday 25 October 2026") {
         auto store = Factory::make();
@@ -262,7 +336,7 @@ TEST_CASE_TEMPLATE("DST nights: reminders for the Monday after the clocks change
         CHECK(row(all, "reminder:test#s2@v1:p-amina:1d@18:00:sms").due_at == utc(2026, 10, 25, 17));  // 18:00 CET
         const Delivery& two_hours = row(all, "reminder:test#s2@v1:p-amina:2h:sms");
         CHECK(two_hours.due_at == utc(2026, 10, 26, 6, 30));    // 07:30 CET: quiet
-        CHECK(two_hours.send_at == utc(2026, 10, 25, 19, 59));  // 20:59 CET on Sunday
+        CHECK(two_hours.send_at == utc(2026, 10, 26, 7));       // 08:00 CET, when quiet hours end
         CHECK(row(all, "reminder:test#s1@v1:p-amina:1d@18:00:sms").due_at == utc(2026, 10, 18, 16));  // 18:00 CEST
     }
 }
@@ -289,19 +363,20 @@ TEST_CASE_TEMPLATE("DST nights: a 2h appointment reminder across the change", Fa
     const auto all = rows(*store);
     const std::string a = "appointment:a";
 
-    // 2h before is 07:00 local both times, quiet since 21:00 the evening before: in
-    // winter time before the spring change, in summer time before the autumn one.
+    // 2h before is 07:00 local both times, quiet until 08:00 local, still 60 minutes
+    // before the start: in summer time after the spring change, in winter time after the
+    // autumn one.
     const Delivery& in_spring = row(all, a + std::to_string(spring.id) + "@v1:p-amina:2h:sms");
     CHECK(in_spring.kind == DeliveryKind::appointment);
     CHECK(in_spring.appointment_id == spring.id);
     CHECK(in_spring.appointment_version == 1);
     CHECK(in_spring.session_id == 0);
     CHECK(in_spring.due_at == utc(2026, 3, 29, 5));
-    CHECK(in_spring.send_at == utc(2026, 3, 28, 19, 59));  // Saturday 20:59 CET
+    CHECK(in_spring.send_at == utc(2026, 3, 29, 6));  // Sunday 08:00 CEST
     CHECK(in_spring.expires_at == utc(2026, 3, 29, 6, 30));
     const Delivery& in_autumn = row(all, a + std::to_string(autumn.id) + "@v1:p-amina:2h:sms");
     CHECK(in_autumn.due_at == utc(2026, 10, 25, 6));
-    CHECK(in_autumn.send_at == utc(2026, 10, 24, 18, 59));  // Saturday 20:59 CEST
+    CHECK(in_autumn.send_at == utc(2026, 10, 25, 7));  // Sunday 08:00 CET
 
     // Two hours are two hours, though the clock shows 00:30 CET before 03:30 CEST.
     CHECK(row(all, a + std::to_string(night.id) + "@v1:p-amina:2h:email").due_at == utc(2026, 3, 28, 23, 30));
@@ -523,18 +598,18 @@ TEST_CASE_TEMPLATE("a sent or claimed row is never planned again nor cancelled",
         REQUIRE(claimed.size() == 1);
         store->finish({DeliveryOutcome(claimed.front().delivery.id, DeliveryState::sent, sent_at)});
     });
-    const UtcInstant evening = utc(2026, 2, 2, 19, 59);
+    const UtcInstant morning = utc(2026, 2, 3, 7);  // 08:00 CET, when quiet hours end
     store->write([&] {
-        REQUIRE(store->claim_due(evening, 1, "test", UtcInstant{evening.utc + pt::minutes(5)}).size() == 1);
+        REQUIRE(store->claim_due(morning, 1, "test", UtcInstant{morning.utc + pt::minutes(5)}).size() == 1);
     });
     CHECK(row(rows(*store), "reminder:test#s1@v1:p-amina:1d@18:00:sms").state == DeliveryState::sent);
     CHECK(row(rows(*store), "reminder:test#s1@v1:p-amina:2h:sms").state == DeliveryState::claimed);
 
-    CHECK(plan(*store, rules_with(), evening).added == 0);
+    CHECK(plan(*store, rules_with(), morning).added == 0);
 
     // Leaving the programme cancels what is pending, but not what went or is going.
     store->write([&] { store->unenrol("p-amina", "test"); });
-    const PlanResult result = plan(*store, rules_with(), evening);
+    const PlanResult result = plan(*store, rules_with(), morning);
     const auto all = rows(*store);
     CHECK(result.cancelled == static_cast<int>(all.size()) - 2);
     CHECK(row(all, "reminder:test#s1@v1:p-amina:1d@18:00:sms").state == DeliveryState::sent);
@@ -668,7 +743,7 @@ TEST_CASE_TEMPLATE("plan_requested works through the requests and replans everyt
 TEST_CASE("the rules' fingerprint changes with every rule and only then") {
     const PlanningRules base = rules_with();
     CHECK(base.fingerprint() == rules_with().fingerprint());
-    std::vector<PlanningRules> changed(7, base);
+    std::vector<PlanningRules> changed(8, base);
     changed[0].defaults.session_offsets = offsets({"1d@18:00", "3h"});
     changed[1].defaults.appointment_offsets = offsets({"2h"});
     changed[2].defaults.quiet_hours = {TimeOfDay::hm(22, 0), TimeOfDay::hm(8, 0)};
@@ -676,6 +751,7 @@ TEST_CASE("the rules' fingerprint changes with every rule and only then") {
     changed[4].timezone = "Europe/Brussels";
     changed[5].routes[Medium::email].quiet_hours = true;
     changed[6].routes.erase(Medium::sms);
+    changed[7].defaults.min_gap_minutes = 120;
     for (std::size_t i = 0; i < changed.size(); ++i)
         for (std::size_t j = 0; j < changed.size(); ++j) {
             CAPTURE(i);
