@@ -20,8 +20,10 @@
 
 #include <condition_variable>
 #include <csignal>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <thread>
 
@@ -170,6 +172,61 @@ TEST_CASE("a new closed day: apply cancels that one session, tick sends one noti
         CHECK(row.session_id == closed_id);
         CHECK(row.state == DeliveryState::sent);
     }
+}
+
+TEST_CASE("serve and tick refuse to start with no config or no channels, and leave the database alone") {
+    Fixture f("no-channels");
+    REQUIRE(f.run({"tick"}).status == 0);
+    REQUIRE(f.run({"participant", "add", "--name", "Amina Yusuf", "--phone", "0612345678", "--programme",
+                   "tick-test"}).status == 0);
+    REQUIRE(f.run({"tick", "--now", "2026-01-20T10:00"}).status == 0);
+    const std::string db = (f.dir() / "ritme.db").string();
+    const auto counts = [&] {
+        std::map<std::string, int> by_state;
+        for (const auto& row : SqliteStore::open(db)->delivery_counts()) by_state[std::string(name_of(row.state))] += row.count;
+        return by_state;
+    };
+    const auto before = counts();
+    REQUIRE(before.at("planned") > 60);
+
+    const auto without = [&](std::vector<std::string> args) {
+        std::ostringstream out, err;
+        ManualClock clock({pt::ptime(make_date(2026, 1, 20), pt::hours(9))});
+        ChannelRegistry registry;
+        register_builtin_adapters(registry);
+        CliContext context{out, err, clock, &registry};
+        args.insert(args.begin(), {"--holidays", test::source_path("config/holidays"), "--db", db});
+        const int status = run_cli(args, context);
+        return Run{status, out.str(), err.str()};
+    };
+    const char* saved = std::getenv("RITME_CONFIG");
+    ::unsetenv("RITME_CONFIG");
+    REQUIRE_FALSE(fs::exists("/etc/ritme/ritme.toml"));
+    for (const char* verb : {"tick", "serve"}) {
+        const Run run = without({verb});
+        CHECK(run.status == 2);
+        CHECK(run.err.find("ritme " + std::string(verb) + ": no config file (-c FILE, RITME_CONFIG or "
+                           "/etc/ritme/ritme.toml), so no channels: nothing could be sent") == 0);
+        CHECK(run.out.empty());
+    }
+    const Run check = without({"config", "check"});
+    CHECK(check.status == 2);
+    CHECK(check.err.find("error: no config file (-c FILE, RITME_CONFIG or /etc/ritme/ritme.toml), so no channels: "
+                         "nothing could be sent") != std::string::npos);
+    if (saved) ::setenv("RITME_CONFIG", saved, 1);
+
+    // A config with no channels: the same.
+    std::ofstream(f.dir() / "empty.toml") << "database = \"ritme.db\"\ntimezone = \"Europe/Amsterdam\"\n";
+    const std::string empty = (f.dir() / "empty.toml").string();
+    for (const char* verb : {"tick", "serve"}) {
+        const Run run = without({"-c", empty, verb});
+        CHECK(run.status == 2);
+        CHECK(run.err.find("has no channels: nothing could be sent") != std::string::npos);
+    }
+    const Run empty_check = without({"-c", empty, "config", "check"});
+    CHECK(empty_check.status == 2);
+    CHECK(empty_check.err.find("has no channels: nothing could be sent") != std::string::npos);
+    CHECK(counts() == before);
 }
 
 TEST_CASE("shipped reminder defaults through tick: one SMS the evening before an 08:15 session, both for 14:00") {
