@@ -53,69 +53,102 @@ TEST_CASE("a new programme stores every session; applying it again changes nothi
     for (const auto& s : store.sessions("test")) CHECK(s.version == 1);
 }
 
-TEST_CASE("an edited file moves and cancels sessions by number, keeping their ids") {
+TEST_CASE("a new closed day cancels only the session on it; later sessions only get a new number") {
     MemoryStore store;
     apply_text(store, test::programme_toml(base_keys));
     const auto before = store.sessions("test");
+    REQUIRE(before.size() == 34);
+    const auto audit_before = store.audit().size();
 
     // 34 sessions (lost: voorjaarsvakantie 2, meivakantie 2, Bevrijdingsdag, Hemelvaartsdag).
-    // A closed day on Tuesday 17 March takes session 11's date: sessions 11..33 each move
-    // one slot later, and the last one, #34 on 18 June, has no date left.
-    const auto result = apply_text(store, test::programme_toml(base_keys + "\nclosed = [2026-03-17]"));
-    CHECK_FALSE(result.created);
+    // Closing Tuesday 17 March takes #11; #12..#34 become #11..#33 and stay where they are.
+    const std::string closed = base_keys + "\nclosed = [{ date = 2026-03-17, reason = \"gebouw dicht\" }]";
+    const auto result = apply_text(store, test::programme_toml(closed));
     CHECK(result.definition_changed);
+    REQUIRE(result.changes.size() == 1);
+    CHECK(result.changes[0].kind == SessionChange::Kind::cancelled);
+    CHECK(describe(result.changes[0]) == "cancelled #11: Tue 2026-03-17 09:30-11:30 at schakel");
+    CHECK(result.renumbered == 23);
+
     const auto after = store.sessions("test");
     REQUIRE(after.size() == 34);
-    int moved = 0, cancelled = 0;
-    for (const auto& change : result.changes) {
-        moved += change.kind == SessionChange::Kind::moved;
-        cancelled += change.kind == SessionChange::Kind::cancelled;
+    for (const auto& b : before) {
+        const auto* a = &after.front();
+        for (const auto& s : after)
+            if (s.id == b.id) a = &s;
+        REQUIRE(a->id == b.id);
+        CHECK(a->slot == b.slot);
+        CHECK(a->planned_date == b.planned_date);
+        CHECK(a->date == b.date);
+        CHECK(a->time == b.time);
+        if (b.date == make_date(2026, 3, 17)) {
+            CHECK(a->status == SessionStatus::cancelled);
+            CHECK(a->version == 2);
+            CHECK(a->number == 11);
+            continue;
+        }
+        CHECK(a->status == SessionStatus::planned);
+        CHECK(a->version == 1);
+        CHECK_FALSE(a->changed_at.has_value());
+        CHECK(a->number == (b.date < make_date(2026, 3, 17) ? b.number : b.number - 1));
     }
-    CHECK(moved == 23);  // #11..#33
-    CHECK(cancelled == 1);
-    CHECK(result.changes.size() == 24);
 
-    const StoredSession& s11 = session(after, 11);
-    CHECK(s11.id == session(before, 11).id);
-    CHECK(s11.date == make_date(2026, 3, 19));
-    CHECK(s11.status == SessionStatus::moved);
-    CHECK(s11.version == 2);
-    CHECK(session(after, 10).status == SessionStatus::planned);
-    CHECK(session(after, 10).version == 1);
-    CHECK(session(after, 34).status == SessionStatus::cancelled);
-    CHECK(session(after, 34).id == session(before, 34).id);
-
-    CHECK(describe(result.changes.front()) ==
-          "moved #11: Tue 2026-03-17 09:30-11:30 at schakel -> Thu 2026-03-19 09:30-11:30 at schakel");
+    // The audit trail: the programme's update and the one cancel; no entry per new number.
     const auto audit = store.audit();
+    REQUIRE(audit.size() == audit_before + 2);
     CHECK(audit.back().action == "session.cancelled");
-    CHECK(audit.back().subject == "test#34");
+    CHECK(audit.back().subject == "test#11");
     CHECK(audit.back().actor == "lead");
     CHECK(audit.back().command == "apply");
+
+    const auto again = apply_text(store, test::programme_toml(closed));
+    CHECK_FALSE(again.changed());
+    CHECK(again.renumbered == 0);
+    CHECK(store.audit().size() == audit_before + 2);
 }
 
-TEST_CASE("taking the closed day out again restores the cancelled session") {
+TEST_CASE("taking the closed day out again restores the session on it and nothing else") {
     MemoryStore store;
     apply_text(store, test::programme_toml(base_keys));
+    const auto before = store.sessions("test");
     apply_text(store, test::programme_toml(base_keys + "\nclosed = [2026-03-17]"));
     const auto result = apply_text(store, test::programme_toml(base_keys));
-    int restored = 0, moved = 0;
-    for (const auto& change : result.changes) {
-        restored += change.kind == SessionChange::Kind::restored;
-        moved += change.kind == SessionChange::Kind::moved;
-    }
-    CHECK(restored == 1);
-    CHECK(moved == 23);
+    REQUIRE(result.changes.size() == 1);
+    CHECK(result.changes[0].kind == SessionChange::Kind::restored);
+    CHECK(result.changes[0].after.date == make_date(2026, 3, 17));
+    CHECK(result.changes[0].after.version == 3);
+    CHECK(result.renumbered == 23);
     const auto after = store.sessions("test");
-    CHECK(session(after, 34).status == SessionStatus::planned);
-    CHECK(session(after, 34).version == 3);
-    CHECK(session(after, 11).date == make_date(2026, 3, 17));
+    REQUIRE(after.size() == before.size());
+    for (size_t i = 0; i < before.size(); ++i) {
+        CHECK(after[i].id == before[i].id);
+        CHECK(after[i].number == before[i].number);
+        CHECK(after[i].status == SessionStatus::planned);
+    }
 }
 
-TEST_CASE("a changed slot time moves every session; a longer track adds sessions") {
+TEST_CASE("extend mode: a new closed day cancels the session on it and adds one at the end") {
+    MemoryStore store;
+    const std::string keys = base_keys + "\non_holiday = \"extend\"";
+    apply_text(store, test::programme_toml(keys));
+    const auto before = store.sessions("test");
+    REQUIRE(before.size() == 40);
+    const auto result = apply_text(store, test::programme_toml(keys + "\nclosed = [2026-03-17]"));
+    REQUIRE(result.changes.size() == 2);
+    CHECK(result.changes[0].kind == SessionChange::Kind::cancelled);
+    CHECK(result.changes[0].after.date == make_date(2026, 3, 17));
+    CHECK(result.changes[1].kind == SessionChange::Kind::added);
+    CHECK(before.back().date < result.changes[1].after.date);
+    CHECK(result.changes[1].after.number == 40);
+    for (const auto& s : store.sessions("test"))
+        if (s.date != make_date(2026, 3, 17)) CHECK(s.version == 1);
+}
+
+TEST_CASE("a changed slot time moves its sessions on their planned dates; a longer track adds sessions") {
     MemoryStore store;
     apply_text(store, test::programme_toml(base_keys));
-    const auto later = apply_text(store, test::programme_toml(base_keys, R"(
+    const auto before = store.sessions("test");
+    const std::string ten_on_tuesdays = R"(
 [location.schakel]
 name = "Wijkcentrum De Schakel"
 [[slot]]
@@ -126,23 +159,55 @@ end = "12:00"
 day = "thursday"
 start = "09:30"
 end = "11:30"
-)"));
+)";
+    const auto later = apply_text(store, test::programme_toml(base_keys, ten_on_tuesdays));
     CHECK(later.changes.size() == 17);  // the Tuesday sessions
-    const auto longer = apply_text(store, test::programme_toml(base_keys + "\nweeks = 21", R"(
-[location.schakel]
-name = "Wijkcentrum De Schakel"
-[[slot]]
-day = "tuesday"
-start = "10:00"
-end = "12:00"
-[[slot]]
-day = "thursday"
-start = "09:30"
-end = "11:30"
-)"));
+    for (const auto& change : later.changes) {
+        CHECK(change.kind == SessionChange::Kind::moved);
+        CHECK(change.after.time.str() == "10:00-12:00");
+        CHECK(change.after.date == change.before->date);
+        CHECK(change.after.planned_date == change.before->planned_date);
+        CHECK(change.after.id == change.before->id);
+    }
+    CHECK(later.renumbered == 0);
+    const auto longer = apply_text(store, test::programme_toml(base_keys + "\nweeks = 21", ten_on_tuesdays));
     REQUIRE(longer.changes.size() == 2);
     CHECK(longer.changes[0].kind == SessionChange::Kind::added);
     CHECK(longer.changes[0].after.date == make_date(2026, 6, 23));
+}
+
+TEST_CASE("a slot moved to another weekday moves its sessions within their week") {
+    MemoryStore store;
+    apply_text(store, test::programme_toml(base_keys));
+    const auto mondays = test::programme_toml(base_keys, R"(
+[location.schakel]
+name = "Wijkcentrum De Schakel"
+[[slot]]
+day = "monday"
+start = "09:30"
+end = "11:30"
+[[slot]]
+day = "thursday"
+start = "09:30"
+end = "11:30"
+)");
+    const auto result = apply_text(store, mondays);
+    int moved = 0;
+    for (const auto& change : result.changes) {
+        // Holidays differ by weekday: a Tuesday lost to one, a Monday gained, or the other way.
+        if (change.kind != SessionChange::Kind::moved) {
+            CHECK((change.kind == SessionChange::Kind::added || change.kind == SessionChange::Kind::cancelled));
+            continue;
+        }
+        ++moved;
+        CHECK(change.after.date == change.before->date - boost::gregorian::days(1));
+        CHECK(change.after.planned_date == change.after.date);
+        CHECK(change.after.slot == 1);
+    }
+    CHECK(moved >= 14);
+    for (const auto& s : store.sessions("test"))
+        if (s.slot == 2) CHECK(s.version == 1);
+    CHECK_FALSE(apply_text(store, mondays).changed());
 }
 
 TEST_CASE("a moved, cancelled or restored session remembers when, and where it was before") {
@@ -152,7 +217,18 @@ TEST_CASE("a moved, cancelled or restored session remembers when, and where it w
     CHECK_FALSE(session(before, 11).changed_at.has_value());
     CHECK_FALSE(session(before, 11).previous.has_value());
 
-    apply_text(store, test::programme_toml(base_keys + "\nclosed = [2026-03-17]"));
+    apply_text(store, test::programme_toml(base_keys, R"(
+[location.schakel]
+name = "Wijkcentrum De Schakel"
+[[slot]]
+day = "tuesday"
+start = "10:00"
+end = "12:00"
+[[slot]]
+day = "thursday"
+start = "09:30"
+end = "11:30"
+)"));
     auto after = store.sessions("test");
     const StoredSession& moved = session(after, 11);
     CHECK(moved.changed_at == audit_context.at);
@@ -161,19 +237,22 @@ TEST_CASE("a moved, cancelled or restored session remembers when, and where it w
     CHECK(moved.previous->time == session(before, 11).time);
     CHECK(moved.previous->location == session(before, 11).location);
     CHECK(moved.previous->start_utc == session(before, 11).start_utc);
-    const StoredSession& cancelled = session(after, 34);
+    CHECK_FALSE(session(after, 12).changed_at.has_value());
+
+    apply_text(store, test::programme_toml(base_keys + "\nclosed = [2026-03-19]"));
+    after = store.sessions("test");
+    const StoredSession& cancelled = session(after, 12);
+    CHECK(cancelled.status == SessionStatus::cancelled);
     CHECK(cancelled.changed_at == audit_context.at);
     REQUIRE(cancelled.previous);
-    CHECK(cancelled.previous->date == session(before, 34).date);
-    CHECK_FALSE(session(after, 10).changed_at.has_value());
+    CHECK(cancelled.previous->date == session(before, 12).date);
 
-    const auto cancelled_date = cancelled.date;
     apply_text(store, test::programme_toml(base_keys));
     after = store.sessions("test");
-    REQUIRE(session(after, 34).previous);
-    CHECK(session(after, 34).previous->date == cancelled_date);
-    CHECK(session(after, 34).status == SessionStatus::planned);
-    CHECK(session(after, 11).previous->date == make_date(2026, 3, 19));
+    REQUIRE(session(after, 12).previous);
+    CHECK(session(after, 12).previous->date == make_date(2026, 3, 19));
+    CHECK(session(after, 12).status == SessionStatus::planned);
+    CHECK(session(after, 11).previous->time.str() == "10:00-12:00");
 }
 
 TEST_CASE("a session the lead moved or cancelled stays as the lead set it") {
@@ -213,8 +292,20 @@ TEST_CASE("a session the lead moved or cancelled stays as the lead set it") {
           "(the file: Thu 2026-03-19 09:30-11:30 at schakel)");
     CHECK(store.audit().size() == audit_before);
 
-    // An edited file moves the others; #34, gone from the file, stays as the lead moved it.
-    const auto edited = apply_text(store, test::programme_toml(base_keys + "\nclosed = [2026-03-17]"));
+    // A closed day on #11's planned date, and a later slot time: the lead's sessions stay
+    // as the lead set them, renumbered; the other Tuesdays move.
+    const auto edited = apply_text(store, test::programme_toml(base_keys + "\nclosed = [2026-03-17]", R"(
+[location.schakel]
+name = "Wijkcentrum De Schakel"
+[[slot]]
+day = "tuesday"
+start = "10:00"
+end = "12:00"
+[[slot]]
+day = "thursday"
+start = "09:30"
+end = "11:30"
+)"));
     CHECK(edited.changed());
     int kept = 0, moved = 0, cancelled = 0;
     for (const auto& change : edited.changes) {
@@ -222,24 +313,25 @@ TEST_CASE("a session the lead moved or cancelled stays as the lead set it") {
         moved += change.kind == SessionChange::Kind::moved;
         cancelled += change.kind == SessionChange::Kind::cancelled;
     }
-    CHECK(kept == 3);
-    CHECK(moved == 21);  // #13..#33
+    CHECK(kept == 3);     // #11 on the closed day, #12 cancelled, #34 moved by the lead
+    CHECK(moved == 16);   // the Tuesdays but 17 March
     CHECK(cancelled == 0);
-    CHECK(describe(edited.changes.back()) ==
-          "kept #34 as the lead moved it: Fri 2026-06-19 09:30-11:30 at schakel (not in the file)");
     sessions = store.sessions("test");
-    CHECK(session(sessions, 11).date == make_date(2026, 3, 18));
-    CHECK(session(sessions, 11).version == 2);
-    CHECK(session(sessions, 12).status == SessionStatus::cancelled);
-    CHECK(session(sessions, 12).version == 2);
-    CHECK(session(sessions, 34).date == make_date(2026, 6, 19));
-    CHECK(session(sessions, 13).status == SessionStatus::moved);
+    const auto by_id = [&](int64_t id) {
+        for (const auto& s : sessions)
+            if (s.id == id) return s;
+        FAIL("no session " << id);
+        return sessions.front();
+    };
+    CHECK(by_id(lead_moved.id).date == make_date(2026, 3, 18));
+    CHECK(by_id(lead_moved.id).version == 2);
+    CHECK(by_id(lead_moved.id).lead_override);
+    CHECK(by_id(lead_cancelled.id).status == SessionStatus::cancelled);
+    CHECK(by_id(lead_cancelled.id).version == 2);
+    CHECK(by_id(lead_cancelled.id).number == 11);
+    CHECK(by_id(lead_moved_last.id).date == make_date(2026, 6, 19));
+    CHECK(by_id(lead_moved_last.id).number == 33);
     for (const auto& entry : store.audit()) CHECK(entry.action != "session.kept");
-
-    // Applying the edited file again stores nothing more.
-    const auto again = apply_text(store, test::programme_toml(base_keys + "\nclosed = [2026-03-17]"));
-    CHECK_FALSE(again.changed());
-    CHECK(again.changes.size() == 3);
 }
 
 TEST_CASE("ritme apply with one bad file stores nothing from any file") {

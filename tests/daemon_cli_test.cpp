@@ -20,8 +20,10 @@
 
 #include <condition_variable>
 #include <csignal>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <thread>
 
@@ -122,6 +124,167 @@ TEST_CASE("tick applies the programmes directory, plans and sends what is due, o
     REQUIRE_FALSE(json["next"].empty());
     CHECK(json["next"][0]["send_at"] == "2026-02-03T08:30:00+01:00");
     CHECK(json["next"][0]["participant"] == added.out.substr(0, added.out.find('\n')));
+}
+
+TEST_CASE("a new closed day: apply cancels that one session, tick sends one notice to each of its participants") {
+    Fixture f("closed-day");
+    REQUIRE(f.run({"tick"}).status == 0);
+    REQUIRE(f.run({"participant", "add", "--name", "Amina Yusuf", "--phone", "0612345678", "--programme",
+                   "tick-test"}).status == 0);
+    REQUIRE(f.run({"participant", "add", "--name", "Sara Ahmed", "--phone", "0687654321", "--programme",
+                   "tick-test"}).status == 0);
+    REQUIRE(f.run({"tick", "--now", "2026-01-20T10:00"}).status == 0);
+    CHECK(lines_in(f.sent_log()) == 0);
+
+    std::string text = programme_file_text();
+    const std::string region = "region = \"noord\"";
+    text.insert(text.find(region) + region.size(), "\nclosed = [{ date = 2026-03-17, reason = \"gebouw dicht\" }]");
+    const auto file = (f.dir() / "programmes" / "tick-test.toml").string();
+    std::ofstream(file) << text;
+    const auto applied = f.run({"apply", file});
+    CHECK(applied.status == 0);
+    CHECK(applied.out == "tick-test: definition updated, 1 session change\n"
+                         "  cancelled #11: Tue 2026-03-17 09:30-11:30 at schakel\n"
+                         "  renumbered: 23 sessions got a new number\n");
+
+    // 12:00 local, outside quiet hours: the two notices go, nothing else.
+    const auto tick = f.run({"tick", "--now", "2026-01-20T12:00"});
+    CHECK(tick.status == 0);
+    CHECK(tick.out.find("tick: 2 sent, 0 to retry, 0 failed") != std::string::npos);
+    CHECK(lines_in(f.sent_log()) == 2);
+
+    auto store = SqliteStore::open((f.dir() / "ritme.db").string());
+    int64_t closed_id = 0;
+    for (const auto& s : store->sessions("tick-test")) {
+        if (s.date == make_date(2026, 3, 17)) {
+            CHECK(s.status == SessionStatus::cancelled);
+            closed_id = s.id;
+        } else {
+            CHECK(s.version == 1);
+        }
+    }
+    REQUIRE(closed_id != 0);
+    DeliveryQuery notices;
+    notices.kinds = {DeliveryKind::change};
+    const auto rows = store->deliveries(notices);
+    CHECK(rows.size() == 2);
+    for (const auto& row : rows) {
+        CHECK(row.session_id == closed_id);
+        CHECK(row.state == DeliveryState::sent);
+    }
+}
+
+TEST_CASE("serve and tick refuse to start with no config or no channels, and leave the database alone") {
+    Fixture f("no-channels");
+    REQUIRE(f.run({"tick"}).status == 0);
+    REQUIRE(f.run({"participant", "add", "--name", "Amina Yusuf", "--phone", "0612345678", "--programme",
+                   "tick-test"}).status == 0);
+    REQUIRE(f.run({"tick", "--now", "2026-01-20T10:00"}).status == 0);
+    const std::string db = (f.dir() / "ritme.db").string();
+    const auto counts = [&] {
+        std::map<std::string, int> by_state;
+        for (const auto& row : SqliteStore::open(db)->delivery_counts()) by_state[std::string(name_of(row.state))] += row.count;
+        return by_state;
+    };
+    const auto before = counts();
+    REQUIRE(before.at("planned") > 60);
+
+    const auto without = [&](std::vector<std::string> args) {
+        std::ostringstream out, err;
+        ManualClock clock({pt::ptime(make_date(2026, 1, 20), pt::hours(9))});
+        ChannelRegistry registry;
+        register_builtin_adapters(registry);
+        CliContext context{out, err, clock, &registry};
+        args.insert(args.begin(), {"--holidays", test::source_path("config/holidays"), "--db", db});
+        const int status = run_cli(args, context);
+        return Run{status, out.str(), err.str()};
+    };
+    const char* saved = std::getenv("RITME_CONFIG");
+    ::unsetenv("RITME_CONFIG");
+    REQUIRE_FALSE(fs::exists("/etc/ritme/ritme.toml"));
+    for (const char* verb : {"tick", "serve"}) {
+        const Run run = without({verb});
+        CHECK(run.status == 2);
+        CHECK(run.err.find("ritme " + std::string(verb) + ": no config file (-c FILE, RITME_CONFIG or "
+                           "/etc/ritme/ritme.toml), so no channels: nothing could be sent") == 0);
+        CHECK(run.out.empty());
+    }
+    const Run check = without({"config", "check"});
+    CHECK(check.status == 2);
+    CHECK(check.err.find("error: no config file (-c FILE, RITME_CONFIG or /etc/ritme/ritme.toml), so no channels: "
+                         "nothing could be sent") != std::string::npos);
+    if (saved) ::setenv("RITME_CONFIG", saved, 1);
+
+    // A config with no channels: the same.
+    std::ofstream(f.dir() / "empty.toml") << "database = \"ritme.db\"\ntimezone = \"Europe/Amsterdam\"\n";
+    const std::string empty = (f.dir() / "empty.toml").string();
+    for (const char* verb : {"tick", "serve"}) {
+        const Run run = without({"-c", empty, verb});
+        CHECK(run.status == 2);
+        CHECK(run.err.find("has no channels: nothing could be sent") != std::string::npos);
+    }
+    const Run empty_check = without({"-c", empty, "config", "check"});
+    CHECK(empty_check.status == 2);
+    CHECK(empty_check.err.find("has no channels: nothing could be sent") != std::string::npos);
+    CHECK(counts() == before);
+}
+
+TEST_CASE("shipped reminder defaults through tick: one SMS the evening before an 08:15 session, both for 14:00") {
+    Fixture f("quiet-gap");
+    // The shipped [reminders] defaults: no [reminders] table.
+    std::ofstream(f.config()) << R"(database = "ritme.db"
+timezone = "Europe/Amsterdam"
+programmes = "programmes"
+templates = ")" << test::source_path("config/templates") << R"("
+
+[channel.sms]
+adapter = "outbox"
+dir = "outbox"
+print = false
+)";
+    std::ofstream(f.dir() / "programmes" / "tick-test.toml") << test::programme_toml("start = 2026-02-02\nregion = \"noord\"", R"(
+[school_hours]
+tuesday = "08:00-13:45"
+thursday = "08:30-15:45"
+travel_margin = "15m"
+
+[location.schakel]
+name = "Wijkcentrum De Schakel"
+[[slot]]
+day = "tuesday"
+start = "08:15"
+end = "09:45"
+[[slot]]
+day = "thursday"
+start = "14:00"
+end = "15:30"
+)", "tick-test");
+    REQUIRE(f.run({"tick"}).status == 0);
+    REQUIRE(f.run({"participant", "add", "--name", "Amina Yusuf", "--phone", "0612345678", "--programme",
+                   "tick-test"}).status == 0);
+    const auto sent_at = [&](const char* now) {
+        const auto run = f.run({"tick", "--now", now});
+        CHECK(run.status == 0);
+        return lines_in(f.sent_log());
+    };
+    // Monday evening before the 08:15 Tuesday session: 18:00 goes, nothing at 20:59, nothing at 08:00.
+    CHECK(sent_at("2026-02-02T17:59") == 0);
+    CHECK(sent_at("2026-02-02T18:00") == 1);
+    CHECK(sent_at("2026-02-02T20:59") == 1);
+    CHECK(sent_at("2026-02-03T08:00") == 1);
+    // The 14:00 Thursday session: 18:00 on Wednesday and 12:00 on the day.
+    CHECK(sent_at("2026-02-04T18:00") == 2);
+    CHECK(sent_at("2026-02-05T12:00") == 3);
+
+    auto store = SqliteStore::open((f.dir() / "ritme.db").string());
+    DeliveryQuery dropped;
+    dropped.states = {DeliveryState::cancelled};
+    const auto rows = store->deliveries(dropped);
+    REQUIRE_FALSE(rows.empty());
+    for (const auto& row : rows) {
+        CHECK(row.offset == "2h");
+        CHECK(row.reason == "quiet hours: would go 2h59m after the 1d@18:00 reminder, less than min_gap 6h");
+    }
 }
 
 TEST_CASE("tick refuses a --now it cannot read, and sends nothing") {

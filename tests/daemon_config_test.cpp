@@ -235,6 +235,7 @@ offsets = ["2d@10:00", "3h"]
 appointment_offsets = []
 quiet_hours = "22:00-07:30"
 min_notice = "1h"
+min_gap = "4h30m"
 
 [dispatch]
 batch_size = 50
@@ -277,6 +278,7 @@ quiet_hours = true
     CHECK(c.reminders.appointment_offsets.empty());
     CHECK(c.reminders.quiet_hours.str() == "22:00-07:30");
     CHECK(c.reminders.min_notice_minutes == 60);
+    CHECK(c.reminders.min_gap_minutes == 270);
     CHECK(c.dispatch.batch_size == 50);
     CHECK(c.dispatch.workers == 2);
     CHECK(c.dispatch.retry_initial_seconds == 30);
@@ -544,7 +546,7 @@ TEST_CASE("the dump without a config shows every default and every adapter as a 
     INFO(dump);
     for (const std::string line : {"# database = \"ritme.db\"", "# timezone = \"Europe/Amsterdam\"",
                                    "# offsets = [\"1d@18:00\", \"2h\"]", "# quiet_hours = \"21:00-08:00\"",
-                                   "# min_notice = \"30m\"", "# batch_size = 100", "# [channel.files]",
+                                   "# min_notice = \"30m\"", "# min_gap = \"6h\"", "# batch_size = 100", "# [channel.files]",
                                    "# [channel.gateway]", "# adapter = \"gateway\"", "# host = \"127.0.0.1\"",
                                    "# password_file = \"…\""})
         CHECK(dump.find(line + "\n") != std::string::npos);

@@ -3,6 +3,7 @@
 
 #include "engine/changes/apply.hpp"
 #include "engine/planner/planner.hpp"
+#include "engine/planner/reminder_timing.hpp"
 #include "engine/store/memory_store.hpp"
 #include "engine/store/sqlite_store.hpp"
 #include "test_support.hpp"
@@ -158,7 +159,7 @@ TEST_CASE_TEMPLATE("offsets on a normal day: the day before at 18:00 and two hou
     CHECK(result.dropped == 0);
 
     const auto all = rows(*store);
-    const Delivery& day_before = row(all, "reminder:test#1@v1:p-amina:1d@18:00:email");
+    const Delivery& day_before = row(all, "reminder:test#s1@v1:p-amina:1d@18:00:email");
     CHECK(day_before.kind == DeliveryKind::reminder);
     CHECK(day_before.state == DeliveryState::planned);
     CHECK(day_before.programme_id == "test");
@@ -172,41 +173,42 @@ TEST_CASE_TEMPLATE("offsets on a normal day: the day before at 18:00 and two hou
     CHECK(day_before.expires_at == utc(2026, 2, 3, 8));  // 30 minutes before the start
     CHECK(day_before.updated_at == january);
 
-    const Delivery& two_hours = row(all, "reminder:test#1@v1:p-amina:2h:email");
+    const Delivery& two_hours = row(all, "reminder:test#s1@v1:p-amina:2h:email");
     CHECK(two_hours.due_at == utc(2026, 2, 3, 6, 30));
     CHECK(two_hours.send_at == two_hours.due_at);
 }
 
-TEST_CASE_TEMPLATE("quiet hours move an early SMS to the evening before", Factory, MemoryFactory, SqliteFactory) {
+TEST_CASE_TEMPLATE("quiet hours move an early SMS to their end when that is still in time", Factory, MemoryFactory,
+                   SqliteFactory) {
     auto store = Factory::make();
     apply_text(*store, test::programme_toml(base_keys));
     enrol(*store, person("p-amina", true, true));
     plan(*store, rules_with(), january);
     const auto all = rows(*store);
 
-    // 2h before 09:30 is 07:30, inside 21:00-08:00: it goes at 20:59 the evening before,
-    // which is still after the 18:00 reminder, so both go.
-    const Delivery& sms = row(all, "reminder:test#1@v1:p-amina:2h:sms");
+    // 2h before 09:30 is 07:30, inside 21:00-08:00: it goes at 08:00, an hour and a half
+    // before the start, more than the minimum notice.
+    const Delivery& sms = row(all, "reminder:test#s1@v1:p-amina:2h:sms");
     CHECK(sms.due_at == utc(2026, 2, 3, 6, 30));
-    CHECK(sms.send_at == utc(2026, 2, 2, 19, 59));  // Monday 20:59 CET
+    CHECK(sms.send_at == utc(2026, 2, 3, 7));  // Tuesday 08:00 CET
     CHECK(sms.state == DeliveryState::planned);
-    CHECK(row(all, "reminder:test#1@v1:p-amina:1d@18:00:sms").send_at == utc(2026, 2, 2, 17));
-    CHECK(row(all, "reminder:test#1@v1:p-amina:2h:email").send_at == utc(2026, 2, 3, 6, 30));
+    CHECK(row(all, "reminder:test#s1@v1:p-amina:1d@18:00:sms").send_at == utc(2026, 2, 2, 17));
+    CHECK(row(all, "reminder:test#s1@v1:p-amina:2h:email").send_at == utc(2026, 2, 3, 6, 30));
 }
 
 TEST_CASE_TEMPLATE("quiet hours drop a reminder that would go no later than the one before it", Factory,
                    MemoryFactory, SqliteFactory) {
-    SUBCASE("the day before at 20:30: the 2h reminder at 20:59 comes after it and is kept") {
+    SUBCASE("the day before at 20:30: the 2h reminder at 08:00 comes long after it and is kept") {
         auto store = Factory::make();
         apply_text(*store, test::programme_toml(base_keys));
         enrol(*store, person("p-amina", true, false));
         const PlanResult result = plan(*store, rules_with({"1d@20:30", "2h"}), january);
         CHECK(result.dropped == 0);
         const auto all = rows(*store);
-        CHECK(row(all, "reminder:test#1@v1:p-amina:1d@20:30:sms").send_at == utc(2026, 2, 2, 19, 30));
-        CHECK(row(all, "reminder:test#1@v1:p-amina:2h:sms").send_at == utc(2026, 2, 2, 19, 59));
+        CHECK(row(all, "reminder:test#s1@v1:p-amina:1d@20:30:sms").send_at == utc(2026, 2, 2, 19, 30));
+        CHECK(row(all, "reminder:test#s1@v1:p-amina:2h:sms").send_at == utc(2026, 2, 3, 7));
     }
-    SUBCASE("the day before at 21:00 is itself quiet: both would go at 20:59, the later one is dropped") {
+    SUBCASE("the day before at 21:00 is itself quiet: both would go at 08:00, the later one is dropped") {
         auto store = Factory::make();
         apply_text(*store, test::programme_toml(base_keys));
         enrol(*store, person("p-amina", true, true));
@@ -215,15 +217,15 @@ TEST_CASE_TEMPLATE("quiet hours drop a reminder that would go no later than the 
         CHECK(result.dropped == sessions);           // one per session, on SMS only
         CHECK(result.added == sessions * 3);         // SMS 1d@21:00, e-mail both
         const auto all = rows(*store);
-        const Delivery& kept = row(all, "reminder:test#1@v1:p-amina:1d@21:00:sms");
+        const Delivery& kept = row(all, "reminder:test#s1@v1:p-amina:1d@21:00:sms");
         CHECK(kept.state == DeliveryState::planned);
-        CHECK(kept.send_at == utc(2026, 2, 2, 19, 59));
-        const Delivery& dropped = row(all, "reminder:test#1@v1:p-amina:2h:sms");
+        CHECK(kept.send_at == utc(2026, 2, 3, 7));
+        const Delivery& dropped = row(all, "reminder:test#s1@v1:p-amina:2h:sms");
         CHECK(dropped.state == DeliveryState::cancelled);
         CHECK(dropped.reason == "quiet hours: would go at the same moment as the 1d@21:00 reminder");
         // E-mail honours no quiet hours: both go at their own moments.
-        CHECK(row(all, "reminder:test#1@v1:p-amina:1d@21:00:email").send_at == utc(2026, 2, 2, 20));
-        CHECK(row(all, "reminder:test#1@v1:p-amina:2h:email").state == DeliveryState::planned);
+        CHECK(row(all, "reminder:test#s1@v1:p-amina:1d@21:00:email").send_at == utc(2026, 2, 2, 20));
+        CHECK(row(all, "reminder:test#s1@v1:p-amina:2h:email").state == DeliveryState::planned);
 
         // Planning again adds nothing and counts no new drop.
         const PlanResult again = plan(*store, rules_with({"1d@21:00", "2h"}), january);
@@ -231,6 +233,78 @@ TEST_CASE_TEMPLATE("quiet hours drop a reminder that would go no later than the 
         CHECK(again.dropped == 0);
         CHECK(again.cancelled == 0);
     }
+}
+
+TEST_CASE_TEMPLATE("shipped defaults: never two SMS in one evening; an early session gets one, a later one both",
+                   Factory, MemoryFactory, SqliteFactory) {
+    auto store = Factory::make();
+    // Tuesday 08:15, Wednesday 09:15 and Thursday 14:00, from 2 February 2026 (CET).
+    apply_text(*store, test::programme_toml(base_keys, R"(
+[location.schakel]
+name = "Wijkcentrum De Schakel"
+[[slot]]
+day = "tuesday"
+start = "08:15"
+end = "09:45"
+[[slot]]
+day = "wednesday"
+start = "09:15"
+end = "10:45"
+[[slot]]
+day = "thursday"
+start = "14:00"
+end = "15:30"
+)"));
+    enrol(*store, person("p-amina", true, false));
+    PlanningRules rules = rules_with();
+    rules.defaults.min_gap_minutes = ReminderRules::defaults().min_gap_minutes;
+    REQUIRE(rules.defaults.min_gap_minutes == 360);
+    const PlanResult result = plan(*store, rules, january);
+    const auto all = rows(*store);
+
+    // 08:15: 2h is 06:15, quiet; 08:00 is within the 30 minutes' notice, so it would go
+    // at 20:59 the evening before, under 6h after the 18:00 one: dropped.
+    CHECK(row(all, "reminder:test#s1@v1:p-amina:1d@18:00:sms").send_at == utc(2026, 2, 2, 17));
+    const Delivery& dropped = row(all, "reminder:test#s1@v1:p-amina:2h:sms");
+    CHECK(dropped.state == DeliveryState::cancelled);
+    CHECK(dropped.send_at == utc(2026, 2, 2, 19, 59));
+    CHECK(dropped.reason == "quiet hours: would go 2h59m after the 1d@18:00 reminder, less than min_gap 6h");
+    // 09:15: 2h is 07:15, quiet; it goes at 08:00.
+    CHECK(row(all, "reminder:test#s2@v1:p-amina:2h:sms").send_at == utc(2026, 2, 4, 7));
+    CHECK(row(all, "reminder:test#s2@v1:p-amina:2h:sms").state == DeliveryState::planned);
+    // 14:00: 18:00 the day before and 12:00 on the day.
+    CHECK(row(all, "reminder:test#s3@v1:p-amina:1d@18:00:sms").state == DeliveryState::planned);
+    CHECK(row(all, "reminder:test#s3@v1:p-amina:2h:sms").send_at == utc(2026, 2, 5, 11));
+    CHECK(row(all, "reminder:test#s3@v1:p-amina:2h:sms").state == DeliveryState::planned);
+
+    // No evening (18:00-21:00 local, 17:00-20:00 UTC) holds two planned SMS.
+    std::map<Date, int> per_evening;
+    for (const auto& [key, r] : all) {
+        if (r.state != DeliveryState::planned) continue;
+        const auto hour = r.send_at.utc.time_of_day().hours();
+        if (hour >= 17 && hour < 20) ++per_evening[r.send_at.utc.date()];
+    }
+    for (const auto& [day, count] : per_evening) CHECK_MESSAGE(count == 1, iso_date(day));
+    CHECK(result.dropped > 0);
+}
+
+TEST_CASE("reminder_timings: min_gap 0 keeps an SMS moved before quiet hours; the reason of a drop") {
+    const TimeZone zone = TimeZone::load("Europe/Amsterdam");
+    const QuietHours quiet{TimeOfDay::hm(21, 0), TimeOfDay::hm(8, 0)};
+    const UtcInstant start = utc(2026, 2, 3, 7, 15);  // 08:15 CET
+    const auto gapless = reminder_timings(offsets({"1d@18:00", "2h"}), start, zone, &quiet, january,
+                                          pt::minutes(30), pt::minutes(0));
+    REQUIRE(gapless.size() == 2);
+    CHECK(gapless[1].dropped.empty());
+    CHECK(gapless[1].send_at == utc(2026, 2, 2, 19, 59));
+    const auto spaced = reminder_timings(offsets({"1d@18:00", "2h"}), start, zone, &quiet, january,
+                                         pt::minutes(30), pt::hours(6));
+    CHECK(spaced[1].dropped == "quiet hours: would go 2h59m after the 1d@18:00 reminder, less than min_gap 6h");
+    // Without quiet hours (e-mail) nothing moves and both go.
+    const auto email = reminder_timings(offsets({"1d@18:00", "2h"}), start, zone, nullptr, january,
+                                        pt::minutes(30), pt::hours(6));
+    CHECK(email[1].dropped.empty());
+    CHECK(email[1].send_at == utc(2026, 2, 3, 5, 15));
 }
 
 TEST_CASE_TEMPLATE("DST nights: reminders for the Monday after the clocks change", Factory, MemoryFactory,
@@ -243,13 +317,13 @@ TEST_CASE_TEMPLATE("DST nights: reminders for the Monday after the clocks change
         const StoredSession monday = session(*store, 2);
         REQUIRE(monday.start_utc == utc(2026, 3, 30, 7, 30));  // 09:30 CEST
         const auto all = rows(*store);
-        CHECK(row(all, "reminder:test#2@v1:p-amina:1d@18:00:sms").due_at == utc(2026, 3, 29, 16));  // 18:00 CEST
-        const Delivery& two_hours = row(all, "reminder:test#2@v1:p-amina:2h:sms");
+        CHECK(row(all, "reminder:test#s2@v1:p-amina:1d@18:00:sms").due_at == utc(2026, 3, 29, 16));  // 18:00 CEST
+        const Delivery& two_hours = row(all, "reminder:test#s2@v1:p-amina:2h:sms");
         CHECK(two_hours.due_at == utc(2026, 3, 30, 5, 30));     // 07:30 CEST: quiet
-        CHECK(two_hours.send_at == utc(2026, 3, 29, 18, 59));   // 20:59 CEST on Sunday
+        CHECK(two_hours.send_at == utc(2026, 3, 30, 6));        // 08:00 CEST, when quiet hours end
         // The Monday before the change, in winter time.
-        CHECK(row(all, "reminder:test#1@v1:p-amina:1d@18:00:sms").due_at == utc(2026, 3, 22, 17));
-        CHECK(row(all, "reminder:test#1@v1:p-amina:2h:sms").send_at == utc(2026, 3, 22, 19, 59));
+        CHECK(row(all, "reminder:test#s1@v1:p-amina:1d@18:00:sms").due_at == utc(2026, 3, 22, 17));
+        CHECK(row(all, "reminder:test#s1@v1:p-amina:2h:sms").send_at == utc(2026, 3, 23, 7));  // 08:00 CET
     }
     SUBCASE("autumn: Sunday 25 October 2026") {
         auto store = Factory::make();
@@ -259,11 +333,11 @@ TEST_CASE_TEMPLATE("DST nights: reminders for the Monday after the clocks change
         const StoredSession monday = session(*store, 2);
         REQUIRE(monday.start_utc == utc(2026, 10, 26, 8, 30));  // 09:30 CET
         const auto all = rows(*store);
-        CHECK(row(all, "reminder:test#2@v1:p-amina:1d@18:00:sms").due_at == utc(2026, 10, 25, 17));  // 18:00 CET
-        const Delivery& two_hours = row(all, "reminder:test#2@v1:p-amina:2h:sms");
+        CHECK(row(all, "reminder:test#s2@v1:p-amina:1d@18:00:sms").due_at == utc(2026, 10, 25, 17));  // 18:00 CET
+        const Delivery& two_hours = row(all, "reminder:test#s2@v1:p-amina:2h:sms");
         CHECK(two_hours.due_at == utc(2026, 10, 26, 6, 30));    // 07:30 CET: quiet
-        CHECK(two_hours.send_at == utc(2026, 10, 25, 19, 59));  // 20:59 CET on Sunday
-        CHECK(row(all, "reminder:test#1@v1:p-amina:1d@18:00:sms").due_at == utc(2026, 10, 18, 16));  // 18:00 CEST
+        CHECK(two_hours.send_at == utc(2026, 10, 26, 7));       // 08:00 CET, when quiet hours end
+        CHECK(row(all, "reminder:test#s1@v1:p-amina:1d@18:00:sms").due_at == utc(2026, 10, 18, 16));  // 18:00 CEST
     }
 }
 
@@ -289,19 +363,20 @@ TEST_CASE_TEMPLATE("DST nights: a 2h appointment reminder across the change", Fa
     const auto all = rows(*store);
     const std::string a = "appointment:a";
 
-    // 2h before is 07:00 local both times, quiet since 21:00 the evening before: in
-    // winter time before the spring change, in summer time before the autumn one.
+    // 2h before is 07:00 local both times, quiet until 08:00 local, still 60 minutes
+    // before the start: in summer time after the spring change, in winter time after the
+    // autumn one.
     const Delivery& in_spring = row(all, a + std::to_string(spring.id) + "@v1:p-amina:2h:sms");
     CHECK(in_spring.kind == DeliveryKind::appointment);
     CHECK(in_spring.appointment_id == spring.id);
     CHECK(in_spring.appointment_version == 1);
     CHECK(in_spring.session_id == 0);
     CHECK(in_spring.due_at == utc(2026, 3, 29, 5));
-    CHECK(in_spring.send_at == utc(2026, 3, 28, 19, 59));  // Saturday 20:59 CET
+    CHECK(in_spring.send_at == utc(2026, 3, 29, 6));  // Sunday 08:00 CEST
     CHECK(in_spring.expires_at == utc(2026, 3, 29, 6, 30));
     const Delivery& in_autumn = row(all, a + std::to_string(autumn.id) + "@v1:p-amina:2h:sms");
     CHECK(in_autumn.due_at == utc(2026, 10, 25, 6));
-    CHECK(in_autumn.send_at == utc(2026, 10, 24, 18, 59));  // Saturday 20:59 CEST
+    CHECK(in_autumn.send_at == utc(2026, 10, 25, 7));  // Sunday 08:00 CET
 
     // Two hours are two hours, though the clock shows 00:30 CET before 03:30 CEST.
     CHECK(row(all, a + std::to_string(night.id) + "@v1:p-amina:2h:email").due_at == utc(2026, 3, 28, 23, 30));
@@ -322,69 +397,111 @@ TEST_CASE_TEMPLATE("planning twice adds nothing the second time", Factory, Memor
     CHECK(rows(*store).size() == before.size());
 }
 
-TEST_CASE_TEMPLATE("a move replaces the session's reminders and announces it; a cancel announces and plans none",
+TEST_CASE_TEMPLATE("a new closed day cancels the session on it: one notice to each, no other session changes",
                    Factory, MemoryFactory, SqliteFactory) {
     auto store = Factory::make();
     apply_text(*store, test::programme_toml(base_keys));
     enrol(*store, person("p-amina", true, true));
+    enrol(*store, person("p-sara", true, false));
     plan(*store, rules_with(), january);
     const auto before = rows(*store);
 
-    // A closed Tuesday 17 March moves sessions 11..33 one slot on and cancels #34.
-    // The lead applies it at 22:00 CET: the SMS notices wait for the end of quiet hours.
+    // Session 11 (id 11) meets on Tuesday 17 March. The lead closes that day at 22:00 CET:
+    // the SMS notices wait for the end of quiet hours.
     const UtcInstant applied_at = utc(2026, 1, 20, 21);
-    apply_text(*store, test::programme_toml(base_keys + "\nclosed = [2026-03-17]"), applied_at);
-    const StoredSession moved = session(*store, 11);
-    REQUIRE(moved.version == 2);
-    REQUIRE(moved.status == SessionStatus::moved);
-    REQUIRE(moved.changed_at == applied_at);
-    REQUIRE(session(*store, 34).status == SessionStatus::cancelled);
+    apply_text(*store, test::programme_toml(base_keys + "\nclosed = [{ date = 2026-03-17, reason = \"gebouw dicht\" }]"),
+               applied_at);
+    const StoredSession closed = *store->session(11);
+    REQUIRE(closed.date == make_date(2026, 3, 17));
+    REQUIRE(closed.status == SessionStatus::cancelled);
+    REQUIRE(closed.version == 2);
+    for (const auto& s : store->sessions("test"))
+        if (s.id != closed.id) CHECK(s.version == 1);
 
     const UtcInstant now = utc(2026, 1, 20, 21, 5);
     const PlanResult result = plan(*store, rules_with(), now);
-    CHECK(result.cancelled == 24 * 2 * 2);   // the v1 reminders of #11..#34 on both channels
-    CHECK(result.added == 23 * 2 * 2 + 24 * 2);  // v2 reminders of #11..#33, a notice per session and channel
+    CHECK(result.cancelled == 2 * 2 + 2);  // that session's reminders: Amina on both channels, Sara by SMS
+    CHECK(result.added == 3);              // its cancel notice, once per person and channel
 
     const auto after = rows(*store);
-    const Delivery& stale = row(after, "reminder:test#11@v1:p-amina:2h:sms");
+    CHECK(after.size() == before.size() + 3);
+    int notices = 0;
+    for (const auto& [key, r] : after) {
+        if (r.kind == DeliveryKind::change) {
+            ++notices;
+            CHECK(r.session_id == closed.id);
+            CHECK(change_of(r) == "cancelled");
+        }
+        if (r.session_id != closed.id) CHECK(r.state == DeliveryState::planned);
+    }
+    CHECK(notices == 3);
+    CHECK(row(after, "change:test#s11@v2:p-amina:sms").send_at == utc(2026, 1, 21, 7));  // 08:00 CET
+    CHECK(row(after, "change:test#s11@v2:p-amina:email").send_at == applied_at);
+    CHECK(row(after, "change:test#s11@v2:p-sara:sms").state == DeliveryState::planned);
+    CHECK(row(after, "reminder:test#s11@v1:p-amina:1d@18:00:email").reason == "session #11 changed");
+    CHECK(after.count("reminder:test#s11@v2:p-amina:2h:sms") == 0);
+    CHECK(plan(*store, rules_with(), now).added == 0);
+
+    // Taking the closed day out again restores it: its cancel notice is withdrawn.
+    apply_text(*store, test::programme_toml(base_keys), utc(2026, 1, 21, 10));
+    for (const auto& s : store->sessions("test"))
+        if (s.id != closed.id) CHECK(s.version == 1);
+    plan(*store, rules_with(), utc(2026, 1, 21, 10, 5));
+    const auto restored = rows(*store);
+    CHECK(change_of(row(restored, "change:test#s11@v3:p-amina:sms")) == "restored");
+    CHECK(row(restored, "reminder:test#s11@v3:p-amina:2h:sms").state == DeliveryState::planned);
+    const Delivery& withdrawn = row(restored, "change:test#s11@v2:p-amina:sms");
+    CHECK(withdrawn.state == DeliveryState::cancelled);
+    CHECK(withdrawn.reason == "session #11 changed");
+}
+
+TEST_CASE_TEMPLATE("a changed slot time replaces its sessions' reminders and announces the move", Factory,
+                   MemoryFactory, SqliteFactory) {
+    auto store = Factory::make();
+    apply_text(*store, test::programme_toml(base_keys));
+    enrol(*store, person("p-amina", true, true));
+    plan(*store, rules_with(), january);
+
+    const UtcInstant applied_at = utc(2026, 1, 20, 21);
+    apply_text(*store, test::programme_toml(base_keys, R"(
+[location.schakel]
+name = "Wijkcentrum De Schakel"
+[[slot]]
+day = "tuesday"
+start = "10:00"
+end = "12:00"
+[[slot]]
+day = "thursday"
+start = "09:30"
+end = "11:30"
+)"), applied_at);
+    const StoredSession moved = *store->session(11);
+    REQUIRE(moved.version == 2);
+    REQUIRE(moved.status == SessionStatus::moved);
+    REQUIRE(moved.date == make_date(2026, 3, 17));
+    REQUIRE(moved.changed_at == applied_at);
+
+    const UtcInstant now = utc(2026, 1, 20, 21, 5);
+    const PlanResult result = plan(*store, rules_with(), now);
+    CHECK(result.cancelled == 17 * 2 * 2);           // the v1 reminders of the Tuesdays, both channels
+    CHECK(result.added == 17 * 2 * 2 + 17 * 2);      // their v2 reminders, and a notice per channel
+
+    const auto after = rows(*store);
+    const Delivery& stale = row(after, "reminder:test#s11@v1:p-amina:2h:sms");
     CHECK(stale.state == DeliveryState::cancelled);
     CHECK(stale.reason == "session #11 changed");
-    CHECK(row(after, "reminder:test#10@v1:p-amina:2h:sms").state == DeliveryState::planned);
-
-    const Delivery& fresh = row(after, "reminder:test#11@v2:p-amina:2h:sms");
+    CHECK(row(after, "reminder:test#s12@v1:p-amina:2h:sms").state == DeliveryState::planned);
+    const Delivery& fresh = row(after, "reminder:test#s11@v2:p-amina:2h:sms");
     CHECK(fresh.state == DeliveryState::planned);
     CHECK(fresh.session_version == 2);
     CHECK(fresh.due_at == UtcInstant{moved.start_utc.utc - pt::hours(2)});
-
-    const Delivery& notice = row(after, "change:test#11@v2:p-amina:sms");
+    const Delivery& notice = row(after, "change:test#s11@v2:p-amina:sms");
     CHECK(notice.kind == DeliveryKind::change);
-    CHECK(notice.state == DeliveryState::planned);
     CHECK(notice.offset.empty());
     CHECK(change_of(notice) == "moved");
     CHECK(notice.due_at == applied_at);
-    CHECK(notice.send_at == utc(2026, 1, 21, 7));  // 08:00 CET, when quiet hours end
+    CHECK(notice.send_at == utc(2026, 1, 21, 7));
     CHECK(notice.expires_at == moved.start_utc);
-    const Delivery& by_email = row(after, "change:test#11@v2:p-amina:email");
-    CHECK(by_email.send_at == applied_at);
-
-    // The cancelled session: a notice, no reminders.
-    CHECK(change_of(row(after, "change:test#34@v2:p-amina:sms")) == "cancelled");
-    CHECK(row(after, "reminder:test#34@v1:p-amina:1d@18:00:email").reason == "session #34 changed");
-    CHECK(after.count("reminder:test#34@v2:p-amina:1d@18:00:email") == 0);
-    CHECK(after.count("reminder:test#34@v2:p-amina:2h:sms") == 0);
-
-    CHECK(plan(*store, rules_with(), now).added == 0);
-
-    // Taking the closed day out again restores #34: its cancel notice is withdrawn.
-    apply_text(*store, test::programme_toml(base_keys), utc(2026, 1, 21, 10));
-    plan(*store, rules_with(), utc(2026, 1, 21, 10, 5));
-    const auto restored = rows(*store);
-    CHECK(change_of(row(restored, "change:test#34@v3:p-amina:sms")) == "restored");
-    CHECK(row(restored, "reminder:test#34@v3:p-amina:2h:sms").state == DeliveryState::planned);
-    const Delivery& withdrawn = row(restored, "change:test#34@v2:p-amina:sms");
-    CHECK(withdrawn.state == DeliveryState::cancelled);
-    CHECK(withdrawn.reason == "session #34 changed");
-    CHECK(before.size() < restored.size());
 }
 
 TEST_CASE_TEMPLATE("a session cancelled by the lead gets a cancel notice and no reminders", Factory, MemoryFactory,
@@ -405,12 +522,12 @@ TEST_CASE_TEMPLATE("a session cancelled by the lead gets a cancel notice and no 
     CHECK(result.cancelled == 2);
     CHECK(result.added == 1);
     const auto all = rows(*store);
-    const Delivery& notice = row(all, "change:test#5@v2:p-amina:sms");
+    const Delivery& notice = row(all, "change:test#s5@v2:p-amina:sms");
     CHECK(change_of(notice) == "cancelled");
     CHECK(notice.send_at == utc(2026, 1, 21, 9));
     CHECK(notice.expires_at == fifth.start_utc);
-    CHECK(row(all, "reminder:test#5@v1:p-amina:2h:sms").reason == "session #5 changed");
-    CHECK(all.count("reminder:test#5@v2:p-amina:2h:sms") == 0);
+    CHECK(row(all, "reminder:test#s5@v1:p-amina:2h:sms").reason == "session #5 changed");
+    CHECK(all.count("reminder:test#s5@v2:p-amina:2h:sms") == 0);
 }
 
 TEST_CASE_TEMPLATE("a new participant gets reminders; one no longer enrolled loses hers", Factory, MemoryFactory,
@@ -424,14 +541,14 @@ TEST_CASE_TEMPLATE("a new participant gets reminders; one no longer enrolled los
 
     enrol(*store, person("p-bilal", true, false));
     CHECK(plan(*store, rules_with(), january).added == per_person);
-    CHECK(row(rows(*store), "reminder:test#1@v1:p-bilal:1d@18:00:sms").state == DeliveryState::planned);
+    CHECK(row(rows(*store), "reminder:test#s1@v1:p-bilal:1d@18:00:sms").state == DeliveryState::planned);
 
     store->write([&] { store->unenrol("p-amina", "test"); });
     const PlanResult after = plan(*store, rules_with(), january);
     CHECK(after.cancelled == per_person);
     CHECK(after.added == 0);
     const auto all = rows(*store);
-    const Delivery& gone = row(all, "reminder:test#1@v1:p-amina:1d@18:00:sms");
+    const Delivery& gone = row(all, "reminder:test#s1@v1:p-amina:1d@18:00:sms");
     CHECK(gone.state == DeliveryState::cancelled);
     CHECK(gone.reason == "no longer enrolled");
 }
@@ -463,8 +580,8 @@ TEST_CASE_TEMPLATE("opted-out numbers and missing phones get no SMS", Factory, M
     store->write([&] { store->put_participant(both); });
     const PlanResult after = plan(*store, rules_with(), january);
     CHECK(after.cancelled == sessions * 2);
-    CHECK(row(rows(*store), "reminder:test#3@v1:p-chana:2h:sms").reason == "opted out of SMS");
-    CHECK(row(rows(*store), "reminder:test#3@v1:p-chana:2h:email").state == DeliveryState::planned);
+    CHECK(row(rows(*store), "reminder:test#s3@v1:p-chana:2h:sms").reason == "opted out of SMS");
+    CHECK(row(rows(*store), "reminder:test#s3@v1:p-chana:2h:email").state == DeliveryState::planned);
 }
 
 TEST_CASE_TEMPLATE("a sent or claimed row is never planned again nor cancelled", Factory, MemoryFactory,
@@ -481,22 +598,22 @@ TEST_CASE_TEMPLATE("a sent or claimed row is never planned again nor cancelled",
         REQUIRE(claimed.size() == 1);
         store->finish({DeliveryOutcome(claimed.front().delivery.id, DeliveryState::sent, sent_at)});
     });
-    const UtcInstant evening = utc(2026, 2, 2, 19, 59);
+    const UtcInstant morning = utc(2026, 2, 3, 7);  // 08:00 CET, when quiet hours end
     store->write([&] {
-        REQUIRE(store->claim_due(evening, 1, "test", UtcInstant{evening.utc + pt::minutes(5)}).size() == 1);
+        REQUIRE(store->claim_due(morning, 1, "test", UtcInstant{morning.utc + pt::minutes(5)}).size() == 1);
     });
-    CHECK(row(rows(*store), "reminder:test#1@v1:p-amina:1d@18:00:sms").state == DeliveryState::sent);
-    CHECK(row(rows(*store), "reminder:test#1@v1:p-amina:2h:sms").state == DeliveryState::claimed);
+    CHECK(row(rows(*store), "reminder:test#s1@v1:p-amina:1d@18:00:sms").state == DeliveryState::sent);
+    CHECK(row(rows(*store), "reminder:test#s1@v1:p-amina:2h:sms").state == DeliveryState::claimed);
 
-    CHECK(plan(*store, rules_with(), evening).added == 0);
+    CHECK(plan(*store, rules_with(), morning).added == 0);
 
     // Leaving the programme cancels what is pending, but not what went or is going.
     store->write([&] { store->unenrol("p-amina", "test"); });
-    const PlanResult result = plan(*store, rules_with(), evening);
+    const PlanResult result = plan(*store, rules_with(), morning);
     const auto all = rows(*store);
     CHECK(result.cancelled == static_cast<int>(all.size()) - 2);
-    CHECK(row(all, "reminder:test#1@v1:p-amina:1d@18:00:sms").state == DeliveryState::sent);
-    CHECK(row(all, "reminder:test#1@v1:p-amina:2h:sms").state == DeliveryState::claimed);
+    CHECK(row(all, "reminder:test#s1@v1:p-amina:1d@18:00:sms").state == DeliveryState::sent);
+    CHECK(row(all, "reminder:test#s1@v1:p-amina:2h:sms").state == DeliveryState::claimed);
 }
 
 TEST_CASE_TEMPLATE("a session starting within the minimum notice gets nothing new", Factory, MemoryFactory,
@@ -509,15 +626,15 @@ TEST_CASE_TEMPLATE("a session starting within the minimum notice gets nothing ne
     SUBCASE("20 minutes before: nothing for session 1") {
         plan(*store, rules_with(), UtcInstant{start.utc - pt::minutes(20)});
         const auto all = rows(*store);
-        CHECK(all.count("reminder:test#1@v1:p-amina:2h:sms") == 0);
-        CHECK(all.count("reminder:test#1@v1:p-amina:1d@18:00:sms") == 0);
-        CHECK(all.count("reminder:test#2@v1:p-amina:2h:sms") == 1);
+        CHECK(all.count("reminder:test#s1@v1:p-amina:2h:sms") == 0);
+        CHECK(all.count("reminder:test#s1@v1:p-amina:1d@18:00:sms") == 0);
+        CHECK(all.count("reminder:test#s2@v1:p-amina:2h:sms") == 1);
     }
     SUBCASE("40 minutes before: only the latest reminder whose moment has passed, to go at once") {
         const PlanResult result = plan(*store, rules_with(), UtcInstant{start.utc - pt::minutes(40)});
         const auto all = rows(*store);
-        CHECK(all.count("reminder:test#1@v1:p-amina:1d@18:00:sms") == 0);
-        CHECK(row(all, "reminder:test#1@v1:p-amina:2h:sms").state == DeliveryState::planned);
+        CHECK(all.count("reminder:test#s1@v1:p-amina:1d@18:00:sms") == 0);
+        CHECK(row(all, "reminder:test#s1@v1:p-amina:2h:sms").state == DeliveryState::planned);
         // Once planned, the passed reminder is neither added later nor cancelled.
         const PlanResult again = plan(*store, rules_with(), UtcInstant{start.utc - pt::minutes(35)});
         CHECK(again.added == 0);
@@ -540,8 +657,8 @@ TEST_CASE_TEMPLATE("a programme's own offsets replace the default ones", Factory
     CHECK(result.added == sessions);
     CHECK(result.cancelled == sessions * 2);
     const auto all = rows(*store);
-    CHECK(row(all, "reminder:test#1@v1:p-amina:3h:email").due_at == utc(2026, 2, 3, 5, 30));
-    CHECK(row(all, "reminder:test#1@v1:p-amina:2h:email").reason == "the reminder rules changed");
+    CHECK(row(all, "reminder:test#s1@v1:p-amina:3h:email").due_at == utc(2026, 2, 3, 5, 30));
+    CHECK(row(all, "reminder:test#s1@v1:p-amina:2h:email").reason == "the reminder rules changed");
 }
 
 TEST_CASE_TEMPLATE("appointments: reminders for one person, replaced on a move, a notice on a cancel", Factory,
@@ -619,14 +736,14 @@ TEST_CASE_TEMPLATE("plan_requested works through the requests and replans everyt
     const PlanResult replanned = requested(rules_with({"1d@18:00", "3h"}));
     CHECK(replanned.added == sessions * 2);
     CHECK(replanned.cancelled == sessions * 2);
-    CHECK(row(rows(*store), "reminder:test#1@v1:p-bilal:2h:sms").reason == "the reminder rules changed");
+    CHECK(row(rows(*store), "reminder:test#s1@v1:p-bilal:2h:sms").reason == "the reminder rules changed");
     CHECK(store->setting("planner.rules") == rules_with({"1d@18:00", "3h"}).fingerprint());
 }
 
 TEST_CASE("the rules' fingerprint changes with every rule and only then") {
     const PlanningRules base = rules_with();
     CHECK(base.fingerprint() == rules_with().fingerprint());
-    std::vector<PlanningRules> changed(7, base);
+    std::vector<PlanningRules> changed(8, base);
     changed[0].defaults.session_offsets = offsets({"1d@18:00", "3h"});
     changed[1].defaults.appointment_offsets = offsets({"2h"});
     changed[2].defaults.quiet_hours = {TimeOfDay::hm(22, 0), TimeOfDay::hm(8, 0)};
@@ -634,6 +751,7 @@ TEST_CASE("the rules' fingerprint changes with every rule and only then") {
     changed[4].timezone = "Europe/Brussels";
     changed[5].routes[Medium::email].quiet_hours = true;
     changed[6].routes.erase(Medium::sms);
+    changed[7].defaults.min_gap_minutes = 120;
     for (std::size_t i = 0; i < changed.size(); ++i)
         for (std::size_t j = 0; j < changed.size(); ++j) {
             CAPTURE(i);
@@ -671,7 +789,7 @@ TEST_CASE_TEMPLATE("someone who chose SMS but has no phone number is reached thr
     CHECK(with.fingerprint() != without.fingerprint());
     const PlanResult result = plan(*store, with, january);
     CHECK(result.added == static_cast<int>(store->sessions("test").size() * 2));
-    const Delivery& day_before = row(rows(*store), "reminder:test#1@v1:p-amina:1d@18:00:email");
+    const Delivery& day_before = row(rows(*store), "reminder:test#s1@v1:p-amina:1d@18:00:email");
     CHECK(day_before.channel == "email");
     CHECK(day_before.send_at == day_before.due_at);  // the e-mail route's own rule: any hour
 

@@ -144,9 +144,56 @@ TEST_CASE_TEMPLATE("sessions keep their id when updated, and are listed by numbe
     CHECK(sessions[0].date == moved.date);
     CHECK(sessions[0].status == SessionStatus::moved);
     CHECK(sessions[0].version == 2);
-    // A second session with the same number is refused.
-    CHECK_THROWS_AS(store->write([&] { store->put_session(sample_session("test", 1)); }), StoreError);
     CHECK_THROWS_AS(store->write([&] { store->put_session(sample_session("missing", 1)); }), StoreError);
+}
+
+TEST_CASE_TEMPLATE("a session is its slot on its planned date; numbers are labels that may change and repeat",
+                   Factory, MemoryFactory, SqliteFactory) {
+    auto store = Factory::make();
+    StoredSession first = sample_session("test", 1);
+    first.slot = 1;
+    first.planned_date = first.date;
+    StoredSession second = sample_session("test", 2);
+    second.slot = 1;
+    second.planned_date = second.date;
+    store->write([&] {
+        store->put_programme(sample_programme());
+        first.id = store->put_session(first);
+        second.id = store->put_session(second);
+    });
+    // Renumbering: both may carry the same number on the way, and swap.
+    std::swap(first.number, second.number);
+    store->write([&] {
+        store->put_session(first);
+        store->put_session(second);
+    });
+    auto sessions = store->sessions("test");
+    REQUIRE(sessions.size() == 2);
+    CHECK(sessions[0].id == second.id);
+    CHECK(sessions[0].number == 1);
+    CHECK(sessions[0].slot == 1);
+    CHECK(sessions[0].planned_date == second.date);
+    CHECK(store->session(first.id)->planned_date == first.date);
+
+    // A move changes the date, not the planned date.
+    StoredSession moved = first;
+    moved.date += boost::gregorian::days(1);
+    store->write([&] { store->put_session(moved); });
+    CHECK(store->session(first.id)->planned_date == first.date);
+    CHECK(store->session(first.id)->date == moved.date);
+
+    // Another session of the same slot on the same planned date is refused, with any number.
+    StoredSession twin = sample_session("test", 3);
+    twin.slot = 1;
+    twin.planned_date = first.date;
+    CHECK_THROWS_AS(store->write([&] { store->put_session(twin); }), StoreError);
+    twin.slot = 2;
+    store->write([&] { CHECK(store->put_session(twin) != 0); });
+    // Not given, the planned date is the date.
+    StoredSession plain = sample_session("test", 4);
+    int64_t plain_id = 0;
+    store->write([&] { plain_id = store->put_session(plain); });
+    CHECK(store->session(plain_id)->planned_date == plain.date);
 }
 
 TEST_CASE_TEMPLATE("sessions by id keep when and how they last changed, and whether the lead set them", Factory,
@@ -387,6 +434,92 @@ TEST_CASE("migrations: a version 2 database keeps its data and gains the outbox"
     });
     CHECK(store->next_send_at() == sessions[0].start_utc);
     CHECK(store->appointment(appointment_id).has_value());
+}
+
+namespace {
+
+// Rows as version 4 kept them, for a programme of Tuesdays and Thursdays from 2 February
+// 2026: the file's sessions by number, one the lead moved, one the lead cancelled, and
+// one an apply cancelled whose place a later session took. The calendar runs:
+// #1 Tue 3 Feb, #2 Thu 5 Feb, #3 Tue 10 Feb, #4 Thu 12 Feb, #5 Tue 17 Feb, …
+void insert_v4_sessions(SQLite::Database& db) {
+    SQLite::Statement programme(db, "INSERT INTO programme (id, definition) VALUES ('test', ?)");
+    programme.bind(1, programme_record(sample_programme()).dump());
+    programme.exec();
+    const auto add = [&](int number, const char* date, const char* start, const char* end, const char* status,
+                         int version, int lead_override, const char* previous_date) {
+        SQLite::Statement insert(db,
+                                 "INSERT INTO session (programme_id, number, date, start_time, end_time, location, "
+                                 "start_utc, end_utc, status, version, previous_date, previous_start, previous_end, "
+                                 "previous_location, previous_start_utc, lead_override) VALUES ('test', ?, ?, ?, ?, "
+                                 "'schakel', '2026-02-03T08:30:00Z', '2026-02-03T10:30:00Z', ?, ?, ?, ?, ?, ?, ?, ?)");
+        insert.bind(1, number);
+        insert.bind(2, date);
+        insert.bind(3, start);
+        insert.bind(4, end);
+        insert.bind(5, status);
+        insert.bind(6, version);
+        if (previous_date) {
+            insert.bind(7, previous_date);
+            insert.bind(8, "09:30");
+            insert.bind(9, "11:30");
+            insert.bind(10, "schakel");
+            insert.bind(11, "2026-02-03T08:30:00Z");
+        } else {
+            for (int column = 7; column <= 11; ++column) insert.bind(column);
+        }
+        insert.bind(12, lead_override);
+        insert.exec();
+    };
+    add(1, "2026-02-03", "09:30", "11:30", "planned", 1, 0, nullptr);
+    add(2, "2026-02-06", "10:00", "12:00", "moved", 2, 1, "2026-02-05");     // the lead moved it to Friday
+    add(3, "2026-02-10", "09:30", "11:30", "cancelled", 2, 1, "2026-02-10");  // the lead cancelled it
+    add(4, "2026-02-12", "09:30", "11:30", "planned", 1, 0, nullptr);
+    add(5, "2026-02-17", "09:30", "11:30", "moved", 2, 0, "2026-02-19");     // an apply moved it here
+    add(6, "2026-02-17", "09:30", "11:30", "cancelled", 2, 0, "2026-02-17");  // an apply cancelled it here
+}
+
+}  // namespace
+
+TEST_CASE("migrations: a version 4 database gets each session's slot and planned date") {
+    const auto path = (fresh_directory("v4") / "ritme.db").string();
+    {
+        auto v4 = SqliteStore::open_at_version(path, 4);
+        CHECK(v4->schema_version() == 4);
+        SQLite::Database raw(path, SQLite::OPEN_READWRITE);
+        insert_v4_sessions(raw);
+    }
+    auto store = SqliteStore::open(path);
+    CHECK(store->schema_version() == SqliteStore::current_schema_version);
+    const auto sessions = store->sessions("test");
+    REQUIRE(sessions.size() == 6);
+    const auto of = [&](int id) { return *store->session(id); };
+    CHECK(of(1).slot == 1);
+    CHECK(of(1).planned_date == make_date(2026, 2, 3));
+    // The lead's: between their neighbours, where they were before the lead's change.
+    CHECK(of(2).slot == 2);
+    CHECK(of(2).planned_date == make_date(2026, 2, 5));
+    CHECK(of(2).date == make_date(2026, 2, 6));
+    CHECK(of(3).slot == 1);
+    CHECK(of(3).planned_date == make_date(2026, 2, 10));
+    CHECK(of(4).slot == 2);
+    CHECK(of(4).planned_date == make_date(2026, 2, 12));
+    CHECK(of(5).slot == 1);
+    CHECK(of(5).planned_date == make_date(2026, 2, 17));
+    // Its place taken: no slot generates it any more.
+    CHECK(of(6).slot == 0);
+    CHECK(of(6).planned_date == make_date(2026, 2, 17));
+    CHECK(of(6).status == SessionStatus::cancelled);
+    CHECK(of(2).lead_override);
+    CHECK(of(2).version == 2);
+
+    // Numbers no longer have to be unique; slot and planned date do.
+    StoredSession renumbered = of(4);
+    renumbered.number = 1;
+    store->write([&] { store->put_session(renumbered); });
+    StoredSession twin = of(4);
+    twin.id = 0;
+    CHECK_THROWS_AS(store->write([&] { store->put_session(twin); }), StoreError);
 }
 
 TEST_CASE("a database newer than this ritme is refused") {

@@ -2,12 +2,15 @@
 
 #include "engine/store/programme_record.hpp"
 #include "engine/time/local_time_text.hpp"
+#include "engine/time/weekday.hpp"
 
 #include <pwd.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <map>
+#include <tuple>
+#include <utility>
 
 namespace ritme {
 namespace {
@@ -24,6 +27,8 @@ StoredSession stored_from(const std::string& programme_id, const Session& sessio
     StoredSession s;
     s.programme_id = programme_id;
     s.number = session.number;
+    s.slot = session.slot;
+    s.planned_date = session.date;
     s.date = session.date;
     s.time = session.time;
     s.location = session.location;
@@ -94,6 +99,65 @@ bool same_definition(nlohmann::json stored, nlohmann::json applied) {
 
 }  // namespace
 
+namespace {
+
+// Which stored session is which of the file's: index into the file's sessions, per
+// stored session. See apply.hpp for the rule.
+std::vector<std::optional<size_t>> match_sessions(const std::vector<StoredSession>& stored,
+                                                  const std::vector<StoredSession>& planned) {
+    std::vector<std::optional<size_t>> match(stored.size());
+    std::vector<bool> used(planned.size(), false);
+    const auto pair_up = [&](size_t i, size_t j) {
+        match[i] = j;
+        used[j] = true;
+    };
+
+    // The same occurrence: slot and planned date.
+    std::map<std::pair<int, Date>, size_t> by_key;
+    for (size_t j = 0; j < planned.size(); ++j) by_key.emplace(std::pair(planned[j].slot, planned[j].planned_date), j);
+    for (size_t i = 0; i < stored.size(); ++i)
+        if (const auto found = by_key.find({stored[i].slot, stored[i].planned_date}); found != by_key.end())
+            pair_up(i, found->second);
+
+    // A slot renumbered in the file (slots reordered, one added before it): still there
+    // on the same date at the same time, under another number.
+    std::map<std::tuple<Date, TimeRange, std::string>, size_t> by_place;
+    for (size_t j = 0; j < planned.size(); ++j)
+        if (!used[j]) by_place.emplace(std::tuple(planned[j].date, planned[j].time, planned[j].location), j);
+    for (size_t i = 0; i < stored.size(); ++i) {
+        const StoredSession& s = stored[i];
+        if (match[i] || s.lead_override || s.status == SessionStatus::cancelled) continue;
+        const auto found = by_place.find({s.planned_date, s.time, s.location});
+        if (found == by_place.end() || used[found->second]) continue;
+        pair_up(i, found->second);
+    }
+
+    // A slot moved to another weekday: its sessions left over in the same week.
+    std::map<std::pair<int, Date>, size_t> by_week;
+    for (size_t j = 0; j < planned.size(); ++j)
+        if (!used[j]) by_week.emplace(std::pair(planned[j].slot, monday_of(planned[j].planned_date)), j);
+    for (size_t i = 0; i < stored.size(); ++i) {
+        if (match[i]) continue;
+        const auto found = by_week.find({stored[i].slot, monday_of(stored[i].planned_date)});
+        if (found == by_week.end() || used[found->second]) continue;
+        pair_up(i, found->second);
+    }
+    return match;
+}
+
+// The labels the file gives a session it still has: its number, and after a renumbered
+// slot or a weekday change its slot and planned date. Storing them is no change.
+bool relabel(StoredSession& session, const StoredSession& in_file) {
+    const bool changed = session.number != in_file.number || session.slot != in_file.slot ||
+                         session.planned_date != in_file.planned_date;
+    session.number = in_file.number;
+    session.slot = in_file.slot;
+    session.planned_date = in_file.planned_date;
+    return changed;
+}
+
+}  // namespace
+
 ApplyResult apply_programme(Store& store, const ProgrammeCalendar& plan, const AuditContext& context) {
     const Programme& programme = plan.programme;
     ApplyResult result;
@@ -108,24 +172,34 @@ ApplyResult apply_programme(Store& store, const ProgrammeCalendar& plan, const A
                                    programme.source_file));
     }
 
-    std::map<int, StoredSession> stored;
-    for (auto& s : store.sessions(programme.id)) stored.emplace(s.number, std::move(s));
-    std::map<int, StoredSession> planned;
-    for (const auto& session : plan.calendar.sessions) planned.emplace(session.number, stored_from(programme.id, session));
+    const std::vector<StoredSession> stored = store.sessions(programme.id);
+    std::vector<StoredSession> planned;
+    for (const auto& session : plan.calendar.sessions) planned.push_back(stored_from(programme.id, session));
+    const auto match = match_sessions(stored, planned);
+    std::vector<bool> in_store(planned.size(), false);
 
-    for (const auto& [number, wanted] : planned) {
-        const auto found = stored.find(number);
-        if (found == stored.end()) {
-            StoredSession added = wanted;
-            added.id = store.put_session(added);
-            result.changes.push_back({SessionChange::Kind::added, std::nullopt, added});
+    for (size_t i = 0; i < stored.size(); ++i) {
+        const StoredSession& before = stored[i];
+        if (!match[i]) {
+            if (before.status == SessionStatus::cancelled) continue;
+            if (before.lead_override) {
+                result.changes.push_back({SessionChange::Kind::kept, before, before, std::nullopt});
+                continue;
+            }
+            StoredSession cancelled = updated(before, before, SessionStatus::cancelled, context.at);
+            store.put_session(cancelled);
+            result.changes.push_back({SessionChange::Kind::cancelled, before, cancelled});
             continue;
         }
-        const StoredSession& before = found->second;
+        const StoredSession& wanted = planned[*match[i]];
+        in_store[*match[i]] = true;
+        if (before.number != wanted.number) ++result.renumbered;
         const bool restore = before.status == SessionStatus::cancelled;
-        if (!restore && before.same_time_and_place(wanted)) continue;
-        if (before.lead_override) {
-            result.changes.push_back({SessionChange::Kind::kept, before, before, wanted});
+        if (before.lead_override || (!restore && before.same_time_and_place(wanted))) {
+            StoredSession relabelled = before;
+            if (relabel(relabelled, wanted)) store.put_session(relabelled);
+            if (before.lead_override && (restore || !before.same_time_and_place(wanted)))
+                result.changes.push_back({SessionChange::Kind::kept, before, relabelled, wanted});
         } else if (restore) {
             StoredSession restored = updated(before, wanted, SessionStatus::planned, context.at);
             store.put_session(restored);
@@ -136,15 +210,11 @@ ApplyResult apply_programme(Store& store, const ProgrammeCalendar& plan, const A
             result.changes.push_back({SessionChange::Kind::moved, before, moved});
         }
     }
-    for (const auto& [number, before] : stored) {
-        if (planned.count(number) || before.status == SessionStatus::cancelled) continue;
-        if (before.lead_override) {
-            result.changes.push_back({SessionChange::Kind::kept, before, before, std::nullopt});
-            continue;
-        }
-        StoredSession cancelled = updated(before, before, SessionStatus::cancelled, context.at);
-        store.put_session(cancelled);
-        result.changes.push_back({SessionChange::Kind::cancelled, before, cancelled});
+    for (size_t j = 0; j < planned.size(); ++j) {
+        if (in_store[j]) continue;
+        StoredSession added = planned[j];
+        added.id = store.put_session(added);
+        result.changes.push_back({SessionChange::Kind::added, std::nullopt, added});
     }
     for (const auto& change : result.changes)
         if (change.kind != SessionChange::Kind::kept)

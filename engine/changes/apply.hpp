@@ -1,8 +1,18 @@
 #pragma once
 // `ritme apply`: storing a checked programme and its calendar, idempotently. A session
-// is identified by programme and number: applying an edited file moves, cancels, adds
-// or restores sessions by number, and each one keeps its id. Every change is recorded
-// in the audit trail; applying the same file again changes nothing.
+// is an occurrence of a slot on its planned date (programme, slot, planned date), and
+// keeps its id across applies. The file's sessions are matched to the stored ones:
+// - by slot and planned date;
+// - else, for a slot renumbered in the file, by date, time and place;
+// - else, for a slot moved to another weekday, a stored and a file session of the slot
+//   left over in the same week (Monday-based) are one session, moved.
+// A matched session at another time or place is moved (a changed slot time); one
+// cancelled earlier is restored. File sessions left over are added; stored ones left
+// over are cancelled. Nothing else changes: a new closed day cancels the session on it
+// (and in extend mode adds one at the end), and later sessions only get new numbers,
+// which are labels: stored without a new version, an audit entry or a message.
+// Every change is recorded in the audit trail; applying the same file again changes
+// nothing.
 
 #include "engine/calendar/programme_calendar.hpp"
 #include "engine/holidays/school.hpp"
@@ -47,6 +57,7 @@ struct ApplyResult {
     bool created = false;
     bool definition_changed = false;
     std::vector<SessionChange> changes;  // kept ones included
+    int renumbered = 0;  // sessions with a new number: a label, no change
 
     // Whether anything was stored; sessions kept as the lead set them are no change.
     bool changed() const {

@@ -96,6 +96,9 @@ void print_applied(const AppliedDefinition& applied, std::ostream& out) {
         for (const auto* change : changes) out << "  " << describe(*change) << "\n";
     }
     for (const auto* change : kept) out << "  " << describe(*change) << "\n";
+    if (result.renumbered)
+        out << "  renumbered: " << result.renumbered
+            << (result.renumbered == 1 ? " session got a new number\n" : " sessions got a new number\n");
 }
 
 }  // namespace ritme

@@ -88,8 +88,14 @@ ChangeResult<FoundSession> find_session(const Store& store, const SessionRef& re
     auto programme = find_programme(store, ref.programme, " in the database", errors);
     if (!programme) return errors;
     const auto sessions = store.sessions(programme->id);
-    const auto found = std::find_if(sessions.begin(), sessions.end(),
-                                    [&](const StoredSession& s) { return s.number == ref.number; });
+    // A session an apply cancelled keeps the number it had, which a later session may
+    // have now: the one the file still has is meant.
+    const auto in_file = [](const StoredSession& s) { return s.status != SessionStatus::cancelled || s.lead_override; };
+    auto found = std::find_if(sessions.begin(), sessions.end(),
+                              [&](const StoredSession& s) { return s.number == ref.number && in_file(s); });
+    if (found == sessions.end())
+        found = std::find_if(sessions.begin(), sessions.end(),
+                             [&](const StoredSession& s) { return s.number == ref.number; });
     if (found == sessions.end())
         return bad({}, programme->id + " has no session #" + std::to_string(ref.number),
                    (sessions.empty() ? std::string()
@@ -216,7 +222,7 @@ ChangeResult<SessionRestored> restore_session(Store& store, const SchoolHolidayT
     for (auto& change : result.changes)
         if (change.kind != SessionChange::Kind::kept) restored.changes.push_back(std::move(change));
     restored.changed = std::any_of(restored.changes.begin(), restored.changes.end(),
-                                   [&](const SessionChange& c) { return c.after.number == session.number; });
+                                   [&](const SessionChange& c) { return c.after.id == session.id; });
     return restored;
 }
 

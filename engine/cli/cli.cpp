@@ -78,6 +78,18 @@ DaemonConfig load_config(const CommonOptions& common, CliContext& context) {
     return std::move(*config);
 }
 
+std::optional<std::string> why_nothing_can_be_sent(const DaemonConfig& config) {
+    if (config.file.empty())
+        return std::string("no config file (-c FILE, RITME_CONFIG or /etc/ritme/ritme.toml), so no channels: "
+                           "nothing could be sent; give a config with at least one [channel.NAME] "
+                           "(`ritme config dump` prints an annotated one)");
+    if (config.channels.empty())
+        return "the config " + config.file.string() +
+               " has no channels: nothing could be sent; add a [channel.NAME] table, e.g. adapter = \"outbox\" "
+               "(`ritme config dump` prints an annotated config)";
+    return std::nullopt;
+}
+
 std::unique_ptr<SqliteStore> open_database(const CommonOptions& common, CliContext& context) {
     std::string from_config;
     if (!config_file_in_use(common).empty() && common.database.empty())

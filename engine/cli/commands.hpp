@@ -59,6 +59,10 @@ DaemonConfig load_config(const CommonOptions& common, CliContext& context);
 void report_config_problems(const Diagnostics& problems, CliContext& context);
 // The shipped message templates: installed beside the binary, or the source tree's.
 std::string default_template_dir();
+// Why nothing could be sent with this config: no config file, or one with no channels.
+// serve and tick refuse to start then (planning without channels would cancel every
+// pending message); `config check` reports it as an error, in the same words.
+std::optional<std::string> why_nothing_can_be_sent(const DaemonConfig& config);
 // The daemon's setup from a config (templates, channels, the programmes directory),
 // printing its problems; nothing when it has errors. For serve, tick and simulate.
 std::optional<DaemonSetup> load_setup(const DaemonConfig& config, const CommonOptions& common, CliContext& context);

@@ -52,6 +52,10 @@ CommandAction add_config_command(CLI::App& app, const CommonOptions& common, Cli
                 ChannelSet::from_config(loaded, *context.channels, problems);
                 report_config_problems(problems, context);
             }
+            if (const auto why = why_nothing_can_be_sent(loaded)) {
+                context.err << "ritme config check: error: " << *why << "\n";
+                return exit_bad_input;
+            }
             context.out << "config OK: " << summary(loaded) << "\n";
             return exit_ok;
         }

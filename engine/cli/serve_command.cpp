@@ -23,13 +23,15 @@ CommandAction add_serve_command(CLI::App& app, const CommonOptions& common, CliC
                        "moment; SIGHUP reloads, SIGTERM stops");
     return [&common, &context]() {
         const DaemonConfig config = load_config(common, context);
+        if (const auto why = why_nothing_can_be_sent(config)) {
+            context.err << "ritme serve: " << *why << "; not started\n";
+            return exit_bad_input;
+        }
         auto setup = load_setup(config, common, context);
         if (!setup) {
             context.err << "ritme serve: not started; fix the errors above\n";
             return exit_bad_input;
         }
-        if (config.channels.empty())
-            context.err << "ritme serve: warning: the config has no channels; nothing can be sent\n";
         auto store = open_database(common, context);
         if (!store) return exit_failure;
         Log log(context.err, config.log_level, iso_timestamps(context.clock));

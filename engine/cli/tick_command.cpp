@@ -20,6 +20,10 @@ CommandAction add_tick_command(CLI::App& app, const CommonOptions& common, CliCo
 
     return [now_text, &common, &context]() {
         const DaemonConfig config = load_config(common, context);
+        if (const auto why = why_nothing_can_be_sent(config)) {
+            context.err << "ritme tick: " << *why << "; nothing done\n";
+            return exit_bad_input;
+        }
         const Clock* clock = &context.clock;
         std::optional<ManualClock> fixed;
         if (!now_text->empty()) {

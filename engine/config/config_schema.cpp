@@ -141,7 +141,9 @@ const std::vector<ConfigSection>& config_sections() {
                           &ReminderRules::session_offsets),
           offsets_setting("appointment_offsets", "reminders before each individual appointment",
                           &ReminderRules::appointment_offsets),
-          {"quiet_hours", "local times no SMS goes out; one due then goes just before them; \"none\" for none",
+          {"quiet_hours",
+           "local times no SMS goes out; one due then goes at their end, or just before them when the end is "
+           "within min_notice of the start; \"none\" for none",
            [](TomlTableReader& r, DaemonConfig& config) {
                auto text = r.string("quiet_hours");
                if (!text) return;
@@ -160,6 +162,16 @@ const std::vector<ConfigSection>& config_sections() {
                return toml_quoted(config.reminders.min_notice_minutes == 0
                                       ? "0m"
                                       : format_duration_minutes(config.reminders.min_notice_minutes));
+           }},
+          {"min_gap",
+           "a reminder quiet hours moved is dropped when the one before it goes less than this earlier",
+           [](TomlTableReader& r, DaemonConfig& config) {
+               if (auto minutes = read_duration_minutes(r, "min_gap")) config.reminders.min_gap_minutes = *minutes;
+           },
+           [](const DaemonConfig& config) {
+               return toml_quoted(config.reminders.min_gap_minutes == 0
+                                      ? "0m"
+                                      : format_duration_minutes(config.reminders.min_gap_minutes));
            }}}},
         {"dispatch",
          "How the dispatcher works through due messages",

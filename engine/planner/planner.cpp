@@ -1,5 +1,6 @@
 #include "engine/planner/planner.hpp"
 
+#include "engine/planner/reminder_timing.hpp"
 #include "engine/store/fallback_key.hpp"
 
 #include <nlohmann/json.hpp>
@@ -52,68 +53,6 @@ struct Recipient {
     std::string id;
     std::vector<Reach> reach;
 };
-
-// When one offset's reminder goes for one start, on a route with or without quiet hours.
-struct ReminderTiming {
-    std::string offset;  // canonical text, as in the key
-    UtcInstant due_at;
-    UtcInstant send_at;
-    std::string dropped;  // why it does not go at all; empty when it goes
-    bool superseded = false;  // its moment has passed and a later reminder says the same
-};
-
-// The reminders for something starting at `start`, earliest due first. Quiet hours move
-// a reminder to the last moment before them; one that then goes no later than the
-// reminder before it is dropped: a message in the same minute as another, or before the
-// one that should come first, is noise.
-std::vector<ReminderTiming> reminder_timings(const std::vector<ReminderOffset>& offsets, UtcInstant start,
-                                             const TimeZone& zone, const QuietHours* quiet, UtcInstant now,
-                                             boost::posix_time::time_duration grace) {
-    std::vector<ReminderTiming> timings;
-    std::set<std::string> seen;
-    for (const auto& offset : offsets) {
-        std::string text = offset.str();
-        if (!seen.insert(text).second) continue;
-        const UtcInstant due = offset.due_for(start, zone);
-        if (!(due < start)) continue;
-        timings.push_back({std::move(text), due, due, {}, false});
-    }
-    std::stable_sort(timings.begin(), timings.end(),
-                     [](const ReminderTiming& a, const ReminderTiming& b) { return a.due_at < b.due_at; });
-
-    const ReminderTiming* previous = nullptr;
-    for (auto& timing : timings) {
-        if (quiet) timing.send_at = quiet->last_moment_before(timing.due_at, zone);
-        if (previous && !(previous->send_at < timing.send_at)) {
-            const std::string other = "the " + previous->offset + " reminder";
-            if (timing.send_at == timing.due_at) timing.dropped = "due at the same moment as " + other;
-            else if (timing.send_at == previous->send_at)
-                timing.dropped = "quiet hours: would go at the same moment as " + other;
-            else timing.dropped = "quiet hours: would go before " + other;
-            continue;
-        }
-        previous = &timing;
-    }
-
-    // A reminder planned late (a new participant, a new appointment) whose moment has
-    // passed goes at once, but only the latest of those, and none when a later reminder
-    // is still to come: the earlier ones would repeat it, and a "tomorrow" reminder sent
-    // on the day would be wrong.
-    // A moment passed by less than `grace` is not missed: cron's next tick sends it.
-    ReminderTiming* latest_past = nullptr;
-    bool one_ahead = false;
-    for (auto& timing : timings) {
-        if (!timing.dropped.empty()) continue;
-        if (now < timing.send_at) {
-            one_ahead = true;
-            continue;
-        }
-        if (latest_past) latest_past->superseded = true;
-        latest_past = &timing;
-    }
-    if (latest_past && one_ahead && latest_past->send_at.utc + grace < now.utc) latest_past->superseded = true;
-    return timings;
-}
 
 // One scope's pending rows (planned or retry) against the rows the plan wants: adds what
 // is missing, cancels what no longer applies. Claimed rows are not pending here: they are
@@ -222,7 +161,7 @@ public:
         std::map<int64_t, StoredSession> sessions;
         for (auto& session : store_.sessions(programme_id)) {
             Subject subject;
-            subject.key = programme_id + "#" + std::to_string(session.number) + "@v" + std::to_string(session.version);
+            subject.key = programme_id + "#s" + std::to_string(session.id) + "@v" + std::to_string(session.version);
             subject.row.programme_id = programme_id;
             subject.row.session_id = session.id;
             subject.row.session_version = session.version;
@@ -316,7 +255,8 @@ private:
                 auto& these = timings[quiet];
                 if (!these)
                     these = reminder_timings(offsets, subject.start, zone,
-                                             quiet ? &rules_.defaults.quiet_hours : nullptr, now_, min_notice);
+                                             quiet ? &rules_.defaults.quiet_hours : nullptr, now_, min_notice,
+                                             boost::posix_time::minutes(rules_.defaults.min_gap_minutes));
                 for (const auto& timing : *these) {
                     Delivery row = subject.row;
                     row.kind = subject.reminder_kind;
@@ -410,7 +350,7 @@ std::string PlanningRules::fingerprint() const {
     std::ostringstream text;
     text << "planner 1; sessions " << joined(defaults.session_offsets) << "; appointments "
          << joined(defaults.appointment_offsets) << "; quiet hours " << defaults.quiet_hours.str() << "; min notice "
-         << defaults.min_notice_minutes << "m; timezone " << timezone;
+         << defaults.min_notice_minutes << "m; min gap " << defaults.min_gap_minutes << "m; timezone " << timezone;
     for (const auto& [medium, route] : routes)
         text << "; " << name_of(medium) << " via " << route.channel
              << (route.quiet_hours ? " in waking hours" : " at any hour");

@@ -189,7 +189,7 @@ UtcInstant QuietHours::end_of(UtcInstant instant, const TimeZone& zone) const {
 
 ReminderRules ReminderRules::defaults() {
     const std::vector<ReminderOffset> offsets{{1, TimeOfDay::hm(18, 0), 0}, {0, std::nullopt, 120}};
-    return {offsets, offsets, QuietHours{}, 30};
+    return {offsets, offsets, QuietHours{}, 30, 360};
 }
 
 }  // namespace ritme

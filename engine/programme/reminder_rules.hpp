@@ -58,6 +58,9 @@ struct ReminderRules {
     std::vector<ReminderOffset> appointment_offsets;  // default ["1d@18:00", "2h"]
     QuietHours quiet_hours;                           // default 21:00-08:00
     int min_notice_minutes = 30;  // a reminder stops being useful this long before the start
+    // A reminder quiet hours moved is dropped when the one before it for the same start
+    // goes less than this earlier.
+    int min_gap_minutes = 360;
 
     static ReminderRules defaults();
     bool operator==(const ReminderRules&) const = default;

@@ -1,6 +1,7 @@
 #include "engine/store/memory_store.hpp"
 
 #include <algorithm>
+#include <tuple>
 
 namespace ritme {
 
@@ -73,7 +74,10 @@ void MemoryStore::put_school(const School& school) {
 std::vector<StoredSession> MemoryStore::sessions(const std::string& programme_id) const {
     std::vector<StoredSession> out;
     if (auto found = state_.sessions.find(programme_id); found != state_.sessions.end())
-        for (const auto& [number, session] : found->second) out.push_back(session);
+        for (const auto& [id, session] : found->second) out.push_back(session);
+    std::stable_sort(out.begin(), out.end(), [](const StoredSession& a, const StoredSession& b) {
+        return std::tie(a.number, a.planned_date) < std::tie(b.number, b.planned_date);
+    });
     return out;
 }
 
@@ -81,20 +85,23 @@ int64_t MemoryStore::put_session(const StoredSession& session) {
     require_write();
     if (!state_.programmes.count(session.programme_id))
         throw StoreError("session for unknown programme " + session.programme_id);
-    auto& by_number = state_.sessions[session.programme_id];
     StoredSession stored = session;
-    if (stored.id == 0) {
-        if (by_number.count(session.number))
-            throw StoreError("session " + session.programme_id + "#" + std::to_string(session.number) +
+    if (stored.planned_date.is_special()) stored.planned_date = stored.date;
+    if (stored.id != 0 && !state_.session_programmes.count(stored.id))
+        throw StoreError("no session with id " + std::to_string(stored.id));
+    auto& of_programme = state_.sessions[session.programme_id];
+    for (const auto& [id, other] : of_programme)
+        if (id != stored.id && other.slot == stored.slot && other.planned_date == stored.planned_date)
+            throw StoreError("session " + stored.programme_id + "#" + std::to_string(stored.number) +
+                             ": slot " + std::to_string(stored.slot) + " on " + iso_date(stored.planned_date) +
                              " exists already");
+    if (stored.id == 0) {
         stored.id = state_.next_session_id++;
     } else {
-        const auto key = state_.session_keys.find(stored.id);
-        if (key == state_.session_keys.end()) throw StoreError("no session with id " + std::to_string(stored.id));
-        state_.sessions[key->second.first].erase(key->second.second);
+        state_.sessions[state_.session_programmes.at(stored.id)].erase(stored.id);
     }
-    state_.session_keys[stored.id] = {stored.programme_id, stored.number};
-    by_number[stored.number] = stored;
+    state_.session_programmes[stored.id] = stored.programme_id;
+    of_programme[stored.id] = stored;
     request_plan("programme:" + stored.programme_id);
     return stored.id;
 }
@@ -189,9 +196,9 @@ std::vector<AuditEntry> MemoryStore::audit() const { return state_.audit; }
 // --- Sessions by id, appointments ------------------------------------------------------
 
 std::optional<StoredSession> MemoryStore::session(int64_t id) const {
-    const auto key = state_.session_keys.find(id);
-    if (key == state_.session_keys.end()) return std::nullopt;
-    return state_.sessions.at(key->second.first).at(key->second.second);
+    const auto programme = state_.session_programmes.find(id);
+    if (programme == state_.session_programmes.end()) return std::nullopt;
+    return state_.sessions.at(programme->second).at(id);
 }
 
 int64_t MemoryStore::put_appointment(const Appointment& appointment) {

@@ -78,8 +78,8 @@ private:
     struct State {
         std::map<std::string, Programme> programmes;
         std::map<std::string, School> schools;
-        std::map<std::string, std::map<int, StoredSession>> sessions;  // programme → number → session
-        std::map<int64_t, std::pair<std::string, int>> session_keys;    // id → programme, number
+        std::map<std::string, std::map<int64_t, StoredSession>> sessions;  // programme → id → session
+        std::map<int64_t, std::string> session_programmes;                   // id → programme
         int64_t next_session_id = 1;
         std::map<std::string, Participant> participants;
         std::set<std::pair<std::string, std::string>> enrolments;  // participant, programme

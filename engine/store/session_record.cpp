@@ -7,6 +7,7 @@ Session StoredSession::as_session() const {
     session.number = number;
     session.date = date;
     session.time = time;
+    session.slot = slot;
     session.location = location;
     session.start_utc = start_utc;
     session.end_utc = end_utc;

@@ -107,7 +107,8 @@ void SqliteStore::put_school(const School& school) {
 namespace {
 constexpr const char* session_select =
     "SELECT id, programme_id, number, date, start_time, end_time, location, start_utc, end_utc, status, version, "
-    "changed_at, previous_date, previous_start, previous_end, previous_location, previous_start_utc, lead_override "
+    "changed_at, previous_date, previous_start, previous_end, previous_location, previous_start_utc, lead_override, "
+    "slot, planned_date "
     "FROM session";
 
 StoredSession session_from(SQLite::Statement& query) {
@@ -129,13 +130,16 @@ StoredSession session_from(SQLite::Statement& query) {
                                   range_from(query.getColumn(13), query.getColumn(14), row),
                                   query.getColumn(15).getString(), instant_from(query.getColumn(16), row)};
     s.lead_override = query.getColumn(17).getInt() != 0;
+    // Empty only between the schema migration and deriving them (derive_session_identities).
+    s.slot = query.getColumn(18).getInt();
+    s.planned_date = query.getColumn(19).isNull() ? s.date : date_from(query.getColumn(19), row);
     return s;
 }
 }  // namespace
 
 std::vector<StoredSession> SqliteStore::sessions(const std::string& programme_id) const {
     return guarded(db_, "reading sessions", [&]() -> std::vector<StoredSession> {
-        static const std::string sql = std::string(session_select) + " WHERE programme_id = ? ORDER BY number";
+        static const std::string sql = std::string(session_select) + " WHERE programme_id = ? ORDER BY number, planned_date";
         SQLite::Statement& query = statement(sql.c_str());
         query.bind(1, programme_id);
         std::vector<StoredSession> out;
@@ -163,12 +167,12 @@ int64_t SqliteStore::put_session(const StoredSession& s) {
         SQLite::Statement& statement = this->statement(
             insert ? "INSERT INTO session (programme_id, number, date, start_time, end_time, location, start_utc, "
                      "end_utc, status, version, changed_at, previous_date, previous_start, previous_end, "
-                     "previous_location, previous_start_utc, lead_override) "
-                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                     "previous_location, previous_start_utc, lead_override, slot, planned_date) "
+                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                    : "UPDATE session SET programme_id = ?, number = ?, date = ?, start_time = ?, end_time = ?, "
                      "location = ?, start_utc = ?, end_utc = ?, status = ?, version = ?, changed_at = ?, "
                      "previous_date = ?, previous_start = ?, previous_end = ?, previous_location = ?, "
-                     "previous_start_utc = ?, lead_override = ? WHERE id = ?");
+                     "previous_start_utc = ?, lead_override = ?, slot = ?, planned_date = ? WHERE id = ?");
         statement.bind(1, s.programme_id);
         statement.bind(2, s.number);
         statement.bind(3, iso_date(s.date));
@@ -190,7 +194,9 @@ int64_t SqliteStore::put_session(const StoredSession& s) {
             for (int column = 12; column <= 16; ++column) statement.bind(column);
         }
         statement.bind(17, s.lead_override ? 1 : 0);
-        if (!insert) statement.bind(18, static_cast<int64_t>(s.id));
+        statement.bind(18, s.slot);
+        statement.bind(19, iso_date(s.planned_date.is_special() ? s.date : s.planned_date));
+        if (!insert) statement.bind(20, static_cast<int64_t>(s.id));
         try {
             if (statement.exec() == 0) throw StoreError("no session with id " + std::to_string(s.id));
         } catch (const SQLite::Exception& e) {

@@ -1,5 +1,6 @@
 #include "engine/store/sqlite_store.hpp"
 
+#include "engine/store/session_identity.hpp"
 #include "engine/store/sqlite_rows.hpp"
 
 #include <SQLiteCpp/Transaction.h>
@@ -168,6 +169,45 @@ CREATE TABLE delivery_receipt (
 CREATE INDEX delivery_receipt_by_delivery ON delivery_receipt(delivery_id);
 CREATE INDEX delivery_by_provider_id ON delivery(channel, provider_id) WHERE provider_id <> '';
 )sql",
+    // 4 → 5: a session is an occurrence of a slot on its planned date, no longer its
+    // number: numbers may change and repeat (a session an apply cancelled keeps its
+    // old one). SQLite cannot drop a constraint, so the table is made anew. Slot and
+    // planned date stay empty here; derive_missing_session_identities() fills them
+    // from the programme as applied, which SQL cannot generate.
+    R"sql(
+CREATE TABLE session_by_slot (
+    id INTEGER PRIMARY KEY,
+    programme_id TEXT NOT NULL REFERENCES programme(id),
+    number INTEGER NOT NULL,
+    slot INTEGER,
+    planned_date TEXT,
+    date TEXT NOT NULL,
+    start_time TEXT NOT NULL,
+    end_time TEXT NOT NULL,
+    location TEXT NOT NULL,
+    start_utc TEXT NOT NULL,
+    end_utc TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('planned', 'moved', 'cancelled')),
+    version INTEGER NOT NULL,
+    changed_at TEXT,
+    previous_date TEXT,
+    previous_start TEXT,
+    previous_end TEXT,
+    previous_location TEXT,
+    previous_start_utc TEXT,
+    lead_override INTEGER NOT NULL DEFAULT 0 CHECK (lead_override IN (0, 1)),
+    UNIQUE (programme_id, slot, planned_date)
+);
+INSERT INTO session_by_slot (id, programme_id, number, date, start_time, end_time, location, start_utc, end_utc,
+    status, version, changed_at, previous_date, previous_start, previous_end, previous_location,
+    previous_start_utc, lead_override)
+SELECT id, programme_id, number, date, start_time, end_time, location, start_utc, end_utc, status, version,
+    changed_at, previous_date, previous_start, previous_end, previous_location, previous_start_utc, lead_override
+FROM session;
+DROP TABLE session;
+ALTER TABLE session_by_slot RENAME TO session;
+CREATE INDEX session_by_number ON session(programme_id, number);
+)sql",
 };
 
 // SQLite creates a database with the process umask; ritme's holds personal data, so it
@@ -224,6 +264,41 @@ void SqliteStore::migrate_to(int version) {
             transaction.commit();
         });
     }
+    derive_missing_session_identities();
+}
+
+void SqliteStore::derive_missing_session_identities() {
+    sqlite_rows::guarded(db_, "deriving the sessions' slots and planned dates", [&] {
+        const bool has_columns =
+            db_.execAndGet("SELECT COUNT(*) FROM pragma_table_info('session') WHERE name = 'planned_date'").getInt() > 0;
+        if (!has_columns) return;  // stopped at an older version
+        std::vector<std::string> programme_ids;
+        SQLite::Statement missing(db_, "SELECT DISTINCT programme_id FROM session WHERE planned_date IS NULL");
+        while (missing.executeStep()) programme_ids.push_back(missing.getColumn(0).getString());
+        missing.reset();
+        if (programme_ids.empty()) return;
+
+        SQLite::Transaction transaction(db_, SQLite::TransactionBehavior::EXCLUSIVE);
+        SQLite::Statement clear(db_, "UPDATE session SET slot = NULL, planned_date = NULL WHERE programme_id = ?");
+        SQLite::Statement fill(db_, "UPDATE session SET slot = ?, planned_date = ? WHERE id = ?");
+        for (const auto& id : programme_ids) {
+            const auto programme = this->programme(id);
+            if (!programme) throw StoreError("sessions of a programme that is not stored: " + id);
+            auto sessions = this->sessions(id);
+            derive_session_identities(*programme, sessions);
+            clear.bind(1, id);
+            clear.exec();
+            clear.reset();
+            for (const auto& s : sessions) {
+                fill.bind(1, s.slot);
+                fill.bind(2, iso_date(s.planned_date));
+                fill.bind(3, static_cast<int64_t>(s.id));
+                fill.exec();
+                fill.reset();
+            }
+        }
+        transaction.commit();
+    });
 }
 
 }  // namespace ritme

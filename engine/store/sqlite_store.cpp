@@ -37,7 +37,9 @@ SQLite::Statement& SqliteStore::statement(const char* sql) const {
     if (!cached) {
         cached = std::make_unique<SQLite::Statement>(db_, sql);
     } else {
-        cached->reset();
+        // sqlite3_reset repeats the error of the last step: a statement that failed
+        // (a constraint, in a write that was rolled back) is still good to use again.
+        cached->tryReset();
         cached->clearBindings();
     }
     return *cached;

@@ -18,7 +18,7 @@ namespace ritme {
 
 class SqliteStore final : public Store {
 public:
-    static constexpr int current_schema_version = 4;
+    static constexpr int current_schema_version = 5;
 
     // Opens or creates the database and migrates it to the current schema. Throws
     // StoreError when the file cannot be opened or is newer than this ritme.
@@ -94,6 +94,8 @@ public:
 private:
     SqliteStore(const std::string& path, int target_version);
     void migrate_to(int version);
+    // Slot and planned date of sessions stored before the schema kept them (version 5).
+    void derive_missing_session_identities();
     void require_write() const;
     std::vector<Commitment> commitments_of(const std::string& participant_id) const;
 

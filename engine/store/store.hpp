@@ -35,11 +35,20 @@ struct PreviousSlot {
     UtcInstant start_utc;
 };
 
-// A session as stored: its id stays the same across applies and moves.
+// A session as stored: an occurrence of a slot on its planned date. Programme, slot and
+// planned date are what it is, kept across applies and moves; its id stays the same
+// with them. Its number ("14 of 34") is a label that may change without notice.
 struct StoredSession {
     int64_t id = 0;  // 0 until stored
     std::string programme_id;
     int number = 0;
+    // Slot::number it is an occurrence of; 0 when no slot of the programme generates it
+    // any more (a session an older apply cancelled whose place another one took).
+    int slot = 0;
+    // The date the calendar generated it for. A move (the lead's or a changed slot time)
+    // changes `date`, not this; only a slot moved to another weekday takes it along.
+    // Not set (not_a_date_time): stored as `date`.
+    Date planned_date;
     Date date;
     TimeRange time;
     std::string location;
@@ -91,9 +100,10 @@ public:
     virtual std::vector<std::string> school_ids() const = 0;
     virtual void put_school(const School& school) = 0;
 
-    // Sessions of a programme by number, cancelled ones included.
+    // Sessions of a programme by number (then planned date), cancelled ones included.
     virtual std::vector<StoredSession> sessions(const std::string& programme_id) const = 0;
-    // Inserts when session.id is 0, else updates that session. Returns the id.
+    // Inserts when session.id is 0, else updates that session. Returns the id. Two
+    // sessions of one programme with the same slot and planned date are an error.
     virtual int64_t put_session(const StoredSession& session) = 0;
 
     virtual std::optional<Participant> participant(const std::string& id) const = 0;
