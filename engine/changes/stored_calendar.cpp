@@ -12,20 +12,19 @@ namespace ritme {
 ProgrammeCalendar stored_programme_calendar(const Store& store, const Programme& programme,
                                             const SchoolHolidayTable& school_holidays) {
     ProgrammeCalendar plan = build_programme_calendar(programme, school_holidays);
-    // Where the file puts each session: a session is known by its number until it is
-    // known by its slot and planned date.
-    std::map<int, const Session*> from_file;
-    for (const Session& session : plan.calendar.sessions) from_file[session.number] = &session;
+    // Where the file puts each session: a session is an occurrence of a slot on its
+    // planned date, whatever its number.
+    std::map<std::pair<int, Date>, const Session*> from_file;
+    for (const Session& session : plan.calendar.sessions) from_file[{session.slot, session.date}] = &session;
 
     const std::vector<StoredSession> stored = store.sessions(programme.id);
     std::vector<Session> sessions;
     std::vector<std::pair<int64_t, SessionTime>> held;  // by stored id, cancelled ones left out
     for (const StoredSession& s : stored) {
         Session session = s.as_session();
-        const auto planned = from_file.find(s.number);
+        const auto planned = from_file.find({s.slot, s.planned_date});
         if (planned != from_file.end()) {
             const Session& file = *planned->second;
-            session.slot = file.slot;
             if (s.status == SessionStatus::moved &&
                 (file.date != s.date || file.time != s.time || file.location != s.location))
                 session.planned = PlannedSlot{file.date, file.time, file.location};
