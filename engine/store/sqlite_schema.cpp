@@ -168,6 +168,20 @@ CREATE TABLE delivery_receipt (
 CREATE INDEX delivery_receipt_by_delivery ON delivery_receipt(delivery_id);
 CREATE INDEX delivery_by_provider_id ON delivery(channel, provider_id) WHERE provider_id <> '';
 )sql",
+    // 4 → 5: what each participant was last told about a session or appointment, for
+    // change notices that tell only the difference. Session or appointment id 0: none.
+    R"sql(
+CREATE TABLE told (
+    participant_id TEXT NOT NULL,
+    programme_id TEXT NOT NULL,
+    session_id INTEGER NOT NULL,
+    appointment_id INTEGER NOT NULL,
+    state TEXT NOT NULL,
+    serial INTEGER NOT NULL,
+    PRIMARY KEY (participant_id, session_id, appointment_id)
+) WITHOUT ROWID;
+CREATE INDEX told_by_programme ON told(programme_id) WHERE session_id <> 0;
+)sql",
 };
 
 // SQLite creates a database with the process umask; ritme's holds personal data, so it
