@@ -58,6 +58,8 @@ struct ReminderRules {
     std::vector<ReminderOffset> appointment_offsets;  // default ["1d@18:00", "2h"]
     QuietHours quiet_hours;                           // default 21:00-08:00
     int min_notice_minutes = 30;  // a reminder stops being useful this long before the start
+    // A change notice waits this long after the change, so a lead's quick undo sends nothing.
+    int notice_delay_minutes = 10;
 
     static ReminderRules defaults();
     bool operator==(const ReminderRules&) const = default;
