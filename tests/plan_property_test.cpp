@@ -12,7 +12,9 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <iterator>
 #include <functional>
 #include <random>
 #include <set>
@@ -236,7 +238,15 @@ TEST_CASE("random actions, each undone in reverse order, leave the planned messa
             it->undo(world);
             world.plan();
         }
-        CHECK(planned_messages(world.store()) == before);
+        const auto after = planned_messages(world.store());
+        CHECK(after == before);
+        if (after != before) {
+            std::vector<std::string> gone, added;
+            std::set_difference(before.begin(), before.end(), after.begin(), after.end(), std::back_inserter(gone));
+            std::set_difference(after.begin(), after.end(), before.begin(), before.end(), std::back_inserter(added));
+            for (size_t i = 0; i < gone.size() && i < 3; ++i) MESSAGE("missing: " << gone[i]);
+            for (size_t i = 0; i < added.size() && i < 3; ++i) MESSAGE("extra: " << added[i]);
+        }
         DeliveryQuery notices;
         notices.kinds = {DeliveryKind::change};
         notices.states = {DeliveryState::planned, DeliveryState::retry, DeliveryState::claimed, DeliveryState::sent};
