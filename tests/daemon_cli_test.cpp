@@ -287,6 +287,61 @@ end = "15:30"
     }
 }
 
+// A lead's quick undo sends nothing: the notice waits notice_delay (10 minutes by
+// default) after the change, and once the session is as she was told, there is no notice.
+TEST_CASE("tick: a cancel undone within the notice delay sends nothing; one left standing goes") {
+    Fixture f("notice-delay");
+    CHECK(f.run({"tick"}).status == 0);
+    REQUIRE(f.run({"participant", "add", "--name", "Amina Yusuf", "--phone", "0612345678", "--programme",
+                   "tick-test"})
+                .status == 0);
+    const auto at = [](int hour, int minute) { return UtcInstant{pt::ptime(make_date(2026, 1, 20), pt::hours(hour) + pt::minutes(minute))}; };
+    REQUIRE(f.run({"session", "cancel", "tick-test#5", "--reason", "docent ziek"}, at(9, 0)).status == 0);
+    // 10:05 local: planned, held until 10:10.
+    CHECK(f.run({"tick", "--now", "2026-01-20T10:05"}).out.find("tick: 0 sent") != std::string::npos);
+
+    SUBCASE("restored at 10:07: nothing goes, then or later") {
+        REQUIRE(f.run({"session", "restore", "tick-test#5"}, at(9, 7)).status == 0);
+        CHECK(f.run({"tick", "--now", "2026-01-20T10:15"}).out.find("tick: 0 sent") != std::string::npos);
+        CHECK(f.run({"tick", "--now", "2026-01-20T12:00"}).out.find("tick: 0 sent") != std::string::npos);
+        CHECK(lines_in(f.sent_log()) == 0);
+    }
+    SUBCASE("left cancelled: the notice goes once the delay is over") {
+        CHECK(f.run({"tick", "--now", "2026-01-20T10:09"}).out.find("tick: 0 sent") != std::string::npos);
+        CHECK(f.run({"tick", "--now", "2026-01-20T10:11"}).out.find("tick: 1 sent") != std::string::npos);
+        CHECK(lines_in(f.sent_log()) == 1);
+    }
+}
+
+// Problem 2 through the CLI: a participant unenrolled and enrolled again gets her
+// reminders back, on the same rows.
+TEST_CASE("tick: unenrolled and enrolled again, her reminders are planned again") {
+    Fixture f("re-enrol");
+    CHECK(f.run({"tick"}).status == 0);
+    const auto added = f.run({"participant", "add", "--name", "Amina Yusuf", "--phone", "0612345678", "--programme",
+                              "tick-test"});
+    REQUIRE(added.status == 0);
+    const std::string id = added.out.substr(0, added.out.find('\n'));
+    const auto planned = [&] {
+        const auto status = f.run({"status", "--format", "json"});
+        const auto json = nlohmann::json::parse(status.out);
+        int count = 0;
+        for (const auto& row : json["counts"])
+            if (row["state"] == "planned") count += row["count"].get<int>();
+        return count;
+    };
+    const auto first = f.run({"tick", "--now", "2026-01-21T10:00"});
+    CHECK(first.status == 0);
+    const int before = planned();
+    REQUIRE(before > 60);
+    REQUIRE(f.run({"participant", "edit", id, "--unenrol", "tick-test"}).status == 0);
+    CHECK(f.run({"tick", "--now", "2026-01-21T10:01"}).status == 0);
+    CHECK(planned() == 0);
+    REQUIRE(f.run({"participant", "edit", id, "--enrol", "tick-test"}).status == 0);
+    CHECK(f.run({"tick", "--now", "2026-01-21T10:02"}).status == 0);
+    CHECK(planned() == before);
+}
+
 TEST_CASE("tick refuses a --now it cannot read, and sends nothing") {
     Fixture f("tick-bad");
     const auto run = f.run({"tick", "--now", "tomorrow"});

@@ -253,10 +253,22 @@ TEST_CASE_TEMPLATE("a delivery round-trips, and its key is planned once whatever
     dropped.reason = "quiet hours";
     const int64_t dropped_id = add(*store, dropped);
     CHECK(dropped_id > id);
-    dropped.state = DeliveryState::planned;
+    // Added as cancelled again, a cancelled row stays as it is.
     CHECK(add(*store, dropped) == 0);
-    CHECK(store->delivery(dropped_id)->state == DeliveryState::cancelled);
     CHECK(store->delivery(dropped_id)->reason == "quiet hours");
+    // Wanted again (what cancelled it no longer holds): the same row, planned anew with
+    // the fields given.
+    dropped.state = DeliveryState::planned;
+    dropped.reason.clear();
+    dropped.send_at = at(10, 18);
+    CHECK(add(*store, dropped) == dropped_id);
+    CHECK(store->delivery(dropped_id)->state == DeliveryState::planned);
+    CHECK(store->delivery(dropped_id)->reason.empty());
+    CHECK(store->delivery(dropped_id)->send_at == at(10, 18));
+    // A pending row is not replaced: planning again never plans twice.
+    dropped.send_at = at(10, 19);
+    CHECK(add(*store, dropped) == 0);
+    CHECK(store->delivery(dropped_id)->send_at == at(10, 18));
 
     CHECK_THROWS_AS(store->add_delivery(reminder("outside", at(11, 7))), StoreError);
     Delivery unsent = reminder("no time", at(11, 7));
@@ -868,8 +880,12 @@ TEST_CASE("sqlite: a version 3 database keeps its outbox and gains receipts") {
         v3->write([&] {
             v3->put_programme(sample_programme());
             v3->put_participant(sample_participant("p-1"));
-            v3->enrol("p-1", "test");
         });
+        {
+            // Enrolled as a version 3 ritme did: today's enrol also writes the told table.
+            SQLite::Database raw(path, SQLite::OPEN_READWRITE);
+            raw.exec("INSERT INTO enrolment (participant_id, programme_id) VALUES ('p-1', 'test')");
+        }
         Delivery sent = reminder("reminder:test#1@v1:p-1:2h:sms", at(11, 6));
         sent.state = DeliveryState::sent;
         sent.attempts = 1;

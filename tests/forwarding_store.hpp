@@ -65,6 +65,13 @@ public:
     std::vector<int64_t> finish(const std::vector<DeliveryOutcome>& outcomes) override {
         return inner_.finish(outcomes);
     }
+    std::vector<ToldRecord> told_about_sessions(const std::string& programme_id) const override {
+        return inner_.told_about_sessions(programme_id);
+    }
+    std::vector<ToldRecord> told_about_appointments(const std::string& participant_id) const override {
+        return inner_.told_about_appointments(participant_id);
+    }
+    void put_told(const ToldRecord& record) override { inner_.put_told(record); }
     int renew_claims(const std::string& owner, const std::vector<int64_t>& ids, UtcInstant until) override {
         return inner_.renew_claims(owner, ids, until);
     }

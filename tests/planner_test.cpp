@@ -2,6 +2,7 @@
 // enrolment and channels, idempotency, and the rules' fingerprint.
 
 #include "engine/changes/apply.hpp"
+#include "engine/changes/session_changes.hpp"
 #include "engine/planner/planner.hpp"
 #include "engine/planner/reminder_timing.hpp"
 #include "engine/store/memory_store.hpp"
@@ -11,8 +12,10 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
+#include <set>
 
 using namespace ritme;
 namespace pt = boost::posix_time;
@@ -103,11 +106,29 @@ PlanResult plan_for(Store& store, const std::string& participant_id, const Plann
     return result;
 }
 
-// Every row, in any state, by key.
+// A row named by what it is about, in the words a reader of these tests uses:
+// "reminder:test#s3@v1:p-amina:2h:sms" (session by id and the version the row is for),
+// "appointment:a7@v1:p-amina:2h:sms", "change:test#s3@v2:p-amina:sms". Keys name a
+// session by id and start instead, so that a change undone lands on the same rows.
+std::string name_of_row(const Store& store, const Delivery& row) {
+    std::string subject;
+    if (row.session_id != 0) {
+        subject = row.programme_id + "#s" + std::to_string(row.session_id) + "@v" +
+                  std::to_string(row.session_version);
+    } else {
+        subject = "a" + std::to_string(row.appointment_id) + "@v" + std::to_string(row.appointment_version);
+    }
+    return std::string(name_of(row.kind)) + ":" + subject + ":" + row.participant_id + ":" +
+           (row.offset.empty() ? "" : row.offset + ":") + row.channel;
+}
+
+// Every row, in any state, by name_of_row(); of two with the same name, the newest.
 std::map<std::string, Delivery> rows(const Store& store) {
-    std::map<std::string, Delivery> by_key;
-    for (auto& row : store.deliveries({})) by_key.emplace(row.key, std::move(row));
-    return by_key;
+    auto all = store.deliveries({});
+    std::sort(all.begin(), all.end(), [](const Delivery& a, const Delivery& b) { return a.id < b.id; });
+    std::map<std::string, Delivery> by_name;
+    for (auto& row : all) by_name.insert_or_assign(name_of_row(store, row), std::move(row));
+    return by_name;
 }
 
 const Delivery& row(const std::map<std::string, Delivery>& rows, const std::string& key) {
@@ -436,23 +457,30 @@ TEST_CASE_TEMPLATE("a new closed day cancels the session on it: one notice to ea
     }
     CHECK(notices == 3);
     CHECK(row(after, "change:test#s11@v2:p-amina:sms").send_at == utc(2026, 1, 21, 7));  // 08:00 CET
-    CHECK(row(after, "change:test#s11@v2:p-amina:email").send_at == applied_at);
+    CHECK(row(after, "change:test#s11@v2:p-amina:email").send_at ==
+          UtcInstant{applied_at.utc + pt::minutes(10)});  // held for notice_delay
     CHECK(row(after, "change:test#s11@v2:p-sara:sms").state == DeliveryState::planned);
     CHECK(row(after, "reminder:test#s11@v1:p-amina:1d@18:00:email").reason == "session #11 changed");
     CHECK(after.count("reminder:test#s11@v2:p-amina:2h:sms") == 0);
     CHECK(plan(*store, rules_with(), now).added == 0);
 
-    // Taking the closed day out again restores it: its cancel notice is withdrawn.
+    // Taking the closed day out again before the notices went: she was told the session
+    // as it is again, so every notice is withdrawn and no "restored" goes; the reminders
+    // of before are planned again, on the same rows.
     apply_text(*store, test::programme_toml(base_keys), utc(2026, 1, 21, 10));
     for (const auto& s : store->sessions("test"))
         if (s.id != closed.id) CHECK(s.version == 1);
     plan(*store, rules_with(), utc(2026, 1, 21, 10, 5));
     const auto restored = rows(*store);
-    CHECK(change_of(row(restored, "change:test#s11@v3:p-amina:sms")) == "restored");
+    CHECK(restored.count("change:test#s11@v3:p-amina:sms") == 0);
     CHECK(row(restored, "reminder:test#s11@v3:p-amina:2h:sms").state == DeliveryState::planned);
+    CHECK(row(restored, "reminder:test#s11@v3:p-amina:2h:sms").id ==
+          row(before, "reminder:test#s11@v1:p-amina:2h:sms").id);
     const Delivery& withdrawn = row(restored, "change:test#s11@v2:p-amina:sms");
     CHECK(withdrawn.state == DeliveryState::cancelled);
-    CHECK(withdrawn.reason == "session #11 changed");
+    CHECK(withdrawn.reason == "nothing left to tell: she knows it as it is");
+    for (const auto& [name, r] : restored)
+        if (r.kind == DeliveryKind::change) CHECK_MESSAGE(r.state == DeliveryState::cancelled, name);
 }
 
 TEST_CASE_TEMPLATE("a changed slot time replaces its sessions' reminders and announces the move", Factory,
@@ -499,9 +527,12 @@ end = "11:30"
     CHECK(notice.kind == DeliveryKind::change);
     CHECK(notice.offset.empty());
     CHECK(change_of(notice) == "moved");
-    CHECK(notice.due_at == applied_at);
-    CHECK(notice.send_at == utc(2026, 1, 21, 7));
+    const UtcInstant held_until{applied_at.utc + pt::minutes(10)};  // notice_delay
+    CHECK(notice.due_at == held_until);
+    CHECK(notice.send_at == utc(2026, 1, 21, 7));  // 08:00 CET, when quiet hours end
     CHECK(notice.expires_at == moved.start_utc);
+    CHECK(row(after, "change:test#s11@v2:p-amina:email").send_at == held_until);
+    CHECK(plan(*store, rules_with(), now).added == 0);
 }
 
 TEST_CASE_TEMPLATE("a session cancelled by the lead gets a cancel notice and no reminders", Factory, MemoryFactory,
@@ -524,7 +555,7 @@ TEST_CASE_TEMPLATE("a session cancelled by the lead gets a cancel notice and no 
     const auto all = rows(*store);
     const Delivery& notice = row(all, "change:test#s5@v2:p-amina:sms");
     CHECK(change_of(notice) == "cancelled");
-    CHECK(notice.send_at == utc(2026, 1, 21, 9));
+    CHECK(notice.send_at == utc(2026, 1, 21, 9, 10));  // held for notice_delay
     CHECK(notice.expires_at == fifth.start_utc);
     CHECK(row(all, "reminder:test#s5@v1:p-amina:2h:sms").reason == "session #5 changed");
     CHECK(all.count("reminder:test#s5@v2:p-amina:2h:sms") == 0);
@@ -680,6 +711,8 @@ TEST_CASE_TEMPLATE("appointments: reminders for one person, replaced on a move, 
     CHECK(first.programme_id == "test");
     CHECK(first.send_at == utc(2026, 2, 10, 11));
 
+    // She was told of it (a reminder went, say): a change from then on is news to her.
+    store->write([&] { store->put_told({amina.id, "test", 0, visit.id, told_state(visit)}); });
     const UtcInstant moved_at = utc(2026, 1, 22, 9);
     visit.previous_start_utc = visit.start_utc;
     visit.start_utc = utc(2026, 2, 12, 13);
@@ -701,9 +734,11 @@ TEST_CASE_TEMPLATE("appointments: reminders for one person, replaced on a move, 
     visit.version = 3;
     visit.changed_at = utc(2026, 1, 23, 9);
     store->write([&] { store->put_appointment(visit); });
+    // The notice not yet sent now says "cancelled": one notice, from what she was told.
     const PlanResult cancelled = plan_for(*store, amina.id, rules_with(), utc(2026, 1, 23, 9));
-    CHECK(cancelled.cancelled == 3);
-    CHECK(cancelled.added == 1);
+    CHECK(cancelled.cancelled == 2);
+    CHECK(cancelled.replanned == 1);
+    CHECK(cancelled.added == 0);
     all = rows(*store);
     CHECK(change_of(row(all, "change:" + a + "@v3:p-amina:sms")) == "cancelled");
     CHECK(all.count("appointment:" + a + "@v3:p-amina:2h:sms") == 0);
@@ -743,7 +778,7 @@ TEST_CASE_TEMPLATE("plan_requested works through the requests and replans everyt
 TEST_CASE("the rules' fingerprint changes with every rule and only then") {
     const PlanningRules base = rules_with();
     CHECK(base.fingerprint() == rules_with().fingerprint());
-    std::vector<PlanningRules> changed(8, base);
+    std::vector<PlanningRules> changed(9, base);
     changed[0].defaults.session_offsets = offsets({"1d@18:00", "3h"});
     changed[1].defaults.appointment_offsets = offsets({"2h"});
     changed[2].defaults.quiet_hours = {TimeOfDay::hm(22, 0), TimeOfDay::hm(8, 0)};
@@ -752,6 +787,7 @@ TEST_CASE("the rules' fingerprint changes with every rule and only then") {
     changed[5].routes[Medium::email].quiet_hours = true;
     changed[6].routes.erase(Medium::sms);
     changed[7].defaults.min_gap_minutes = 120;
+    changed[8].defaults.notice_delay_minutes = 20;
     for (std::size_t i = 0; i < changed.size(); ++i)
         for (std::size_t j = 0; j < changed.size(); ++j) {
             CAPTURE(i);
@@ -799,6 +835,255 @@ TEST_CASE_TEMPLATE("someone who chose SMS but has no phone number is reached thr
     enrol(*store, opted);
     plan(*store, with, january);
     for (const auto& [key, r] : rows(*store)) CHECK(r.participant_id != "p-opted");
+}
+
+// --- Planning follows the facts: a change undone restores the rows of before ---------
+
+// The planned rows, as the messages they are: kind, subject, participant, offset,
+// channel, send time and state.
+std::multiset<std::string> planned_messages(const Store& store) {
+    DeliveryQuery query;
+    query.states = {DeliveryState::planned, DeliveryState::retry};
+    std::multiset<std::string> out;
+    for (const auto& r : store.deliveries(query))
+        out.insert(std::string(name_of(r.kind)) + " s" + std::to_string(r.session_id) + " a" +
+                   std::to_string(r.appointment_id) + " " + r.participant_id + " " + r.offset + " " + r.channel +
+                   " " + r.send_at.iso() + " " + std::string(name_of(r.state)));
+    return out;
+}
+
+TEST_CASE_TEMPLATE("a change and its undo leave the planned messages as they were", Factory, MemoryFactory,
+                   SqliteFactory) {
+    auto store = Factory::make();
+    apply_text(*store, test::programme_toml(base_keys));
+    Participant amina = person("p-amina", true, true);
+    enrol(*store, amina);
+    enrol(*store, person("p-bilal", true, false));
+    const PlanningRules rules = rules_with();
+    plan(*store, rules, january);
+    const auto before = planned_messages(*store);
+    REQUIRE(before.size() > 100);
+    const UtcInstant later = utc(2026, 1, 21, 12);
+
+    SUBCASE("planned once with no channels: everything cancelled, then planned again") {
+        PlanningRules no_channels = rules;
+        no_channels.routes.clear();
+        CHECK(plan(*store, no_channels, later).cancelled == static_cast<int>(before.size()));
+        CHECK(planned_messages(*store).empty());
+        CHECK(plan(*store, rules, later).added == static_cast<int>(before.size()));
+    }
+    SUBCASE("offsets changed and changed back") {
+        Programme programme = *store->programme("test");
+        programme.reminder_offsets = offsets({"3h"});
+        store->write([&] { store->put_programme(programme); });
+        plan(*store, rules, later);
+        CHECK(planned_messages(*store) != before);
+        programme.reminder_offsets.reset();
+        store->write([&] { store->put_programme(programme); });
+        plan(*store, rules, later);
+    }
+    SUBCASE("SMS opt-out, then opt-in") {
+        amina.sms_opt_out = true;
+        store->write([&] { store->put_participant(amina); });
+        CHECK(plan(*store, rules, later).cancelled > 0);
+        amina.sms_opt_out = false;
+        store->write([&] { store->put_participant(amina); });
+        CHECK(plan(*store, rules, later).added > 0);
+    }
+    SUBCASE("channels e-mail only, then SMS and e-mail again") {
+        amina.channels = {false, true};
+        store->write([&] { store->put_participant(amina); });
+        CHECK(plan(*store, rules, later).cancelled > 0);
+        amina.channels = {true, true};
+        store->write([&] { store->put_participant(amina); });
+        CHECK(plan(*store, rules, later).added > 0);
+    }
+    SUBCASE("unenrolled, then enrolled again") {
+        store->write([&] { store->unenrol("p-bilal", "test"); });
+        CHECK(plan(*store, rules, later).cancelled > 0);
+        store->write([&] { store->enrol("p-bilal", "test"); });
+        CHECK(plan(*store, rules, later).added > 0);
+    }
+    SUBCASE("a session moved, then moved back") {
+        StoredSession third = session(*store, 3);
+        const StoredSession original = third;
+        third.start_utc.utc += pt::hours(24);
+        third.end_utc.utc += pt::hours(24);
+        third.date += boost::gregorian::days(1);
+        third.status = SessionStatus::moved;
+        third.version += 1;
+        third.changed_at = later;
+        store->write([&] { store->put_session(third); });
+        plan(*store, rules, later);
+        third = original;
+        third.version += 2;
+        third.changed_at = UtcInstant{later.utc + pt::minutes(2)};
+        store->write([&] { store->put_session(third); });
+        plan(*store, rules, UtcInstant{later.utc + pt::minutes(2)});
+        // The rows it has are for the session as it is now: the dispatcher's check holds.
+        for (const auto& r : store->deliveries({}))
+            if (r.session_id == third.id && is_pending(r.state)) CHECK(r.session_version == third.version);
+    }
+    CHECK(planned_messages(*store) == before);
+    CHECK(plan(*store, rules, later).added == 0);
+}
+
+TEST_CASE_TEMPLATE("a reminder sent for a start is not sent again after a move and its undo", Factory,
+                   MemoryFactory, SqliteFactory) {
+    auto store = Factory::make();
+    apply_text(*store, test::programme_toml(base_keys));
+    enrol(*store, person("p-amina", true, false));
+    plan(*store, rules_with(), january);
+    const UtcInstant evening = utc(2026, 2, 2, 17);  // session 1's day-before reminder
+    store->write([&] {
+        const auto claimed = store->claim_due(evening, 1, "test", UtcInstant{evening.utc + pt::minutes(5)});
+        REQUIRE(claimed.size() == 1);
+        store->finish({DeliveryOutcome(claimed.front().delivery.id, DeliveryState::sent, evening)});
+    });
+    StoredSession first = session(*store, 1);
+    const StoredSession original = first;
+    first.start_utc.utc += pt::hours(1);
+    first.version += 1;
+    first.changed_at = UtcInstant{evening.utc + pt::minutes(1)};
+    store->write([&] { store->put_session(first); });
+    plan(*store, rules_with(), UtcInstant{evening.utc + pt::minutes(1)});
+    first = original;
+    first.version += 2;
+    first.changed_at = UtcInstant{evening.utc + pt::minutes(2)};
+    store->write([&] { store->put_session(first); });
+    plan(*store, rules_with(), UtcInstant{evening.utc + pt::minutes(2)});
+
+    DeliveryQuery query;
+    query.session_id = first.id;
+    query.kinds = {DeliveryKind::reminder};
+    int day_before_pending = 0, day_before_sent = 0;
+    for (const auto& r : store->deliveries(query)) {
+        if (r.offset != "1d@18:00") continue;
+        day_before_pending += is_pending(r.state);
+        day_before_sent += r.state == DeliveryState::sent;
+    }
+    CHECK(day_before_sent == 1);
+    CHECK(day_before_pending == 0);
+}
+
+// --- What she was told: a notice tells the difference, and only when there is one ------
+
+std::vector<Delivery> notices(const Store& store, bool pending_only = true) {
+    DeliveryQuery query;
+    query.kinds = {DeliveryKind::change};
+    if (pending_only) query.states = {DeliveryState::planned, DeliveryState::retry};
+    return store.deliveries(query);
+}
+
+TEST_CASE_TEMPLATE("notices: cancel then restore before it went, nothing; moved twice, one from the first",
+                   Factory, MemoryFactory, SqliteFactory) {
+    auto store = Factory::make();
+    apply_text(*store, test::programme_toml(base_keys));
+    enrol(*store, person("p-amina", true, false));
+    const PlanningRules rules = rules_with();
+    plan(*store, rules, january);
+    const AuditContext lead{utc(2026, 1, 21, 9), "lead", "session"};
+
+    SUBCASE("cancelled, then restored before the notice went") {
+        REQUIRE(cancel_session(*store, {"test", 5}, "ziek", lead).ok());
+        plan(*store, rules, utc(2026, 1, 21, 9, 1));
+        REQUIRE(notices(*store).size() == 1);
+        CHECK(change_of(notices(*store).front()) == "cancelled");
+        const AuditContext undo{utc(2026, 1, 21, 9, 5), "lead", "session"};
+        REQUIRE(restore_session(*store, test::shipped_school_holidays(), {"test", 5}, undo).ok());
+        plan(*store, rules, utc(2026, 1, 21, 9, 6));
+        CHECK(notices(*store).empty());
+    }
+    SUBCASE("moved twice: one notice, from what she was told to the last") {
+        const StoredSession original = session(*store, 5);
+        SessionMove move{{"test", 5}, {original.date + boost::gregorian::days(1), TimeOfDay::hm(10, 0)}, ""};
+        REQUIRE(move_session(*store, test::shipped_school_holidays(), move, lead).ok());
+        plan(*store, rules, utc(2026, 1, 21, 9, 1));
+        move.to = {original.date + boost::gregorian::days(2), TimeOfDay::hm(13, 0)};
+        const AuditContext again{utc(2026, 1, 21, 9, 3), "lead", "session"};
+        REQUIRE(move_session(*store, test::shipped_school_holidays(), move, again).ok());
+        plan(*store, rules, utc(2026, 1, 21, 9, 4));
+        const auto pending = notices(*store);
+        REQUIRE(pending.size() == 1);
+        const auto payload = nlohmann::json::parse(pending.front().payload);
+        CHECK(payload["change"] == "moved");
+        CHECK(payload["from"]["date"] == iso_date(original.date));
+        CHECK(payload["from"]["start"] == original.time.start.str());
+        CHECK(payload["told"]["date"] == iso_date(original.date + boost::gregorian::days(2)));
+        CHECK(payload["told"]["start"] == "13:00");
+        CHECK(pending.front().session_version == session(*store, 5).version);
+        CHECK(pending.front().due_at == utc(2026, 1, 21, 9, 13));  // notice_delay after the last move
+
+        // Moved back where she was told it is: nothing to tell.
+        move.to = {original.date, original.time.start};
+        const AuditContext back{utc(2026, 1, 21, 9, 6), "lead", "session"};
+        REQUIRE(move_session(*store, test::shipped_school_holidays(), move, back).ok());
+        plan(*store, rules, utc(2026, 1, 21, 9, 7));
+        CHECK(notices(*store).empty());
+    }
+}
+
+TEST_CASE_TEMPLATE("notices: an appointment she never heard of, added and cancelled, tells her nothing", Factory,
+                   MemoryFactory, SqliteFactory) {
+    auto store = Factory::make();
+    const Participant amina = person("p-amina", true, true);
+    store->write([&] { store->put_participant(amina); });
+    Appointment visit;
+    visit.participant_id = amina.id;
+    visit.start_utc = utc(2026, 2, 10, 13);
+    store->write([&] { visit.id = store->put_appointment(visit); });
+    plan_for(*store, amina.id, rules_with(), january);
+    visit.cancelled = true;
+    visit.version = 2;
+    visit.changed_at = utc(2026, 1, 21, 9);
+    store->write([&] { store->put_appointment(visit); });
+    plan_for(*store, amina.id, rules_with(), utc(2026, 1, 21, 9, 1));
+    CHECK(notices(*store, false).empty());
+    CHECK(planned_messages(*store).empty());
+}
+
+TEST_CASE_TEMPLATE("a notice due within the hour of a reminder goes in it; what went is what she was told",
+                   Factory, MemoryFactory, SqliteFactory) {
+    auto store = Factory::make();
+    apply_text(*store, test::programme_toml(base_keys));
+    enrol(*store, person("p-amina", true, false));
+    REQUIRE(store->told_about_sessions("test").size() == store->sessions("test").size());
+    plan(*store, rules_with(), january);
+    // The lead moves session 1 quietly in the store; the reminder that goes says where it is now.
+    StoredSession first = session(*store, 1);
+    first.location = "elders";
+    first.version += 1;
+    first.changed_at = utc(2026, 2, 2, 16);
+    store->write([&] { store->put_session(first); });
+    plan(*store, rules_with(), utc(2026, 2, 2, 16));
+    // The notice (due 17:10 CET) and the 1d@18:00 reminder (17:00 UTC) are one message.
+    CHECK(notices(*store).empty());
+    const auto all = notices(*store, false);
+    REQUIRE(all.size() == 1);
+    CHECK(all.front().state == DeliveryState::cancelled);
+    CHECK(all.front().reason == "joined with the 1d@18:00 reminder");
+    const UtcInstant evening = utc(2026, 2, 2, 17);
+    store->write([&] {
+        const auto claimed = store->claim_due(evening, 1, "test", UtcInstant{evening.utc + pt::minutes(5)});
+        REQUIRE(claimed.size() == 1);
+        const Delivery& joined = claimed.front().delivery;
+        CHECK(joined.kind == DeliveryKind::reminder);
+        CHECK(joined.offset == "1d@18:00");
+        CHECK(joined.send_at == evening);
+        CHECK(change_of(joined) == "moved");
+        CHECK(claimed.front().subject_current);
+        store->finish({DeliveryOutcome(joined.id, DeliveryState::sent, evening)});
+    });
+    for (const auto& record : store->told_about_sessions("test"))
+        if (record.session_id == first.id) {
+            CHECK(record.state == told_state(first));
+            CHECK(record.serial == 2);
+        }
+    plan(*store, rules_with(), evening);
+    CHECK(notices(*store).empty());
+
+    store->write([&] { store->delete_participant("p-amina", true); });
+    CHECK(store->told_about_sessions("test").empty());
 }
 
 TEST_SUITE_END();

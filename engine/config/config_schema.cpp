@@ -172,6 +172,16 @@ const std::vector<ConfigSection>& config_sections() {
                return toml_quoted(config.reminders.min_gap_minutes == 0
                                       ? "0m"
                                       : format_duration_minutes(config.reminders.min_gap_minutes));
+           }},
+          {"notice_delay", "a change notice waits this long after the change, so a quick undo sends nothing",
+           [](TomlTableReader& r, DaemonConfig& config) {
+               if (auto minutes = read_duration_minutes(r, "notice_delay"))
+                   config.reminders.notice_delay_minutes = *minutes;
+           },
+           [](const DaemonConfig& config) {
+               return toml_quoted(config.reminders.notice_delay_minutes == 0
+                                      ? "0m"
+                                      : format_duration_minutes(config.reminders.notice_delay_minutes));
            }}}},
         {"dispatch",
          "How the dispatcher works through due messages",

@@ -2,6 +2,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <boost/date_time/gregorian/gregorian.hpp>
+#include <boost/date_time/posix_time/posix_time.hpp>
+
 namespace ritme {
 
 namespace {
@@ -11,6 +14,37 @@ std::string payload_field(const std::string& payload, const char* field) {
     const auto json = nlohmann::json::parse(payload, nullptr, false);
     if (!json.is_object() || !json.contains(field) || !json[field].is_string()) return {};
     return json[field].get<std::string>();
+}
+
+// A change notice's "from": the state she was told (told_state()), as the planner put
+// it in the payload. Nothing for another row, or a "from" ritme cannot read.
+nlohmann::json told_from(const std::string& payload) {
+    if (payload.empty()) return {};
+    const auto json = nlohmann::json::parse(payload, nullptr, false);
+    if (!json.is_object() || !json.contains("from") || !json["from"].is_object()) return {};
+    return json["from"];
+}
+
+std::optional<LocalDateTime> session_start_in(const nlohmann::json& from) {
+    if (!from.contains("date") || !from.contains("start")) return std::nullopt;
+    try {
+        const auto time = TimeOfDay::parse(from["start"].get<std::string>());
+        if (!time) return std::nullopt;
+        return LocalDateTime{boost::gregorian::from_simple_string(from["date"].get<std::string>()), *time};
+    } catch (const std::exception&) {
+        return std::nullopt;
+    }
+}
+
+std::optional<UtcInstant> appointment_start_in(const nlohmann::json& from) {
+    if (!from.contains("start_utc") || !from["start_utc"].is_string()) return std::nullopt;
+    const std::string text = from["start_utc"].get<std::string>();  // "2026-03-05T08:30:00Z"
+    if (text.size() < 19) return std::nullopt;
+    try {
+        return UtcInstant{boost::posix_time::from_iso_extended_string(text.substr(0, 19))};
+    } catch (const std::exception&) {
+        return std::nullopt;
+    }
 }
 
 }  // namespace
@@ -74,7 +108,8 @@ std::optional<MessageFacts> MessageFactsSource::facts_for(const Delivery& delive
         return std::nullopt;
     }
     facts.first_name = first_name_of(person->name);
-    if (delivery.kind == DeliveryKind::change) facts.change = payload_field(delivery.payload, "change");
+    // A change notice, or a reminder a notice was joined into: what changed, and from what.
+    facts.change = payload_field(delivery.payload, "change");
 
     if (delivery.session_id != 0) {
         auto cached = sessions_.find(delivery.session_id);
@@ -98,7 +133,7 @@ std::optional<MessageFacts> MessageFactsSource::facts_for(const Delivery& delive
                 facts.location_name = session.location;
             }
         }
-        if (session.previous) facts.previous_start = LocalDateTime{session.previous->date, session.previous->time.start};
+        if (!facts.change.empty()) facts.previous_start = session_start_in(told_from(delivery.payload));
         return facts;
     }
 
@@ -115,7 +150,9 @@ std::optional<MessageFacts> MessageFactsSource::facts_for(const Delivery& delive
         facts.end = local.to_local(end).time;
         facts.location_address = appointment->where;
         facts.note = appointment->note;
-        if (appointment->previous_start_utc) facts.previous_start = local.to_local(*appointment->previous_start_utc);
+        if (!facts.change.empty())
+            if (const auto previous = appointment_start_in(told_from(delivery.payload)))
+                facts.previous_start = local.to_local(*previous);
         return facts;
     }
     why = "the delivery names neither a session nor an appointment";

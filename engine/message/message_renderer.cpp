@@ -282,29 +282,43 @@ std::optional<MessageRenderer> MessageRenderer::load(const fs::path& directory, 
 }
 
 RenderedMessage MessageRenderer::render(const MessageFacts& facts, const std::string& language, Medium medium) const {
-    const std::string name = template_name_for(facts);
-    RenderedMessage message;
-
-    // The reader's language, else its primary language ("pt-BR" reads pt), else nl and en.
-    const MustacheTemplate* own = templates_->find(language, name);
-    std::string template_language = language;
-    if (!own) {
-        template_language = primary_language(language);
-        own = templates_->find(template_language, name);
-    }
-    if (own) {
-        message.language = template_language;
-        MessageValues values(facts, language);
-        message.text = trim_trailing_space(own->render(values));
-    } else {
+    // The text of one message kind, in the reader's language, else its primary language
+    // ("pt-BR" reads pt), else nl and en.
+    const auto text_of = [&](const MessageFacts& these) {
+        const std::string name = template_name_for(these);
+        RenderedMessage message;
+        const MustacheTemplate* own = templates_->find(language, name);
+        std::string template_language = language;
+        if (!own) {
+            template_language = primary_language(language);
+            own = templates_->find(template_language, name);
+        }
+        if (own) {
+            message.language = template_language;
+            MessageValues values(these, language);
+            message.text = trim_trailing_space(own->render(values));
+            return message;
+        }
         const MustacheTemplate* first = templates_->find(first_fallback, name);
         const MustacheTemplate* second = templates_->find(second_fallback, name);
         if (!first || !second) throw std::logic_error("the nl and en templates are loaded with the renderer");
         message.language = std::string(first_fallback) + "+" + std::string(second_fallback);
-        MessageValues first_values(facts, std::string(first_fallback));
-        MessageValues second_values(facts, std::string(second_fallback));
+        MessageValues first_values(these, std::string(first_fallback));
+        MessageValues second_values(these, std::string(second_fallback));
         message.text = trim_trailing_space(first->render(first_values)) + "\n\n" +
                        trim_trailing_space(second->render(second_values));
+        return message;
+    };
+
+    RenderedMessage message = text_of(facts);
+    // A reminder a change notice was joined into: one message, the notice first.
+    const bool joined = (facts.kind == DeliveryKind::reminder || facts.kind == DeliveryKind::appointment) &&
+                        !facts.change.empty();
+    if (joined) {
+        MessageFacts notice = facts;
+        notice.kind = DeliveryKind::change;
+        const RenderedMessage first = text_of(notice);
+        message.text = first.text + "\n\n" + message.text;
     }
 
     if (medium == Medium::email)

@@ -65,11 +65,15 @@ public:
     }
 
     // `add`: whether the row may be added now; a row that is wanted but not added (its
-    // moment is past, or its subject starts too soon) is still not cancelled.
+    // moment is past, or its subject starts too soon) is still not cancelled. A pending
+    // row whose timing or facts differ from the wanted one is planned anew; a cancelled
+    // one with the wanted key is planned again (the store revives it).
     void want(const Delivery& row, bool add) {
         if (!wanted_.insert(row.key).second) return;
         if (const auto found = pending_by_key_.find(row.key); found != pending_by_key_.end()) {
-            if (row.state == DeliveryState::cancelled) cancel(*found->second, row.reason);
+            const Delivery& pending = *found->second;
+            if (row.state == DeliveryState::cancelled) cancel(pending, row.reason);
+            else if (add && differs(pending, row)) replan(pending, row);
             return;
         }
         if (!add || store_.add_delivery(row) == 0) return;
@@ -103,6 +107,19 @@ public:
     const PlanResult& result() const { return result_; }
 
 private:
+    // A retry row keeps its own send time: its due moment is what the plan sets.
+    static bool differs(const Delivery& pending, const Delivery& wanted) {
+        return pending.due_at != wanted.due_at || pending.expires_at != wanted.expires_at ||
+               pending.session_version != wanted.session_version ||
+               pending.appointment_version != wanted.appointment_version || pending.payload != wanted.payload ||
+               (pending.state == DeliveryState::planned && pending.send_at != wanted.send_at);
+    }
+
+    void replan(const Delivery& pending, const Delivery& wanted) {
+        store_.cancel_delivery(pending.id, "planned anew", now_);
+        if (store_.add_delivery(wanted) != 0) ++result_.replanned;
+    }
+
     void cancel(const Delivery& row, const std::string& reason) {
         store_.cancel_delivery(row.id, reason, now_);
         ++result_.cancelled;
@@ -118,14 +135,30 @@ private:
 
 // What reminders and change notices are about: a session or an appointment, as it is now.
 struct Subject {
-    std::string key;  // "almere-vrouwen-2026#3@v2", "a7@v1"
+    std::string key;  // "almere-vrouwen-2026#s41", "a7"
     DeliveryKind reminder_kind = DeliveryKind::reminder;
     Delivery row;  // the fields every row about it shares
     UtcInstant start;
     bool has_reminders = true;  // false once cancelled
-    std::optional<UtcInstant> changed_at;  // set when it has a change to announce
-    std::string change;  // "moved", "cancelled", "restored"
+    std::string state;  // told_state() as it is now
+    std::optional<UtcInstant> changed_at;  // when it last changed
+    // What each participant was told about it, by participant id.
+    const std::map<std::string, ToldRecord>* told = nullptr;
 };
+
+using ToldBySubject = std::map<int64_t, std::map<std::string, ToldRecord>>;
+
+// The change a notice announces, from what she was told to the state now; empty when
+// there is nothing to tell (the same state, or not going ahead either way).
+std::string change_between(const nlohmann::json& told, const nlohmann::json& now) {
+    if (told == now) return {};
+    const bool was_cancelled = told.value("status", "") == "cancelled";
+    const bool is_cancelled = now.value("status", "") == "cancelled";
+    if (was_cancelled && is_cancelled) return {};
+    if (is_cancelled) return "cancelled";
+    if (was_cancelled) return "restored";
+    return "moved";
+}
 
 class Planner {
 public:
@@ -158,31 +191,34 @@ public:
             enrolled.emplace(id, std::move(*participant));
         }
 
+        ToldBySubject told;
+        for (auto& record : store_.told_about_sessions(programme_id))
+            told[record.session_id].emplace(record.participant_id, std::move(record));
+
         std::map<int64_t, StoredSession> sessions;
         for (auto& session : store_.sessions(programme_id)) {
             Subject subject;
-            subject.key = programme_id + "#s" + std::to_string(session.id) + "@v" + std::to_string(session.version);
+            subject.key = programme_id + "#s" + std::to_string(session.id);
             subject.row.programme_id = programme_id;
             subject.row.session_id = session.id;
             subject.row.session_version = session.version;
             subject.start = session.start_utc;
             subject.has_reminders = session.status != SessionStatus::cancelled;
-            if (session.version > 1 && session.changed_at) {
-                subject.changed_at = session.changed_at;
-                subject.change = session.status == SessionStatus::cancelled ? "cancelled"
-                                 : session.status == SessionStatus::moved   ? "moved"
-                                                                            : "restored";
-            }
+            subject.state = told_state(session);
+            subject.changed_at = session.changed_at;
+            if (const auto found = told.find(session.id); found != told.end()) subject.told = &found->second;
             plan_subject(subject, offsets, zone, recipients, diff);
             sessions.emplace(session.id, std::move(session));
         }
 
         diff.cancel_unwanted([&](const Delivery& row) -> OutboxDiff::Unwanted {
             const auto session = sessions.find(row.session_id);
-            if (session != sessions.end() && row.session_version < session->second.version)
+            if (row.kind != DeliveryKind::change && session != sessions.end() &&
+                row.session_version < session->second.version)
                 return {"session #" + std::to_string(session->second.number) + " changed"};
             const auto participant = enrolled.find(row.participant_id);
             if (participant == enrolled.end()) return {"no longer enrolled"};
+            if (row.kind == DeliveryKind::change) return {"nothing left to tell: she knows it as it is"};
             return {unreachable_reason(participant->second, row.channel).value_or("the reminder rules changed"), false};
         });
         return diff.result();
@@ -205,20 +241,22 @@ public:
 
         const TimeZone& zone = zone_named(rules_.timezone);
         const std::vector<Recipient> recipients{{participant_id, reach_of(*participant, rules_)}};
+        ToldBySubject told;
+        for (auto& record : store_.told_about_appointments(participant_id))
+            told[record.appointment_id].emplace(record.participant_id, std::move(record));
         std::map<int64_t, Appointment> appointments;
         for (auto& appointment : store_.appointments(participant_id)) {
             Subject subject;
-            subject.key = "a" + std::to_string(appointment.id) + "@v" + std::to_string(appointment.version);
+            subject.key = "a" + std::to_string(appointment.id);
             subject.reminder_kind = DeliveryKind::appointment;
             subject.row.programme_id = appointment.programme_id;
             subject.row.appointment_id = appointment.id;
             subject.row.appointment_version = appointment.version;
             subject.start = appointment.start_utc;
             subject.has_reminders = !appointment.cancelled;
-            if (appointment.version > 1 && appointment.changed_at) {
-                subject.changed_at = appointment.changed_at;
-                subject.change = appointment.cancelled ? "cancelled" : "moved";
-            }
+            subject.state = told_state(appointment);
+            subject.changed_at = appointment.changed_at;
+            if (const auto found = told.find(appointment.id); found != told.end()) subject.told = &found->second;
             plan_subject(subject, rules_.defaults.appointment_offsets, zone, recipients, diff);
             appointments.emplace(appointment.id, std::move(appointment));
         }
@@ -226,8 +264,9 @@ public:
         diff.cancel_unwanted([&](const Delivery& row) -> OutboxDiff::Unwanted {
             const auto appointment = appointments.find(row.appointment_id);
             if (appointment == appointments.end()) return {"appointment removed"};
-            if (row.appointment_version < appointment->second.version)
+            if (row.kind != DeliveryKind::change && row.appointment_version < appointment->second.version)
                 return {"appointment a" + std::to_string(appointment->first) + " changed"};
+            if (row.kind == DeliveryKind::change) return {"nothing left to tell: she knows it as it is"};
             return {unreachable_reason(*participant, row.channel).value_or("the reminder rules changed"), false};
         });
         return diff.result();
@@ -235,21 +274,62 @@ public:
 
 private:
     // The rows one session or appointment needs, for each recipient and route.
+    // The news for one recipient: the difference between what she was told and now.
+    struct Notice {
+        std::string payload;  // {"change", "from", "told"}
+        int64_t serial = 0;   // of the told record it starts from
+        UtcInstant due_at;    // notice_delay after the last change
+    };
+    // Per recipient and channel, the reminder a notice went into: "joined with the 2h reminder".
+    using Joined = std::map<std::pair<std::string, std::string>, std::string>;
+
+    // The rows one session or appointment needs, for each recipient and route.
     void plan_subject(const Subject& subject, const std::vector<ReminderOffset>& offsets, const TimeZone& zone,
                       const std::vector<Recipient>& recipients, OutboxDiff& diff) {
-        if (subject.has_reminders) plan_reminders(subject, offsets, zone, recipients, diff);
-        if (subject.changed_at) plan_change_notices(subject, zone, recipients, diff);
+        const auto notices = notices_for(subject);
+        Joined joined;
+        if (subject.has_reminders) plan_reminders(subject, offsets, zone, recipients, notices, joined, diff);
+        plan_change_notices(subject, zone, recipients, notices, joined, diff);
+    }
+
+    // A notice for each recipient whose told state differs from now, "from what she was
+    // told to now"; none for one who was never told, or when nothing she knows changed.
+    std::map<std::string, Notice> notices_for(const Subject& subject) const {
+        std::map<std::string, Notice> notices;
+        if (!subject.told) return notices;
+        const UtcInstant changed_at = subject.changed_at.value_or(now_);
+        const UtcInstant due_at{changed_at.utc + boost::posix_time::minutes(rules_.defaults.notice_delay_minutes)};
+        const auto now_state = nlohmann::json::parse(subject.state);
+        for (const auto& [participant_id, told] : *subject.told) {
+            if (told.state == subject.state) continue;
+            const auto was = nlohmann::json::parse(told.state, nullptr, false);
+            const std::string change = change_between(was, now_state);
+            if (change.empty()) continue;
+            notices[participant_id] = {
+                nlohmann::json{{"change", change}, {"from", was}, {told_field, now_state}}.dump(), told.serial, due_at};
+        }
+        return notices;
+    }
+
+    UtcInstant notice_send_at(const Notice& notice, const Reach& reach, const TimeZone& zone) const {
+        return honours_quiet_hours(reach) ? rules_.defaults.quiet_hours.end_of(notice.due_at, zone) : notice.due_at;
     }
 
     void plan_reminders(const Subject& subject, const std::vector<ReminderOffset>& offsets, const TimeZone& zone,
-                        const std::vector<Recipient>& recipients, OutboxDiff& diff) {
+                        const std::vector<Recipient>& recipients, const std::map<std::string, Notice>& notices,
+                        Joined& joined, OutboxDiff& diff) {
         const auto min_notice = boost::posix_time::minutes(rules_.defaults.min_notice_minutes);
         const UtcInstant expires_at{subject.start.utc - min_notice};
         const bool open = now_ < expires_at;
         const std::string kind = subject.reminder_kind == DeliveryKind::reminder ? "reminder:" : "appointment:";
+        // The start it reminds of is in the key: a move and its undo give the same rows.
+        const std::string subject_key = kind + subject.key + "@" + subject.start.iso() + ":";
+        // What she is told when it goes.
+        const std::string payload = std::string("{\"") + told_field + "\":" + subject.state + "}";
         // Timings depend on the route only through quiet hours: worked out once with, once without.
         std::optional<std::vector<ReminderTiming>> timings[2];
-        for (const auto& recipient : recipients)
+        for (const auto& recipient : recipients) {
+            const auto notice = notices.find(recipient.id);
             for (const auto& reach : recipient.reach) {
                 const bool quiet = honours_quiet_hours(reach);
                 auto& these = timings[quiet];
@@ -257,11 +337,12 @@ private:
                     these = reminder_timings(offsets, subject.start, zone,
                                              quiet ? &rules_.defaults.quiet_hours : nullptr, now_, min_notice,
                                              boost::posix_time::minutes(rules_.defaults.min_gap_minutes));
+                std::optional<UtcInstant> notice_at;
+                if (notice != notices.end()) notice_at = notice_send_at(notice->second, reach, zone);
                 for (const auto& timing : *these) {
                     Delivery row = subject.row;
                     row.kind = subject.reminder_kind;
-                    row.key =
-                        kind + subject.key + ":" + recipient.id + ":" + timing.offset + ":" + reach.route->channel;
+                    row.key = subject_key + recipient.id + ":" + timing.offset + ":" + reach.route->channel;
                     row.participant_id = recipient.id;
                     row.offset = timing.offset;
                     row.channel = reach.route->channel;
@@ -269,35 +350,60 @@ private:
                     row.send_at = timing.send_at;
                     row.expires_at = expires_at;
                     row.updated_at = now_;
+                    row.payload = payload;
+                    const bool goes = open && !timing.superseded && timing.dropped.empty();
                     if (!timing.dropped.empty()) {
                         row.state = DeliveryState::cancelled;
                         row.reason = timing.dropped;
+                    } else if (goes && notice_at && within_the_hour(timing.send_at, *notice_at)) {
+                        // A notice and a reminder within the same hour are one message, the
+                        // notice first; it goes when both may, so the undo window holds.
+                        const UtcInstant later = std::max(timing.send_at, *notice_at);
+                        if (later < expires_at) {
+                            row.send_at = later;
+                            row.payload = notice->second.payload;
+                            joined.emplace(std::pair(recipient.id, row.channel), timing.offset);
+                            notice_at.reset();
+                        }
                     }
                     diff.want(row, open && !timing.superseded);
                 }
             }
+        }
     }
 
-    // A change notice is of use until the subject starts; outside quiet hours it goes at once.
+    static bool within_the_hour(UtcInstant a, UtcInstant b) {
+        const auto apart = a.utc < b.utc ? b.utc - a.utc : a.utc - b.utc;
+        return apart < boost::posix_time::hours(1);
+    }
+
+    // Its key names the told record's serial, so one notice stands for any number of
+    // changes made before it goes. It waits notice_delay after the last change (a quick
+    // undo sends nothing), then quiet hours; it is of use until the start.
     void plan_change_notices(const Subject& subject, const TimeZone& zone, const std::vector<Recipient>& recipients,
-                             OutboxDiff& diff) {
-        const UtcInstant changed_at = *subject.changed_at;
-        const UtcInstant after_quiet_hours = rules_.defaults.quiet_hours.end_of(changed_at, zone);
-        const std::string payload = nlohmann::json{{"change", subject.change}}.dump();
-        for (const auto& recipient : recipients)
+                             const std::map<std::string, Notice>& notices, const Joined& joined, OutboxDiff& diff) {
+        for (const auto& recipient : recipients) {
+            const auto notice = notices.find(recipient.id);
+            if (notice == notices.end()) continue;
             for (const auto& reach : recipient.reach) {
                 Delivery row = subject.row;
                 row.kind = DeliveryKind::change;
-                row.key = "change:" + subject.key + ":" + recipient.id + ":" + reach.route->channel;
+                row.key = "change:" + subject.key + ":" + recipient.id + ":" + reach.route->channel + ":t" +
+                          std::to_string(notice->second.serial);
                 row.participant_id = recipient.id;
                 row.channel = reach.route->channel;
-                row.due_at = changed_at;
-                row.send_at = honours_quiet_hours(reach) ? after_quiet_hours : changed_at;
+                row.due_at = notice->second.due_at;
+                row.send_at = notice_send_at(notice->second, reach, zone);
                 row.expires_at = subject.start;
                 row.updated_at = now_;
-                row.payload = payload;
+                row.payload = notice->second.payload;
+                if (const auto into = joined.find({recipient.id, row.channel}); into != joined.end()) {
+                    row.state = DeliveryState::cancelled;
+                    row.reason = "joined with the " + into->second + " reminder";
+                }
                 diff.want(row, now_ < subject.start);
             }
+        }
     }
 
     bool honours_quiet_hours(const Reach& reach) const {
@@ -348,9 +454,10 @@ PlanResult plan_all(Planner& planner, Store& store) {
 std::string PlanningRules::fingerprint() const {
     // The leading version changes when the planner itself plans differently.
     std::ostringstream text;
-    text << "planner 1; sessions " << joined(defaults.session_offsets) << "; appointments "
+    text << "planner 2; sessions " << joined(defaults.session_offsets) << "; appointments "
          << joined(defaults.appointment_offsets) << "; quiet hours " << defaults.quiet_hours.str() << "; min notice "
-         << defaults.min_notice_minutes << "m; min gap " << defaults.min_gap_minutes << "m; timezone " << timezone;
+         << defaults.min_notice_minutes << "m; min gap " << defaults.min_gap_minutes << "m; notice delay "
+         << defaults.notice_delay_minutes << "m; timezone " << timezone;
     for (const auto& [medium, route] : routes)
         text << "; " << name_of(medium) << " via " << route.channel
              << (route.quiet_hours ? " in waking hours" : " at any hour");

@@ -2,9 +2,17 @@
 // The planner: sessions × enrolled participants × offsets, appointments × offsets, and
 // change notices, each through quiet hours and onto the participant's channels, into
 // outbox rows with a unique key. Planning is a pure function of the store's state and
-// the rules, so planning again is idempotent: rows already there stay as they are, rows
-// that no longer apply (an older session version, a participant no longer enrolled,
-// an offset no longer configured) are cancelled with the reason.
+// the rules: the rows that should exist are worked out from the facts; those missing
+// are added (a row cancelled earlier for a reason that no longer holds is planned
+// again), those whose timing or facts changed are planned anew, and those that no
+// longer apply (a session moved, a participant no longer enrolled, an offset no longer
+// configured) are cancelled with the reason. Keys carry no versions: a reminder names
+// the session by id and the start it reminds of, so undoing a change lands on the rows
+// of before, and a reminder already sent for that start is not sent again.
+//
+// A change notice tells the difference between what she was told (ToldRecord) and the
+// session or appointment now; none when there is no difference or she was never told.
+// It waits notice_delay after the change, then quiet hours.
 
 #include "engine/channel/medium.hpp"
 #include "engine/programme/reminder_rules.hpp"
@@ -37,11 +45,13 @@ struct PlanResult {
     int added = 0;
     int cancelled = 0;
     int dropped = 0;  // quiet hours would have put it before the previous reminder
+    int replanned = 0;  // still wanted, with new timing or facts (its session changed)
 
     PlanResult& operator+=(const PlanResult& other) {
         added += other.added;
         cancelled += other.cancelled;
         dropped += other.dropped;
+        replanned += other.replanned;
         return *this;
     }
 };

@@ -61,6 +61,8 @@ struct ReminderRules {
     // A reminder quiet hours moved is dropped when the one before it for the same start
     // goes less than this earlier.
     int min_gap_minutes = 360;
+    // A change notice waits this long after the change, so a lead's quick undo sends nothing.
+    int notice_delay_minutes = 10;
 
     static ReminderRules defaults();
     bool operator==(const ReminderRules&) const = default;

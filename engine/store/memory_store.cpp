@@ -140,6 +140,7 @@ void MemoryStore::delete_participant(const std::string& id, bool keep_anonymous_
         it = state_.appointments.erase(it);
     }
     for (const int64_t delivery_id : forgotten) erase_delivery_row(delivery_id);
+    state_.told.erase(id);
     state_.plan_requests.erase("participant:" + id);
     for (auto it = state_.enrolments.begin(); it != state_.enrolments.end();) {
         if (it->first == id) {
@@ -170,6 +171,11 @@ void MemoryStore::enrol(const std::string& participant_id, const std::string& pr
     if (!state_.participants.count(participant_id)) throw StoreError("no participant " + participant_id);
     if (!state_.programmes.count(programme_id)) throw StoreError("no programme " + programme_id);
     state_.enrolments.insert({participant_id, programme_id});
+    // What she was told before (enrolled earlier) stays: it is what a notice starts from.
+    auto& told = state_.told[participant_id];
+    if (const auto sessions = state_.sessions.find(programme_id); sessions != state_.sessions.end())
+        for (const auto& [number, session] : sessions->second)
+            told.try_emplace({session.id, 0}, ToldRecord{participant_id, programme_id, session.id, 0, told_state(session)});
     request_plan("programme:" + programme_id);
 }
 
@@ -358,7 +364,15 @@ int64_t MemoryStore::add_delivery(const Delivery& delivery) {
     check_addable(delivery);
     if (delivery.state == DeliveryState::claimed && !is_set(delivery.claimed_until))
         throw StoreError("delivery " + delivery.key + " is claimed without a lease");
-    if (outbox_.id_of(delivery.key)) return 0;
+    if (const int64_t id = outbox_.id_of(delivery.key)) {
+        // A cancelled row is planned again when what cancelled it no longer holds.
+        if (outbox_.find(id)->state != DeliveryState::cancelled || delivery.state == DeliveryState::cancelled)
+            return 0;
+        Delivery replanned = delivery;
+        replanned.id = id;
+        put_delivery_row(replanned);
+        return id;
+    }
     Delivery stored = delivery;
     stored.id = outbox_.next_id++;
     put_delivery_row(stored);
@@ -466,9 +480,42 @@ std::vector<int64_t> MemoryStore::finish(const std::vector<DeliveryOutcome>& out
         if (outcome.state == DeliveryState::sent) d.sent_at = outcome.at;
         if (outcome.state == DeliveryState::retry) d.send_at = outcome.retry_at.value_or(outcome.at);
         put_delivery_row(d);
+        if (d.state == DeliveryState::sent) record_told(d);
         written.push_back(d.id);
     }
     return written;
+}
+
+void MemoryStore::record_told(const Delivery& sent) {
+    std::string state = told_state_in(sent.payload);
+    if (state.empty() || !state_.participants.count(sent.participant_id)) return;
+    put_told({sent.participant_id, sent.programme_id, sent.session_id, sent.appointment_id, std::move(state)});
+}
+
+std::vector<ToldRecord> MemoryStore::told_about_sessions(const std::string& programme_id) const {
+    std::vector<ToldRecord> out;
+    for (const auto& [participant, records] : state_.told)
+        for (const auto& [subject, record] : records)
+            if (record.session_id != 0 && record.programme_id == programme_id) out.push_back(record);
+    return out;
+}
+
+std::vector<ToldRecord> MemoryStore::told_about_appointments(const std::string& participant_id) const {
+    std::vector<ToldRecord> out;
+    if (const auto found = state_.told.find(participant_id); found != state_.told.end())
+        for (const auto& [subject, record] : found->second)
+            if (record.appointment_id != 0) out.push_back(record);
+    return out;
+}
+
+void MemoryStore::put_told(const ToldRecord& record) {
+    require_write();
+    auto& records = state_.told[record.participant_id];
+    const std::pair<int64_t, int64_t> subject{record.session_id, record.appointment_id};
+    const auto found = records.find(subject);
+    ToldRecord stored = record;
+    stored.serial = found == records.end() ? 1 : found->second.serial + (found->second.state != record.state);
+    records[subject] = std::move(stored);
 }
 
 int MemoryStore::renew_claims(const std::string& owner, const std::vector<int64_t>& ids, UtcInstant until) {

@@ -61,6 +61,9 @@ public:
                                                     const std::string& provider_id) const override;
     bool add_receipt(const DeliveryReceipt& receipt) override;
     std::vector<DeliveryReceipt> receipts(int64_t delivery_id) const override;
+    std::vector<ToldRecord> told_about_sessions(const std::string& programme_id) const override;
+    std::vector<ToldRecord> told_about_appointments(const std::string& participant_id) const override;
+    void put_told(const ToldRecord& record) override;
     void request_plan(const std::string& scope) override;
     std::vector<std::string> plan_requests() const override;
     void clear_plan_request(const std::string& scope) override;
@@ -74,6 +77,8 @@ private:
     // undoing a write that throws.
     void put_delivery_row(const Delivery& delivery);
     void erase_delivery_row(int64_t id);  // with its receipts
+    // Records a sent row's told state.
+    void record_told(const Delivery& sent);
 
     struct State {
         std::map<std::string, Programme> programmes;
@@ -89,6 +94,8 @@ private:
         int64_t next_appointment_id = 1;
         std::set<std::string> plan_requests;
         std::map<std::string, std::string> settings;
+        // participant → (session id, appointment id) → what she was told
+        std::map<std::string, std::map<std::pair<int64_t, int64_t>, ToldRecord>> told;
     };
     State state_;
 

@@ -121,7 +121,18 @@ int64_t SqliteStore::add_delivery(const Delivery& d) {
         static const std::string sql =
             std::string("INSERT INTO delivery (") + delivery_columns +
             ") VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT (key) DO NOTHING";
+            // A cancelled row is planned again when what cancelled it no longer holds.
+            "ON CONFLICT (key) DO UPDATE SET kind = excluded.kind, programme_id = excluded.programme_id, "
+            "session_id = excluded.session_id, session_version = excluded.session_version, "
+            "appointment_id = excluded.appointment_id, appointment_version = excluded.appointment_version, "
+            "participant_id = excluded.participant_id, reminder_offset = excluded.reminder_offset, "
+            "channel = excluded.channel, due_at = excluded.due_at, send_at = excluded.send_at, "
+            "expires_at = excluded.expires_at, state = excluded.state, attempts = excluded.attempts, "
+            "reason = excluded.reason, provider_id = excluded.provider_id, "
+            "provider_status = excluded.provider_status, claimed_by = excluded.claimed_by, "
+            "claimed_until = excluded.claimed_until, updated_at = excluded.updated_at, sent_at = excluded.sent_at, "
+            "payload = excluded.payload WHERE delivery.state = 'cancelled' AND excluded.state <> 'cancelled' "
+            "RETURNING id";
         SQLite::Statement& insert = statement(sql.c_str());
         insert.bind(1, d.key);
         insert.bind(2, std::string(name_of(d.kind)));
@@ -146,7 +157,9 @@ int64_t SqliteStore::add_delivery(const Delivery& d) {
         bind_seconds(insert, 21, d.updated_at);
         bind_seconds(insert, 22, d.sent_at.value_or(UtcInstant{}));
         insert.bind(23, d.payload);
-        return insert.exec() == 0 ? 0 : db_.getLastInsertRowid();
+        const int64_t id = insert.executeStep() ? insert.getColumn(0).getInt64() : 0;
+        insert.reset();
+        return id;
     });
 }
 
@@ -243,7 +256,8 @@ std::vector<int64_t> SqliteStore::finish(const std::vector<DeliveryOutcome>& out
             "provider_status = CASE WHEN EXISTS (SELECT 1 FROM delivery_receipt WHERE delivery_id = ?1) "
             "THEN provider_status ELSE ?5 END, updated_at = ?6, "
             "sent_at = CASE WHEN ?2 = 'sent' THEN ?6 ELSE sent_at END, send_at = coalesce(?7, send_at) "
-            "WHERE id = ?1 AND state = 'claimed' AND (?8 = '' OR claimed_by = ?8)");
+            "WHERE id = ?1 AND state = 'claimed' AND (?8 = '' OR claimed_by = ?8) "
+            "RETURNING participant_id, programme_id, session_id, appointment_id, payload");
         for (const auto& outcome : outcomes) {
             if (outcome.state == DeliveryState::planned || outcome.state == DeliveryState::claimed)
                 throw StoreError("delivery " + std::to_string(outcome.id) + " cannot finish as " +
@@ -260,9 +274,67 @@ std::vector<int64_t> SqliteStore::finish(const std::vector<DeliveryOutcome>& out
             else
                 update.bind(7);
             update.bind(8, outcome.claimed_by);
-            if (update.exec() > 0) written.push_back(outcome.id);
+            if (!update.executeStep()) continue;
+            written.push_back(outcome.id);
+            ToldRecord told{update.getColumn(0).getString(), update.getColumn(1).getString(),
+                            update.getColumn(2).getInt64(), update.getColumn(3).getInt64(),
+                            told_state_in(update.getColumn(4).getString())};
+            update.reset();
+            if (outcome.state == DeliveryState::sent && !told.state.empty()) put_told(told);
         }
         return written;
+    });
+}
+
+// --- What participants were told ------------------------------------------------------
+
+namespace {
+constexpr const char* told_columns = "participant_id, programme_id, session_id, appointment_id, state, serial";
+
+ToldRecord told_from(SQLite::Statement& query) {
+    return {query.getColumn(0).getString(), query.getColumn(1).getString(), query.getColumn(2).getInt64(),
+            query.getColumn(3).getInt64(), query.getColumn(4).getString(), query.getColumn(5).getInt64()};
+}
+}  // namespace
+
+std::vector<ToldRecord> SqliteStore::told_about_sessions(const std::string& programme_id) const {
+    return guarded(db_, "reading what participants were told", [&]() -> std::vector<ToldRecord> {
+        static const std::string sql =
+            std::string("SELECT ") + told_columns + " FROM told WHERE programme_id = ? AND session_id <> 0";
+        SQLite::Statement& query = statement(sql.c_str());
+        query.bind(1, programme_id);
+        std::vector<ToldRecord> out;
+        while (query.executeStep()) out.push_back(told_from(query));
+        return out;
+    });
+}
+
+std::vector<ToldRecord> SqliteStore::told_about_appointments(const std::string& participant_id) const {
+    return guarded(db_, "reading what a participant was told", [&]() -> std::vector<ToldRecord> {
+        static const std::string sql =
+            std::string("SELECT ") + told_columns + " FROM told WHERE participant_id = ? AND appointment_id <> 0";
+        SQLite::Statement& query = statement(sql.c_str());
+        query.bind(1, participant_id);
+        std::vector<ToldRecord> out;
+        while (query.executeStep()) out.push_back(told_from(query));
+        return out;
+    });
+}
+
+void SqliteStore::put_told(const ToldRecord& record) {
+    guarded(db_, "recording what a participant was told", [&] {
+        require_write();
+        SQLite::Statement& upsert = statement(
+            "INSERT INTO told (participant_id, programme_id, session_id, appointment_id, state, serial) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, 1) ON CONFLICT (participant_id, session_id, appointment_id) DO UPDATE "
+            "SET programme_id = excluded.programme_id, serial = serial + (state <> excluded.state), "
+            "state = excluded.state");
+        upsert.bind(1, record.participant_id);
+        upsert.bind(2, record.programme_id);
+        upsert.bind(3, record.session_id);
+        upsert.bind(4, record.appointment_id);
+        upsert.bind(5, record.state);
+        upsert.exec();
     });
 }
 

@@ -152,6 +152,9 @@ void SqliteStore::delete_participant(const std::string& id, bool keep_anonymous_
         forget_appointments.bind(1, id);
         forget_appointments.exec();
         clear_plan_request("participant:" + id);
+        SQLite::Statement forget_told(db_, "DELETE FROM told WHERE participant_id = ?");
+        forget_told.bind(1, id);
+        forget_told.exec();
         SQLite::Statement remove(db_, "DELETE FROM participant WHERE id = ?");
         remove.bind(1, id);
         if (remove.exec() == 0) throw StoreError("no participant " + id);
@@ -192,6 +195,18 @@ void SqliteStore::enrol(const std::string& participant_id, const std::string& pr
             if (!is_constraint(e)) throw;  // the database failing: guarded() says so
             throw StoreError("cannot enrol " + participant_id + " in " + programme_id +
                              ": no such participant or programme");
+        }
+        // What she was told before (enrolled earlier) stays: it is what a notice starts from.
+        SQLite::Statement told(db_,
+                               "INSERT INTO told (participant_id, programme_id, session_id, appointment_id, state, "
+                               "serial) VALUES (?, ?, ?, 0, ?, 1) ON CONFLICT DO NOTHING");
+        for (const auto& session : sessions(programme_id)) {
+            told.bind(1, participant_id);
+            told.bind(2, programme_id);
+            told.bind(3, session.id);
+            told.bind(4, told_state(session));
+            told.exec();
+            told.reset();
         }
         request_plan("programme:" + programme_id);
     });

@@ -208,6 +208,37 @@ DROP TABLE session;
 ALTER TABLE session_by_slot RENAME TO session;
 CREATE INDEX session_by_number ON session(programme_id, number);
 )sql",
+    // 5 → 6: what each participant was last told about a session or appointment, for
+    // change notices that tell only the difference. Session or appointment id 0: none.
+    // Whoever is enrolled was told the calendar as it stands, or, where a change notice
+    // is still to go, the calendar before that change (a session's previous slot, with
+    // the other status), so that notice still goes. The states are written as
+    // told_state() writes them: the same keys in the same order.
+    R"sql(
+CREATE TABLE told (
+    participant_id TEXT NOT NULL,
+    programme_id TEXT NOT NULL,
+    session_id INTEGER NOT NULL,
+    appointment_id INTEGER NOT NULL,
+    state TEXT NOT NULL,
+    serial INTEGER NOT NULL,
+    PRIMARY KEY (participant_id, session_id, appointment_id)
+) WITHOUT ROWID;
+CREATE INDEX told_by_programme ON told(programme_id) WHERE session_id <> 0;
+INSERT INTO told (participant_id, programme_id, session_id, appointment_id, state, serial)
+SELECT e.participant_id, s.programme_id, s.id, 0,
+    CASE WHEN s.previous_date IS NOT NULL AND EXISTS (
+            SELECT 1 FROM delivery d
+            WHERE d.kind = 'change' AND d.session_id = s.id AND d.participant_id = e.participant_id
+              AND d.state IN ('planned', 'retry', 'claimed'))
+        THEN json_object('date', s.previous_date, 'end', s.previous_end, 'location', s.previous_location,
+                         'start', s.previous_start,
+                         'status', CASE s.status WHEN 'planned' THEN 'cancelled' ELSE 'planned' END)
+        ELSE json_object('date', s.date, 'end', s.end_time, 'location', s.location, 'start', s.start_time,
+                         'status', CASE s.status WHEN 'cancelled' THEN 'cancelled' ELSE 'planned' END)
+    END, 1
+FROM enrolment e JOIN session s ON s.programme_id = e.programme_id;
+)sql",
 };
 
 // SQLite creates a database with the process umask; ritme's holds personal data, so it

@@ -18,7 +18,7 @@ namespace ritme {
 
 class SqliteStore final : public Store {
 public:
-    static constexpr int current_schema_version = 5;
+    static constexpr int current_schema_version = 6;
 
     // Opens or creates the database and migrates it to the current schema. Throws
     // StoreError when the file cannot be opened or is newer than this ritme.
@@ -75,6 +75,9 @@ public:
                                                     const std::string& provider_id) const override;
     bool add_receipt(const DeliveryReceipt& receipt) override;
     std::vector<DeliveryReceipt> receipts(int64_t delivery_id) const override;
+    std::vector<ToldRecord> told_about_sessions(const std::string& programme_id) const override;
+    std::vector<ToldRecord> told_about_appointments(const std::string& participant_id) const override;
+    void put_told(const ToldRecord& record) override;
     void request_plan(const std::string& scope) override;
     std::vector<std::string> plan_requests() const override;
     void clear_plan_request(const std::string& scope) override;

@@ -11,6 +11,7 @@
 #include "engine/programme/programme.hpp"
 #include "engine/store/appointment.hpp"
 #include "engine/store/delivery.hpp"
+#include "engine/store/told.hpp"
 #include "engine/time/instant.hpp"
 
 #include <cstdint>
@@ -110,13 +111,15 @@ public:
     virtual std::vector<Participant> participants() const = 0;  // by id
     // Inserts or replaces, commitments included.
     virtual void put_participant(const Participant& participant) = 0;
-    // Removes the participant with their commitments, appointments, deliveries and the
-    // deliveries' receipts. With `keep_anonymous_counts`, each enrolment stays as an
-    // anonymous count for the programme; otherwise it goes too.
+    // Removes the participant with their commitments, appointments, deliveries, the
+    // deliveries' receipts and what she was told. With `keep_anonymous_counts`, each
+    // enrolment stays as an anonymous count for the programme; otherwise it goes too.
     virtual void delete_participant(const std::string& id, bool keep_anonymous_counts) = 0;
 
     virtual std::vector<std::string> programmes_of(const std::string& participant_id) const = 0;
     virtual std::vector<std::string> participants_of(const std::string& programme_id) const = 0;
+    // Enrolling records the programme's sessions as told to her (she gets the calendar),
+    // except those she was told of before.
     virtual void enrol(const std::string& participant_id, const std::string& programme_id) = 0;
     virtual void unenrol(const std::string& participant_id, const std::string& programme_id) = 0;
     // Enrolments of erased participants: counted, not identified.
@@ -134,8 +137,11 @@ public:
     virtual std::vector<Appointment> appointments(const std::string& participant_id) const = 0;
 
     // --- Deliveries (the outbox) ----------------------------------------------------
-    // Inserts unless a delivery with the same key exists, in whatever state: planning
-    // again never plans twice. Returns the new id, or 0 when the key was there.
+    // Inserts unless a delivery with the same key exists: planning again never plans
+    // twice. A cancelled row with the key is planned again with this row's fields when
+    // this row is not itself cancelled (what cancelled it no longer holds); sent, failed,
+    // expired and pending rows stay as they are. Returns the id of the row inserted or
+    // planned again, or 0.
     virtual int64_t add_delivery(const Delivery& delivery) = 0;
     virtual std::optional<Delivery> delivery(int64_t id) const = 0;
     virtual std::vector<Delivery> deliveries(const DeliveryQuery& query) const = 0;
@@ -150,7 +156,8 @@ public:
     // Writes back what became of claimed deliveries. A receipt can arrive before the
     // send's own answer is written back; its status is kept, as the newer news. Only rows
     // still claimed (by the outcome's claimed_by, when it names one) change; returns
-    // the ids that did.
+    // the ids that did. A row written back as sent whose payload carries a told state
+    // records that state as what she was told (put_told), in the same call.
     virtual std::vector<int64_t> finish(const std::vector<DeliveryOutcome>& outcomes) = 0;
     // A slow batch keeps its claims: rows with these ids still claimed by `owner` are
     // claimed until `until`. Returns how many.
@@ -175,6 +182,14 @@ public:
     virtual bool add_receipt(const DeliveryReceipt& receipt) = 0;
     // The reports on one delivery in the order they arrived.
     virtual std::vector<DeliveryReceipt> receipts(int64_t delivery_id) const = 0;
+
+    // --- What participants were told ---------------------------------------------------
+    // About the sessions of a programme, and about a participant's appointments.
+    virtual std::vector<ToldRecord> told_about_sessions(const std::string& programme_id) const = 0;
+    virtual std::vector<ToldRecord> told_about_appointments(const std::string& participant_id) const = 0;
+    // Inserts or replaces the record for its participant and subject; the serial goes up
+    // when the state differs from the one recorded (record.serial is ignored).
+    virtual void put_told(const ToldRecord& record) = 0;
 
     // --- What needs planning --------------------------------------------------------
     // Every change to what reminders depend on files a request: put_programme and
