@@ -175,7 +175,8 @@ TEST_SUITE("change_preview") {
         // Names, sorted; the channel; when the first goes (after the quiet hours for SMS).
         CHECK(contains(dry.out, "  3 change notices by sms to 3 participants: Amina Yusuf, Chaima El Idrissi, "
                                 "Zeynep Kaya; the first Wed 2026-02-11 08:00\n"));
-        CHECK(contains(dry.out, "  1 change notice by email to 1 participant: Dilan Aydin; the first at once\n"));
+        // E-mail knows no quiet hours: it waits only the notice delay, 10 minutes.
+        CHECK(contains(dry.out, "  1 change notice by email to 1 participant: Dilan Aydin; the first Tue 2026-02-10 23:50\n"));
         CHECK(contains(dry.out, " reminders cancelled: session #4 changed\n"));
         // One sample, rendered as the dispatcher renders it, with its SMS segments.
         CHECK(contains(dry.out, "  for example, the change notice by sms to Amina Yusuf (nl; 1 SMS segment, GSM-7, "));
@@ -202,7 +203,7 @@ TEST_SUITE("change_preview") {
         REQUIRE(notices.size() == 4);
         for (const auto& notice : notices) {
             CHECK(notice.session_id == db.session(4).id);
-            CHECK(notice.send_at == (notice.channel == "sms" ? amsterdam(2026, 2, 11, 8, 0) : night));
+            CHECK(notice.send_at == (notice.channel == "sms" ? amsterdam(2026, 2, 11, 8, 0) : amsterdam(2026, 2, 10, 23, 50)));
         }
         const auto cancelled = db.deliveries(DeliveryKind::reminder, DeliveryState::cancelled);
         CHECK(contains(made.out, "  " + std::to_string(cancelled.size()) + " reminders cancelled: session #4 changed\n"));
