@@ -151,8 +151,9 @@ Action random_action(World& world, std::mt19937& random) {
     std::uniform_int_distribution<int> pick(0, 9);
     const std::vector<std::string> people = {"p-amina", "p-bilal", "p-chana"};
     const std::string who = people[std::uniform_int_distribution<size_t>(0, people.size() - 1)(random)];
-    const int sessions = static_cast<int>(world.store().sessions("test").size());
-    const int number = std::uniform_int_distribution<int>(1, sessions)(random);
+    // A session as the lead names it: by the number it has now.
+    const auto sessions = world.store().sessions("test");
+    const int number = sessions[std::uniform_int_distribution<size_t>(0, sessions.size() - 1)(random)].number;
     switch (pick(random)) {
         case 0:
             world.apply(programme_file("11:00", false));
@@ -167,7 +168,10 @@ Action random_action(World& world, std::mt19937& random) {
             SessionMove move{{"test", number},
                              {session.session.date + boost::gregorian::days(1), TimeOfDay::hm(10, 0)},
                              "elders"};
-            REQUIRE(move_session(world.store(), test::shipped_school_holidays(), move, world.audit("session")).ok());
+            const auto moved = move_session(world.store(), test::shipped_school_holidays(), move, world.audit("session"));
+            for (const auto& error : moved.errors)
+                MESSAGE(describe(error, [](std::string_view) -> std::optional<std::string> { return std::nullopt; }));
+            REQUIRE(moved.ok());
             const int64_t id = session.session.id;  // its number is a label another action may change
             return {"move #" + std::to_string(number), [id](World& w) { restore(w, w.store().session(id)->number); }};
         }
