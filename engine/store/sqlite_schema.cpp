@@ -264,6 +264,10 @@ SqliteStore::SqliteStore(const std::string& path, int target_version)
     db_.exec("PRAGMA synchronous = NORMAL");
     db_.exec("PRAGMA foreign_keys = ON");
     db_.exec("PRAGMA secure_delete = ON");
+    // Each statement in a long transaction keeps a statement journal to undo itself on a
+    // constraint error; in a temporary file that was 28 writes per outbox row planned.
+    // In memory it costs no system calls.
+    db_.exec("PRAGMA temp_store = MEMORY");
     migrate_to(target_version);
 }
 
