@@ -4,6 +4,7 @@
 #include "engine/store/memory_store.hpp"
 #include "engine/store/programme_record.hpp"
 #include "engine/store/sqlite_store.hpp"
+#include "engine/store/told.hpp"
 #include "test_support.hpp"
 
 #include <SQLiteCpp/Database.h>
@@ -13,6 +14,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <map>
 
 using namespace ritme;
 namespace pt = boost::posix_time;
@@ -520,6 +522,39 @@ TEST_CASE("migrations: a version 4 database gets each session's slot and planned
     StoredSession twin = of(4);
     twin.id = 0;
     CHECK_THROWS_AS(store->write([&] { store->put_session(twin); }), StoreError);
+}
+
+TEST_CASE("migrations: whoever is enrolled in a version 4 database was told the calendar, or what a pending notice changes") {
+    const auto path = (fresh_directory("v4-told") / "ritme.db").string();
+    {
+        auto v4 = SqliteStore::open_at_version(path, 4);
+        SQLite::Database raw(path, SQLite::OPEN_READWRITE);
+        insert_v4_sessions(raw);
+        raw.exec("INSERT INTO participant (id, name, phone, email, language, channel_sms, channel_email, sms_opt_out, "
+                 "children_in_care, school_calendar) VALUES ('p-amina', 'Amina', '+31612345678', '', 'nl', 1, 0, 0, 0, "
+                 "'noord')");
+        raw.exec("INSERT INTO enrolment (participant_id, programme_id) VALUES ('p-amina', 'test')");
+        // The lead's move of #2 was still to be announced to her.
+        raw.exec("INSERT INTO delivery (key, kind, programme_id, session_id, session_version, appointment_version, "
+                 "participant_id, reminder_offset, channel, send_at, state, attempts, reason, provider_id, "
+                 "provider_status, claimed_by, payload) VALUES ('change:test#2@v2:p-amina:sms', 'change', 'test', 2, 2, "
+                 "0, 'p-amina', '', 'sms', 0, 'planned', 0, '', '', '', '', '')");
+    }
+    auto store = SqliteStore::open(path);
+    std::map<int64_t, std::string> told;
+    for (const auto& record : store->told_about_sessions("test")) {
+        CHECK(record.participant_id == "p-amina");
+        told[record.session_id] = record.state;
+    }
+    REQUIRE(told.size() == 6);
+    // As told_state() writes it, so that nothing differs where nothing changed.
+    for (const int64_t id : {1, 3, 4, 5, 6}) CHECK(told[id] == told_state(*store->session(id)));
+    StoredSession before_the_move = *store->session(2);
+    before_the_move.date = make_date(2026, 2, 5);
+    before_the_move.time = {TimeOfDay::hm(9, 30), TimeOfDay::hm(11, 30)};
+    before_the_move.status = SessionStatus::planned;
+    CHECK(told[2] == told_state(before_the_move));
+    CHECK(told[2] != told_state(*store->session(2)));
 }
 
 TEST_CASE("a database newer than this ritme is refused") {
