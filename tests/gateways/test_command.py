@@ -4,6 +4,7 @@ shell script as JSON on its standard input, and the script's exit status decides
 (its answer names the provider's id), 75 retry, anything else failed."""
 import json
 import os
+import signal
 import subprocess
 import sys
 import unittest
@@ -193,6 +194,24 @@ class CommandGateway(unittest.TestCase):
         [entry] = [e for e in self.messages(world) if e["message"]["kind"] == "appointment"]
         self.assertEqual(entry["message"]["to"], AMINA)
         self.assertEqual(entry["message"]["delivery_id"], row["id"])
+
+    def test_serve_keeps_its_channels_when_a_reload_would_leave_none(self):
+        world = self.make_world(ACCEPTING, real_clock=True)
+        amina = world.add("Amina", phone=AMINA)
+        with open(world.config) as f:
+            text = f.read()
+        with world.serve() as process:
+            harness.wait_for(lambda: " ready " in world.serve_log(), "the daemon to be ready")
+            with open(world.config, "w") as f:
+                f.write(text[:text.index("[channel.")])  # every channel gone
+            process.send_signal(signal.SIGHUP)
+            harness.wait_for(lambda: "has no channels" in world.serve_log(), "the reload to be refused")
+            self.assertIsNone(process.poll())
+            # It sends on the channels it had.
+            world.appointment_due_now(amina)
+            harness.wait_for(lambda: [r for r in world.rows("kind = 'appointment'") if r["state"] == "sent"],
+                             "the appointment reminder to be sent")
+        self.assertNotIn("reloaded", world.serve_log())
 
     def test_config_check_refuses_a_command_that_is_not_there(self):
         world = self.make_world(ACCEPTING)
