@@ -273,7 +273,6 @@ public:
     }
 
 private:
-    // The rows one session or appointment needs, for each recipient and route.
     // The news for one recipient: the difference between what she was told and now.
     struct Notice {
         std::string payload;  // {"change", "from", "told"}
