@@ -10,30 +10,6 @@ using namespace ritme;
 
 namespace {
 
-// School Mon/Tue/Thu 09:00-13:45, Wed 08:30-12:15, Fri 09:00-11:15, 15m travel margin;
-// the crèche Tue and Thu 09:00-12:00 with a 10m margin.
-Programme almere_like() {
-    return test::load_valid(test::programme_toml("start = 2026-02-02\nregion = \"noord\"", R"(
-[location.schakel]
-name = "Wijkcentrum De Schakel"
-
-[[slot]]
-day = "tuesday"
-start = "09:30"
-end = "11:30"
-
-[school_hours]
-wednesday = "08:30-12:15"
-travel_margin = "15m"
-
-[childcare]
-location = "schakel"
-places = 8
-open = { tuesday = "09:00-12:00", thursday = "09:00-12:00" }
-margin = "10m"
-)"));
-}
-
 LocalDateTime at(int year, int month, int day, int hour, int minute) {
     return {make_date(year, month, day), TimeOfDay::hm(hour, minute)};
 }
@@ -111,7 +87,7 @@ TEST_SUITE("appointment_checks") {
     }
 
     TEST_CASE("with its programme: closed days, school hours with the margin, the crèche only for children in care") {
-        const Programme programme = almere_like();
+        const Programme programme = test::almere_like();
         const ClosureCalendar closures(programme.closures, test::shipped_school_holidays(), make_date(2026, 3, 1),
                                        make_date(2026, 6, 1));
         Participant amina;

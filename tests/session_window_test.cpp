@@ -12,30 +12,6 @@ using namespace ritme;
 
 namespace {
 
-// School Mon/Tue/Thu 09:00-13:45, Wed 08:30-12:15, Fri 09:00-11:15, 15m travel margin;
-// the crèche Tue and Thu 09:00-12:00 with a 10m margin.
-Programme almere_like() {
-    return test::load_valid(test::programme_toml("start = 2026-02-02\nregion = \"noord\"", R"(
-[location.schakel]
-name = "Wijkcentrum De Schakel"
-
-[[slot]]
-day = "tuesday"
-start = "09:30"
-end = "11:30"
-
-[school_hours]
-wednesday = "08:30-12:15"
-travel_margin = "15m"
-
-[childcare]
-location = "schakel"
-places = 8
-open = { tuesday = "09:00-12:00", thursday = "09:00-12:00" }
-margin = "10m"
-)"));
-}
-
 TimeRange range(int h1, int m1, int h2, int m2) { return {TimeOfDay::hm(h1, m1), TimeOfDay::hm(h2, m2)}; }
 
 std::vector<WindowProblemKind> kinds(const std::vector<WindowProblem>& problems) {
@@ -48,7 +24,7 @@ std::vector<WindowProblemKind> kinds(const std::vector<WindowProblem>& problems)
 
 TEST_SUITE("session_window") {
     TEST_CASE("a time inside school hours and crèche hours, clear of the other sessions, has no problem") {
-        const Programme programme = almere_like();
+        const Programme programme = test::almere_like();
         const auto tuesday = SessionTime::on(13, make_date(2026, 3, 24), range(9, 30, 11, 30));
         CHECK(session_window_problems(programme, SessionTime::on(12, make_date(2026, 3, 19), range(9, 45, 11, 45)),
                                       std::span(&tuesday, 1))
@@ -56,7 +32,7 @@ TEST_SUITE("session_window") {
     }
 
     TEST_CASE("the crèche closed that day, and a time outside its hours with the margin") {
-        const Programme programme = almere_like();
+        const Programme programme = test::almere_like();
         const auto wednesday =
             session_window_problems(programme, SessionTime::on(10, make_date(2026, 3, 11), range(9, 45, 11, 45)));
         REQUIRE(kinds(wednesday) == std::vector{WindowProblemKind::creche_closed});
@@ -76,7 +52,7 @@ TEST_SUITE("session_window") {
     }
 
     TEST_CASE("school hours: no school, too early, too late, and no room for the margin") {
-        Programme programme = almere_like();
+        Programme programme = test::almere_like();
         programme.childcare.reset();
         CHECK(kinds(session_window_problems(programme, {"x", Weekday::saturday, std::nullopt, range(10, 0, 12, 0)})) ==
               std::vector{WindowProblemKind::no_school});
@@ -90,7 +66,7 @@ TEST_SUITE("session_window") {
     }
 
     TEST_CASE("overlaps: only on the same day, a weekly slot on every such weekday, half-open times") {
-        const Programme programme = almere_like();
+        const Programme programme = test::almere_like();
         const SessionTime moved = SessionTime::on(10, make_date(2026, 3, 24), range(9, 30, 11, 30));
         const std::vector<SessionTime> others{
             SessionTime::on(13, make_date(2026, 3, 24), range(11, 0, 12, 0)),   // overlaps
@@ -106,7 +82,7 @@ TEST_SUITE("session_window") {
     }
 
     TEST_CASE("session_window() and the problems agree at every minute of every weekday") {
-        const Programme programme = almere_like();
+        const Programme programme = test::almere_like();
         for (Weekday day : all_weekdays) {
             CAPTURE(name_of(day));
             const auto window = session_window(programme, day);
@@ -119,7 +95,7 @@ TEST_SUITE("session_window") {
     }
 
     TEST_CASE("a session away from the crèche's address on a day it is open is told; without a location it is not") {
-        Programme programme = almere_like();
+        Programme programme = test::almere_like();
         programme.locations.push_back({"stadhuis", "Stadhuis", "Stadhuisplein 1", {}});
         const auto away = session_window_problems(
             programme, SessionTime::on(10, make_date(2026, 3, 24), range(9, 30, 11, 30), "stadhuis"));
@@ -134,7 +110,7 @@ TEST_SUITE("session_window") {
     }
 
     TEST_CASE("a dated session on a public holiday or the programme's closed day; an open day has no problem") {
-        Programme programme = almere_like();
+        Programme programme = test::almere_like();
         programme.closures.closed.push_back({make_date(2026, 3, 26), make_date(2026, 3, 26), "gebouw dicht", {}});
         const ClosureCalendar closures(programme.closures, test::shipped_school_holidays(), make_date(2026, 3, 1),
                                        make_date(2026, 6, 1));
@@ -149,7 +125,7 @@ TEST_SUITE("session_window") {
     }
 
     TEST_CASE("the crèche's places: more children than places is a problem, as many is not") {
-        const Programme programme = almere_like();  // 8 places
+        const Programme programme = test::almere_like();  // 8 places
         const SessionTime session = SessionTime::on(10, make_date(2026, 3, 24), range(9, 30, 11, 30));
         CHECK_FALSE(creche_places_problem(programme, session, 8));
         const auto full = creche_places_problem(programme, session, 14);
@@ -162,7 +138,7 @@ TEST_SUITE("session_window") {
     }
 
     TEST_CASE("lead_session_problems: the day, the window, the places, then the overlaps, as `check` has them") {
-        Programme programme = almere_like();
+        Programme programme = test::almere_like();
         programme.locations.push_back({"stadhuis", "Stadhuis", "", {}});
         const ClosureCalendar closures(programme.closures, test::shipped_school_holidays(), make_date(2026, 5, 1),
                                        make_date(2026, 5, 31));

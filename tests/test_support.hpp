@@ -91,4 +91,28 @@ inline std::string store_error_of(const std::function<void()>& read) {
     return "";
 }
 
+// School Mon/Tue/Thu 09:00-13:45, Wed 08:30-12:15, Fri 09:00-11:15, 15m travel margin;
+// the crèche Tue and Thu 09:00-12:00 with a 10m margin.
+inline Programme almere_like() {
+    return load_valid(programme_toml("start = 2026-02-02\nregion = \"noord\"", R"(
+[location.schakel]
+name = "Wijkcentrum De Schakel"
+
+[[slot]]
+day = "tuesday"
+start = "09:30"
+end = "11:30"
+
+[school_hours]
+wednesday = "08:30-12:15"
+travel_margin = "15m"
+
+[childcare]
+location = "schakel"
+places = 8
+open = { tuesday = "09:00-12:00", thursday = "09:00-12:00" }
+margin = "10m"
+)"));
+}
+
 }  // namespace ritme::test
