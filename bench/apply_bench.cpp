@@ -12,44 +12,17 @@
 #include "engine/programme/programme_loader.hpp"
 #include "engine/store/memory_store.hpp"
 #include "engine/store/sqlite_store.hpp"
+#include "example_programmes.hpp"
 
 #include <CLI/CLI.hpp>
 
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 using namespace ritme;
 
 namespace {
-
-double seconds_since(std::chrono::steady_clock::time_point start) {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
-std::string read_file(const std::string& path) {
-    std::ifstream in(path);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
-// The shipped Almere programme under 1,000 ids and start weeks.
-std::vector<Programme> make_programmes(int count) {
-    const std::string text = read_file(RITME_SOURCE_DIR "/config/programmes/almere-vrouwen-2026.toml");
-    ProgrammeLoad load = load_programme_text(text, "almere.toml");
-    if (load.status != LoadStatus::ok) throw std::runtime_error("the example programme does not load");
-    std::vector<Programme> programmes;
-    for (int i = 0; i < count; ++i) {
-        Programme p = *load.programme;
-        p.id = "bench-" + std::to_string(i);
-        p.start = make_date(2025, 9, 1) + boost::gregorian::days(7 * (i % 100));
-        programmes.push_back(std::move(p));
-    }
-    return programmes;
-}
 
 size_t apply_all(Store& store, const std::vector<ProgrammeCalendar>& plans, const AuditContext& audit) {
     size_t changes = 0;
@@ -71,7 +44,7 @@ int main(int argc, char** argv) {
 
     Diagnostics diagnostics;
     const auto holidays = SchoolHolidayTable::load_directory(RITME_SOURCE_DIR "/config/holidays", diagnostics);
-    const auto programmes = make_programmes(count);
+    const auto programmes = bench::example_programmes(count, make_date(2025, 9, 1), 100);
     const AuditContext audit{{boost::posix_time::second_clock::universal_time()}, "bench", "apply"};
 
     auto start = std::chrono::steady_clock::now();
@@ -81,22 +54,22 @@ int main(int argc, char** argv) {
         plans.push_back(build_programme_calendar(programme, holidays));
         sessions += plans.back().calendar.sessions.size();
     }
-    const double generate = seconds_since(start);
+    const double generate = bench::seconds_since(start);
 
     MemoryStore memory;
     start = std::chrono::steady_clock::now();
     const size_t memory_changes = apply_all(memory, plans, audit);
-    const double in_memory = seconds_since(start);
+    const double in_memory = bench::seconds_since(start);
 
     std::filesystem::remove_all(dir);
     auto sqlite = SqliteStore::open(dir + "/ritme.db");
     start = std::chrono::steady_clock::now();
     const size_t sqlite_changes = apply_all(*sqlite, plans, audit);
-    const double to_sqlite = seconds_since(start);
+    const double to_sqlite = bench::seconds_since(start);
 
     start = std::chrono::steady_clock::now();
     const size_t repeat_changes = apply_all(*sqlite, plans, audit);
-    const double again = seconds_since(start);
+    const double again = bench::seconds_since(start);
 
     if (memory_changes != sessions || sqlite_changes != sessions || repeat_changes != 0) {
         std::fprintf(stderr, "apply_bench: error: expected %zu changes then none, got %zu, %zu, %zu\n", sessions,

@@ -13,6 +13,7 @@
 #include "engine/planner/planner.hpp"
 #include "engine/programme/programme_loader.hpp"
 #include "engine/store/sqlite_store.hpp"
+#include "example_programmes.hpp"
 
 #include <CLI/CLI.hpp>
 #include <SQLiteCpp/SQLiteCpp.h>
@@ -20,39 +21,19 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 using namespace ritme;
 namespace pt = boost::posix_time;
 
 namespace {
 
-double seconds_since(std::chrono::steady_clock::time_point start) {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
-std::string read_file(const std::string& path) {
-    std::ifstream in(path);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
-// The shipped Almere programme under N ids and start weeks, with its calendars.
+// The example programmes starting on one of 20 Mondays from 7 September 2026, with their calendars.
 std::vector<ProgrammeCalendar> make_calendars(int count) {
-    const std::string text = read_file(RITME_SOURCE_DIR "/config/programmes/almere-vrouwen-2026.toml");
-    ProgrammeLoad load = load_programme_text(text, "almere.toml");
-    if (load.status != LoadStatus::ok) throw std::runtime_error("the example programme does not load");
     Diagnostics diagnostics;
     const auto holidays = SchoolHolidayTable::load_directory(RITME_SOURCE_DIR "/config/holidays", diagnostics);
     std::vector<ProgrammeCalendar> calendars;
-    for (int i = 0; i < count; ++i) {
-        Programme p = *load.programme;
-        p.id = "bench-" + std::to_string(i);
-        p.start = make_date(2026, 9, 7) + boost::gregorian::days(7 * (i % 20));
-        calendars.push_back(build_programme_calendar(p, holidays));
-    }
+    for (const auto& programme : bench::example_programmes(count, make_date(2026, 9, 7), 20))
+        calendars.push_back(build_programme_calendar(programme, holidays));
     return calendars;
 }
 
@@ -116,7 +97,7 @@ int main(int argc, char** argv) {
     PlanResult scratch;
     auto start = std::chrono::steady_clock::now();
     store->write([&] { scratch = plan_requested(*store, planning, now); });
-    const double plan_seconds = seconds_since(start);
+    const double plan_seconds = bench::seconds_since(start);
     const auto rows = store->deliveries({});
     if (static_cast<int>(rows.size()) != planned_rows(scratch)) {
         std::fprintf(stderr, "plan_bench: error: %zu rows stored, the planner says %d\n", rows.size(),
@@ -130,7 +111,7 @@ int main(int argc, char** argv) {
     plain->write([&] {
         for (const auto& row : rows) plain->add_delivery(row);
     });
-    const double insert_seconds = seconds_since(start);
+    const double insert_seconds = bench::seconds_since(start);
 
     // And the floor: SQLite copying the same rows into a new file with ritme's schema in
     // one statement, one transaction, with no per-row work outside SQLite at all.
@@ -145,7 +126,7 @@ int main(int argc, char** argv) {
         SQLite::Transaction transaction(copy);
         copy.exec("INSERT INTO delivery SELECT * FROM planned.delivery");
         transaction.commit();
-        copy_seconds = seconds_since(start);
+        copy_seconds = bench::seconds_since(start);
     }
 
     // (a) one edit: a session moved, or moved back; only its programme is planned again.
@@ -168,7 +149,7 @@ int main(int argc, char** argv) {
             store->put_session(session);
             edit_result += plan_requested(*store, planning, at);
         });
-        edit_seconds += seconds_since(start);
+        edit_seconds += bench::seconds_since(start);
     }
     if (edit_result.cancelled == 0 || edit_result.added == 0) {
         std::fprintf(stderr, "plan_bench: error: the edits planned nothing\n");

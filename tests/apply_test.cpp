@@ -148,18 +148,7 @@ TEST_CASE("a changed slot time moves its sessions on their planned dates; a long
     MemoryStore store;
     apply_text(store, test::programme_toml(base_keys));
     const auto before = store.sessions("test");
-    const std::string ten_on_tuesdays = R"(
-[location.schakel]
-name = "Wijkcentrum De Schakel"
-[[slot]]
-day = "tuesday"
-start = "10:00"
-end = "12:00"
-[[slot]]
-day = "thursday"
-start = "09:30"
-end = "11:30"
-)";
+    const std::string& ten_on_tuesdays = test::tuesday_at_ten;
     const auto later = apply_text(store, test::programme_toml(base_keys, ten_on_tuesdays));
     CHECK(later.changes.size() == 17);  // the Tuesday sessions
     for (const auto& change : later.changes) {
@@ -217,18 +206,7 @@ TEST_CASE("a moved, cancelled or restored session remembers when, and where it w
     CHECK_FALSE(session(before, 11).changed_at.has_value());
     CHECK_FALSE(session(before, 11).previous.has_value());
 
-    apply_text(store, test::programme_toml(base_keys, R"(
-[location.schakel]
-name = "Wijkcentrum De Schakel"
-[[slot]]
-day = "tuesday"
-start = "10:00"
-end = "12:00"
-[[slot]]
-day = "thursday"
-start = "09:30"
-end = "11:30"
-)"));
+    apply_text(store, test::programme_toml(base_keys, test::tuesday_at_ten));
     auto after = store.sessions("test");
     const StoredSession& moved = session(after, 11);
     CHECK(moved.changed_at == audit_context.at);
@@ -294,18 +272,8 @@ TEST_CASE("a session the lead moved or cancelled stays as the lead set it") {
 
     // A closed day on #11's planned date, and a later slot time: the lead's sessions stay
     // as the lead set them, renumbered; the other Tuesdays move.
-    const auto edited = apply_text(store, test::programme_toml(base_keys + "\nclosed = [2026-03-17]", R"(
-[location.schakel]
-name = "Wijkcentrum De Schakel"
-[[slot]]
-day = "tuesday"
-start = "10:00"
-end = "12:00"
-[[slot]]
-day = "thursday"
-start = "09:30"
-end = "11:30"
-)"));
+    const auto edited =
+        apply_text(store, test::programme_toml(base_keys + "\nclosed = [2026-03-17]", test::tuesday_at_ten));
     CHECK(edited.changed());
     int kept = 0, moved = 0, cancelled = 0;
     for (const auto& change : edited.changes) {

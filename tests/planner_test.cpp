@@ -491,18 +491,7 @@ TEST_CASE_TEMPLATE("a changed slot time replaces its sessions' reminders and ann
     plan(*store, rules_with(), january);
 
     const UtcInstant applied_at = utc(2026, 1, 20, 21);
-    apply_text(*store, test::programme_toml(base_keys, R"(
-[location.schakel]
-name = "Wijkcentrum De Schakel"
-[[slot]]
-day = "tuesday"
-start = "10:00"
-end = "12:00"
-[[slot]]
-day = "thursday"
-start = "09:30"
-end = "11:30"
-)"), applied_at);
+    apply_text(*store, test::programme_toml(base_keys, test::tuesday_at_ten), applied_at);
     const StoredSession moved = *store->session(11);
     REQUIRE(moved.version == 2);
     REQUIRE(moved.status == SessionStatus::moved);

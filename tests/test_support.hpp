@@ -44,6 +44,20 @@ end = "11:30"
     return "[programme]\nid = \"" + id + "\"\nname = \"Test\"\n" + programme_keys + "\n" + rest;
 }
 
+// programme_toml's slots with the Tuesday moved to 10:00-12:00: a changed slot time.
+inline const std::string tuesday_at_ten = R"(
+[location.schakel]
+name = "Wijkcentrum De Schakel"
+[[slot]]
+day = "tuesday"
+start = "10:00"
+end = "12:00"
+[[slot]]
+day = "thursday"
+start = "09:30"
+end = "11:30"
+)";
+
 // The examples' Tuesday and Thursday 09:30 track from 2 February 2026 (08:30 UTC in
 // winter) with a lead, for the reminder tests.
 inline std::string led_programme_toml(const std::string& id) {
