@@ -255,6 +255,22 @@ TEST_SUITE("message_renderer") {
         CHECK(en.text.find("09:30") != std::string::npos);
     }
 
+    TEST_CASE("a reminder a move notice was joined into: one message, the notice first, then the reminder") {
+        MessageFacts moved = session_facts(DeliveryKind::change, "moved");
+        moved.previous_start = LocalDateTime{make_date(2026, 3, 2), TimeOfDay::hm(9, 30)};
+        MessageFacts joined = moved;
+        joined.kind = DeliveryKind::reminder;
+        const RenderedMessage notice = shipped_renderer().render(moved, "nl", Medium::sms);
+        MessageFacts plain = joined;
+        plain.change.clear();
+        const RenderedMessage reminder = shipped_renderer().render(plain, "nl", Medium::sms);
+        const RenderedMessage both = shipped_renderer().render(joined, "nl", Medium::sms);
+        CHECK(both.text == notice.text + "\n\n" + reminder.text);
+        CHECK(both.text.find("maandag 2 maart") != std::string::npos);  // from what she was told
+        const RenderedMessage email = shipped_renderer().render(joined, "nl", Medium::email);
+        CHECK(email.subject == notice.text.substr(0, notice.text.find('\n')));  // the news in the subject
+    }
+
     TEST_CASE("without a lead's number the reminder leaves the line out") {
         MessageFacts facts = session_facts();
         facts.lead_phone.clear();
