@@ -4,6 +4,7 @@
 
 #include "adapters/http/http_channel.hpp"
 #include "adapters/http/provider_preset.hpp"
+#include "adapters/http/setting_pattern.hpp"
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
@@ -11,10 +12,12 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <iterator>
 #include <map>
 #include <string>
 #include <thread>
@@ -183,6 +186,12 @@ std::string replaced(std::string text, const std::string& what, const std::strin
     const size_t at = text.find(what);
     REQUIRE(at != std::string::npos);
     return text.replace(at, what.size(), with);
+}
+
+// good_preset with a `from` setting under `pattern` (a TOML literal string) that the body names.
+std::string preset_with_pattern(const std::string& pattern) {
+    return replaced(good_preset, R"("text": "{{text}}")", R"("text": "{{text}}", "from": "{{from}}")") +
+           "\n[settings]\nfrom = { required = true, pattern = '" + pattern + "', hint = \"a sender\" }\n";
 }
 
 }  // namespace
@@ -601,5 +610,69 @@ TEST_SUITE("http_channel") {
         for (const std::string name : {"preset", "url", "from", "account", "username", "token_file", "token_env",
                                        "password_file", "password_env", "report_url", "timeout_seconds"})
             CHECK(std::find(names.begin(), names.end(), name) != names.end());
+    }
+    TEST_CASE("preset patterns run in linear time: nested repeats and long values neither hang nor overflow") {
+        // std::regex backtracked through '^(a+)+$' for ever on a value that almost fits,
+        // and overflowed its stack on '^.*$' against 200,000 characters.
+        const auto started = std::chrono::steady_clock::now();
+        const auto nested = std::get<SettingPattern>(SettingPattern::compile("^(a+)+$"));
+        CHECK(nested.whole_match(std::string(4000, 'a')));
+        CHECK_FALSE(nested.whole_match(std::string(4000, 'a') + "!"));
+        const auto any = std::get<SettingPattern>(SettingPattern::compile("^.*$"));
+        CHECK(any.whole_match(std::string(SettingPattern::max_value_bytes, 'x')));
+        CHECK_FALSE(any.whole_match(std::string(200'000, 'x')));  // longer than any setting holds
+        CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(2));
+
+        // The semantics stay std::regex_match's: the whole value, alternatives with anchors.
+        const auto sender = std::get<SettingPattern>(SettingPattern::compile(R"(^[A-Za-z0-9 ]{1,11}$|^\+?[0-9]{1,16}$)"));
+        CHECK(sender.whole_match("Gemeente"));
+        CHECK(sender.whole_match("+31612345678"));
+        CHECK_FALSE(sender.whole_match("Gemeente Almere"));
+        const auto unanchored = std::get<SettingPattern>(SettingPattern::compile("[0-9]+"));
+        CHECK(unanchored.whole_match("123"));
+        CHECK_FALSE(unanchored.whole_match("a123"));
+
+        Scratch scratch;
+        scratch.write("mine.toml", preset_with_pattern("^(a+)+$"));
+        const std::string refused = make_error({{"preset", "mine.toml"}, {"from", std::string(40, 'a') + "!"}},
+                                               scratch.path);
+        CHECK(refused.find("does not fit the mine preset: a sender") != std::string::npos);
+        const auto channel = make_channel({{"preset", "mine.toml"}, {"from", std::string(40, 'a')}}, scratch.path);
+        CHECK(Json::parse(channel->request_for(sms()).body)["from"] == std::string(40, 'a'));
+    }
+
+    TEST_CASE("a pattern RE2 cannot take, or too long, is a preset error at file:line:col with a hint") {
+        const std::vector<std::string> repeat = preset_problems(preset_with_pattern("^a{2147483647}$"));
+        CHECK(any_contains(repeat, "mine.toml:14:37: error: [settings.from]: `pattern` is not a regular expression "
+                                   "ritme can use: the repeat count {2147483647} is over 1000"));
+        CHECK(any_contains(repeat, "repeat counts up to 1000"));
+        CHECK(any_contains(preset_problems(preset_with_pattern("^a{1001}$")), "the repeat count {1001} is over 1000"));
+        CHECK(any_contains(preset_problems(preset_with_pattern("^a{2,99999999999}$")),
+                           "the repeat count {2,99999999999} is over 1000"));
+        // Braces that are no repeat stay literal, as in std::regex.
+        CHECK(preset_problems(preset_with_pattern(R"(^\{12345\}[{99999}]$)")).empty());
+        CHECK(preset_problems(preset_with_pattern("^a{1000}$")).empty());
+
+        CHECK(any_contains(preset_problems(preset_with_pattern("^(?=a)a$")), "without backreferences or lookaround"));
+        CHECK(any_contains(preset_problems(preset_with_pattern(R"(^(a)\1$)")), "`pattern` is not a regular expression"));
+
+        const std::vector<std::string> long_one = preset_problems(preset_with_pattern(std::string(1001, 'a')));
+        CHECK(any_contains(long_one, "mine.toml:14:37: error: [settings.from]: `pattern` is not a regular expression "
+                                     "ritme can use: it is 1001 bytes long; a pattern has at most 1000"));
+        CHECK(preset_problems(preset_with_pattern(std::string(1000, 'a'))).empty());
+        // Nested counts whose product is past what RE2 compiles.
+        CHECK(any_contains(preset_problems(preset_with_pattern("((((a{100}){100}){100}){100})")),
+                           "`pattern` is not a regular expression"));
+    }
+
+    TEST_CASE("a setting longer than any provider takes is refused before a pattern sees it") {
+        Scratch scratch;
+        scratch.write("mine.toml", preset_with_pattern("^.*$"));
+        const std::string refused =
+            make_error({{"preset", "mine.toml"}, {"from", std::string(200'000, 'a')}}, scratch.path);
+        CHECK(refused.find("`from` is 200000 bytes long; a setting holds at most 4096") != std::string::npos);
+        CHECK(refused.find("aaaa") == std::string::npos);
+        make_channel({{"preset", "mine.toml"}, {"from", std::string(SettingPattern::max_value_bytes, 'a')}},
+                     scratch.path);
     }
 }

@@ -6,7 +6,6 @@
 #include "engine/participants/participant_fields.hpp"
 
 #include <algorithm>
-#include <regex>
 #include <system_error>
 
 namespace ritme {
@@ -82,6 +81,13 @@ std::map<std::string, std::string, std::less<>> preset_settings(const ChannelSet
         values[key] = key == "token" || key == "password" ? read_secret(settings, key) : settings.get(key);
     }
     const std::string who = "the " + preset.id() + " preset";
+    // A value no provider wants, and one no pattern should be asked about.
+    for (const auto& [name, value] : values)
+        if (value.size() > SettingPattern::max_value_bytes)
+            throw settings.error_at(written_key(settings, name),
+                                    "`" + key_of(name) + "` is " + std::to_string(value.size()) +
+                                        " bytes long; a setting holds at most " +
+                                        std::to_string(SettingPattern::max_value_bytes));
     for (const auto& [name, rule] : preset.setting_rules()) {
         const std::string& value = values[name];
         if (value.empty()) {
@@ -91,7 +97,7 @@ std::map<std::string, std::string, std::less<>> preset_settings(const ChannelSet
         // A secret's value is never repeated in a message.
         const std::string shown = name == "token" || name == "password" ? "the " + name : "`" + name + " = \"" +
                                                                                             value + "\"`";
-        if (!rule.pattern.empty() && !std::regex_match(value, std::regex(rule.pattern, std::regex::ECMAScript)))
+        if (rule.pattern && !rule.pattern->whole_match(value))
             throw settings.error_at(written_key(settings, name), shown + " does not fit " + who + ": " + rule.hint);
     }
     for (const auto& [name, value] : values)

@@ -11,9 +11,9 @@
 
 #include <algorithm>
 #include <fstream>
-#include <regex>
 #include <sstream>
 #include <utility>
+#include <variant>
 
 #ifndef RITME_DEFAULT_PROVIDER_DIR
 #define RITME_DEFAULT_PROVIDER_DIR "config/providers"
@@ -288,13 +288,13 @@ private:
             }
             rule.hint = rule_reader.string("hint", Presence::required).value_or("");
             if (auto pattern = rule_reader.string("pattern")) {
-                try {
-                    std::regex check(*pattern, std::regex::ECMAScript);
-                    rule.pattern = *pattern;
-                } catch (const std::regex_error& e) {
-                    rule_reader.error_at("pattern", "`pattern` is not a regular expression: " + std::string(e.what()),
-                                         "write an ECMAScript expression; in TOML, '…' keeps backslashes as typed");
-                }
+                auto compiled = SettingPattern::compile(*pattern);
+                if (auto* problem = std::get_if<std::string>(&compiled))
+                    rule_reader.error_at("pattern", "`pattern` is not a regular expression ritme can use: " + *problem,
+                                         "write an RE2 expression (ECMAScript without backreferences or lookaround; "
+                                         "repeat counts up to 1000); in TOML, '…' keeps backslashes as typed");
+                else
+                    rule.pattern = std::move(std::get<SettingPattern>(compiled));
             }
             rules[setting] = std::move(rule);
         }

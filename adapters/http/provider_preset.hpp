@@ -7,6 +7,7 @@
 // file is read strictly: every problem at file:line:col with the key and a hint.
 
 #include "adapters/curl/http_call.hpp"
+#include "adapters/http/setting_pattern.hpp"
 #include "engine/base/diagnostic.hpp"
 #include "engine/channel/channel.hpp"
 
@@ -44,7 +45,7 @@ struct PresetValues {
 // What a preset asks of one channel setting.
 struct PresetSettingRule {
     bool required = false;
-    std::string pattern;  // an ECMAScript regular expression the whole value must match; empty: any
+    std::optional<SettingPattern> pattern;  // an RE2 expression the whole value must match; none: any
     std::string hint;     // what the value is and where the operator finds it
 };
 
