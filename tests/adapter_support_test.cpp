@@ -3,6 +3,7 @@
 
 #include "adapters/curl/http_call.hpp"
 #include "adapters/secret.hpp"
+#include "engine/participants/masking.hpp"
 
 #include <doctest/doctest.h>
 
@@ -174,6 +175,32 @@ TEST_CASE("a gateway's words are valid UTF-8 however they are cut: no split char
     CHECK(gateway_words("caf\xE9 ferm\xE9") == "caf? ferm?");  // Latin-1 from a proxy page
     CHECK(utf8_prefix("\xD8\xB3\xD8\xB3", 3) == "\xD8\xB3");
     CHECK(classify_http(answer(301, "Moved"), "cm").channel_fault);
+}
+
+TEST_CASE("free text from outside: every phone number and e-mail address in it is masked") {
+    CHECK(mask_contacts_in_text("cannot send to +31612345678: invalid") == "cannot send to +31 6 ****5678: invalid");
+    CHECK(mask_contacts_in_text("0031612345678 and 31612345678") == "+31 6 ****5678 and +31 6 ****5678");
+    CHECK(mask_contacts_in_text("number 06-1234 5678 refused") == "number ****5678 refused");
+    CHECK(mask_contacts_in_text("06.12.34.56.78, (06) 1234 5678") == "****5678, (****5678");
+    CHECK(mask_contacts_in_text("to=%2B31612345678") == "to=%2B+31 6 ****5678");
+    CHECK(mask_contacts_in_text("tel0612345678") == "tel****5678");
+    CHECK(mask_contacts_in_text("bounced: fatima.el-amrani@example.nl.") == "bounced: f***@example.nl.");
+    CHECK(mask_contacts_in_text("0612345678@sms.example") == "0***@sms.example");
+    // What is no number stays readable for the operator.
+    for (const std::string kept :
+         {"retry after 2026-12-04 10:30", "op 04-12-2026 10:30", "connect to 192.168.100.200 port 13013",
+          "exit 75", "rate 4/s, 12345678 left", "id 12345678901234567890", "user@localhost", "a @ b.nl", ""})
+        CHECK(mask_contacts_in_text(kept) == kept);
+}
+
+TEST_CASE("a gateway's words have numbers and addresses masked before they are cut") {
+    CHECK(gateway_words("Invalid destination 0612345678 for amina@example.nl") ==
+          "Invalid destination ****5678 for a***@example.nl");
+    // The number across byte 200: no part of it is left.
+    const std::string words = gateway_words(std::string(190, 'x') + " +31612345678 rest");
+    CHECK(words.find("3161") == std::string::npos);
+    CHECK(words.find("612") == std::string::npos);
+    CHECK(classify_http(answer(400, "Bad number +31612345678"), "gw").reason == "gw: HTTP 400 Bad number +31 6 ****5678");
 }
 
 TEST_SUITE_END();

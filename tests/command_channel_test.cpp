@@ -1,4 +1,5 @@
 #include "adapters/command/command_channel.hpp"
+#include "engine/base/utf8.hpp"
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
@@ -457,5 +458,50 @@ TEST_SUITE("command_channel") {
               std::string::npos);
         CHECK(config_error(scratch.settings("send.sh", {{"args", "[\"--to\", 3]"}})).find("not a string") !=
               std::string::npos);
+    }
+    TEST_CASE("a number or address the command echoes on stderr is masked in the reason, before it is cut") {
+        Scratch scratch("masked-reason");
+        scratch.script("echo.sh", "cat > /dev/null\n"
+                                  "echo 'cannot deliver to +31612345678 (copy to amina@example.nl)' >&2\nexit 1");
+        const SendResult echoed = scratch.channel("echo.sh")->send(sms(7));
+        CHECK(echoed.outcome == SendResult::Outcome::failed);
+        CHECK(echoed.reason == "command: exit 1: cannot deliver to +31 6 ****5678 (copy to a***@example.nl)");
+
+        scratch.script("late.sh", "cat > /dev/null\nprintf '%0190d' 0 | tr 0 x >&2\n"
+                                  "echo ' 06 1234 5678 is not reachable' >&2\nexit 75");
+        const SendResult late = scratch.channel("late.sh")->send(sms(8));
+        CHECK(late.outcome == SendResult::Outcome::retry);
+        CHECK(late.reason.find("1234") == std::string::npos);
+        CHECK(late.reason.find("****5678") != std::string::npos);
+
+        scratch.script("status.sh", "cat > /dev/null\necho '{\"id\": \"31612345678\", \"status\": \"queued for "
+                                    "+31612345678\"}'");
+        const SendResult accepted = scratch.channel("status.sh")->send(sms(9));
+        CHECK(accepted.outcome == SendResult::Outcome::sent);
+        CHECK(accepted.provider_status == "queued for +31 6 ****5678");
+        CHECK(accepted.provider_id == "31612345678");  // an id is matched against receipts as written
+    }
+
+    TEST_CASE("bytes that are not UTF-8 in a command's output are replaced, so reasons and ids dump as JSON") {
+        Scratch scratch("not-utf8");
+        scratch.script("bad-error.sh", "cat > /dev/null\nprintf 'gateway said \\377\\376 caf\\351\\n' >&2\nexit 1");
+        const SendResult failed = scratch.channel("bad-error.sh")->send(sms(10));
+        CHECK(failed.outcome == SendResult::Outcome::failed);
+        CHECK(is_valid_utf8(failed.reason));
+        CHECK(failed.reason == "command: exit 1: gateway said \xEF\xBF\xBD\xEF\xBF\xBD caf\xEF\xBF\xBD");
+        CHECK_NOTHROW((void)nlohmann::json(failed.reason).dump());
+
+        scratch.script("bad-id.sh", "cat > /dev/null\nprintf 'MSG-\\300\\257-1\\n'");
+        const SendResult sent = scratch.channel("bad-id.sh")->send(sms(11));
+        CHECK(sent.outcome == SendResult::Outcome::sent);
+        CHECK(is_valid_utf8(sent.provider_id));
+        CHECK_NOTHROW((void)nlohmann::json(sent.provider_id).dump());
+
+        // A JSON answer with a bad byte is no JSON: its first line is the id, made valid.
+        scratch.script("bad-json.sh", "cat > /dev/null\nprintf '{\"id\": \"a\\377\"}\\n'");
+        const SendResult json = scratch.channel("bad-json.sh")->send(sms(12));
+        CHECK(json.outcome == SendResult::Outcome::sent);
+        CHECK(is_valid_utf8(json.provider_id));
+        CHECK_NOTHROW((void)nlohmann::json(json.provider_id).dump());
     }
 }

@@ -675,4 +675,18 @@ TEST_SUITE("http_channel") {
         make_channel({{"preset", "mine.toml"}, {"from", std::string(SettingPattern::max_value_bytes, 'a')}},
                      scratch.path);
     }
+
+    TEST_CASE("answers: every number and address in a provider's words is masked, not only the recipient's") {
+        const ProviderPreset twilio = load_shipped("twilio");
+        const SendResult result = twilio.read_answer(
+            answer(400, R"({"code": 21212, "message": "The 'From' number 06-1234 9999 or mail fatima@example.nl is not valid for +31 6 1111 2222"})"),
+            "+31612345678");
+        INFO(result.reason);
+        CHECK(result.reason.find("****9999") != std::string::npos);
+        CHECK(result.reason.find("1234") == std::string::npos);
+        CHECK(result.reason.find("f***@example.nl") != std::string::npos);
+        CHECK(result.reason.find("fatima") == std::string::npos);
+        CHECK(result.reason.find("+31 6 ****2222") != std::string::npos);
+        CHECK(result.reason.find("1111") == std::string::npos);
+    }
 }

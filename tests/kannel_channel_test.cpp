@@ -428,4 +428,9 @@ TEST_CASE("Kannel's report types read as words a lead understands") {
     for (const int type : {0, 3, 9, 31, 32, -1}) CHECK_FALSE(kannel_receipt_status(type).has_value());
 }
 
+TEST_CASE("Kannel's words have any number or address masked, not only the recipient's") {
+    const SendResult refused = read_kannel_answer(answer(400, "Invalid receiver 0031687654321 (forwarded to ops@kannel.example)"));
+    CHECK(refused.reason == "kannel: HTTP 400 Invalid receiver +31 6 ****4321 (forwarded to o***@kannel.example)");
+}
+
 TEST_SUITE_END();

@@ -3,6 +3,7 @@
 #include "engine/base/toml_reader.hpp"
 #include "engine/base/utf8.hpp"
 #include "engine/message/sms_text.hpp"
+#include "engine/participants/masking.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -53,16 +54,25 @@ std::string_view trimmed(std::string_view text) {
     return text.substr(first, text.find_last_not_of(blanks) - first + 1);
 }
 
-std::string first_line(std::string_view text) {
-    return std::string(cut_utf8(trimmed(text.substr(0, text.find('\n'))), words_limit));
+// The command's output is not ours: bytes that are not UTF-8 become U+FFFD (a reason
+// or id is dumped as JSON later, which must not throw), and what a reason or status
+// says has its numbers and addresses masked before it is cut, so no part of one is left.
+std::string words_of(std::string_view line, bool masked) {
+    const std::string valid = valid_utf8(line);
+    return std::string(cut_utf8(masked ? mask_contacts_in_text(valid) : valid, words_limit));
 }
 
+// The first line: a provider's id (kept as written, receipts name it) or a status.
+std::string first_line(std::string_view text, bool masked) {
+    return words_of(trimmed(text.substr(0, text.find('\n'))), masked);
+}
+
+// The last non-empty line, the reason a failed run gives: masked.
 std::string last_line(std::string_view text) {
     while (!text.empty()) {
         const size_t newline = text.rfind('\n');
         const size_t start = newline == std::string_view::npos ? 0 : newline + 1;
-        if (const std::string_view line = trimmed(text.substr(start)); !line.empty())
-            return std::string(cut_utf8(line, words_limit));
+        if (const std::string_view line = trimmed(text.substr(start)); !line.empty()) return words_of(line, true);
         text = text.substr(0, start == 0 ? 0 : newline);
     }
     return {};
@@ -97,18 +107,18 @@ SendResult accepted_from(std::string_view output) {
             std::string id;
             if (const auto found = answer.find("id"); found != answer.end()) {
                 if (found->is_string())
-                    id = first_line(found->get<std::string>());
+                    id = first_line(found->get<std::string>(), false);
                 else if (found->is_number())
                     id = found->dump();
             }
             std::string status = "accepted";
             if (const auto found = answer.find("status"); found != answer.end() && found->is_string())
-                if (std::string given = first_line(found->get<std::string>()); !given.empty())
+                if (std::string given = first_line(found->get<std::string>(), true); !given.empty())
                     status = std::move(given);
             return SendResult::accepted(std::move(id), std::move(status));
         }
     }
-    return SendResult::accepted(first_line(text));
+    return SendResult::accepted(first_line(text, false));
 }
 
 // A descriptor closed when its owner goes.

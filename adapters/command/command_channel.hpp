@@ -17,7 +17,10 @@
 // failed for good. On 0, standard output may name the provider's id: a JSON object with
 // "id" (and optionally "status"), or else its first line; both may be empty. Otherwise
 // the last non-empty line of standard error becomes the reason the lead and operator
-// read, so it must say what went wrong and never echo the message or the number. A
+// read, so it must say what went wrong and never echo the message or the number (ritme
+// masks what looks like a phone number or an e-mail address in it, and in "status",
+// before it is stored, logged or sent to a lead; bytes that are not UTF-8 in anything
+// the command prints are replaced). A
 // command that runs past `timeout_seconds` is stopped (SIGTERM to its process group,
 // SIGKILL two seconds later) and the message retried; so is one killed by a signal. A
 // command that cannot be started pauses the channel (SendResult::misconfigured).

@@ -1,6 +1,7 @@
 #include "adapters/curl/http_call.hpp"
 
 #include "engine/base/utf8.hpp"
+#include "engine/participants/masking.hpp"
 
 #include <memory>
 
@@ -94,8 +95,10 @@ std::string gateway_words(std::string_view body) {
     std::string_view line = body.substr(0, end);
     while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
     while (!line.empty() && (line.back() == ' ' || line.back() == '\t')) line.remove_suffix(1);
-    std::string words = utf8_prefix(line, 200);
-    if (line.size() > 200) words += "…";
+    // Masked before it is cut, so no part of a number or an address is left.
+    const std::string masked = mask_contacts_in_text(line);
+    std::string words = utf8_prefix(masked, 200);
+    if (masked.size() > 200) words += "…";
     return words;
 }
 

@@ -42,8 +42,9 @@ HttpResponse perform_http(CurlHandles& handles, const HttpRequest& request);
 // 2xx gives SendResult::accepted() without a provider id: the adapter reads that.
 SendResult classify_http(const HttpResponse& response, std::string_view gateway);
 
-// The first line of a response body, trimmed and cut to 200 bytes: enough of the
-// gateway's words for a reason, never a whole page.
+// The first line of a response body, trimmed, with what looks like a phone number or
+// an e-mail address masked, and cut to 200 bytes: enough of the gateway's words for a
+// reason, never a whole page.
 std::string gateway_words(std::string_view body);
 
 // Valid UTF-8 of at most `limit` bytes: never a split character; invalid bytes become '?'.

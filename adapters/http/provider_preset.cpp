@@ -630,9 +630,12 @@ SendResult ProviderPreset::read_answer(const HttpResponse& response, std::string
 
     const auto code = readable ? scalar_at(document, answers_.error_code) : std::nullopt;
     auto text = readable ? text_at(document, answers_.error_text) : std::nullopt;
-    const std::string words = cut_words(one_line(text ? *text : gateway_words(response.body)));
+    // The recipient in each form the provider may write her, then any other number or
+    // address: masked before the words are cut, so no part of one is left.
+    const std::string words = cut_words(
+        mask_contacts_in_text(mask_recipient(one_line(text ? *text : gateway_words(response.body)), recipient)));
     std::string reason = id_ + ": HTTP " + std::to_string(response.status);
-    if (!words.empty()) reason += " " + mask_recipient(words, recipient);
+    if (!words.empty()) reason += " " + words;
     if (code) reason += " (code " + *code + ")";
 
     if (code && listed(answers_.temporary_codes, *code)) return SendResult::retry_later(reason, response.retry_after);
