@@ -3,6 +3,7 @@
 
 #include "adapters/curl/http_call.hpp"
 #include "adapters/secret.hpp"
+#include "adapters/url_secret.hpp"
 #include "engine/participants/masking.hpp"
 
 #include <doctest/doctest.h>
@@ -201,6 +202,34 @@ TEST_CASE("a gateway's words have numbers and addresses masked before they are c
     CHECK(words.find("3161") == std::string::npos);
     CHECK(words.find("612") == std::string::npos);
     CHECK(classify_http(answer(400, "Bad number +31612345678"), "gw").reason == "gw: HTTP 400 Bad number +31 6 ****5678");
+}
+
+TEST_CASE("a secret inside a url: user:password@ or a query parameter that names one, never a template") {
+    CHECK(secret_in_url("https://me:hunter2@sms.example/send") == "a password in its user:password@ part");
+    CHECK(secret_in_url("http://127.0.0.1:13013/cgi-bin/sendsms?username=r&password=geheim") ==
+          "the query parameter `password`");
+    for (const std::string name : {"pass", "pwd", "token", "key", "apikey", "api_key", "API-Key", "access_key",
+                                   "secret", "signature", "auth", "auth_token", "client_secret", "ws%5Fpassword"}) {
+        INFO(name);
+        CHECK(secret_in_url("https://sms.example/send?to=1&" + name + "=v4lue#top") ==
+              "the query parameter `" + name + "`");
+    }
+    for (const std::string fine :
+         {"https://sms.example/send", "http://127.0.0.1:13013/cgi-bin/sendsms?account=gemeente",
+          "http://127.0.0.1:8470/receipts/kannel?delivery={delivery}&type=%d&at=%T",
+          "https://api.example/Accounts/{{account}}/Messages.json", "https://sms.example/send?key={{token}}",
+          "https://{{account}}:{{token}}@sms.example/send", "https://user@sms.example/send",
+          "https://sms.example/send?password=", "https://sms.example/p@th?keyword=x", "https://sms.example/send#token=x"}) {
+        INFO(fine);
+        CHECK_FALSE(secret_in_url(fine));
+    }
+
+    const ChannelSettings settings =
+        settings_with({{"url", "https://sms.example/send?token=s3cr3t-value"}, {"dlr_url", "http://x/r?d=1"}});
+    const std::string refused = error_of([&] { refuse_secret_in_url(settings, "url"); });
+    CHECK(refused == "[channel.sms]: `url` holds a secret in the config text (the query parameter `token`); put it "
+                     "in password_file / token_file (or password_env / token_env); the adapter adds it to each request");
+    CHECK(error_of([&] { refuse_secret_in_url(settings, "dlr_url"); }).empty());
 }
 
 TEST_SUITE_END();

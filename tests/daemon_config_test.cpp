@@ -653,4 +653,47 @@ TEST_CASE("an adapter's refusal of a setting is at the key's file:line:col, or a
     }
 }
 
+TEST_CASE("a secret written inside a gateway's url is refused at its file:line:col, without repeating it") {
+    ChannelRegistry registry;
+    register_builtin_adapters(registry);
+    ::setenv("RITME_CONFIG_TEST_PASSWORD", "geheim", 1);
+    struct Case {
+        std::string toml;
+        std::string expected;
+    };
+    const std::string kannel = "[channel.sms]\nadapter = \"kannel\"\nusername = \"r\"\n"
+                               "password_env = \"RITME_CONFIG_TEST_PASSWORD\"\n";
+    const std::string http = "[channel.sms]\nadapter = \"http\"\npreset = \"messagebird\"\n"
+                             "token_env = \"RITME_CONFIG_TEST_PASSWORD\"\nfrom = \"Gemeente\"\n";
+    const Case cases[] = {
+        {kannel + "url = \"http://ritme:s3cr3t@127.0.0.1:13013/cgi-bin/sendsms\"\n",
+         "ritme.toml:5:7: error: [channel.sms]: `url` holds a secret in the config text (a password in its "
+         "user:password@ part); put it in password_file / token_file"},
+        {kannel + "url = \"http://127.0.0.1:13013/cgi-bin/sendsms?pass=s3cr3t\"\n",
+         "ritme.toml:5:7: error: [channel.sms]: `url` holds a secret in the config text (the query parameter "
+         "`pass`)"},
+        {kannel + "url = \"http://127.0.0.1:13013/cgi-bin/sendsms\"\n"
+                  "dlr_url = \"http://127.0.0.1:8470/receipts/kannel?delivery={delivery}&auth=s3cr3t\"\n",
+         "ritme.toml:6:11: error: [channel.sms]: `dlr_url` holds a secret in the config text (the query parameter "
+         "`auth`)"},
+        {http + "url = \"https://rest.messagebird.com/messages?access_key=s3cr3t\"\n",
+         "ritme.toml:6:7: error: [channel.sms]: `url` holds a secret in the config text (the query parameter "
+         "`access_key`)"},
+        {http + "report_url = \"https://ritme.example/receipts?delivery={delivery}&signature=s3cr3t\"\n",
+         "ritme.toml:6:14: error: [channel.sms]: `report_url` holds a secret in the config text (the query "
+         "parameter `signature`)"},
+    };
+    for (const Case& c : cases) {
+        const fs::path file = write_file(fresh_directory("url-secrets") / "ritme.toml", c.toml);
+        INFO(c.toml);
+        REQUIRE(load(file, registry).config);
+        const Run checked = ritme_cli({"config", "check", "-c", file.string()}, registry);
+        INFO(checked.err);
+        CHECK(checked.status == exit_bad_input);
+        CHECK(checked.err.find(c.expected) != std::string::npos);
+        CHECK(checked.err.find("s3cr3t") == std::string::npos);
+        CHECK(checked.out.find("s3cr3t") == std::string::npos);
+    }
+}
+
 TEST_SUITE_END();

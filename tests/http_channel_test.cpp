@@ -676,6 +676,42 @@ TEST_SUITE("http_channel") {
                      scratch.path);
     }
 
+    TEST_CASE("a secret written in a url is refused, without repeating it: the preset's, url and report_url") {
+        const std::vector<std::string> in_query =
+            preset_problems(replaced(good_preset, "https://provider.example/send",
+                                     "https://provider.example/send?apikey=live-0123456789abcdef"));
+        CHECK(any_contains(in_query, "mine.toml:6:7: error: [request]: `url` holds a secret in the preset's text "
+                                     "(the query parameter `apikey`)"));
+        CHECK(any_contains(in_query, "name it as {{token}} or {{password}} and put it in password_file / token_file"));
+        CHECK_FALSE(any_contains(in_query, "0123456789abcdef"));
+        CHECK(any_contains(preset_problems(replaced(good_preset, "https://provider.example/send",
+                                                    "https://me:hunter2@provider.example/send")),
+                           "a password in its user:password@ part"));
+        // Naming the secret is how a preset puts it in the URL.
+        CHECK(preset_problems(replaced(good_preset, "https://provider.example/send",
+                                       "https://provider.example/send?apikey={{token}}&user={{username}}"))
+                  .empty());
+
+        const std::string url = make_error({{"preset", "spryng"},
+                                            {"token_env", token_variable},
+                                            {"from", "Gem"},
+                                            {"url", "https://rest.spryngsms.com/v1/messages?Access-Key=k3y-s3cr3t"}});
+        CHECK(url.find("[channel.sms]: `url` holds a secret in the config text (the query parameter `Access-Key`); "
+                       "put it in password_file / token_file") != std::string::npos);
+        CHECK(url.find("s3cr3t") == std::string::npos);
+        const std::string report = make_error({{"preset", "messagebird"},
+                                               {"token_env", token_variable},
+                                               {"from", "Gem"},
+                                               {"report_url", "https://ritme.example/r?token=s3cr3t&d={delivery}"}});
+        CHECK(report.find("`report_url` holds a secret in the config text (the query parameter `token`)") !=
+              std::string::npos);
+        CHECK(report.find("s3cr3t") == std::string::npos);
+        make_channel({{"preset", "messagebird"},
+                      {"token_env", token_variable},
+                      {"from", "Gem"},
+                      {"report_url", "https://ritme.example/r?delivery={delivery}&keyword=ritme"}});
+    }
+
     TEST_CASE("answers: every number and address in a provider's words is masked, not only the recipient's") {
         const ProviderPreset twilio = load_shipped("twilio");
         const SendResult result = twilio.read_answer(

@@ -428,6 +428,29 @@ TEST_CASE("Kannel's report types read as words a lead understands") {
     for (const int type : {0, 3, 9, 31, 32, -1}) CHECK_FALSE(kannel_receipt_status(type).has_value());
 }
 
+TEST_CASE("a secret written inside url or dlr_url is refused, without repeating it") {
+    const std::string userinfo = error_of(
+        [] { read_kannel_settings(kannel_settings({{"url", "http://ritme:s3cr3t@127.0.0.1:13013/cgi-bin/sendsms"}})); });
+    CHECK(userinfo == "[channel.sms]: `url` holds a secret in the config text (a password in its user:password@ "
+                      "part); put it in password_file / token_file (or password_env / token_env); the adapter adds "
+                      "it to each request");
+    const std::string query = error_of([] {
+        read_kannel_settings(
+            kannel_settings({{"url", "http://127.0.0.1:13013/cgi-bin/sendsms?username=ritme&password=s3cr3t"}}));
+    });
+    CHECK(contains(query, "`url` holds a secret in the config text (the query parameter `password`)"));
+    CHECK_FALSE(contains(query, "s3cr3t"));
+    // Before the check that repeats the url.
+    CHECK_FALSE(contains(error_of([] { read_kannel_settings(kannel_settings({{"url", "127.0.0.1?pass=s3cr3t"}})); }),
+                         "s3cr3t"));
+    const std::string report = error_of([] {
+        read_kannel_settings(kannel_settings(
+            {{"dlr_url", "http://127.0.0.1:8470/receipts/kannel?delivery={delivery}&type=%d&token=s3cr3t"}}));
+    });
+    CHECK(contains(report, "`dlr_url` holds a secret in the config text (the query parameter `token`)"));
+    CHECK_FALSE(contains(report, "s3cr3t"));
+}
+
 TEST_CASE("Kannel's words have any number or address masked, not only the recipient's") {
     const SendResult refused = read_kannel_answer(answer(400, "Invalid receiver 0031687654321 (forwarded to ops@kannel.example)"));
     CHECK(refused.reason == "kannel: HTTP 400 Invalid receiver +31 6 ****4321 (forwarded to o***@kannel.example)");

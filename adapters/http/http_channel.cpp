@@ -1,6 +1,7 @@
 #include "adapters/http/http_channel.hpp"
 
 #include "adapters/secret.hpp"
+#include "adapters/url_secret.hpp"
 #include "engine/base/did_you_mean.hpp"
 #include "engine/message/sms_text.hpp"
 #include "engine/participants/participant_fields.hpp"
@@ -52,6 +53,7 @@ ProviderPreset load_preset(const ChannelSettings& settings) {
         for (const auto& diagnostic : diagnostics.items()) problems += "\n  " + diagnostic.str();
         throw settings.error_at("preset", "the provider preset " + file.string() + " cannot be used:" + problems);
     }
+    refuse_secret_in_url(settings, "url");  // before any message that repeats it
     if (const std::string url = settings.get("url"); !url.empty())
         if (auto problem = preset->replace_url(url)) throw settings.error_at("url", *problem);
     return std::move(*preset);
@@ -80,6 +82,7 @@ std::map<std::string, std::string, std::less<>> preset_settings(const ChannelSet
         const std::string key(name);
         values[key] = key == "token" || key == "password" ? read_secret(settings, key) : settings.get(key);
     }
+    refuse_secret_in_url(settings, "report_url");
     const std::string who = "the " + preset.id() + " preset";
     // A value no provider wants, and one no pattern should be asked about.
     for (const auto& [name, value] : values)

@@ -1,5 +1,6 @@
 #include "adapters/http/provider_preset.hpp"
 
+#include "adapters/url_secret.hpp"
 #include "engine/base/did_you_mean.hpp"
 #include "engine/base/installed_data.hpp"
 #include "engine/base/template.hpp"
@@ -378,6 +379,9 @@ private:
             if (!text.starts_with("https://") && !text.starts_with("http://"))
                 r.error_at("url", "`url` is not an http:// or https:// address",
                            "write the provider's full address, e.g. \"https://…/messages\"");
+            if (const auto where = secret_in_url(text))
+                r.error_at("url", "`url` holds a secret in the preset's text (" + *where + ")",
+                           "name it as {{token}} or {{password}} and " + std::string(secret_in_url_hint));
         }
         templates.headers = compile_table(r, "headers", templates, true);
         for (const auto& [header, ignored] : templates.headers)
@@ -569,6 +573,8 @@ bool ProviderPreset::uses(std::string_view variable) const {
 }
 
 std::optional<std::string> ProviderPreset::replace_url(const std::string& url_template) {
+    if (const auto where = secret_in_url(url_template))
+        return "`url` holds a secret in the config text (" + *where + "); " + std::string(secret_in_url_hint);
     if (!url_template.starts_with("https://") && !url_template.starts_with("http://"))
         return "`url = \"" + url_template + "\"` is not an http:// or https:// address";
     const TagScan scan = scan_tags(url_template);

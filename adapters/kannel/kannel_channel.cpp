@@ -1,6 +1,7 @@
 #include "adapters/kannel/kannel_channel.hpp"
 
 #include "adapters/secret.hpp"
+#include "adapters/url_secret.hpp"
 #include "engine/message/sms_text.hpp"
 #include "engine/participants/masking.hpp"
 #include "engine/participants/participant_fields.hpp"
@@ -127,6 +128,7 @@ KannelSettings read_kannel_settings(const ChannelSettings& given) {
     if (kannel.url.empty())
         throw settings.error_at("url", "the kannel adapter needs `url`, smsbox's sendsms interface, e.g. "
                              "url = \"http://127.0.0.1:13013/cgi-bin/sendsms\"");
+    refuse_secret_in_url(settings, "url");  // before any message that repeats the url
     if (!starts_with_http(kannel.url) || has_control_character(kannel.url) ||
         kannel.url.find(' ') != std::string::npos)
         throw settings.error_at("url", "`url = \"" + kannel.url + "\"` is not an http:// or https:// URL; write smsbox's "
@@ -154,6 +156,7 @@ KannelSettings read_kannel_settings(const ChannelSettings& given) {
 
     kannel.dlr_mask = static_cast<int>(settings.integer("dlr_mask", 0, 31));
     kannel.dlr_url = settings.get("dlr_url");
+    refuse_secret_in_url(settings, "dlr_url");
     if (kannel.dlr_mask != 0) {
         if (kannel.dlr_url.empty())
             throw settings.error_at("dlr_mask", "`dlr_mask = " + std::to_string(kannel.dlr_mask) +
