@@ -725,4 +725,33 @@ TEST_SUITE("http_channel") {
         CHECK(result.reason.find("+31 6 ****2222") != std::string::npos);
         CHECK(result.reason.find("1111") == std::string::npos);
     }
+    TEST_CASE("the crafted presets under tests/fuzz/provider_preset load or are refused as each says, at once") {
+        const fs::path crafted = fs::path(RITME_SOURCE_DIR) / "tests" / "fuzz" / "provider_preset";
+        int files = 0;
+        for (const auto& entry : fs::directory_iterator(crafted)) {
+            if (entry.path().extension() != ".toml") continue;
+            std::ifstream in(entry.path());
+            const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+            const bool loads = text.find("Expected: the preset loads") != std::string::npos;
+            const bool refused = text.find("Expected: a preset error") != std::string::npos;
+            if (!loads && !refused) continue;  // a seed, not a crafted case
+            ++files;
+            INFO(entry.path().filename().string());
+            const auto started = std::chrono::steady_clock::now();
+            Diagnostics diagnostics;
+            const auto preset = ProviderPreset::load(entry.path(), diagnostics);
+            for (const auto& diagnostic : diagnostics.items()) INFO(diagnostic.str());
+            CHECK(preset.has_value() == loads);
+            CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(2));
+            if (!preset) continue;
+            // Every pattern against a value that almost fits it, as long as a setting may be.
+            for (const auto& [name, rule] : preset->setting_rules())
+                if (rule.pattern)
+                    for (const std::string& value : {std::string(SettingPattern::max_value_bytes - 1, 'a') + "!",
+                                                    std::string("AC0123456789abcdef0123456789abcdef")})
+                        (void)rule.pattern->whole_match(value);
+            CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(2));
+        }
+        CHECK(files >= 10);
+    }
 }
