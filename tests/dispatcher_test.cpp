@@ -806,4 +806,37 @@ TEST_CASE("a channel's concurrency holds across the workers") {
     CHECK(order.most_at_once == 1);
 }
 
+
+TEST_CASE("a session moved while its batch is being sent: the rest of its old reminders are cancelled, not sent") {
+    MemoryStore store;
+    Fixture f(store, 5);
+    f.clock.set(utc(2026, 2, 2, 17, 0));
+    // During the second send the lead moves the session to Wednesday (`ritme tick` sends
+    // on its own thread, so the store may be written here).
+    int sends = 0;
+    f.channel->answer = [&](const OutgoingMessage&) {
+        if (++sends == 2) {
+            StoredSession moved = f.first_session();
+            moved.date = make_date(2026, 2, 4);
+            moved.start_utc = utc(2026, 2, 4, 8, 30);
+            moved.end_utc = utc(2026, 2, 4, 10, 30);
+            moved.status = SessionStatus::moved;
+            moved.version = 2;
+            store.write([&] { store.put_session(moved); });
+        }
+        return SendResult::accepted("gw-1");
+    };
+    const auto counts = f.run();
+    CHECK(counts.claimed == 5);
+    CHECK(counts.sent == 2);
+    CHECK(counts.cancelled == 3);
+    CHECK(f.channel->sent().size() == 2);
+    const auto cancelled = f.rows(DeliveryKind::reminder, DeliveryState::cancelled);
+    REQUIRE(cancelled.size() == 3);
+    for (const auto& row : cancelled) {
+        CHECK(row.session_version == 1);
+        CHECK(row.reason == "what it was about changed while its batch was being sent");
+    }
+}
+
 TEST_SUITE_END();

@@ -1,5 +1,6 @@
 #include "engine/daemon/daemon.hpp"
 
+#include "engine/daemon/clock_change_watch.hpp"
 #include "engine/daemon/database_watch.hpp"
 #include "engine/dispatch/batch_sender.hpp"
 #include "engine/dispatch/claim_owner.hpp"
@@ -15,6 +16,7 @@
 #include <atomic>
 #include <chrono>
 #include <csignal>
+#include <system_error>
 
 namespace ritme {
 
@@ -64,6 +66,7 @@ public:
         dispatcher_->warm_up();
         watch_ = std::make_unique<DatabaseWatch>(io_, store_.path(), [this] { database_changed(); });
         database_changed();  // a commit before the watch was up
+        watch_clock();
         wait_for_signal();
         start_watchdog();
         const auto next = dispatcher_->next_send_at();
@@ -79,8 +82,13 @@ public:
         boost::asio::post(io_, [this] { begin_stop("stop"); });
     }
 
+    void clock_was_set() {
+        boost::asio::post(io_, [this] { clock_changed(); });
+    }
+
     Wakeups wakeups() const {
-        return {timer_wakeups_.load(), database_wakeups_.load(), watchdog_wakeups_.load(), signal_wakeups_.load()};
+        return {timer_wakeups_.load(), database_wakeups_.load(), watchdog_wakeups_.load(), signal_wakeups_.load(),
+                clock_wakeups_.load()};
     }
 
 private:
@@ -198,6 +206,23 @@ private:
         return lines;
     }
 
+    void watch_clock() {
+        try {
+            clock_watch_ = std::make_unique<ClockChangeWatch>(io_, [this] { clock_changed(); });
+        } catch (const std::system_error& e) {
+            log_.warning("clock", std::string("reason=\"") + e.what() +
+                                      "\" hint=\"after the wall clock is set, what fell due waits for the next wake-up\"");
+        }
+    }
+
+    // The timer's deadline was computed for the old time: send what is due at the new
+    // one and arm the timer again. A jump back sends nothing twice: sent rows stay sent.
+    void clock_changed() {
+        log_.info("clock.changed", "now=" + clock_.now().iso());
+        if (!stopping_ && !pending_setup_ && in_flight_ == 0) pump();  // in flight: the batch's end does
+        ++clock_wakeups_;  // counted once acted on, so a test on virtual time knows when
+    }
+
     void wait_for_signal() {
         signals_.async_wait([this](boost::system::error_code error, int signal) {
             if (error) return;
@@ -251,6 +276,7 @@ private:
         due_timer_.cancel();
         watchdog_timer_.cancel();
         if (watch_) watch_->stop();
+        if (clock_watch_) clock_watch_->stop();
         signals_.cancel();
         if (in_flight_ == 0) return finish_stop();
         grace_timer_.expires_after(std::chrono::seconds(setup_->config.dispatch.shutdown_grace_seconds));
@@ -299,6 +325,7 @@ private:
     boost::asio::steady_timer grace_timer_;
     boost::asio::signal_set signals_;
     std::unique_ptr<DatabaseWatch> watch_;
+    std::unique_ptr<ClockChangeWatch> clock_watch_;
     std::unique_ptr<boost::asio::thread_pool> pool_;
     std::chrono::microseconds watchdog_interval_{0};
 
@@ -306,7 +333,8 @@ private:
     bool stopping_ = false;
     int exit_status_ = 0;
     uint64_t known_data_version_ = 0;
-    std::atomic<uint64_t> timer_wakeups_{0}, database_wakeups_{0}, watchdog_wakeups_{0}, signal_wakeups_{0};
+    std::atomic<uint64_t> timer_wakeups_{0}, database_wakeups_{0}, watchdog_wakeups_{0}, signal_wakeups_{0},
+        clock_wakeups_{0};
 };
 
 Daemon::Daemon(SqliteStore& store, const Clock& clock, Log& log, DaemonSetup setup, Reload reload)
@@ -314,6 +342,7 @@ Daemon::Daemon(SqliteStore& store, const Clock& clock, Log& log, DaemonSetup set
 Daemon::~Daemon() = default;
 int Daemon::run() { return loop_->run(); }
 void Daemon::stop() { loop_->stop(); }
+void Daemon::clock_was_set() { loop_->clock_was_set(); }
 Daemon::Wakeups Daemon::wakeups() const { return loop_->wakeups(); }
 
 }  // namespace ritme

@@ -1,7 +1,8 @@
 #pragma once
 // `ritme serve`: the long-running daemon. One Boost.Asio loop on the main thread holds
 // one timer armed for the next due delivery; it wakes for that, for a change to the
-// database by another process, for a signal, and (under systemd) for the watchdog.
+// database by another process, for the wall clock being set (the timer is armed again
+// for the new time), for a signal, and (under systemd) for the watchdog.
 // Sends run on a bounded worker pool, never on the loop's thread. An idle daemon makes
 // no other wake-ups (DESIGN.md rule 5).
 //
@@ -36,12 +37,17 @@ public:
     int run();
     // Asks the loop to stop as SIGTERM does; safe from any thread.
     void stop();
+    // Tells the loop the wall clock was set, as its clock-change watch does: what is due
+    // now is sent and the timer armed for the next; safe from any thread. For tests on
+    // virtual time.
+    void clock_was_set();
 
     struct Wakeups {
         uint64_t timer = 0;     // the due timer fired
         uint64_t database = 0;  // another process wrote the database
         uint64_t watchdog = 0;
         uint64_t signals = 0;
+        uint64_t clock = 0;  // the wall clock was set (counted once acted on)
     };
     Wakeups wakeups() const;
 

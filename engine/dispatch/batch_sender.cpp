@@ -50,9 +50,10 @@ void renew_claims(Dispatcher& dispatcher, Log& log, const std::vector<DispatchJo
 
 }  // namespace
 
-// The batch's state, shared by its worker tasks, its timers and its starter. Workers
-// take job after job while a channel gives a turn and leave when none does; a lane
-// waiting for its rate has a timer that starts a worker when the turn comes.
+// The batch's state. Home's thread decides what goes next: it reads the job's subject
+// again, takes a turn of its channel and hands the send to the pool; the send's end
+// comes back to home, which starts the next. A lane waiting for its rate has a timer on
+// home, so no thread waits for it.
 class BatchSender::Batch : public std::enable_shared_from_this<Batch> {
 public:
     Batch(Dispatcher& dispatcher, boost::asio::thread_pool& pool, Log& log, std::chrono::milliseconds renew_every,
@@ -65,11 +66,10 @@ public:
           home_(std::move(home)),
           done_(std::move(done)),
           jobs_(std::move(jobs)),
-          max_workers_(dispatcher.workers()) {}
+          max_sends_(dispatcher.workers()) {}
 
-    // On home's thread: sorts the jobs into their channels' lanes and starts workers.
+    // On home's thread: sorts the jobs into their channels' lanes and starts sends.
     void begin() {
-        const std::lock_guard lock(mutex_);
         for (size_t i = 0; i < jobs_.size(); ++i) {
             if (!jobs_[i].message) continue;  // decided without sending
             const std::string& channel = jobs_[i].delivery.channel;
@@ -78,17 +78,17 @@ public:
             lane->waiting.push_back(i);
             ++unsent_;
         }
-        if (unsent_ == 0) return end();
-        renew_later();
-        for (size_t w = 0; w < std::min<size_t>(unsent_, static_cast<size_t>(max_workers_)); ++w) add_worker();
+        if (unsent_ > 0) renew_later();
+        start_sends();
     }
 
-    // Takes no more sends and returns once no worker runs. After this the batch touches
-    // neither the dispatcher nor home: what is left are timers that find it abandoned.
+    // Takes no more sends and returns once none of the batch's sends runs. Call it on
+    // home's thread once home's loop no longer runs: after this the batch touches
+    // neither the dispatcher nor home, and what is left are handlers never run.
     void abandon() {
         std::unique_lock lock(mutex_);
         abandoned_ = true;
-        no_workers_.wait(lock, [&] { return workers_ == 0; });
+        no_sends_.wait(lock, [&] { return sending_ == 0; });
     }
 
 private:
@@ -99,84 +99,100 @@ private:
         bool timer_armed = false;
     };
 
-    // One worker task: sends while a job may start now, then leaves.
-    void work() {
-        std::unique_lock lock(mutex_);
-        for (;;) {
-            const auto next = next_job();
-            if (!next) break;
-            lock.unlock();
-            send_on_turn(dispatcher_, log_, jobs_[next->second]);
-            lock.lock();
-            --lanes_[next->first].under_way;
-            --unsent_;
+    // On home's thread: starts what may go now, up to the workers' number. Lanes take
+    // turns, so one channel's many messages do not keep another's waiting.
+    void start_sends() {
+        bool progress = true;
+        while (progress && started_ < max_sends_) {
+            progress = false;
+            for (size_t k = 0; k < lanes_.size(); ++k) {
+                const size_t index = (next_lane_ + k) % lanes_.size();
+                if (!start_next(index)) continue;
+                next_lane_ = index + 1;
+                progress = true;
+                break;
+            }
         }
-        --workers_;
-        if (workers_ == 0) {
-            no_workers_.notify_all();
-            if (unsent_ == 0 && !abandoned_) end();
-        }
+        if (unsent_ == 0) end();
     }
 
-    // Under the mutex: the next job whose channel gives a turn now, as (lane, job).
-    // Lanes take turns, so one channel's many messages do not keep another's waiting.
-    std::optional<std::pair<size_t, size_t>> next_job() {
-        if (abandoned_) return std::nullopt;
-        for (size_t k = 0; k < lanes_.size(); ++k) {
-            const size_t index = (next_lane_ + k) % lanes_.size();
-            Lane& lane = lanes_[index];
-            if (lane.waiting.empty() || lane.timer_armed) continue;
-            const ChannelSet::Turn turn = channels_.take_turn(lane.channel);
-            if (turn.taken) {
-                const size_t job = lane.waiting.front();
-                lane.waiting.pop_front();
-                ++lane.under_way;
-                next_lane_ = index + 1;
-                return std::pair{index, job};
-            }
-            // Waiting for the rate: a timer. At its concurrency: the worker of a send under
-            // way asks again when that send ends, or, with none of ours under way, a timer.
+    // On home's thread: settles or starts the lane's next job. False when it must wait:
+    // for the rate (a timer), or for a send under way to end.
+    bool start_next(size_t index) {
+        Lane& lane = lanes_[index];
+        if (lane.waiting.empty() || lane.timer_armed) return false;
+        const size_t job = lane.waiting.front();
+        // Right before the send, however long the batch has waited for the rate: a move
+        // or cancel committed meanwhile makes the job cancelled, and it takes no turn.
+        if (!dispatcher_.still_current(jobs_[job])) {
+            lane.waiting.pop_front();
+            --unsent_;
+            return true;
+        }
+        const ChannelSet::Turn turn = channels_.take_turn(lane.channel);
+        if (!turn.taken) {
+            // At its concurrency with none of ours under way: a timer; with some, the end
+            // of one of them asks again.
             if (turn.retry_at) wake_at(index, *turn.retry_at);
             else if (lane.under_way == 0) wake_at(index, std::chrono::steady_clock::now() + turn_held_elsewhere);
+            return false;
         }
-        return std::nullopt;
+        lane.waiting.pop_front();
+        ++lane.under_way;
+        ++started_;
+        {
+            const std::lock_guard lock(mutex_);
+            ++sending_;
+        }
+        boost::asio::post(pool_, [self = shared_from_this(), index, job] { self->send(index, job); });
+        return true;
     }
 
-    // Under the mutex: a timer on the pool starts a worker for the lane at `at`; until
-    // then the lane's jobs hold no thread.
+    // On the pool.
+    void send(size_t lane, size_t job) {
+        send_on_turn(dispatcher_, log_, jobs_[job]);
+        const std::lock_guard lock(mutex_);
+        --sending_;
+        if (!abandoned_) boost::asio::post(home_, [self = shared_from_this(), lane] { self->sent(lane); });
+        if (sending_ == 0) no_sends_.notify_all();
+    }
+
+    // On home's thread, once a send has ended.
+    void sent(size_t lane) {
+        --lanes_[lane].under_way;
+        --started_;
+        --unsent_;
+        start_sends();
+    }
+
+    // On home's thread: starts sends on the lane again at `at`.
     void wake_at(size_t lane, SteadyTime at) {
         lanes_[lane].timer_armed = true;
-        auto timer = std::make_shared<boost::asio::steady_timer>(pool_.get_executor(), at);
+        auto timer = std::make_shared<boost::asio::steady_timer>(home_, at);
         timer->async_wait([self = shared_from_this(), timer, lane](boost::system::error_code) {
-            const std::lock_guard lock(self->mutex_);
             self->lanes_[lane].timer_armed = false;
-            if (!self->abandoned_ && self->workers_ < self->max_workers_) self->add_worker();
+            self->start_sends();
         });
     }
 
-    // Under the mutex.
-    void add_worker() {
-        ++workers_;
-        boost::asio::post(pool_, [self = shared_from_this()] { self->work(); });
-    }
-
-    // Under the mutex, once the last send has ended and no worker runs: hands the batch
-    // back on home.
+    // On home's thread, once every job is sent or settled: hands the batch back there.
     void end() {
+        if (ended_) return;
+        ended_ = true;
         boost::asio::post(home_, [self = shared_from_this()] {
-            self->delivered_ = true;
             if (auto timer = self->renewal_.lock()) timer->cancel();
             auto done = std::move(self->done_);
             done(std::move(self->jobs_));
         });
     }
 
-    // On home's thread, as long as the batch is being sent.
+    // On home's thread, as long as the batch is being sent. Its timer also keeps home's
+    // loop from running out of work while sends are on the pool.
     void renew_later() {
         auto timer = std::make_shared<boost::asio::steady_timer>(home_, renew_every_);
         renewal_ = timer;
         timer->async_wait([self = shared_from_this(), timer](boost::system::error_code error) {
-            if (error || self->delivered_) return;
+            if (error || self->ended_) return;
             // Sends write only their jobs' outcomes; the ids and messages read here stay.
             renew_claims(self->dispatcher_, self->log_, self->jobs_);
             self->renew_later();
@@ -191,19 +207,21 @@ private:
     const boost::asio::any_io_executor home_;
     Done done_;
     std::vector<DispatchJob> jobs_;
-    const int max_workers_;
-
-    std::mutex mutex_;
-    std::condition_variable no_workers_;
-    std::vector<Lane> lanes_;  // one per channel in the batch
-    size_t next_lane_ = 0;
-    size_t unsent_ = 0;  // jobs with a message whose send has not ended
-    int workers_ = 0;    // worker tasks posted and not yet left
-    bool abandoned_ = false;
+    const int max_sends_;
 
     // Home's thread only.
-    bool delivered_ = false;
+    std::vector<Lane> lanes_;  // one per channel in the batch
+    size_t next_lane_ = 0;
+    size_t unsent_ = 0;  // jobs with a message neither settled nor ended
+    int started_ = 0;    // sends handed to the pool whose end home has not seen
+    bool ended_ = false;
     std::weak_ptr<boost::asio::steady_timer> renewal_;
+
+    // Shared with the pool.
+    std::mutex mutex_;
+    std::condition_variable no_sends_;
+    int sending_ = 0;  // sends on the pool not yet ended
+    bool abandoned_ = false;
 };
 
 BatchSender::BatchSender(Dispatcher& dispatcher, boost::asio::thread_pool* pool, Log& log)
@@ -245,14 +263,17 @@ std::vector<DispatchJob> BatchSender::send_here(std::vector<DispatchJob> jobs) {
     auto renewed = std::chrono::steady_clock::now();
     for (auto& job : jobs) {
         if (!job.message) continue;
-        for (;;) {
+        // Read again each time the turn may have come: what changed while this waited is
+        // cancelled, not sent.
+        bool turn_taken = false;
+        while (!turn_taken && dispatcher_.still_current(job)) {
             const ChannelSet::Turn turn = channels.take_turn(job.delivery.channel);
-            if (turn.taken) break;
+            turn_taken = turn.taken;
             // The caller's own thread: waiting here holds no shared worker.
             const auto now = std::chrono::steady_clock::now();
-            std::this_thread::sleep_until(turn.retry_at.value_or(now + turn_held_elsewhere));
+            if (!turn_taken) std::this_thread::sleep_until(turn.retry_at.value_or(now + turn_held_elsewhere));
         }
-        send_on_turn(dispatcher_, log_, job);
+        if (turn_taken) send_on_turn(dispatcher_, log_, job);
         if (std::chrono::steady_clock::now() - renewed >= renew_every_) {
             renew_claims(dispatcher_, log_, jobs);
             renewed = std::chrono::steady_clock::now();

@@ -6,7 +6,10 @@
 // stack frame, and send_all does not return, by an exception either, while a send of
 // its batch still runs. Each channel's sends start only on a turn its limits give
 // (ChannelSet::take_turn); a send waiting for its channel's rate holds no worker: a
-// timer starts it when the turn comes, and other channels' sends go on meanwhile. A
+// timer starts it when the turn comes, and other channels' sends go on meanwhile.
+// Right before each send the job's session or appointment is read again
+// (Dispatcher::still_current): a batch held by a rate takes tens of seconds, and a
+// message whose subject was moved or cancelled meanwhile is cancelled, never sent. A
 // batch still sending after a third of its lease renews its claims, so no other
 // process takes rows that are being sent.
 
@@ -32,9 +35,10 @@ public:
     BatchSender(Dispatcher& dispatcher, boost::asio::thread_pool* pool, Log& log,
                 std::chrono::milliseconds renew_every);
 
-    // Starts sending `jobs` on the pool and returns at once; call it on `home`'s thread.
-    // Claim renewals run on `home` while the batch is sent; then `done` runs there with
-    // the jobs and their outcomes, once every send of the batch has ended. Needs a pool.
+    // Starts sending `jobs` on the pool and returns at once; call it on `home`'s thread,
+    // the store's. What goes next is decided on `home` (the store is read there), and
+    // claim renewals run there while the batch is sent; then `done` runs there with the
+    // jobs and their outcomes, once every send of the batch has ended. Needs a pool.
     using Done = std::function<void(std::vector<DispatchJob>)>;
     void start(std::vector<DispatchJob> jobs, boost::asio::any_io_executor home, Done done);
 

@@ -176,6 +176,32 @@ void Dispatcher::decide(DispatchJob& job, bool subject_current, UtcInstant now) 
     }
 }
 
+// The claim's rule (ClaimedDelivery::subject_current), asked again of the store as it is now.
+bool Dispatcher::still_current(DispatchJob& job) {
+    const Delivery& delivery = job.delivery;
+    bool current = true;
+    try {
+        if (delivery.session_id) {
+            const auto session = store_.session(delivery.session_id);
+            current = session && session->version == delivery.session_version &&
+                      !(delivery.kind == DeliveryKind::reminder && session->status == SessionStatus::cancelled);
+        }
+        if (current && delivery.appointment_id) {
+            const auto appointment = store_.appointment(delivery.appointment_id);
+            current = appointment && appointment->version == delivery.appointment_version &&
+                      !(delivery.kind == DeliveryKind::appointment && appointment->cancelled);
+        }
+    } catch (const StoreError& e) {
+        // Not sent, not decided: the row keeps its claim and goes again when the lease runs out.
+        log_.error("recheck", "id=" + std::to_string(delivery.id) + " reason=\"" + e.what() + "\"");
+        return false;
+    }
+    if (current) return true;
+    job.outcome.emplace(delivery.id, DeliveryState::cancelled, clock_.now());
+    job.outcome->reason = "what it was about changed while its batch was being sent";
+    return false;
+}
+
 void Dispatcher::send(DispatchJob& job) {
     if (!job.message) return;
     // A paused channel: the gateway never sees the message, so it is no attempt; it

@@ -53,6 +53,11 @@ public:
 
     // Claims up to one batch that is due now, and decides or renders each delivery.
     std::vector<DispatchJob> claim_batch();
+    // Reads the job's session or appointment again, right before its send, on the
+    // store's thread: false, with the job settled as cancelled, when it was moved,
+    // cancelled or changed since the claim (a batch held by a channel's rate takes
+    // that long), or, leaving the job without an outcome, when the store cannot say.
+    bool still_current(DispatchJob& job);
     // Sends a rendered job through its channel and sets its outcome. Runs on a worker.
     void send(DispatchJob& job);
     // Writes a batch's outcomes in one transaction, with an alert to the lead for each

@@ -1,0 +1,65 @@
+// The clock-change watch on the real wall clock: setting CLOCK_REALTIME (here to its own
+// time, which is a change all the same) wakes it, and it is armed again for the next.
+
+#include "engine/daemon/clock_change_watch.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <doctest/doctest.h>
+
+#include <cerrno>
+#include <chrono>
+#include <ctime>
+
+using namespace ritme;
+
+namespace {
+
+// Sets the clock to the time it has; false when this user may not (EPERM).
+bool set_clock_to_itself() {
+    timespec now{};
+    REQUIRE(::clock_gettime(CLOCK_REALTIME, &now) == 0);
+    if (::clock_settime(CLOCK_REALTIME, &now) == 0) return true;
+    REQUIRE(errno == EPERM);
+    return false;
+}
+
+}  // namespace
+
+TEST_SUITE_BEGIN("clock_change_watch");
+
+TEST_CASE("setting the wall clock wakes the watch, once for each change, and nothing else does") {
+    boost::asio::io_context io;
+    int changes = 0;
+    ClockChangeWatch watch(io, [&] {
+        ++changes;
+        io.stop();
+    });
+    // Nothing happens by itself: no wake-up while the clock runs on.
+    io.run_for(std::chrono::milliseconds(50));
+    CHECK(changes == 0);
+
+    for (int expected = 1; expected <= 2; ++expected) {
+        if (!set_clock_to_itself()) {
+            MESSAGE("skipped: setting the clock needs CAP_SYS_TIME, which this user lacks");
+            return;
+        }
+        io.restart();
+        io.run_for(std::chrono::seconds(10));
+        CHECK(changes == expected);
+    }
+}
+
+TEST_CASE("a stopped watch calls back no more") {
+    boost::asio::io_context io;
+    int changes = 0;
+    ClockChangeWatch watch(io, [&] { ++changes; });
+    watch.stop();
+    if (!set_clock_to_itself()) {
+        MESSAGE("skipped: setting the clock needs CAP_SYS_TIME, which this user lacks");
+        return;
+    }
+    io.run_for(std::chrono::milliseconds(100));
+    CHECK(changes == 0);
+}
+
+TEST_SUITE_END();

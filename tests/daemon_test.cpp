@@ -1,0 +1,307 @@
+// The daemon's loop on virtual time with a real SQLite file and a channel that records
+// when it saw each message: a session moved while its reminders wait for the channel's
+// rate gets none for the old time after the move's commit; when the wall clock is set,
+// what fell due goes at once, and a jump back sends nothing twice.
+
+#include "engine/changes/apply.hpp"
+#include "engine/changes/session_changes.hpp"
+#include "engine/daemon/daemon.hpp"
+#include "engine/planner/planner.hpp"
+#include "engine/store/sqlite_store.hpp"
+#include "test_support.hpp"
+
+#include <doctest/doctest.h>
+
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <condition_variable>
+#include <ctime>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <sstream>
+#include <thread>
+
+using namespace ritme;
+namespace pt = boost::posix_time;
+namespace fs = std::filesystem;
+
+namespace {
+
+using SteadyTime = std::chrono::steady_clock::time_point;
+
+UtcInstant utc(int year, int month, int day, int hour, int minute) {
+    return {pt::ptime(make_date(year, month, day), pt::hours(hour) + pt::minutes(minute))};
+}
+
+// Virtual time, set by the test while the daemon's loop reads it.
+class SharedClock final : public Clock {
+public:
+    explicit SharedClock(UtcInstant start) : now_(start) {}
+    UtcInstant now() const override {
+        const std::lock_guard lock(mutex_);
+        return now_;
+    }
+    void set(UtcInstant instant) {
+        const std::lock_guard lock(mutex_);
+        now_ = instant;
+    }
+
+private:
+    mutable std::mutex mutex_;
+    UtcInstant now_;
+};
+
+// Records each message with the instant the channel saw it.
+class RecordingChannel final : public Channel {
+public:
+    struct Send {
+        int64_t delivery_id;
+        SteadyTime at;
+    };
+
+    SendResult send(const OutgoingMessage& message) override {
+        const std::lock_guard lock(mutex_);
+        sends_.push_back({message.delivery_id, std::chrono::steady_clock::now()});
+        changed_.notify_all();
+        return SendResult::accepted();
+    }
+    bool wait_for(size_t count) {
+        std::unique_lock lock(mutex_);
+        return changed_.wait_for(lock, std::chrono::seconds(20), [&] { return sends_.size() >= count; });
+    }
+    std::vector<Send> sends() const {
+        const std::lock_guard lock(mutex_);
+        return sends_;
+    }
+
+private:
+    mutable std::mutex mutex_;
+    std::condition_variable changed_;
+    std::vector<Send> sends_;
+};
+
+// A database in its own directory, and a daemon setup with one SMS channel that records.
+struct Scene {
+    Scene(const std::string& name, UtcInstant start, double rate)
+        : dir(fs::temp_directory_path() / ("ritme-daemon-" + name + "-" + std::to_string(::getpid()))),
+          clock(start) {
+        fs::remove_all(dir);
+        fs::create_directories(dir);
+        store = SqliteStore::open((dir / "ritme.db").string());
+        setup.config.timezone = "Europe/Amsterdam";
+        setup.config.templates = test::source_path("config/templates");
+        ChannelConfig sms;
+        sms.name = "sms";
+        sms.adapter = "recording";
+        sms.medium = Medium::sms;
+        sms.quiet_hours = false;
+        sms.rate_per_second = rate;
+        setup.config.channels["sms"] = sms;
+        Diagnostics problems;
+        setup.renderer = MessageRenderer::load(setup.config.templates, problems);
+        REQUIRE(setup.renderer);
+        auto recording = std::make_unique<RecordingChannel>();
+        channel = recording.get();
+        setup.channels.add(sms, std::move(recording));
+    }
+    ~Scene() {
+        store.reset();
+        fs::remove_all(dir);
+    }
+
+    fs::path dir;
+    SharedClock clock;
+    std::unique_ptr<SqliteStore> store;
+    DaemonSetup setup;
+    RecordingChannel* channel = nullptr;
+    std::ostringstream log_text;
+    Log log{log_text, LogLevel::debug, iso_timestamps(clock)};
+};
+
+// The daemon's loop on its own thread; stopped and joined however the test ends.
+struct Running {
+    explicit Running(Daemon& loop) : daemon(loop), thread([this] { status = daemon.run(); }) {}
+    ~Running() { join(); }
+    void join() {
+        if (!thread.joinable()) return;
+        daemon.stop();
+        thread.join();
+    }
+
+    Daemon& daemon;
+    std::atomic<int> status{-1};
+    std::thread thread;
+};
+
+// Until the loop has acted on `count` clock changes: it has claimed what was due then.
+bool wait_for_clock_wakeups(const Daemon& daemon, uint64_t count) {
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (daemon.wakeups().clock < count) {
+        if (std::chrono::steady_clock::now() > give_up) return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    return true;
+}
+
+std::optional<DaemonSetup> no_reload() { return std::nullopt; }
+
+}  // namespace
+
+TEST_SUITE_BEGIN("daemon");
+
+TEST_CASE("a session moved while its batch waits for the channel's rate: no reminder for the old time after the move") {
+    // Monday 2 February 2026, 18:00 local: the 1d@18:00 reminders for Tuesday's session
+    // are due, one for each of 30 participants, at 4 per second: 7.5 s of sending.
+    Scene scene("move", utc(2026, 2, 2, 17, 0), 4);
+    std::string why;
+    scene.setup.config.reminders.session_offsets = {*ReminderOffset::parse("1d@18:00", why)};
+    scene.setup.config.dispatch.batch_size = 50;  // the whole batch claimed at once
+    scene.setup.config.dispatch.shutdown_grace_seconds = 60;
+    scene.setup.rules = planning_rules(scene.setup.config);
+    SqliteStore& store = *scene.store;
+    store.write([&] {
+        apply_programme(store, test::plan(test::led_programme_toml("test")), {scene.clock.now(), "lead", "apply"});
+        for (int i = 0; i < 30; ++i) {
+            Participant p;
+            p.id = "p-" + std::to_string(1000 + i);
+            p.name = "Deelnemer " + std::to_string(i);
+            p.phone = "+316" + std::to_string(10000000 + i);
+            p.language = "nl";
+            p.channels.sms = true;
+            store.put_participant(p);
+            store.enrol(p.id, "test");
+        }
+    });
+    const StoredSession tuesday = store.sessions("test").front();
+    REQUIRE(tuesday.date == make_date(2026, 2, 3));
+
+    Daemon daemon(store, scene.clock, scene.log, std::move(scene.setup), no_reload);
+    Running running(daemon);
+    // While the batch is being sent, the lead moves the session to Wednesday from
+    // another connection, as `ritme session move` does from another process.
+    REQUIRE(scene.channel->wait_for(5));
+    auto lead = SqliteStore::open((scene.dir / "ritme.db").string());
+    const auto moved = move_session(*lead, test::shipped_school_holidays(),
+                                    {{"test", tuesday.number}, {make_date(2026, 2, 4), TimeOfDay::hm(9, 30)}, "", false},
+                                    {scene.clock.now(), "lead", "session move"});
+    const SteadyTime committed = std::chrono::steady_clock::now();  // the commit is before this
+    REQUIRE(moved.ok());
+    running.join();
+    CHECK(running.status == 0);
+
+    // Each old reminder went before the move's commit, or was cancelled; none after.
+    std::map<int64_t, SteadyTime> sent_at;
+    for (const auto& send : scene.channel->sends()) sent_at.emplace(send.delivery_id, send.at);
+    DeliveryQuery old_reminders;
+    old_reminders.session_id = tuesday.id;
+    old_reminders.kinds = {DeliveryKind::reminder};
+    int before = 0, after = 0, cancelled = 0;
+    for (const auto& row : lead->deliveries(old_reminders)) {
+        if (row.session_version != tuesday.version) continue;
+        const auto send = sent_at.find(row.id);
+        if (send == sent_at.end()) {
+            CHECK(row.state == DeliveryState::cancelled);
+            cancelled += row.state == DeliveryState::cancelled;
+            continue;
+        }
+        CHECK(row.state == DeliveryState::sent);
+        if (send->second < committed) ++before;
+        else ++after;
+    }
+    CHECK(after == 0);
+    CHECK(before >= 5);
+    CHECK(before + cancelled == 30);
+    CHECK(cancelled > 0);  // the move came while the batch still had messages to send
+    CHECK(scene.log_text.str().find("changed while its batch was being sent") != std::string::npos);
+}
+
+TEST_CASE("the wall clock set forward: what fell due goes at once; set back and forward: nothing goes twice") {
+    // Virtual time a year ahead of the machine's: the due timer, waiting on the real
+    // clock, does not fire by itself during the test; only a clock change moves it.
+    const auto machine = std::chrono::duration_cast<std::chrono::seconds>(
+        std::chrono::system_clock::now().time_since_epoch());
+    const UtcInstant start{pt::from_time_t(static_cast<std::time_t>(machine.count())) + pt::hours(24 * 400)};
+    Scene scene("clock", start, 0);
+    std::string why;
+    scene.setup.config.reminders.appointment_offsets = {*ReminderOffset::parse("3h", why)};
+    scene.setup.rules = planning_rules(scene.setup.config);
+    SqliteStore& store = *scene.store;
+    Participant amina;
+    amina.id = "p-amina";
+    amina.name = "Amina";
+    amina.phone = "+31612345678";
+    amina.channels.sms = true;
+    auto appointment_at = [&](pt::time_duration after_start) {
+        Appointment appointment;
+        appointment.participant_id = amina.id;
+        appointment.start_utc = {start.utc + after_start};
+        appointment.where = "Stationsplein 1";
+        return appointment;
+    };
+    int64_t first = 0, second = 0;
+    store.write([&] {
+        store.put_participant(amina);
+        first = store.put_appointment(appointment_at(pt::hours(5)));   // its reminder due at start + 2 h
+        second = store.put_appointment(appointment_at(pt::hours(6)));  // at start + 3 h
+    });
+
+    Daemon daemon(store, scene.clock, scene.log, std::move(scene.setup), no_reload);
+    Running running(daemon);
+    // The loop is up, has planned both reminders and sleeps: nothing is due yet.
+    daemon.clock_was_set();
+    REQUIRE(wait_for_clock_wakeups(daemon, 1));
+    CHECK(scene.channel->sends().empty());
+
+    scene.clock.set({start.utc + pt::hours(2)});  // a resume from suspend, two hours on
+    daemon.clock_was_set();
+    REQUIRE(scene.channel->wait_for(1));
+
+    scene.clock.set(start);  // an NTP step back past that send
+    daemon.clock_was_set();
+    REQUIRE(wait_for_clock_wakeups(daemon, 3));
+    CHECK(scene.channel->sends().size() == 1);
+    scene.clock.set({start.utc + pt::hours(3)});
+    daemon.clock_was_set();
+    REQUIRE(scene.channel->wait_for(2));
+    running.join();
+    CHECK(running.status == 0);
+    CHECK(daemon.wakeups().clock == 4);
+
+    // Each reminder once, in order; its row stays sent.
+    const auto sends = scene.channel->sends();
+    REQUIRE(sends.size() == 2);
+    const auto first_reminder = store.delivery(sends[0].delivery_id);
+    const auto second_reminder = store.delivery(sends[1].delivery_id);
+    REQUIRE(first_reminder);
+    REQUIRE(second_reminder);
+    CHECK(first_reminder->appointment_id == first);
+    CHECK(second_reminder->appointment_id == second);
+    CHECK(first_reminder->state == DeliveryState::sent);
+    CHECK(first_reminder->attempts == 1);
+    CHECK(scene.log_text.str().find("clock.changed") != std::string::npos);
+}
+
+TEST_CASE("the daemon hears the wall clock being set through its timerfd") {
+    Scene scene("clock-watch", utc(2026, 1, 20, 12, 0), 0);
+    scene.setup.rules = planning_rules(scene.setup.config);
+    Daemon daemon(*scene.store, scene.clock, scene.log, std::move(scene.setup), no_reload);
+    Running running(daemon);
+    daemon.clock_was_set();  // acted on once the loop runs, with its watch armed
+    REQUIRE(wait_for_clock_wakeups(daemon, 1));
+
+    // Setting the clock to its own time is a clock change all the same.
+    timespec now{};
+    REQUIRE(::clock_gettime(CLOCK_REALTIME, &now) == 0);
+    if (::clock_settime(CLOCK_REALTIME, &now) != 0) {
+        REQUIRE(errno == EPERM);
+        MESSAGE("skipped: setting the clock needs CAP_SYS_TIME, which this user lacks");
+        return;
+    }
+    CHECK(wait_for_clock_wakeups(daemon, 2));
+}
+
+TEST_SUITE_END();
