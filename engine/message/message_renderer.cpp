@@ -1,6 +1,7 @@
 #include "engine/message/message_renderer.hpp"
 
 #include "engine/base/did_you_mean.hpp"
+#include "engine/base/input_file.hpp"
 #include "engine/base/template.hpp"
 #include "engine/base/utf8.hpp"
 #include "engine/message/local_dates.hpp"
@@ -11,7 +12,6 @@
 
 #include <algorithm>
 #include <array>
-#include <fstream>
 #include <cctype>
 #include <sstream>
 #include <stdexcept>
@@ -252,15 +252,18 @@ std::optional<MessageRenderer> MessageRenderer::load(const fs::path& directory, 
                                               : "the templates are " + join_alternatives(template_name_list));
                 continue;
             }
-            std::ifstream in(file, std::ios::binary);
-            std::ostringstream text;
-            text << in.rdbuf();
-            if (!in) {
+            InputText read = read_input_file(file, input_limits::template_file);
+            if (read.problem == InputProblem::too_large) {
+                diagnostics.error(SourcePosition{file_name}, too_large_message(input_limits::template_file),
+                                  too_large_hint(input_limits::template_file));
+                continue;
+            }
+            if (!read.ok()) {
                 diagnostics.error(SourcePosition{file_name}, "the template cannot be read",
                                   "check the file's permissions");
                 continue;
             }
-            const std::string source = text.str();
+            const std::string source = std::move(read.text);
             const int errors_in_file = diagnostics.error_count();
             check_tag_names(file_name, source, diagnostics);
             auto compiled = std::make_unique<MustacheTemplate>(source);
