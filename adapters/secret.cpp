@@ -1,12 +1,13 @@
 #include "adapters/secret.hpp"
 
+#include "engine/base/input_file.hpp"
+
 #include <sys/stat.h>
 
 #include <cerrno>
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
 #include <system_error>
+#include <utility>
 
 namespace ritme {
 
@@ -39,13 +40,15 @@ std::string read_secret(const ChannelSettings& settings, const std::string& name
     if (status.st_mode & S_IROTH)
         throw settings.error_at(file_key, "`" + file_key + "` " + file.string() +
                              " can be read by every user; run chmod 600 (or 640 for a group) on it");
-    std::ifstream in(file, std::ios::binary);
-    if (!in) throw settings.error_at(file_key, "cannot read `" + file_key + "` " + file.string() + ": permission denied?");
-    std::ostringstream content;
-    content << in.rdbuf();
-    if (!in && !in.eof())
-        throw settings.error_at(file_key, "cannot read `" + file_key + "` " + file.string());
-    std::string secret = content.str();
+    InputText read = read_input_file(file, input_limits::secret);
+    if (read.problem == InputProblem::too_large)
+        throw settings.error_at(file_key, "`" + file_key + "` " + file.string() + ": " +
+                                              too_large_message(input_limits::secret) + "; " +
+                                              too_large_hint(input_limits::secret));
+    if (read.problem == InputProblem::cannot_open)
+        throw settings.error_at(file_key, "cannot read `" + file_key + "` " + file.string() + ": " + read.reason);
+    if (!read.ok()) throw settings.error_at(file_key, "cannot read `" + file_key + "` " + file.string());
+    std::string secret = std::move(read.text);
     while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r')) secret.pop_back();
     if (secret.empty()) throw settings.error_at(file_key, "`" + file_key + "` " + file.string() + " is empty");
     return secret;

@@ -4,6 +4,8 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
+#include <sys/stat.h>
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -152,6 +154,89 @@ TEST_CASE("calendar -o writes the file and reports the problems on stderr") {
     const std::string ics((std::istreambuf_iterator<char>(in)), {});
     CHECK(count_lines_starting(ics, "BEGIN:VEVENT") == 33);
     CHECK_FALSE(std::filesystem::exists(output.string() + ".tmp"));
+}
+
+namespace {
+
+// A fresh directory for one test, removed after it.
+struct ScratchDirectory {
+    std::filesystem::path path;
+    explicit ScratchDirectory(const std::string& name)
+        : path(std::filesystem::temp_directory_path() / ("ritme-cli-test-" + name)) {
+        std::filesystem::remove_all(path);
+        std::filesystem::create_directories(path);
+    }
+    ~ScratchDirectory() {
+        std::error_code ignored;
+        std::filesystem::remove_all(path, ignored);
+    }
+};
+
+std::string text_of_file(const std::filesystem::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(in)), {});
+}
+
+}  // namespace
+
+TEST_CASE("calendar -o never writes through a symlink planted beside the target, nor leaves a file behind") {
+    const ScratchDirectory scratch("calendar-links");
+    const auto victim = scratch.path / "victim.txt";
+    std::ofstream(victim) << "not yours";
+    const auto output = scratch.path / "calendar.ics";
+    // The old fixed temporary name, and the target itself, pointing at someone else's file.
+    std::filesystem::create_symlink(victim, output.string() + ".tmp");
+    std::filesystem::create_symlink(victim, output);
+
+    const Run run = ritme_cli({"calendar", almere, "--format", "ics", "-o", output.string()});
+    CHECK(run.status == 0);
+    CHECK(text_of_file(victim) == "not yours");
+    CHECK(std::filesystem::is_regular_file(std::filesystem::symlink_status(output)));
+    CHECK(text_of_file(output).starts_with("BEGIN:VCALENDAR"));
+    int entries = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(scratch.path)) {
+        ++entries;
+        CHECK(entry.path().filename().string().find(".XXXXXX") == std::string::npos);
+    }
+    CHECK(entries == 3);  // victim, calendar.ics, the planted calendar.ics.tmp: no temporary left
+}
+
+TEST_CASE("calendar -o keeps the permissions of the file it replaces, and makes a new one 0644") {
+    const ScratchDirectory scratch("calendar-modes");
+    namespace fs = std::filesystem;
+    const auto existing = scratch.path / "existing.ics";
+    std::ofstream(existing) << "old";
+    fs::permissions(existing, fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read);
+    CHECK(ritme_cli({"calendar", almere, "--format", "ics", "-o", existing.string()}).status == 0);
+    CHECK(fs::status(existing).permissions() == (fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read));
+    CHECK(text_of_file(existing) != "old");
+
+    const auto fresh = scratch.path / "fresh.ics";
+    CHECK(ritme_cli({"calendar", almere, "--format", "ics", "-o", fresh.string()}).status == 0);
+    CHECK(fs::status(fresh).permissions() == (fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
+                                              fs::perms::others_read));
+}
+
+TEST_CASE("calendar -o refuses a target that is a directory, a fifo or a symlink to one, with exit 2") {
+    const ScratchDirectory scratch("calendar-targets");
+    namespace fs = std::filesystem;
+    const auto directory = scratch.path / "a-directory";
+    fs::create_directory(directory);
+    const auto fifo = scratch.path / "a-fifo";
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    const auto link = scratch.path / "a-link";
+    fs::create_symlink(fifo, link);
+
+    for (const auto& [target, kind] : {std::pair{directory, "is a directory"}, std::pair{fifo, "is a fifo"},
+                                       std::pair{link, "is a fifo"}}) {
+        CAPTURE(target);
+        const Run run = ritme_cli({"calendar", almere, "--format", "ics", "-o", target.string()});
+        CHECK(run.status == 2);
+        CHECK(run.err.find(target.string() + ": " + kind + ", not a regular file") != std::string::npos);
+    }
+    CHECK(fs::is_directory(directory));
+    CHECK(fs::is_fifo(fs::symlink_status(fifo)));
+    CHECK(fs::is_symlink(fs::symlink_status(link)));
 }
 
 TEST_CASE("calendar on a programme with errors writes the calendar and exits 1; bad input exits 2") {

@@ -91,6 +91,56 @@ int lines_in(const std::string& text) { return static_cast<int>(std::count(text.
 
 TEST_SUITE_BEGIN("daemon_cli");
 
+TEST_CASE("config check reads the templates as serve does, catches a typo after a delimiter change, and creates nothing") {
+    Fixture f("config-check");
+    const Run good = f.run({"config", "check"});
+    INFO(good.err);
+    CHECK(good.status == 0);
+    CHECK(good.out.rfind("config OK: 1 channel (sms via outbox)", 0) == 0);
+    CHECK_FALSE(fs::exists(f.dir() / "outbox"));  // serve makes it; check only looks
+
+    fs::copy(test::source_path("config/templates"), f.dir() / "templates", fs::copy_options::recursive);
+    std::string config;
+    {
+        std::ifstream in(f.config());
+        config.assign(std::istreambuf_iterator<char>(in), {});
+    }
+    const std::string shipped = "templates = \"" + test::source_path("config/templates") + "\"";
+    REQUIRE(config.find(shipped) != std::string::npos);
+    config.replace(config.find(shipped), shipped.size(), "templates = \"templates\"");
+    std::ofstream(f.config()) << config;
+    const fs::path reminder = f.dir() / "templates" / "nl" / "reminder.mustache";
+    struct Case {
+        std::string text;
+        std::string expected;
+    };
+    const Case cases[] = {
+        {"{{=<% %>=}}Hallo <% first_name %, tot ziens.\n",
+         reminder.string() + ":1:18: error: template does not parse: unclosed tag"},
+        // Closed further on: one tag that names nothing ritme knows.
+        {"{{=<% %>=}}Hallo <% first_name %, tot <% date %>.\n",
+         reminder.string() + ":1:18: error: template names an unknown value <%first_name %, tot <% date%>"},
+        {"{{=<% %>=}}Hallo <% frist_name %>, tot <% date %>.\n",
+         reminder.string() + ":1:18: error: template names an unknown value <%frist_name%>; did you mean first_name?"},
+        {"Hallo {{first_name}}. {{=<% %>=}}<%date%> <%={{ }}=%>{{tiem}}\n",
+         reminder.string() + ":1:54: error: template names an unknown value {{tiem}}; did you mean time?"},
+    };
+    for (const Case& c : cases) {
+        std::ofstream(reminder) << c.text;
+        INFO(c.text);
+        const Run checked = f.run({"config", "check"});
+        INFO(checked.err);
+        CHECK(checked.status == 2);
+        CHECK(checked.out.empty());
+        CHECK(checked.err.find(c.expected) != std::string::npos);
+        // serve refuses what check refuses, for the same reason.
+        const Run served = f.run({"serve"});
+        CHECK(served.status == 2);
+        CHECK(served.err.find(c.expected) != std::string::npos);
+    }
+    CHECK_FALSE(fs::exists(f.dir() / "outbox"));
+}
+
 TEST_CASE("tick applies the programmes directory, plans and sends what is due, once") {
     Fixture f("tick");
     // Before anything is applied, a participant needs the programme: the first tick applies it.

@@ -35,12 +35,20 @@ public:
     }
 
     Run run(std::vector<std::string> args) const {
-        std::ostringstream out, err;
+        std::ostringstream out;
+        Run result = run_writing_to(out, std::move(args));
+        result.out = out.str();
+        return result;
+    }
+
+    // With standard output `out`; the Run's `out` stays empty.
+    Run run_writing_to(std::ostream& out, std::vector<std::string> args) const {
+        std::ostringstream err;
         ManualClock clock({pt::ptime(make_date(2026, 1, 10), pt::hours(9))});
         CliContext context{out, err, clock};
         args.insert(args.begin(), {"--holidays", test::source_path("config/holidays"), "--db", database()});
         const int status = run_cli(args, context);
-        return {status, out.str(), err.str()};
+        return {status, {}, err.str()};
     }
 
     std::string database() const { return (dir_ / "ritme.db").string(); }
@@ -66,6 +74,11 @@ private:
 };
 
 std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
+
+// A standard output that takes nothing, like /dev/full.
+struct FullDevice : std::streambuf {
+    int overflow(int) override { return traits_type::eof(); }
+};
 
 }  // namespace
 
@@ -234,6 +247,19 @@ TEST_CASE("import: a broken file reports every bad row with its line and imports
     auto store = SqliteStore::open(db.database());
     CHECK(store->participants().empty());
     CHECK(store->audit().size() == audit_before);
+}
+
+TEST_CASE("export to an output that cannot be written (> /dev/full) fails with exit 1 and says so") {
+    Fixture db("export-full");
+    const std::string id = first_line(db.run({"participant", "add", "--name", "Zarqa Qwertyuiop", "--email",
+                                              "zarqa.qwerty@example.org", "--programme", "almere-vrouwen-2026"})
+                                          .out);
+    FullDevice full;
+    std::ostream out(&full);
+    const Run exported = db.run_writing_to(out, {"participant", "export", id});
+    CHECK(exported.status == 1);
+    CHECK(exported.err.find("ritme: cannot write to standard output") != std::string::npos);
+    CHECK(exported.err.find("Zarqa") == std::string::npos);
 }
 
 TEST_CASE("export gives everything held about one person; erase leaves no trace in the file") {

@@ -2,6 +2,7 @@
 
 #include "adapters/url_secret.hpp"
 #include "engine/base/did_you_mean.hpp"
+#include "engine/base/input_file.hpp"
 #include "engine/base/installed_data.hpp"
 #include "engine/base/template.hpp"
 #include "engine/base/toml_reader.hpp"
@@ -11,7 +12,6 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <fstream>
 #include <sstream>
 #include <utility>
 #include <variant>
@@ -543,15 +543,18 @@ ProviderPreset& ProviderPreset::operator=(ProviderPreset&&) noexcept = default;
 ProviderPreset::~ProviderPreset() = default;
 
 std::optional<ProviderPreset> ProviderPreset::load(const fs::path& file, Diagnostics& diagnostics) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) {
+    const InputText read = read_input_file(file, input_limits::provider_preset);
+    if (read.problem == InputProblem::too_large) {
+        diagnostics.error(SourcePosition{file.string()}, too_large_message(input_limits::provider_preset),
+                          too_large_hint(input_limits::provider_preset));
+        return std::nullopt;
+    }
+    if (!read.ok()) {
         diagnostics.error(SourcePosition{file.string()}, "cannot read the provider preset",
                           "check the path; the shipped presets are cm, messagebird, twilio and spryng");
         return std::nullopt;
     }
-    std::ostringstream text;
-    text << in.rdbuf();
-    return parse(text.str(), file.string(), file.stem().string(), diagnostics);
+    return parse(read.text, file.string(), file.stem().string(), diagnostics);
 }
 
 std::optional<ProviderPreset> ProviderPreset::parse(std::string_view text, const std::string& source_name,

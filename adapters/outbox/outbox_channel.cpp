@@ -69,6 +69,29 @@ void make_private_directory(const fs::path& directory, const ChannelSettings& se
                                            errno_text(errno));
 }
 
+// What make_private_directory would refuse, creating nothing: the directory, or the
+// nearest existing directory above it, must be one ritme can write in.
+void check_private_directory(const fs::path& directory, const ChannelSettings& settings) {
+    std::error_code error;
+    if (fs::exists(directory, error)) {
+        if (!fs::is_directory(directory, error))
+            throw settings.error_at("dir", "the outbox " + directory.string() + " is not a directory");
+        if (::access(directory.c_str(), W_OK | X_OK) != 0)
+            throw settings.error_at("dir", "cannot write to the outbox directory " + directory.string() + ": " +
+                                               errno_text(errno));
+        return;
+    }
+    fs::path existing = fs::absolute(directory, error).parent_path();
+    while (!existing.empty() && !fs::exists(existing, error) && existing != existing.root_path())
+        existing = existing.parent_path();
+    if (!fs::is_directory(existing, error))
+        throw settings.error_at("dir", "cannot create the outbox directory " + directory.string() + ": " +
+                                           existing.string() + " is not a directory");
+    if (::access(existing.c_str(), W_OK | X_OK) != 0)
+        throw settings.error_at("dir", "cannot create the outbox directory " + directory.string() + ": " +
+                                           existing.string() + ": " + errno_text(errno));
+}
+
 // Lines from every outbox channel go to one stream; each line is printed whole.
 std::mutex& print_mutex() {
     static std::mutex mutex;
@@ -171,6 +194,13 @@ bool parse_print(const ChannelSettings& settings) {
                                          "` is not true or false; write print = true for a line per message on stdout");
 }
 
+fs::path outbox_directory(const ChannelSettings& settings) {
+    const fs::path directory = settings.path("dir");
+    if (directory.empty())
+        throw settings.error_at("dir", "the outbox adapter needs `dir`, the directory for its message files");
+    return directory;
+}
+
 }  // namespace
 
 AdapterInfo outbox_adapter(std::ostream& out) {
@@ -182,9 +212,7 @@ AdapterInfo outbox_adapter(std::ostream& out) {
             {"print", "true", "print one line per message on standard output (recipient masked)", false},
         },
         [out = &out](const ChannelSettings& settings) -> std::unique_ptr<Channel> {
-            const fs::path directory = settings.path("dir");
-            if (directory.empty())
-                throw settings.error_at("dir", "the outbox adapter needs `dir`, the directory for its message files");
+            const fs::path directory = outbox_directory(settings);
             const bool print = parse_print(settings);
             make_private_directory(directory, settings);
             try {
@@ -192,6 +220,11 @@ AdapterInfo outbox_adapter(std::ostream& out) {
             } catch (const std::system_error& e) {
                 throw settings.error_at("dir", e.what());
             }
+        },
+        [](const ChannelSettings& settings) {
+            const fs::path directory = outbox_directory(settings);
+            parse_print(settings);
+            check_private_directory(directory, settings);
         },
     };
 }

@@ -1,24 +1,30 @@
 #include "engine/changes/apply_files.hpp"
 
+#include "engine/base/input_file.hpp"
 #include "engine/holidays/school_loader.hpp"
 #include "engine/programme/programme_loader.hpp"
 
 #include <algorithm>
-#include <fstream>
 #include <ostream>
 #include <sstream>
+#include <utility>
 
 namespace ritme {
 
 namespace {
 
-std::optional<std::string> read_text(const std::string& path) {
+// The file's text, or nothing with the problem in `problems`.
+std::optional<std::string> read_text(const std::string& path, Diagnostics& problems) {
     std::error_code ignored;
-    if (!std::filesystem::is_regular_file(path, ignored)) return std::nullopt;
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return in ? std::optional(text.str()) : std::nullopt;
+    const InputText read = std::filesystem::is_regular_file(path, ignored)
+                               ? read_input_file(path, input_limits::programme)
+                               : InputText{InputProblem::cannot_open, {}, {}};
+    if (read.problem == InputProblem::too_large)
+        problems.error({path, 0, 0}, too_large_message(input_limits::programme), too_large_hint(input_limits::programme));
+    else if (!read.ok())
+        problems.error({path, 0, 0}, "cannot read the file", "check the path and permissions");
+    if (!read.ok()) return std::nullopt;
+    return std::move(read.text);
 }
 
 }  // namespace
@@ -27,9 +33,8 @@ LoadedDefinitions load_definitions(const std::vector<std::string>& files, const 
                                    UtcInstant now) {
     LoadedDefinitions loaded;
     for (const auto& file : files) {
-        const auto text = read_text(file);
+        auto text = read_text(file, loaded.problems);
         if (!text) {
-            loaded.problems.error({file, 0, 0}, "cannot read the file", "check the path and permissions");
             loaded.unreadable = true;
             continue;
         }

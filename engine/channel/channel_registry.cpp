@@ -80,4 +80,13 @@ std::unique_ptr<Channel> ChannelRegistry::make(const std::string& adapter, const
     return info->make(settings);
 }
 
+void ChannelRegistry::check(const std::string& adapter, const ChannelSettings& settings) const {
+    const AdapterInfo* info = find(adapter);
+    if (!info) throw settings.error_at("adapter", unknown_adapter_message(adapter));
+    if (info->check)
+        info->check(settings);
+    else
+        info->make(settings);
+}
+
 }  // namespace ritme

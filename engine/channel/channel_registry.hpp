@@ -73,6 +73,9 @@ struct AdapterInfo {
     // Throws ChannelConfigError when the settings cannot work (a directory that cannot
     // be created, a secret file that cannot be read).
     std::function<std::unique_ptr<Channel>(const ChannelSettings&)> make;
+    // Refuses what `make` would refuse, changing nothing on disk (`ritme config check`).
+    // Empty for an adapter whose `make` changes nothing: the check makes and drops one.
+    std::function<void(const ChannelSettings&)> check = nullptr;
 };
 
 class ChannelRegistry {
@@ -85,6 +88,8 @@ public:
     // Throws ChannelConfigError, at the setting or table concerned, for an unknown
     // adapter or what its factory refuses.
     std::unique_ptr<Channel> make(const std::string& adapter, const ChannelSettings& settings) const;
+    // Throws what make would, without making the channel or changing anything on disk.
+    void check(const std::string& adapter, const ChannelSettings& settings) const;
 
 private:
     std::map<std::string, AdapterInfo> adapters_;

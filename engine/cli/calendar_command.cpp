@@ -3,6 +3,7 @@
 // lead's moves and cancellations (an argument that is an existing path is a file). The
 // calendar is written even when it has problems; the exit status is then 1.
 
+#include "engine/base/atomic_file.hpp"
 #include "engine/calendar/html_calendar.hpp"
 #include "engine/calendar/ics_calendar.hpp"
 #include "engine/calendar/json_calendar.hpp"
@@ -16,7 +17,6 @@
 #include <boost/date_time/gregorian/parsers.hpp>
 
 #include <filesystem>
-#include <fstream>
 #include <ostream>
 
 namespace ritme {
@@ -29,27 +29,6 @@ struct CalendarOptions {
     std::string output;
     std::string today;
 };
-
-// Writes next to the target and renames, so a reader never sees half a file.
-bool write_file_atomically(const std::string& path, const std::string& content, std::ostream& err) {
-    const std::string temporary = path + ".tmp";
-    {
-        std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-        out << content;
-        if (!out.flush()) {
-            err << "ritme: cannot write " << temporary << "\n";
-            return false;
-        }
-    }
-    std::error_code error;
-    std::filesystem::rename(temporary, path, error);
-    if (error) {
-        err << "ritme: cannot write " << path << ": " << error.message() << "\n";
-        std::filesystem::remove(temporary, error);
-        return false;
-    }
-    return true;
-}
 
 // A path that exists, or that reads as one (a .toml name, a directory part), is a file;
 // anything else names a stored programme.
@@ -127,10 +106,12 @@ CommandAction add_calendar_command(CLI::App& app, const CommonOptions& common, C
         if (options->format == "ics" || options->format == "html" || !options->output.empty())
             print_diagnostics(plan->problems, context.err);
 
-        if (options->output.empty())
+        if (options->output.empty()) {
             context.out << rendered;
-        else if (!write_file_atomically(options->output, rendered, context.err))
-            return exit_failure;
+        } else if (const AtomicWrite written = write_file_atomically(options->output, rendered); !written.ok()) {
+            context.err << "ritme calendar: " << written.problem << "\n";
+            return written.outcome == AtomicWrite::Outcome::refused ? exit_bad_input : exit_failure;
+        }
         return plan->problems.has_errors() ? exit_failure : exit_ok;
     };
 }

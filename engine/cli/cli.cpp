@@ -158,11 +158,9 @@ int run_verb(const std::vector<std::string>& args, CliContext& context) {
     return exit_bad_input;
 }
 
-}  // namespace
-
 // Every exception ends here with its documented exit status and one line on stderr;
 // none reaches std::terminate.
-int run_cli(const std::vector<std::string>& args, CliContext& context) {
+int run_catching(const std::vector<std::string>& args, CliContext& context) {
     try {
         return run_verb(args, context);
     } catch (const UnusableConfig& e) {
@@ -181,6 +179,17 @@ int run_cli(const std::vector<std::string>& args, CliContext& context) {
         context.err << "ritme: internal error: an exception that is not a std::exception\n";
         return exit_failure;
     }
+}
+
+}  // namespace
+
+// Output that did not reach its reader (a full disk, a closed pipe) is a failure, in
+// one place for every verb: an export that was cut short must not exit 0.
+int run_cli(const std::vector<std::string>& args, CliContext& context) {
+    const int status = run_catching(args, context);
+    if (context.out.flush()) return status;
+    context.err << "ritme: cannot write to standard output (a full disk, or a closed pipe?): the output is incomplete\n";
+    return status == exit_ok ? exit_failure : status;
 }
 
 }  // namespace ritme

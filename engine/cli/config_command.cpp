@@ -4,6 +4,7 @@
 #include "engine/base/text.hpp"
 #include "engine/cli/commands.hpp"
 #include "engine/config/config_dump.hpp"
+#include "engine/daemon/daemon_setup.hpp"
 
 #include <ostream>
 
@@ -45,11 +46,12 @@ CommandAction add_config_command(CLI::App& app, const CommonOptions& common, Cli
             if (!from_file)
                 context.err << "ritme: no config file (-c FILE, RITME_CONFIG or /etc/ritme/ritme.toml): "
                                "checking the built-in defaults\n";
-            // Each channel is made as the daemon would make it: its secret files are
-            // read, its directories and commands checked.
+            // Read as serve reads it: holidays, templates, programme and school files, and
+            // each channel checked as the daemon would make it (its secret files read, its
+            // directories and commands checked), with nothing created on disk.
             if (context.channels) {
                 Diagnostics problems;
-                ChannelSet::from_config(loaded, *context.channels, problems);
+                check_daemon_setup(loaded, *context.channels, common.holiday_dir, context.clock.now(), problems);
                 report_config_problems(problems, context);
             }
             if (const auto why = why_nothing_can_be_sent(loaded)) {

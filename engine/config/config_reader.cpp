@@ -2,11 +2,11 @@
 
 #include "engine/base/did_you_mean.hpp"
 #include "engine/base/identifier.hpp"
+#include "engine/base/input_file.hpp"
 #include "engine/base/toml_reader.hpp"
 #include "engine/config/config_schema.hpp"
 
 #include <algorithm>
-#include <fstream>
 #include <set>
 #include <sstream>
 
@@ -260,14 +260,17 @@ std::optional<DaemonConfig> load_daemon_config(const fs::path& file, const Chann
                           "give the path of the config file, e.g. /etc/ritme/ritme.toml");
         return std::nullopt;
     }
-    std::ifstream in(file, std::ios::binary);
-    if (!in) {
+    const InputText read = read_input_file(file, input_limits::daemon_config);
+    if (read.problem == InputProblem::too_large) {
+        diagnostics.error({file.string(), 0, 0}, too_large_message(input_limits::daemon_config),
+                          too_large_hint(input_limits::daemon_config));
+        return std::nullopt;
+    }
+    if (!read.ok()) {
         diagnostics.error({file.string(), 0, 0}, "cannot read the config file", "check the path and permissions");
         return std::nullopt;
     }
-    std::ostringstream text;
-    text << in.rdbuf();
-    const auto root = parse_toml(text.str(), file.string(), diagnostics);
+    const auto root = parse_toml(read.text, file.string(), diagnostics);
     if (!root) return std::nullopt;
 
     DaemonConfig config = default_config();

@@ -19,22 +19,47 @@ PlanningRules planning_rules(const DaemonConfig& config) {
     return rules;
 }
 
-std::optional<DaemonSetup> load_daemon_setup(const DaemonConfig& config, const ChannelRegistry& registry,
-                                             const std::string& holiday_dir, UtcInstant now, Diagnostics& problems) {
+namespace {
+
+enum class ChannelStep { make, check };
+
+// Loading and checking differ only in the last step: one function, so `config check`
+// accepts exactly what serve accepts. The channels are made last, once everything else
+// is good, so a refused setup leaves nothing on disk (no outbox directory).
+std::optional<DaemonSetup> read_setup(const DaemonConfig& config, const ChannelRegistry& registry,
+                                      const std::string& holiday_dir, UtcInstant now, ChannelStep channels,
+                                      Diagnostics& problems) {
     DaemonSetup setup;
     setup.config = config;
     setup.rules = planning_rules(config);
     const std::filesystem::path holidays = config.holidays.empty() ? holiday_dir : config.holidays.string();
     setup.holidays = std::make_unique<SchoolHolidayTable>(SchoolHolidayTable::load_directory(holidays, problems));
     setup.renderer = MessageRenderer::load(config.templates, problems);
-    if (auto channels = ChannelSet::from_config(config, registry, problems)) setup.channels = std::move(*channels);
+    ChannelSet::check_config(config, registry, problems);
     if (problems.has_errors()) return std::nullopt;
     auto files = toml_files_in(config.schools);
     for (auto& file : toml_files_in(config.programmes)) files.push_back(std::move(file));
     setup.programmes = load_definitions(files, *setup.holidays, now);
     problems.append(setup.programmes.problems);
     if (setup.programmes.has_errors()) return std::nullopt;
+    if (channels == ChannelStep::make) {
+        auto made = ChannelSet::from_config(config, registry, problems);
+        if (!made) return std::nullopt;
+        setup.channels = std::move(*made);
+    }
     return setup;
+}
+
+}  // namespace
+
+std::optional<DaemonSetup> load_daemon_setup(const DaemonConfig& config, const ChannelRegistry& registry,
+                                             const std::string& holiday_dir, UtcInstant now, Diagnostics& problems) {
+    return read_setup(config, registry, holiday_dir, now, ChannelStep::make, problems);
+}
+
+bool check_daemon_setup(const DaemonConfig& config, const ChannelRegistry& registry, const std::string& holiday_dir,
+                        UtcInstant now, Diagnostics& problems) {
+    return read_setup(config, registry, holiday_dir, now, ChannelStep::check, problems).has_value();
 }
 
 std::vector<std::string> apply_and_plan(Store& store, const DaemonSetup& setup, UtcInstant now,

@@ -35,6 +35,12 @@ PlanningRules planning_rules(const DaemonConfig& config);
 std::optional<DaemonSetup> load_daemon_setup(const DaemonConfig& config, const ChannelRegistry& registry,
                                              const std::string& holiday_dir, UtcInstant now, Diagnostics& problems);
 
+// What load_daemon_setup would refuse, read the same way, in `problems`; the channels
+// are checked, not made, so nothing changes on disk (`ritme config check`). True when
+// the setup would load.
+bool check_daemon_setup(const DaemonConfig& config, const ChannelRegistry& registry, const std::string& holiday_dir,
+                        UtcInstant now, Diagnostics& problems);
+
 // Applies the setup's programme and school files and plans whatever is requested, in
 // one transaction. Returns a line per changed programme for the log.
 std::vector<std::string> apply_and_plan(Store& store, const DaemonSetup& setup, UtcInstant now,

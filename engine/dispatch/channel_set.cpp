@@ -54,6 +54,19 @@ std::optional<ChannelSet> ChannelSet::from_config(const DaemonConfig& config, co
     return set;
 }
 
+bool ChannelSet::check_config(const DaemonConfig& config, const ChannelRegistry& registry, Diagnostics& problems) {
+    bool all_good = true;
+    for (const auto& [name, channel] : config.channels) {
+        try {
+            registry.check(channel.adapter, channel.settings);
+        } catch (const ChannelConfigError& e) {
+            problems.error(e.where().file.empty() ? channel.where : e.where(), e.what());
+            all_good = false;
+        }
+    }
+    return all_good;
+}
+
 void ChannelSet::add(const ChannelConfig& config, std::unique_ptr<Channel> channel) {
     auto entry = std::make_unique<Entry>();
     entry->config = config;

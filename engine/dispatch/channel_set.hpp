@@ -24,6 +24,9 @@ public:
     // error there is no set.
     static std::optional<ChannelSet> from_config(const DaemonConfig& config, const ChannelRegistry& registry,
                                                  Diagnostics& problems);
+    // What from_config would refuse, in `problems`, without making the channels: nothing
+    // changes on disk (`ritme config check`). True when every channel would be made.
+    static bool check_config(const DaemonConfig& config, const ChannelRegistry& registry, Diagnostics& problems);
 
     // For tests and `ritme simulate`: a channel made by hand.
     void add(const ChannelConfig& config, std::unique_ptr<Channel> channel);

@@ -1,9 +1,10 @@
 #include "engine/holidays/ics_closures.hpp"
 
+#include "engine/base/input_file.hpp"
+
 #include <libical/ical.h>
 
 #include <algorithm>
-#include <fstream>
 #include <memory>
 #include <sstream>
 
@@ -100,11 +101,10 @@ IcsClosures parse_ics_closures(const std::string& ics_text, Date window_from, Da
 }
 
 IcsClosures read_ics_closures(const std::string& path, Date window_from, Date window_to) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return IcsClosures{{}, {"cannot read " + path}};
-    std::ostringstream text;
-    text << in.rdbuf();
-    return parse_ics_closures(text.str(), window_from, window_to);
+    const InputText read = read_input_file(path, input_limits::ics);
+    if (read.problem == InputProblem::too_large) return IcsClosures{{}, {too_large_message(input_limits::ics)}};
+    if (!read.ok()) return IcsClosures{{}, {"cannot read " + path}};
+    return parse_ics_closures(read.text, window_from, window_to);
 }
 
 }  // namespace ritme

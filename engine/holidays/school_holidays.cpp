@@ -1,5 +1,6 @@
 #include "engine/holidays/school_holidays.hpp"
 
+#include "engine/base/input_file.hpp"
 #include "engine/base/toml_reader.hpp"
 #include "engine/time/toml_time.hpp"
 #include "engine/time/weekday.hpp"
@@ -7,7 +8,6 @@
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 
 namespace ritme {
@@ -145,12 +145,9 @@ SchoolHolidayTable SchoolHolidayTable::load_directory(const std::string& directo
         return table;
     }
     std::sort(files.begin(), files.end());
-    for (const auto& file : files) {
-        std::ifstream in(file, std::ios::binary);
-        std::ostringstream text;
-        text << in.rdbuf();
-        table.merge(load_text(text.str(), file.string(), diagnostics));
-    }
+    for (const auto& file : files)
+        if (const auto text = read_input_file(file, input_limits::holidays, diagnostics))
+            table.merge(load_text(*text, file.string(), diagnostics));
     return table;
 }
 

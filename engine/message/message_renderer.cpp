@@ -1,6 +1,7 @@
 #include "engine/message/message_renderer.hpp"
 
 #include "engine/base/did_you_mean.hpp"
+#include "engine/base/input_file.hpp"
 #include "engine/base/template.hpp"
 #include "engine/base/utf8.hpp"
 #include "engine/message/local_dates.hpp"
@@ -11,11 +12,13 @@
 
 #include <algorithm>
 #include <array>
-#include <fstream>
+#include <optional>
 #include <cctype>
 #include <sstream>
 #include <stdexcept>
 #include <string_view>
+#include <tuple>
+#include <utility>
 
 namespace ritme {
 namespace {
@@ -79,26 +82,48 @@ void report_parse_error(const std::string& file, std::string_view text, const st
                       "open a section with {{#name}} and close it with {{/name}}; write a value as {{name}}");
 }
 
-// A misspelt variable renders as nothing, silently: every tag's name is checked at load.
+// `{{=<% %>=}}`'s new delimiters, "<%" and "%>"; nothing when the tag is not well
+// formed (the parser reports it).
+std::optional<std::pair<std::string, std::string>> new_delimiters(std::string_view tag) {
+    if (tag.size() < 2 || tag.front() != '=' || tag.back() != '=') return std::nullopt;
+    std::istringstream words{std::string(tag.substr(1, tag.size() - 2))};
+    std::string open, close, more;
+    if (!(words >> open >> close) || words >> more) return std::nullopt;
+    return std::pair{open, close};
+}
+
+// A misspelt variable renders as nothing, silently: every tag's name is checked at load,
+// with the delimiters in force where it stands (`{{=<% %>=}}` changes them).
 void check_tag_names(const std::string& file, std::string_view text, Diagnostics& diagnostics) {
+    std::string open = "{{", close = "}}";
     size_t at = 0;
-    while ((at = text.find("{{", at)) != std::string_view::npos) {
-        const bool triple = text.substr(at, 3) == "{{{";
-        const size_t open_length = triple ? 3 : 2;
-        const size_t close = text.find(triple ? "}}}" : "}}", at + open_length);
-        if (close == std::string_view::npos) return;  // the parser reports the unclosed tag
-        std::string_view tag = text.substr(at + open_length, close - at - open_length);
+    while ((at = text.find(open, at)) != std::string_view::npos) {
+        // {{{value}}}, kainjow's unescaped form, exists only with the standard delimiters.
+        const bool triple = open == "{{" && close == "}}" && text.substr(at, 3) == "{{{";
+        const size_t open_length = triple ? 3 : open.size();
+        const std::string closing = triple ? "}}}" : close;
+        const size_t end = text.find(closing, at + open_length);
+        if (end == std::string_view::npos) return;  // the parser reports the unclosed tag
+        std::string_view tag = text.substr(at + open_length, end - at - open_length);
+        const size_t after = end + closing.size();
         while (!tag.empty() && tag.front() == ' ') tag.remove_prefix(1);
+        while (!tag.empty() && tag.back() == ' ') tag.remove_suffix(1);
         const char sigil = tag.empty() ? '\0' : tag.front();
-        if (sigil == '=') return;  // other delimiters from here on: leave the rest to the parser
+        if (sigil == '=') {
+            const auto delimiters = new_delimiters(tag);
+            if (!delimiters) return;  // the parser reports the malformed change
+            std::tie(open, close) = *delimiters;
+            at = after;
+            continue;
+        }
         if (sigil == '!') {
-            at = close;
+            at = after;
             continue;
         }
         if (sigil == '>') {
             diagnostics.error(position_at(file, text, at), "template includes a partial (" + std::string(tag) + ")",
                               "write the text into the template itself: partials are not supported");
-            at = close;
+            at = after;
             continue;
         }
         if (sigil == '#' || sigil == '^' || sigil == '/' || sigil == '&') tag.remove_prefix(1);
@@ -107,11 +132,12 @@ void check_tag_names(const std::string& file, std::string_view text, Diagnostics
         if (std::find(variable_names.begin(), variable_names.end(), tag) == variable_names.end()) {
             const auto close_match = closest_match(tag, variable_names);
             diagnostics.error(position_at(file, text, at),
-                              "template names an unknown value {{" + std::string(tag) + "}}",
+                              "template names an unknown value " + (triple ? "{{" : open) + std::string(tag) +
+                                  (triple ? "}}" : close),
                               close_match ? "did you mean " + *close_match + "?"
                                           : "the values are listed in the README beside the templates");
         }
-        at = close;
+        at = after;
     }
 }
 
@@ -252,15 +278,18 @@ std::optional<MessageRenderer> MessageRenderer::load(const fs::path& directory, 
                                               : "the templates are " + join_alternatives(template_name_list));
                 continue;
             }
-            std::ifstream in(file, std::ios::binary);
-            std::ostringstream text;
-            text << in.rdbuf();
-            if (!in) {
+            InputText read = read_input_file(file, input_limits::template_file);
+            if (read.problem == InputProblem::too_large) {
+                diagnostics.error(SourcePosition{file_name}, too_large_message(input_limits::template_file),
+                                  too_large_hint(input_limits::template_file));
+                continue;
+            }
+            if (!read.ok()) {
                 diagnostics.error(SourcePosition{file_name}, "the template cannot be read",
                                   "check the file's permissions");
                 continue;
             }
-            const std::string source = text.str();
+            const std::string source = std::move(read.text);
             const int errors_in_file = diagnostics.error_count();
             check_tag_names(file_name, source, diagnostics);
             auto compiled = std::make_unique<MustacheTemplate>(source);

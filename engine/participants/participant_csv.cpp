@@ -1,6 +1,7 @@
 #include "engine/participants/participant_csv.hpp"
 
 #include "engine/base/did_you_mean.hpp"
+#include "engine/base/input_file.hpp"
 #include "engine/base/text.hpp"
 #include "engine/base/utf8.hpp"
 #include "engine/participants/participant_fields.hpp"
@@ -10,7 +11,6 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
-#include <fstream>
 #include <map>
 #include <memory>
 #include <new>
@@ -93,6 +93,10 @@ std::vector<CsvRow> split_rows(std::string_view text, char delimiter) {
     if (csv_init(&parser, 0) != 0) throw std::bad_alloc();
     std::unique_ptr<csv_parser, decltype(&csv_free)> freed_at_exit(&parser, csv_free);
     csv_set_delim(&parser, static_cast<unsigned char>(delimiter));
+    // libcsv grows a field's buffer by one block at a time, 128 bytes unless told: a
+    // field of megabytes would be copied over and over. A block as large as the text, up
+    // to a megabyte, keeps the growth to a few steps for any file under the size limit.
+    csv_set_blk_size(&parser, std::clamp<size_t>(text.size(), 128, 1024 * 1024));
     RowCollector collector;
     for (size_t begin = 0, end; begin < text.size(); begin = end, ++collector.line_being_fed) {
         end = end_of_line(text, begin);
@@ -313,15 +317,17 @@ ParticipantCsv read_participant_csv_text(std::string_view text, const std::strin
 }
 
 ParticipantCsv read_participant_csv_file(const std::string& path, std::span<const std::string> known_school_ids) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
+    const InputText read = read_input_file(path, input_limits::participant_csv);
+    if (!read.ok()) {
         ParticipantCsv result;
-        result.diagnostics.error({path, 0, 0}, "cannot read the file", "check the path and permissions");
+        if (read.problem == InputProblem::too_large)
+            result.diagnostics.error({path, 0, 0}, too_large_message(input_limits::participant_csv),
+                                     too_large_hint(input_limits::participant_csv));
+        else
+            result.diagnostics.error({path, 0, 0}, "cannot read the file", "check the path and permissions");
         return result;
     }
-    std::ostringstream text;
-    text << in.rdbuf();
-    return read_participant_csv_text(text.str(), path, known_school_ids);
+    return read_participant_csv_text(read.text, path, known_school_ids);
 }
 
 }  // namespace ritme

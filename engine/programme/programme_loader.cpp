@@ -2,6 +2,7 @@
 
 #include "engine/base/did_you_mean.hpp"
 #include "engine/base/identifier.hpp"
+#include "engine/base/input_file.hpp"
 #include "engine/base/toml_reader.hpp"
 #include "engine/holidays/closure_rules_reader.hpp"
 #include "engine/participants/participant_fields.hpp"
@@ -11,7 +12,6 @@
 
 #include <cctype>
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 
 namespace ritme {
@@ -349,12 +349,12 @@ ProgrammeLoad load_programme_file(const std::string& path) {
         return cannot_read("cannot read the file: it is a directory", "give the path of a programme file (.toml)");
     if (std::filesystem::exists(path, error) && !std::filesystem::is_regular_file(path, error))
         return cannot_read("cannot read the file: it is not a regular file", "give the path of a programme file (.toml)");
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return cannot_read("cannot read the file", "check the path and permissions");
-    std::ostringstream text;
-    text << in.rdbuf();
+    const InputText read = read_input_file(path, input_limits::programme);
+    if (read.problem == InputProblem::too_large)
+        return cannot_read(too_large_message(input_limits::programme), too_large_hint(input_limits::programme));
+    if (!read.ok()) return cannot_read("cannot read the file", "check the path and permissions");
     const auto base_dir = std::filesystem::path(path).parent_path();
-    return load_programme_text(text.str(), path, base_dir.empty() ? "." : base_dir.string());
+    return load_programme_text(read.text, path, base_dir.empty() ? "." : base_dir.string());
 }
 
 }  // namespace ritme

@@ -1,9 +1,10 @@
 #include "engine/time/tzif_reader.hpp"
 
+#include "engine/base/input_file.hpp"
+
 #include <cctype>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 
 namespace ritme {
@@ -125,11 +126,11 @@ std::string read_zone_file(const std::string& path, const std::string& name) {
     std::error_code error;
     if (std::filesystem::is_directory(path, error))
         throw TimeZoneError("unknown time zone \"" + name + "\": " + path + " is a directory of zones, not a zone");
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw TimeZoneError("unknown time zone \"" + name + "\": " + path + " does not exist");
-    std::ostringstream content;
-    content << in.rdbuf();
-    return content.str();
+    InputText read = read_input_file(path, input_limits::time_zone);
+    if (read.problem == InputProblem::too_large)
+        throw TimeZoneError("time zone \"" + name + "\": " + path + " is " + too_large_message(input_limits::time_zone));
+    if (!read.ok()) throw TimeZoneError("unknown time zone \"" + name + "\": " + path + " does not exist");
+    return std::move(read.text);
 }
 
 }  // namespace ritme
