@@ -12,9 +12,11 @@
 
 #include <sys/stat.h>
 
+#include <atomic>
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <thread>
 
 using namespace ritme;
 namespace pt = boost::posix_time;
@@ -564,6 +566,62 @@ TEST_CASE("a database newer than this ritme is refused") {
         raw.exec("PRAGMA user_version = 99");
     }
     CHECK_THROWS_WITH_AS(SqliteStore::open(path), doctest::Contains("newer than this ritme"), StoreError);
+}
+
+TEST_CASE("a negative schema version, or another program's tables, is not a ritme database") {
+    const auto path = (fresh_directory("not-ritme") / "ritme.db").string();
+    {
+        SQLite::Database raw(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+        raw.exec("PRAGMA user_version = -1");
+    }
+    const std::string negative = test::store_error_of([&] { SqliteStore::open(path); });
+    CHECK(negative == "the database " + path + " is not a ritme database: its schema version (user_version) is -1");
+    {
+        SQLite::Database raw(path, SQLite::OPEN_READWRITE);
+        raw.exec("PRAGMA user_version = 0");
+        raw.exec("CREATE TABLE contacts (name TEXT)");
+    }
+    CHECK_THROWS_WITH_AS(SqliteStore::open(path), doctest::Contains("is not a ritme database: it holds tables"),
+                         StoreError);
+    SQLite::Database raw(path, SQLite::OPEN_READONLY);
+    CHECK_FALSE(raw.tableExists("programme"));  // nothing was added to it
+}
+
+TEST_CASE("migrations: processes opening an old database at once migrate it once, and none fails") {
+    // Each thread its own connection, as a daemon and a command starting together.
+    constexpr int tries = 30;
+    constexpr int openers = 6;
+    int failures = 0;
+    std::string first_failure;
+    for (int attempt = 0; attempt < tries; ++attempt) {
+        const auto path = (fresh_directory("race") / "ritme.db").string();
+        {
+            auto v1 = SqliteStore::open_at_version(path, 1);
+            SQLite::Database raw(path, SQLite::OPEN_READWRITE);
+            insert_v1_rows(raw);
+        }
+        std::atomic<bool> go{false};
+        std::vector<std::string> errors(openers);
+        std::vector<std::thread> threads;
+        for (int i = 0; i < openers; ++i)
+            threads.emplace_back([&, i] {
+                while (!go) std::this_thread::yield();
+                try {
+                    SqliteStore::open(path);
+                } catch (const std::exception& e) {
+                    errors[static_cast<size_t>(i)] = e.what();
+                }
+            });
+        go = true;
+        for (auto& thread : threads) thread.join();
+        for (const auto& error : errors)
+            if (!error.empty() && failures++ == 0) first_failure = error;
+        auto store = SqliteStore::open(path);
+        CHECK(store->schema_version() == SqliteStore::current_schema_version);
+        CHECK(store->sessions("test").size() == 1);
+    }
+    INFO(first_failure);
+    CHECK(failures == 0);
 }
 
 namespace {

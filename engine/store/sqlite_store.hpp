@@ -97,6 +97,8 @@ public:
 private:
     SqliteStore(const std::string& path, int target_version);
     void migrate_to(int version);
+    // The schema version, refused when it is none this ritme knows (negative, or newer).
+    int known_schema_version() const;
     // Slot and planned date of sessions stored before the schema kept them (version 5).
     void derive_missing_session_identities();
     void require_write() const;
