@@ -13,6 +13,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace ritme {
 
@@ -87,6 +88,10 @@ public:
     // Moves everything from the write-ahead log into the file and empties the log, so
     // what was deleted is gone from both.
     void checkpoint();
+
+    // What PRAGMA integrity_check finds wrong, at most `limit` lines, then outbox times
+    // that are not numbers (which it cannot see); empty when the file is sound.
+    std::vector<std::string> integrity_problems(int limit = 10) const;
 
     // Changes whenever another connection (another process) commits; this
     // connection's own commits leave it as it is. How the daemon tells a change by
