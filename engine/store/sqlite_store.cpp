@@ -48,8 +48,14 @@ SQLite::Statement& SqliteStore::statement(const char* sql) const {
     return *cached;
 }
 
-void SqliteStore::checkpoint() {
-    guarded(db_, "checkpointing", [&] { db_.exec("PRAGMA wal_checkpoint(TRUNCATE)"); });
+bool SqliteStore::checkpoint() {
+    return guarded(db_, "checkpointing", [&] {
+        // One row: busy (1 when a reader or writer kept it from finishing), then frames
+        // in the log and frames moved. TRUNCATE waits for readers through the busy
+        // handler; only a checkpoint that was not busy has emptied the log.
+        SQLite::Statement query(db_, "PRAGMA wal_checkpoint(TRUNCATE)");
+        return query.executeStep() && query.getColumn(0).getInt() == 0;
+    });
 }
 
 std::vector<std::string> SqliteStore::integrity_problems(int limit) const {

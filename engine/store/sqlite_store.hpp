@@ -86,8 +86,9 @@ public:
     void put_setting(const std::string& key, const std::string& value) override;
 
     // Moves everything from the write-ahead log into the file and empties the log, so
-    // what was deleted is gone from both.
-    void checkpoint();
+    // what was deleted is gone from both. Waits for other connections' reads up to the
+    // busy timeout; false when one still reads from the log, which then keeps what it held.
+    bool checkpoint();
 
     // What PRAGMA integrity_check finds wrong, at most `limit` lines, then outbox times
     // that are not numbers (which it cannot see); empty when the file is sound.
