@@ -449,6 +449,106 @@ TEST_CASE("an error no verb expects ends the command with 1 and one line, never 
     CHECK(run.err.find("delivery") != std::string::npos);  // what went wrong, from SQLite
 }
 
+namespace {
+
+// Garbage over the first page of `table`, as a failing disk or a copy gone wrong leaves it.
+void corrupt_page_of(const fs::path& database, const std::string& table) {
+    SqliteStore::open(database.string())->checkpoint();  // everything in the file itself
+    int64_t page = 0, page_size = 0;
+    {
+        SQLite::Database raw(database.string(), SQLite::OPEN_READONLY);
+        SQLite::Statement root(raw, "SELECT rootpage FROM sqlite_master WHERE name = ?");
+        root.bind(1, table);
+        REQUIRE(root.executeStep());
+        page = root.getColumn(0).getInt64();
+        page_size = raw.execAndGet("PRAGMA page_size").getInt64();
+    }
+    std::fstream file(database, std::ios::in | std::ios::out | std::ios::binary);
+    file.seekp(static_cast<std::streamoff>((page - 1) * page_size));
+    const std::string garbage(static_cast<size_t>(page_size), '\x5a');
+    file.write(garbage.data(), static_cast<std::streamsize>(garbage.size()));
+}
+
+}  // namespace
+
+TEST_CASE("a damaged database: each verb names the file and exits 1, never an internal error; status checks it") {
+    // One flipped byte in a row, written past the CHECK constraints, or a page of garbage.
+    const std::vector<std::pair<std::string, std::string>> damages = {
+        {"a session status", "UPDATE session SET status = 'plannef' WHERE id = (SELECT min(id) FROM session)"},
+        {"a session version", "UPDATE session SET version = '1x' WHERE id = (SELECT min(id) FROM session)"},
+        {"a session time", "UPDATE session SET start_utc = '2026-02-03T0%:30:00Z' WHERE id = (SELECT min(id) FROM session)"},
+        {"an outbox time", "UPDATE delivery SET send_at = '17706O0800' WHERE id = (SELECT min(id) FROM delivery)"},
+        {"a delivery kind", "UPDATE delivery SET kind = 'remindes' WHERE id = (SELECT min(id) FROM delivery)"},
+        {"a name", "UPDATE participant SET name = CAST(X'416D696E61C328' AS TEXT)"},
+        {"the participant table's page", ""},
+        {"the delivery table's page", ""},
+    };
+    const fs::path programme = fs::path("programmes") / "tick-test.toml";
+    int case_number = 0;
+    for (const auto& [what, sql] : damages) {
+        Fixture f("damaged-" + std::to_string(++case_number));
+        const fs::path database = f.dir() / "ritme.db";
+        REQUIRE(f.run({"tick", "--now", "2026-01-20T09:00"}).status == 0);
+        const std::string added = f.run({"participant", "add", "--name", "Amina Yusuf", "--phone", "0612345678",
+                                         "--programme", "tick-test"})
+                                      .out;
+        const std::string id = added.substr(0, added.find('\n'));
+        REQUIRE(f.run({"tick", "--now", "2026-01-20T09:01"}).status == 0);  // plans her reminders
+        if (sql.empty()) {
+            corrupt_page_of(database, what.find("participant") != std::string::npos ? "participant" : "delivery");
+        } else {
+            SQLite::Database raw(database.string(), SQLite::OPEN_READWRITE);
+            raw.exec("PRAGMA ignore_check_constraints = ON");
+            raw.exec(sql);
+        }
+        const std::vector<std::vector<std::string>> verbs = {
+            {"status"},
+            {"status", "--format", "json"},
+            {"tick", "--now", "2026-02-02T18:00"},
+            {"participant", "list"},
+            {"participant", "export", id},
+            {"session", "list", "tick-test"},
+            {"appointment", "list"},
+            {"calendar", "tick-test"},
+            {"simulate", "tick-test"},
+            {"apply", (f.dir() / programme).string()},
+        };
+        int failed = 0;
+        for (const auto& verb : verbs) {
+            const Run run = f.run(verb);
+            INFO(what, ": ", verb.front(), " ", verb.size() > 1 ? verb[1] : "", " exit ", run.status, ": ", run.err);
+            CHECK((run.status == 0 || run.status == 1));
+            if (run.status == 0) continue;
+            ++failed;
+            CHECK(run.err.find(database.string()) != std::string::npos);
+            CHECK(run.err.find("internal error") == std::string::npos);
+            CHECK(run.err.find("Amina") == std::string::npos);
+        }
+        INFO(what);
+        CHECK(failed > 0);
+        // SQLite's check sees the pages and the CHECK constraints, and status looks at the
+        // outbox's times; a number stored as text elsewhere is found by the verbs that read it.
+        if (what.find("page") != std::string::npos || what.find("status") != std::string::npos ||
+            what.find("kind") != std::string::npos || what.find("outbox") != std::string::npos) {
+            const Run status = f.run({"status"});
+            CHECK(status.status == 1);
+            CHECK(status.err.find("ritme status: the database " + database.string() +
+                                  " is damaged (PRAGMA integrity_check):") != std::string::npos);
+            CHECK(status.err.find("restore the database from a backup") != std::string::npos);
+        }
+    }
+}
+
+TEST_CASE("status says the database passed its integrity check") {
+    Fixture f("status-integrity");
+    REQUIRE(f.run({"tick", "--now", "2026-01-20T09:00"}).status == 0);
+    const Run text = f.run({"status"});
+    CHECK(text.status == 0);
+    CHECK(text.out.rfind("database: " + (f.dir() / "ritme.db").string() + " (integrity check: ok)\n", 0) == 0);
+    const auto json = nlohmann::json::parse(f.run({"status", "--format", "json"}).out);
+    CHECK(json["database"]["integrity"] == "ok");
+}
+
 TEST_CASE("simulate prints every message of the track as JSON lines, and changes nothing") {
     Fixture f("simulate");
     REQUIRE(f.run({"apply", (f.dir() / "programmes" / "tick-test.toml").string()}).status == 0);

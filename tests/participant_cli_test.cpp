@@ -6,6 +6,7 @@
 #include "engine/store/sqlite_store.hpp"
 #include "test_support.hpp"
 
+#include <SQLiteCpp/Database.h>
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
@@ -294,6 +295,40 @@ TEST_CASE("export gives everything held about one person; erase leaves no trace 
     CHECK(store->anonymous_enrolments("almere-vrouwen-2026") == 1);
     CHECK(store->audit().back().action == "participant.erased");
     CHECK(db.run({"participant", "show", id}).status == 2);
+}
+
+TEST_CASE("erase while another connection reads: not 'erased' until the log is emptied; again, once it is gone") {
+    Fixture db("erase-reader");
+    const std::string id = first_line(db.run({"participant", "add", "--name", "Zarqa Qwertyuiop", "--phone",
+                                              "+31 6 8765 4321", "--email", "zarqa.qwerty@example.org", "--channels",
+                                              "sms+email", "--programme", "almere-vrouwen-2026"})
+                                          .out);
+    const auto traces = [&] {
+        const std::string bytes = db.database_bytes();
+        int found = 0;
+        for (const char* part : {"Qwertyuiop", "87654321", "zarqa.qwerty"}) found += bytes.find(part) != std::string::npos;
+        return found;
+    };
+    REQUIRE(traces() == 3);
+    {
+        // A read transaction begun before the erase, as the daemon's or a slow export's.
+        SQLite::Database reader(db.database(), SQLite::OPEN_READONLY);
+        reader.exec("BEGIN");
+        CHECK(reader.execAndGet("SELECT count(*) FROM participant").getInt() == 1);
+        const Run erased = db.run({"participant", "erase", id});
+        CHECK(erased.status == 1);
+        CHECK(erased.out.find("erased") == std::string::npos);
+        CHECK(erased.err.find(id + " is deleted from the tables, but another process is reading the database") !=
+              std::string::npos);
+        CHECK(erased.err.find(db.database() + "-wal; stop the daemon") != std::string::npos);
+        CHECK(erased.err.find("run `ritme participant erase " + id + "` again") != std::string::npos);
+        CHECK(db.run({"participant", "show", id}).status == 2);  // gone from the tables already
+    }
+    const Run again = db.run({"participant", "erase", id});
+    CHECK(again.status == 0);
+    CHECK(again.out == id + ": erased; the write-ahead log holds nothing of her now\n");
+    CHECK(traces() == 0);
+    CHECK(db.run({"participant", "erase", "p-nobody"}).status == 2);  // never erased: no such participant
 }
 
 namespace {

@@ -12,9 +12,12 @@
 
 #include <sys/stat.h>
 
+#include <atomic>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <map>
+#include <thread>
 
 using namespace ritme;
 namespace pt = boost::posix_time;
@@ -566,11 +569,158 @@ TEST_CASE("a database newer than this ritme is refused") {
     CHECK_THROWS_WITH_AS(SqliteStore::open(path), doctest::Contains("newer than this ritme"), StoreError);
 }
 
+TEST_CASE("a negative schema version, or another program's tables, is not a ritme database") {
+    const auto path = (fresh_directory("not-ritme") / "ritme.db").string();
+    {
+        SQLite::Database raw(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+        raw.exec("PRAGMA user_version = -1");
+    }
+    const std::string negative = test::store_error_of([&] { SqliteStore::open(path); });
+    CHECK(negative == "the database " + path + " is not a ritme database: its schema version (user_version) is -1");
+    {
+        SQLite::Database raw(path, SQLite::OPEN_READWRITE);
+        raw.exec("PRAGMA user_version = 0");
+        raw.exec("CREATE TABLE contacts (name TEXT)");
+    }
+    CHECK_THROWS_WITH_AS(SqliteStore::open(path), doctest::Contains("is not a ritme database: it holds tables"),
+                         StoreError);
+    SQLite::Database raw(path, SQLite::OPEN_READONLY);
+    CHECK_FALSE(raw.tableExists("programme"));  // nothing was added to it
+}
+
+TEST_CASE("migrations: processes opening an old database at once migrate it once, and none fails") {
+    // Each thread its own connection, as a daemon and a command starting together.
+    constexpr int tries = 30;
+    constexpr int openers = 6;
+    int failures = 0;
+    std::string first_failure;
+    for (int attempt = 0; attempt < tries; ++attempt) {
+        const auto path = (fresh_directory("race") / "ritme.db").string();
+        {
+            auto v1 = SqliteStore::open_at_version(path, 1);
+            SQLite::Database raw(path, SQLite::OPEN_READWRITE);
+            insert_v1_rows(raw);
+        }
+        std::atomic<bool> go{false};
+        std::vector<std::string> errors(openers);
+        std::vector<std::thread> threads;
+        for (int i = 0; i < openers; ++i)
+            threads.emplace_back([&, i] {
+                while (!go) std::this_thread::yield();
+                try {
+                    SqliteStore::open(path);
+                } catch (const std::exception& e) {
+                    errors[static_cast<size_t>(i)] = e.what();
+                }
+            });
+        go = true;
+        for (auto& thread : threads) thread.join();
+        for (const auto& error : errors)
+            if (!error.empty() && failures++ == 0) first_failure = error;
+        auto store = SqliteStore::open(path);
+        CHECK(store->schema_version() == SqliteStore::current_schema_version);
+        CHECK(store->sessions("test").size() == 1);
+    }
+    INFO(first_failure);
+    CHECK(failures == 0);
+}
+
 namespace {
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 }  // namespace
+
+TEST_CASE("sqlite: a number that is text, text that is not UTF-8, an outbox time that is no time: errors naming the row") {
+    const auto path = (fresh_directory("damaged-values") / "ritme.db").string();
+    auto store = SqliteStore::open(path);
+    int64_t session = 0, delivery = 0;
+    store->write([&] {
+        store->put_programme(sample_programme());
+        session = store->put_session(sample_session("test", 1));
+        store->put_participant(sample_participant("p-1"));
+        Delivery d;
+        d.key = "reminder:test#1@v1:p-1:2h:sms";
+        d.kind = DeliveryKind::reminder;
+        d.programme_id = "test";
+        d.participant_id = "p-1";
+        d.offset = "2h";
+        d.channel = "sms";
+        d.send_at = d.due_at = {pt::ptime(make_date(2026, 2, 10), pt::hours(6))};
+        d.expires_at = {pt::ptime(make_date(2026, 2, 10), pt::hours(8))};
+        delivery = store->add_delivery(d);
+    });
+    const auto damage = [&](const std::string& sql) {
+        SQLite::Database raw(path, SQLite::OPEN_READWRITE);
+        raw.exec("PRAGMA ignore_check_constraints = ON");
+        raw.exec(sql);
+    };
+    const std::string in_file = "database " + path + ": ";
+
+    // One flipped byte turns 2 into "2" with a letter: SQLite keeps it as text.
+    damage("UPDATE session SET version = '1x' WHERE id = " + std::to_string(session));
+    const std::string version = test::store_error_of([&] { store->sessions("test"); });
+    CHECK(contains(version, in_file + "reading sessions: "));
+    CHECK(contains(version, "table session, row " + std::to_string(session) + ": version '1x' is not a whole number"));
+    damage("UPDATE session SET version = 1 WHERE id = " + std::to_string(session));
+    CHECK(store->sessions("test").size() == 1);
+
+    // A name is shown by neither the error nor the log: only which column it was.
+    damage("UPDATE participant SET name = CAST(X'416D696E61C328' AS TEXT) WHERE id = 'p-1'");
+    const std::string name = test::store_error_of([&] { store->participants(); });
+    CHECK(contains(name, in_file + "listing participants: table participant, row p-1: name is not UTF-8 text"));
+    CHECK_FALSE(contains(name, "Amina"));
+    damage("UPDATE participant SET name = 'Amina Yusuf', children_in_care = 'twee' WHERE id = 'p-1'");
+    CHECK(contains(test::store_error_of([&] { store->participant("p-1"); }), "children_in_care 'twee'"));
+    damage("UPDATE participant SET children_in_care = 2 WHERE id = 'p-1'");
+    CHECK(store->participant("p-1").has_value());
+
+    // An outbox time is seconds since 1970: text there was read as 0, due at once.
+    const std::string row = "table delivery, row " + std::to_string(delivery);
+    damage("UPDATE delivery SET send_at = '17706O0800' WHERE id = " + std::to_string(delivery));
+    const std::string next = test::store_error_of([&] { store->next_send_at(); });
+    CHECK(contains(next, in_file + "finding the next send time: " + row + ": send_at '17706O0800' is not a whole number"));
+    CHECK(contains(test::store_error_of([&] { store->delivery(delivery); }), row + ": send_at"));
+    CHECK(store->integrity_problems() == std::vector<std::string>{row + ": a time that is not seconds since 1970"});
+    damage("UPDATE delivery SET send_at = 9223372036854775807 WHERE id = " + std::to_string(delivery));
+    CHECK(contains(test::store_error_of([&] { store->next_send_at(); }), "is not a time ritme can hold"));
+    damage("UPDATE delivery SET send_at = 1770703200, state = 'plannef' WHERE id = " + std::to_string(delivery));
+    CHECK(contains(test::store_error_of([&] { store->delivery_counts(); }), row + ": state 'plannef' is not one ritme knows"));
+    damage("UPDATE delivery SET state = 'planned' WHERE id = " + std::to_string(delivery));
+    CHECK(store->next_send_at() == UtcInstant{pt::ptime(make_date(2026, 2, 10), pt::hours(6))});
+    CHECK(store->integrity_problems().empty());
+}
+
+TEST_CASE("sqlite: a corrupt page is an error that names the file, and integrity_problems() lists it") {
+    const auto path = (fresh_directory("corrupt-page") / "ritme.db").string();
+    {
+        auto store = SqliteStore::open(path);
+        store->write([&] {
+            store->put_programme(sample_programme());
+            for (int i = 0; i < 20; ++i) store->put_participant(sample_participant("p-" + std::to_string(i)));
+        });
+        REQUIRE(store->checkpoint());
+    }
+    // Garbage over the participant table's first page, as a disk or a copy gone wrong leaves it.
+    int64_t page = 0, page_size = 0;
+    {
+        SQLite::Database raw(path, SQLite::OPEN_READONLY);
+        page = raw.execAndGet("SELECT rootpage FROM sqlite_master WHERE name = 'participant'").getInt64();
+        page_size = raw.execAndGet("PRAGMA page_size").getInt64();
+    }
+    REQUIRE(page > 1);
+    {
+        std::fstream file(path, std::ios::in | std::ios::out | std::ios::binary);
+        file.seekp(static_cast<std::streamoff>((page - 1) * page_size));
+        const std::string garbage(static_cast<size_t>(page_size), '\x5a');
+        file.write(garbage.data(), static_cast<std::streamsize>(garbage.size()));
+    }
+    auto store = SqliteStore::open(path);  // the schema on page 1 is whole
+    CHECK_FALSE(store->integrity_problems().empty());
+    CHECK(store->programme("test").has_value());  // what lies elsewhere can still be read
+    const std::string read = test::store_error_of([&] { store->participants(); });
+    CHECK(contains(read, "database " + path + ": listing participants: database disk image is malformed"));
+}
 
 TEST_CASE("sqlite: a session status, date or definition ritme cannot read is an error that names the row") {
     const auto path = (fresh_directory("unreadable") / "ritme.db").string();

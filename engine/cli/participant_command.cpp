@@ -278,12 +278,47 @@ private:
                 return exit_bad_input;
             }
         }
+        if (!store_->participant(id_) && was_erased(id_)) return empty_the_log();
         const auto result = erase_participant(*store_, id_, audit("erase"));
         if (!result.ok()) return refused(result.errors);
-        // The deleted rows were overwritten (secure_delete); this empties the log too.
-        store_->checkpoint();
-        context_.out << id_ << ": erased; anonymous enrolment counts kept\n";
-        const ParticipantErased& erased = result.value;
+        // The deleted rows were overwritten (secure_delete); this empties the log too. The
+        // channels' folders are cleaned whatever it finds: her rows are gone already.
+        const bool log_emptied = store_->checkpoint();
+        if (log_emptied)
+            context_.out << id_ << ": erased; anonymous enrolment counts kept\n";
+        else
+            report_log_not_emptied();
+        const int channels_status = forget_in_channels(channels, result.value);
+        return log_emptied ? channels_status : exit_failure;
+    }
+
+    // Whether the audit trail says `id` was erased: her rows are gone, but the log may not
+    // have been emptied then.
+    bool was_erased(const std::string& id) const {
+        const auto entries = store_->audit();
+        return std::any_of(entries.begin(), entries.end(), [&](const AuditEntry& entry) {
+            return entry.action == "participant.erased" && entry.subject == id;
+        });
+    }
+
+    // Erase again after a reader kept the log from being emptied.
+    int empty_the_log() {
+        if (!store_->checkpoint()) {
+            report_log_not_emptied();
+            return exit_failure;
+        }
+        context_.out << id_ << ": erased; the write-ahead log holds nothing of her now\n";
+        return exit_ok;
+    }
+
+    void report_log_not_emptied() {
+        context_.err << "ritme participant erase: " << id_ << " is deleted from the tables, but another process is "
+                     << "reading the database (the daemon, or a command still running), so her data may remain in "
+                     << store_->path() << "-wal; stop the daemon or wait for that command, then run `ritme participant "
+                     << "erase " << id_ << "` again to empty the log\n";
+    }
+
+    int forget_in_channels(std::optional<ChannelSet>& channels, const ParticipantErased& erased) {
         if (!channels) {
             if (erased.delivery_ids.empty()) return exit_ok;
             std::string files;

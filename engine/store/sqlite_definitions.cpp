@@ -115,23 +115,23 @@ StoredSession session_from(SQLite::Statement& query) {
     StoredSession s;
     s.id = query.getColumn(0).getInt64();
     const RowRef row{"session", std::to_string(s.id)};
-    s.programme_id = query.getColumn(1).getString();
-    s.number = query.getColumn(2).getInt();
+    s.programme_id = text_from(query.getColumn(1), row);
+    s.number = int_from(query.getColumn(2), row);
     s.date = date_from(query.getColumn(3), row);
     s.time = range_from(query.getColumn(4), query.getColumn(5), row);
-    s.location = query.getColumn(6).getString();
+    s.location = text_from(query.getColumn(6), row);
     s.start_utc = instant_from(query.getColumn(7), row);
     s.end_utc = instant_from(query.getColumn(8), row);
     s.status = status_from(query.getColumn(9), row);
-    s.version = query.getColumn(10).getInt();
+    s.version = int_from(query.getColumn(10), row);
     s.changed_at = optional_instant_from(query.getColumn(11), row);
     if (!query.getColumn(12).isNull())
         s.previous = PreviousSlot{date_from(query.getColumn(12), row),
                                   range_from(query.getColumn(13), query.getColumn(14), row),
-                                  query.getColumn(15).getString(), instant_from(query.getColumn(16), row)};
-    s.lead_override = query.getColumn(17).getInt() != 0;
+                                  text_from(query.getColumn(15), row), instant_from(query.getColumn(16), row)};
+    s.lead_override = int_from(query.getColumn(17), row) != 0;
     // Empty only between the schema migration and deriving them (derive_session_identities).
-    s.slot = query.getColumn(18).getInt();
+    s.slot = static_cast<int>(optional_integer_from(query.getColumn(18), row).value_or(0));
     s.planned_date = query.getColumn(19).isNull() ? s.date : date_from(query.getColumn(19), row);
     return s;
 }

@@ -25,9 +25,16 @@ void bind_seconds(SQLite::Statement& statement, int index, UtcInstant instant) {
         statement.bind(index);
 }
 
-UtcInstant instant_from_seconds(const SQLite::Column& column) {
+// NULL is unset; text, or seconds outside the years a date can hold, is damage (a time
+// read as 0 would be 1970, due at once).
+UtcInstant instant_from_seconds(const SQLite::Column& column, const RowRef& row) {
     if (column.isNull()) return {};
-    return {epoch + boost::posix_time::seconds(column.getInt64())};
+    const int64_t seconds = integer_from(column, row);
+    constexpr int64_t first = -17987443200;  // 1400-01-01T00:00:00Z
+    constexpr int64_t last = 253402300799;   // 9999-12-31T23:59:59Z
+    if (seconds < first || seconds > last)
+        unreadable(row, column.getName(), std::to_string(seconds), "is not a time ritme can hold");
+    return {epoch + boost::posix_time::seconds(seconds)};
 }
 
 }  // namespace
@@ -62,29 +69,29 @@ Delivery delivery_from(SQLite::Statement& query) {
     Delivery d;
     d.id = query.getColumn(0).getInt64();
     const RowRef row{"delivery", std::to_string(d.id)};
-    d.key = query.getColumn(1).getString();
+    d.key = text_from(query.getColumn(1), row);
     d.kind = known(query.getColumn(2), row, parse_delivery_kind);
-    d.programme_id = query.getColumn(3).getString();
-    d.session_id = query.getColumn(4).getInt64();  // NULL reads as 0
-    d.session_version = query.getColumn(5).getInt();
-    d.appointment_id = query.getColumn(6).getInt64();
-    d.appointment_version = query.getColumn(7).getInt();
-    d.participant_id = query.getColumn(8).getString();
-    d.offset = query.getColumn(9).getString();
-    d.channel = query.getColumn(10).getString();
-    d.due_at = instant_from_seconds(query.getColumn(11));
-    d.send_at = instant_from_seconds(query.getColumn(12));
-    d.expires_at = instant_from_seconds(query.getColumn(13));
+    d.programme_id = text_from(query.getColumn(3), row);
+    d.session_id = optional_integer_from(query.getColumn(4), row).value_or(0);
+    d.session_version = int_from(query.getColumn(5), row);
+    d.appointment_id = optional_integer_from(query.getColumn(6), row).value_or(0);
+    d.appointment_version = int_from(query.getColumn(7), row);
+    d.participant_id = text_from(query.getColumn(8), row);
+    d.offset = text_from(query.getColumn(9), row);
+    d.channel = text_from(query.getColumn(10), row);
+    d.due_at = instant_from_seconds(query.getColumn(11), row);
+    d.send_at = instant_from_seconds(query.getColumn(12), row);
+    d.expires_at = instant_from_seconds(query.getColumn(13), row);
     d.state = known(query.getColumn(14), row, parse_delivery_state);
-    d.attempts = query.getColumn(15).getInt();
-    d.reason = query.getColumn(16).getString();
-    d.provider_id = query.getColumn(17).getString();
-    d.provider_status = query.getColumn(18).getString();
-    d.claimed_by = query.getColumn(19).getString();
-    d.claimed_until = instant_from_seconds(query.getColumn(20));
-    d.updated_at = instant_from_seconds(query.getColumn(21));
-    if (!query.getColumn(22).isNull()) d.sent_at = instant_from_seconds(query.getColumn(22));
-    d.payload = query.getColumn(23).getString();
+    d.attempts = int_from(query.getColumn(15), row);
+    d.reason = text_from(query.getColumn(16), row);
+    d.provider_id = text_from(query.getColumn(17), row);
+    d.provider_status = text_from(query.getColumn(18), row);
+    d.claimed_by = text_from(query.getColumn(19), row);
+    d.claimed_until = instant_from_seconds(query.getColumn(20), row);
+    d.updated_at = instant_from_seconds(query.getColumn(21), row);
+    if (!query.getColumn(22).isNull()) d.sent_at = instant_from_seconds(query.getColumn(22), row);
+    d.payload = text_from(query.getColumn(23), row);
     return d;
 }
 
@@ -357,14 +364,16 @@ int SqliteStore::renew_claims(const std::string& owner, const std::vector<int64_
 
 std::optional<UtcInstant> SqliteStore::next_send_at() const {
     return guarded(db_, "finding the next send time", [&]() -> std::optional<UtcInstant> {
-        // Two index lookups: the first due row, and the first claim to run out.
+        // Two index lookups: the first due row, and the first claim to run out. SQLite
+        // sorts text after numbers, so a time damaged into text comes last: it is found
+        // once nothing else is due, and reported then.
         std::optional<UtcInstant> next;
         for (const char* sql :
-             {"SELECT send_at FROM delivery WHERE state IN ('planned', 'retry') ORDER BY send_at LIMIT 1",
-              "SELECT claimed_until FROM delivery WHERE state = 'claimed' ORDER BY claimed_until LIMIT 1"}) {
+             {"SELECT send_at, id FROM delivery WHERE state IN ('planned', 'retry') ORDER BY send_at LIMIT 1",
+              "SELECT claimed_until, id FROM delivery WHERE state = 'claimed' ORDER BY claimed_until LIMIT 1"}) {
             SQLite::Statement& query = statement(sql);
             if (!query.executeStep()) continue;
-            const UtcInstant found = instant_from_seconds(query.getColumn(0));
+            const UtcInstant found = instant_from_seconds(query.getColumn(0), {"delivery", query.getColumn(1).getString()});
             query.reset();
             if (!next || found < *next) next = found;
         }
@@ -403,7 +412,7 @@ std::vector<DeliveryCount> SqliteStore::delivery_counts() const {
         std::vector<DeliveryCount> out;
         while (query.executeStep()) {
             const RowRef row{"delivery", query.getColumn(3).getString()};
-            out.push_back({known(query.getColumn(0), row, parse_delivery_state), query.getColumn(1).getString(),
+            out.push_back({known(query.getColumn(0), row, parse_delivery_state), text_from(query.getColumn(1), row),
                            query.getColumn(2).getInt()});
         }
         std::sort(out.begin(), out.end(), [](const DeliveryCount& a, const DeliveryCount& b) {
@@ -456,12 +465,14 @@ bool SqliteStore::add_receipt(const DeliveryReceipt& receipt) {
 std::vector<DeliveryReceipt> SqliteStore::receipts(int64_t delivery_id) const {
     return guarded(db_, "reading receipts", [&]() -> std::vector<DeliveryReceipt> {
         SQLite::Statement& query =
-            statement("SELECT delivery_id, at, status, detail FROM delivery_receipt WHERE delivery_id = ? ORDER BY id");
+            statement("SELECT delivery_id, at, status, detail, id FROM delivery_receipt WHERE delivery_id = ? ORDER BY id");
         query.bind(1, delivery_id);
         std::vector<DeliveryReceipt> out;
-        while (query.executeStep())
-            out.push_back({query.getColumn(0).getInt64(), instant_from_seconds(query.getColumn(1)),
-                           query.getColumn(2).getString(), query.getColumn(3).getString()});
+        while (query.executeStep()) {
+            const RowRef row{"delivery_receipt", query.getColumn(4).getString()};
+            out.push_back({query.getColumn(0).getInt64(), instant_from_seconds(query.getColumn(1), row),
+                           text_from(query.getColumn(2), row), text_from(query.getColumn(3), row)});
+        }
         return out;
     });
 }

@@ -1,5 +1,6 @@
 #include "engine/store/sqlite_store.hpp"
 
+#include "engine/base/utf8.hpp"
 #include "engine/store/sqlite_rows.hpp"
 
 namespace ritme {
@@ -16,14 +17,14 @@ std::vector<Commitment> SqliteStore::commitments_of(const std::string& participa
         const RowRef row{"commitment", participant_id + " position " + query.getColumn(5).getString()};
         Commitment c;
         if (!query.getColumn(0).isNull()) {
-            const int weekday = query.getColumn(0).getInt();  // 0 is Monday
+            const int weekday = int_from(query.getColumn(0), row);  // 0 is Monday
             if (weekday < 0 || weekday >= static_cast<int>(all_weekdays.size()))
                 unreadable(row, "weekday", query.getColumn(0).getString(), "is not a weekday");
             c.weekday = all_weekdays[static_cast<size_t>(weekday)];
         }
         if (!query.getColumn(1).isNull()) c.date = date_from(query.getColumn(1), row);
         c.time = range_from(query.getColumn(2), query.getColumn(3), row);
-        c.label = query.getColumn(4).getString();
+        c.label = text_from(query.getColumn(4), row);
         out.push_back(std::move(c));
     }
     return out;
@@ -36,16 +37,17 @@ constexpr const char* participant_columns =
 
 Participant participant_from(SQLite::Statement& query) {
     Participant p;
-    p.id = query.getColumn(0).getString();
-    p.name = query.getColumn(1).getString();
-    p.phone = query.getColumn(2).getString();
-    p.email = query.getColumn(3).getString();
-    p.language = query.getColumn(4).getString();
-    p.channels.sms = query.getColumn(5).getInt() != 0;
-    p.channels.email = query.getColumn(6).getInt() != 0;
-    p.sms_opt_out = query.getColumn(7).getInt() != 0;
-    p.children_in_care = query.getColumn(8).getInt();
-    p.school_calendar = query.getColumn(9).getString();
+    const RowRef row{"participant", valid_utf8(query.getColumn(0).getString())};
+    p.id = text_from(query.getColumn(0), row);
+    p.name = text_from(query.getColumn(1), row);
+    p.phone = text_from(query.getColumn(2), row);
+    p.email = text_from(query.getColumn(3), row);
+    p.language = text_from(query.getColumn(4), row);
+    p.channels.sms = int_from(query.getColumn(5), row) != 0;
+    p.channels.email = int_from(query.getColumn(6), row) != 0;
+    p.sms_opt_out = int_from(query.getColumn(7), row) != 0;
+    p.children_in_care = int_from(query.getColumn(8), row);
+    p.school_calendar = text_from(query.getColumn(9), row);
     return p;
 }
 }  // namespace
@@ -242,14 +244,14 @@ Appointment appointment_from(SQLite::Statement& query) {
     Appointment a;
     a.id = query.getColumn(0).getInt64();
     const RowRef row{"appointment", std::to_string(a.id)};
-    a.participant_id = query.getColumn(1).getString();
-    a.programme_id = query.getColumn(2).getString();  // NULL reads as ""
+    a.participant_id = text_from(query.getColumn(1), row);
+    if (!query.getColumn(2).isNull()) a.programme_id = text_from(query.getColumn(2), row);  // none: ""
     a.start_utc = instant_from(query.getColumn(3), row);
-    a.duration_minutes = query.getColumn(4).getInt();
-    a.where = query.getColumn(5).getString();
-    a.note = query.getColumn(6).getString();
-    a.cancelled = query.getColumn(7).getInt() != 0;
-    a.version = query.getColumn(8).getInt();
+    a.duration_minutes = int_from(query.getColumn(4), row);
+    a.where = text_from(query.getColumn(5), row);
+    a.note = text_from(query.getColumn(6), row);
+    a.cancelled = int_from(query.getColumn(7), row) != 0;
+    a.version = int_from(query.getColumn(8), row);
     a.changed_at = optional_instant_from(query.getColumn(9), row);
     a.previous_start_utc = optional_instant_from(query.getColumn(10), row);
     return a;

@@ -1,21 +1,30 @@
 #include "engine/store/sqlite_rows.hpp"
 
+#include "engine/base/utf8.hpp"
+
 #include <boost/date_time/gregorian/parsers.hpp>
 #include <boost/date_time/posix_time/time_parsers.hpp>
 
 #include <sqlite3.h>
 
 #include <exception>
+#include <limits>
 
 namespace ritme::sqlite_rows {
 
 void unreadable(const RowRef& row, std::string_view column, std::string_view value, std::string_view why) {
-    // A damaged column can hold anything: enough of it to recognise, not all of it.
+    // A damaged column can hold anything: enough of it to recognise, not all of it, and
+    // never bytes that would make the message itself invalid UTF-8.
     constexpr size_t shown = 60;
-    std::string quoted(value.substr(0, shown));
+    std::string quoted = valid_utf8(cut_utf8(value, shown));
     if (value.size() > shown) quoted += "…";
     throw UnreadableValue("table " + std::string(row.table) + ", row " + row.id + ": " + std::string(column) + " '" +
                           quoted + "' " + std::string(why));
+}
+
+void unreadable_text(const RowRef& row, std::string_view column, std::string_view why) {
+    throw UnreadableValue("table " + std::string(row.table) + ", row " + row.id + ": " + std::string(column) + " " +
+                          std::string(why));
 }
 
 StoreError failure(const SQLite::Database& db, const char* doing, const char* what) {
@@ -27,6 +36,35 @@ StoreError failure(const SQLite::Database& db, const char* doing, const char* wh
 }
 
 bool is_constraint(const SQLite::Exception& e) { return (e.getErrorCode() & 0xff) == SQLITE_CONSTRAINT; }
+
+int64_t integer_from(const SQLite::Column& column, const RowRef& row) {
+    if (!column.isInteger()) {
+        if (column.isNull()) unreadable(row, column.getName(), "NULL", "is not a number");
+        if (column.isText() && !is_valid_utf8(column.getString()))
+            unreadable_text(row, column.getName(), "is not a number, nor UTF-8 text");
+        unreadable(row, column.getName(), column.getString(), "is not a whole number");
+    }
+    return column.getInt64();
+}
+
+int int_from(const SQLite::Column& column, const RowRef& row) {
+    const int64_t value = integer_from(column, row);
+    if (value < std::numeric_limits<int>::min() || value > std::numeric_limits<int>::max())
+        unreadable(row, column.getName(), std::to_string(value), "is out of range");
+    return static_cast<int>(value);
+}
+
+std::optional<int64_t> optional_integer_from(const SQLite::Column& column, const RowRef& row) {
+    if (column.isNull()) return std::nullopt;
+    return integer_from(column, row);
+}
+
+std::string text_from(const SQLite::Column& column, const RowRef& row) {
+    if (column.isNull()) unreadable(row, column.getName(), "NULL", "is not text");
+    std::string text = column.getString();
+    if (!is_valid_utf8(text)) unreadable_text(row, column.getName(), "is not UTF-8 text");
+    return text;
+}
 
 UtcInstant instant_from(const SQLite::Column& column, const RowRef& row) {
     // "2026-03-05T08:30:00Z"

@@ -36,6 +36,9 @@ struct RowRef {
 [[noreturn]] void unreadable(const RowRef& row, std::string_view column, std::string_view value,
                              std::string_view why);
 
+// The same for a column whose value is not shown: "table participant, row p1: name is not UTF-8 text"
+[[noreturn]] void unreadable_text(const RowRef& row, std::string_view column, std::string_view why);
+
 // The StoreError for guarded(): "database /var/lib/ritme/ritme.db: claiming deliveries: disk
 // I/O error". Ends the reads of statements left half-way, so the connection does not
 // hold on to an old snapshot.
@@ -58,6 +61,14 @@ auto guarded(const SQLite::Database& db, const char* doing, Work&& work) -> decl
 // Whether SQLite refused a change for a constraint (a unique key, a reference, a check):
 // the caller's mistake, as opposed to the database failing.
 bool is_constraint(const SQLite::Exception& e);
+
+// Numbers and text as SQLite keeps them. A number column holding text (or a real) is
+// damage, not 0; text that is not UTF-8 is damage, reported without the value (it may be
+// a name or a number). A NULL where a value belongs is damage too.
+int64_t integer_from(const SQLite::Column& column, const RowRef& row);
+int int_from(const SQLite::Column& column, const RowRef& row);           // within int's range
+std::optional<int64_t> optional_integer_from(const SQLite::Column& column, const RowRef& row);  // NULL: none
+std::string text_from(const SQLite::Column& column, const RowRef& row);
 
 // Instants as "2026-03-05T08:30:00Z", dates as "2026-03-05", times of day as "09:30".
 UtcInstant instant_from(const SQLite::Column& column, const RowRef& row);

@@ -286,16 +286,32 @@ int SqliteStore::schema_version() const {
                                 [&] { return db_.execAndGet("PRAGMA user_version").getInt(); });
 }
 
-void SqliteStore::migrate_to(int version) {
+int SqliteStore::known_schema_version() const {
     const int found = schema_version();
+    if (found < 0)
+        throw StoreError("the database " + path() + " is not a ritme database: its schema version (user_version) is " +
+                         std::to_string(found));
     if (found > current_schema_version)
         throw StoreError("the database " + path() + " has schema version " + std::to_string(found) +
                          ", newer than this ritme (" + std::to_string(current_schema_version) + "); use a newer ritme");
-    for (int from = found; from < version; ++from) {
+    return found;
+}
+
+void SqliteStore::migrate_to(int version) {
+    // Most opens find the schema as it should be, and need no write lock for that.
+    if (known_schema_version() < version) {
         sqlite_rows::guarded(db_, "migrating the schema", [&] {
-            SQLite::Transaction transaction(db_, SQLite::TransactionBehavior::EXCLUSIVE);
-            db_.exec(migrations[from]);
-            db_.exec("PRAGMA user_version = " + std::to_string(from + 1));
+            // The version is read again under the write lock: another process may have
+            // migrated between the read above and this one, and then there is nothing to do.
+            SQLite::Transaction transaction(db_, SQLite::TransactionBehavior::IMMEDIATE);
+            const int found = known_schema_version();
+            if (found == 0 && db_.execAndGet("SELECT COUNT(*) FROM sqlite_master").getInt() > 0)
+                throw StoreError("the database " + path() +
+                                 " is not a ritme database: it holds tables but no ritme schema version");
+            for (int from = found; from < version; ++from) {
+                db_.exec(migrations[static_cast<size_t>(from)]);
+                db_.exec("PRAGMA user_version = " + std::to_string(from + 1));
+            }
             transaction.commit();
         });
     }
@@ -307,13 +323,14 @@ void SqliteStore::derive_missing_session_identities() {
         const bool has_columns =
             db_.execAndGet("SELECT COUNT(*) FROM pragma_table_info('session') WHERE name = 'planned_date'").getInt() > 0;
         if (!has_columns) return;  // stopped at an older version
-        std::vector<std::string> programme_ids;
-        SQLite::Statement missing(db_, "SELECT DISTINCT programme_id FROM session WHERE planned_date IS NULL");
-        while (missing.executeStep()) programme_ids.push_back(missing.getColumn(0).getString());
-        missing.reset();
-        if (programme_ids.empty()) return;
+        constexpr const char* missing_sql = "SELECT DISTINCT programme_id FROM session WHERE planned_date IS NULL";
+        if (!SQLite::Statement(db_, missing_sql).executeStep()) return;  // the usual case, without a write lock
 
-        SQLite::Transaction transaction(db_, SQLite::TransactionBehavior::EXCLUSIVE);
+        // Listed under the write lock: another process opening the file may have filled them.
+        SQLite::Transaction transaction(db_, SQLite::TransactionBehavior::IMMEDIATE);
+        std::vector<std::string> programme_ids;
+        SQLite::Statement missing(db_, missing_sql);
+        while (missing.executeStep()) programme_ids.push_back(missing.getColumn(0).getString());
         SQLite::Statement clear(db_, "UPDATE session SET slot = NULL, planned_date = NULL WHERE programme_id = ?");
         SQLite::Statement fill(db_, "UPDATE session SET slot = ?, planned_date = ? WHERE id = ?");
         for (const auto& id : programme_ids) {

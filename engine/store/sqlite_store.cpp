@@ -6,6 +6,9 @@
 #include "engine/store/sqlite_rows.hpp"
 
 #include <SQLiteCpp/Transaction.h>
+#include <sqlite3.h>
+
+#include <algorithm>
 
 namespace ritme {
 
@@ -45,8 +48,47 @@ SQLite::Statement& SqliteStore::statement(const char* sql) const {
     return *cached;
 }
 
-void SqliteStore::checkpoint() {
-    guarded(db_, "checkpointing", [&] { db_.exec("PRAGMA wal_checkpoint(TRUNCATE)"); });
+bool SqliteStore::checkpoint() {
+    return guarded(db_, "checkpointing", [&] {
+        // One row: busy (1 when a reader or writer kept it from finishing), then frames
+        // in the log and frames moved. TRUNCATE waits for readers through the busy
+        // handler; only a checkpoint that was not busy has emptied the log.
+        SQLite::Statement query(db_, "PRAGMA wal_checkpoint(TRUNCATE)");
+        return query.executeStep() && query.getColumn(0).getInt() == 0;
+    });
+}
+
+std::vector<std::string> SqliteStore::integrity_problems(int limit) const {
+    return guarded(db_, "checking the database's integrity", [&] {
+        SQLite::Statement query(db_, "PRAGMA integrity_check(" + std::to_string(std::max(1, limit)) + ")");
+        std::vector<std::string> problems;
+        try {
+            while (query.executeStep()) {
+                std::string line = query.getColumn(0).getString();
+                if (line != "ok") problems.push_back(std::move(line));
+            }
+        } catch (const SQLite::Exception& e) {
+            // A page too damaged to walk ends the check itself: that is its finding.
+            const int code = e.getErrorCode() & 0xff;
+            if (code != SQLITE_CORRUPT && code != SQLITE_NOTADB) throw;
+            problems.push_back(e.what());
+        }
+        if (!problems.empty()) return problems;
+        // The tables are not STRICT: a time damaged into text breaks no rule SQLite checks,
+        // but the outbox would never claim that row, or read it as due long ago.
+        SQLite::Statement times(db_,
+                                "SELECT id FROM delivery WHERE typeof(send_at) <> 'integer' "
+                                "OR typeof(due_at) NOT IN ('integer', 'null') "
+                                "OR typeof(expires_at) NOT IN ('integer', 'null') "
+                                "OR typeof(claimed_until) NOT IN ('integer', 'null') "
+                                "OR typeof(updated_at) NOT IN ('integer', 'null') "
+                                "OR typeof(sent_at) NOT IN ('integer', 'null') ORDER BY id LIMIT ?");
+        times.bind(1, std::max(1, limit));
+        while (times.executeStep())
+            problems.push_back("table delivery, row " + times.getColumn(0).getString() +
+                               ": a time that is not seconds since 1970");
+        return problems;
+    });
 }
 
 uint64_t SqliteStore::data_version() const {
@@ -75,12 +117,13 @@ std::vector<AuditEntry> SqliteStore::audit() const {
     return guarded(db_, "reading the audit trail", [&]() -> std::vector<AuditEntry> {
         SQLite::Statement query(db_, "SELECT id, at, actor, command, action, subject, details FROM audit ORDER BY id");
         std::vector<AuditEntry> out;
-        while (query.executeStep())
-            out.push_back({query.getColumn(0).getInt64(),
-                           instant_from(query.getColumn(1), {"audit", query.getColumn(0).getString()}),
-                           query.getColumn(2).getString(), query.getColumn(3).getString(),
-                           query.getColumn(4).getString(), query.getColumn(5).getString(),
-                           query.getColumn(6).getString()});
+        while (query.executeStep()) {
+            const RowRef row{"audit", query.getColumn(0).getString()};
+            out.push_back({query.getColumn(0).getInt64(), instant_from(query.getColumn(1), row),
+                           text_from(query.getColumn(2), row), text_from(query.getColumn(3), row),
+                           text_from(query.getColumn(4), row), text_from(query.getColumn(5), row),
+                           text_from(query.getColumn(6), row)});
+        }
         return out;
     });
 }

@@ -13,6 +13,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace ritme {
 
@@ -85,8 +86,13 @@ public:
     void put_setting(const std::string& key, const std::string& value) override;
 
     // Moves everything from the write-ahead log into the file and empties the log, so
-    // what was deleted is gone from both.
-    void checkpoint();
+    // what was deleted is gone from both. Waits for other connections' reads up to the
+    // busy timeout; false when one still reads from the log, which then keeps what it held.
+    bool checkpoint();
+
+    // What PRAGMA integrity_check finds wrong, at most `limit` lines, then outbox times
+    // that are not numbers (which it cannot see); empty when the file is sound.
+    std::vector<std::string> integrity_problems(int limit = 10) const;
 
     // Changes whenever another connection (another process) commits; this
     // connection's own commits leave it as it is. How the daemon tells a change by
@@ -97,6 +103,8 @@ public:
 private:
     SqliteStore(const std::string& path, int target_version);
     void migrate_to(int version);
+    // The schema version, refused when it is none this ritme knows (negative, or newer).
+    int known_schema_version() const;
     // Slot and planned date of sessions stored before the schema kept them (version 5).
     void derive_missing_session_identities();
     void require_write() const;
