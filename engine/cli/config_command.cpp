@@ -27,6 +27,23 @@ std::string summary(const DaemonConfig& config) {
     return out;
 }
 
+// Reads the school-holiday data and the schools and programmes directories as the
+// daemon does and prints their problems. Says what is wrong when the daemon would
+// refuse to start or skip a file.
+std::optional<std::string> definition_files_problem(const DaemonConfig& config, const CommonOptions& common,
+                                                    CliContext& context) {
+    Diagnostics problems;
+    const SchoolHolidayTable holidays =
+        SchoolHolidayTable::load_directory(holiday_directory(config, common.holiday_dir), problems);
+    print_diagnostics(problems, context.err);
+    if (problems.has_errors()) return "the school-holiday data has errors";
+    const LoadedDefinitions loaded = load_each_good_definition(definition_files(config), holidays, context.clock.now());
+    print_diagnostics(loaded.problems, context.err);
+    if (loaded.skipped.empty()) return std::nullopt;
+    return counted(static_cast<int>(loaded.skipped.size()), "file", "files") +
+           " in the schools and programmes directories would be skipped by the daemon";
+}
+
 }  // namespace
 
 CommandAction add_config_command(CLI::App& app, const CommonOptions& common, CliContext& context) {
@@ -53,6 +70,10 @@ CommandAction add_config_command(CLI::App& app, const CommonOptions& common, Cli
                 report_config_problems(problems, context);
             }
             if (const auto why = why_nothing_can_be_sent(loaded)) {
+                context.err << "ritme config check: error: " << *why << "\n";
+                return exit_bad_input;
+            }
+            if (const auto why = definition_files_problem(loaded, common, context)) {
                 context.err << "ritme config check: error: " << *why << "\n";
                 return exit_bad_input;
             }

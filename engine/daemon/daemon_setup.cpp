@@ -19,21 +19,28 @@ PlanningRules planning_rules(const DaemonConfig& config) {
     return rules;
 }
 
+std::vector<std::string> definition_files(const DaemonConfig& config) {
+    auto files = toml_files_in(config.schools);
+    for (auto& file : toml_files_in(config.programmes)) files.push_back(std::move(file));
+    return files;
+}
+
+std::filesystem::path holiday_directory(const DaemonConfig& config, const std::string& holiday_dir) {
+    return config.holidays.empty() ? std::filesystem::path(holiday_dir) : config.holidays;
+}
+
 std::optional<DaemonSetup> load_daemon_setup(const DaemonConfig& config, const ChannelRegistry& registry,
                                              const std::string& holiday_dir, UtcInstant now, Diagnostics& problems) {
     DaemonSetup setup;
     setup.config = config;
     setup.rules = planning_rules(config);
-    const std::filesystem::path holidays = config.holidays.empty() ? holiday_dir : config.holidays.string();
-    setup.holidays = std::make_unique<SchoolHolidayTable>(SchoolHolidayTable::load_directory(holidays, problems));
+    setup.holidays = std::make_unique<SchoolHolidayTable>(
+        SchoolHolidayTable::load_directory(holiday_directory(config, holiday_dir), problems));
     setup.renderer = MessageRenderer::load(config.templates, problems);
     if (auto channels = ChannelSet::from_config(config, registry, problems)) setup.channels = std::move(*channels);
     if (problems.has_errors()) return std::nullopt;
-    auto files = toml_files_in(config.schools);
-    for (auto& file : toml_files_in(config.programmes)) files.push_back(std::move(file));
-    setup.programmes = load_definitions(files, *setup.holidays, now);
+    setup.programmes = load_each_good_definition(definition_files(config), *setup.holidays, now);
     problems.append(setup.programmes.problems);
-    if (setup.programmes.has_errors()) return std::nullopt;
     return setup;
 }
 
