@@ -401,6 +401,72 @@ TEST_CASE("tick refuses a --now it cannot read, and sends nothing") {
     const auto run = f.run({"tick", "--now", "tomorrow"});
     CHECK(run.status == 2);
     CHECK(run.err.find("--now \"tomorrow\" is not a time") != std::string::npos);
+    // Years Boost holds but ritme does not (9999 ran into bad_year ten years on), and
+    // offsets no clock has.
+    for (const std::string now : {"9999-12-31T10:00", "1026-02-02T10:00", "2026-02-02T10:00+99:99",
+                                  "2026-02-02T10:00+19:00", "2026-02-02T10:00-01:60", "2026-02-02T10:00+-1:00"}) {
+        CAPTURE(now);
+        const auto refused = f.run({"tick", "--now", now});
+        CHECK(refused.status == 2);
+        CHECK(refused.err.find("is not a time") != std::string::npos);
+        CHECK(refused.err.find("from 1970-01-01 to 2200-12-31") != std::string::npos);
+    }
+    CHECK(f.sent_log().empty());
+    CHECK(f.run({"tick", "--now", "2026-02-02T10:00+14:00"}).status == 0);
+}
+
+TEST_CASE("simulate refuses a --from or --until outside the supported dates") {
+    Fixture f("simulate-far");
+    const std::string programme = (f.dir() / "programmes" / "tick-test.toml").string();
+    REQUIRE(f.run({"apply", programme}).status == 0);
+    for (const std::string option : {"--until", "--from"}) {
+        const auto run = f.run({"simulate", "tick-test", option, "9999-12-31"});
+        CHECK(run.status == 2);
+        CHECK(run.err.find("from 1970-01-01 to 2200-12-31") != std::string::npos);
+    }
+}
+
+TEST_CASE("tick skips a programme or school file with errors, sends the others' reminders and exits 1") {
+    Fixture f("bad-files");
+    REQUIRE(f.run({"tick"}).status == 0);
+    REQUIRE(f.run({"participant", "add", "--name", "Amina Yusuf", "--phone", "0612345678", "--programme",
+                   "tick-test"})
+                .status == 0);
+    // A year typo, and a school calendar whose event repeats every second without end.
+    std::ofstream(f.dir() / "programmes" / "typo.toml")
+        << test::programme_toml("start = 1026-02-02\nregion = \"noord\"", test::tuesday_at_ten, "typo");
+    std::ofstream(f.dir() / "programmes" / "school.toml")
+        << "[school]\nid = \"de-regenboog\"\nname = \"De Regenboog\"\nregion = \"noord\"\n"
+           "closed_ics = \"regenboog.ics\"\n";
+    std::ofstream(f.dir() / "programmes" / "regenboog.ics")
+        << "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//agenda//NL\r\nBEGIN:VEVENT\r\nUID:s\r\n"
+           "DTSTART:20260105T080000\r\nRRULE:FREQ=SECONDLY\r\nSUMMARY:Studiedag\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+    const std::string typo = (f.dir() / "programmes" / "typo.toml").string();
+    const std::string school = (f.dir() / "programmes" / "school.toml").string();
+    const std::string typo_error =
+        typo + ":4:9: error: [programme]: `start = 1026-02-02` is outside the dates ritme supports";
+    const std::string school_error =
+        school + ":5:14: error: [school] closed_ics \"regenboog.ics\": line 7: an RRULE repeating within a day";
+
+    const auto tick = f.run({"tick", "--now", "2026-02-02T18:00"});
+    CHECK(tick.status == 1);
+    CHECK(tick.out.find("tick: 1 sent, 0 to retry, 0 failed") != std::string::npos);
+    CHECK_MESSAGE(tick.err.find(typo_error) != std::string::npos, tick.err);
+    CHECK_MESSAGE(tick.err.find(school_error) != std::string::npos, tick.err);
+    CHECK(tick.err.find(typo + ": warning: skipped for the errors above") != std::string::npos);
+    CHECK(tick.err.find("ritme tick: 2 files skipped") != std::string::npos);
+    CHECK(lines_in(f.sent_log()) == 1);
+
+    // config check says what the daemon would skip; apply stays strict and changes nothing.
+    const auto check = f.run({"config", "check"});
+    CHECK_MESSAGE(check.status == 2, (check.out + check.err));
+    CHECK(check.err.find(typo_error) != std::string::npos);
+    CHECK(check.err.find(school_error) != std::string::npos);
+    CHECK(check.err.find("2 files in the schools and programmes directories would be skipped") != std::string::npos);
+    CHECK(check.out.find("config OK") == std::string::npos);
+    const auto apply = f.run({"apply", typo});
+    CHECK(apply.status == 2);
+    CHECK(f.run({"session", "list", "typo"}).status == 2);  // never stored
 }
 
 TEST_CASE("every verb that reads the daemon config exits 2 when it has errors, and changes nothing") {

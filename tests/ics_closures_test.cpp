@@ -71,4 +71,87 @@ TEST_CASE("text that is not iCalendar is an error") {
     CHECK_FALSE(no_start.errors.empty());
 }
 
+TEST_CASE("a date libical takes but that is no day from 1970 to 2200 is an error naming its line") {
+    for (const std::string date : {"00000101", "99991232", "20260230"}) {
+        CAPTURE(date);
+        const auto closures = parse_ics_closures(
+            calendar_of("BEGIN:VEVENT\r\nUID:a\r\nDTSTART;VALUE=DATE:" + date + "\r\nSUMMARY:x\r\nEND:VEVENT\r\n"),
+            window_from, window_to);
+        CHECK(closures.periods.empty());
+        REQUIRE(closures.errors.size() == 1);
+        CHECK(closures.errors[0] == "line 6: DTSTART " + date + " is not a date from 1970-01-01 to 2200-12-31");
+    }
+    // In DTEND, EXDATE, a list of RDATEs and an RRULE's UNTIL too; a folded line is named by its first line.
+    const auto closures = parse_ics_closures(
+        calendar_of("BEGIN:VEVENT\r\nUID:a\r\nDTSTART;VALUE=DATE:20260310\r\nDTEND;VALUE=DATE:99991232\r\n"
+                    "END:VEVENT\r\n"
+                    "BEGIN:VEVENT\r\nUID:b\r\nDTSTART:20260310T090000\r\nRRULE:FREQ=WEEKLY;UNTIL=00001231T000000Z\r\n"
+                    "EXDATE:20260317T090000,\r\n 20260231T090000\r\nEND:VEVENT\r\n"),
+        window_from, window_to);
+    CHECK(closures.periods.empty());
+    CHECK(closures.errors == std::vector<std::string>{
+                                 "line 7: DTEND 99991232 is not a date from 1970-01-01 to 2200-12-31",
+                                 "line 12: RRULE 00001231T000000Z is not a date from 1970-01-01 to 2200-12-31",
+                                 "line 13: EXDATE 20260231T090000 is not a date from 1970-01-01 to 2200-12-31",
+                             });
+}
+
+TEST_CASE("a rule repeating within a day closes each day it touches once") {
+    // Thirty hours from Tuesday midnight: Tuesday and Wednesday.
+    const auto hourly = parse_ics_closures(
+        calendar_of("BEGIN:VEVENT\r\nUID:h\r\nDTSTART:20260310T000000\r\nDTEND:20260310T003000\r\n"
+                    "RRULE:FREQ=HOURLY;COUNT=30\r\nSUMMARY:Uurlijks\r\nEND:VEVENT\r\n"),
+        window_from, window_to);
+    CHECK(hourly.errors.empty());
+    REQUIRE(hourly.periods.size() == 2);
+    CHECK(hourly.periods[0].from == make_date(2026, 3, 10));
+    CHECK(hourly.periods[1].from == make_date(2026, 3, 11));
+    CHECK(hourly.periods[1].to == make_date(2026, 3, 11));
+
+    // Every second for three days, then every second for forty years: one period a day,
+    // and only the window's days.
+    const auto secondly = parse_ics_closures(
+        calendar_of("BEGIN:VEVENT\r\nUID:s\r\nDTSTART:20260310T120000\r\n"
+                    "RRULE:FREQ=SECONDLY;UNTIL=20260312T120000\r\nEND:VEVENT\r\n"
+                    "BEGIN:VEVENT\r\nUID:m\r\nDTSTART:20000101T000000\r\n"
+                    "RRULE:FREQ=MINUTELY;UNTIL=20400101T000000\r\nEND:VEVENT\r\n"),
+        window_from, window_to);
+    CHECK(secondly.errors.empty());
+    CHECK(secondly.periods.size() == 3 + 365);
+    CHECK(secondly.periods[2].from == make_date(2026, 3, 12));
+    CHECK(secondly.periods[3].from == window_from);
+    CHECK(secondly.periods.back().from == window_to);
+}
+
+TEST_CASE("a rule repeating within a day that never ends is an error, not a closed period per second") {
+    for (const std::string freq : {"SECONDLY", "MINUTELY", "HOURLY"}) {
+        CAPTURE(freq);
+        const auto closures = parse_ics_closures(
+            calendar_of("BEGIN:VEVENT\r\nUID:s\r\nDTSTART:20260105T080000\r\nRRULE:FREQ=" + freq +
+                        "\r\nSUMMARY:Vrij\r\nEND:VEVENT\r\n"),
+            window_from, window_to);
+        CHECK(closures.periods.empty());
+        REQUIRE(closures.errors.size() == 1);
+        CHECK(closures.errors[0].find("line 7: an RRULE repeating within a day") == 0);
+    }
+}
+
+TEST_CASE("a rule that would step through millions of occurrences before the window stops with an error") {
+    const auto closures = parse_ics_closures(
+        calendar_of("BEGIN:VEVENT\r\nUID:c\r\nDTSTART:19700101T000000\r\nRRULE:FREQ=SECONDLY;COUNT=2000000000\r\n"
+                    "SUMMARY:Altijd\r\nEND:VEVENT\r\n"),
+        window_from, window_to);
+    REQUIRE(closures.errors.size() == 1);
+    CHECK(closures.errors[0].find("event \"Altijd\": the file's recurring events step through more than") == 0);
+}
+
+TEST_CASE("an endless daily rule from long ago is expanded from the window's start") {
+    const auto closures = parse_ics_closures(
+        calendar_of("BEGIN:VEVENT\r\nUID:d\r\nDTSTART;VALUE=DATE:19700101\r\nRRULE:FREQ=DAILY\r\nEND:VEVENT\r\n"),
+        window_from, window_to);
+    CHECK(closures.errors.empty());
+    REQUIRE(closures.periods.size() == 365);
+    CHECK(closures.periods.front().from == window_from);
+}
+
 TEST_SUITE_END();

@@ -307,6 +307,9 @@ TEST_CASE("a wrong commitment says what is wrong and shows an example") {
     CHECK(day.message == "\"mo\" is not a day or a date");
     CHECK(day.hint == example);
     CHECK(refusal(parse_commitment, "2026-02-30 10:00-11:00").message == "\"2026-02-30\" is not a day or a date");
+    // Outside the supported years (1970 to 2200): refused, never Boost's bad_year.
+    CHECK(refusal(parse_commitment, "9999-12-31 10:00-11:00").message == "\"9999-12-31\" is not a day or a date");
+    CHECK(refusal(parse_commitment, "0000-01-01 10:00-11:00").message == "\"0000-01-01\" is not a day or a date");
     CHECK(refusal(parse_commitment, "ma 9-12 taalles").message ==
           "\"9-12\" is not a time range like 09:00-12:00 (the end after the start)");
     CHECK(refusal(parse_commitment, "ma 12:00-09:00 taalles").message ==

@@ -405,4 +405,35 @@ offsets = ["1d@18:00", "45m"]
     CHECK_FALSE(plain.reminder_offsets);
 }
 
+TEST_CASE("a date outside 1970 to 2200 is an error at its key, not an exception") {
+    // One key from 2026: Boost.DateTime holds no year before 1400, so this threw bad_year.
+    CHECK(problems_in(test::programme_toml("start = 1026-02-02\nregion = \"noord\"")) ==
+          std::vector<std::string>{"p.toml:4:9: error: [programme]: `start = 1026-02-02` is outside the dates "
+                                   "ritme supports; write a date from 1970-01-01 to 2200-12-31 (check the year for a "
+                                   "typo)"});
+    CHECK(problems_in(test::programme_toml("start = 2026-02-02\nregion = \"noord\"\nclosed = [0000-01-01]")) ==
+          std::vector<std::string>{"p.toml:6:11: error: [programme] closed entry 1: `closed = 0000-01-01` is "
+                                   "outside the dates ritme supports; write a date from 1970-01-01 to 2200-12-31 "
+                                   "(check the year for a typo)"});
+    const auto periods = problems_in(test::programme_toml(
+        "start = 2026-02-02\nregion = \"noord\"\nclosed = [{ from = 2026-06-01, to = 9999-12-31 }]"));
+    REQUIRE(periods.size() == 1);
+    CHECK(periods[0].find("p.toml:6:") == 0);
+    CHECK(periods[0].find("`to = 9999-12-31` is outside the dates ritme supports") != std::string::npos);
+}
+
+TEST_CASE("an extend-mode track that would run past 9999 is refused at its start") {
+    // 104 weeks, extended up to three times as long: Boost's last year was reached.
+    const auto problems = problems_in(
+        test::programme_toml("start = 9990-01-01\nweeks = 104\non_holiday = \"extend\"\nregion = \"noord\""));
+    REQUIRE(problems.size() == 1);
+    CHECK(problems[0].find("p.toml:4:9: error: [programme]: `start = 9990-01-01` is outside") == 0);
+    // The last supported start still has all its window inside what Boost holds.
+    const Programme late = test::load_valid(
+        test::programme_toml("start = 2200-12-31\nweeks = 104\non_holiday = \"extend\"\nregion = \"noord\""));
+    CHECK(calendar_window_end(late) > make_date(2206, 1, 1));
+    CHECK_NOTHROW(test::plan(
+        test::programme_toml("start = 2200-12-31\nweeks = 104\non_holiday = \"extend\"\nregion = \"noord\"")));
+}
+
 TEST_SUITE_END();

@@ -141,6 +141,22 @@ zuid   = { from = 2030-12-21, to = 2031-01-05, confirmd = false }
     CHECK(items[2].str() == "h.toml:6:48: error: holiday 1 zuid: unknown key `confirmd`; did you mean confirmed?");
 }
 
+TEST_CASE("a school year outside 1970 to 2200 is an error, not an exception") {
+    Diagnostics diagnostics;
+    const auto table = load(R"(school_year = "0000-0001"
+[[holiday]]
+name = "herfstvakantie"
+noord  = { from = 2030-10-19, to = 2030-10-27 }
+midden = { from = 2030-10-19, to = 2030-10-27 }
+zuid   = { from = 2030-10-19, to = 2030-10-27 }
+)",
+                            diagnostics);
+    CHECK(table.holidays().empty());
+    REQUIRE(diagnostics.has_errors());
+    CHECK(diagnostics.items()[0].str().find("h.toml:1:15: error:") == 0);
+    CHECK(diagnostics.items()[0].message.find("`school_year = \"0000-0001\"`") != std::string::npos);
+}
+
 TEST_CASE("a holiday outside its school year is an error") {
     Diagnostics diagnostics;
     load(R"(school_year = "2030-2031"

@@ -286,6 +286,9 @@ location = "schakel"
         check_refused(db, {"session", "move", ten, "--to", "2026-02-30T10:00"}, 2, "write it as YYYY-MM-DDTHH:MM");
         check_refused(db, {"session", "move", ten, "--to", "11-03-2026T10:00"}, 2, "write it as YYYY-MM-DDTHH:MM");
         check_refused(db, {"session", "move", ten, "--to", "2026-03-11T25:00"}, 2, "write it as YYYY-MM-DDTHH:MM");
+        // Years Boost.DateTime holds, or nearly, but ritme does not: a clear refusal, never bad_year.
+        for (const std::string far : {"9999-12-31T10:00", "1026-03-11T10:00", "0000-01-01T10:00", "2201-01-01T10:00"})
+            check_refused(db, {"session", "move", ten, "--to", far}, 2, "from 1970-01-01 to 2200-12-31");
         // 09:30 in Amsterdam is 08:30 UTC, half an hour before the clock.
         check_refused(db, {"session", "move", ten, "--to", "2026-01-10T09:30"}, 2, "is in the past");
         check_refused(db, {"session", "move", ten, "--to", "2026-03-11T23:00"}, 2, "would end after midnight");
@@ -453,6 +456,7 @@ location = "schakel"
         check_refused(db, add("p-nobody12345", "2026-03-05T10:00", "1h", "Stadhuis"), 2,
                       "no participant p-nobody12345");
         check_refused(db, add(enrolled, "2026-03-05 10", "1h", "Stadhuis"), 2, "write it as YYYY-MM-DDTHH:MM");
+        check_refused(db, add(enrolled, "9999-12-31T23:00", "1h", "Stadhuis"), 2, "from 1970-01-01 to 2200-12-31");
         check_refused(db, add(enrolled, "2026-01-10T09:30", "1h", "Stadhuis"), 2, "is in the past");
         check_refused(db, add(enrolled, "2026-03-05T10:00", "1x", "Stadhuis"), 2, "--duration: \"1x\"");
         check_refused(db, add(enrolled, "2026-03-05T10:00", "0m", "Stadhuis"), 2, "--duration: \"0m\"");

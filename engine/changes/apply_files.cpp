@@ -60,6 +60,23 @@ LoadedDefinitions load_definitions(const std::vector<std::string>& files, const 
     return loaded;
 }
 
+LoadedDefinitions load_each_good_definition(const std::vector<std::string>& files,
+                                            const SchoolHolidayTable& school_holidays, UtcInstant now) {
+    LoadedDefinitions good;
+    for (const auto& file : files) {
+        LoadedDefinitions one = load_definitions({file}, school_holidays, now);
+        good.problems.append(one.problems);
+        if (one.has_errors()) {
+            good.problems.warning({file, 0, 0}, "skipped for the errors above: what was last applied from it stays",
+                                  "fix the file; the daemon reads it again at SIGHUP");
+            good.skipped.push_back(file);
+            continue;
+        }
+        for (auto& definition : one.definitions) good.definitions.push_back(std::move(definition));
+    }
+    return good;
+}
+
 std::vector<std::string> toml_files_in(const std::filesystem::path& directory) {
     std::vector<std::string> files;
     std::error_code ignored;

@@ -22,6 +22,7 @@ struct LoadedDefinitions {
     std::vector<Definition> definitions;
     Diagnostics problems;  // every file's, in the order given
     bool unreadable = false;  // a file could not be read or parsed (bad input, exit 2)
+    std::vector<std::string> skipped;  // files left out for their errors (load_each_good_definition)
     bool has_errors() const { return unreadable || problems.has_errors(); }
 };
 
@@ -29,6 +30,14 @@ struct LoadedDefinitions {
 // calendar. `school_holidays` must outlive the result.
 LoadedDefinitions load_definitions(const std::vector<std::string>& files, const SchoolHolidayTable& school_holidays,
                                    UtcInstant now);
+
+// The daemon's way: each file on its own. A file with errors (its own, or in a school
+// calendar it names) is left out, with its problems and a warning that it was
+// skipped, so the store keeps what was last applied from it while every other file is
+// applied. One programmes directory with one bad file still sends everyone else's
+// reminders.
+LoadedDefinitions load_each_good_definition(const std::vector<std::string>& files,
+                                            const SchoolHolidayTable& school_holidays, UtcInstant now);
 
 // Every *.toml directly in `directory`, sorted; none when it is empty or absent.
 std::vector<std::string> toml_files_in(const std::filesystem::path& directory);

@@ -111,7 +111,7 @@ private:
         const auto local = parse_local_date_and_time(at_);
         if (!local)
             error() << option << ": \"" << at_ << "\" is not a date and time; write it as " << local_time_format
-                    << "\n";
+                    << ", from " << supported_dates_text() << "\n";
         return local;
     }
 

@@ -13,8 +13,7 @@
 #include "engine/changes/stored_calendar.hpp"
 #include "engine/cli/commands.hpp"
 #include "engine/programme/programme_loader.hpp"
-
-#include <boost/date_time/gregorian/parsers.hpp>
+#include "engine/time/local_time_text.hpp"
 
 #include <filesystem>
 #include <ostream>
@@ -55,12 +54,10 @@ CommandAction add_calendar_command(CLI::App& app, const CommonOptions& common, C
     return [options, &common, &context]() {
         std::optional<Date> today;
         if (!options->today.empty()) {
-            try {
-                today = boost::gregorian::from_simple_string(options->today);
-            } catch (const std::exception&) {
-            }
-            if (!today || today->is_special()) {
-                context.err << "ritme calendar: --today " << options->today << " is not a date like 2026-03-05\n";
+            today = parse_local_date(options->today);
+            if (!today) {
+                context.err << "ritme calendar: --today " << options->today << " is not a date like 2026-03-05, from "
+                            << supported_dates_text() << "\n";
                 return exit_bad_input;
             }
         }

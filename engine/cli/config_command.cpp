@@ -51,8 +51,16 @@ CommandAction add_config_command(CLI::App& app, const CommonOptions& common, Cli
             // directories and commands checked), with nothing created on disk.
             if (context.channels) {
                 Diagnostics problems;
-                check_daemon_setup(loaded, *context.channels, common.holiday_dir, context.clock.now(), problems);
-                report_config_problems(problems, context);
+                const auto setup =
+                    check_daemon_setup(loaded, *context.channels, common.holiday_dir, context.clock.now(), problems);
+                print_diagnostics(problems, context.err);
+                if (!setup) throw UnusableConfig("the daemon config has the errors above");
+                if (!setup->programmes.skipped.empty()) {
+                    context.err << "ritme config check: error: "
+                                << counted(static_cast<int>(setup->programmes.skipped.size()), "file", "files")
+                                << " in the schools and programmes directories would be skipped by the daemon\n";
+                    return exit_bad_input;
+                }
             }
             if (const auto why = why_nothing_can_be_sent(loaded)) {
                 context.err << "ritme config check: error: " << *why << "\n";

@@ -193,7 +193,8 @@ private:
     int move() {
         const auto local = parse_local_date_and_time(to_);
         if (!local) {
-            error() << "--to: \"" << to_ << "\" is not a date and time; write it as " << local_time_format << "\n";
+            error() << "--to: \"" << to_ << "\" is not a date and time; write it as " << local_time_format
+                    << ", from " << supported_dates_text() << "\n";
             return exit_bad_input;
         }
         const auto ref = session_ref();

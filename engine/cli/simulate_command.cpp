@@ -192,7 +192,8 @@ CommandAction add_simulate_command(CLI::App& app, const CommonOptions& common, C
             const auto parsed = parse_instant(*text, zone);
             if (!parsed) {
                 context.err << "ritme simulate: " << name << " \"" << *text
-                            << "\" is not a time; write 2026-03-05 or 2026-03-05T10:00\n";
+                            << "\" is not a time; write 2026-03-05 or 2026-03-05T10:00, from " << supported_dates_text()
+                            << "\n";
                 return exit_bad_input;
             }
             *target = *parsed;

@@ -1,8 +1,11 @@
 // `ritme tick [-c CONFIG] [--now TIME]`: cron mode. Applies the programmes directory,
 // plans, sends everything due up to now (or TIME), waits for the results, and exits 0
-// when all went, 1 when some failed or wait for a retry. Claims make two ticks, or a
-// tick and a daemon, at once safe: no message goes twice.
+// when all went, 1 when some failed or wait for a retry. Like `serve`, it skips a
+// programme or school file with errors and sends everyone else's reminders; it then
+// exits 1, so cron reports the errors. Claims make two ticks, or a tick and a daemon,
+// at once safe: no message goes twice.
 
+#include "engine/base/text.hpp"
 #include "engine/cli/commands.hpp"
 #include "engine/dispatch/claim_owner.hpp"
 #include "engine/dispatch/dispatcher.hpp"
@@ -30,7 +33,9 @@ CommandAction add_tick_command(CLI::App& app, const CommonOptions& common, CliCo
             const auto instant = parse_instant(*now_text, TimeZone::load(config.timezone));
             if (!instant) {
                 context.err << "ritme tick: --now \"" << *now_text
-                            << "\" is not a time; write 2026-03-05T10:00, or add Z or an offset such as +01:00\n";
+                            << "\" is not a time; write 2026-03-05T10:00, or add Z or an offset such as +01:00, "
+                               "from "
+                            << supported_dates_text() << "\n";
                 return exit_bad_input;
             }
             fixed.emplace(*instant);
@@ -60,7 +65,11 @@ CommandAction add_tick_command(CLI::App& app, const CommonOptions& common, CliCo
         }
         context.out << "tick: " << counts.sent << " sent, " << counts.retried << " to retry, " << counts.failed
                     << " failed, " << counts.expired << " expired, " << counts.cancelled << " cancelled\n";
-        return counts.failed || counts.retried ? exit_failure : exit_ok;
+        const auto skipped = static_cast<int>(setup->programmes.skipped.size());
+        if (skipped)
+            context.err << "ritme tick: " << counted(skipped, "file", "files")
+                        << " skipped for the errors above; the others were applied\n";
+        return counts.failed || counts.retried || skipped ? exit_failure : exit_ok;
     };
 }
 

@@ -19,6 +19,16 @@ PlanningRules planning_rules(const DaemonConfig& config) {
     return rules;
 }
 
+std::vector<std::string> definition_files(const DaemonConfig& config) {
+    auto files = toml_files_in(config.schools);
+    for (auto& file : toml_files_in(config.programmes)) files.push_back(std::move(file));
+    return files;
+}
+
+std::filesystem::path holiday_directory(const DaemonConfig& config, const std::string& holiday_dir) {
+    return config.holidays.empty() ? std::filesystem::path(holiday_dir) : config.holidays;
+}
+
 namespace {
 
 enum class ChannelStep { make, check };
@@ -32,21 +42,21 @@ std::optional<DaemonSetup> read_setup(const DaemonConfig& config, const ChannelR
     DaemonSetup setup;
     setup.config = config;
     setup.rules = planning_rules(config);
-    const std::filesystem::path holidays = config.holidays.empty() ? holiday_dir : config.holidays.string();
-    setup.holidays = std::make_unique<SchoolHolidayTable>(SchoolHolidayTable::load_directory(holidays, problems));
+    setup.holidays = std::make_unique<SchoolHolidayTable>(
+        SchoolHolidayTable::load_directory(holiday_directory(config, holiday_dir), problems));
     setup.renderer = MessageRenderer::load(config.templates, problems);
     ChannelSet::check_config(config, registry, problems);
     if (problems.has_errors()) return std::nullopt;
-    auto files = toml_files_in(config.schools);
-    for (auto& file : toml_files_in(config.programmes)) files.push_back(std::move(file));
-    setup.programmes = load_definitions(files, *setup.holidays, now);
-    problems.append(setup.programmes.problems);
-    if (setup.programmes.has_errors()) return std::nullopt;
+    // A programme or school file with errors is left out, not the setup.
+    setup.programmes = load_each_good_definition(definition_files(config), *setup.holidays, now);
     if (channels == ChannelStep::make) {
-        auto made = ChannelSet::from_config(config, registry, problems);
+        Diagnostics channel_problems;
+        auto made = ChannelSet::from_config(config, registry, channel_problems);
+        problems.append(channel_problems);
         if (!made) return std::nullopt;
         setup.channels = std::move(*made);
     }
+    problems.append(setup.programmes.problems);
     return setup;
 }
 
@@ -57,9 +67,9 @@ std::optional<DaemonSetup> load_daemon_setup(const DaemonConfig& config, const C
     return read_setup(config, registry, holiday_dir, now, ChannelStep::make, problems);
 }
 
-bool check_daemon_setup(const DaemonConfig& config, const ChannelRegistry& registry, const std::string& holiday_dir,
-                        UtcInstant now, Diagnostics& problems) {
-    return read_setup(config, registry, holiday_dir, now, ChannelStep::check, problems).has_value();
+std::optional<DaemonSetup> check_daemon_setup(const DaemonConfig& config, const ChannelRegistry& registry,
+                                              const std::string& holiday_dir, UtcInstant now, Diagnostics& problems) {
+    return read_setup(config, registry, holiday_dir, now, ChannelStep::check, problems);
 }
 
 std::vector<std::string> apply_and_plan(Store& store, const DaemonSetup& setup, UtcInstant now,

@@ -2,7 +2,10 @@
 // What `ritme serve` and `ritme tick` build from the daemon config, and what a reload
 // (SIGHUP) replaces as a whole: the config, the message templates, the channels, and
 // the programme and school files of the programmes directory, read and checked. A
-// setup with any error is refused in full, so a bad reload keeps the old one.
+// config, template or channel error refuses the setup in full, so a bad reload keeps
+// the old one and a bad start does not start. A programme or school file with errors
+// only leaves that file out (the store keeps its last good apply): one typo in one
+// programme must not stop every other programme's reminders.
 
 #include "engine/changes/apply_files.hpp"
 #include "engine/channel/channel_registry.hpp"
@@ -12,6 +15,7 @@
 #include "engine/message/message_renderer.hpp"
 #include "engine/planner/planner.hpp"
 
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
@@ -30,16 +34,24 @@ struct DaemonSetup {
 // What the planner needs of the config: its rules and, per medium, the channel.
 PlanningRules planning_rules(const DaemonConfig& config);
 
-// Builds the whole setup, with every problem in `problems`. `holiday_dir` is used when
-// the config names none.
+// The school and programme files the daemon applies: *.toml in the schools directory,
+// then in the programmes directory.
+std::vector<std::string> definition_files(const DaemonConfig& config);
+
+// The school-holiday data the daemon reads: the config's, else `holiday_dir`.
+std::filesystem::path holiday_directory(const DaemonConfig& config, const std::string& holiday_dir);
+
+// Builds the whole setup, with every problem in `problems` (a skipped file's errors
+// too, so `problems.has_errors()` says whether anything was left out). `holiday_dir`
+// is used when the config names none.
 std::optional<DaemonSetup> load_daemon_setup(const DaemonConfig& config, const ChannelRegistry& registry,
                                              const std::string& holiday_dir, UtcInstant now, Diagnostics& problems);
 
 // What load_daemon_setup would refuse, read the same way, in `problems`; the channels
-// are checked, not made, so nothing changes on disk (`ritme config check`). True when
-// the setup would load.
-bool check_daemon_setup(const DaemonConfig& config, const ChannelRegistry& registry, const std::string& holiday_dir,
-                        UtcInstant now, Diagnostics& problems);
+// are checked, not made, so nothing changes on disk (`ritme config check`). The setup,
+// without its channels, when it would load.
+std::optional<DaemonSetup> check_daemon_setup(const DaemonConfig& config, const ChannelRegistry& registry,
+                                              const std::string& holiday_dir, UtcInstant now, Diagnostics& problems);
 
 // Applies the setup's programme and school files and plans whatever is requested, in
 // one transaction. Returns a line per changed programme for the log.

@@ -27,8 +27,12 @@ void read_closed(TomlTableReader& r, ClosureRules& rules) {
         ++index;
         const std::string label = r.label() + " closed entry " + std::to_string(index);
         if (auto day = entry.as_date()) {
-            rules.closed.push_back({to_date(day->get()), to_date(day->get()), "gesloten",
-                                         position_of(entry.source())});
+            if (auto date = supported_date_of(day->get()))
+                rules.closed.push_back({*date, *date, "gesloten", position_of(entry.source())});
+            else
+                r.diagnostics().error(position_of(entry.source()),
+                                      label + ": " + unsupported_date_message("closed", day->get()),
+                                      unsupported_date_hint());
             continue;
         }
         const toml::table* table = entry.as_table();

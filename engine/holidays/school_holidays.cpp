@@ -2,6 +2,7 @@
 
 #include "engine/base/input_file.hpp"
 #include "engine/base/toml_reader.hpp"
+#include "engine/time/date_range.hpp"
 #include "engine/time/toml_time.hpp"
 #include "engine/time/weekday.hpp"
 
@@ -25,7 +26,7 @@ std::optional<int> parse_school_year(std::string_view text) {
         first = first * 10 + (text[i] - '0');
         second = second * 10 + (text[5 + i] - '0');
     }
-    if (second != first + 1) return std::nullopt;
+    if (second != first + 1 || first < first_supported_year || second > last_supported_year) return std::nullopt;
     return first;
 }
 
@@ -113,7 +114,11 @@ SchoolHolidayTable SchoolHolidayTable::load_text(std::string_view toml_text, con
     std::optional<int> first_year;
     if (school_year) {
         first_year = parse_school_year(*school_year);
-        if (!first_year) r.error_at("school_year", "`school_year = \"" + *school_year + "\"` is not like \"2025-2026\"");
+        if (!first_year)
+            r.error_at("school_year", "`school_year = \"" + *school_year + "\"` is not like \"2025-2026\"",
+                       "two years in a row, from " + std::to_string(first_supported_year) + "-" +
+                           std::to_string(first_supported_year + 1) + " to " + std::to_string(last_supported_year - 1) +
+                           "-" + std::to_string(last_supported_year));
     }
     std::vector<SchoolHoliday> holidays;
     if (const toml::node* node = r.find("holiday", Presence::required)) {

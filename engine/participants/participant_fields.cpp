@@ -5,6 +5,7 @@
 #include "engine/base/text.hpp"
 #include "engine/holidays/closure_rules.hpp"
 #include "engine/participants/masking.hpp"
+#include "engine/time/date_range.hpp"
 
 #include <phonenumbers/phonenumberutil.h>
 
@@ -14,7 +15,6 @@
 #include <charconv>
 #include <cstdint>
 #include <random>
-#include <stdexcept>
 
 namespace ritme {
 namespace {
@@ -172,11 +172,7 @@ std::optional<Date> parse_iso_date(std::string_view word) {
     auto year = parse_digits(word.substr(0, 4)), month = parse_digits(word.substr(5, 2)),
          day = parse_digits(word.substr(8, 2));
     if (!year || !month || !day) return std::nullopt;
-    try {
-        return make_date(*year, *month, *day);
-    } catch (const std::out_of_range&) {  // Boost's bad_month, bad_day_of_month, …
-        return std::nullopt;
-    }
+    return supported_date(*year, *month, *day);
 }
 
 // Where the time range in "09:00 - 12:00 taalles" ends: two digits after its second

@@ -7,6 +7,7 @@
 #include "engine/holidays/closure_rules_reader.hpp"
 #include "engine/participants/participant_fields.hpp"
 #include "engine/programme/reminder_offsets_reader.hpp"
+#include "engine/time/date_range.hpp"
 #include "engine/time/time_zone.hpp"
 #include "engine/time/toml_time.hpp"
 
@@ -105,9 +106,11 @@ private:
                            "use an IANA zone name such as \"Europe/Amsterdam\"");
             }
         }
-        // A school calendar's recurring events are expanded only as far as the track can run.
-        const Date first = programme_.start.is_special() ? make_date(2000, 1, 1) : programme_.start;
-        read_closure_rules(r, programme_.closures, {first, calendar_window_end(programme_)}, base_dir_);
+        // A school calendar's recurring events are expanded only as far as the track can run;
+        // without a start, not at all (its dates are still checked).
+        const Date start = programme_.start.is_special() ? make_date(first_supported_year, 1, 1) : programme_.start;
+        const Date end = programme_.start.is_special() ? start : calendar_window_end(programme_);
+        read_closure_rules(r, programme_.closures, {start, end}, base_dir_);
     }
 
     void read_locations() {

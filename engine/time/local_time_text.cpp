@@ -1,6 +1,7 @@
 #include "engine/time/local_time_text.hpp"
 
 #include "engine/base/text.hpp"
+#include "engine/time/date_range.hpp"
 #include "engine/time/time_zone.hpp"
 #include "engine/time/weekday.hpp"
 
@@ -11,6 +12,8 @@ namespace ritme {
 
 namespace {
 
+constexpr int max_offset_hours = 18;
+
 std::optional<int> number(std::string_view text) {
     int value = 0;
     const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
@@ -18,21 +21,17 @@ std::optional<int> number(std::string_view text) {
     return value;
 }
 
-std::optional<Date> parse_date(std::string_view text) {
+}  // namespace
+
+std::optional<Date> parse_local_date(std::string_view text) {
     if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
     const auto year = number(text.substr(0, 4)), month = number(text.substr(5, 2)), day = number(text.substr(8, 2));
     if (!year || !month || !day) return std::nullopt;
-    try {
-        return make_date(*year, *month, *day);
-    } catch (const std::out_of_range&) {
-        return std::nullopt;
-    }
+    return supported_date(*year, *month, *day);
 }
 
-}  // namespace
-
 std::optional<LocalDateTime> parse_local_date_time(std::string_view text) {
-    const auto date = parse_date(text.substr(0, 10));
+    const auto date = parse_local_date(text.substr(0, 10));
     if (!date) return std::nullopt;
     if (text.size() == 10) return LocalDateTime{*date, TimeOfDay{}};
     if (text[10] != 'T' && text[10] != ' ') return std::nullopt;
@@ -59,7 +58,9 @@ std::optional<UtcInstant> parse_instant(std::string_view text, const TimeZone& z
     } else if (text.size() > 16 && (text[text.size() - 6] == '+' || text[text.size() - 6] == '-') &&
                text[text.size() - 3] == ':') {
         const auto hours = number(text.substr(text.size() - 5, 2)), minutes = number(text.substr(text.size() - 2));
-        if (!hours || !minutes) return std::nullopt;
+        // UTC offsets in use run from -12:00 to +14:00; ISO 8601 allows up to 18 hours.
+        if (!hours || !minutes || *hours < 0 || *hours > max_offset_hours || *minutes < 0 || *minutes > 59)
+            return std::nullopt;
         offset_minutes = (*hours * 60 + *minutes) * (text[text.size() - 6] == '-' ? -1 : 1);
         has_offset = true;
         text.remove_suffix(6);

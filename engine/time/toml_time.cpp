@@ -1,15 +1,35 @@
 #include "engine/time/toml_time.hpp"
 
 #include "engine/base/text.hpp"
+#include "engine/time/date_range.hpp"
+
+#include <cstdio>
 
 namespace ritme {
 
-Date to_date(const toml::date& date) { return Date(date.year, date.month, date.day); }
+std::optional<Date> supported_date_of(const toml::date& date) {
+    return supported_date(date.year, date.month, date.day);
+}
+
+std::string unsupported_date_message(std::string_view key, const toml::date& date) {
+    char text[16];
+    std::snprintf(text, sizeof text, "%04d-%02d-%02d", static_cast<int>(date.year), static_cast<int>(date.month),
+                  static_cast<int>(date.day));
+    return "`" + std::string(key) + " = " + text + "` is outside the dates ritme supports";
+}
+
+std::string unsupported_date_hint() {
+    return "write a date from " + supported_dates_text() + " (check the year for a typo)";
+}
 
 std::optional<Date> read_date(TomlTableReader& reader, std::string_view key, Presence presence) {
     const toml::node* node = reader.find(key, presence);
     if (!node) return std::nullopt;
-    if (auto value = node->as_date()) return to_date(value->get());
+    if (auto value = node->as_date()) {
+        if (auto date = supported_date_of(value->get())) return date;
+        reader.error_at(key, unsupported_date_message(key, value->get()), unsupported_date_hint());
+        return std::nullopt;
+    }
     reader.report_wrong_type(key, *node, "a date", "2026-02-02", ", without quotes");
     return std::nullopt;
 }

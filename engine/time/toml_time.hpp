@@ -7,13 +7,20 @@
 #include "engine/time/time_of_day.hpp"
 
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace ritme {
 
-// Converts a TOML local date.
-Date to_date(const toml::date& date);
+// Converts a TOML local date; nothing when it is outside the supported dates
+// (date_range.hpp). TOML itself accepts any year from 0000 to 9999.
+std::optional<Date> supported_date_of(const toml::date& date);
+// "`start = 1026-02-02` is outside the dates ritme supports" and its hint, for a date
+// supported_date_of refused.
+std::string unsupported_date_message(std::string_view key, const toml::date& date);
+std::string unsupported_date_hint();
 
+// A date, checked against the supported dates.
 std::optional<Date> read_date(TomlTableReader& reader, std::string_view key, Presence presence = Presence::optional);
 // "09:30" or a TOML time 09:30:00.
 std::optional<TimeOfDay> read_time_of_day(TomlTableReader& reader, std::string_view key,
