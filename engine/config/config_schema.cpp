@@ -112,10 +112,13 @@ const std::vector<ConfigSection>& config_sections() {
                if (!address) return;
                const size_t colon = address->rfind(':');
                int port = 0;
-               const char* digits = address->data() + colon + 1;
-               const char* end = address->data() + address->size();
-               const bool has_port = colon != std::string::npos && colon > 0 && digits != end &&
-                                     std::from_chars(digits, end, port).ptr == end && port > 0 && port < 65536;
+               bool has_port = false;
+               if (colon != std::string::npos && colon > 0) {  // no pointer past the text when there is none
+                   const char* digits = address->data() + colon + 1;
+                   const char* end = address->data() + address->size();
+                   has_port = digits != end && std::from_chars(digits, end, port).ptr == end && port > 0 &&
+                              port < 65536;
+               }
                if (has_port)
                    config.listen = *address;
                else

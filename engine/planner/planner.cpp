@@ -42,8 +42,10 @@ std::vector<Reach> reach_of(const Participant& participant, const PlanningRules&
         const bool opted_out = medium == Medium::sms && participant.sms_opt_out;
         if (!wants(participant, medium) || has_address(participant, medium) || opted_out) continue;
         if (!has_address(participant, fallback_medium)) continue;
-        const bool reached = std::any_of(reach.begin(), reach.end(),
-                                         [&](const Reach& r) { return r.route->channel == route.channel; });
+        // The channel captured by name: clang before 16 cannot capture a structured binding.
+        const bool reached = std::any_of(reach.begin(), reach.end(), [&channel = route.channel](const Reach& r) {
+            return r.route->channel == channel;
+        });
         if (!reached) reach.push_back({fallback_medium, &route});
     }
     return reach;

@@ -1,0 +1,276 @@
+#include "tests/fuzz/fuzz_entries.hpp"
+
+#include "adapters/builtin_adapters.hpp"
+#include "adapters/http/http_channel.hpp"
+#include "adapters/http/provider_preset.hpp"
+#include "engine/calendar/checks.hpp"
+#include "engine/calendar/html_calendar.hpp"
+#include "engine/calendar/ics_calendar.hpp"
+#include "engine/calendar/json_calendar.hpp"
+#include "engine/calendar/programme_calendar.hpp"
+#include "engine/calendar/text_calendar.hpp"
+#include "engine/channel/channel_registry.hpp"
+#include "engine/config/config_reader.hpp"
+#include "engine/holidays/ics_closures.hpp"
+#include "engine/holidays/school_holidays.hpp"
+#include "engine/holidays/school_loader.hpp"
+#include "engine/message/message_renderer.hpp"
+#include "engine/participants/participant_csv.hpp"
+#include "engine/programme/programme_loader.hpp"
+#include "engine/time/local_time_text.hpp"
+#include "engine/time/time_zone.hpp"
+
+#include <array>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace ritme::fuzz {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// The shipped files an input is read beside: the source tree's config/.
+fs::path shipped(const std::string& relative) { return fs::path(RITME_SOURCE_DIR) / "config" / relative; }
+
+// A directory of this process's own, laid out like a config directory, so an input is
+// read from a file the way the CLI reads it and its relative paths resolve like a real
+// file's: programmes/ (with ../schools/ beside it, holding the shipped school calendar)
+// and templates/ with the shipped nl and en templates. Removed at exit.
+class Scratch {
+public:
+    Scratch() {
+        std::string pattern = (fs::temp_directory_path() / "ritme-fuzz-XXXXXX").string();
+        if (!mkdtemp(pattern.data())) throw std::runtime_error("cannot make a scratch directory in " + pattern);
+        root_ = pattern;
+        for (const char* folder : {"programmes", "schools", "providers", "templates/tr"})
+            fs::create_directories(root_ / folder);
+        fs::copy(shipped("schools/studiedagen-de-regenboog.ics"), root_ / "schools");
+        for (const char* language : {"nl", "en"})
+            fs::copy(shipped("templates") / language, root_ / "templates" / language, fs::copy_options::recursive);
+        // A channel's secrets, readable by their owner only, or the adapters refuse them;
+        // the token a GUID, as some presets ask.
+        for (const auto& [name, secret] : {std::pair{"token", "0f8fad5b-d9cb-469f-a165-70867728950e"},
+                                           std::pair{"password", "correct horse battery"}}) {
+            const fs::path file = write(std::string(name) + ".secret", secret);
+            fs::permissions(file, fs::perms::owner_read | fs::perms::owner_write);
+        }
+    }
+    ~Scratch() {
+        std::error_code ignored;
+        fs::remove_all(root_, ignored);
+    }
+    Scratch(const Scratch&) = delete;
+    Scratch& operator=(const Scratch&) = delete;
+
+    const fs::path& root() const { return root_; }
+
+    // Writes `text` to `relative` under the scratch directory, replacing what was there.
+    fs::path write(const fs::path& relative, std::string_view text) const {
+        const fs::path file = root_ / relative;
+        std::ofstream out(file, std::ios::binary | std::ios::trunc);
+        out.write(text.data(), static_cast<std::streamsize>(text.size()));
+        if (!out) throw std::runtime_error("cannot write " + file.string());
+        return file;
+    }
+
+private:
+    fs::path root_;
+};
+
+const Scratch& scratch() {
+    static const Scratch directory;
+    return directory;
+}
+
+const SchoolHolidayTable& school_holidays() {
+    static Diagnostics ignored;
+    static const SchoolHolidayTable table = SchoolHolidayTable::load_directory(shipped("holidays").string(), ignored);
+    return table;
+}
+
+const ChannelRegistry& registry() {
+    static const ChannelRegistry adapters = [] {
+        ChannelRegistry made;
+        register_builtin_adapters(made);
+        return made;
+    }();
+    return adapters;
+}
+
+const TimeZone& amsterdam() {
+    static const TimeZone zone = TimeZone::load("Europe/Amsterdam");
+    return zone;
+}
+
+// The day a fuzzed school's recurring closures are expanded from (as `apply` does from today).
+const Date today = make_date(2026, 9, 1);
+
+}  // namespace
+
+void fuzz_programme(std::string_view input) {
+    // `ritme check FILE`: the file, the slots of what did read, then the calendar.
+    const fs::path file = scratch().write("programmes/programme.toml", input);
+    ProgrammeLoad load = load_programme_file(file.string());
+    if (load.status == LoadStatus::invalid && load.partial) {
+        Diagnostics all = load.diagnostics;
+        check_slots(load.partial->programme, all, load.partial->school_hours_read);
+    }
+    if (load.status != LoadStatus::ok || !load.programme) return;
+    const ProgrammeCalendar plan = build_programme_calendar(std::move(*load.programme), school_holidays());
+    // `ritme calendar FILE --format …`: every output format.
+    const UtcInstant stamp{boost::posix_time::ptime(today, boost::posix_time::hours(8))};
+    (void)render_text_calendar(plan);
+    (void)render_ics_calendar(plan, stamp);
+    (void)render_html_calendar(plan, today);
+    (void)calendar_json(plan).dump(2);
+}
+
+void fuzz_school(std::string_view input) {
+    // `ritme apply` on a school file beside its .ics.
+    const fs::path file = scratch().write("schools/school.toml", input);
+    if (!is_school_file(input)) return;
+    (void)load_school_text(input, file.string(), file.parent_path().string(), today);
+}
+
+void fuzz_ics(std::string_view input) {
+    // A school's calendar as its school file names it: expanded for ten years.
+    const fs::path file = scratch().write("schools/fuzz.ics", input);
+    (void)read_ics_closures(file.string(), today, today + boost::gregorian::years(10));
+}
+
+void fuzz_daemon_config(std::string_view input) {
+    // `ritme config check -c FILE`, and what every verb reads first.
+    const fs::path file = scratch().write("ritme.toml", input);
+    Diagnostics diagnostics;
+    (void)load_daemon_config(file, registry(), diagnostics);
+}
+
+void fuzz_provider_preset(std::string_view input) {
+    Diagnostics diagnostics;
+    const auto preset = ProviderPreset::parse(input, "fuzz.toml", "fuzz", diagnostics);
+    if (!preset) return;
+
+    // The provider's answers as a send reads them.
+    std::vector<HttpResponse> answers(4);
+    answers[0].status = 200;
+    answers[0].body = R"({"id":"SM1","messages":[{"id":"m1","status":0}],"details":[{"messageId":"x"}]})";
+    answers[1].status = 400;
+    answers[1].body = R"({"code":21211,"message":"Invalid 'To' Phone Number: +31612345678","errorCode":"2"})";
+    answers[2].status = 503;
+    answers[2].body = "<html>unavailable</html>";
+    answers[3].transport_error = "Operation timed out";
+    answers[3].timed_out = true;
+    for (const HttpResponse& answer : answers) (void)preset->read_answer(answer, "+31612345678");
+
+    // A channel of the http adapter using this preset, made as `config check` and `serve`
+    // make it: the preset read from its file, the channel's values matched against its
+    // patterns; then the request for a message.
+    ChannelSettings settings;
+    settings.channel = "sms";
+    settings.base_directory = scratch().root();
+    settings.values = {{"preset", scratch().write("providers/fuzz.toml", input).string()},
+                       {"url", ""},
+                       {"timeout_seconds", "10"},
+                       {"ca_file", ""}};
+    const std::array<std::pair<std::string_view, std::string_view>, 6> samples = {{
+        {"from", "Ritme"},
+        {"account", "AC0123456789abcdef0123456789abcdef"},
+        {"username", "ritme-gemeente"},
+        {"token", ""},     // from the scratch directory's token.secret
+        {"password", ""},  // likewise
+        {"report_url", "https://ritme.example.nl/receipt/{delivery}"},
+    }};
+    for (const auto& [name, value] : samples) {
+        if (!preset->uses(name) && !preset->setting_rules().contains(name)) continue;
+        const std::string key(name);
+        if (value.empty())
+            settings.values[key + "_file"] = (scratch().root() / (key + ".secret")).string();
+        else
+            settings.values[key] = std::string(value);
+    }
+    std::unique_ptr<Channel> channel;
+    try {
+        channel = registry().make("http", settings);
+    } catch (const ChannelConfigError&) {
+        return;  // the preset does not fit the channel: `config check` says why
+    }
+    const auto* http = dynamic_cast<const HttpProviderChannel*>(channel.get());
+    if (!http) throw std::logic_error("the http adapter made another kind of channel");
+    OutgoingMessage message;
+    message.delivery_id = 42;
+    message.channel = "sms";
+    message.to = "+31612345678";
+    message.language = "nl";
+    message.kind = "reminder";
+    for (const char* text : {"Herinnering: di 3 mrt 09:30 Wijkcentrum De Schakel, \"Kerkstraat\" 1 & 2",
+                             "Нагадування: вт 3 бер 09:30, Wijkcentrum De Schakel. Чекаємо на вас! {{to}} %s \\u0000"}) {
+        message.text = text;
+        (void)http->request_for(message);
+    }
+}
+
+void fuzz_participant_csv(std::string_view input) {
+    // `ritme participant import FILE`, with one school the cells may name.
+    const fs::path file = scratch().write("participants.csv", input);
+    const std::vector<std::string> schools{"de-regenboog"};
+    (void)read_participant_csv_file(file.string(), schools);
+}
+
+void fuzz_template(std::string_view input) {
+    // A language's templates as `serve` loads them: here every kind in "tr" has the input's
+    // text, beside the shipped nl and en; then each kind rendered for SMS and e-mail.
+    for (const std::string& name : template_names()) scratch().write("templates/tr/" + name + ".mustache", input);
+    Diagnostics diagnostics;
+    const auto renderer = MessageRenderer::load(scratch().root() / "templates", diagnostics);
+    if (!renderer) return;
+    MessageFacts facts;
+    facts.first_name = "Fatima-Zahra";
+    facts.start = LocalDateTime{make_date(2026, 3, 3), TimeOfDay::hm(9, 30)};
+    facts.end = TimeOfDay::hm(11, 30);
+    facts.location_name = "Wijkcentrum De Schakel";
+    facts.location_address = "Kerkstraat 1, Almere";
+    facts.lead_name = "Saskia";
+    facts.lead_phone = "+31612345678";
+    facts.note = "Bus 4 tot halte Stadhuis";
+    facts.session_number = 14;
+    std::vector<MessageFacts> messages;
+    for (DeliveryKind kind : {DeliveryKind::reminder, DeliveryKind::appointment, DeliveryKind::alert}) {
+        facts.kind = kind;
+        messages.push_back(facts);
+    }
+    facts.kind = DeliveryKind::change;
+    facts.previous_start = LocalDateTime{make_date(2026, 3, 2), TimeOfDay::hm(13, 0)};
+    for (const char* change : {"moved", "cancelled", "restored"}) {
+        facts.change = change;
+        messages.push_back(facts);
+    }
+    facts.kind = DeliveryKind::reminder;  // a reminder a move notice was joined into
+    facts.change = "moved";
+    messages.push_back(facts);
+    for (const MessageFacts& message : messages)
+        for (Medium medium : {Medium::sms, Medium::email}) (void)renderer->render(message, "tr", medium);
+}
+
+void fuzz_cli_time(std::string_view input) {
+    // An argument ends at its first NUL byte.
+    const std::string_view argument = input.substr(0, input.find('\0'));
+    // `tick --now`, `simulate --from/--until`: an instant, printed back as the CLI prints times.
+    if (const auto instant = parse_instant(argument, amsterdam())) {
+        (void)instant->iso();
+        (void)iso_with_offset(*instant, amsterdam());
+    }
+    // `session move --to`, `appointment add --at`, `appointment move --to`: a local time,
+    // converted in the programme's zone.
+    if (const auto local = parse_local_date_and_time(argument)) {
+        (void)day_and_date(local->date);
+        if (const auto instant = amsterdam().to_utc(*local, session_time_policy).instant)
+            (void)iso_with_offset(*instant, amsterdam());
+    }
+}
+
+}  // namespace ritme::fuzz
