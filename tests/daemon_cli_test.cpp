@@ -605,6 +605,28 @@ TEST_CASE("a damaged database: each verb names the file and exits 1, never an in
     }
 }
 
+TEST_CASE("a reminder whose kind was damaged holds back no other reminder") {
+    Fixture f("damaged-kind-alone");
+    REQUIRE(f.run({"tick"}).status == 0);
+    for (const char* phone : {"0612345678", "0687654321"})
+        REQUIRE(f.run({"participant", "add", "--name", "Deelnemer", "--phone", phone, "--programme", "tick-test"})
+                    .status == 0);
+    REQUIRE(f.run({"tick", "--now", "2026-01-20T09:00"}).status == 0);  // plans their reminders
+    {
+        // One of the two day-before reminders for Tuesday's session gets a flipped byte in its kind.
+        SQLite::Database raw((f.dir() / "ritme.db").string(), SQLite::OPEN_READWRITE);
+        raw.exec("PRAGMA ignore_check_constraints = ON");
+        raw.exec("UPDATE delivery SET kind = 'remindes' WHERE id = (SELECT id FROM delivery ORDER BY send_at, id LIMIT 1)");
+    }
+    const Run tick = f.run({"tick", "--now", "2026-02-02T18:00"});
+    CHECK(tick.status == 0);
+    CHECK(tick.out.find("tick: 1 sent, 0 to retry, 0 failed") != std::string::npos);
+    CHECK(lines_in(f.sent_log()) == 1);
+    const Run status = f.run({"status"});
+    CHECK(status.status == 1);
+    CHECK(status.err.find("is damaged (PRAGMA integrity_check):") != std::string::npos);
+}
+
 TEST_CASE("status says the database passed its integrity check") {
     Fixture f("status-integrity");
     REQUIRE(f.run({"tick", "--now", "2026-01-20T09:00"}).status == 0);

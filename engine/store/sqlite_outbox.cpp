@@ -230,16 +230,23 @@ std::vector<ClaimedDelivery> SqliteStore::claim_due(UtcInstant now, int limit, c
         if (limit <= 0) return {};
         // One statement claims the batch and says for each row whether its subject is still
         // current. Each half of the union reads at most `limit` rows from its own index.
-        // write()'s IMMEDIATE transaction keeps other processes out until it commits.
+        // write()'s IMMEDIATE transaction keeps other processes out until it commits. A row
+        // whose kind was damaged past its CHECK constraint would fail the whole UPDATE, and
+        // hold back every row due after it: it is left where `status` reports it.
+        static const std::string known_kind =
+            "kind IN (" +
+            quoted_list(std::vector<DeliveryKind>{DeliveryKind::reminder, DeliveryKind::appointment,
+                                                  DeliveryKind::change, DeliveryKind::alert}) +
+            ")";
         static const std::string sql =
             std::string(
                 "UPDATE delivery SET state = 'claimed', claimed_by = ?1, claimed_until = ?2, attempts = attempts + 1, "
                 "updated_at = ?3 WHERE id IN (SELECT id FROM ("
                 "SELECT id, send_at FROM (SELECT id, send_at FROM delivery WHERE state IN ('planned', 'retry') "
-                "AND send_at <= ?3 ORDER BY send_at, id LIMIT ?4) "
+                "AND send_at <= ?3 AND " + known_kind + " ORDER BY send_at, id LIMIT ?4) "
                 "UNION ALL "
                 "SELECT id, send_at FROM (SELECT id, send_at FROM delivery WHERE state = 'claimed' "
-                "AND claimed_until < ?3 ORDER BY send_at, id LIMIT ?4) "
+                "AND claimed_until < ?3 AND " + known_kind + " ORDER BY send_at, id LIMIT ?4) "
                 "ORDER BY send_at, id LIMIT ?4)) RETURNING ") +
             delivery_columns + ", " + subject_current;
         SQLite::Statement& claim = statement(sql.c_str());
