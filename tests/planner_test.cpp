@@ -814,7 +814,7 @@ TEST_CASE_TEMPLATE("someone who chose SMS but has no phone number is reached thr
     CHECK(with.fingerprint() != without.fingerprint());
     const PlanResult result = plan(*store, with, january);
     CHECK(result.added == static_cast<int>(store->sessions("test").size() * 2));
-    const Delivery& day_before = row(rows(*store), "reminder:test#s1@v1:p-amina:1d@18:00:email");
+    const Delivery day_before = row(rows(*store), "reminder:test#s1@v1:p-amina:1d@18:00:email");
     CHECK(day_before.channel == "email");
     CHECK(day_before.send_at == day_before.due_at);  // the e-mail route's own rule: any hour
 
