@@ -3,6 +3,7 @@
 // rendered message to a Channel and gets a result back. A failed delivery is a result,
 // not an exception (rule 4): exceptions are for bad configuration and broken state.
 
+#include "engine/channel/callback.hpp"
 #include "engine/channel/medium.hpp"
 
 #include <chrono>
@@ -97,6 +98,19 @@ public:
     // threads, at most `concurrency` calls at once for one channel, so an adapter that
     // keeps a connection keeps one per thread or guards it.
     virtual SendResult send(const OutgoingMessage& message) = 0;
+    // Reads a gateway's call to /receipts/CHANNEL or /inbound/CHANNEL: proves it comes
+    // from the gateway, then reads its reports or the participant's text. Called on the
+    // daemon's loop thread; it must not block (no network, no disk). A channel whose
+    // gateway calls nothing keeps the default: not handled (404).
+    virtual CallbackReading read_callback(CallbackKind kind, const CallbackRequest& request) const {
+        (void)kind;
+        (void)request;
+        return CallbackReading::refused(CallbackReading::Verdict::not_handled, "this channel takes no such call");
+    }
+    // Whether read_callback would read a call without proof that it comes from the
+    // gateway (a Kannel channel without a receipt token): allowed only while the daemon
+    // listens on loopback, where only this machine can call.
+    virtual bool reads_unproven_callbacks() const { return false; }
 };
 
 }  // namespace ritme

@@ -90,6 +90,14 @@ std::map<std::string, ForgetResult> ChannelSet::forget(const ErasedPerson& perso
     return results;
 }
 
+CallbackReading ChannelSet::read_callback(const std::string& name, CallbackKind kind,
+                                          const CallbackRequest& request) const {
+    const auto found = entries_.find(name);
+    if (found == entries_.end())
+        return CallbackReading::refused(CallbackReading::Verdict::not_handled, "no channel of that name");
+    return found->second->channel->read_callback(kind, request);
+}
+
 const ChannelConfig* ChannelSet::config(const std::string& name) const {
     const auto found = entries_.find(name);
     return found == entries_.end() ? nullptr : &found->second->config;

@@ -52,6 +52,10 @@ public:
     // retried after the pause without reaching the gateway.
     SendResult send(const std::string& name, const OutgoingMessage& message);
 
+    // Hands a gateway's call to the named channel (Channel::read_callback); an unknown
+    // channel is not handled.
+    CallbackReading read_callback(const std::string& name, CallbackKind kind, const CallbackRequest& request) const;
+
     // Asks every channel to forget what it keeps about an erased person; per channel
     // name, what it removed and could not.
     std::map<std::string, ForgetResult> forget(const ErasedPerson& person);

@@ -28,6 +28,14 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+// The database stayed locked by another process past the busy timeout: nothing was
+// written, and trying again later may work (the HTTP interface answers 503, so a
+// gateway retries its report).
+class StoreBusy : public StoreError {
+public:
+    using StoreError::StoreError;
+};
+
 // Where and when a session was before its last change, for the change notice.
 struct PreviousSlot {
     Date date;
