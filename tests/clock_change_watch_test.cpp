@@ -1,29 +1,18 @@
-// The clock-change watch on the real wall clock: setting CLOCK_REALTIME (here to its own
-// time, which is a change all the same) wakes it, and it is armed again for the next.
+// The clock-change watch on the real wall clock: setting CLOCK_REALTIME (here stepping
+// it forward and back by a nanosecond, a change all the same) wakes it, and it is armed again for the next.
 
 #include "engine/daemon/clock_change_watch.hpp"
+#include "wall_clock_set.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <doctest/doctest.h>
 
-#include <cerrno>
 #include <chrono>
 #include <ctime>
 
 using namespace ritme;
 
-namespace {
-
-// Sets the clock to the time it has; false when this user may not (EPERM).
-bool set_clock_to_itself() {
-    timespec now{};
-    REQUIRE(::clock_gettime(CLOCK_REALTIME, &now) == 0);
-    if (::clock_settime(CLOCK_REALTIME, &now) == 0) return true;
-    REQUIRE(errno == EPERM);
-    return false;
-}
-
-}  // namespace
+using test::step_wall_clock_there_and_back;
 
 TEST_SUITE_BEGIN("clock_change_watch");
 
@@ -39,7 +28,7 @@ TEST_CASE("setting the wall clock wakes the watch, once for each change, and not
     CHECK(changes == 0);
 
     for (int expected = 1; expected <= 2; ++expected) {
-        if (!set_clock_to_itself()) {
+        if (!step_wall_clock_there_and_back()) {
             MESSAGE("skipped: setting the clock needs CAP_SYS_TIME, which this user lacks");
             return;
         }
@@ -54,7 +43,7 @@ TEST_CASE("a stopped watch calls back no more") {
     int changes = 0;
     ClockChangeWatch watch(io, [&] { ++changes; });
     watch.stop();
-    if (!set_clock_to_itself()) {
+    if (!step_wall_clock_there_and_back()) {
         MESSAGE("skipped: setting the clock needs CAP_SYS_TIME, which this user lacks");
         return;
     }
