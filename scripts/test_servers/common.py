@@ -18,11 +18,11 @@ def free_port():
         return s.getsockname()[1]
 
 
-def spawn(command, log_path, cwd=None, env=None):
+def spawn(command, log_path, cwd=None, env=None, stdin=subprocess.DEVNULL):
     """Starts a server in its own session (a test's Ctrl-C does not reach it), output to a log."""
     log = open(log_path, "ab")
     try:
-        return subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+        return subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=stdin,
                                 cwd=cwd, env=env, start_new_session=True)
     finally:
         log.close()

@@ -1,6 +1,11 @@
 """Kannel on loopback (packages kannel, kannel-extras): bearerbox with a fake SMS centre
-(/usr/lib/kannel/test/fakesmsc, receive only, printing every message it gets), smsbox
-with its sendsms HTTP interface, and a listener for delivery-report callbacks.
+(/usr/lib/kannel/test/fakesmsc, printing every message it gets, and sending a
+participant's text to Kannel when a test writes one: send_mo), smsbox with its sendsms
+HTTP interface, and a listener for delivery-report callbacks.
+
+start(directory, inbound_url=URL) makes smsbox's sms-service pass every text a phone
+sends to URL (Kannel's get-url, with its %-escapes) and send no reply of its own
+(max-messages = 0), as README.md tells operators to set it up.
 
 start(directory) writes kannel.conf, starts the processes, waits until the admin status
 shows the SMS centre online and smsbox connected, and saves the state (pids, ports,
@@ -18,6 +23,7 @@ SMS centre got; receipts(state) the callbacks."""
 import os
 import re
 import secrets
+import subprocess
 import urllib.parse
 import urllib.request
 
@@ -72,20 +78,33 @@ concatenation = true
 max-messages = {max_messages}
 black-list-regex = "^\\{refused_prefix}"
 
+{sms_service}"""
+
+# Without ritme to pass texts to, Kannel answers them itself.
+REPLYING_SERVICE = """\
 group = sms-service
 keyword = default
 catch-all = true
 text = "ritme sends reminders only"
 """
 
+# As README.md shows it: every text to ritme's inbound URL, no reply from Kannel.
+PASSING_SERVICE = """\
+group = sms-service
+keyword = default
+catch-all = true
+max-messages = 0
+get-url = "{inbound_url}"
+"""
 
-def start(directory, max_messages=10, log_level=1):
+
+def start(directory, max_messages=10, log_level=1, inbound_url=None):
     """Starts Kannel and the receipt listener; retries with new ports when one was taken."""
     directory = os.path.abspath(directory)
     os.makedirs(directory, exist_ok=True)
     problem = None
     for _ in range(3):
-        state = _configure(directory, max_messages, log_level)
+        state = _configure(directory, max_messages, log_level, inbound_url)
         try:
             _start_core(state)
             listener = receipt_listener.start(directory)
@@ -102,7 +121,7 @@ def start(directory, max_messages=10, log_level=1):
     raise RuntimeError(f"kannel did not start: {problem}")
 
 
-def _configure(directory, max_messages, log_level):
+def _configure(directory, max_messages, log_level, inbound_url):
     ports = {"admin": common.free_port(), "box": common.free_port(), "smsc": common.free_port(),
              "sendsms": common.free_port()}
     while len(set(ports.values())) < len(ports):
@@ -110,10 +129,14 @@ def _configure(directory, max_messages, log_level):
     password = secrets.token_hex(8)
     admin_password = secrets.token_hex(8)
     config = os.path.join(directory, "kannel.conf")
+    service = PASSING_SERVICE.format(inbound_url=inbound_url) if inbound_url else REPLYING_SERVICE
     with open(config, "w") as f:
         f.write(CONFIG.format(directory=directory, admin_password=admin_password, log_level=log_level,
                               smsc_id=SMSC_ID, username=USERNAME, password=password, max_messages=max_messages,
-                              refused_prefix=REFUSED_PREFIX, **ports))
+                              refused_prefix=REFUSED_PREFIX, sms_service=service, **ports))
+    mo_fifo = os.path.join(directory, "fakesmsc.in")
+    if not os.path.exists(mo_fifo):
+        os.mkfifo(mo_fifo, 0o600)
     password_file = os.path.join(directory, "kannel.secret")
     with open(password_file, "w") as f:
         f.write(password + "\n")
@@ -133,6 +156,7 @@ def _configure(directory, max_messages, log_level):
         "status_url": f"http://127.0.0.1:{ports['admin']}/status.txt?password={admin_password}",
         "logs": {name: os.path.join(directory, name + ".out") for name in ("bearerbox", "fakesmsc", "smsbox")},
         "received": os.path.join(directory, "fakesmsc.out"),
+        "mo_fifo": mo_fifo,
     }
 
 
@@ -148,8 +172,8 @@ def _start_core(state):
 _running = {}
 
 
-def _start(state, name, command, ready):
-    process = common.spawn(command, state["logs"][name], cwd=os.path.dirname(state["config"]))
+def _start(state, name, command, ready, stdin=subprocess.DEVNULL):
+    process = common.spawn(command, state["logs"][name], cwd=os.path.dirname(state["config"]), stdin=stdin)
     _running[process.pid] = process
     state["pids"].append(process.pid)
     state["processes"][name] = process.pid
@@ -158,12 +182,17 @@ def _start(state, name, command, ready):
 
 
 def _start_fakesmsc(state):
-    # Receive only (-m 0: send none). Given no message on its command line, fakesmsc reads
-    # messages from stdin and exits at its end; the one given here is never sent. -v 0
-    # prints a "Got message" line per message received.
-    _start(state, "fakesmsc",
-           [FAKESMSC, "-H", "127.0.0.1", "-r", str(state["ports"]["smsc"]), "-m", "0", "-v", "0", "0 0 text unused"],
-           lambda: _smsc_online(state))
+    # Given no message on its command line, fakesmsc sends what it reads from stdin, a
+    # message a line, and stops at its end. Its stdin is a FIFO it also holds open for
+    # writing, so it never ends: send_mo writes to it from any process. -v 0 prints a
+    # "Got message" line per message received and a "sent message" line per one sent.
+    fifo = os.open(state["mo_fifo"], os.O_RDWR)
+    try:
+        _start(state, "fakesmsc",
+               [FAKESMSC, "-H", "127.0.0.1", "-r", str(state["ports"]["smsc"]), "-i", "0.01", "-v", "0"],
+               lambda: _smsc_online(state), stdin=fifo)
+    finally:
+        os.close(fifo)
 
 
 def _start_smsbox(state):
@@ -310,6 +339,32 @@ def received(state):
             messages.append({"sender": sender, "receiver": receiver, "type": kind, "parts": 1,
                              "data": _url_bytes(rest), "text": None})
     return messages
+
+
+_SENT = re.compile(r"fakesmsc: sent message \d+$", re.MULTILINE)
+
+
+def _sent_count(state):
+    with open(state["received"], encoding="utf-8", errors="replace") as f:
+        return len(_SENT.findall(f.read()))
+
+
+def send_mo(state, sender, text, receiver="4567", timeout=10):
+    """A phone (`sender`) texts `text` to the gateway's number: as GSM text when it is
+    plain ASCII, else as UCS-2 (UTF-16BE), as a phone sends Arabic or Tigrinya. Returns
+    when the fake SMS centre has handed it to Kannel: fakesmsc reads one line at a time,
+    so the next waits for this one."""
+    if all(32 <= ord(c) < 127 for c in text):
+        line = f"{sender} {receiver} text {text}"
+    else:
+        line = f"{sender} {receiver} ucs2 {urllib.parse.quote_from_bytes(text.encode('utf-16-be'), safe='')}"
+    before = _sent_count(state)
+    writer = os.open(state["mo_fifo"], os.O_WRONLY)
+    try:
+        os.write(writer, line.encode("utf-8") + b"\n")
+    finally:
+        os.close(writer)
+    common.wait_until(lambda: _sent_count(state) > before, timeout, "fakesmsc sending a text")
 
 
 def receipts(state):
