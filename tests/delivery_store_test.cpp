@@ -156,7 +156,7 @@ int64_t add_sent(Store& store, Delivery delivery, const std::string& provider_id
 }
 
 DeliveryReceipt receipt(int64_t delivery_id, UtcInstant when, std::string_view status, const std::string& detail) {
-    return {delivery_id, when, std::string(status), detail};
+    return {delivery_id, when, std::string(status), detail, ""};
 }
 
 bool record(Store& store, const DeliveryReceipt& receipt) {
