@@ -45,11 +45,18 @@ bool names_a_secret(std::string_view name) {
     return false;
 }
 
-// Whether `value` is written out: not empty, and not only Mustache tags and blanks.
+// Whether `value` is written out: not empty, and not only Mustache tags, the adapters'
+// own placeholders ({token}) and blanks.
 bool written_out(std::string_view value) {
     while (!value.empty()) {
         if (value.front() == ' ') {
             value.remove_prefix(1);
+            continue;
+        }
+        if (value.front() == '{' && !value.starts_with("{{")) {
+            const size_t close = value.find('}');
+            if (close == std::string_view::npos) return true;
+            value.remove_prefix(close + 1);
             continue;
         }
         if (!value.starts_with("{{")) return true;

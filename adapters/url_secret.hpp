@@ -4,7 +4,8 @@
 // query parameter that names one (`?password=…`, `&apikey=…`). Such a URL is refused
 // when the config or a provider preset is read; the secret goes in `password_file` or
 // `token_file`, from where the adapter adds it to each request. A value that is only
-// template tags (`?key={{token}}` in a preset) names the secret, it does not hold it.
+// template tags (`?key={{token}}` in a preset) or placeholders (`&token={token}` in Kannel's
+// dlr_url) names the secret, it does not hold it.
 
 #include "engine/channel/channel_registry.hpp"
 

@@ -156,7 +156,7 @@ int64_t add_sent(Store& store, Delivery delivery, const std::string& provider_id
 }
 
 DeliveryReceipt receipt(int64_t delivery_id, UtcInstant when, std::string_view status, const std::string& detail) {
-    return {delivery_id, when, std::string(status), detail};
+    return {delivery_id, when, std::string(status), detail, ""};
 }
 
 bool record(Store& store, const DeliveryReceipt& receipt) {
@@ -921,6 +921,80 @@ TEST_CASE("sqlite: a version 3 database keeps its outbox and gains receipts") {
     std::string steps;
     while (plan.executeStep()) steps += plan.getColumn(3).getString() + "\n";
     CHECK(steps.find("delivery_by_provider_id") != std::string::npos);
+}
+
+TEST_CASE("sqlite: a version 6 database keeps its receipts, which have no key, and gains the report key") {
+    const auto path = (fresh_directory("v6") / "ritme.db").string();
+    int64_t sent_id = 0;
+    {
+        auto v6 = SqliteStore::open_at_version(path, 6);
+        v6->write([&] {
+            v6->put_programme(sample_programme());
+            v6->put_participant(sample_participant("p-1"));
+        });
+        Delivery sent = reminder("reminder:test#1@v1:p-1:2h:sms", at(11, 6));
+        sent.state = DeliveryState::sent;
+        sent.sent_at = at(11, 6);
+        sent_id = add(*v6, sent);
+        SQLite::Database raw(path, SQLite::OPEN_READWRITE);
+        raw.exec("INSERT INTO delivery_receipt (delivery_id, at, status, detail) VALUES (" + std::to_string(sent_id) +
+                 ", 1773208800, 'accepted by the SMS centre', 'ACK/')");
+    }
+    auto store = SqliteStore::open(path);
+    CHECK(store->schema_version() == SqliteStore::current_schema_version);
+    auto kept = store->receipts(sent_id);
+    REQUIRE(kept.size() == 1);
+    CHECK(kept[0].detail == "ACK/");
+    CHECK(kept[0].report_key.empty());
+    DeliveryReceipt delivered = receipt(sent_id, at(11, 6, 2), receipt_status::delivered, "DELIVRD");
+    delivered.report_key = "kannel:1";
+    CHECK(record(*store, delivered));
+    CHECK_FALSE(record(*store, delivered));
+    CHECK(store->receipts(sent_id).size() == 2);
+}
+
+TEST_CASE_TEMPLATE("a report with a key the delivery has already is not stored again; no key is never a repeat",
+                   Factory, MemoryFactory, SqliteFactory) {
+    std::vector<int64_t> sessions;
+    auto store = populated<Factory>(&sessions);
+    const int64_t id = add(*store, reminder("reminder:test#1@v1:p-1:2h:sms", at(11, 6), sessions[0]));
+    const int64_t other = add(*store, reminder("reminder:test#2@v1:p-1:2h:sms", at(12, 6), sessions[0]));
+    DeliveryReceipt accepted = receipt(id, at(11, 6, 1), receipt_status::accepted_by_smsc, "ACK/");
+    accepted.report_key = "k8";
+    CHECK(record(*store, accepted));
+    CHECK_FALSE(record(*store, accepted));
+    accepted.delivery_id = other;  // the same key on another delivery is another report
+    CHECK(record(*store, accepted));
+    const DeliveryReceipt unkeyed = receipt(id, at(11, 6, 2), receipt_status::delivered, "DELIVRD");
+    CHECK(record(*store, unkeyed));
+    CHECK(record(*store, unkeyed));
+    CHECK(store->receipts(id).size() == 3);
+    CHECK(store->receipts(other).size() == 1);
+}
+
+TEST_CASE_TEMPLATE("a final failure report fails a sent delivery; other states stay as they are", Factory,
+                   MemoryFactory, SqliteFactory) {
+    std::vector<int64_t> sessions;
+    auto store = populated<Factory>(&sessions);
+    Delivery sent = reminder("reminder:test#1@v1:p-1:2h:sms", at(11, 6), sessions[0]);
+    sent.state = DeliveryState::sent;
+    sent.sent_at = at(11, 6);
+    const int64_t sent_id = add(*store, sent);
+    const int64_t planned_id = add(*store, reminder("reminder:test#2@v1:p-1:2h:sms", at(12, 6), sessions[0]));
+    bool failed = false, planned = true;
+    store->write([&] {
+        failed = store->mark_undelivered(sent_id, "the gateway reported it not delivered", at(11, 7));
+        planned = store->mark_undelivered(planned_id, "no", at(11, 7));
+    });
+    CHECK(failed);
+    CHECK_FALSE(planned);
+    CHECK(store->delivery(sent_id)->state == DeliveryState::failed);
+    CHECK(store->delivery(sent_id)->reason == "the gateway reported it not delivered");
+    CHECK(store->delivery(planned_id)->state == DeliveryState::planned);
+    bool again = true;
+    store->write([&] { again = store->mark_undelivered(sent_id, "again", at(11, 8)); });
+    CHECK_FALSE(again);
+    CHECK_THROWS_AS(store->mark_undelivered(sent_id, "outside write", at(11, 8)), StoreError);
 }
 
 TEST_CASE("sqlite: two processes claiming from one file never get the same row") {

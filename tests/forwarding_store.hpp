@@ -86,6 +86,9 @@ public:
         return inner_.delivery_by_provider_id(channel, provider_id);
     }
     bool add_receipt(const DeliveryReceipt& receipt) override { return inner_.add_receipt(receipt); }
+    bool mark_undelivered(int64_t id, const std::string& reason, UtcInstant at) override {
+        return inner_.mark_undelivered(id, reason, at);
+    }
     std::vector<DeliveryReceipt> receipts(int64_t delivery_id) const override { return inner_.receipts(delivery_id); }
     void request_plan(const std::string& scope) override { inner_.request_plan(scope); }
     std::vector<std::string> plan_requests() const override { return inner_.plan_requests(); }

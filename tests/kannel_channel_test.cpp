@@ -220,12 +220,13 @@ TEST_CASE("Arabic, Ukrainian and Dutch with ë need UCS-2: coding 2, the text st
 TEST_CASE("the dlr-url carries the delivery id, Kannel's escapes stay for Kannel, all of it encoded") {
     const KannelSettings settings = read_kannel_settings(kannel_settings({}));
     CHECK(settings.dlr_mask == 31);
-    CHECK(kannel_dlr_url(settings, 4711) == "http://127.0.0.1:8470/receipts/kannel?delivery=4711&type=%d&at=%T");
+    CHECK(kannel_dlr_url(settings, 4711) ==
+          "http://127.0.0.1:8470/receipts/sms?delivery=4711&type=%d&reply=%A&token=");
     const Query query = query_of(kannel_request(settings, sms("Hallo", 4711)).url);
     CHECK(query.decoded.at("dlr-mask") == "31");
-    CHECK(query.raw.at("dlr-url") ==
-          "http%3A%2F%2F127.0.0.1%3A8470%2Freceipts%2Fkannel%3Fdelivery%3D4711%26type%3D%25d%26at%3D%25T");
-    CHECK(query.decoded.at("dlr-url") == "http://127.0.0.1:8470/receipts/kannel?delivery=4711&type=%d&at=%T");
+    CHECK(query.raw.at("dlr-url") == "http%3A%2F%2F127.0.0.1%3A8470%2Freceipts%2Fsms%3Fdelivery%3D4711%26type%3D%25d%26"
+                                     "reply%3D%25A%26token%3D");
+    CHECK(query.decoded.at("dlr-url") == "http://127.0.0.1:8470/receipts/sms?delivery=4711&type=%d&reply=%A&token=");
 
     const KannelSettings own = read_kannel_settings(kannel_settings(
         {{"dlr_mask", "9"}, {"dlr_url", "https://ritme.example/dlr/{delivery}?t=%d&again={delivery}"}}));
@@ -264,7 +265,7 @@ TEST_CASE("method post: the text is the body, the fields are X-Kannel-* headers"
     CHECK(has_header(request, "X-Kannel-SMSC: kpn"));
     CHECK(has_header(request, "X-Kannel-Coding: 2"));
     CHECK(has_header(request, "X-Kannel-DLR-Mask: 31"));
-    CHECK(has_header(request, "X-Kannel-DLR-Url: http://127.0.0.1:8470/receipts/kannel?delivery=99&type=%d&at=%T"));
+    CHECK(has_header(request, "X-Kannel-DLR-Url: http://127.0.0.1:8470/receipts/sms?delivery=99&type=%d&reply=%A&token="));
 }
 
 TEST_CASE("settings: url, username and a password are required; the rest is checked with a hint") {
@@ -315,7 +316,7 @@ TEST_CASE("the adapter declares every setting with help; the registry makes a ch
         declared[setting.name] = setting;
     }
     for (const char* name : {"url", "username", "password_file", "password_env", "from", "smsc", "dlr_mask", "dlr_url",
-                             "timeout_seconds", "method"})
+                             "timeout_seconds", "method", "receipt_token_file", "receipt_token_env"})
         CHECK_MESSAGE(declared.contains(name), name);
     CHECK(declared.at("url").required);
     CHECK(declared.at("username").required);

@@ -118,8 +118,15 @@ std::map<std::string, std::string, std::less<>> preset_settings(const ChannelSet
 }  // namespace
 
 HttpProviderChannel::HttpProviderChannel(ProviderPreset preset, std::map<std::string, std::string, std::less<>> settings,
-                                         std::chrono::seconds timeout, std::string ca_file)
-    : preset_(std::move(preset)), settings_(std::move(settings)), timeout_(timeout), ca_file_(std::move(ca_file)) {}
+                                         std::chrono::seconds timeout, std::string ca_file, std::string callback_token)
+    : preset_(std::move(preset)), settings_(std::move(settings)), timeout_(timeout), ca_file_(std::move(ca_file)) {
+    if (const auto token = settings_.find("token"); token != settings_.end()) secrets_.token = token->second;
+    secrets_.callback_token = std::move(callback_token);
+}
+
+CallbackReading HttpProviderChannel::read_callback(CallbackKind kind, const CallbackRequest& request) const {
+    return preset_.read_callback(kind, request, secrets_);
+}
 
 HttpRequest HttpProviderChannel::request_for(const OutgoingMessage& message) const {
     const SmsLength length = measure_sms(message.text);
@@ -169,6 +176,11 @@ AdapterInfo http_adapter() {
     };
     for (auto& secret : secret_settings("token", "provider's API key or token")) declared.push_back(std::move(secret));
     for (auto& secret : secret_settings("password", "provider password")) declared.push_back(std::move(secret));
+    for (auto& secret : secret_settings("callback_token",
+                                        "secret that proves the provider's calls to ritme, where the preset asks for "
+                                        "one: the token= of the report and inbound URLs (CM.com, Spryng), or "
+                                        "MessageBird's signing key"))
+        declared.push_back(std::move(secret));
     return {
         "http",
         "sends SMS through an HTTP provider (CM.com, MessageBird, Twilio, Spryng, or your own preset)",
@@ -181,8 +193,16 @@ AdapterInfo http_adapter() {
             std::error_code error;
             if (!ca_file.empty() && !fs::is_regular_file(ca_file, error))
                 throw settings.error_at("ca_file", "`ca_file` " + ca_file.string() + " is not a file");
+            std::string callback_token = read_secret(settings, "callback_token");
+            const bool wanted = (preset.receipt_rules() && needs_callback_token(preset.receipt_rules()->proof)) ||
+                                (preset.inbound_rules() && needs_callback_token(preset.inbound_rules()->proof));
+            if (!callback_token.empty() && !wanted)
+                throw settings.error_at(settings.written.contains("callback_token_env") ? "callback_token_env"
+                                                                                        : "callback_token_file",
+                                        "`callback_token` is set but the " + preset.id() +
+                                            " preset does not use it; remove it");
             return std::make_unique<HttpProviderChannel>(std::move(preset), std::move(values), timeout,
-                                                         ca_file.string());
+                                                         ca_file.string(), std::move(callback_token));
         },
     };
 }

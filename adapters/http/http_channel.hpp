@@ -20,10 +20,14 @@ class HttpProviderChannel : public Channel {
 public:
     // `settings`: the values of preset_setting_names, secrets already read; report_url
     // may hold {delivery}, replaced by each message's delivery id.
+    // `callback_token`: the secret the provider's calls to ritme carry (a URL token, or
+    // MessageBird's signing key); empty when the channel has none.
     HttpProviderChannel(ProviderPreset preset, std::map<std::string, std::string, std::less<>> settings,
-                        std::chrono::seconds timeout, std::string ca_file);
+                        std::chrono::seconds timeout, std::string ca_file, std::string callback_token = {});
 
     SendResult send(const OutgoingMessage& message) override;
+    // The provider's delivery reports and texts, as its preset declares and proves them.
+    CallbackReading read_callback(CallbackKind kind, const CallbackRequest& request) const override;
 
     // The request one message becomes; what send() hands to libcurl.
     HttpRequest request_for(const OutgoingMessage& message) const;
@@ -34,6 +38,7 @@ private:
     std::map<std::string, std::string, std::less<>> settings_;
     std::chrono::seconds timeout_;
     std::string ca_file_;
+    CallbackSecrets secrets_;
     CurlHandles handles_;
 };
 

@@ -232,9 +232,12 @@ public:
     PresetReader(const toml::table& root, Diagnostics& diagnostics) : root_(root), diagnostics_(diagnostics) {}
 
     void read(std::string& name, std::string& documentation, std::map<std::string, PresetSettingRule, std::less<>>& rules,
-              std::string& method, BodyEncoding& encoding, ProviderPreset::Templates& templates, AnswerRules& answers) {
+              std::string& method, BodyEncoding& encoding, ProviderPreset::Templates& templates, AnswerRules& answers,
+              std::optional<ReceiptRules>& receipt, std::optional<InboundRules>& inbound) {
         TomlTableReader top(root_, "the preset", diagnostics_);
-        top.allow_only({"provider", "settings", "request", "response"});
+        top.allow_only({"provider", "settings", "request", "response", "receipt", "inbound"});
+        if (const toml::table* table = sub_table(top, "receipt", false)) receipt = read_receipt_rules(*table, diagnostics_);
+        if (const toml::table* table = sub_table(top, "inbound", false)) inbound = read_inbound_rules(*table, diagnostics_);
         if (const toml::table* provider = sub_table(top, "provider", true)) {
             TomlTableReader r(*provider, "[provider]", diagnostics_);
             r.allow_only({"name", "documentation"});
@@ -566,7 +569,7 @@ std::optional<ProviderPreset> ProviderPreset::parse(std::string_view text, const
     preset.id_ = id;
     PresetReader reader(*root, diagnostics);
     reader.read(preset.name_, preset.documentation_, preset.rules_, preset.method_, preset.encoding_,
-                *preset.templates_, preset.answers_);
+                *preset.templates_, preset.answers_, preset.receipt_, preset.inbound_);
     if (diagnostics.error_count() > errors_before) return std::nullopt;
     return preset;
 }
@@ -659,6 +662,15 @@ SendResult ProviderPreset::read_answer(const HttpResponse& response, std::string
     SendResult result = classify_http(response, id_);
     result.reason = result.channel_fault ? reason + " (the channel's credentials were refused)" : reason;
     return result;
+}
+
+CallbackReading ProviderPreset::read_callback(CallbackKind kind, const CallbackRequest& request,
+                                              const CallbackSecrets& secrets) const {
+    if (kind == CallbackKind::receipt && receipt_) return read_provider_receipt(id_, *receipt_, request, secrets);
+    if (kind == CallbackKind::inbound && inbound_) return read_provider_inbound(id_, *inbound_, request, secrets);
+    return CallbackReading::refused(CallbackReading::Verdict::not_handled,
+                                    id_ + ": the preset declares no " +
+                                        (kind == CallbackKind::receipt ? "delivery reports" : "inbound texts"));
 }
 
 fs::path default_provider_directory() { return installed_or("providers", RITME_DEFAULT_PROVIDER_DIR); }

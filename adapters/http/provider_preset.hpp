@@ -3,10 +3,13 @@
 // config/providers/README.md): which settings a channel must give, how one message
 // becomes one HTTP request (method, URL, headers, Basic authentication, a JSON or form
 // body, all Mustache templates), and how the provider's answer reads (its message id, its
-// error codes, the HTTP statuses that mean the channel's settings are wrong). A preset
-// file is read strictly: every problem at file:line:col with the key and a hint.
+// error codes, the HTTP statuses that mean the channel's settings are wrong), and the
+// provider's calls to ritme: its delivery reports and participants' texts, with how each
+// proves it comes from the provider. A preset file is read strictly: every problem at
+// file:line:col with the key and a hint.
 
 #include "adapters/curl/http_call.hpp"
+#include "adapters/http/provider_callbacks.hpp"
 #include "adapters/http/setting_pattern.hpp"
 #include "engine/base/diagnostic.hpp"
 #include "engine/channel/channel.hpp"
@@ -96,6 +99,15 @@ public:
 
     const AnswerRules& answer_rules() const { return answers_; }
 
+    // The provider's delivery reports and texts, when the preset declares them ([receipt],
+    // [inbound]).
+    const std::optional<ReceiptRules>& receipt_rules() const { return receipt_; }
+    const std::optional<InboundRules>& inbound_rules() const { return inbound_; }
+    // Reads a call to /receipts/CHANNEL or /inbound/CHANNEL: not handled when the preset
+    // declares no such call; forbidden unless it proves to come from the provider.
+    CallbackReading read_callback(CallbackKind kind, const CallbackRequest& request,
+                                  const CallbackSecrets& secrets) const;
+
     struct Templates;  // the parsed templates, defined in the source
 
 private:
@@ -108,6 +120,8 @@ private:
     std::string method_ = "POST";
     BodyEncoding encoding_ = BodyEncoding::json;
     AnswerRules answers_;
+    std::optional<ReceiptRules> receipt_;
+    std::optional<InboundRules> inbound_;
     std::unique_ptr<Templates> templates_;
 };
 

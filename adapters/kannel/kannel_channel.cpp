@@ -1,12 +1,15 @@
 #include "adapters/kannel/kannel_channel.hpp"
 
+#include "adapters/callback_proof.hpp"
 #include "adapters/secret.hpp"
 #include "adapters/url_secret.hpp"
+#include "engine/base/utf8.hpp"
 #include "engine/message/sms_text.hpp"
 #include "engine/participants/masking.hpp"
 #include "engine/participants/participant_fields.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <memory>
 #include <string_view>
 #include <vector>
@@ -16,6 +19,10 @@ namespace {
 
 constexpr std::string_view gateway = "kannel";
 constexpr std::string_view delivery_placeholder = "{delivery}";
+constexpr std::string_view channel_placeholder = "{channel}";
+constexpr std::string_view token_placeholder = "{token}";
+// The SMS centre's words kept with a report: enough to recognise, never a page.
+constexpr size_t max_detail = 80;
 
 bool starts_with_http(std::string_view url) { return url.starts_with("http://") || url.starts_with("https://"); }
 
@@ -37,7 +44,7 @@ std::string without_secrets(std::string words, const HttpRequest& request, const
                             const OutgoingMessage& message) {
     if (const size_t query = request.url.find('?'); query != std::string::npos)
         words = replace_all(std::move(words), std::string_view(request.url).substr(query + 1), "…");
-    for (const std::string& secret : {settings.password, message.text}) {
+    for (const std::string& secret : {settings.password, settings.receipt_token, message.text}) {
         if (secret.empty()) continue;
         words = replace_all(std::move(words), url_encode(secret), "****");
         words = replace_all(std::move(words), secret, "****");
@@ -72,8 +79,10 @@ std::vector<AdapterSetting> declared_settings() {
          "delivery reports to ask for, Kannel's bits: 1 delivered, 2 not delivered, 4 queued, 8 accepted by the SMSC, "
          "16 rejected by it; 0 = none",
          false},
-        {"dlr_url", "\"http://127.0.0.1:8470/receipts/kannel?delivery={delivery}&type=%d&at=%T\"",
-         "where Kannel sends delivery reports; {delivery} becomes ritme's delivery id, Kannel fills in %d, %T, …",
+        {"dlr_url",
+         "\"http://127.0.0.1:8470/receipts/{channel}?delivery={delivery}&type=%d&reply=%A&token={token}\"",
+         "where Kannel sends delivery reports; {delivery} becomes ritme's delivery id, {channel} this channel's name, "
+         "{token} the receipt token; Kannel fills in %d, %A, …",
          false},
         {"timeout_seconds", "10", "give up on one request after this long and retry the message later", false},
         {"method", "\"get\"",
@@ -81,6 +90,11 @@ std::vector<AdapterSetting> declared_settings() {
          false},
     };
     settings.insert(settings.end(), rest.begin(), rest.end());
+    for (auto& secret : secret_settings("receipt_token",
+                                        "token that proves Kannel's calls to ritme (delivery reports in the dlr_url, "
+                                        "texts in the sms-service's get-url as token=); none: calls are read "
+                                        "unproven, allowed only while ritme listens on loopback"))
+        settings.push_back(std::move(secret));
     return settings;
 }
 
@@ -113,6 +127,12 @@ public:
         response.transport_error = without_secrets(std::move(response.transport_error), request, settings_, message);
         return read_kannel_answer(response);
     }
+
+    CallbackReading read_callback(CallbackKind kind, const CallbackRequest& request) const override {
+        return read_kannel_callback(settings_, kind, request);
+    }
+
+    bool reads_unproven_callbacks() const override { return settings_.receipt_token.empty(); }
 
 private:
     const KannelSettings settings_;
@@ -154,6 +174,13 @@ KannelSettings read_kannel_settings(const ChannelSettings& given) {
     kannel.smsc = settings.get("smsc");
     require_one_line(settings, "smsc", kannel.smsc);
 
+    kannel.channel = settings.channel;
+    kannel.receipt_token = read_secret(settings, "receipt_token");
+    if (has_control_character(kannel.receipt_token))
+        throw settings.error_at(settings.written.contains("receipt_token_env") ? "receipt_token_env"
+                                                                               : "receipt_token_file",
+                                "the receipt token contains a control character; keep it on one line");
+
     kannel.dlr_mask = static_cast<int>(settings.integer("dlr_mask", 0, 31));
     kannel.dlr_url = settings.get("dlr_url");
     refuse_secret_in_url(settings, "dlr_url");
@@ -168,6 +195,9 @@ KannelSettings read_kannel_settings(const ChannelSettings& given) {
         if (kannel.dlr_url.find(delivery_placeholder) == std::string::npos)
             throw settings.error_at("dlr_url", "`dlr_url` has no {delivery}: a report could not be matched to its message; "
                                  "add ?delivery={delivery} (Kannel fills in %d, %T and its other escapes itself)");
+        if (!kannel.receipt_token.empty() && kannel.dlr_url.find(token_placeholder) == std::string::npos)
+            throw settings.error_at("dlr_url", "`dlr_url` has no {token} but the channel has a receipt token: ritme "
+                                 "would refuse every report; add &token={token}");
     }
 
     kannel.timeout = std::chrono::seconds(settings.integer("timeout_seconds", 1, 300));
@@ -181,7 +211,9 @@ KannelSettings read_kannel_settings(const ChannelSettings& given) {
 }
 
 std::string kannel_dlr_url(const KannelSettings& settings, int64_t delivery_id) {
-    return replace_all(settings.dlr_url, delivery_placeholder, std::to_string(delivery_id));
+    std::string url = replace_all(settings.dlr_url, delivery_placeholder, std::to_string(delivery_id));
+    url = replace_all(std::move(url), channel_placeholder, url_encode(settings.channel));
+    return replace_all(std::move(url), token_placeholder, url_encode(settings.receipt_token));
 }
 
 HttpRequest kannel_request(const KannelSettings& settings, const OutgoingMessage& message) {
@@ -268,6 +300,165 @@ std::optional<std::string_view> kannel_receipt_status(int dlr_type) {
         case 16: return receipt_status::rejected_by_smsc;
         default: return std::nullopt;
     }
+}
+
+namespace {
+
+// A field of Kannel's call: in the query (get-url, dlr-url), else in a form body (post-url).
+std::optional<std::string> field_of(const CallbackRequest& request, std::string_view name) {
+    if (auto value = request.query_value(name)) return value;
+    return request.form_value(name);
+}
+
+std::optional<long long> whole_number(const std::optional<std::string>& text) {
+    if (!text || text->empty()) return std::nullopt;
+    long long value = 0;
+    const auto [end, error] = std::from_chars(text->data(), text->data() + text->size(), value);
+    if (error != std::errc() || end != text->data() + text->size()) return std::nullopt;
+    return value;
+}
+
+// What of the SMS centre's reply (%A) is kept: an SMPP receipt's stat and err (never its
+// text: the first words of the message), else its first words, numbers masked, one line.
+std::string report_detail(std::string_view reply) {
+    auto part = [&](std::string_view name) -> std::string {
+        const size_t at = reply.find(name);
+        if (at == std::string_view::npos) return {};
+        const size_t begin = at + name.size();
+        const size_t end = reply.find(' ', begin);
+        return std::string(name) + std::string(reply.substr(begin, end == std::string_view::npos ? end : end - begin));
+    };
+    if (const std::string stat = part("stat:"); !stat.empty()) {
+        const std::string error = part("err:");
+        return error.empty() ? stat : stat + " " + error;
+    }
+    if (const size_t text = reply.find("text:"); text != std::string_view::npos) reply = reply.substr(0, text);
+    std::string words = valid_utf8(cut_utf8(reply, max_detail));
+    for (char& c : words)
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
+    while (!words.empty() && words.back() == ' ') words.pop_back();
+    return mask_contacts_in_text(words);
+}
+
+void append_utf8(std::string& out, uint32_t code_point) {
+    if (code_point < 0x80) {
+        out += static_cast<char>(code_point);
+    } else if (code_point < 0x800) {
+        out += static_cast<char>(0xc0 | (code_point >> 6));
+        out += static_cast<char>(0x80 | (code_point & 0x3f));
+    } else if (code_point < 0x10000) {
+        out += static_cast<char>(0xe0 | (code_point >> 12));
+        out += static_cast<char>(0x80 | ((code_point >> 6) & 0x3f));
+        out += static_cast<char>(0x80 | (code_point & 0x3f));
+    } else {
+        out += static_cast<char>(0xf0 | (code_point >> 18));
+        out += static_cast<char>(0x80 | ((code_point >> 12) & 0x3f));
+        out += static_cast<char>(0x80 | ((code_point >> 6) & 0x3f));
+        out += static_cast<char>(0x80 | (code_point & 0x3f));
+    }
+}
+
+std::string latin1_to_utf8(std::string_view bytes) {
+    std::string out;
+    out.reserve(bytes.size());
+    for (unsigned char c : bytes) append_utf8(out, c);
+    return out;
+}
+
+std::string upper(std::string text) {
+    for (char& c : text)
+        if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    return text;
+}
+
+// The participant's text as UTF-8, from Kannel's coding (%c) and charset (%C).
+std::optional<std::string> inbound_text(const std::string& bytes, long long coding, const std::string& charset) {
+    const std::string named = upper(charset);
+    if (coding == 2 || named == "UTF-16BE" || named == "UTF-16" || named == "UCS-2" || named == "UCS2")
+        return utf16be_to_utf8(bytes);
+    if (coding == 1) return std::nullopt;  // 8-bit data: no participant types that
+    if (named == "ISO-8859-1" || named == "LATIN1" || named == "WINDOWS-1252") return latin1_to_utf8(bytes);
+    if (is_valid_utf8(bytes)) return bytes;
+    if (named == "UTF-8") return std::nullopt;
+    // A GSM 7-bit text Kannel handed on in its internal charset, ISO-8859-1.
+    return latin1_to_utf8(bytes);
+}
+
+}  // namespace
+
+std::optional<std::string> utf16be_to_utf8(std::string_view bytes) {
+    if (bytes.size() % 2 != 0) return std::nullopt;
+    std::string out;
+    out.reserve(bytes.size() * 3 / 2);
+    for (size_t at = 0; at < bytes.size(); at += 2) {
+        uint32_t unit = (static_cast<unsigned char>(bytes[at]) << 8) | static_cast<unsigned char>(bytes[at + 1]);
+        if (unit >= 0xdc00 && unit <= 0xdfff) return std::nullopt;  // a low surrogate first
+        if (unit >= 0xd800 && unit <= 0xdbff) {
+            if (at + 3 >= bytes.size()) return std::nullopt;
+            const uint32_t low =
+                (static_cast<unsigned char>(bytes[at + 2]) << 8) | static_cast<unsigned char>(bytes[at + 3]);
+            if (low < 0xdc00 || low > 0xdfff) return std::nullopt;
+            unit = 0x10000 + ((unit - 0xd800) << 10) + (low - 0xdc00);
+            at += 2;
+        }
+        append_utf8(out, unit);
+    }
+    return out;
+}
+
+CallbackReading read_kannel_callback(const KannelSettings& settings, CallbackKind kind,
+                                     const CallbackRequest& request) {
+    using Verdict = CallbackReading::Verdict;
+    if (!settings.receipt_token.empty() &&
+        !same_secret(field_of(request, "token").value_or(""), settings.receipt_token))
+        return CallbackReading::refused(Verdict::forbidden, "kannel: the call's token is missing or not the "
+                                                            "channel's receipt token");
+    CallbackReading reading;
+    reading.verdict = Verdict::read;
+    if (kind == CallbackKind::receipt) {
+        const auto delivery = whole_number(field_of(request, "delivery"));
+        if (!delivery || *delivery <= 0)
+            return CallbackReading::refused(Verdict::bad_request,
+                                            "kannel: a delivery report without ritme's delivery id (`delivery`)");
+        const auto type = whole_number(field_of(request, "type"));
+        const auto status = type && *type > 0 && *type <= 16 ? kannel_receipt_status(static_cast<int>(*type))
+                                                             : std::nullopt;
+        if (!status)
+            return CallbackReading::refused(Verdict::bad_request,
+                                            "kannel: `type` is not a report type Kannel sends (1, 2, 4, 8, 16)");
+        const std::string reply = field_of(request, "reply").value_or("");
+        ReceiptReport report;
+        report.delivery_id = *delivery;
+        report.status = std::string(*status);
+        report.final_failure = *type == 2 || *type == 16;
+        report.detail = report_detail(reply);
+        // The same report sent again has the same type and reply; the reply may hold the
+        // message's first words, so only its digest is kept.
+        report.report_key = "kannel:" + std::to_string(*type) + ":" +
+                            sha256_hex(std::to_string(*delivery) + "\n" + std::to_string(*type) + "\n" + reply)
+                                .substr(0, 32);
+        reading.receipts.push_back(std::move(report));
+        return reading;
+    }
+    InboundText text;
+    text.from = field_of(request, "from").value_or("");
+    if (text.from.empty())
+        return CallbackReading::refused(Verdict::bad_request, "kannel: a text without its sender (`from` = %p)");
+    text.to = field_of(request, "to").value_or("");
+    text.provider_id = field_of(request, "id").value_or("");
+    const auto coding = whole_number(field_of(request, "coding"));
+    if (field_of(request, "coding") && !coding)
+        return CallbackReading::refused(Verdict::bad_request, "kannel: `coding` is not 0, 1 or 2");
+    auto decoded = inbound_text(field_of(request, "text").value_or(""), coding.value_or(0),
+                                field_of(request, "charset").value_or(""));
+    if (!decoded || !is_valid_utf8(*decoded))
+        return CallbackReading::refused(Verdict::bad_request,
+                                        "kannel: the text does not decode in its coding and charset (%c, %C)");
+    text.text = std::move(*decoded);
+    if (!is_valid_utf8(text.from) || !is_valid_utf8(text.to) || !is_valid_utf8(text.provider_id))
+        return CallbackReading::refused(Verdict::bad_request, "kannel: the sender, receiver or id is not UTF-8");
+    reading.inbound = std::move(text);
+    return reading;
 }
 
 AdapterInfo kannel_adapter() {

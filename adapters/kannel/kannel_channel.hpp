@@ -28,7 +28,14 @@ struct KannelSettings {
     std::string from;      // empty: the sendsms-user's default-sender
     std::string smsc;      // empty: Kannel's own routing
     int dlr_mask = 31;     // 0: no delivery reports
-    std::string dlr_url;   // "{delivery}" stands for ritme's delivery id
+    // "{delivery}" stands for ritme's delivery id, "{channel}" for the channel's name,
+    // "{token}" for receipt_token.
+    std::string dlr_url;
+    std::string channel;        // the config's channel name
+    // Proves Kannel's calls (delivery reports and participants' texts) to ritme: it rides
+    // in the dlr-url and in the sms-service's get-url as `token=`. Empty: calls are read
+    // unproven, which the daemon allows only while it listens on loopback.
+    std::string receipt_token;
     std::chrono::seconds timeout{10};
     bool post = false;     // text in the body, other fields in X-Kannel-* headers
 };
@@ -48,6 +55,18 @@ HttpRequest kannel_request(const KannelSettings& settings, const OutgoingMessage
 // interface), and a missing sender, are the channel's config; 503, 5xx and no answer are temporary; any other
 // 4xx fails that message with Kannel's words.
 SendResult read_kannel_answer(const HttpResponse& response);
+
+// Reads Kannel's call to ritme: a delivery report on the dlr-url (/receipts/CHANNEL,
+// `delivery`, `type` = %d, `reply` = %A) or a participant's text from an sms-service
+// (/inbound/CHANNEL, `from` = %p, `to` = %P, `text` = %b or %a, `coding` = %c, `charset`
+// = %C, `id` = %I), from the query or a form body. With a receipt_token, a call without
+// `token` equal to it is forbidden.
+CallbackReading read_kannel_callback(const KannelSettings& settings, CallbackKind kind,
+                                     const CallbackRequest& request);
+
+// UTF-16BE (Kannel's %b of a UCS-2 text) as UTF-8, surrogate pairs joined; nothing for
+// an odd length or a surrogate without its pair.
+std::optional<std::string> utf16be_to_utf8(std::string_view bytes);
 
 // Kannel's report type (the `%d` of its dlr-url, one bit of the dlr-mask) in the words
 // the store keeps (receipt_status): 1 delivered to the phone, 2 not delivered, 4 queued

@@ -3,9 +3,6 @@
 #include "engine/dispatch/batch_sender.hpp"
 #include "engine/dispatch/claim_owner.hpp"
 #include "engine/participants/participant_fields.hpp"
-#include "engine/store/fallback_key.hpp"
-
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <chrono>
@@ -68,13 +65,8 @@ Dispatcher::Dispatcher(Store& store, const Clock& clock, const DaemonConfig& con
       owner_(std::move(owner)),
       facts_(store, config.timezone),
       zone_(TimeZone::load(config.timezone)),
+      follow_ups_(store, config, channels, facts_, zone_),
       jitter_(std::random_device{}()) {}
-
-UtcInstant Dispatcher::outside_quiet_hours(const std::string& channel, UtcInstant at) const {
-    const ChannelConfig* config = channels_.config(channel);
-    if (!config || !config->quiet_hours || config_.reminders.quiet_hours.empty()) return at;
-    return config_.reminders.quiet_hours.end_of(at, zone_);
-}
 
 std::optional<UtcInstant> Dispatcher::next_send_at() const { return store_.next_send_at(); }
 
@@ -264,72 +256,6 @@ DeliveryOutcome Dispatcher::outcome_of(const Delivery& delivery, const SendResul
     return retry;
 }
 
-std::optional<Delivery> Dispatcher::alert_for(const Delivery& failed, const std::string& reason, UtcInstant now) {
-    if (failed.kind == DeliveryKind::alert || failed.programme_id.empty()) return std::nullopt;
-    std::string why;
-    Delivery alert;
-    alert.kind = DeliveryKind::alert;
-    alert.programme_id = failed.programme_id;
-    // About whom, in its own column: erasing that participant erases the alert too.
-    alert.participant_id = failed.participant_id;
-    // A gateway's words may not be UTF-8: replaced, never a throw that loses the batch.
-    alert.payload = nlohmann::json{{"reason", reason}, {"about", failed.id}}.dump(-1, ' ', false,
-                                                                               nlohmann::json::error_handler_t::replace);
-    // The lead hears on the first channel that reaches them: SMS, else e-mail.
-    for (Medium medium : {Medium::sms, Medium::email}) {
-        const ChannelConfig* channel = config_.channel_for(medium);
-        if (!channel || !facts_.address_for(alert, medium).address) continue;
-        alert.channel = channel->name;
-        alert.key = "alert:" + std::to_string(failed.id) + ":" + channel->name;
-        alert.due_at = now;
-        alert.send_at = now;
-        alert.send_at = outside_quiet_hours(channel->name, now);
-        alert.expires_at = plus_seconds(now, 7 * 24 * 3600);
-        alert.updated_at = now;
-        return alert;
-    }
-    return std::nullopt;
-}
-
-std::optional<Delivery> Dispatcher::fallback_for(const Delivery& failed, UtcInstant now) {
-    if (failed.kind == DeliveryKind::alert || is_fallback(failed)) return std::nullopt;
-    const ChannelConfig* channel = channels_.config(failed.channel);
-    if (!channel || channel->fallback.empty()) return std::nullopt;
-    const ChannelConfig* fallback = channels_.config(channel->fallback);
-    if (!fallback || !facts_.address_for(failed, fallback->medium).address) return std::nullopt;
-    // She may get this message on the fallback channel anyway (she chose both media):
-    // one copy is enough.
-    DeliveryQuery same;
-    if (failed.session_id) same.session_id = failed.session_id;
-    else if (failed.appointment_id) same.appointment_id = failed.appointment_id;
-    else same.programme_id = failed.programme_id;
-    same.participant_id = failed.participant_id;
-    same.kinds = {failed.kind};
-    same.states = {DeliveryState::planned, DeliveryState::claimed, DeliveryState::retry, DeliveryState::sent};
-    for (const auto& other : store_.deliveries(same))
-        if (other.channel == fallback->name && other.offset == failed.offset &&
-            other.session_version == failed.session_version &&
-            other.appointment_version == failed.appointment_version)
-            return std::nullopt;
-    Delivery row = failed;
-    row.id = 0;
-    row.key = fallback_key(failed.key, fallback->name);
-    row.channel = fallback->name;
-    row.due_at = now;
-    row.send_at = outside_quiet_hours(fallback->name, now);
-    if (!(row.send_at < row.expires_at)) return std::nullopt;
-    row.state = DeliveryState::planned;
-    row.attempts = 0;
-    row.reason.clear();
-    row.provider_id.clear();
-    row.provider_status.clear();
-    row.claimed_by.clear();
-    row.claimed_until = {};
-    row.sent_at.reset();
-    row.updated_at = now;
-    return row;
-}
-
 DispatchCounts Dispatcher::record(std::vector<DispatchJob>& jobs) {
     DispatchCounts counts;
     counts.claimed = static_cast<int>(jobs.size());
@@ -344,12 +270,9 @@ DispatchCounts Dispatcher::record(std::vector<DispatchJob>& jobs) {
         // again once the lease runs out, as after a crash.
         if (!job.outcome) continue;
         if (job.outcome->state == DeliveryState::failed) {
-            // Another channel may still reach her; the lead hears only when none can.
-            if (auto fallback = fallback_for(job.delivery, now)) {
-                job.outcome->reason += "; sending through " + fallback->channel + " instead";
-                follow_ups.emplace_back(job.delivery.id, std::move(*fallback));
-            } else if (auto alert = alert_for(job.delivery, job.outcome->reason, now)) {
-                follow_ups.emplace_back(job.delivery.id, std::move(*alert));
+            if (auto follow_up = follow_ups_.after_failure(job.delivery, job.outcome->reason, now)) {
+                job.outcome->reason = with_fallback_note(job.outcome->reason, *follow_up);
+                follow_ups.emplace_back(job.delivery.id, std::move(follow_up->row));
             }
         }
         if (on_outcome) on_outcome(job);

@@ -10,6 +10,7 @@
 #include "engine/base/log.hpp"
 #include "engine/config/daemon_config.hpp"
 #include "engine/dispatch/channel_set.hpp"
+#include "engine/dispatch/failure_follow_ups.hpp"
 #include "engine/message/message_facts.hpp"
 #include "engine/message/message_renderer.hpp"
 #include "engine/store/store.hpp"
@@ -93,10 +94,9 @@ private:
     bool superseded_while_down(const Delivery& delivery, UtcInstant now) const;
     DeliveryOutcome outcome_of(const Delivery& delivery, const SendResult& result, UtcInstant now);
     // When a channel that keeps quiet hours may send at or after `at`: `at`, or their end.
-    UtcInstant outside_quiet_hours(const std::string& channel, UtcInstant at) const;
-    std::optional<Delivery> alert_for(const Delivery& failed, const std::string& reason, UtcInstant now);
-    // The same message on the failed channel's fallback, when that reaches the person.
-    std::optional<Delivery> fallback_for(const Delivery& failed, UtcInstant now);
+    UtcInstant outside_quiet_hours(const std::string& channel, UtcInstant at) const {
+        return follow_ups_.outside_quiet_hours(channel, at);
+    }
 
     Store& store_;
     const Clock& clock_;
@@ -107,6 +107,7 @@ private:
     std::string owner_;
     MessageFactsSource facts_;
     TimeZone zone_;  // the config's: quiet hours at send time
+    FailureFollowUps follow_ups_;  // a fallback or the lead's alert for a message that failed for good
     std::mt19937 jitter_;
 };
 

@@ -102,13 +102,18 @@ struct DeliveryQuery {
 
 // A gateway's report on a message it took: Kannel's delivery-report callback, a
 // provider's status webhook. One per report, in the order they arrived; the delivery's
-// provider_status follows the latest. A report never changes the delivery's state: a
-// sent message stays sent, and "not delivered" is for the lead to see.
+// provider_status follows the latest. A report of itself leaves the delivery's state as
+// it is, but a final "not delivered" (the gateway gave up, the SMS centre rejected it)
+// makes a sent delivery failed (Store::mark_undelivered): its channel's fallback goes and
+// the lead learns she was not reached, as for a send that failed for good.
 struct DeliveryReceipt {
     int64_t delivery_id = 0;
     UtcInstant at;       // when the report arrived
     std::string status;  // in words a lead can read: receipt_status
     std::string detail;  // the gateway's words ("ACK/", an error code); never a number or a body
+    // The same report sent again (the gateway did not see our answer) has the same key and
+    // is stored once per delivery; empty: never taken for a repeat.
+    std::string report_key;
 };
 
 // The statuses a lead sees, as the store writes them.

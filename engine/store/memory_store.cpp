@@ -587,10 +587,26 @@ bool MemoryStore::add_receipt(const DeliveryReceipt& receipt) {
         throw StoreError("a receipt for delivery " + std::to_string(receipt.delivery_id) + " has no time of arrival");
     const Delivery* found = outbox_.find(receipt.delivery_id);
     if (!found) return false;
+    if (!receipt.report_key.empty())
+        for (const auto& earlier : outbox_.receipts_of(receipt.delivery_id))
+            if (earlier.report_key == receipt.report_key) return false;
     Delivery d = *found;
     d.provider_status = receipt.status;
     put_delivery_row(d);  // remembers the receipts before, too
     outbox_.receipts[d.id].push_back(receipt);
+    return true;
+}
+
+bool MemoryStore::mark_undelivered(int64_t id, const std::string& reason, UtcInstant at) {
+    require_write();
+    const Delivery* found = outbox_.find(id);
+    if (!found || (found->state != DeliveryState::sent && found->state != DeliveryState::claimed)) return false;
+    Delivery d = *found;
+    d.state = DeliveryState::failed;
+    d.reason = reason;
+    d.claimed_by.clear();
+    d.updated_at = at;
+    put_delivery_row(d);
     return true;
 }
 

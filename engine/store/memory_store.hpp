@@ -60,6 +60,7 @@ public:
     std::optional<Delivery> delivery_by_provider_id(const std::string& channel,
                                                     const std::string& provider_id) const override;
     bool add_receipt(const DeliveryReceipt& receipt) override;
+    bool mark_undelivered(int64_t id, const std::string& reason, UtcInstant at) override;
     std::vector<DeliveryReceipt> receipts(int64_t delivery_id) const override;
     std::vector<ToldRecord> told_about_sessions(const std::string& programme_id) const override;
     std::vector<ToldRecord> told_about_appointments(const std::string& participant_id) const override;

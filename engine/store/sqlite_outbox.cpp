@@ -454,31 +454,57 @@ bool SqliteStore::add_receipt(const DeliveryReceipt& receipt) {
         require_write();
         if (!is_set(receipt.at)) throw StoreError("a receipt for delivery " + std::to_string(receipt.delivery_id) +
                                                   " has no time of arrival");
+        if (!receipt.report_key.empty()) {
+            // "report_key <> ''" repeats the unique index's condition, so SQLite uses it.
+            SQLite::Statement& repeat = statement(
+                "SELECT 1 FROM delivery_receipt WHERE delivery_id = ? AND report_key = ? AND report_key <> ''");
+            repeat.bind(1, receipt.delivery_id);
+            repeat.bind(2, receipt.report_key);
+            const bool seen = repeat.executeStep();
+            repeat.reset();
+            if (seen) return false;
+        }
         SQLite::Statement& update = statement("UPDATE delivery SET provider_status = ? WHERE id = ?");
         update.bind(1, receipt.status);
         update.bind(2, receipt.delivery_id);
         if (update.exec() == 0) return false;
-        SQLite::Statement& insert =
-            statement("INSERT INTO delivery_receipt (delivery_id, at, status, detail) VALUES (?, ?, ?, ?)");
+        SQLite::Statement& insert = statement(
+            "INSERT INTO delivery_receipt (delivery_id, at, status, detail, report_key) VALUES (?, ?, ?, ?, ?)");
         insert.bind(1, receipt.delivery_id);
         bind_seconds(insert, 2, receipt.at);
         insert.bind(3, receipt.status);
         insert.bind(4, receipt.detail);
+        insert.bind(5, receipt.report_key);
         insert.exec();
         return true;
+    });
+}
+
+bool SqliteStore::mark_undelivered(int64_t id, const std::string& reason, UtcInstant at) {
+    return guarded(db_, "marking a delivery undelivered", [&]() -> bool {
+        require_write();
+        SQLite::Statement& update = statement(
+            "UPDATE delivery SET state = 'failed', reason = ?, claimed_by = '', updated_at = ? "
+            "WHERE id = ? AND state IN ('sent', 'claimed')");
+        update.bind(1, reason);
+        bind_seconds(update, 2, at);
+        update.bind(3, id);
+        return update.exec() > 0;
     });
 }
 
 std::vector<DeliveryReceipt> SqliteStore::receipts(int64_t delivery_id) const {
     return guarded(db_, "reading receipts", [&]() -> std::vector<DeliveryReceipt> {
         SQLite::Statement& query =
-            statement("SELECT delivery_id, at, status, detail, id FROM delivery_receipt WHERE delivery_id = ? ORDER BY id");
+            statement("SELECT delivery_id, at, status, detail, id, report_key FROM delivery_receipt "
+                      "WHERE delivery_id = ? ORDER BY id");
         query.bind(1, delivery_id);
         std::vector<DeliveryReceipt> out;
         while (query.executeStep()) {
             const RowRef row{"delivery_receipt", query.getColumn(4).getString()};
             out.push_back({query.getColumn(0).getInt64(), instant_from_seconds(query.getColumn(1), row),
-                           text_from(query.getColumn(2), row), text_from(query.getColumn(3), row)});
+                           text_from(query.getColumn(2), row), text_from(query.getColumn(3), row),
+                           text_from(query.getColumn(5), row)});
         }
         return out;
     });

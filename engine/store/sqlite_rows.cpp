@@ -35,6 +35,15 @@ StoreError failure(const SQLite::Database& db, const char* doing, const char* wh
     return StoreError("database " + db.getFilename() + ": " + doing + ": " + what);
 }
 
+StoreBusy busy(const SQLite::Database& db, const char* doing, const char* what) {
+    return StoreBusy(failure(db, doing, what).what());
+}
+
+bool is_busy(const SQLite::Exception& e) {
+    const int code = e.getErrorCode() & 0xff;
+    return code == SQLITE_BUSY || code == SQLITE_LOCKED;
+}
+
 bool is_constraint(const SQLite::Exception& e) { return (e.getErrorCode() & 0xff) == SQLITE_CONSTRAINT; }
 
 int64_t integer_from(const SQLite::Column& column, const RowRef& row) {

@@ -44,14 +44,20 @@ struct RowRef {
 // hold on to an old snapshot.
 StoreError failure(const SQLite::Database& db, const char* doing, const char* what);
 
+// The same when SQLite stayed busy or locked past its timeout (another connection holds
+// the write lock): StoreBusy, so the caller may try again later.
+StoreBusy busy(const SQLite::Database& db, const char* doing, const char* what);
+bool is_busy(const SQLite::Exception& e);
+
 // Runs one operation of the store. An SQLite error, or a row ritme cannot read, reaches
-// the caller as a StoreError that names the database file and `doing`; a StoreError the
-// operation throws itself goes as it is.
+// the caller as a StoreError that names the database file and `doing` (StoreBusy when the
+// database stayed locked); a StoreError the operation throws itself goes as it is.
 template <typename Work>
 auto guarded(const SQLite::Database& db, const char* doing, Work&& work) -> decltype(work()) {
     try {
         return work();
     } catch (const SQLite::Exception& e) {
+        if (is_busy(e)) throw busy(db, doing, e.what());
         throw failure(db, doing, e.what());
     } catch (const UnreadableValue& e) {
         throw failure(db, doing, e.what());

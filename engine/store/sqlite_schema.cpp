@@ -239,6 +239,13 @@ SELECT e.participant_id, s.programme_id, s.id, 0,
     END, 1
 FROM enrolment e JOIN session s ON s.programme_id = e.programme_id;
 )sql",
+    // 6 → 7: a gateway repeats a report it did not see answered; its key (Kannel's type
+    // and words, a provider's status and code) makes the repeat recognisable, so each
+    // report is stored once per delivery. Reports stored before have no key ('').
+    R"sql(
+ALTER TABLE delivery_receipt ADD COLUMN report_key TEXT NOT NULL DEFAULT '';
+CREATE UNIQUE INDEX delivery_receipt_once ON delivery_receipt(delivery_id, report_key) WHERE report_key <> '';
+)sql",
 };
 
 // SQLite creates a database with the process umask; ritme's holds personal data, so it

@@ -48,6 +48,10 @@ SQLite::Statement& SqliteStore::statement(const char* sql) const {
     return *cached;
 }
 
+void SqliteStore::set_busy_timeout(std::chrono::milliseconds timeout) {
+    db_.setBusyTimeout(static_cast<int>(timeout.count()));
+}
+
 bool SqliteStore::checkpoint() {
     return guarded(db_, "checkpointing", [&] {
         // One row: busy (1 when a reader or writer kept it from finishing), then frames

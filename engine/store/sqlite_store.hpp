@@ -10,6 +10,7 @@
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 
+#include <chrono>
 #include <map>
 #include <memory>
 #include <string>
@@ -19,7 +20,7 @@ namespace ritme {
 
 class SqliteStore final : public Store {
 public:
-    static constexpr int current_schema_version = 6;
+    static constexpr int current_schema_version = 7;
 
     // Opens or creates the database and migrates it to the current schema. Throws
     // StoreError when the file cannot be opened or is newer than this ritme.
@@ -75,6 +76,7 @@ public:
     std::optional<Delivery> delivery_by_provider_id(const std::string& channel,
                                                     const std::string& provider_id) const override;
     bool add_receipt(const DeliveryReceipt& receipt) override;
+    bool mark_undelivered(int64_t id, const std::string& reason, UtcInstant at) override;
     std::vector<DeliveryReceipt> receipts(int64_t delivery_id) const override;
     std::vector<ToldRecord> told_about_sessions(const std::string& programme_id) const override;
     std::vector<ToldRecord> told_about_appointments(const std::string& participant_id) const override;
@@ -99,6 +101,9 @@ public:
     // `ritme apply` or `ritme session move` from its own writes.
     uint64_t data_version() const;
     const std::string& path() const { return db_.getFilename(); }
+    // How long a change waits for another connection's write lock before StoreBusy
+    // (5 seconds when opened).
+    void set_busy_timeout(std::chrono::milliseconds timeout);
 
 private:
     SqliteStore(const std::string& path, int target_version);

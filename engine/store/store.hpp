@@ -186,8 +186,13 @@ public:
                                                             const std::string& provider_id) const = 0;
     // Records a report and sets the delivery's provider_status to its status, leaving
     // its state and times as they are. False, and nothing written, when there is no
-    // delivery with that id.
+    // delivery with that id, or when it has a report with the same non-empty report_key
+    // already (a gateway repeating a report is stored once).
     virtual bool add_receipt(const DeliveryReceipt& receipt) = 0;
+    // A delivery the gateway took but reports it will never deliver: a sent row (or a
+    // claimed one whose send's answer is not written back yet) becomes failed with the
+    // reason; its claim, if any, ends. True when it did; other states stay as they are.
+    virtual bool mark_undelivered(int64_t id, const std::string& reason, UtcInstant at) = 0;
     // The reports on one delivery in the order they arrived.
     virtual std::vector<DeliveryReceipt> receipts(int64_t delivery_id) const = 0;
 

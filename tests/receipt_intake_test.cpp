@@ -1,0 +1,279 @@
+// The engine's intake of delivery reports: each report finds its delivery (by ritme's id
+// on its channel, or by the gateway's id), is stored once however often it comes, and a
+// final failure makes the delivery failed with the dispatcher's follow-ups: the
+// channel's fallback, else the lead's alert. A locked database is StoreBusy with nothing
+// written.
+
+#include "engine/changes/apply.hpp"
+#include "engine/daemon/daemon_setup.hpp"
+#include "engine/dispatch/dispatcher.hpp"
+#include "engine/dispatch/receipt_intake.hpp"
+#include "engine/planner/planner.hpp"
+#include "engine/store/fallback_key.hpp"
+#include "engine/store/memory_store.hpp"
+#include "engine/store/sqlite_store.hpp"
+#include "test_support.hpp"
+
+#include <doctest/doctest.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <memory>
+#include <sstream>
+#include <string>
+
+using namespace ritme;
+namespace pt = boost::posix_time;
+namespace fs = std::filesystem;
+
+namespace {
+
+UtcInstant utc(int year, int month, int day, int hour, int minute) {
+    return {pt::ptime(make_date(year, month, day), pt::hours(hour) + pt::minutes(minute))};
+}
+
+// Accepts every message with an id of the gateway's own: "gw-" and ritme's id.
+class AcceptingChannel final : public Channel {
+public:
+    SendResult send(const OutgoingMessage& message) override {
+        return SendResult::accepted("gw-" + std::to_string(message.delivery_id));
+    }
+};
+
+DaemonConfig intake_config() {
+    DaemonConfig config;
+    config.timezone = "Europe/Amsterdam";
+    config.templates = test::source_path("config/templates");
+    std::string why;
+    config.reminders.session_offsets = {*ReminderOffset::parse("1d@18:00", why)};
+    config.reminders.min_notice_minutes = 15;
+    for (const auto& [name, medium] : {std::pair{"sms", Medium::sms}, std::pair{"email", Medium::email}}) {
+        ChannelConfig channel;
+        channel.name = name;
+        channel.adapter = "accepting";
+        channel.medium = medium;
+        config.channels[name] = channel;
+    }
+    return config;
+}
+
+std::unique_ptr<Store> memory_store() { return std::make_unique<MemoryStore>(); }
+
+fs::path fresh_directory(const std::string& name) {
+    const fs::path dir = fs::temp_directory_path() / ("ritme-receipts-" + std::to_string(::getpid()) + "-" + name);
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    return dir;
+}
+
+// One participant enrolled in a led programme, her first reminder sent by SMS (and, with
+// `fallback`, an e-mail address and the email channel as the SMS channel's fallback).
+struct Sent {
+    Sent(std::unique_ptr<Store> made, bool fallback) : store(std::move(made)) {
+        if (fallback) config.channels["sms"].fallback = "email";
+        for (const auto& [name, channel] : config.channels) channels.add(channel, std::make_unique<AcceptingChannel>());
+        Diagnostics problems;
+        renderer = MessageRenderer::load(config.templates, problems);
+        REQUIRE(renderer);
+        const auto rules = planning_rules(config);
+        store->write([&] {
+            apply_programme(*store, test::plan(test::led_programme_toml("test")), {clock.now(), "lead", "apply"});
+            Participant amina;
+            amina.id = "p-1";
+            amina.name = "Amina Yusuf";
+            amina.phone = "+31612345678";
+            amina.language = "nl";
+            amina.channels.sms = true;
+            if (fallback) amina.email = "amina@example.nl";
+            store->put_participant(amina);
+            store->enrol("p-1", "test");
+            plan_requested(*store, rules, clock.now());
+        });
+        clock.set(utc(2026, 2, 2, 17, 0));  // the first session's 18:00 reminder is due
+        Dispatcher dispatcher(*store, clock, config, *renderer, channels, log, "test-owner");
+        dispatcher.run_due(nullptr);
+        DeliveryQuery query;
+        query.states = {DeliveryState::sent};
+        query.kinds = {DeliveryKind::reminder};
+        const auto sent = store->deliveries(query);
+        REQUIRE(sent.size() == 1);
+        reminder = sent.front();
+        REQUIRE(reminder.channel == "sms");
+        REQUIRE(reminder.provider_id == "gw-" + std::to_string(reminder.id));
+        intake = std::make_unique<ReceiptIntake>(*store, config, channels, log);
+    }
+
+    ReceiptReport report(std::string_view status, bool final_failure, std::string key) const {
+        ReceiptReport made;
+        made.delivery_id = reminder.id;
+        made.status = std::string(status);
+        made.final_failure = final_failure;
+        made.detail = final_failure ? "NACK/0x0000000b" : "ACK/";
+        made.report_key = std::move(key);
+        return made;
+    }
+
+    std::vector<Delivery> rows(DeliveryKind kind) const {
+        DeliveryQuery query;
+        query.kinds = {kind};
+        return store->deliveries(query);
+    }
+
+    std::vector<Delivery> fallbacks() const {
+        std::vector<Delivery> found;
+        for (const auto& row : store->deliveries({}))
+            if (is_fallback(row)) found.push_back(row);
+        return found;
+    }
+
+    std::unique_ptr<Store> store;
+    ManualClock clock{utc(2026, 1, 20, 12, 0)};
+    DaemonConfig config = intake_config();
+    std::optional<MessageRenderer> renderer;
+    ChannelSet channels;
+    std::ostringstream log_text;
+    Log log{log_text, LogLevel::debug, iso_timestamps(clock)};
+    Delivery reminder;
+    std::unique_ptr<ReceiptIntake> intake;
+};
+
+std::unique_ptr<Store> sqlite_store(const std::string& name) {
+    return SqliteStore::open((fresh_directory(name) / "ritme.db").string());
+}
+
+}  // namespace
+
+TEST_SUITE_BEGIN("receipt_intake");
+
+TEST_CASE("the same report twice is stored once, in both stores; another report is stored too") {
+    for (bool sqlite : {false, true}) {
+        INFO(sqlite);
+        Sent f(sqlite ? sqlite_store("once") : memory_store(), false);
+        const UtcInstant now = f.clock.now();
+        (*f.intake)("sms", {f.report(receipt_status::accepted_by_smsc, false, "k8")}, now);
+        (*f.intake)("sms", {f.report(receipt_status::accepted_by_smsc, false, "k8")}, now);
+        (*f.intake)("sms", {f.report(receipt_status::delivered, false, "k1"),
+                            f.report(receipt_status::delivered, false, "k1")},
+                    now);
+        const auto receipts = f.store->receipts(f.reminder.id);
+        REQUIRE(receipts.size() == 2);
+        CHECK(receipts[0].status == receipt_status::accepted_by_smsc);
+        CHECK(receipts[0].report_key == "k8");
+        CHECK(receipts[1].status == receipt_status::delivered);
+        CHECK(f.intake->counts().stored == 2);
+        CHECK(f.intake->counts().repeated == 2);
+        const auto row = f.store->delivery(f.reminder.id);
+        CHECK(row->state == DeliveryState::sent);
+        CHECK(row->provider_status == receipt_status::delivered);
+    }
+}
+
+TEST_CASE("a report finds its delivery by the gateway's id on that channel, never another channel's") {
+    Sent f(memory_store(), false);
+    ReceiptReport by_gateway = f.report(receipt_status::delivered, false, "d");
+    by_gateway.delivery_id.reset();
+    by_gateway.provider_id = f.reminder.provider_id;
+    (*f.intake)("sms", {by_gateway}, f.clock.now());
+    CHECK(f.store->receipts(f.reminder.id).size() == 1);
+
+    // The email channel's gateway cannot report on an SMS, by either id.
+    (*f.intake)("email", {f.report(receipt_status::not_delivered, true, "x"), by_gateway}, f.clock.now());
+    CHECK(f.store->receipts(f.reminder.id).size() == 1);
+    CHECK(f.store->delivery(f.reminder.id)->state == DeliveryState::sent);
+    CHECK(f.intake->counts().unknown == 2);
+}
+
+TEST_CASE("a report on an unknown delivery is counted and logged without its ids") {
+    Sent f(memory_store(), false);
+    ReceiptReport unknown = f.report(receipt_status::delivered, false, "u");
+    unknown.delivery_id.reset();
+    unknown.provider_id = "SM-secret-looking-id";
+    ReceiptReport missing = f.report(receipt_status::delivered, false, "m");
+    missing.delivery_id = 987654;
+    (*f.intake)("sms", {unknown, missing}, f.clock.now());
+    CHECK(f.intake->counts().unknown == 2);
+    CHECK(f.intake->counts().stored == 0);
+    const std::string log = f.log_text.str();
+    CHECK(log.find("receipt.unknown") != std::string::npos);
+    CHECK(log.find("count=2") != std::string::npos);
+    CHECK(log.find("SM-secret-looking-id") == std::string::npos);
+    CHECK(log.find("987654") == std::string::npos);
+}
+
+TEST_CASE("a final failure makes the delivery failed and sends the fallback; a repeat of it changes nothing") {
+    for (bool sqlite : {false, true}) {
+        INFO(sqlite);
+        Sent f(sqlite ? sqlite_store("fallback") : memory_store(), true);
+        (*f.intake)("sms", {f.report(receipt_status::rejected_by_smsc, true, "k16")}, f.clock.now());
+        const auto failed = f.store->delivery(f.reminder.id);
+        CHECK(failed->state == DeliveryState::failed);
+        CHECK(failed->reason.find("rejected by the SMS centre") != std::string::npos);
+        CHECK(failed->reason.find("sending through email instead") != std::string::npos);
+        const auto fallbacks = f.fallbacks();
+        REQUIRE(fallbacks.size() == 1);
+        CHECK(fallbacks.front().state == DeliveryState::planned);
+        CHECK(is_fallback(fallbacks.front()));
+        CHECK(fallbacks.front().channel == "email");
+        CHECK(fallbacks.front().session_id == f.reminder.session_id);
+        CHECK(f.rows(DeliveryKind::alert).empty());
+        CHECK(f.intake->counts().undelivered == 1);
+        CHECK(f.log_text.str().find("delivery.undelivered") != std::string::npos);
+
+        (*f.intake)("sms", {f.report(receipt_status::rejected_by_smsc, true, "k16")}, f.clock.now());
+        (*f.intake)("sms", {f.report(receipt_status::not_delivered, true, "k2")}, f.clock.now());
+        CHECK(f.fallbacks().size() == 1);
+        CHECK(f.intake->counts().undelivered == 1);
+        CHECK(f.store->receipts(f.reminder.id).size() == 2);
+    }
+}
+
+TEST_CASE("a final failure without a fallback alerts the lead, as a send that failed for good does") {
+    Sent f(memory_store(), false);
+    (*f.intake)("sms", {f.report(receipt_status::not_delivered, true, "k2")}, f.clock.now());
+    CHECK(f.store->delivery(f.reminder.id)->state == DeliveryState::failed);
+    const auto alerts = f.rows(DeliveryKind::alert);
+    REQUIRE(alerts.size() == 1);
+    CHECK(alerts.front().state == DeliveryState::planned);
+    CHECK(alerts.front().channel == "sms");
+    CHECK(alerts.front().participant_id == "p-1");
+    CHECK(alerts.front().payload.find("not delivered") != std::string::npos);
+    CHECK(alerts.front().payload.find(std::to_string(f.reminder.id)) != std::string::npos);
+}
+
+TEST_CASE("a report that is no final failure leaves a sent delivery sent") {
+    Sent f(memory_store(), true);
+    (*f.intake)("sms", {f.report(receipt_status::queued, false, "k4")}, f.clock.now());
+    CHECK(f.store->delivery(f.reminder.id)->state == DeliveryState::sent);
+    CHECK(f.rows(DeliveryKind::alert).empty());
+    CHECK(f.fallbacks().empty());
+}
+
+TEST_CASE("a database locked by another connection: StoreBusy, nothing written, and it goes once free") {
+    const fs::path dir = fresh_directory("busy");
+    auto opened = SqliteStore::open((dir / "ritme.db").string());
+    SqliteStore* sqlite = opened.get();
+    Sent f(std::move(opened), true);
+    sqlite->set_busy_timeout(std::chrono::milliseconds(50));
+
+    sqlite3* other = nullptr;
+    REQUIRE(sqlite3_open((dir / "ritme.db").string().c_str(), &other) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(other, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) == SQLITE_OK);
+    CHECK_THROWS_AS((*f.intake)("sms", {f.report(receipt_status::rejected_by_smsc, true, "k16")}, f.clock.now()),
+                    StoreBusy);
+    CHECK(f.intake->counts().stored == 0);
+    CHECK(f.intake->counts().undelivered == 0);
+    REQUIRE(sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(other);
+
+    CHECK(f.store->receipts(f.reminder.id).empty());
+    CHECK(f.store->delivery(f.reminder.id)->state == DeliveryState::sent);
+    // The gateway tries again: now it lands.
+    (*f.intake)("sms", {f.report(receipt_status::rejected_by_smsc, true, "k16")}, f.clock.now());
+    CHECK(f.store->receipts(f.reminder.id).size() == 1);
+    CHECK(f.store->delivery(f.reminder.id)->state == DeliveryState::failed);
+    f.store.reset();
+    fs::remove_all(dir);
+}
+
+TEST_SUITE_END();
