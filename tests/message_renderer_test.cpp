@@ -233,7 +233,9 @@ TEST_SUITE("message_renderer") {
         CHECK(std::find(languages.begin(), languages.end(), "nl") != languages.end());
         CHECK(std::find(languages.begin(), languages.end(), "en") != languages.end());
         CHECK(template_names() == std::vector<std::string>{"reminder", "appointment", "change-moved",
-                                                           "change-cancelled", "change-restored", "alert"});
+                                                           "change-cancelled", "change-restored", "alert",
+                                                           "confirm-excused", "confirm-stop", "confirm-start",
+                                                           "confirm-passed-on", "answer-alert"});
     }
 
     TEST_CASE("a reminder says when and where, with the lead's number") {
@@ -298,9 +300,10 @@ TEST_SUITE("message_renderer") {
             }
     }
 
-    TEST_CASE("ar, fa, ti, tr and uk have all six templates, each marked for review by a native speaker") {
+    TEST_CASE("ar, fa, ti, tr and uk have every template but the lead's answer alert, each marked for review by a native speaker") {
         for (const std::string& language : languages_to_review)
             for (const std::string& name : template_names()) {
+                if (name == "answer-alert") continue;  // the lead reads nl (or en)
                 const fs::path file = test::source_path("config/templates/" + language + "/" + name + ".mustache");
                 CAPTURE(file.string());
                 REQUIRE(fs::exists(file));
@@ -435,7 +438,7 @@ TEST_SUITE("message_renderer") {
     }
 
     TEST_CASE("a language without templates gets nl, a blank line, then en") {
-        for (const std::string language : {"so", "pt-BR"}) {
+        for (const std::string language : {"pl", "pt-BR"}) {
             CAPTURE(language);
             const RenderedMessage message = shipped_renderer().render(session_facts(), language, Medium::sms);
             CHECK(message.language == "nl+en");

@@ -290,7 +290,7 @@ TEST_SUITE("template_preview") {
             }
         // nl+en: the Dutch text, a blank line, the English text.
         const RenderedMessage fallback =
-            shipped_renderer().render(long_facts(programme, "reminder", "nl+en"), "so", Medium::sms);
+            shipped_renderer().render(long_facts(programme, "reminder", "nl+en"), "pl", Medium::sms);
         CHECK(fallback.language == "nl+en");
         CHECK(cost_of(costs, "nl+en", "reminder").length.units == measure_sms(fallback.text).units);
     }
