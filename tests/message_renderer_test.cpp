@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <sstream>
 #include <fstream>
 #include <iterator>
 #include <map>
@@ -273,13 +274,14 @@ TEST_SUITE("message_renderer") {
         CHECK(email.subject == notice.text.substr(0, notice.text.find('\n')));  // the news in the subject
     }
 
-    TEST_CASE("without a lead's number the reminder leaves the line out") {
+    TEST_CASE("without a lead's number the reminder leaves the number out, and still says how to answer") {
         MessageFacts facts = session_facts();
         facts.lead_phone.clear();
         const RenderedMessage with = shipped_renderer().render(session_facts(), "nl", Medium::sms);
         const RenderedMessage without = shipped_renderer().render(facts, "nl", Medium::sms);
-        CHECK(without.text.find('\n') == std::string::npos);
-        CHECK(with.text.find('\n') != std::string::npos);
+        CHECK(without.text.find("bel") == std::string::npos);
+        CHECK(with.text.find("bel " + session_facts().lead_phone) != std::string::npos);
+        CHECK(without.text.substr(without.text.find('\n') + 1) == "Kun je niet? Stuur NEE.");
         CHECK(without.text.size() < with.text.size());
     }
 
@@ -384,8 +386,14 @@ TEST_SUITE("message_renderer") {
                 const RenderedMessage message = shipped_renderer().render(facts, language, Medium::sms);
                 CAPTURE(message.text);
                 CHECK(message.text.find("\n\n") == std::string::npos);
-                CHECK(message.text.find('\n') == std::string::npos);
-                CHECK(message.text.back() != ':');
+                // The message, then at most the line that says how to answer.
+                CHECK(std::count(message.text.begin(), message.text.end(), '\n') <= 1);
+                std::istringstream lines(message.text);
+                for (std::string line; std::getline(lines, line);) {
+                    CHECK_FALSE(line.empty());
+                    CHECK(line.back() != ':');
+                    CHECK(line.back() != ',');
+                }
             }
     }
 

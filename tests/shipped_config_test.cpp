@@ -105,7 +105,7 @@ TEST_CASE("every file under config/ is loaded: holidays, programmes, schools, ca
             CHECK(config->channel_for(Medium::email));
         } else if (path.parent_path().parent_path() == root / "templates" && path.extension() == ".mustache") {
             ++templates;  // the directory is loaded as a whole below
-        } else if (path.parent_path().parent_path() == root / "templates" && path.filename() == answer_words_file) {
+        } else if (path.parent_path().parent_path() == root / "templates" && path.filename().string() == answer_words_file) {
             ++answer_files;
             AnswerWords words;
             Diagnostics diagnostics;
