@@ -367,7 +367,9 @@ TEST_CASE_TEMPLATE("STOP: no more SMS but the one confirmation, the lead told; S
     pending.participant_id = "p-amina";
     pending.kinds = {DeliveryKind::reminder};
     pending.states = {DeliveryState::planned, DeliveryState::retry};
-    for (const auto& row : track.store->deliveries(pending)) CHECK(row.channel != "sms");
+    const auto moved = track.store->deliveries(pending);
+    CHECK_FALSE(moved.empty());
+    for (const auto& row : moved) CHECK(row.channel == "email");  // she has an address
 
     MessageFactsSource facts(*track.store, "Europe/Amsterdam");
     CHECK(facts.address_for(*track.store->delivery(stop.confirmation_id), Medium::sms).address);  // the one SMS after STOP
@@ -376,11 +378,35 @@ TEST_CASE_TEMPLATE("STOP: no more SMS but the one confirmation, the lead told; S
     reminder.participant_id = "p-amina";
     CHECK(facts.address_for(reminder, Medium::sms).opted_out);
 
+    CHECK(track.store->participant("p-amina")->channels.email);  // STOP added it: she has an address
+
     const AnswerTaken start = track.answer("START", utc(2026, 2, 2, 19, 5));
     REQUIRE(start.answer);
     CHECK(start.answer->reading == AnswerReading::start);
     CHECK_FALSE(track.store->participant("p-amina")->sms_opt_out);
+    CHECK_FALSE(track.store->participant("p-amina")->channels.email);  // as before her STOP
     CHECK(start.confirmation_id != 0);
+    track.store->write([&] { plan_requested(*track.store, track.rules, utc(2026, 2, 2, 19, 6)); });
+    const auto back = track.store->deliveries(pending);
+    CHECK_FALSE(back.empty());
+    for (const auto& row : back) CHECK(row.channel == "sms");
+}
+
+TEST_CASE_TEMPLATE("with the daemon's planning rules, STOP moves her reminders to e-mail in the same transaction", Factory,
+                   MemoryFactory, SqliteFactory) {
+    Track track(Factory::make());
+    AnswerSetup setup = track.setup();
+    setup.planning = &track.rules;
+    AnswerIntake intake(*track.store, setup, track.log);
+    intake("sms", InboundText{"+31612345678", "", "STOP", ""}, utc(2026, 2, 2, 19));
+    CHECK(track.store->plan_requests().empty());
+    DeliveryQuery sms;
+    sms.participant_id = "p-amina";
+    sms.kinds = {DeliveryKind::reminder};
+    sms.states = {DeliveryState::planned, DeliveryState::retry};
+    const auto rows = track.store->deliveries(sms);
+    CHECK_FALSE(rows.empty());
+    for (const auto& row : rows) CHECK(row.channel == "email");
 }
 
 TEST_CASE_TEMPLATE("her own words go to the lead at once and she hears they were passed on", Factory, MemoryFactory,

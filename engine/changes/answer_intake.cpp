@@ -73,6 +73,18 @@ std::vector<Participant> senders(const Store& store, const std::string& number) 
     return found;
 }
 
+// What the audit trail says when STOP added e-mail to her channels.
+constexpr const char* email_added = ", e-mail added to her channels (her reminders go by e-mail)";
+
+// Whether her latest STOP added e-mail to her channels.
+bool last_stop_added_email(const Store& store, const std::string& participant_id) {
+    const auto entries = store.audit();
+    for (auto entry = entries.rbegin(); entry != entries.rend(); ++entry)
+        if (entry->subject == participant_id && entry->action == "answer.stop")
+            return entry->details.find(email_added) != std::string::npos;
+    return false;
+}
+
 std::string confirmation_for(AnswerReading reading) {
     switch (reading) {
         case AnswerReading::cannot_come: return "excused";
@@ -160,14 +172,24 @@ AnswerTaken AnswerIntake::take(const std::string& channel, const InboundText& te
         const bool about_sms = answer.reading == AnswerReading::stop || answer.reading == AnswerReading::start;
         const bool answers_it = matched && !answer.too_late;
 
-        // The SMS switch: the planner moves her reminders (to e-mail, or back to SMS) when
-        // it takes the plan request put_participant files.
+        // The SMS switch: the planner moves her reminders when it takes the plan request
+        // put_participant files. The planner gives an opt-out no fallback (her choice), so
+        // STOP adds e-mail to her channels when she has an address: her reminders go by
+        // e-mail instead. START takes it away again when her last STOP added it.
+        std::string channel_change;
         if (about_sms) {
             const bool opt_out = answer.reading == AnswerReading::stop;
-            if (participant.sms_opt_out != opt_out) {
-                participant.sms_opt_out = opt_out;
-                store_.put_participant(participant);
+            bool changed = participant.sms_opt_out != opt_out;
+            participant.sms_opt_out = opt_out;
+            if (opt_out && participant.channels.sms && !participant.channels.email && !participant.email.empty()) {
+                participant.channels.email = true;
+                channel_change = email_added;
+            } else if (!opt_out && participant.channels.sms && participant.channels.email &&
+                       last_stop_added_email(store_, participant.id)) {
+                participant.channels.email = false;
+                channel_change = ", e-mail taken off again (her last STOP added it)";
             }
+            if (changed || !channel_change.empty()) store_.put_participant(participant);
         }
 
         if (answer.reading == AnswerReading::cannot_come && answers_it) {
@@ -247,10 +269,12 @@ AnswerTaken AnswerIntake::take(const std::string& channel, const InboundText& te
         // Audited without her words.
         std::string details = "read as " + std::string(name_of(answer.reading)) + ", about " + subject_of(answer);
         if (answer.too_late) details += " (after its start)";
+        details += channel_change;
         if (taken.cancelled_reminders) details += ", " + std::to_string(taken.cancelled_reminders) + " reminders cancelled";
         if (answer.for_lead) details += answer.lead_delivery_id ? ", the lead is told" : ", no lead to tell";
         store_.record({0, now, "participant", "answer", "answer." + std::string(name_of(answer.reading)), participant.id,
                        details});
+        if (setup_.planning) plan_requested(store_, *setup_.planning, now);
         taken.answer = answer;
     });
 

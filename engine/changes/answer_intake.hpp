@@ -19,6 +19,7 @@
 #include "engine/channel/medium.hpp"
 #include "engine/config/daemon_config.hpp"
 #include "engine/message/answer_words.hpp"
+#include "engine/planner/planner.hpp"
 #include "engine/store/store.hpp"
 #include "engine/time/instant.hpp"
 #include "engine/time/time_zone.hpp"
@@ -46,10 +47,14 @@ struct AnswerSetup {
     // When a message on `channel` may go at or after `at` (the end of its quiet hours);
     // none: at once.
     std::function<UtcInstant(const std::string& channel, UtcInstant at)> after_quiet_hours;
+    // When set, what the answer changed is planned in the same transaction (STOP moves
+    // her reminders to e-mail at once); else the plan requests wait for the next run.
+    const PlanningRules* planning = nullptr;
 };
 
 // The setup from the daemon config: its SMS and e-mail channels for the lead, their quiet
-// hours in the config's time zone. `words` must outlive the setup.
+// hours in the config's time zone. `words` must outlive the setup; set `planning` to the
+// daemon's rules to plan at once.
 AnswerSetup answer_setup_from(const DaemonConfig& config, const AnswerWords& words);
 
 // What became of one text, for tests and the log.
