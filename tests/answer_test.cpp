@@ -337,6 +337,49 @@ TEST_CASE_TEMPLATE("the confirmation and the lead's message render in her langua
     CHECK(lead_text.find("bijeenkomst 1") != std::string::npos);
 }
 
+TEST_CASE_TEMPLATE("NEE to an appointment reminder excuses her for the appointment and keeps its reminders cancelled",
+                   Factory, MemoryFactory, SqliteFactory) {
+    Track track(Factory::make());
+    track.rules.defaults.appointment_offsets = track.rules.defaults.session_offsets;
+    Appointment visit;
+    visit.participant_id = "p-amina";
+    visit.programme_id = "test";
+    visit.start_utc = utc(2026, 2, 5, 13);  // Thursday 14:00
+    visit.where = "Stadhuisplein 1, Almere";
+    track.store->write([&] {
+        visit.id = track.store->put_appointment(visit);
+        plan_appointments(*track.store, "p-amina", track.rules, utc(2026, 2, 3, 12));
+    });
+    const UtcInstant evening = utc(2026, 2, 4, 17);  // the day before at 18:00
+    int64_t sent = 0;
+    track.store->write([&] {
+        for (const auto& claimed : track.store->claim_due(evening, 100, "test", utc(2026, 2, 4, 18)))
+            if (claimed.delivery.appointment_id == visit.id) {
+                track.store->finish({DeliveryOutcome(claimed.delivery.id, DeliveryState::sent, evening)});
+                sent = claimed.delivery.id;
+            } else {
+                track.store->finish({DeliveryOutcome(claimed.delivery.id, DeliveryState::expired, evening)});
+            }
+    });
+    REQUIRE(sent != 0);
+    const AnswerTaken taken = track.answer("Nee", utc(2026, 2, 4, 19));
+    REQUIRE(taken.answer);
+    CHECK(taken.answer->delivery_id == sent);
+    CHECK(taken.answer->appointment_id == visit.id);
+    CHECK(taken.answer->session_id == 0);
+    CHECK(taken.cancelled_reminders == 1);
+    const auto attendance = track.store->attendance_of_participant("p-amina");
+    REQUIRE(attendance.size() == 1);
+    CHECK(attendance[0].appointment_id == visit.id);
+    CHECK(attendance[0].status == AttendanceStatus::excused);
+    track.store->write([&] { plan_appointments(*track.store, "p-amina", track.rules, utc(2026, 2, 4, 19, 5)); });
+    DeliveryQuery reminders;
+    reminders.appointment_id = visit.id;
+    reminders.kinds = {DeliveryKind::appointment};
+    for (const auto& row : track.store->deliveries(reminders))
+        CHECK((row.id == sent ? row.state == DeliveryState::sent : row.state == DeliveryState::cancelled));
+}
+
 TEST_CASE_TEMPLATE("JA is recorded and nothing is sent", Factory, MemoryFactory, SqliteFactory) {
     Track track(Factory::make());
     const auto before = track.store->deliveries({}).size();
