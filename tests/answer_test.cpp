@@ -380,6 +380,15 @@ TEST_CASE_TEMPLATE("NEE to an appointment reminder excuses her for the appointme
         CHECK((row.id == sent ? row.state == DeliveryState::sent : row.state == DeliveryState::cancelled));
 }
 
+TEST_CASE_TEMPLATE("the sender's number is read in every form a gateway gives it", Factory, MemoryFactory, SqliteFactory) {
+    Track track(Factory::make());
+    for (const std::string from : {"+31612345678", "0031612345678", "31612345678", "06-12345678"}) {
+        CAPTURE(from);
+        CHECK(track.answer("ja", utc(2026, 2, 2, 19), from).known_sender);
+    }
+    CHECK_FALSE(track.answer("ja", utc(2026, 2, 2, 19), "32470123456").known_sender);  // +32: another number
+}
+
 TEST_CASE_TEMPLATE("JA is recorded and nothing is sent", Factory, MemoryFactory, SqliteFactory) {
     Track track(Factory::make());
     const auto before = track.store->deliveries({}).size();

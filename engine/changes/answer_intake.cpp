@@ -85,6 +85,17 @@ bool last_stop_added_email(const Store& store, const std::string& participant_id
     return false;
 }
 
+// The sender as import writes numbers (E.164). A gateway may give the international form
+// without its "+" ("31612345678", as many SMS centres do), which a Dutch reading takes
+// for a national number: read it again with the "+".
+std::optional<std::string> sender_number(const std::string& from) {
+    FieldError ignored;
+    if (auto number = normalise_mobile_number(from, ignored)) return number;
+    const bool digits = from.size() >= 8 && std::all_of(from.begin(), from.end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (digits && from[0] != '0') return normalise_mobile_number("+" + from, ignored);
+    return std::nullopt;
+}
+
 std::string confirmation_for(AnswerReading reading) {
     switch (reading) {
         case AnswerReading::cannot_come: return "excused";
@@ -130,8 +141,7 @@ AnswerIntake::AnswerIntake(Store& store, AnswerSetup setup, Log& log)
 
 AnswerTaken AnswerIntake::take(const std::string& channel, const InboundText& text, UtcInstant now) {
     AnswerTaken taken;
-    FieldError ignored;
-    const auto number = normalise_mobile_number(text.from, ignored);
+    const auto number = sender_number(text.from);
     int64_t unknown_count = 0;
 
     store_.write([&] {
