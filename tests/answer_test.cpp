@@ -20,6 +20,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 
 using namespace ritme;
@@ -589,6 +590,21 @@ TEST_CASE("so, fa-AF, ps, am and ku have every template a participant gets and a
     }
     CHECK(shipped_renderer().has_language("nl-BE"));
     CHECK_FALSE(shipped_renderer().has_language("pl"));
+}
+
+TEST_CASE("the README's table lists every language's answer words") {
+    std::ifstream in(test::source_path("README.md"));
+    const std::string readme((std::istreambuf_iterator<char>(in)), {});
+    for (const auto& language : shipped_words().languages()) {
+        CAPTURE(language);
+        CHECK(readme.find("| `" + language + "` ") != std::string::npos);
+        for (const AnswerReading reading :
+             {AnswerReading::cannot_come, AnswerReading::coming, AnswerReading::stop, AnswerReading::start})
+            for (const auto& word : shipped_words().words(language, reading)) {
+                CAPTURE(word);
+                CHECK(readme.find("`" + word + "`") != std::string::npos);
+            }
+    }
 }
 
 TEST_CASE("every reminder, appointment and change template says how to answer") {
