@@ -641,6 +641,7 @@ TEST_CASE("status lists the answers the lead has not heard of, without her words
     Fixture f("status-answers");
     REQUIRE(f.run({"tick", "--now", "2026-01-20T09:00"}).status == 0);
     CHECK(f.run({"status"}).out.find("answers waiting for the lead:\n  none\n") != std::string::npos);
+    CHECK(f.run({"status"}).out.find("texts from unknown numbers: 0") != std::string::npos);
     {
         auto store = SqliteStore::open((f.dir() / "ritme.db").string());
         StoredAnswer answer;

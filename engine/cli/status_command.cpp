@@ -3,6 +3,7 @@
 // with their reasons, and participants' answers the lead has not heard of yet. Recipients
 // appear as participant ids only; answers without her words.
 
+#include "engine/changes/answer_intake.hpp"
 #include "engine/changes/answer_listing.hpp"
 #include "engine/cli/commands.hpp"
 #include "engine/time/local_time_text.hpp"
@@ -85,6 +86,7 @@ CommandAction add_status_command(CLI::App& app, const CommonOptions& common, Cli
         const auto failures = store->deliveries(failed_query);
         const auto counts = store->delivery_counts();
         const auto waiting = answers_waiting_for_lead(*store);
+        const std::string unknown_senders = store->setting(unknown_sender_setting).value_or("0");
 
         if (*format == "json") {
             nlohmann::json out{{"database", {{"path", store->path()}, {"integrity", "ok"}}},
@@ -95,6 +97,7 @@ CommandAction add_status_command(CLI::App& app, const CommonOptions& common, Cli
             for (const auto& c : counts)
                 out["counts"].push_back({{"state", name_of(c.state)}, {"channel", c.channel}, {"count", c.count}});
             for (const auto& d : failures) out["failures"].push_back(json_of(d, zone));
+            out["texts_from_unknown_numbers"] = unknown_senders;
             out["answers_waiting"] = nlohmann::json::array();
             for (const auto& w : waiting)
                 out["answers_waiting"].push_back({{"id", w.answer.id},
@@ -141,6 +144,7 @@ CommandAction add_status_command(CLI::App& app, const CommonOptions& common, Cli
             print_row(d, zone, d.updated_at, context.out);
             context.out << "  " << d.reason << "\n";
         }
+        context.out << "texts from unknown numbers: " << unknown_senders << " (the log has each, masked)\n";
         context.out << "answers waiting for the lead:\n";
         if (waiting.empty()) context.out << "  none\n";
         for (const auto& w : waiting) {
