@@ -181,7 +181,7 @@ TEST_SUITE("change_preview") {
         // One sample, rendered as the dispatcher renders it, with its SMS segments.
         CHECK(contains(dry.out, "  for example, the change notice by sms to Amina Yusuf (nl; 1 SMS segment, GSM-7, "));
         CHECK(contains(dry.out, "    | Hallo Amina, de bijeenkomst van donderdag 12 februari om 09:30 gaat niet door.\n"));
-        CHECK(contains(dry.out, "    | Vragen? Bel +31 6 ****5678.\n"));
+        CHECK(contains(dry.out, "    | Vragen? Stuur een sms terug of bel +31 6 ****5678.\n"));
         CHECK(contains(dry.out, "dry run: nothing stored, nothing sent"));
         check_no_phone_numbers(dry.out + dry.err);
         CHECK_FALSE(contains(dry.out + dry.err, "zaal dubbel geboekt"));  // the reason is for the audit only

@@ -637,10 +637,49 @@ TEST_CASE("status says the database passed its integrity check") {
     CHECK(json["database"]["integrity"] == "ok");
 }
 
+TEST_CASE("status lists the answers the lead has not heard of, without her words") {
+    Fixture f("status-answers");
+    REQUIRE(f.run({"tick", "--now", "2026-01-20T09:00"}).status == 0);
+    CHECK(f.run({"status"}).out.find("answers waiting for the lead:\n  none\n") != std::string::npos);
+    CHECK(f.run({"status"}).out.find("texts from unknown numbers: 0") != std::string::npos);
+    {
+        auto store = SqliteStore::open((f.dir() / "ritme.db").string());
+        StoredAnswer answer;
+        answer.participant_id = "p-sample1";
+        answer.received_at = {pt::ptime(make_date(2026, 1, 20), pt::hours(8))};
+        answer.channel = "sms";
+        answer.words = "ik ben ziek";
+        answer.reading = AnswerReading::free_text;
+        answer.for_lead = true;  // and no message to the lead could be made
+        StoredAnswer coming = answer;
+        coming.participant_id = "p-sample2";
+        coming.reading = AnswerReading::coming;
+        coming.for_lead = false;
+        store->write([&] {
+            store->add_answer(answer);
+            store->add_answer(coming);
+        });
+    }
+    const Run text = f.run({"status"});
+    CHECK(text.status == 0);
+    const auto at = text.out.find("answers waiting for the lead:\n");
+    REQUIRE(at != std::string::npos);
+    const std::string waiting = text.out.substr(at);
+    CHECK(waiting.find("p-sample1") != std::string::npos);
+    CHECK(waiting.find("free_text") != std::string::npos);
+    CHECK(waiting.find("no lead to tell") != std::string::npos);
+    CHECK(waiting.find("p-sample2") == std::string::npos);  // "I come" is for no one
+    CHECK(text.out.find("ziek") == std::string::npos);
+    const auto json = nlohmann::json::parse(f.run({"status", "--format", "json"}).out);
+    REQUIRE(json["answers_waiting"].size() == 1);
+    CHECK(json["answers_waiting"][0]["participant"] == "p-sample1");
+    CHECK(json["answers_waiting"][0]["read_as"] == "free_text");
+}
+
 TEST_CASE("simulate prints every message of the track as JSON lines, and changes nothing") {
     Fixture f("simulate");
     REQUIRE(f.run({"apply", (f.dir() / "programmes" / "tick-test.toml").string()}).status == 0);
-    const auto run = f.run({"simulate", "tick-test", "--format", "jsonl", "--language", "nl,so"});
+    const auto run = f.run({"simulate", "tick-test", "--format", "jsonl", "--language", "nl,pl"});
     REQUIRE(run.status == 0);
     std::istringstream lines(run.out);
     int count = 0, second = 0;
@@ -659,7 +698,7 @@ TEST_CASE("simulate prints every message of the track as JSON lines, and changes
         CHECK(json["segments"].get<int>() >= 1);
         if (json["participant"] == "p-sample2") {
             ++second;
-            // Somali has no templates: the Dutch text, then the English.
+            // Polish has no templates: the Dutch text, then the English.
             CHECK(json["language"] == "nl+en");
         }
     }

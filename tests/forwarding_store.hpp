@@ -90,6 +90,21 @@ public:
         return inner_.mark_undelivered(id, reason, at);
     }
     std::vector<DeliveryReceipt> receipts(int64_t delivery_id) const override { return inner_.receipts(delivery_id); }
+    int64_t add_answer(const StoredAnswer& answer) override { return inner_.add_answer(answer); }
+    void set_answer_lead_delivery(int64_t answer_id, int64_t delivery_id) override {
+        inner_.set_answer_lead_delivery(answer_id, delivery_id);
+    }
+    std::optional<StoredAnswer> answer(int64_t id) const override { return inner_.answer(id); }
+    std::vector<StoredAnswer> answers(const std::string& participant_id) const override {
+        return inner_.answers(participant_id);
+    }
+    void put_attendance(const AttendanceRecord& record) override { inner_.put_attendance(record); }
+    std::vector<AttendanceRecord> attendance_of_participant(const std::string& participant_id) const override {
+        return inner_.attendance_of_participant(participant_id);
+    }
+    std::vector<AttendanceRecord> attendance_of_programme(const std::string& programme_id) const override {
+        return inner_.attendance_of_programme(programme_id);
+    }
     void request_plan(const std::string& scope) override { inner_.request_plan(scope); }
     std::vector<std::string> plan_requests() const override { return inner_.plan_requests(); }
     void clear_plan_request(const std::string& scope) override { inner_.clear_plan_request(scope); }

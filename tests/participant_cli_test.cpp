@@ -112,6 +112,27 @@ TEST_CASE("add, then list masks the phone number and show gives it whole") {
     CHECK(nlohmann::json::parse(show.out)["commitments"][0] == "ma 09:00-12:00 taalles");
 }
 
+TEST_CASE("add warns when her language has no templates; show lists her messages and answers") {
+    Fixture db("languages");
+    const Run somali = db.run({"participant", "add", "--name", "Amina Yusuf", "--phone", "06-12345678", "--language",
+                               "so", "--programme", "almere-vrouwen-2026"});
+    REQUIRE(somali.status == 0);
+    CHECK(somali.err.find("no templates") == std::string::npos);
+    const Run polish = db.run({"participant", "add", "--name", "Ola Nowak", "--phone", "06-12345679", "--language",
+                               "pl", "--programme", "almere-vrouwen-2026"});
+    REQUIRE(polish.status == 0);
+    CHECK(polish.err.find("warning: no templates in language \"pl\" (1 participant)") != std::string::npos);
+    CHECK(polish.err.find("Dutch and English") != std::string::npos);
+
+    const Run show = db.run({"participant", "show", first_line(somali.out)});
+    REQUIRE(show.status == 0);
+    CHECK(show.out.find("messages:") != std::string::npos);
+    CHECK(show.out.find("answers: none") != std::string::npos);
+    const auto json = nlohmann::json::parse(db.run({"participant", "show", first_line(somali.out), "--format", "json"}).out);
+    CHECK(json["answers"].is_array());
+    CHECK(json["messages"].is_array());
+}
+
 TEST_CASE("bad values are refused with the option and a hint, and nothing is stored") {
     Fixture db("bad");
     const Run landline = db.run({"participant", "add", "--name", "X", "--phone", "020-1234567"});

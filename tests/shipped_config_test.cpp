@@ -62,7 +62,8 @@ TEST_CASE("every school-holiday file loads without a problem") {
 
 TEST_CASE("every file under config/ is loaded: holidays, programmes, schools, calendars and the daemon config") {
     const fs::path root = test::source_path("config");
-    int programmes = 0, schools = 0, calendars = 0, daemon_configs = 0, templates = 0, units = 0, providers = 0;
+    int programmes = 0, schools = 0, calendars = 0, daemon_configs = 0, templates = 0, units = 0, providers = 0,
+        answer_files = 0;
     for (const auto& entry : fs::recursive_directory_iterator(root)) {
         if (!entry.is_regular_file()) continue;
         const auto path = entry.path();
@@ -104,6 +105,13 @@ TEST_CASE("every file under config/ is loaded: holidays, programmes, schools, ca
             CHECK(config->channel_for(Medium::email));
         } else if (path.parent_path().parent_path() == root / "templates" && path.extension() == ".mustache") {
             ++templates;  // the directory is loaded as a whole below
+        } else if (path.parent_path().parent_path() == root / "templates" && path.filename().string() == answer_words_file) {
+            ++answer_files;
+            AnswerWords words;
+            Diagnostics diagnostics;
+            CHECK(words.add_language(path.parent_path().filename().string(), text, path.string(), diagnostics));
+            for (const auto& d : diagnostics.items()) FAIL_CHECK(d.str());
+            CHECK_FALSE(words.words(words.languages().at(0), AnswerReading::cannot_come).empty());
         } else if (path == root / "templates" / "README.md") {
             for (const auto& name : template_names()) CHECK(text.find(name) != std::string::npos);
         } else if (path == root / "systemd" / "ritme.service") {
@@ -127,6 +135,7 @@ TEST_CASE("every file under config/ is loaded: holidays, programmes, schools, ca
         }
     }
     CHECK(templates >= 12);
+    CHECK(answer_files >= 12);  // every shipped language
     CHECK(units == 1);
     CHECK(providers == 4);
     Diagnostics template_problems;

@@ -3,15 +3,18 @@
 // phone numbers are masked everywhere except `show` and `export`, and the audit trail
 // names participants by their pseudonymous id alone.
 
+#include "engine/changes/answer_listing.hpp"
 #include "engine/changes/apply.hpp"
 #include "engine/changes/lookups.hpp"
 #include "engine/changes/participant_changes.hpp"
 #include "engine/cli/commands.hpp"
 #include "engine/dispatch/channel_set.hpp"
+#include "engine/message/message_renderer.hpp"
 #include "engine/participants/participant_listing.hpp"
 #include "engine/store/sqlite_store.hpp"
 
 #include <algorithm>
+#include <map>
 #include <ostream>
 
 namespace ritme {
@@ -139,7 +142,30 @@ private:
         const auto result = add_participant(*store_, add_fields_.fields, add_programmes_, audit("add"));
         if (!result.ok()) return refused(result.errors);
         context_.out << result.value.id << "\n";
+        warn_without_templates({result.value});
         return exit_ok;
+    }
+
+    // A language with no templates of its own gets the nl and en texts: the lead should
+    // know before the first reminder goes. Said once per language; nothing when the
+    // templates cannot be read (`ritme config check` reports that).
+    void warn_without_templates(const std::vector<Participant>& people) {
+        std::map<std::string, int> missing;
+        try {
+            const DaemonConfig config = load_config(common_, context_);
+            Diagnostics ignored;
+            const auto renderer = MessageRenderer::load(config.templates, ignored);
+            if (!renderer) return;
+            for (const auto& p : people)
+                if (!renderer->has_language(p.language)) ++missing[p.language];
+            for (const auto& [language, count] : missing)
+                context_.err << "ritme participant: warning: no templates in language \"" << language << "\" ("
+                             << count << (count == 1 ? " participant" : " participants") << ") in "
+                             << config.templates.string()
+                             << "; they get the Dutch and English texts; add " << language
+                             << "/ beside nl/ and en/, or choose a language that has templates\n";
+        } catch (const UnusableConfig&) {
+        }
     }
 
     int edit() {
@@ -174,11 +200,59 @@ private:
         auto p = find(id_);
         if (!p) return exit_bad_input;
         const auto programmes = store_->programmes_of(p->id);
-        if (format_ == "json")
-            context_.out << participant_json(*p, programmes, PhoneDisplay::full).dump(2) << "\n";
-        else
-            context_.out << participant_card(*p, programmes);
+        if (format_ == "json") {
+            auto record = participant_json(*p, programmes, PhoneDisplay::full);
+            record["messages"] = messages_json(p->id);
+            record["answers"] = answers_json(p->id);
+            context_.out << record.dump(2) << "\n";
+            return exit_ok;
+        }
+        context_.out << participant_card(*p, programmes);
+        print_messages(p->id);
         return exit_ok;
+    }
+
+    // Her messages with their states and gateway reports, then her answers with her
+    // words: the lead's terminal only.
+    void print_messages(const std::string& participant_id) {
+        DeliveryQuery hers;
+        hers.participant_id = participant_id;
+        hers.kinds = {DeliveryKind::reminder, DeliveryKind::appointment, DeliveryKind::change,
+                      DeliveryKind::confirmation};
+        const auto messages = store_->deliveries(hers);
+        context_.out << "messages:" << (messages.empty() ? " none" : "") << "\n";
+        for (const auto& d : messages) {
+            const UtcInstant when = d.sent_at.value_or(d.send_at);
+            context_.out << "  " << when.iso() << "  " << name_of(d.kind) << "  " << d.channel << "  "
+                         << name_of(d.state) << (d.reason.empty() ? "" : " (" + d.reason + ")") << "\n";
+            for (const auto& r : store_->receipts(d.id))
+                context_.out << "    " << r.at.iso() << "  " << r.status << (r.detail.empty() ? "" : " (" + r.detail + ")")
+                             << "\n";
+        }
+        const auto answers = store_->answers(participant_id);
+        context_.out << "answers:" << (answers.empty() ? " none" : "") << "\n";
+        for (const auto& a : answers)
+            context_.out << "  " << a.received_at.iso() << "  \"" << a.words << "\"  " << answer_outcome(*store_, a)
+                         << "\n";
+    }
+
+    nlohmann::ordered_json answers_json(const std::string& participant_id) const {
+        auto list = nlohmann::ordered_json::array();
+        for (const auto& a : store_->answers(participant_id))
+            list.push_back({{"id", a.id},
+                            {"received_at", a.received_at.iso()},
+                            {"channel", a.channel},
+                            {"words", a.words},
+                            {"read_as", name_of(a.reading)},
+                            {"programme", a.programme_id},
+                            {"delivery", a.delivery_id},
+                            {"session", a.session_id},
+                            {"appointment", a.appointment_id},
+                            {"too_late", a.too_late},
+                            {"for_lead", a.for_lead},
+                            {"lead_message", a.lead_delivery_id},
+                            {"outcome", answer_outcome(*store_, a)}});
+        return list;
     }
 
     int remove() {
@@ -206,6 +280,9 @@ private:
         }
         import_participants(*store_, plan, audit("import"));
         context_.out << plan.rows.size() << " rows imported into " << programme_ << "\n";
+        std::vector<Participant> people;
+        for (const auto& row : plan.rows) people.push_back(row.participant);
+        warn_without_templates(people);
         return exit_ok;
     }
 
@@ -223,6 +300,7 @@ private:
                                    {"details", entry.details}});
         record["history"] = history;
         record["messages"] = messages_json(p->id);
+        record["answers"] = answers_json(p->id);
         context_.out << record.dump(2) << "\n";
         return exit_ok;
     }
@@ -232,7 +310,8 @@ private:
     nlohmann::ordered_json messages_json(const std::string& participant_id) const {
         DeliveryQuery hers;
         hers.participant_id = participant_id;
-        hers.kinds = {DeliveryKind::reminder, DeliveryKind::appointment, DeliveryKind::change};
+        hers.kinds = {DeliveryKind::reminder, DeliveryKind::appointment, DeliveryKind::change,
+                      DeliveryKind::confirmation};
         auto messages = nlohmann::ordered_json::array();
         for (const auto& d : store_->deliveries(hers)) {
             auto receipts = nlohmann::ordered_json::array();

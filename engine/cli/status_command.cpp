@@ -1,7 +1,10 @@
 // `ritme status [--format text|json]`: whether the database is sound, the next messages
 // due, how many deliveries are in each state per channel, and the most recent failures
-// with their reasons. Recipients appear as participant ids only.
+// with their reasons, and participants' answers the lead has not heard of yet. Recipients
+// appear as participant ids only; answers without her words.
 
+#include "engine/changes/answer_intake.hpp"
+#include "engine/changes/answer_listing.hpp"
 #include "engine/cli/commands.hpp"
 #include "engine/time/local_time_text.hpp"
 
@@ -42,7 +45,9 @@ void print_row(const Delivery& delivery, const TimeZone& zone, UtcInstant when, 
     const LocalDateTime local = zone.to_local(when);
     out << "  " << iso_date(local.date) << ' ' << local.time.str() << "  " << std::left << std::setw(11)
         << name_of(delivery.kind) << std::setw(26) << subject_of(delivery) << std::setw(14)
-        << (delivery.kind == DeliveryKind::alert ? "(lead)" : delivery.participant_id) << delivery.channel;
+        << (delivery.kind == DeliveryKind::alert || delivery.kind == DeliveryKind::answer_alert ? "(lead)"
+                                                                                               : delivery.participant_id)
+        << delivery.channel;
 }
 
 }  // namespace
@@ -80,6 +85,8 @@ CommandAction add_status_command(CLI::App& app, const CommonOptions& common, Cli
         failed_query.limit = rows_shown;
         const auto failures = store->deliveries(failed_query);
         const auto counts = store->delivery_counts();
+        const auto waiting = answers_waiting_for_lead(*store);
+        const std::string unknown_senders = store->setting(unknown_sender_setting).value_or("0");
 
         if (*format == "json") {
             nlohmann::json out{{"database", {{"path", store->path()}, {"integrity", "ok"}}},
@@ -90,6 +97,17 @@ CommandAction add_status_command(CLI::App& app, const CommonOptions& common, Cli
             for (const auto& c : counts)
                 out["counts"].push_back({{"state", name_of(c.state)}, {"channel", c.channel}, {"count", c.count}});
             for (const auto& d : failures) out["failures"].push_back(json_of(d, zone));
+            out["texts_from_unknown_numbers"] = unknown_senders;
+            out["answers_waiting"] = nlohmann::json::array();
+            for (const auto& w : waiting)
+                out["answers_waiting"].push_back({{"id", w.answer.id},
+                                                  {"received_at", iso_with_offset(w.answer.received_at, zone)},
+                                                  {"participant", w.answer.participant_id},
+                                                  {"read_as", name_of(w.answer.reading)},
+                                                  {"programme", w.answer.programme_id},
+                                                  {"session", w.answer.session_id},
+                                                  {"appointment", w.answer.appointment_id},
+                                                  {"why", w.why}});
             context.out << out.dump(2) << "\n";
             return exit_ok;
         }
@@ -125,6 +143,14 @@ CommandAction add_status_command(CLI::App& app, const CommonOptions& common, Cli
         for (const auto& d : failures) {
             print_row(d, zone, d.updated_at, context.out);
             context.out << "  " << d.reason << "\n";
+        }
+        context.out << "texts from unknown numbers: " << unknown_senders << " (the log has each, masked)\n";
+        context.out << "answers waiting for the lead:\n";
+        if (waiting.empty()) context.out << "  none\n";
+        for (const auto& w : waiting) {
+            const LocalDateTime local = zone.to_local(w.answer.received_at);
+            context.out << "  " << iso_date(local.date) << ' ' << local.time.str() << "  " << std::left << std::setw(14)
+                        << w.answer.participant_id << std::setw(12) << name_of(w.answer.reading) << w.why << "\n";
         }
         return exit_ok;
     };

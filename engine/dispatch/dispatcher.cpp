@@ -145,7 +145,11 @@ void Dispatcher::decide(DispatchJob& job, bool subject_current, UtcInstant now) 
     if (!channel) return settle(DeliveryState::failed, "no channel \"" + delivery.channel + "\" in the daemon config");
     // The planner keeps reminders out of the quiet hours; a row that comes due in them
     // anyway (after downtime, a late tick, a retry, a released claim) waits for their end.
-    if (const UtcInstant resume = outside_quiet_hours(delivery.channel, now); now < resume) {
+    // A confirmation answers a text she just sent: it goes at once.
+    if (const UtcInstant resume = delivery.kind == DeliveryKind::confirmation
+                                      ? now
+                                      : outside_quiet_hours(delivery.channel, now);
+        now < resume) {
         if (!(resume < delivery.expires_at))
             return settle(DeliveryState::expired, "quiet hours: of no use once they end");
         settle(DeliveryState::retry, "quiet hours: held until " + zone_.to_local(resume).time.str());

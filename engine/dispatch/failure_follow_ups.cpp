@@ -34,7 +34,9 @@ std::optional<FollowUp> FailureFollowUps::after_failure(const Delivery& failed, 
 
 std::optional<Delivery> FailureFollowUps::alert_for(const Delivery& failed, const std::string& reason,
                                                     UtcInstant now) {
-    if (failed.kind == DeliveryKind::alert || failed.programme_id.empty()) return std::nullopt;
+    // An alert to the lead that failed is not reported to that same lead.
+    if (failed.kind == DeliveryKind::alert || failed.kind == DeliveryKind::answer_alert || failed.programme_id.empty())
+        return std::nullopt;
     Delivery alert;
     alert.kind = DeliveryKind::alert;
     alert.programme_id = failed.programme_id;

@@ -36,6 +36,13 @@ std::optional<LocalDateTime> session_start_in(const nlohmann::json& from) {
     }
 }
 
+int64_t payload_number(const std::string& payload, const char* field) {
+    if (payload.empty()) return 0;
+    const auto json = nlohmann::json::parse(payload, nullptr, false);
+    if (!json.is_object() || !json.contains(field) || !json[field].is_number_integer()) return 0;
+    return json[field].get<int64_t>();
+}
+
 std::optional<UtcInstant> appointment_start_in(const nlohmann::json& from) {
     if (!from.contains("start_utc") || !from["start_utc"].is_string()) return std::nullopt;
     const std::string text = from["start_utc"].get<std::string>();  // "2026-03-05T08:30:00Z"
@@ -111,15 +118,42 @@ std::optional<MessageFacts> MessageFactsSource::facts_for(const Delivery& delive
     // A change notice, or a reminder a notice was joined into: what changed, and from what.
     facts.change = payload_field(delivery.payload, "change");
 
-    if (delivery.session_id != 0) {
-        auto cached = sessions_.find(delivery.session_id);
-        if (cached == sessions_.end() || cached->second.version != delivery.session_version) {
-            auto session = store_.session(delivery.session_id);
+    // A confirmation to her, or her answer to the lead: about the session or appointment
+    // the answer was matched to, when there was one.
+    int64_t session_id = delivery.session_id;
+    int64_t appointment_id = delivery.appointment_id;
+    bool versioned = true;
+    if (delivery.kind == DeliveryKind::confirmation || delivery.kind == DeliveryKind::answer_alert) {
+        const int64_t answer_id = payload_number(delivery.payload, "answer");
+        const auto answer = store_.answer(answer_id);
+        if (!answer) {
+            why = "answer " + std::to_string(answer_id) + " is no longer in the database";
+            return std::nullopt;
+        }
+        session_id = answer->session_id;
+        appointment_id = answer->appointment_id;
+        versioned = false;
+        facts.confirmation = payload_field(delivery.payload, "confirm");
+        if (delivery.kind == DeliveryKind::answer_alert) {
+            facts.first_name = facts.lead_name;
+            facts.answer_from = person->name;
+            facts.answer_words = answer->words;
+            facts.answer_reading = std::string(name_of(answer->reading));
+            facts.answer_too_late = answer->too_late;
+        }
+        if (session_id == 0 && appointment_id == 0) return facts;
+    }
+
+    if (session_id != 0) {
+        auto cached = sessions_.find(session_id);
+        // A confirmation names no version: the session as it is now.
+        if (cached == sessions_.end() || !versioned || cached->second.version != delivery.session_version) {
+            auto session = store_.session(session_id);
             if (!session) {
-                why = "session " + std::to_string(delivery.session_id) + " is no longer in the database";
+                why = "session " + std::to_string(session_id) + " is no longer in the database";
                 return std::nullopt;
             }
-            cached = sessions_.insert_or_assign(delivery.session_id, std::move(*session)).first;
+            cached = sessions_.insert_or_assign(session_id, std::move(*session)).first;
         }
         const StoredSession& session = cached->second;
         facts.session_number = session.number;
@@ -137,10 +171,10 @@ std::optional<MessageFacts> MessageFactsSource::facts_for(const Delivery& delive
         return facts;
     }
 
-    if (delivery.appointment_id != 0) {
-        auto appointment = store_.appointment(delivery.appointment_id);
+    if (appointment_id != 0) {
+        auto appointment = store_.appointment(appointment_id);
         if (!appointment) {
-            why = "appointment " + std::to_string(delivery.appointment_id) + " is no longer in the database";
+            why = "appointment " + std::to_string(appointment_id) + " is no longer in the database";
             return std::nullopt;
         }
         const TimeZone& local = zone(programme ? programme->timezone : default_timezone_);
@@ -161,7 +195,7 @@ std::optional<MessageFacts> MessageFactsSource::facts_for(const Delivery& delive
 
 AddressLookup MessageFactsSource::address_for(const Delivery& delivery, Medium medium) {
     auto none = [](std::string why, bool opted_out = false) { return AddressLookup{std::nullopt, std::move(why), opted_out}; };
-    if (delivery.kind == DeliveryKind::alert) {
+    if (delivery.kind == DeliveryKind::alert || delivery.kind == DeliveryKind::answer_alert) {
         const Programme* programme = this->programme(delivery.programme_id);
         if (!programme || !programme->lead) return none("the programme names no lead");
         const std::string& to = medium == Medium::sms ? programme->lead->phone : programme->lead->email;
@@ -171,7 +205,10 @@ AddressLookup MessageFactsSource::address_for(const Delivery& delivery, Medium m
     const Participant* person = participant(delivery.participant_id);
     if (!person) return none("participant " + delivery.participant_id + " is no longer in the database");
     if (medium == Medium::sms) {
-        if (person->sms_opt_out) return none("opted out of SMS", true);
+        // After STOP, the confirmation of it is the one SMS telecom rules allow.
+        const bool stop_confirmation =
+            delivery.kind == DeliveryKind::confirmation && payload_field(delivery.payload, "confirm") == "stop";
+        if (person->sms_opt_out && !stop_confirmation) return none("opted out of SMS", true);
         if (person->phone.empty()) return none("no phone number");
         return {MessageAddress{person->phone, person->language}, {}, false};
     }

@@ -31,21 +31,35 @@ constexpr std::string_view template_extension = ".mustache";
 constexpr std::string_view first_fallback = "nl";
 constexpr std::string_view second_fallback = "en";
 
-constexpr std::array<std::string_view, 6> template_name_list = {
-    "reminder", "appointment", "change-moved", "change-cancelled", "change-restored", "alert"};
+constexpr std::array<std::string_view, 11> template_name_list = {
+    "reminder",        "appointment",  "change-moved",  "change-cancelled",  "change-restored", "alert",
+    "confirm-excused", "confirm-stop", "confirm-start", "confirm-passed-on", "answer-alert"};
+// What a participant herself may get; the rest go to the lead.
+constexpr std::array<std::string_view, 9> participant_template_names = {
+    "reminder",        "appointment",  "change-moved",  "change-cancelled",  "change-restored",
+    "confirm-excused", "confirm-stop", "confirm-start", "confirm-passed-on"};
 
 // What a template may name (documented in config/templates/README.md).
-constexpr std::array<std::string_view, 21> variable_names = {
+constexpr std::array<std::string_view, 30> variable_names = {
     "first_name", "date", "time", "end_time", "location", "address", "lead_name", "lead_phone", "note",
-    "previous_date", "previous_time", "session_number", "participant", "reason",
+    "previous_date", "previous_time", "session_number", "participant", "reason", "participant_name", "answer",
     // sections
-    "has_location", "has_address", "has_lead_name", "has_lead_phone", "has_note", "has_previous", "is_session"};
+    "has_location", "has_address", "has_lead_name", "has_lead_phone", "has_note", "has_previous", "is_session",
+    "has_date", "answer_cannot_come", "answer_coming", "answer_stop", "answer_start", "answer_other",
+    "answer_too_late"};
 
 std::string template_name_for(const MessageFacts& facts) {
     switch (facts.kind) {
         case DeliveryKind::reminder: return "reminder";
         case DeliveryKind::appointment: return "appointment";
         case DeliveryKind::alert: return "alert";
+        case DeliveryKind::answer_alert: return "answer-alert";
+        case DeliveryKind::confirmation:
+            if (facts.confirmation == "excused" || facts.confirmation == "stop" || facts.confirmation == "start" ||
+                facts.confirmation == "passed-on")
+                return "confirm-" + facts.confirmation;
+            throw std::invalid_argument("a confirmation needs \"excused\", \"stop\", \"start\" or \"passed-on\", " +
+                                        std::string("not \"") + facts.confirmation + "\"");
         case DeliveryKind::change:
             if (facts.change == "moved" || facts.change == "cancelled" || facts.change == "restored")
                 return "change-" + facts.change;
@@ -159,9 +173,11 @@ class MessageValues final : public kainjow::mustache::basic_context<std::string>
 public:
     MessageValues(const MessageFacts& facts, const std::string& language) : values_(variable_names.size(), false) {
         set<slot("first_name")>(facts.first_name);
+        // A confirmation of an answer matched to nothing has no date: no times either.
+        const bool has_date = !facts.start.date.is_special();
         set<slot("date")>(format_weekday_date(facts.start.date, language));
-        set<slot("time")>(format_time(facts.start.time, language));
-        set<slot("end_time")>(format_time(facts.end, language));
+        set<slot("time")>(has_date ? format_time(facts.start.time, language) : std::string());
+        set<slot("end_time")>(has_date ? format_time(facts.end, language) : std::string());
         set<slot("location")>(facts.location_name);
         set<slot("address")>(facts.location_address);
         set<slot("lead_name")>(facts.lead_name);
@@ -177,6 +193,8 @@ public:
         set<slot("session_number")>(facts.session_number > 0 ? std::to_string(facts.session_number) : "");
         set<slot("participant")>(facts.alert_participant);
         set<slot("reason")>(facts.alert_reason);
+        set<slot("participant_name")>(facts.answer_from);
+        set<slot("answer")>(facts.answer_words);
         // Mustache counts an empty text as true: sections test these instead.
         set<slot("has_location")>(!facts.location_name.empty());
         set<slot("has_address")>(!facts.location_address.empty());
@@ -185,6 +203,13 @@ public:
         set<slot("has_note")>(!facts.note.empty());
         set<slot("has_previous")>(facts.previous_start.has_value());
         set<slot("is_session")>(facts.session_number > 0);
+        set<slot("has_date")>(has_date);
+        set<slot("answer_cannot_come")>(facts.answer_reading == "cannot_come");
+        set<slot("answer_coming")>(facts.answer_reading == "coming");
+        set<slot("answer_stop")>(facts.answer_reading == "stop");
+        set<slot("answer_start")>(facts.answer_reading == "start");
+        set<slot("answer_other")>(facts.answer_reading == "free_text");
+        set<slot("answer_too_late")>(facts.answer_too_late);
     }
 
     void push(const MustacheData* data) override { sections_.push_back(data); }
@@ -221,6 +246,7 @@ std::vector<std::string> template_names() { return {template_name_list.begin(), 
 struct MessageRenderer::Templates {
     // language → template name → template
     std::map<std::string, std::map<std::string, std::unique_ptr<MustacheTemplate>>, std::less<>> by_language;
+    AnswerWords answer_words;
 
     const MustacheTemplate* find(std::string_view language, const std::string& name) const {
         const auto templates = by_language.find(language);
@@ -306,6 +332,7 @@ std::optional<MessageRenderer> MessageRenderer::load(const fs::path& directory, 
                               "nl and en need every template: they stand in for any language that has none");
         }
     }
+    if (auto words = AnswerWords::load(directory, diagnostics)) templates->answer_words = std::move(*words);
     if (diagnostics.error_count() > errors_before) return std::nullopt;
     return MessageRenderer(std::move(templates));
 }
@@ -356,6 +383,17 @@ RenderedMessage MessageRenderer::render(const MessageFacts& facts, const std::st
         message.text = normalise_for_gsm7(message.text);
     return message;
 }
+
+bool MessageRenderer::has_language(const std::string& language) const {
+    for (const std::string& tag : {language, primary_language(language)}) {
+        const bool complete = std::all_of(participant_template_names.begin(), participant_template_names.end(),
+                                          [&](std::string_view name) { return templates_->find(tag, std::string(name)); });
+        if (complete) return true;
+    }
+    return false;
+}
+
+const AnswerWords& MessageRenderer::answer_words() const { return templates_->answer_words; }
 
 std::vector<std::string> MessageRenderer::languages() const {
     std::vector<std::string> languages;

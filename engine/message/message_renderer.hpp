@@ -6,6 +6,7 @@
 
 #include "engine/base/diagnostic.hpp"
 #include "engine/channel/medium.hpp"
+#include "engine/message/answer_words.hpp"
 #include "engine/store/delivery.hpp"
 #include "engine/time/instant.hpp"
 
@@ -35,6 +36,15 @@ struct MessageFacts {
     // For an alert: which participant (pseudonymous id) missed which message, and why.
     std::string alert_participant;
     std::string alert_reason;
+    // For a confirmation to a participant who answered: "excused", "stop", "start" or
+    // "passed-on".
+    std::string confirmation;
+    // For an answer alert to the lead: who answered (her display name), her words, and
+    // what they were read as (AnswerReading's name); too late: after the start.
+    std::string answer_from;
+    std::string answer_words;
+    std::string answer_reading;
+    bool answer_too_late = false;
 };
 
 struct RenderedMessage {
@@ -44,13 +54,16 @@ struct RenderedMessage {
 };
 
 // The template file names, one per message kind: reminder, appointment,
-// change-moved, change-cancelled, change-restored, alert.
+// change-moved, change-cancelled, change-restored, alert, the confirmations of an
+// answer (confirm-excused, confirm-stop, confirm-start, confirm-passed-on) and the
+// lead's answer-alert.
 std::vector<std::string> template_names();
 
 class MessageRenderer {
 public:
-    // Loads every <lang>/<name>.mustache under `directory`; a missing nl or en template
-    // or one that does not parse is an error in `diagnostics` (file:line:col).
+    // Loads every <lang>/<name>.mustache under `directory`, and the answer words in
+    // <lang>/answers.toml; a missing nl or en template or one that does not parse, or
+    // an answers file with errors, is an error in `diagnostics` (file:line:col).
     static std::optional<MessageRenderer> load(const std::filesystem::path& directory, Diagnostics& diagnostics);
 
     // Renders in `language`, or in nl followed by en when that language has no
@@ -59,6 +72,11 @@ public:
     RenderedMessage render(const MessageFacts& facts, const std::string& language, Medium medium) const;
 
     std::vector<std::string> languages() const;  // sorted
+    // Whether `language` (or its primary language) has a template of every kind a
+    // participant gets; without, she reads the nl and en texts.
+    bool has_language(const std::string& language) const;
+    // The words participants may answer with, loaded with the templates.
+    const AnswerWords& answer_words() const;
 
     MessageRenderer(MessageRenderer&&) noexcept;
     MessageRenderer& operator=(MessageRenderer&&) noexcept;

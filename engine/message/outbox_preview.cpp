@@ -17,8 +17,10 @@ int rank(DeliveryKind kind) {
         case DeliveryKind::reminder: return 1;
         case DeliveryKind::appointment: return 2;
         case DeliveryKind::alert: return 3;
+        case DeliveryKind::confirmation: return 4;
+        case DeliveryKind::answer_alert: return 5;
     }
-    return 4;
+    return 6;
 }
 
 void replace_all(std::string& text, const std::string& what, const std::string& with) {
@@ -32,14 +34,17 @@ public:
     explicit Names(const Store& store) : store_(store) {}
 
     const std::string& of(const Delivery& row) {
-        auto found = names_.find(row.participant_id);
+        // An alert names whom it is about, and goes to the lead.
+        const bool to_lead = row.kind == DeliveryKind::alert || row.kind == DeliveryKind::answer_alert;
+        const std::string key = (to_lead ? "lead:" : "") + row.participant_id;
+        auto found = names_.find(key);
         if (found == names_.end()) {
             std::string name = "the lead";
-            if (row.kind != DeliveryKind::alert) {
+            if (!to_lead) {
                 const auto participant = store_.participant(row.participant_id);
                 name = participant ? participant->name : row.participant_id;
             }
-            found = names_.emplace(row.participant_id, std::move(name)).first;
+            found = names_.emplace(key, std::move(name)).first;
         }
         return found->second;
     }
@@ -100,6 +105,8 @@ std::string message_kind_words(DeliveryKind kind, bool many) {
         case DeliveryKind::reminder: return many ? "reminders" : "reminder";
         case DeliveryKind::appointment: return many ? "appointment reminders" : "appointment reminder";
         case DeliveryKind::alert: return many ? "alerts to the lead" : "alert to the lead";
+        case DeliveryKind::confirmation: return many ? "confirmations of answers" : "confirmation of an answer";
+        case DeliveryKind::answer_alert: return many ? "answers passed to the lead" : "answer passed to the lead";
     }
     return many ? "messages" : "message";
 }

@@ -14,6 +14,8 @@ constexpr std::string_view language_without_templates = "und";
 
 constexpr std::string_view long_participant_id = "p-7k2m9q4x8a";
 constexpr std::string_view long_alert_reason = "HTTP 400: the recipient's number is not valid (21211)";
+constexpr std::string_view long_display_name = "Fatima-Zahra El Amrani";
+constexpr std::string_view long_answer = "Ik kan niet komen, mijn zoon is ziek";
 constexpr int two_digit_session_number = 40;
 constexpr int year_without_start = 2026;  // a programme always has a start; any year holds every weekday and month
 constexpr int gsm7_single = 160, gsm7_part = 153, ucs2_single = 70, ucs2_part = 67;
@@ -113,6 +115,20 @@ MessageFacts facts_for(const Programme& programme, const std::string& kind, cons
     }
     facts.session_number = two_digit_session_number;
     if (location) facts.location_name = location->name;
+    constexpr std::string_view confirm_prefix = "confirm-";
+    if (kind.rfind(confirm_prefix, 0) == 0) {
+        facts.kind = DeliveryKind::confirmation;
+        facts.confirmation = kind.substr(confirm_prefix.size());
+        return facts;
+    }
+    if (kind == "answer-alert") {
+        facts.kind = DeliveryKind::answer_alert;
+        facts.first_name = facts.lead_name;
+        facts.answer_from = long_display_name;
+        facts.answer_words = long_answer;
+        facts.answer_reading = "free_text";
+        return facts;
+    }
     if (kind == "reminder") {
         facts.kind = DeliveryKind::reminder;
         return facts;
@@ -181,7 +197,7 @@ std::optional<Diagnostic> segment_warning(const std::filesystem::path& templates
                             : "shorten " + language + "/" + file + by;
     if (kind == "appointment")
         warning.hint += ", or the appointment's address or travel note";
-    else if (kind != "alert")
+    else if (kind != "alert" && kind != "answer-alert")
         warning.hint += ", or the location's name or address";
     return warning;
 }

@@ -146,6 +146,8 @@ struct Subject {
     std::optional<UtcInstant> changed_at;  // when it last changed
     // What each participant was told about it, by participant id.
     const std::map<std::string, ToldRecord>* told = nullptr;
+    // Who said she cannot come (attendance excused): no more reminders for her.
+    std::set<std::string> excused;
 };
 
 using ToldBySubject = std::map<int64_t, std::map<std::string, ToldRecord>>;
@@ -197,6 +199,10 @@ public:
         for (auto& record : store_.told_about_sessions(programme_id))
             told[record.session_id].emplace(record.participant_id, std::move(record));
 
+        std::map<int64_t, std::set<std::string>> excused;  // session → participants
+        for (const auto& record : store_.attendance_of_programme(programme_id))
+            if (record.status == AttendanceStatus::excused) excused[record.session_id].insert(record.participant_id);
+
         std::map<int64_t, StoredSession> sessions;
         for (auto& session : store_.sessions(programme_id)) {
             Subject subject;
@@ -209,6 +215,7 @@ public:
             subject.state = told_state(session);
             subject.changed_at = session.changed_at;
             if (const auto found = told.find(session.id); found != told.end()) subject.told = &found->second;
+            if (const auto found = excused.find(session.id); found != excused.end()) subject.excused = found->second;
             plan_subject(subject, offsets, zone, recipients, diff);
             sessions.emplace(session.id, std::move(session));
         }
@@ -246,6 +253,9 @@ public:
         ToldBySubject told;
         for (auto& record : store_.told_about_appointments(participant_id))
             told[record.appointment_id].emplace(record.participant_id, std::move(record));
+        std::set<int64_t> excused;  // appointments she said she cannot come to
+        for (const auto& record : store_.attendance_of_participant(participant_id))
+            if (record.appointment_id && record.status == AttendanceStatus::excused) excused.insert(record.appointment_id);
         std::map<int64_t, Appointment> appointments;
         for (auto& appointment : store_.appointments(participant_id)) {
             Subject subject;
@@ -259,6 +269,7 @@ public:
             subject.state = told_state(appointment);
             subject.changed_at = appointment.changed_at;
             if (const auto found = told.find(appointment.id); found != told.end()) subject.told = &found->second;
+            if (excused.count(appointment.id)) subject.excused.insert(participant_id);
             plan_subject(subject, rules_.defaults.appointment_offsets, zone, recipients, diff);
             appointments.emplace(appointment.id, std::move(appointment));
         }
@@ -331,6 +342,7 @@ private:
         std::optional<std::vector<ReminderTiming>> timings[2];
         for (const auto& recipient : recipients) {
             const auto notice = notices.find(recipient.id);
+            const bool excused = subject.excused.count(recipient.id) > 0;
             for (const auto& reach : recipient.reach) {
                 const bool quiet = honours_quiet_hours(reach);
                 auto& these = timings[quiet];
@@ -352,8 +364,11 @@ private:
                     row.expires_at = expires_at;
                     row.updated_at = now_;
                     row.payload = payload;
-                    const bool goes = open && !timing.superseded && timing.dropped.empty();
-                    if (!timing.dropped.empty()) {
+                    const bool goes = open && !timing.superseded && timing.dropped.empty() && !excused;
+                    if (excused) {
+                        row.state = DeliveryState::cancelled;
+                        row.reason = "she answered that she cannot come";
+                    } else if (!timing.dropped.empty()) {
                         row.state = DeliveryState::cancelled;
                         row.reason = timing.dropped;
                     } else if (goes && notice_at && within_the_hour(timing.send_at, *notice_at)) {

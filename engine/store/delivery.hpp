@@ -21,6 +21,8 @@ enum class DeliveryKind {
     appointment,  // before an individual appointment
     change,       // a session or appointment moved, was cancelled or takes place after all
     alert,        // to the programme's lead: a message could not be delivered
+    confirmation, // to a participant who answered: excused, no more SMS, SMS again, passed on
+    answer_alert, // to the programme's lead: what a participant answered
 };
 std::string_view name_of(DeliveryKind kind);
 std::optional<DeliveryKind> parse_delivery_kind(std::string_view text);

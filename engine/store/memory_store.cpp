@@ -141,6 +141,8 @@ void MemoryStore::delete_participant(const std::string& id, bool keep_anonymous_
     }
     for (const int64_t delivery_id : forgotten) erase_delivery_row(delivery_id);
     state_.told.erase(id);
+    std::erase_if(state_.answers, [&](const auto& entry) { return entry.second.participant_id == id; });
+    state_.attendance.erase(id);
     state_.plan_requests.erase("participant:" + id);
     for (auto it = state_.enrolments.begin(); it != state_.enrolments.end();) {
         if (it->first == id) {
@@ -639,6 +641,62 @@ std::optional<std::string> MemoryStore::setting(const std::string& key) const {
 void MemoryStore::put_setting(const std::string& key, const std::string& value) {
     require_write();
     state_.settings[key] = value;
+}
+
+// --- Answers and attendance -----------------------------------------------------------
+
+int64_t MemoryStore::add_answer(const StoredAnswer& answer) {
+    require_write();
+    StoredAnswer stored = answer;
+    stored.id = state_.next_answer_id++;
+    state_.answers.emplace(stored.id, stored);
+    return stored.id;
+}
+
+void MemoryStore::set_answer_lead_delivery(int64_t answer_id, int64_t delivery_id) {
+    require_write();
+    const auto found = state_.answers.find(answer_id);
+    if (found == state_.answers.end()) throw StoreError("no answer " + std::to_string(answer_id));
+    found->second.lead_delivery_id = delivery_id;
+}
+
+std::optional<StoredAnswer> MemoryStore::answer(int64_t id) const {
+    const auto found = state_.answers.find(id);
+    if (found == state_.answers.end()) return std::nullopt;
+    return found->second;
+}
+
+std::vector<StoredAnswer> MemoryStore::answers(const std::string& participant_id) const {
+    std::vector<StoredAnswer> out;
+    for (const auto& [id, answer] : state_.answers)
+        if (participant_id.empty() || answer.participant_id == participant_id) out.push_back(answer);
+    return out;
+}
+
+void MemoryStore::put_attendance(const AttendanceRecord& record) {
+    require_write();
+    state_.attendance[record.participant_id][{record.session_id, record.appointment_id}] = record;
+}
+
+std::vector<AttendanceRecord> MemoryStore::attendance_of_participant(const std::string& participant_id) const {
+    std::vector<AttendanceRecord> out;
+    if (const auto found = state_.attendance.find(participant_id); found != state_.attendance.end())
+        for (const auto& [subject, record] : found->second) out.push_back(record);
+    std::stable_sort(out.begin(), out.end(), [](const AttendanceRecord& a, const AttendanceRecord& b) {
+        return std::tie(a.at.utc, a.session_id, a.appointment_id) < std::tie(b.at.utc, b.session_id, b.appointment_id);
+    });
+    return out;
+}
+
+std::vector<AttendanceRecord> MemoryStore::attendance_of_programme(const std::string& programme_id) const {
+    std::vector<AttendanceRecord> out;
+    for (const auto& [participant, records] : state_.attendance)
+        for (const auto& [subject, record] : records)
+            if (record.session_id != 0 && record.programme_id == programme_id) out.push_back(record);
+    std::sort(out.begin(), out.end(), [](const AttendanceRecord& a, const AttendanceRecord& b) {
+        return std::tie(a.session_id, a.participant_id) < std::tie(b.session_id, b.participant_id);
+    });
+    return out;
 }
 
 }  // namespace ritme

@@ -65,6 +65,13 @@ public:
     std::vector<ToldRecord> told_about_sessions(const std::string& programme_id) const override;
     std::vector<ToldRecord> told_about_appointments(const std::string& participant_id) const override;
     void put_told(const ToldRecord& record) override;
+    int64_t add_answer(const StoredAnswer& answer) override;
+    void set_answer_lead_delivery(int64_t answer_id, int64_t delivery_id) override;
+    std::optional<StoredAnswer> answer(int64_t id) const override;
+    std::vector<StoredAnswer> answers(const std::string& participant_id) const override;
+    void put_attendance(const AttendanceRecord& record) override;
+    std::vector<AttendanceRecord> attendance_of_participant(const std::string& participant_id) const override;
+    std::vector<AttendanceRecord> attendance_of_programme(const std::string& programme_id) const override;
     void request_plan(const std::string& scope) override;
     std::vector<std::string> plan_requests() const override;
     void clear_plan_request(const std::string& scope) override;
@@ -97,6 +104,10 @@ private:
         std::map<std::string, std::string> settings;
         // participant → (session id, appointment id) → what she was told
         std::map<std::string, std::map<std::pair<int64_t, int64_t>, ToldRecord>> told;
+        std::map<int64_t, StoredAnswer> answers;
+        int64_t next_answer_id = 1;
+        // participant → (session id, appointment id) → her attendance
+        std::map<std::string, std::map<std::pair<int64_t, int64_t>, AttendanceRecord>> attendance;
     };
     State state_;
 

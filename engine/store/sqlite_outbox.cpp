@@ -236,7 +236,8 @@ std::vector<ClaimedDelivery> SqliteStore::claim_due(UtcInstant now, int limit, c
         static const std::string known_kind =
             "kind IN (" +
             quoted_list(std::vector<DeliveryKind>{DeliveryKind::reminder, DeliveryKind::appointment,
-                                                  DeliveryKind::change, DeliveryKind::alert}) +
+                                                  DeliveryKind::change, DeliveryKind::alert,
+                                                  DeliveryKind::confirmation, DeliveryKind::answer_alert}) +
             ")";
         static const std::string sql =
             std::string(

@@ -157,6 +157,13 @@ void SqliteStore::delete_participant(const std::string& id, bool keep_anonymous_
         SQLite::Statement forget_told(db_, "DELETE FROM told WHERE participant_id = ?");
         forget_told.bind(1, id);
         forget_told.exec();
+        // Her answers hold her own words.
+        SQLite::Statement forget_answers(db_, "DELETE FROM answer WHERE participant_id = ?");
+        forget_answers.bind(1, id);
+        forget_answers.exec();
+        SQLite::Statement forget_attendance(db_, "DELETE FROM attendance WHERE participant_id = ?");
+        forget_attendance.bind(1, id);
+        forget_attendance.exec();
         SQLite::Statement remove(db_, "DELETE FROM participant WHERE id = ?");
         remove.bind(1, id);
         if (remove.exec() == 0) throw StoreError("no participant " + id);

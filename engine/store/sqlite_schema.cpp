@@ -246,6 +246,83 @@ FROM enrolment e JOIN session s ON s.programme_id = e.programme_id;
 ALTER TABLE delivery_receipt ADD COLUMN report_key TEXT NOT NULL DEFAULT '';
 CREATE UNIQUE INDEX delivery_receipt_once ON delivery_receipt(delivery_id, report_key) WHERE report_key <> '';
 )sql",
+    // 7 → 8: participants' answers and attendance, and the outbox's two new kinds (a
+    // confirmation to her, her answer to the lead). SQLite cannot change a CHECK
+    // constraint, so the outbox is made anew. Dropping the old table deletes its rows
+    // first, and with foreign keys on that cascades to their receipts: those are kept
+    // aside and put back. An answer's participant is no reference (erasing her deletes
+    // her answers itself, as it does her deliveries); her words are kept nowhere else.
+    R"sql(
+CREATE TABLE delivery_v8 (
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL
+        CHECK (kind IN ('reminder', 'appointment', 'change', 'alert', 'confirmation', 'answer-alert')),
+    programme_id TEXT NOT NULL,
+    session_id INTEGER,
+    session_version INTEGER NOT NULL,
+    appointment_id INTEGER,
+    appointment_version INTEGER NOT NULL,
+    participant_id TEXT NOT NULL,
+    reminder_offset TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    due_at INTEGER,
+    send_at INTEGER NOT NULL,
+    expires_at INTEGER,
+    state TEXT NOT NULL
+        CHECK (state IN ('planned', 'claimed', 'sent', 'retry', 'failed', 'expired', 'cancelled')),
+    attempts INTEGER NOT NULL,
+    reason TEXT NOT NULL,
+    provider_id TEXT NOT NULL,
+    provider_status TEXT NOT NULL,
+    claimed_by TEXT NOT NULL,
+    claimed_until INTEGER,
+    updated_at INTEGER,
+    sent_at INTEGER,
+    payload TEXT NOT NULL
+);
+INSERT INTO delivery_v8 SELECT * FROM delivery;
+CREATE TEMP TABLE receipt_v8 AS SELECT * FROM delivery_receipt;
+DROP TABLE delivery;
+ALTER TABLE delivery_v8 RENAME TO delivery;
+DELETE FROM delivery_receipt;
+INSERT INTO delivery_receipt SELECT * FROM temp.receipt_v8;
+DROP TABLE temp.receipt_v8;
+CREATE INDEX delivery_due ON delivery(send_at) WHERE state IN ('planned', 'retry');
+CREATE INDEX delivery_claimed ON delivery(claimed_until) WHERE state = 'claimed';
+CREATE INDEX delivery_by_programme ON delivery(programme_id);
+CREATE INDEX delivery_by_participant ON delivery(participant_id);
+CREATE INDEX delivery_by_session ON delivery(session_id) WHERE session_id IS NOT NULL;
+CREATE INDEX delivery_by_appointment ON delivery(appointment_id) WHERE appointment_id IS NOT NULL;
+CREATE INDEX delivery_by_provider_id ON delivery(channel, provider_id) WHERE provider_id <> '';
+CREATE TABLE answer (
+    id INTEGER PRIMARY KEY,
+    participant_id TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    words TEXT NOT NULL,
+    read_as TEXT NOT NULL CHECK (read_as IN ('cannot_come', 'coming', 'stop', 'start', 'free_text')),
+    programme_id TEXT NOT NULL,
+    delivery_id INTEGER NOT NULL,
+    session_id INTEGER NOT NULL,
+    appointment_id INTEGER NOT NULL,
+    too_late INTEGER NOT NULL CHECK (too_late IN (0, 1)),
+    for_lead INTEGER NOT NULL CHECK (for_lead IN (0, 1)),
+    lead_delivery_id INTEGER NOT NULL
+);
+CREATE INDEX answer_by_participant ON answer(participant_id);
+CREATE TABLE attendance (
+    participant_id TEXT NOT NULL,
+    programme_id TEXT NOT NULL,
+    session_id INTEGER NOT NULL,
+    appointment_id INTEGER NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('present', 'absent', 'excused')),
+    at TEXT NOT NULL,
+    source TEXT NOT NULL,
+    PRIMARY KEY (participant_id, session_id, appointment_id)
+) WITHOUT ROWID;
+CREATE INDEX attendance_by_programme ON attendance(programme_id) WHERE session_id <> 0;
+)sql",
 };
 
 // SQLite creates a database with the process umask; ritme's holds personal data, so it

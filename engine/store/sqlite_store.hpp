@@ -20,7 +20,7 @@ namespace ritme {
 
 class SqliteStore final : public Store {
 public:
-    static constexpr int current_schema_version = 7;
+    static constexpr int current_schema_version = 8;
 
     // Opens or creates the database and migrates it to the current schema. Throws
     // StoreError when the file cannot be opened or is newer than this ritme.
@@ -81,6 +81,13 @@ public:
     std::vector<ToldRecord> told_about_sessions(const std::string& programme_id) const override;
     std::vector<ToldRecord> told_about_appointments(const std::string& participant_id) const override;
     void put_told(const ToldRecord& record) override;
+    int64_t add_answer(const StoredAnswer& answer) override;
+    void set_answer_lead_delivery(int64_t answer_id, int64_t delivery_id) override;
+    std::optional<StoredAnswer> answer(int64_t id) const override;
+    std::vector<StoredAnswer> answers(const std::string& participant_id) const override;
+    void put_attendance(const AttendanceRecord& record) override;
+    std::vector<AttendanceRecord> attendance_of_participant(const std::string& participant_id) const override;
+    std::vector<AttendanceRecord> attendance_of_programme(const std::string& programme_id) const override;
     void request_plan(const std::string& scope) override;
     std::vector<std::string> plan_requests() const override;
     void clear_plan_request(const std::string& scope) override;

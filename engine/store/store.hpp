@@ -9,7 +9,9 @@
 #include "engine/holidays/school.hpp"
 #include "engine/participants/participant.hpp"
 #include "engine/programme/programme.hpp"
+#include "engine/store/answer.hpp"
 #include "engine/store/appointment.hpp"
+#include "engine/store/attendance.hpp"
 #include "engine/store/delivery.hpp"
 #include "engine/store/told.hpp"
 #include "engine/time/instant.hpp"
@@ -120,7 +122,7 @@ public:
     // Inserts or replaces, commitments included.
     virtual void put_participant(const Participant& participant) = 0;
     // Removes the participant with their commitments, appointments, deliveries, the
-    // deliveries' receipts and what she was told. With `keep_anonymous_counts`, each
+    // deliveries' receipts, what she was told, her answers and her attendance. With `keep_anonymous_counts`, each
     // enrolment stays as an anonymous count for the programme; otherwise it goes too.
     virtual void delete_participant(const std::string& id, bool keep_anonymous_counts) = 0;
 
@@ -203,6 +205,20 @@ public:
     // Inserts or replaces the record for its participant and subject; the serial goes up
     // when the state differs from the one recorded (record.serial is ignored).
     virtual void put_told(const ToldRecord& record) = 0;
+
+    // --- Answers and attendance -----------------------------------------------------
+    // Stores an answer (answer.id is ignored) and returns its id.
+    virtual int64_t add_answer(const StoredAnswer& answer) = 0;
+    // The message that tells the lead of an answer, once made.
+    virtual void set_answer_lead_delivery(int64_t answer_id, int64_t delivery_id) = 0;
+    virtual std::optional<StoredAnswer> answer(int64_t id) const = 0;
+    // A participant's answers, or everyone's for an empty id; oldest first.
+    virtual std::vector<StoredAnswer> answers(const std::string& participant_id) const = 0;
+    // Inserts or replaces the record for its participant and subject.
+    virtual void put_attendance(const AttendanceRecord& record) = 0;
+    virtual std::vector<AttendanceRecord> attendance_of_participant(const std::string& participant_id) const = 0;
+    // About the sessions of a programme.
+    virtual std::vector<AttendanceRecord> attendance_of_programme(const std::string& programme_id) const = 0;
 
     // --- What needs planning --------------------------------------------------------
     // Every change to what reminders depend on files a request: put_programme and
