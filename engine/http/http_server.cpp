@@ -193,12 +193,9 @@ private:
         close();
     }
 
-    std::string method() const {
-        return parser_ && parser_->is_header_done() ? std::string(parser_->get().method_string()) : "";
-    }
-    std::string target() const {
-        return parser_ && parser_->is_header_done() ? std::string(parser_->get().target()) : "";
-    }
+    // What the parser got of the request line so far, for the log.
+    std::string method() const { return parser_ ? std::string(parser_->get().method_string()) : ""; }
+    std::string target() const { return parser_ ? std::string(parser_->get().target()) : ""; }
 
     void on_read(error_code error) {
         timer_.cancel();
@@ -316,10 +313,10 @@ void HttpServer::State::accept() {
             return;
         }
         if (self->open_.size() >= self->limits_.max_connections) {
-            error_code ignored;
-            socket.close(ignored);
             ++self->refused_;
             ++self->refused_unlogged_;
+            error_code ignored;
+            socket.close(ignored);
             const auto now = std::chrono::steady_clock::now();
             if (now - self->last_refusal_log_ >= std::chrono::seconds(10)) {
                 self->log_.warning("http.busy", "connections=" + std::to_string(self->open_.size()) +
