@@ -54,6 +54,8 @@ namespace {
 
 const char* met(bool yes) { return yes ? "met" : "NOT met"; }
 
+UtcInstant plus_seconds(UtcInstant instant, int64_t count) { return {instant.utc + pt::seconds(count)}; }
+
 // --- The minimal server ---------------------------------------------------------------
 
 // One connection of the baseline: read a request, answer 200 "OK", again.
@@ -118,7 +120,8 @@ private:
 
 // --- The client -------------------------------------------------------------------------
 
-// C threads, one keep-alive connection each, a request after each answer, for `seconds`.
+// C threads, one keep-alive connection each, a request after each answer (or, with
+// `rate`, at that many a second over all connections), for `seconds`.
 // Returns the answers with status 200; other answers are counted in `failures`.
 struct LoadResult {
     uint64_t ok = 0;
@@ -126,7 +129,7 @@ struct LoadResult {
     double seconds = 0;
 };
 
-LoadResult run_load(uint16_t port, int connections, double seconds, int64_t first_id, int64_t ids) {
+LoadResult run_load(uint16_t port, int connections, double seconds, int64_t first_id, int64_t ids, double rate = 0) {
     std::atomic<uint64_t> ok{0}, failures{0};
     const auto start = steady::now();
     const auto end = start + std::chrono::duration_cast<steady::duration>(std::chrono::duration<double>(seconds));
@@ -146,6 +149,9 @@ LoadResult run_load(uint16_t port, int connections, double seconds, int64_t firs
             std::string pending;
             char buffer[4096];
             for (int64_t n = c; steady::now() < end; n += connections) {
+                if (rate > 0)  // paced: request n leaves at n / rate seconds
+                    std::this_thread::sleep_until(start + std::chrono::duration_cast<steady::duration>(
+                                                              std::chrono::duration<double>(n / rate)));
                 const std::string request = "GET /receipts/sms?delivery=" + std::to_string(first_id + n % ids) +
                                             "&type=1 HTTP/1.1\r\nHost: ritme\r\n\r\n";
                 if (::send(fd, request.data(), request.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(request.size()))
@@ -243,11 +249,14 @@ int main(int argc, char** argv) {
     int connections = 4;
     double seconds = 10;
     int reminders = 1000;
+    double paced_rate = 2000;
     app.add_option("--dir", dir, "a scratch directory (emptied)")->capture_default_str();
     app.add_option("--connections", connections, "client connections, keep-alive")->capture_default_str();
     app.add_option("--seconds", seconds, "how long each side is loaded")->capture_default_str();
     app.add_option("--reminders", reminders, "reminders falling due while ritme receives")->capture_default_str();
+    app.add_option("--rate", paced_rate, "receipts a second while the reminders fall due")->capture_default_str();
     CLI11_PARSE(app, argc, argv);
+    std::setvbuf(stdout, nullptr, _IOLBF, 0);
     fs::remove_all(dir);
     fs::create_directories(dir);
 
@@ -289,9 +298,10 @@ int main(int argc, char** argv) {
     setup.channels.add(sms, std::move(bench_channel));
     setup.rules = planning_rules(setup.config);
 
-    // Reminders due from 2 s on, spread over `seconds`; their appointments 3 h later.
+    // Reminders due after the throughput run, spread over `seconds`; their appointments
+    // 3 h later.
     const UtcInstant now = clock.now();
-    const UtcInstant first_due = plus_seconds(now, 2);
+    const UtcInstant first_due = plus_seconds(now, static_cast<int64_t>(seconds) + 4);
     constexpr int64_t receipt_rows = 5000;
     int64_t first_receipt_id = 0;
     store->write([&] {
@@ -327,24 +337,37 @@ int main(int argc, char** argv) {
 
     std::ostringstream log_text;
     Log log(log_text, LogLevel::warning, iso_timestamps(clock));
-    int status = -1;
+    std::atomic<int> status{-1};
     LoadResult ritme;
+    LoadResult paced;
     std::map<int64_t, UtcInstant> due;
     bool all_sent = false;
     MetricsRegistry::Lateness daemon_lateness;
+    std::map<int64_t, std::chrono::system_clock::time_point> sent;
     {
         Daemon daemon(*store, clock, log, std::move(setup), [] { return std::optional<DaemonSetup>(); });
         std::thread runner([&] { status = daemon.run(); });
-        while (daemon.http_port() == 0) std::this_thread::sleep_for(std::chrono::milliseconds(2));
-        ritme = run_load(daemon.http_port(), connections, seconds + 2, first_receipt_id, receipt_rows);
-        DeliveryQuery query;
-        query.kinds = {DeliveryKind::reminder};
-        for (const auto& row : store->deliveries(query))
+        while (daemon.http_port() == 0 && status < 0) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+        if (daemon.http_port() == 0) {
+            runner.join();
+            std::fprintf(stderr, "http_bench: error: the daemon did not start (exit %d)\n%s", status.load(),
+                         log_text.str().c_str());
+            return 1;
+        }
+        ritme = run_load(daemon.http_port(), connections, seconds, first_receipt_id, receipt_rows);
+        // Paced at --rate from before the first reminder falls due until after the last.
+        while (clock.now() < plus_seconds(first_due, -1)) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        paced = run_load(daemon.http_port(), connections, seconds + 2, first_receipt_id, receipt_rows, paced_rate);
+        for (const auto& row : store->deliveries(DeliveryQuery{}))
             if (row.key.rfind("bench:", 0) != 0) due.emplace(row.id, row.send_at);
         all_sent = channel.wait_for(due.size(), std::chrono::seconds(30));
-        daemon_lateness = daemon.metrics().send_lateness();
+        if (!all_sent)
+            std::fprintf(stderr, "http_bench: %zu reminders planned, %zu reached the channel\n", due.size(),
+                         channel.sent().size());
         daemon.stop();
         runner.join();
+        daemon_lateness = daemon.metrics().send_lateness();
+        sent = channel.sent();  // the channel goes with the daemon
     }
     const double ritme_rate = static_cast<double>(ritme.ok) / ritme.seconds;
     const double ratio = baseline_rate > 0 ? ritme_rate / baseline_rate : 0;
@@ -356,13 +379,16 @@ int main(int argc, char** argv) {
                 met(ratio >= 0.5), met(ritme_rate >= 2000));
 
     std::vector<double> late_ms;
-    for (const auto& [id, at] : channel.sent()) {
+    for (const auto& [id, at] : sent) {
         const auto found = due.find(id);
         if (found != due.end())
             late_ms.push_back(std::chrono::duration<double, std::milli>(at - system_time(found->second)).count());
     }
     std::sort(late_ms.begin(), late_ms.end());
     const double p99 = percentile(late_ms, 0.99);
+    std::printf("paced: %llu receipts in %.1f s (%.0f a second, %llu other answers) while the reminders fell due\n",
+                static_cast<unsigned long long>(paced.ok), paced.seconds, static_cast<double>(paced.ok) / paced.seconds,
+                static_cast<unsigned long long>(paced.failures));
     std::printf("lateness while receiving: %zu reminders due over %.0f s, send time - send_at: p50 %.2f ms, p99 %.2f "
                 "ms, max %.2f ms (target p99 under 10 ms: %s)\n",
                 late_ms.size(), seconds, percentile(late_ms, 0.5), p99, late_ms.empty() ? 0.0 : late_ms.back(),
@@ -371,7 +397,7 @@ int main(int argc, char** argv) {
                 static_cast<unsigned long long>(daemon_lateness.count), daemon_lateness.bound_of(0.99));
     const bool ok = status == 0 && all_sent && late_ms.size() == due.size() && !due.empty();
     if (!ok) {
-        std::fprintf(stderr, "http_bench: error: exit %d, %zu of %zu reminders reached the channel\n%s", status,
+        std::fprintf(stderr, "http_bench: error: exit %d, %zu of %zu reminders reached the channel\n%s", status.load(),
                      late_ms.size(), due.size(), log_text.str().c_str());
         return 1;
     }
