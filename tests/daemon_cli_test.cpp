@@ -755,6 +755,7 @@ TEST_CASE("the daemon sends what is due, wakes for another process's write, and 
     DaemonSetup setup;
     setup.config.timezone = "Europe/Amsterdam";
     setup.config.templates = test::source_path("config/templates");
+    setup.config.listen = "127.0.0.1:0";  // any free port: tests run side by side
     ChannelConfig sms;
     sms.name = "sms";
     sms.adapter = "recorder";

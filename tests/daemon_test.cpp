@@ -95,6 +95,7 @@ struct Scene {
         store = SqliteStore::open((dir / "ritme.db").string());
         setup.config.timezone = "Europe/Amsterdam";
         setup.config.templates = test::source_path("config/templates");
+        setup.config.listen = "127.0.0.1:0";  // any free port: tests run side by side
         ChannelConfig sms;
         sms.name = "sms";
         sms.adapter = "recording";

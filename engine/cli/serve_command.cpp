@@ -40,13 +40,13 @@ CommandAction add_serve_command(CLI::App& app, const CommonOptions& common, CliC
             CliContext quiet{problems, problems, context.clock, context.channels};
             std::optional<DaemonSetup> fresh;
             try {
-                const DaemonConfig config = load_config(common, quiet);
+                const DaemonConfig fresh_config = load_config(common, quiet);
                 // A reload that would leave nothing to send with is refused like a start.
-                if (const auto why = why_nothing_can_be_sent(config)) {
+                if (const auto why = why_nothing_can_be_sent(fresh_config)) {
                     log.error("config", *why);
                     return std::nullopt;
                 }
-                fresh = load_setup(config, common, quiet);
+                fresh = load_setup(fresh_config, common, quiet);
             } catch (const UnusableConfig&) {
                 // its problems are in `problems`; the daemon keeps the setup it has
             }

@@ -1,11 +1,15 @@
-// `ritme status [--format text|json]`: whether the database is sound, the next messages
-// due, how many deliveries are in each state per channel, and the most recent failures
-// with their reasons, and participants' answers the lead has not heard of yet. Recipients
-// appear as participant ids only; answers without her words.
+// `ritme status [--format text|json]`: whether the database is sound, whether the
+// daemon runs (it answers /healthz on `listen`: engine/http/health_probe.hpp), the next
+// messages due, how many deliveries are in each state per channel, the most recent
+// failures with their reasons, and participants' answers the lead has not heard of yet.
+// Recipients appear as participant ids only; answers without her words. Exits 3 when
+// messages are overdue, so a monitoring check can run it as it is.
 
 #include "engine/changes/answer_intake.hpp"
 #include "engine/changes/answer_listing.hpp"
 #include "engine/cli/commands.hpp"
+#include "engine/http/health_probe.hpp"
+#include "engine/http/metrics_registry.hpp"
 #include "engine/time/local_time_text.hpp"
 
 #include <nlohmann/json.hpp>
@@ -20,6 +24,10 @@ namespace ritme {
 namespace {
 
 constexpr int rows_shown = 10;
+
+// Messages due for longer than dispatch.late_after_seconds and not sent: the daemon is
+// down, stuck, or behind. For monitoring; the other statuses are the CLI's (0, 1, 2).
+constexpr int exit_overdue = 3;
 
 // "almere-vrouwen-2026#3" or "a7": what a delivery is about, from its key.
 std::string subject_of(const Delivery& delivery) {
@@ -53,7 +61,11 @@ void print_row(const Delivery& delivery, const TimeZone& zone, UtcInstant when, 
 }  // namespace
 
 CommandAction add_status_command(CLI::App& app, const CommonOptions& common, CliContext& context) {
-    auto* command = app.add_subcommand("status", "what is due next, counts per state and channel, recent failures");
+    auto* command = app.add_subcommand(
+        "status", "whether the daemon runs, what is due next, counts per state and channel, recent failures");
+    command->footer("Exit status: 0 nothing overdue; 1 the database is damaged or cannot be read; 2 bad config; "
+                    "3 messages overdue (due longer than dispatch.late_after_seconds and not sent: the daemon is "
+                    "down, stuck or behind).");
     auto format = std::make_shared<std::string>("text");
     command->add_option("--format", *format, "text or json")->check(CLI::IsMember({"text", "json"}))->capture_default_str();
 
@@ -87,9 +99,16 @@ CommandAction add_status_command(CLI::App& app, const CommonOptions& common, Cli
         const auto counts = store->delivery_counts();
         const auto waiting = answers_waiting_for_lead(*store);
         const std::string unknown_senders = store->setting(unknown_sender_setting).value_or("0");
+        const DueCounts due = count_due(*store, context.clock.now(), config.dispatch.late_after_seconds);
+        const HealthProbe daemon = probe_health(config.listen, config.metrics_token);
+        const int status = due.overdue > 0 ? exit_overdue : exit_ok;
 
         if (*format == "json") {
             nlohmann::json out{{"database", {{"path", store->path()}, {"integrity", "ok"}}},
+                               {"daemon", {{"state", name_of(daemon.state)}, {"listen", config.listen},
+                                           {"detail", daemon.detail}}},
+                               {"due", due.due},
+                               {"overdue", due.overdue},
                                {"next", nlohmann::json::array()},
                                {"counts", nlohmann::json::array()},
                                {"failures", nlohmann::json::array()}};
@@ -109,10 +128,16 @@ CommandAction add_status_command(CLI::App& app, const CommonOptions& common, Cli
                                                   {"appointment", w.answer.appointment_id},
                                                   {"why", w.why}});
             context.out << out.dump(2) << "\n";
-            return exit_ok;
+            return status;
         }
 
         context.out << "database: " << store->path() << " (integrity check: ok)\n";
+        context.out << "daemon: " << name_of(daemon.state) << " on " << config.listen << " (" << daemon.detail
+                    << ")\n";
+        context.out << "due now: " << due.due << ", overdue: " << due.overdue;
+        if (due.overdue > 0)
+            context.out << " (due longer than " << config.dispatch.late_after_seconds << " s and not sent)";
+        context.out << "\n";
         context.out << "next due:\n";
         if (next.empty()) context.out << "  nothing planned\n";
         for (const auto& d : next) {
@@ -152,7 +177,7 @@ CommandAction add_status_command(CLI::App& app, const CommonOptions& common, Cli
             context.out << "  " << iso_date(local.date) << ' ' << local.time.str() << "  " << std::left << std::setw(14)
                         << w.answer.participant_id << std::setw(12) << name_of(w.answer.reading) << w.why << "\n";
         }
-        return exit_ok;
+        return status;
     };
 }
 

@@ -5,6 +5,8 @@
 #include "engine/base/input_file.hpp"
 #include "engine/base/toml_reader.hpp"
 #include "engine/config/config_schema.hpp"
+#include "engine/config/listen_address.hpp"
+#include "engine/config/secret_file.hpp"
 
 #include <algorithm>
 #include <set>
@@ -76,8 +78,10 @@ public:
                                   std::to_string(config.dispatch.retry_initial_seconds) + ")",
                               "the wait between retries grows from the first to the most");
         for (auto member : {&DaemonConfig::database, &DaemonConfig::programmes, &DaemonConfig::schools,
-                            &DaemonConfig::templates, &DaemonConfig::holidays})
+                            &DaemonConfig::templates, &DaemonConfig::holidays, &DaemonConfig::metrics_token_file})
             config.*member = resolved(base_, config.*member);
+        read_metrics_token(config);
+        check_listen_off_loopback(config);
         warn_about_missing_directories(config);
         read_channels(config);
     }
@@ -90,6 +94,35 @@ private:
         diagnostics_.error(position_of(node->source()), "`" + std::string(key) + "` must be a table",
                            "write it as [" + std::string(key) + "] with its keys below");
         return nullptr;
+    }
+
+    void read_metrics_token(DaemonConfig& config) {
+        if (config.metrics_token_file.empty()) return;
+        SecretFile read = read_secret_file(config.metrics_token_file);
+        if (!read.problem.empty())
+            TomlTableReader(root_, "top level", diagnostics_)
+                .error_at("metrics_token_file", "`metrics_token_file`: " + read.problem,
+                          "write the token in a file only ritme's user can read");
+        config.metrics_token = std::move(read.secret);
+    }
+
+    // Off loopback anyone on the network can call: every endpoint must then be
+    // authenticated, and gateways must see ritme at its public (TLS) URL. Whether each
+    // channel proves its callbacks is checked once the channels are made (daemon setup).
+    void check_listen_off_loopback(const DaemonConfig& config) {
+        const auto address = ListenAddress::parse(config.listen);
+        if (!address || address->is_loopback()) return;
+        std::vector<std::string> missing;
+        if (config.public_url.empty()) missing.push_back("public_url");
+        if (config.metrics_token_file.empty()) missing.push_back("metrics_token_file");
+        if (missing.empty()) return;
+        TomlTableReader(root_, "top level", diagnostics_)
+            .error_at("listen",
+                      "`listen = \"" + config.listen + "\"` is not a loopback address, and " +
+                          (missing.size() == 2 ? "public_url and metrics_token_file are" : missing[0] + " is") +
+                          " not set",
+                      "keep listen on 127.0.0.1 behind a reverse proxy with TLS (README: The HTTP interface), or "
+                      "set public_url and metrics_token_file so every endpoint asks for proof");
     }
 
     void warn_about_missing_directories(const DaemonConfig& config) {

@@ -1,5 +1,6 @@
 #include "engine/config/config_schema.hpp"
 
+#include "engine/config/listen_address.hpp"
 #include "engine/programme/programme.hpp"
 #include "engine/programme/reminder_offsets_reader.hpp"
 #include "engine/time/time_zone.hpp"
@@ -106,26 +107,35 @@ const std::vector<ConfigSection>& config_sections() {
                        &DaemonConfig::templates),
           path_setting("holidays", "directory of school-holiday data (YYYY-YYYY.toml); empty: the shipped data",
                        &DaemonConfig::holidays),
-          {"listen", "host:port of the HTTP interface (receipts, replies, status); keep it on loopback",
+          {"listen", "host:port of the HTTP interface (receipts, replies, health, metrics); keep it on loopback "
+                     "behind a reverse proxy; off loopback it needs public_url and metrics_token_file",
            [](TomlTableReader& r, DaemonConfig& config) {
                auto address = r.string("listen");
                if (!address) return;
-               const size_t colon = address->rfind(':');
-               int port = 0;
-               bool has_port = false;
-               if (colon != std::string::npos && colon > 0) {  // no pointer past the text when there is none
-                   const char* digits = address->data() + colon + 1;
-                   const char* end = address->data() + address->size();
-                   has_port = digits != end && std::from_chars(digits, end, port).ptr == end && port > 0 &&
-                              port < 65536;
-               }
-               if (has_port)
+               if (ListenAddress::parse(*address))
                    config.listen = *address;
                else
                    r.error_at("listen", "`listen = \"" + *address + "\"` is not a host and port",
                               "write it like \"127.0.0.1:8470\" or \"[::1]:8470\"");
            },
            [](const DaemonConfig& config) { return toml_quoted(config.listen); }},
+          {"public_url",
+           "the https URL gateways reach ritme at through a reverse proxy (the part before /receipts/…); "
+           "empty: http://LISTEN",
+           [](TomlTableReader& r, DaemonConfig& config) {
+               auto url = r.string("public_url");
+               if (!url) return;
+               if (url->empty() || url->starts_with("https://") || url->starts_with("http://"))
+                   config.public_url = *url;
+               else
+                   r.error_at("public_url", "`public_url = \"" + *url + "\"` is not an http(s) URL",
+                              "write the URL the gateways call, like \"https://ritme.example.nl\"");
+           },
+           [](const DaemonConfig& config) { return toml_quoted(config.public_url); }},
+          path_setting("metrics_token_file",
+                       "a file holding the bearer token /healthz and /metrics ask for (mode 0600 or 0640); "
+                       "empty: none asked, allowed on loopback only",
+                       &DaemonConfig::metrics_token_file),
           {"log_level", "what goes to the log: error, warning, info or debug",
            [](TomlTableReader& r, DaemonConfig& config) {
                auto text = r.string("log_level");

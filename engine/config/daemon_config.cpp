@@ -12,6 +12,12 @@ bool is_fallback_of_same_medium(const DaemonConfig& config, const std::string& n
     });
 }
 
+std::string DaemonConfig::callback_base_url() const {
+    std::string url = public_url.empty() ? "http://" + listen : public_url;
+    while (!url.empty() && url.back() == '/') url.pop_back();
+    return url;
+}
+
 const ChannelConfig* DaemonConfig::channel_for(Medium medium) const {
     const ChannelConfig* first = nullptr;
     for (const auto& [name, channel] : channels) {

@@ -51,8 +51,18 @@ struct DaemonConfig {
     ReminderRules reminders = ReminderRules::defaults();
     std::map<std::string, ChannelConfig> channels;
     DispatchSettings dispatch;
-    std::string listen = "127.0.0.1:8470";  // the HTTP interface (later issues)
+    std::string listen = "127.0.0.1:8470";  // the HTTP interface (engine/http)
+    // The URL gateways call ritme at, through a reverse proxy with TLS
+    // ("https://ritme.example.nl"); empty: http://LISTEN. Needed to listen off loopback.
+    std::string public_url;
+    // A file holding the bearer token /healthz and /metrics ask for; empty: none asked
+    // (allowed on loopback only).
+    std::filesystem::path metrics_token_file;
+    std::string metrics_token;  // read from metrics_token_file at load; never printed
     LogLevel log_level = LogLevel::info;
+
+    // public_url, or http://LISTEN when it is empty; without a trailing slash.
+    std::string callback_base_url() const;
 
     // The channel a participant's medium goes through: the one whose medium it is.
     const ChannelConfig* channel_for(Medium medium) const;

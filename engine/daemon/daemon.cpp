@@ -1,16 +1,21 @@
 #include "engine/daemon/daemon.hpp"
 
+#include "engine/config/listen_address.hpp"
 #include "engine/daemon/clock_change_watch.hpp"
 #include "engine/daemon/database_watch.hpp"
+#include "engine/daemon/gateway_calls.hpp"
 #include "engine/dispatch/batch_sender.hpp"
 #include "engine/dispatch/claim_owner.hpp"
+#include "engine/http/http_routes.hpp"
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/system_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <sys/resource.h>
 #include <systemd/sd-daemon.h>
 
 #include <atomic>
@@ -33,11 +38,38 @@ std::chrono::system_clock::time_point time_point_of(UtcInstant instant) {
 // crash can cause (DESIGN.md rule 6).
 constexpr int batches_in_flight = 1;
 
+// Idle HTTP connections each hold a file descriptor; the soft limit (often 1024) would
+// refuse them long before memory runs short. The hard limit is ours to take.
+void raise_open_file_limit(Log& log) {
+    rlimit limit{};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= limit.rlim_max) return;
+    limit.rlim_cur = limit.rlim_max;
+    if (::setrlimit(RLIMIT_NOFILE, &limit) != 0) log.warning("limits", "reason=\"cannot raise RLIMIT_NOFILE\"");
+}
+
+// Seconds from `send_at` to now. The clock counts whole seconds; when it is the
+// machine's clock, the system clock gives the fraction too.
+double seconds_late(UtcInstant send_at, const Clock& clock) {
+    const auto now = time_point_of(clock.now());
+    const auto precise = std::chrono::system_clock::now();
+    const auto measured_at =
+        std::chrono::floor<std::chrono::seconds>(precise) == now ? precise : std::chrono::system_clock::time_point(now);
+    return std::chrono::duration<double>(measured_at - time_point_of(send_at)).count();
+}
+
+// The stand-ins' callers and the server take the listen address as an endpoint.
+boost::asio::ip::tcp::endpoint endpoint_of(const std::string& listen) {
+    const auto address = ListenAddress::parse(listen);
+    if (!address) throw std::runtime_error("`listen = \"" + listen + "\"` is not a host and port");
+    const std::string host = address->host == "localhost" ? "127.0.0.1" : address->host;
+    return {boost::asio::ip::make_address(host), address->port};
+}
+
 }  // namespace
 
 class Daemon::Loop {
 public:
-    Loop(SqliteStore& store, const Clock& clock, Log& log, DaemonSetup setup, Reload reload)
+    Loop(SqliteStore& store, const Clock& clock, Log& log, DaemonSetup setup, Reload reload, HttpLimits http_limits)
         : store_(store),
           clock_(clock),
           log_(log),
@@ -47,11 +79,23 @@ public:
           due_timer_(io_),
           watchdog_timer_(io_),
           grace_timer_(io_),
-          signals_(io_, SIGINT, SIGTERM, SIGHUP) {
+          signals_(io_, SIGINT, SIGTERM, SIGHUP),
+          http_limits_(http_limits),
+          routes_(store, log, metrics_,
+                  [this](const std::string& channel, const std::vector<ReceiptReport>& reports, UtcInstant now) {
+                      gateway_calls_->receipts(channel, reports, now);
+                      wrote_messages();
+                  },
+                  [this](const std::string& channel, const InboundText& text, UtcInstant now) {
+                      gateway_calls_->inbound(channel, text, now);
+                      wrote_messages();
+                  }) {
         make_dispatcher();
+        routes_.use(setup_->config, setup_->channels);
     }
 
     int run() {
+        raise_open_file_limit(log_);
         pool_ = std::make_unique<boost::asio::thread_pool>(std::max(1, setup_->config.dispatch.workers));
         try {
             // Read before our own writes: they never change it, and another process's
@@ -67,10 +111,13 @@ public:
         watch_ = std::make_unique<DatabaseWatch>(io_, store_.path(), [this] { database_changed(); });
         database_changed();  // a commit before the watch was up
         watch_clock();
+        if (!start_http()) return 1;
         wait_for_signal();
         start_watchdog();
         const auto next = dispatcher_->next_send_at();
-        log_.info("ready", "owner=" + owner_ + (next ? " next=" + next->iso() : " next=none"));
+        log_.info("ready", "owner=" + owner_ + " http=" + setup_->config.callback_base_url() +
+                               " port=" + std::to_string(http_port_.load()) +
+                               (next ? " next=" + next->iso() : " next=none"));
         sd_notify(0, "READY=1");
         pump();
         io_.run();
@@ -86,6 +133,10 @@ public:
         boost::asio::post(io_, [this] { clock_changed(); });
     }
 
+    uint16_t http_port() const { return http_port_; }
+    size_t http_connections() const { return http_ ? http_->connections() : 0; }
+    const MetricsRegistry& metrics() const { return metrics_; }
+
     Wakeups wakeups() const {
         return {timer_wakeups_.load(), database_wakeups_.load(), watchdog_wakeups_.load(), signal_wakeups_.load(),
                 clock_wakeups_.load()};
@@ -99,9 +150,36 @@ private:
         return text;
     }
 
+    // A receipt or an answer may have added messages due now (a confirmation to her, the
+    // lead's alert, a fallback) and changed what the dispatcher read of her (STOP). Our
+    // own writes do not wake the database watch: send them as another process's would.
+    void wrote_messages() {
+        if (stopping_ || pending_setup_ || !dispatcher_) return;
+        dispatcher_->forget_cached();
+        if (in_flight_ == 0) pump();  // in flight: the batch's end does
+    }
+
     void make_dispatcher() {
+        gateway_calls_ = std::make_unique<GatewayCalls>(store_, *setup_, log_);
         dispatcher_ = std::make_unique<Dispatcher>(store_, clock_, setup_->config, *setup_->renderer,
                                                    setup_->channels, log_, owner_);
+        dispatcher_->on_sent = [this](const DispatchJob& job) {
+            metrics_.observe_send_lateness(seconds_late(job.delivery.send_at, clock_));
+        };
+    }
+
+    bool start_http() {
+        try {
+            http_ = std::make_unique<HttpServer>(io_, endpoint_of(setup_->config.listen), http_limits_,
+                                                 setup_->config.callback_base_url(), clock_, log_,
+                                                 [this](const CallbackRequest& request) { return routes_.answer(request); });
+        } catch (const std::exception& e) {
+            log_.error("http", "listen=" + setup_->config.listen + " reason=\"" + e.what() +
+                                   "\" hint=\"another process holds the port, or the address is not this machine's\"");
+            return false;
+        }
+        http_port_ = http_->port();
+        return true;
     }
 
     // Claims and sends while there is room and something is due; then arms the timer
@@ -244,6 +322,8 @@ private:
         }
         if (fresh->config.database != setup_->config.database)
             log_.warning("reload", "a new database path takes effect at the next start");
+        if (fresh->config.listen != setup_->config.listen)
+            log_.warning("reload", "a new listen address takes effect at the next start");
         pending_setup_ = std::make_unique<DaemonSetup>(std::move(*fresh));
         if (in_flight_ == 0) settle();
     }
@@ -254,6 +334,8 @@ private:
         if (!pending_setup_) return;
         dispatcher_.reset();
         setup_ = std::move(pending_setup_);
+        routes_.use(setup_->config, setup_->channels);
+        if (http_) http_->set_base_url(setup_->config.callback_base_url());
         log_.set_level(setup_->config.log_level);
         make_dispatcher();
         dispatcher_->warm_up();
@@ -275,6 +357,7 @@ private:
         log_.info("stopping", "signal=" + why + " in_flight_batches=" + std::to_string(in_flight_));
         due_timer_.cancel();
         watchdog_timer_.cancel();
+        if (http_) http_->stop();
         if (watch_) watch_->stop();
         if (clock_watch_) clock_watch_->stop();
         signals_.cancel();
@@ -318,6 +401,7 @@ private:
     Reload reload_;
     std::string owner_;
     std::unique_ptr<Dispatcher> dispatcher_;
+    std::unique_ptr<GatewayCalls> gateway_calls_;  // made with the dispatcher, for the same setup
 
     boost::asio::io_context io_;
     boost::asio::system_timer due_timer_;
@@ -328,6 +412,11 @@ private:
     std::unique_ptr<ClockChangeWatch> clock_watch_;
     std::unique_ptr<boost::asio::thread_pool> pool_;
     std::chrono::microseconds watchdog_interval_{0};
+    HttpLimits http_limits_;
+    MetricsRegistry metrics_;
+    HttpRoutes routes_;
+    std::unique_ptr<HttpServer> http_;
+    std::atomic<uint16_t> http_port_{0};
 
     int in_flight_ = 0;
     bool stopping_ = false;
@@ -337,12 +426,16 @@ private:
         clock_wakeups_{0};
 };
 
-Daemon::Daemon(SqliteStore& store, const Clock& clock, Log& log, DaemonSetup setup, Reload reload)
-    : loop_(std::make_unique<Loop>(store, clock, log, std::move(setup), std::move(reload))) {}
+Daemon::Daemon(SqliteStore& store, const Clock& clock, Log& log, DaemonSetup setup, Reload reload,
+               HttpLimits http_limits)
+    : loop_(std::make_unique<Loop>(store, clock, log, std::move(setup), std::move(reload), http_limits)) {}
 Daemon::~Daemon() = default;
 int Daemon::run() { return loop_->run(); }
 void Daemon::stop() { loop_->stop(); }
 void Daemon::clock_was_set() { loop_->clock_was_set(); }
 Daemon::Wakeups Daemon::wakeups() const { return loop_->wakeups(); }
+uint16_t Daemon::http_port() const { return loop_->http_port(); }
+size_t Daemon::http_connections() const { return loop_->http_connections(); }
+const MetricsRegistry& Daemon::metrics() const { return loop_->metrics(); }
 
 }  // namespace ritme

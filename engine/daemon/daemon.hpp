@@ -10,10 +10,15 @@
 // exit 0. SIGHUP: build a new setup from the config; a bad one is logged and the old
 // one kept. Under systemd (NOTIFY_SOCKET) it sends READY=1, RELOADING=1, STOPPING=1 and
 // watchdog pings.
+//
+// The HTTP interface (engine/http) runs on the same loop: /healthz, /metrics and the
+// gateways' receipts and answers, answered between sends; a send never waits for it.
 
 #include "engine/base/log.hpp"
 #include "engine/daemon/daemon_setup.hpp"
 #include "engine/dispatch/dispatcher.hpp"
+#include "engine/http/http_server.hpp"
+#include "engine/http/metrics_registry.hpp"
 #include "engine/store/sqlite_store.hpp"
 #include "engine/time/clock.hpp"
 
@@ -30,7 +35,8 @@ public:
     // new config or files have errors.
     using Reload = std::function<std::optional<DaemonSetup>()>;
 
-    Daemon(SqliteStore& store, const Clock& clock, Log& log, DaemonSetup setup, Reload reload);
+    Daemon(SqliteStore& store, const Clock& clock, Log& log, DaemonSetup setup, Reload reload,
+           HttpLimits http_limits = {});
     ~Daemon();
 
     // Runs until SIGTERM or SIGINT (or stop()). Returns the exit status.
@@ -50,6 +56,14 @@ public:
         uint64_t clock = 0;  // the wall clock was set (counted once acted on)
     };
     Wakeups wakeups() const;
+
+    // The port the HTTP interface listens on once the loop is up; 0 before. Safe from any
+    // thread.
+    uint16_t http_port() const;
+    // Connections the HTTP interface has open now. Safe from any thread.
+    size_t http_connections() const;
+    // What /metrics reports from this process: send lateness, receipts, replies.
+    const MetricsRegistry& metrics() const;
 
 private:
     class Loop;

@@ -1,5 +1,7 @@
 #include "engine/daemon/daemon_setup.hpp"
 
+#include "engine/config/listen_address.hpp"
+
 #include <sstream>
 
 namespace ritme {
@@ -33,6 +35,25 @@ namespace {
 
 enum class ChannelStep { make, check };
 
+// Off loopback anyone can call /receipts and /inbound, so each channel must prove its
+// gateway's calls (a token, a signature); the config reader has asked for public_url
+// and the metrics token already.
+bool check_callbacks_proven(const DaemonConfig& config, const ChannelSet& channels, Diagnostics& problems) {
+    const auto address = ListenAddress::parse(config.listen);
+    if (!address || address->is_loopback()) return true;
+    bool proven = true;
+    for (const auto& name : channels.unproven_callback_channels()) {
+        const ChannelConfig* channel = channels.config(name);
+        problems.error(channel ? channel->where : SourcePosition{config.file.string(), 0, 0},
+                       "[channel." + name + "] reads gateways' calls without proof, and listen = \"" + config.listen +
+                           "\" is not a loopback address",
+                       "give the channel its receipt token or signing secret, or keep listen on 127.0.0.1 behind a "
+                       "reverse proxy");
+        proven = false;
+    }
+    return proven;
+}
+
 // Loading and checking differ only in the last step: one function, so `config check`
 // accepts exactly what serve accepts. The channels are made last, once everything else
 // is good, so a refused setup leaves nothing on disk (no outbox directory).
@@ -54,6 +75,7 @@ std::optional<DaemonSetup> read_setup(const DaemonConfig& config, const ChannelR
         auto made = ChannelSet::from_config(config, registry, channel_problems);
         problems.append(channel_problems);
         if (!made) return std::nullopt;
+        if (!check_callbacks_proven(config, *made, problems)) return std::nullopt;
         setup.channels = std::move(*made);
     }
     problems.append(setup.programmes.problems);

@@ -98,6 +98,13 @@ CallbackReading ChannelSet::read_callback(const std::string& name, CallbackKind 
     return found->second->channel->read_callback(kind, request);
 }
 
+std::vector<std::string> ChannelSet::unproven_callback_channels() const {
+    std::vector<std::string> names;
+    for (const auto& [name, entry] : entries_)
+        if (entry->channel->reads_unproven_callbacks()) names.push_back(name);
+    return names;
+}
+
 const ChannelConfig* ChannelSet::config(const std::string& name) const {
     const auto found = entries_.find(name);
     return found == entries_.end() ? nullptr : &found->second->config;

@@ -14,6 +14,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace ritme {
 
@@ -55,6 +56,9 @@ public:
     // Hands a gateway's call to the named channel (Channel::read_callback); an unknown
     // channel is not handled.
     CallbackReading read_callback(const std::string& name, CallbackKind kind, const CallbackRequest& request) const;
+    // The channels that would read a call without proof it comes from their gateway
+    // (Channel::reads_unproven_callbacks): refused when the daemon listens off loopback.
+    std::vector<std::string> unproven_callback_channels() const;
 
     // Asks every channel to forget what it keeps about an erased person; per channel
     // name, what it removed and could not.

@@ -219,6 +219,7 @@ void Dispatcher::send(DispatchJob& job) {
         return;
     }
     job.result = channels_.send(job.delivery.channel, *job.message);
+    if (on_sent) on_sent(job);
     job.outcome = outcome_of(job.delivery, *job.result, clock_.now());
 }
 

@@ -88,6 +88,9 @@ public:
     const std::string& owner() const { return owner_; }
     // Called for each job once its outcome is known, before it is written (simulate).
     std::function<void(const DispatchJob&)> on_outcome;
+    // Called on the worker right after a channel answered a send, before its outcome is
+    // set: the moment the message went (the daemon's send-lateness figures).
+    std::function<void(const DispatchJob&)> on_sent;
 
 private:
     void decide(DispatchJob& job, bool subject_current, UtcInstant now);

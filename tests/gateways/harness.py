@@ -67,6 +67,7 @@ timezone = "Europe/Amsterdam"
 programmes = "programmes"
 templates = "{templates}"
 log_level = "debug"
+listen = "127.0.0.1:0"  # any free port: tests run side by side
 
 [reminders]
 offsets = [{offsets}]

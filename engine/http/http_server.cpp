@@ -1,0 +1,360 @@
+#include "engine/http/http_server.hpp"
+
+#include "engine/base/utf8.hpp"
+
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http.hpp>
+
+#include <array>
+#include <atomic>
+#include <optional>
+#include <unordered_set>
+
+namespace ritme {
+
+namespace asio = boost::asio;
+namespace http = boost::beast::http;
+using tcp = asio::ip::tcp;
+using boost::system::error_code;
+
+HttpAnswer HttpAnswer::text(unsigned status, std::string body, std::string problem) {
+    HttpAnswer answer;
+    answer.status = status;
+    answer.body = std::move(body);
+    answer.problem = std::move(problem);
+    return answer;
+}
+
+namespace {
+
+int hex_value(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+// A path's %XX escapes decoded; nothing when an escape is broken.
+std::optional<std::string> decoded_path(std::string_view path) {
+    std::string out;
+    out.reserve(path.size());
+    for (size_t i = 0; i < path.size(); ++i) {
+        if (path[i] != '%') {
+            out += path[i];
+            continue;
+        }
+        if (i + 2 >= path.size()) return std::nullopt;
+        const int high = hex_value(path[i + 1]);
+        const int low = hex_value(path[i + 2]);
+        if (high < 0 || low < 0) return std::nullopt;
+        out += static_cast<char>(high * 16 + low);
+        i += 2;
+    }
+    return out;
+}
+
+std::string lower(std::string_view text) {
+    std::string out(text);
+    for (auto& c : out)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    return out;
+}
+
+}  // namespace
+
+std::string path_for_log(std::string_view target) {
+    std::string_view path = target.substr(0, target.find('?'));
+    size_t end = 0;
+    for (int segment = 0; segment < 2 && end != std::string_view::npos; ++segment)
+        end = path.find('/', end + 1);
+    const bool cut = end != std::string_view::npos;
+    if (cut) path = path.substr(0, end);
+    if (path.size() > 64) path = path.substr(0, 64);
+    std::string out;
+    for (char c : valid_utf8(path, "?")) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (byte < 0x20 || byte == 0x7f || c == '"' || c == '\\' || c == ' ') {
+            static constexpr char digits[] = "0123456789ABCDEF";
+            out += '%';
+            out += digits[byte >> 4];
+            out += digits[byte & 15];
+        } else {
+            out += c;
+        }
+    }
+    if (cut) out += "/…";
+    return out.empty() ? "-" : out;
+}
+
+class HttpServer::State : public std::enable_shared_from_this<HttpServer::State> {
+public:
+    State(asio::io_context& io, const tcp::endpoint& endpoint, HttpLimits limits, std::string base_url,
+          const Clock& clock, Log& log, HttpHandler handler)
+        : io_(io),
+          acceptor_(io, endpoint),
+          retry_timer_(io),
+          limits_(limits),
+          base_url_(std::move(base_url)),
+          clock_(clock),
+          log_(log),
+          handler_(std::move(handler)) {
+        port_ = acceptor_.local_endpoint().port();
+    }
+
+    class Connection;
+
+    void accept();
+    void stop();
+    void refused_request(unsigned status, std::string_view method, std::string_view target,
+                         std::string_view problem) {
+        log_.warning("http.refused", "status=" + std::to_string(status) + " method=" +
+                                         (method.empty() ? std::string("-") : path_for_log(method)) +
+                                         " path=" + path_for_log(target) + " reason=\"" + std::string(problem) + "\"");
+    }
+
+    asio::io_context& io_;
+    tcp::acceptor acceptor_;
+    asio::steady_timer retry_timer_;
+    HttpLimits limits_;
+    std::string base_url_;
+    const Clock& clock_;
+    Log& log_;
+    HttpHandler handler_;
+    std::unordered_set<Connection*> open_;
+    std::atomic<size_t> open_count_{0};  // open_.size(), for other threads (tests)
+    std::atomic<uint64_t> refused_{0};
+    uint16_t port_ = 0;
+    uint64_t refused_unlogged_ = 0;
+    std::chrono::steady_clock::time_point last_refusal_log_{};
+    bool stopped_ = false;
+};
+
+class HttpServer::State::Connection : public std::enable_shared_from_this<Connection> {
+public:
+    Connection(std::shared_ptr<State> server, tcp::socket socket)
+        : server_(std::move(server)),
+          socket_(std::move(socket)),
+          timer_(socket_.get_executor()),
+          buffer_(server_->limits_.header_bytes + server_->limits_.body_bytes + 4096) {
+        server_->open_.insert(this);
+        server_->open_count_ = server_->open_.size();
+    }
+    ~Connection() {
+        server_->open_.erase(this);
+        server_->open_count_ = server_->open_.size();
+    }
+
+    void start() { wait_for_request(server_->limits_.read_timeout); }
+
+    void close() {
+        if (closed_) return;
+        closed_ = true;
+        timer_.cancel();
+        error_code ignored;
+        socket_.close(ignored);
+    }
+
+private:
+    // Waits for the first byte of the next request, at most `wait`.
+    void wait_for_request(std::chrono::milliseconds wait) {
+        if (closed_) return;
+        if (buffer_.size() > 0) return read_request();  // pipelined: it is here already
+        reading_ = false;
+        arm(wait);
+        socket_.async_wait(tcp::socket::wait_read, [self = shared_from_this()](error_code error) {
+            if (error || self->closed_) return self->close();
+            self->read_request();
+        });
+    }
+
+    void read_request() {
+        reading_ = true;
+        parser_.emplace();
+        parser_->header_limit(static_cast<std::uint32_t>(server_->limits_.header_bytes));
+        parser_->body_limit(server_->limits_.body_bytes);
+        arm(server_->limits_.read_timeout);
+        http::async_read(socket_, buffer_, *parser_,
+                         [self = shared_from_this()](error_code error, size_t) { self->on_read(error); });
+    }
+
+    void arm(std::chrono::milliseconds wait) {
+        timer_.expires_after(wait);
+        timer_.async_wait([weak = weak_from_this()](error_code error) {
+            if (error) return;
+            if (auto self = weak.lock()) self->timed_out();
+        });
+    }
+
+    void timed_out() {
+        if (closed_) return;
+        if (reading_) server_->refused_request(408, method(), target(), "the request did not arrive in time");
+        else if (writing_) server_->log_.debug("http.closed", "reason=\"the answer was not read in time\"");
+        close();
+    }
+
+    // What the parser got of the request line so far, for the log.
+    std::string method() const { return parser_ ? std::string(parser_->get().method_string()) : ""; }
+    std::string target() const { return parser_ ? std::string(parser_->get().target()) : ""; }
+
+    void on_read(error_code error) {
+        timer_.cancel();
+        if (closed_) return;
+        if (!error) return answer_request();
+        if (error == http::error::header_limit) return refuse(431, "the header is larger than the limit");
+        if (error == http::error::body_limit) return refuse(413, "the body is larger than the limit");
+        if (error == http::error::buffer_overflow) return refuse(413, "the request is larger than the limit");
+        if (error == http::error::end_of_stream || error == http::error::partial_message ||
+            error.category() != http::make_error_code(http::error::end_of_stream).category())
+            return close();  // the client went away: nobody to answer
+        return refuse(400, "malformed request: " + error.message());
+    }
+
+    // A request that cannot be answered: its 4xx, then the connection closes.
+    void refuse(unsigned status, const std::string& problem) {
+        server_->refused_request(status, method(), target(), problem);
+        HttpAnswer answer = HttpAnswer::text(status, problem + "\n");
+        write(answer, false);
+    }
+
+    void answer_request() {
+        auto& request = parser_->get();
+        CallbackRequest call;
+        call.method = std::string(request.method_string());
+        call.target = std::string(request.target());
+        const std::string_view target = call.target;
+        if (target.empty() || target.front() != '/')
+            return refuse(400, "the target is not a path (origin-form)");
+        const size_t question = target.find('?');
+        const auto path = decoded_path(target.substr(0, question));
+        if (!path) return refuse(400, "a broken %-escape in the path");
+        if (!is_valid_utf8(*path)) return refuse(400, "the path is not valid UTF-8");
+        call.path = *path;
+        if (question != std::string_view::npos) call.query = decode_form(target.substr(question + 1));
+        for (const auto& field : request)
+            call.headers.emplace_back(lower(std::string(field.name_string())), std::string(field.value()));
+        call.body = std::move(request.body());
+        call.public_url = server_->base_url_ + call.target;
+        call.received_at = server_->clock_.now();
+
+        HttpAnswer answer;
+        try {
+            answer = server_->handler_(call);
+        } catch (const std::exception& e) {
+            server_->log_.error("http.error", "path=" + path_for_log(call.target) + " reason=\"" + e.what() + "\"");
+            answer = HttpAnswer::text(500, "internal error\n", "internal error");
+        }
+        if (answer.status >= 400) server_->refused_request(answer.status, call.method, call.target, answer.problem);
+        write(answer, request.keep_alive() && !server_->stopped_);
+    }
+
+    void write(const HttpAnswer& answer, bool keep_alive) {
+        reading_ = false;
+        writing_ = true;
+        auto response = std::make_shared<http::response<http::string_body>>();
+        response->version(11);
+        response->result(answer.status);
+        response->set(http::field::server, "ritme");
+        response->set(http::field::content_type, answer.content_type);
+        for (const auto& [name, value] : answer.headers) response->set(name, value);
+        response->body() = answer.body;
+        response->keep_alive(keep_alive);
+        response->prepare_payload();
+        arm(server_->limits_.read_timeout);
+        http::async_write(socket_, *response,
+                          [self = shared_from_this(), response, keep_alive](error_code error, size_t) {
+                              self->writing_ = false;
+                              self->timer_.cancel();
+                              if (self->closed_) return;
+                              if (error) return self->close();
+                              if (!keep_alive) return self->linger_close();
+                              self->wait_for_request(self->server_->limits_.idle_timeout);
+                          });
+    }
+
+    // Closes after the answer: a close with unread bytes waiting would reset the
+    // connection and could lose the answer at the client, so what it still sends is
+    // read and dropped for a moment first.
+    void linger_close() {
+        error_code ignored;
+        socket_.shutdown(tcp::socket::shutdown_send, ignored);
+        arm(std::chrono::milliseconds(1000));
+        drain();
+    }
+
+    void drain() {
+        socket_.async_read_some(asio::buffer(scratch_), [self = shared_from_this()](error_code error, size_t) {
+            if (error || self->closed_) return self->close();
+            self->drain();
+        });
+    }
+
+    std::shared_ptr<State> server_;
+    tcp::socket socket_;
+    asio::steady_timer timer_;
+    boost::beast::flat_buffer buffer_;
+    std::optional<http::request_parser<http::string_body>> parser_;
+    std::array<char, 4096> scratch_{};
+    bool reading_ = false;
+    bool writing_ = false;
+    bool closed_ = false;
+};
+
+void HttpServer::State::accept() {
+    acceptor_.async_accept([self = shared_from_this()](error_code error, tcp::socket socket) {
+        if (self->stopped_ || error == asio::error::operation_aborted) return;
+        if (error) {
+            // Out of file descriptors, most likely: try again shortly rather than spin.
+            self->log_.warning("http.accept", "reason=\"" + error.message() + "\"");
+            self->retry_timer_.expires_after(std::chrono::milliseconds(100));
+            self->retry_timer_.async_wait([self](error_code e) {
+                if (!e) self->accept();
+            });
+            return;
+        }
+        if (self->open_.size() >= self->limits_.max_connections) {
+            ++self->refused_;
+            ++self->refused_unlogged_;
+            error_code ignored;
+            socket.close(ignored);
+            const auto now = std::chrono::steady_clock::now();
+            if (now - self->last_refusal_log_ >= std::chrono::seconds(10)) {
+                self->log_.warning("http.busy", "connections=" + std::to_string(self->open_.size()) +
+                                                    " closed_at_once=" + std::to_string(self->refused_unlogged_) +
+                                                    " hint=\"max_connections reached; idle ones close after the "
+                                                    "idle timeout\"");
+                self->last_refusal_log_ = now;
+                self->refused_unlogged_ = 0;
+            }
+        } else {
+            std::make_shared<Connection>(self, std::move(socket))->start();
+        }
+        self->accept();
+    });
+}
+
+void HttpServer::State::stop() {
+    if (stopped_) return;
+    stopped_ = true;
+    error_code ignored;
+    acceptor_.close(ignored);
+    retry_timer_.cancel();
+    const std::vector<Connection*> open(open_.begin(), open_.end());
+    for (Connection* connection : open) connection->close();
+}
+
+HttpServer::HttpServer(asio::io_context& io, const tcp::endpoint& endpoint, HttpLimits limits, std::string base_url,
+                       const Clock& clock, Log& log, HttpHandler handler)
+    : state_(std::make_shared<State>(io, endpoint, limits, std::move(base_url), clock, log, std::move(handler))) {
+    state_->accept();
+}
+
+HttpServer::~HttpServer() { stop(); }
+
+uint16_t HttpServer::port() const { return state_->port_; }
+size_t HttpServer::connections() const { return state_->open_count_; }
+uint64_t HttpServer::refused_connections() const { return state_->refused_; }
+void HttpServer::set_base_url(std::string base_url) { state_->base_url_ = std::move(base_url); }
+void HttpServer::stop() { state_->stop(); }
+
+}  // namespace ritme
