@@ -8,7 +8,9 @@ sets, so quiet hours and the programme's dates hold there as written. `ritme ser
 on the real clock, so only a world made with real_clock=True may serve: it keeps no
 quiet hours (an SMS due at night would wait until 07:00) and sends no session reminders
 (the programme's own would fall due on the real clock on 12 January 2027 between 08:30
-and 10:00); what such a test sends it adds itself, relative to now.
+and 10:00); what such a test sends it adds itself, relative to now: an appointment
+(appointment_due_now), or the session moved to 110 minutes from now in a world given
+session offsets (session_due_now).
 
 Environment: RITME (the binary) and RITME_SOURCE (the source tree), set by CTest."""
 import contextlib
