@@ -8,7 +8,9 @@ sets, so quiet hours and the programme's dates hold there as written. `ritme ser
 on the real clock, so only a world made with real_clock=True may serve: it keeps no
 quiet hours (an SMS due at night would wait until 07:00) and sends no session reminders
 (the programme's own would fall due on the real clock on 12 January 2027 between 08:30
-and 10:00); what such a test sends it adds itself, relative to now.
+and 10:00); what such a test sends it adds itself, relative to now: an appointment
+(appointment_due_now), or the session moved to 110 minutes from now in a world given
+session offsets (session_due_now).
 
 Environment: RITME (the binary) and RITME_SOURCE (the source tree), set by CTest."""
 import contextlib
@@ -67,7 +69,7 @@ timezone = "Europe/Amsterdam"
 programmes = "programmes"
 templates = "{templates}"
 log_level = "debug"
-listen = "127.0.0.1:0"  # any free port: tests run side by side
+listen = "{listen}"
 
 [reminders]
 offsets = [{offsets}]
@@ -83,20 +85,26 @@ quiet_hours = "{quiet_hours}"
 
 class World:
     """One ritme installation. `channels` is the TOML of its [channel.*] tables.
-    real_clock: a world for `ritme serve` (see the top of this file)."""
+    real_clock: a world for `ritme serve` (see the top of this file). offsets: the
+    programme's session reminders, for a real-clock test that moves the session to
+    a time relative to now (session_due_now). listen: the address `ritme serve` takes,
+    for a gateway whose config must name it before ritme starts (Kannel's get-url);
+    by default any free port, as tests run side by side."""
 
-    def __init__(self, channels, dispatch="", keep=False, real_clock=False):
+    def __init__(self, channels, dispatch="", keep=False, real_clock=False, offsets=None, listen="127.0.0.1:0"):
         self.dir = tempfile.mkdtemp(prefix="ritme-gateway-")
         self.keep = keep or bool(os.environ.get("RITME_KEEP"))
         self.real_clock = real_clock
-        offsets = "" if real_clock else '"2h"'
+        if offsets is None:
+            offsets = [] if real_clock else ["2h"]
+        offsets = ", ".join(f'"{o}"' for o in offsets)
         os.makedirs(os.path.join(self.dir, "programmes"))
         with open(os.path.join(self.dir, "programmes", PROGRAMME_ID + ".toml"), "w") as f:
             f.write(PROGRAMME.format(programme_id=PROGRAMME_ID, offsets=offsets))
         self.config = os.path.join(self.dir, "ritme.toml")
         with open(self.config, "w") as f:
             f.write(CONFIG.format(templates=os.path.join(SOURCE, "config", "templates"), dispatch=dispatch,
-                                  channels=channels, offsets=offsets,
+                                  channels=channels, offsets=offsets, listen=listen,
                                   quiet_hours="none" if real_clock else "22:00-07:00"))
         self.database = os.path.join(self.dir, "ritme.db")
         self.ritme("apply", os.path.join(self.dir, "programmes", PROGRAMME_ID + ".toml"))
@@ -139,6 +147,14 @@ class World:
                    "--where", where, "--note", note, *args)
         return at
 
+    def session_due_now(self):
+        """Moves the programme's only session to 110 minutes from now (real time): with
+        offsets ["2h"] its reminder is already due, so `ritme serve` sends it at once.
+        Move it before adding participants, or each gets a notice of the move."""
+        at = local_minute(minutes_from_now(110))
+        self.ritme("session", "move", PROGRAMME_ID + "#1", "--to", at)
+        return at
+
     def tick(self, now=DUE, check=True, env=None):
         return self.ritme("tick", "--now", now, check=check, env=env)
 
@@ -178,7 +194,10 @@ class World:
 
     def serve_log(self):
         path = self.path("serve.log")
-        return open(path, errors="replace").read() if os.path.exists(path) else ""
+        if not os.path.exists(path):
+            return ""
+        with open(path, errors="replace") as f:
+            return f.read()
 
 
 def minutes_from_now(minutes):
