@@ -78,7 +78,7 @@ public:
             else if (add && differs(pending, row)) replan(pending, row);
             return;
         }
-        if (!add || store_.add_delivery(row) == 0) return;
+        if (!add || sent_on_another_channel(row) || store_.add_delivery(row) == 0) return;
         if (row.state == DeliveryState::cancelled) ++result_.dropped;
         else ++result_.added;
     }
@@ -115,6 +115,25 @@ private:
                pending.session_version != wanted.session_version ||
                pending.appointment_version != wanted.appointment_version || pending.payload != wanted.payload ||
                (pending.state == DeliveryState::planned && pending.send_at != wanted.send_at);
+    }
+
+    // She already got this very message (same subject, version and offset) on another
+    // channel: a channel added later (her STOP moving her to e-mail, an address added)
+    // carries what is still to come, not a second copy of what she has. Messages planned
+    // for several channels at once are all pending together and all go.
+    bool sent_on_another_channel(const Delivery& row) const {
+        if (row.state == DeliveryState::cancelled || (row.session_id == 0 && row.appointment_id == 0)) return false;
+        DeliveryQuery same;
+        same.participant_id = row.participant_id;
+        if (row.session_id != 0) same.session_id = row.session_id;
+        else same.appointment_id = row.appointment_id;
+        same.kinds = {row.kind};
+        same.states = {DeliveryState::sent};
+        for (const auto& other : store_.deliveries(same))
+            if (other.channel != row.channel && other.offset == row.offset &&
+                other.session_version == row.session_version && other.appointment_version == row.appointment_version)
+                return true;
+        return false;
     }
 
     void replan(const Delivery& pending, const Delivery& wanted) {

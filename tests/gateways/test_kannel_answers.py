@@ -206,6 +206,10 @@ dir = "outbox"
             wait_for(lambda: hour_before() == [("email", "planned"), ("sms", "cancelled")],
                      "her 1h reminder moved from SMS to e-mail")
             self.assertIn("(no SMS: opted out)", world.ritme("participant", "show", stop_id).stdout)
+            # The 2h reminder she already got by SMS does not come again by e-mail.
+            self.assertEqual(sorted((r["channel"], r["state"]) for r in self.reminders(world, stop_id)
+                                    if r["reminder_offset"] == "2h" and r["state"] != "cancelled"),
+                             [("sms", "sent")])
 
             # A number no participant has: counted, stored nowhere, not answered.
             kannel.send_mo(self.kannel, unknown, "nee")
