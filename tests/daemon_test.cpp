@@ -8,6 +8,7 @@
 #include "engine/daemon/daemon.hpp"
 #include "engine/planner/planner.hpp"
 #include "engine/store/sqlite_store.hpp"
+#include "shared_clock.hpp"
 #include "test_support.hpp"
 #include "wall_clock_set.hpp"
 
@@ -38,23 +39,7 @@ UtcInstant utc(int year, int month, int day, int hour, int minute) {
     return {pt::ptime(make_date(year, month, day), pt::hours(hour) + pt::minutes(minute))};
 }
 
-// Virtual time, set by the test while the daemon's loop reads it.
-class SharedClock final : public Clock {
-public:
-    explicit SharedClock(UtcInstant start) : now_(start) {}
-    UtcInstant now() const override {
-        const std::lock_guard lock(mutex_);
-        return now_;
-    }
-    void set(UtcInstant instant) {
-        const std::lock_guard lock(mutex_);
-        now_ = instant;
-    }
-
-private:
-    mutable std::mutex mutex_;
-    UtcInstant now_;
-};
+using test::SharedClock;
 
 // Records each message with the instant the channel saw it.
 class RecordingChannel final : public Channel {

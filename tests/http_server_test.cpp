@@ -16,6 +16,7 @@
 #include "engine/store/memory_store.hpp"
 #include "engine/store/sqlite_store.hpp"
 #include "forwarding_store.hpp"
+#include "shared_clock.hpp"
 #include "test_support.hpp"
 
 #include <doctest/doctest.h>
@@ -611,22 +612,7 @@ private:
     std::vector<std::chrono::steady_clock::time_point> sent_;
 };
 
-class SharedClock final : public Clock {
-public:
-    explicit SharedClock(UtcInstant start) : now_(start) {}
-    UtcInstant now() const override {
-        const std::lock_guard lock(mutex_);
-        return now_;
-    }
-    void set(UtcInstant instant) {
-        const std::lock_guard lock(mutex_);
-        now_ = instant;
-    }
-
-private:
-    mutable std::mutex mutex_;
-    UtcInstant now_;
-};
+using test::SharedClock;
 
 }  // namespace
 

@@ -1,5 +1,7 @@
 #include "engine/store/answer.hpp"
 
+#include "engine/base/enum_names.hpp"
+
 #include <array>
 #include <utility>
 
@@ -14,20 +16,6 @@ constexpr std::array<std::pair<AnswerReading, std::string_view>, 5> reading_name
     {AnswerReading::start, "start"},
     {AnswerReading::free_text, "free_text"},
 }};
-
-template <typename Enum, size_t N>
-std::string_view name_in(const std::array<std::pair<Enum, std::string_view>, N>& names, Enum value) {
-    for (const auto& [candidate, name] : names)
-        if (candidate == value) return name;
-    return "unknown";
-}
-
-template <typename Enum, size_t N>
-std::optional<Enum> parse_in(const std::array<std::pair<Enum, std::string_view>, N>& names, std::string_view text) {
-    for (const auto& [value, name] : names)
-        if (name == text) return value;
-    return std::nullopt;
-}
 
 }  // namespace
 

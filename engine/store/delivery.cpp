@@ -1,5 +1,7 @@
 #include "engine/store/delivery.hpp"
 
+#include "engine/base/enum_names.hpp"
+
 #include <array>
 #include <utility>
 
@@ -25,20 +27,6 @@ constexpr std::array<std::pair<DeliveryState, std::string_view>, 7> state_names{
     {DeliveryState::expired, "expired"},
     {DeliveryState::cancelled, "cancelled"},
 }};
-
-template <typename Enum, size_t N>
-std::string_view name_in(const std::array<std::pair<Enum, std::string_view>, N>& names, Enum value) {
-    for (const auto& [candidate, name] : names)
-        if (candidate == value) return name;
-    return "unknown";
-}
-
-template <typename Enum, size_t N>
-std::optional<Enum> parse_in(const std::array<std::pair<Enum, std::string_view>, N>& names, std::string_view text) {
-    for (const auto& [value, name] : names)
-        if (name == text) return value;
-    return std::nullopt;
-}
 
 }  // namespace
 
