@@ -2,9 +2,10 @@
 //   baseline   a minimal Beast server (one thread, keep-alive) answering every request
 //              200 "OK" without storing
 //   ritme      a Daemon in process on the system clock, its HTTP interface on its own loop:
-//              GET /receipts/sms?delivery=ID&type=1, each read by the channel and committed
-//              with add_receipt to a real SQLite file (the daemon's stand-in receipts
-//              function) before its 200; meanwhile 1,000 reminders fall due over 10 s
+//              GET /receipts/sms?delivery=ID&type=1, each read by the channel, taken in by
+//              the daemon's ReceiptIntake (the route the daemon serves; the receipts of one
+//              loop turn in one transaction) and committed to a real SQLite file before its
+//              200; meanwhile 1,000 reminders fall due over 10 s
 //   The same client for both: C connections with keep-alive, one thread each, a request
 //   after each answer. Targets: ritme at least 0.5x the baseline and at least 2,000
 //   receipts/s; send lateness p99 under 10 ms while receiving.

@@ -261,6 +261,48 @@ struct Site {
 
 TEST_SUITE_BEGIN("http_server");
 
+TEST_CASE("a deferred answer: its connection waits for it while other connections are answered") {
+    ManualClock clock(utc(2026, 3, 2, 9, 0));
+    std::ostringstream log_stream;
+    Log log(log_stream, LogLevel::debug, iso_timestamps(clock));
+    boost::asio::io_context io;
+    std::mutex mutex;
+    std::vector<HttpRespond> held;
+    HttpServer server(io, boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0),
+                      Site::small_limits(), "http://127.0.0.1", clock, log,
+                      DeferredHttpHandler([&](const CallbackRequest& request, const HttpRespond& respond) {
+                          if (request.path != "/later") return respond(HttpAnswer::text(200, "now\n"));
+                          const std::lock_guard lock(mutex);
+                          held.push_back(respond);
+                      }));
+    std::thread thread([&] { io.run(); });
+    Client waiting(server.port());
+    REQUIRE(waiting.send(get("/later")));
+    for (int i = 0; i < 200; ++i) {
+        {
+            const std::lock_guard lock(mutex);
+            if (!held.empty()) break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    Client other(server.port());
+    CHECK(other.exchange(get("/healthz")).body == "now\n");
+    {
+        const std::lock_guard lock(mutex);
+        REQUIRE(held.size() == 1);
+    }
+    boost::asio::post(io, [&] {
+        held.front()(HttpAnswer::text(200, "stored\n"));
+        held.front()(HttpAnswer::text(500, "twice\n"));  // a second answer is dropped
+    });
+    const auto answer = waiting.receive();
+    CHECK(answer.status == 200);
+    CHECK(answer.body == "stored\n");
+    CHECK(waiting.exchange(get("/healthz")).body == "now\n");  // kept alive
+    boost::asio::post(io, [&] { server.stop(); });
+    thread.join();
+}
+
 TEST_CASE("keep-alive: several requests on one connection, each answered") {
     Site site;
     Client client(site.port);

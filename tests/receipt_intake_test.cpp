@@ -6,6 +6,7 @@
 
 #include "engine/changes/apply.hpp"
 #include "engine/daemon/daemon_setup.hpp"
+#include "engine/daemon/receipt_group_commit.hpp"
 #include "engine/dispatch/dispatcher.hpp"
 #include "engine/dispatch/receipt_intake.hpp"
 #include "engine/planner/planner.hpp"
@@ -14,6 +15,7 @@
 #include "engine/store/sqlite_store.hpp"
 #include "test_support.hpp"
 
+#include <boost/asio/io_context.hpp>
 #include <doctest/doctest.h>
 #include <sqlite3.h>
 #include <unistd.h>
@@ -272,6 +274,63 @@ TEST_CASE("a database locked by another connection: StoreBusy, nothing written, 
     (*f.intake)("sms", {f.report(receipt_status::rejected_by_smsc, true, "k16")}, f.clock.now());
     CHECK(f.store->receipts(f.reminder.id).size() == 1);
     CHECK(f.store->delivery(f.reminder.id)->state == DeliveryState::failed);
+    f.store.reset();
+    fs::remove_all(dir);
+}
+
+TEST_CASE("a group commit: the receipts of one loop turn in one transaction, each answered only after it") {
+    const fs::path dir = fresh_directory("group");
+    auto opened = SqliteStore::open((dir / "ritme.db").string());
+    SqliteStore* sqlite = opened.get();
+    Sent f(std::move(opened), false);
+    sqlite->set_busy_timeout(std::chrono::milliseconds(50));
+    boost::asio::io_context io;
+    int commits = 0;
+    ReceiptGroupCommit groups(io.get_executor(), [&](const std::vector<ReceiptCall>& group) {
+        ++commits;
+        f.intake->take(group);
+    });
+    // What each request's answer saw when it was given: its receipts stored already.
+    std::vector<size_t> stored_when_answered;
+    std::vector<std::exception_ptr> failures;
+    auto add = [&](std::string key) {
+        groups.add({"sms", {f.report(receipt_status::delivered, false, std::move(key))}, f.clock.now()},
+                   [&](std::exception_ptr failure) {
+                       failures.push_back(failure);
+                       stored_when_answered.push_back(f.store->receipts(f.reminder.id).size());
+                   });
+    };
+    add("k1");
+    add("k2");
+    add("k3");
+    CHECK(stored_when_answered.empty());  // nothing answered before the commit
+    CHECK(f.store->receipts(f.reminder.id).empty());
+    io.run();
+    CHECK(commits == 1);
+    CHECK(groups.groups() == 1);
+    CHECK(groups.largest_group() == 3);
+    CHECK(stored_when_answered == std::vector<size_t>{3, 3, 3});
+    for (const auto& failure : failures) CHECK_FALSE(failure);
+    CHECK(f.intake->counts().stored == 3);
+
+    // The database locked: the whole group fails, every request gets StoreBusy (503), and
+    // nothing of it is written.
+    sqlite3* other = nullptr;
+    REQUIRE(sqlite3_open((dir / "ritme.db").string().c_str(), &other) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(other, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) == SQLITE_OK);
+    failures.clear();
+    stored_when_answered.clear();
+    add("k4");
+    add("k5");
+    io.restart();
+    io.run();
+    REQUIRE(sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(other);
+    CHECK(commits == 2);
+    REQUIRE(failures.size() == 2);
+    for (const auto& failure : failures) CHECK_THROWS_AS(std::rethrow_exception(failure), StoreBusy);
+    CHECK(f.store->receipts(f.reminder.id).size() == 3);
+    CHECK(f.intake->counts().stored == 3);
     f.store.reset();
     fs::remove_all(dir);
 }

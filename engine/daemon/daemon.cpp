@@ -4,6 +4,7 @@
 #include "engine/daemon/clock_change_watch.hpp"
 #include "engine/daemon/database_watch.hpp"
 #include "engine/daemon/gateway_calls.hpp"
+#include "engine/daemon/receipt_group_commit.hpp"
 #include "engine/dispatch/batch_sender.hpp"
 #include "engine/dispatch/claim_owner.hpp"
 #include "engine/http/http_routes.hpp"
@@ -89,7 +90,16 @@ public:
                   [this](const std::string& channel, const InboundText& text, UtcInstant now) {
                       gateway_calls_->inbound(channel, text, now);
                       wrote_messages();
-                  }) {
+                  }),
+          receipt_groups_(io_.get_executor(), [this](const std::vector<ReceiptCall>& group) {
+                              gateway_calls_->receipts(group);
+                              wrote_messages();
+                          },
+                          [this] { return in_flight_ > 0 && !stopping_; }) {
+        routes_.receipts_later([this](const std::string& channel, std::vector<ReceiptReport> reports, UtcInstant now,
+                                      ReceiptsDone done) {
+            receipt_groups_.add({channel, std::move(reports), now}, std::move(done));
+        });
         make_dispatcher();
         routes_.use(setup_->config, setup_->channels);
     }
@@ -172,7 +182,10 @@ private:
         try {
             http_ = std::make_unique<HttpServer>(io_, endpoint_of(setup_->config.listen), http_limits_,
                                                  setup_->config.callback_base_url(), clock_, log_,
-                                                 [this](const CallbackRequest& request) { return routes_.answer(request); });
+                                                 DeferredHttpHandler([this](const CallbackRequest& request,
+                                                                            const HttpRespond& respond) {
+                                                     routes_.answer(request, respond);
+                                                 }));
         } catch (const std::exception& e) {
             log_.error("http", "listen=" + setup_->config.listen + " reason=\"" + e.what() +
                                    "\" hint=\"another process holds the port, or the address is not this machine's\"");
@@ -217,6 +230,7 @@ private:
             log_.error("record", std::string("reason=\"") + e.what() + "\"");
         }
         --in_flight_;
+        receipt_groups_.release();
         if (in_flight_ == 0 && (stopping_ || pending_setup_)) return settle();
         pump();
     }
@@ -415,6 +429,7 @@ private:
     HttpLimits http_limits_;
     MetricsRegistry metrics_;
     HttpRoutes routes_;
+    ReceiptGroupCommit receipt_groups_;
     std::unique_ptr<HttpServer> http_;
     std::atomic<uint16_t> http_port_{0};
 

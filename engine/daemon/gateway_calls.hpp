@@ -20,6 +20,8 @@ public:
     void receipts(const std::string& channel, const std::vector<ReceiptReport>& reports, UtcInstant now) {
         receipts_(channel, reports, now);
     }
+    // Several requests' reports in one transaction (the daemon's group commit).
+    void receipts(const std::vector<ReceiptCall>& calls) { receipts_.take(calls); }
     void inbound(const std::string& channel, const InboundText& text, UtcInstant now) {
         answers_(channel, text, now);
     }

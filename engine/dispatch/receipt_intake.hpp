@@ -8,7 +8,10 @@
 //
 // One call is one transaction, committed before it returns; a database locked past its
 // timeout throws StoreBusy with nothing written, so the HTTP layer answers 503 and the
-// gateway tries again. Runs on the daemon's loop thread, like everything that writes.
+// gateway tries again. Several requests' reports can go in one call (take): the daemon
+// commits the receipts that arrived in one turn of its loop together, since a commit,
+// not the reading, is what a receipt costs. Runs on the daemon's loop thread, like
+// everything that writes.
 
 #include "engine/base/log.hpp"
 #include "engine/channel/callback.hpp"
@@ -32,12 +35,21 @@ struct ReceiptCounts {
     int64_t undelivered = 0;  // final failures that made a delivery failed
 };
 
+// The reports one request carried, from one channel's gateway.
+struct ReceiptCall {
+    std::string channel;
+    std::vector<ReceiptReport> reports;
+    UtcInstant now;
+};
+
 class ReceiptIntake {
 public:
     ReceiptIntake(Store& store, const DaemonConfig& config, const ChannelSet& channels, Log& log);
 
     // The shape the daemon's HTTP interface calls: the reports one request carried.
     void operator()(const std::string& channel, const std::vector<ReceiptReport>& reports, UtcInstant now);
+    // Several requests' reports in one transaction: all stored, or (StoreBusy) none.
+    void take(const std::vector<ReceiptCall>& calls);
 
     const ReceiptCounts& counts() const { return counts_; }
 

@@ -36,11 +36,19 @@ void HttpRoutes::use(const DaemonConfig& config, const ChannelSet& channels) {
     channels_ = &channels;
 }
 
+void HttpRoutes::receipts_later(ReceiptsLaterFunction later) { receipts_later_ = std::move(later); }
+
 HttpAnswer HttpRoutes::answer(const CallbackRequest& request) {
+    HttpAnswer answered;
+    answer(request, [&answered](HttpAnswer answer) { answered = std::move(answer); });
+    return answered;
+}
+
+void HttpRoutes::answer(const CallbackRequest& request, const HttpRespond& respond) {
     const std::string& path = request.path;
     const bool get = request.method == "GET";
-    if (path == "/healthz") return get ? health(request) : wrong_method("GET");
-    if (path == "/metrics") return get ? metrics(request) : wrong_method("GET");
+    if (path == "/healthz") return respond(get ? health(request) : wrong_method("GET"));
+    if (path == "/metrics") return respond(get ? metrics(request) : wrong_method("GET"));
     for (const auto& [prefix, kind] : {std::pair{std::string_view("/receipts/"), CallbackKind::receipt},
                                        std::pair{std::string_view("/inbound/"), CallbackKind::inbound}}) {
         if (!path.starts_with(prefix)) continue;
@@ -48,10 +56,10 @@ HttpAnswer HttpRoutes::answer(const CallbackRequest& request) {
         const std::string rest = path.substr(prefix.size());
         const std::string channel = rest.substr(0, rest.find('/'));
         if (channel.empty()) break;
-        if (!get && request.method != "POST") return wrong_method("GET, POST");
-        return callback(kind, channel, request);
+        if (!get && request.method != "POST") return respond(wrong_method("GET, POST"));
+        return callback(kind, channel, request, respond);
     }
-    return HttpAnswer::text(404, "not found\n", "no such path");
+    respond(HttpAnswer::text(404, "not found\n", "no such path"));
 }
 
 std::optional<HttpAnswer> HttpRoutes::unauthorised(const CallbackRequest& request) const {
@@ -94,19 +102,33 @@ HttpAnswer HttpRoutes::metrics(const CallbackRequest& request) {
     return answer;
 }
 
-HttpAnswer HttpRoutes::callback(CallbackKind kind, const std::string& channel, const CallbackRequest& request) {
-    if (!channels_) return HttpAnswer::text(503, "starting\n", "not ready");
-    const CallbackReading reading = channels_->read_callback(channel, kind, request);
+void HttpRoutes::callback(CallbackKind kind, const std::string& channel, const CallbackRequest& request,
+                          const HttpRespond& respond) {
+    if (!channels_) return respond(HttpAnswer::text(503, "starting\n", "not ready"));
+    CallbackReading reading = channels_->read_callback(channel, kind, request);
     using Verdict = CallbackReading::Verdict;
     switch (reading.verdict) {
     case Verdict::forbidden:
-        return HttpAnswer::text(403, "forbidden\n", reading.problem);
+        return respond(HttpAnswer::text(403, "forbidden\n", reading.problem));
     case Verdict::bad_request:
-        return HttpAnswer::text(400, "bad request\n", reading.problem);
+        return respond(HttpAnswer::text(400, "bad request\n", reading.problem));
     case Verdict::not_handled:
-        return HttpAnswer::text(404, "not found\n", reading.problem);
+        return respond(HttpAnswer::text(404, "not found\n", reading.problem));
     case Verdict::read:
         break;
+    }
+    HttpAnswer done = HttpAnswer::text(200, reading.reply_body.empty() ? "OK" : reading.reply_body);
+    if (!reading.reply_content_type.empty()) done.content_type = reading.reply_content_type;
+    if (kind == CallbackKind::receipt && !reading.receipts.empty() && receipts_later_) {
+        // The 200 only once committed: a 200 tells the gateway the report is stored.
+        const size_t count = reading.receipts.size();
+        receipts_later_(channel, std::move(reading.receipts), request.received_at,
+                        [this, channel, count, done = std::move(done), respond](std::exception_ptr failure) {
+                            if (failure) return respond(failed(channel, failure));
+                            metrics_.count_receipts(count);
+                            respond(done);
+                        });
+        return;
     }
     try {
         if (kind == CallbackKind::receipt) {
@@ -116,17 +138,25 @@ HttpAnswer HttpRoutes::callback(CallbackKind kind, const std::string& channel, c
             inbound_(channel, *reading.inbound, request.received_at);
             metrics_.count_reply();
         }
+    } catch (const StoreError&) {
+        return respond(failed(channel, std::current_exception()));
+    }
+    respond(done);
+}
+
+HttpAnswer HttpRoutes::failed(const std::string& channel, std::exception_ptr failure) {
+    try {
+        std::rethrow_exception(failure);
     } catch (const StoreBusy&) {
         HttpAnswer answer = HttpAnswer::text(503, "busy; try again\n", "database busy");
         answer.headers.emplace_back("Retry-After", std::to_string(busy_retry_after_seconds));
         return answer;
     } catch (const StoreError& e) {
         log_.error("http.store", "channel=" + channel + " reason=\"" + e.what() + "\"");
-        return HttpAnswer::text(500, "internal error\n", "store error");
+    } catch (const std::exception& e) {
+        log_.error("http.error", "channel=" + channel + " reason=\"" + e.what() + "\"");
     }
-    HttpAnswer answer = HttpAnswer::text(200, reading.reply_body.empty() ? "OK" : reading.reply_body);
-    if (!reading.reply_content_type.empty()) answer.content_type = reading.reply_content_type;
-    return answer;
+    return HttpAnswer::text(500, "internal error\n", "store error");
 }
 
 }  // namespace ritme

@@ -12,6 +12,7 @@
 #include "engine/store/store.hpp"
 #include "engine/time/clock.hpp"
 
+#include <exception>
 #include <functional>
 #include <string>
 #include <vector>
@@ -24,6 +25,12 @@ namespace ritme {
 using ReceiptsFunction =
     std::function<void(const std::string& channel, const std::vector<ReceiptReport>& reports, UtcInstant now)>;
 using InboundFunction = std::function<void(const std::string& channel, const InboundText& text, UtcInstant now)>;
+// The daemon's group commit: takes a request's reports to be committed with others of the
+// same loop turn, and calls `done` on the loop thread once they are (no exception) or
+// were not (StoreBusy, StoreError): only then is the request answered.
+using ReceiptsDone = std::function<void(std::exception_ptr failure)>;
+using ReceiptsLaterFunction = std::function<void(const std::string& channel, std::vector<ReceiptReport> reports,
+                                                 UtcInstant now, ReceiptsDone done)>;
 
 // Seconds a gateway is asked to wait before calling again after a 503.
 inline constexpr int busy_retry_after_seconds = 5;
@@ -35,13 +42,21 @@ public:
     // The config and channels answers are read with; a reload gives new ones. Both must
     // outlive their use.
     void use(const DaemonConfig& config, const ChannelSet& channels);
+    // From now on receipts go to `later` and their requests are answered once committed.
+    void receipts_later(ReceiptsLaterFunction later);
 
+    // Answers at once, or (a receipt, with receipts_later) once its group is committed.
+    void answer(const CallbackRequest& request, const HttpRespond& respond);
+    // Answers at once; without receipts_later only.
     HttpAnswer answer(const CallbackRequest& request);
 
 private:
     HttpAnswer health(const CallbackRequest& request);
     HttpAnswer metrics(const CallbackRequest& request);
-    HttpAnswer callback(CallbackKind kind, const std::string& channel, const CallbackRequest& request);
+    void callback(CallbackKind kind, const std::string& channel, const CallbackRequest& request,
+                  const HttpRespond& respond);
+    // The answer to a store's failure (StoreBusy: 503 with Retry-After).
+    HttpAnswer failed(const std::string& channel, std::exception_ptr failure);
     // A 401 when the config has a metrics token and the request does not carry it.
     std::optional<HttpAnswer> unauthorised(const CallbackRequest& request) const;
 
@@ -50,6 +65,7 @@ private:
     MetricsRegistry& metrics_;
     ReceiptsFunction receipts_;
     InboundFunction inbound_;
+    ReceiptsLaterFunction receipts_later_;
     const DaemonConfig* config_ = nullptr;
     const ChannelSet* channels_ = nullptr;
 };

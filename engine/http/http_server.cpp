@@ -90,7 +90,7 @@ std::string path_for_log(std::string_view target) {
 class HttpServer::State : public std::enable_shared_from_this<HttpServer::State> {
 public:
     State(asio::io_context& io, const tcp::endpoint& endpoint, HttpLimits limits, std::string base_url,
-          const Clock& clock, Log& log, HttpHandler handler)
+          const Clock& clock, Log& log, DeferredHttpHandler handler)
         : io_(io),
           acceptor_(io, endpoint),
           retry_timer_(io),
@@ -120,7 +120,7 @@ public:
     std::string base_url_;
     const Clock& clock_;
     Log& log_;
-    HttpHandler handler_;
+    DeferredHttpHandler handler_;
     std::unordered_set<Connection*> open_;
     std::atomic<size_t> open_count_{0};  // open_.size(), for other threads (tests)
     std::atomic<uint64_t> refused_{0};
@@ -237,15 +237,22 @@ private:
         call.public_url = server_->base_url_ + call.target;
         call.received_at = server_->clock_.now();
 
-        HttpAnswer answer;
+        const bool keep_alive = request.keep_alive();
+        auto answered = std::make_shared<bool>(false);
+        HttpRespond respond = [self = shared_from_this(), answered, keep_alive, method = call.method,
+                               target = call.target](HttpAnswer answer) {
+            if (*answered) return;
+            *answered = true;
+            if (self->closed_) return;
+            if (answer.status >= 400) self->server_->refused_request(answer.status, method, target, answer.problem);
+            self->write(answer, keep_alive && !self->server_->stopped_);
+        };
         try {
-            answer = server_->handler_(call);
+            server_->handler_(call, respond);
         } catch (const std::exception& e) {
             server_->log_.error("http.error", "path=" + path_for_log(call.target) + " reason=\"" + e.what() + "\"");
-            answer = HttpAnswer::text(500, "internal error\n", "internal error");
+            respond(HttpAnswer::text(500, "internal error\n", "internal error"));
         }
-        if (answer.status >= 400) server_->refused_request(answer.status, call.method, call.target, answer.problem);
-        write(answer, request.keep_alive() && !server_->stopped_);
     }
 
     void write(const HttpAnswer& answer, bool keep_alive) {
@@ -345,6 +352,14 @@ void HttpServer::State::stop() {
 
 HttpServer::HttpServer(asio::io_context& io, const tcp::endpoint& endpoint, HttpLimits limits, std::string base_url,
                        const Clock& clock, Log& log, HttpHandler handler)
+    : HttpServer(io, endpoint, limits, std::move(base_url), clock, log,
+                 DeferredHttpHandler([handler = std::move(handler)](const CallbackRequest& request,
+                                                                     const HttpRespond& respond) {
+                     respond(handler(request));
+                 })) {}
+
+HttpServer::HttpServer(asio::io_context& io, const tcp::endpoint& endpoint, HttpLimits limits, std::string base_url,
+                       const Clock& clock, Log& log, DeferredHttpHandler handler)
     : state_(std::make_shared<State>(io, endpoint, limits, std::move(base_url), clock, log, std::move(handler))) {
     state_->accept();
 }

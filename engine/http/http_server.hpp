@@ -2,7 +2,9 @@
 // The daemon's HTTP/1.1 server: Boost.Beast on the daemon's own io_context (no thread of
 // its own), keep-alive, and limits so no caller can tie it up (DESIGN.md: HTTP in the same
 // loop). Each request becomes a CallbackRequest, is answered by the handler on the loop
-// thread, and the answer is written back.
+// thread, and the answer is written back. A deferred handler may answer later (a receipt
+// is answered once its group is committed): its connection waits, reads nothing more
+// meanwhile, and the other connections go on.
 //
 // Limits: header and body size (431, 413), a whole request must arrive within
 // read_timeout of its first byte (a client sending a byte a second is cut off), a kept-
@@ -50,6 +52,10 @@ struct HttpAnswer {
 };
 
 using HttpHandler = std::function<HttpAnswer(const CallbackRequest&)>;
+// Answers a request, once, on the loop thread; a connection closed meanwhile drops it.
+using HttpRespond = std::function<void(HttpAnswer)>;
+// A handler that answers through `respond`, at once or later on the loop thread.
+using DeferredHttpHandler = std::function<void(const CallbackRequest&, HttpRespond respond)>;
 
 class HttpServer {
 public:
@@ -58,6 +64,8 @@ public:
     // when it cannot listen.
     HttpServer(boost::asio::io_context& io, const boost::asio::ip::tcp::endpoint& endpoint, HttpLimits limits,
                std::string base_url, const Clock& clock, Log& log, HttpHandler handler);
+    HttpServer(boost::asio::io_context& io, const boost::asio::ip::tcp::endpoint& endpoint, HttpLimits limits,
+               std::string base_url, const Clock& clock, Log& log, DeferredHttpHandler handler);
     ~HttpServer();
     HttpServer(const HttpServer&) = delete;
     HttpServer& operator=(const HttpServer&) = delete;
