@@ -161,7 +161,7 @@ DeliveryReceipt receipt(int64_t delivery_id, UtcInstant when, std::string_view s
 
 bool record(Store& store, const DeliveryReceipt& receipt) {
     bool recorded = false;
-    store.write([&] { recorded = store.add_receipt(receipt); });
+    store.write([&] { recorded = store.add_receipt("sms", receipt); });
     return recorded;
 }
 
@@ -363,7 +363,12 @@ TEST_CASE_TEMPLATE("a claimed reminder says whether its session or appointment i
     });
 
     std::map<std::string, bool> current;
-    for (const auto& c : claim(*store, at(11, 7), 100)) current[c.delivery.key] = c.subject_current;
+    std::map<std::string, bool> asked_again;  // subject_current(), the check before each send
+    for (const auto& c : claim(*store, at(11, 7), 100)) {
+        current[c.delivery.key] = c.subject_current;
+        asked_again[c.delivery.key] = store->subject_current(c.delivery);
+    }
+    CHECK(asked_again == current);
     CHECK(current == std::map<std::string, bool>{{"session 1 v1", true},
                                                  {"session 2 v1", false},
                                                  {"unknown session", false},
@@ -378,6 +383,20 @@ TEST_CASE_TEMPLATE("a claimed reminder says whether its session or appointment i
     const auto late = claim(*store, at(11, 7), 10);
     REQUIRE(late.size() == 1);
     CHECK_FALSE(late[0].subject_current);
+    CHECK_FALSE(store->subject_current(late[0].delivery));
+
+    // Restored after the claim: the check before the send sees it as it is now.
+    Delivery restored_for = late[0].delivery;
+    restored_for.session_version = 3;
+    CHECK_FALSE(store->subject_current(restored_for));
+    store->write([&] {
+        StoredSession restored = *store->session(sessions[1]);
+        restored.status = SessionStatus::planned;
+        restored.version = 3;
+        store->put_session(restored);
+    });
+    CHECK(store->subject_current(restored_for));
+    CHECK_FALSE(store->subject_current(late[0].delivery));
 }
 
 TEST_CASE_TEMPLATE("results are written back only to rows still claimed", Factory, MemoryFactory, SqliteFactory) {
@@ -638,11 +657,24 @@ TEST_CASE_TEMPLATE("a report for no delivery writes nothing", Factory, MemoryFac
     CHECK(store->receipts(id + 1).empty());
     CHECK(store->delivery(id)->provider_status.empty());
 
-    CHECK_THROWS_AS(store->add_receipt(receipt(id, at(11, 6), receipt_status::delivered, "")), StoreError);
-    CHECK_THROWS_AS(store->write([&] { store->add_receipt(receipt(id, {}, receipt_status::delivered, "")); }),
+    CHECK_THROWS_AS(store->add_receipt("sms", receipt(id, at(11, 6), receipt_status::delivered, "")), StoreError);
+    CHECK_THROWS_AS(store->write([&] { store->add_receipt("sms", receipt(id, {}, receipt_status::delivered, "")); }),
                     StoreError);
     CHECK(store->receipts(id).empty());
     CHECK(store->delivery(id)->provider_status.empty());
+}
+
+TEST_CASE_TEMPLATE("a report from another channel's gateway never reaches a delivery", Factory, MemoryFactory,
+                   SqliteFactory) {
+    auto store = populated<Factory>();
+    const int64_t id = add_sent(*store, reminder("a", at(11, 6)), "k-1", at(11, 6));
+    bool recorded = true;
+    store->write([&] { recorded = store->add_receipt("email", receipt(id, at(11, 6, 1), receipt_status::delivered, "")); });
+    CHECK_FALSE(recorded);
+    CHECK(store->receipts(id).empty());
+    CHECK(store->delivery(id)->provider_status == "accepted");
+    CHECK(record(*store, receipt(id, at(11, 6, 1), receipt_status::delivered, "")));
+    CHECK(store->delivery(id)->provider_status == receipt_status::delivered);
 }
 
 TEST_CASE_TEMPLATE("a provider's id finds its delivery on its channel", Factory, MemoryFactory, SqliteFactory) {
@@ -694,9 +726,9 @@ TEST_CASE_TEMPLATE("a write that throws leaves the receipts as they were", Facto
     CHECK(record(*store, receipt(id, at(11, 6, 1), receipt_status::accepted_by_smsc, "ACK/")));
     int64_t lost = 0;
     CHECK_THROWS_AS(store->write([&] {
-        store->add_receipt(receipt(id, at(11, 6, 2), receipt_status::delivered, "DELIVRD"));
+        store->add_receipt("sms", receipt(id, at(11, 6, 2), receipt_status::delivered, "DELIVRD"));
         lost = store->add_delivery(reminder("lost", at(11, 5)));
-        store->add_receipt(receipt(lost, at(11, 6, 2), receipt_status::not_delivered, ""));
+        store->add_receipt("sms", receipt(lost, at(11, 6, 2), receipt_status::not_delivered, ""));
         throw std::runtime_error("halfway");
     }),
                     std::runtime_error);

@@ -85,7 +85,10 @@ public:
         const std::string& provider_id) const override {
         return inner_.delivery_by_provider_id(channel, provider_id);
     }
-    bool add_receipt(const DeliveryReceipt& receipt) override { return inner_.add_receipt(receipt); }
+    bool add_receipt(const std::string& channel, const DeliveryReceipt& receipt) override {
+        return inner_.add_receipt(channel, receipt);
+    }
+    bool subject_current(const Delivery& delivery) const override { return inner_.subject_current(delivery); }
     bool mark_undelivered(int64_t id, const std::string& reason, UtcInstant at) override {
         return inner_.mark_undelivered(id, reason, at);
     }

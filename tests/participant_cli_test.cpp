@@ -438,9 +438,9 @@ TEST_CASE("export lists every message sent to her with its states and receipts, 
         if (d.state == DeliveryState::sent) receipted = d.id;
     REQUIRE(receipted != 0);
     store->write([&] {
-        store->add_receipt({receipted, {pt::ptime(make_date(2026, 2, 2), pt::hours(17) + pt::minutes(1))},
+        store->add_receipt("sms", {receipted, {pt::ptime(make_date(2026, 2, 2), pt::hours(17) + pt::minutes(1))},
                             std::string(receipt_status::accepted_by_smsc), "ACK/", "k8"});
-        store->add_receipt({receipted, {pt::ptime(make_date(2026, 2, 2), pt::hours(17) + pt::minutes(2))},
+        store->add_receipt("sms", {receipted, {pt::ptime(make_date(2026, 2, 2), pt::hours(17) + pt::minutes(2))},
                             std::string(receipt_status::delivered), "DELIVRD", "k1"});
     });
 

@@ -84,16 +84,15 @@ public:
           http_limits_(http_limits),
           routes_(store, log, metrics_,
                   [this](const std::string& channel, const std::vector<ReceiptReport>& reports, UtcInstant now) {
-                      gateway_calls_->receipts(channel, reports, now);
-                      wrote_messages();
+                      if (gateway_calls_->receipts(channel, reports, now).undelivered) wrote_messages();
                   },
                   [this](const std::string& channel, const InboundText& text, UtcInstant now) {
                       gateway_calls_->inbound(channel, text, now);
                       wrote_messages();
                   }),
           receipt_groups_(io_.get_executor(), [this](const std::vector<ReceiptCall>& group) {
-                              gateway_calls_->receipts(group);
-                              wrote_messages();
+                              // Only a failed delivery adds messages (its fallback, the lead's alert).
+                              if (gateway_calls_->receipts(group).undelivered) wrote_messages();
                           },
                           [this] { return in_flight_ > 0 && !stopping_; }) {
         routes_.receipts_later([this](const std::string& channel, std::vector<ReceiptReport> reports, UtcInstant now,

@@ -17,11 +17,11 @@ class GatewayCalls {
 public:
     GatewayCalls(Store& store, const DaemonSetup& setup, Log& log);
 
-    void receipts(const std::string& channel, const std::vector<ReceiptReport>& reports, UtcInstant now) {
-        receipts_(channel, reports, now);
+    ReceiptCounts receipts(const std::string& channel, const std::vector<ReceiptReport>& reports, UtcInstant now) {
+        return receipts_(channel, reports, now);
     }
     // Several requests' reports in one transaction (the daemon's group commit).
-    void receipts(const std::vector<ReceiptCall>& calls) { receipts_.take(calls); }
+    ReceiptCounts receipts(const std::vector<ReceiptCall>& calls) { return receipts_.take(calls); }
     void inbound(const std::string& channel, const InboundText& text, UtcInstant now) {
         answers_(channel, text, now);
     }

@@ -177,16 +177,7 @@ bool Dispatcher::still_current(DispatchJob& job) {
     const Delivery& delivery = job.delivery;
     bool current = true;
     try {
-        if (delivery.session_id) {
-            const auto session = store_.session(delivery.session_id);
-            current = session && session->version == delivery.session_version &&
-                      !(delivery.kind == DeliveryKind::reminder && session->status == SessionStatus::cancelled);
-        }
-        if (current && delivery.appointment_id) {
-            const auto appointment = store_.appointment(delivery.appointment_id);
-            current = appointment && appointment->version == delivery.appointment_version &&
-                      !(delivery.kind == DeliveryKind::appointment && appointment->cancelled);
-        }
+        current = store_.subject_current(delivery);
     } catch (const StoreError& e) {
         // Not sent, not decided: the row keeps its claim and goes again when the lease runs out.
         log_.error("recheck", "id=" + std::to_string(delivery.id) + " reason=\"" + e.what() + "\"");

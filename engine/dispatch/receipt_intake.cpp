@@ -31,12 +31,12 @@ std::string undelivered_reason(const ReceiptReport& report) {
 ReceiptIntake::ReceiptIntake(Store& store, const DaemonConfig& config, const ChannelSet& channels, Log& log)
     : store_(store), config_(config), channels_(channels), log_(log), zone_(TimeZone::load(config.timezone)) {}
 
-void ReceiptIntake::operator()(const std::string& channel, const std::vector<ReceiptReport>& reports,
-                               UtcInstant now) {
-    take({ReceiptCall{channel, reports, now}});
+ReceiptCounts ReceiptIntake::operator()(const std::string& channel, const std::vector<ReceiptReport>& reports,
+                                        UtcInstant now) {
+    return take({ReceiptCall{channel, reports, now}});
 }
 
-void ReceiptIntake::take(const std::vector<ReceiptCall>& calls) {
+ReceiptCounts ReceiptIntake::take(const std::vector<ReceiptCall>& calls) {
     std::vector<ReceiptCounts> counted(calls.size());
     std::vector<Log::Line> lines;
     store_.write([&] {
@@ -49,29 +49,34 @@ void ReceiptIntake::take(const std::vector<ReceiptCall>& calls) {
             const std::string& channel = calls[i].channel;
             const UtcInstant now = calls[i].now;
             for (const auto& report : calls[i].reports) {
-                const auto delivery = delivery_for(store_, channel, report);
-                if (!delivery) {
-                    ++counted[i].unknown;
-                    continue;
+                // Most reports name ritme's own id: stored in one step, the delivery read
+                // only for a final failure (its follow-up) or to tell a repeat from a stranger.
+                std::optional<Delivery> delivery;
+                int64_t id = report.delivery_id.value_or(0);
+                if (!report.delivery_id) {
+                    delivery = store_.delivery_by_provider_id(channel, report.provider_id);
+                    if (delivery) id = delivery->id;
                 }
-                if (!store_.add_receipt({delivery->id, now, report.status, report.detail, report.report_key})) {
-                    ++counted[i].repeated;
+                if (id == 0 || !store_.add_receipt(channel, {id, now, report.status, report.detail, report.report_key})) {
+                    if (id != 0 && delivery_for(store_, channel, report)) ++counted[i].repeated;
+                    else ++counted[i].unknown;
                     continue;
                 }
                 ++counted[i].stored;
-                std::string details = "id=" + std::to_string(delivery->id) + " channel=" + channel + " status=\"" +
-                                      report.status + "\"";
+                std::string details =
+                    "id=" + std::to_string(id) + " channel=" + channel + " status=\"" + report.status + "\"";
                 if (!report.final_failure) {
                     lines.push_back({LogLevel::info, "receipt.stored", std::move(details)});
                     continue;
                 }
+                if (!delivery) delivery = store_.delivery(id);
                 std::string reason = undelivered_reason(report);
                 Delivery failed = *delivery;
                 failed.reason = reason;
                 auto follow_up = follow_ups.after_failure(failed, reason, now);
                 if (follow_up) reason = with_fallback_note(reason, *follow_up);
                 // A delivery failed, expired or cancelled already has had its follow-up.
-                if (!store_.mark_undelivered(delivery->id, reason, now)) {
+                if (!store_.mark_undelivered(id, reason, now)) {
                     lines.push_back({LogLevel::info, "receipt.stored", std::move(details)});
                     continue;
                 }
@@ -82,12 +87,13 @@ void ReceiptIntake::take(const std::vector<ReceiptCall>& calls) {
         }
     });
     // Counted once committed: a write that threw (StoreBusy) stored nothing.
+    ReceiptCounts taken;
     for (size_t i = 0; i < calls.size(); ++i) {
         const std::string& channel = calls[i].channel;
-        counts_.stored += counted[i].stored;
-        counts_.repeated += counted[i].repeated;
-        counts_.unknown += counted[i].unknown;
-        counts_.undelivered += counted[i].undelivered;
+        taken.stored += counted[i].stored;
+        taken.repeated += counted[i].repeated;
+        taken.unknown += counted[i].unknown;
+        taken.undelivered += counted[i].undelivered;
         if (counted[i].repeated)
             lines.push_back({LogLevel::debug, "receipt.repeated",
                              "channel=" + channel + " count=" + std::to_string(counted[i].repeated)});
@@ -98,6 +104,11 @@ void ReceiptIntake::take(const std::vector<ReceiptCall>& calls) {
                                  " reason=\"no delivery on this channel has the id the report names\""});
     }
     if (!lines.empty()) log_.write(lines);
+    counts_.stored += taken.stored;
+    counts_.repeated += taken.repeated;
+    counts_.unknown += taken.unknown;
+    counts_.undelivered += taken.undelivered;
+    return taken;
 }
 
 }  // namespace ritme

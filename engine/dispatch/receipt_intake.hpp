@@ -47,9 +47,11 @@ public:
     ReceiptIntake(Store& store, const DaemonConfig& config, const ChannelSet& channels, Log& log);
 
     // The shape the daemon's HTTP interface calls: the reports one request carried.
-    void operator()(const std::string& channel, const std::vector<ReceiptReport>& reports, UtcInstant now);
+    // Returns what this call did; `undelivered` > 0 means it failed deliveries and may
+    // have added their follow-ups (a fallback, the lead's alert), so there is news to send.
+    ReceiptCounts operator()(const std::string& channel, const std::vector<ReceiptReport>& reports, UtcInstant now);
     // Several requests' reports in one transaction: all stored, or (StoreBusy) none.
-    void take(const std::vector<ReceiptCall>& calls);
+    ReceiptCounts take(const std::vector<ReceiptCall>& calls);
 
     const ReceiptCounts& counts() const { return counts_; }
 

@@ -583,12 +583,12 @@ std::optional<Delivery> MemoryStore::delivery_by_provider_id(const std::string& 
     return outbox_.rows.at(*found->second.rbegin());  // the newest
 }
 
-bool MemoryStore::add_receipt(const DeliveryReceipt& receipt) {
+bool MemoryStore::add_receipt(const std::string& channel, const DeliveryReceipt& receipt) {
     require_write();
     if (!is_set(receipt.at))
         throw StoreError("a receipt for delivery " + std::to_string(receipt.delivery_id) + " has no time of arrival");
     const Delivery* found = outbox_.find(receipt.delivery_id);
-    if (!found) return false;
+    if (!found || found->channel != channel) return false;
     if (!receipt.report_key.empty())
         for (const auto& earlier : outbox_.receipts_of(receipt.delivery_id))
             if (earlier.report_key == receipt.report_key) return false;

@@ -49,7 +49,7 @@ constexpr const char* delivery_columns =
 
 // Whether a delivery is still about its subject as it is now: computed in the claim
 // itself, for the whole batch at once.
-constexpr const char* subject_current =
+constexpr const char* subject_current_sql =
     "(session_id IS NULL OR EXISTS (SELECT 1 FROM session WHERE session.id = delivery.session_id "
     "AND session.version = delivery.session_version "
     "AND (delivery.kind <> 'reminder' OR session.status <> 'cancelled'))) "
@@ -249,7 +249,7 @@ std::vector<ClaimedDelivery> SqliteStore::claim_due(UtcInstant now, int limit, c
                 "SELECT id, send_at FROM (SELECT id, send_at FROM delivery WHERE state = 'claimed' "
                 "AND claimed_until < ?3 AND " + known_kind + " ORDER BY send_at, id LIMIT ?4) "
                 "ORDER BY send_at, id LIMIT ?4)) RETURNING ") +
-            delivery_columns + ", " + subject_current;
+            delivery_columns + ", " + subject_current_sql;
         SQLite::Statement& claim = statement(sql.c_str());
         claim.bind(1, owner);
         bind_seconds(claim, 2, lease_until);
@@ -259,6 +259,26 @@ std::vector<ClaimedDelivery> SqliteStore::claim_due(UtcInstant now, int limit, c
         while (claim.executeStep()) out.push_back({delivery_from(claim), claim.getColumn(24).getInt() != 0});
         std::sort(out.begin(), out.end(), by_send_time);  // RETURNING gives no order
         return out;
+    });
+}
+
+bool SqliteStore::subject_current(const Delivery& delivery) const {
+    return guarded(db_, "reading a delivery's subject", [&]() -> bool {
+        // The claim's subject_current, for the versions the delivery was planned with.
+        SQLite::Statement& check = statement(
+            "SELECT (?1 = 0 OR EXISTS (SELECT 1 FROM session WHERE id = ?1 AND version = ?2 "
+            "AND (?3 <> 'reminder' OR status <> 'cancelled'))) "
+            "AND (?4 = 0 OR EXISTS (SELECT 1 FROM appointment WHERE id = ?4 AND version = ?5 "
+            "AND (?3 <> 'appointment' OR cancelled = 0)))");
+        check.bind(1, delivery.session_id);
+        check.bind(2, delivery.session_version);
+        check.bind(3, std::string(name_of(delivery.kind)));
+        check.bind(4, delivery.appointment_id);
+        check.bind(5, delivery.appointment_version);
+        check.executeStep();
+        const bool current = check.getColumn(0).getInt() != 0;
+        check.reset();
+        return current;
     });
 }
 
@@ -450,7 +470,7 @@ std::optional<Delivery> SqliteStore::delivery_by_provider_id(const std::string& 
     });
 }
 
-bool SqliteStore::add_receipt(const DeliveryReceipt& receipt) {
+bool SqliteStore::add_receipt(const std::string& channel, const DeliveryReceipt& receipt) {
     return guarded(db_, "adding a receipt", [&]() -> bool {
         require_write();
         if (!is_set(receipt.at)) throw StoreError("a receipt for delivery " + std::to_string(receipt.delivery_id) +
@@ -465,9 +485,10 @@ bool SqliteStore::add_receipt(const DeliveryReceipt& receipt) {
             repeat.reset();
             if (seen) return false;
         }
-        SQLite::Statement& update = statement("UPDATE delivery SET provider_status = ? WHERE id = ?");
+        SQLite::Statement& update = statement("UPDATE delivery SET provider_status = ? WHERE id = ? AND channel = ?");
         update.bind(1, receipt.status);
         update.bind(2, receipt.delivery_id);
+        update.bind(3, channel);
         if (update.exec() == 0) return false;
         SQLite::Statement& insert = statement(
             "INSERT INTO delivery_receipt (delivery_id, at, status, detail, report_key) VALUES (?, ?, ?, ?, ?)");

@@ -75,7 +75,8 @@ public:
     std::vector<DeliveryCount> delivery_counts() const override;
     std::optional<Delivery> delivery_by_provider_id(const std::string& channel,
                                                     const std::string& provider_id) const override;
-    bool add_receipt(const DeliveryReceipt& receipt) override;
+    bool add_receipt(const std::string& channel, const DeliveryReceipt& receipt) override;
+    bool subject_current(const Delivery& delivery) const override;
     bool mark_undelivered(int64_t id, const std::string& reason, UtcInstant at) override;
     std::vector<DeliveryReceipt> receipts(int64_t delivery_id) const override;
     std::vector<ToldRecord> told_about_sessions(const std::string& programme_id) const override;

@@ -163,6 +163,11 @@ public:
     // more attempt. Two processes claiming at once never get the same row.
     virtual std::vector<ClaimedDelivery> claim_due(UtcInstant now, int limit, const std::string& owner,
                                                    UtcInstant lease_until) = 0;
+    // The claim's rule (ClaimedDelivery::subject_current) asked again now: false when the
+    // delivery's session or appointment is gone, has another version than the delivery
+    // was planned for, or was cancelled (for its own reminders). A batch reads it right
+    // before each send; one read of the subject, nothing else.
+    virtual bool subject_current(const Delivery& delivery) const = 0;
     // Writes back what became of claimed deliveries. A receipt can arrive before the
     // send's own answer is written back; its status is kept, as the newer news. Only rows
     // still claimed (by the outcome's claimed_by, when it names one) change; returns
@@ -186,11 +191,12 @@ public:
     // carries only that id); the newest when the id came back twice. None for an empty id.
     virtual std::optional<Delivery> delivery_by_provider_id(const std::string& channel,
                                                             const std::string& provider_id) const = 0;
-    // Records a report and sets the delivery's provider_status to its status, leaving
-    // its state and times as they are. False, and nothing written, when there is no
-    // delivery with that id, or when it has a report with the same non-empty report_key
-    // already (a gateway repeating a report is stored once).
-    virtual bool add_receipt(const DeliveryReceipt& receipt) = 0;
+    // Records a report from `channel`'s gateway and sets the delivery's provider_status to
+    // its status, leaving its state and times as they are. False, and nothing written,
+    // when there is no delivery with that id on that channel (a report never reaches
+    // another channel's delivery), or when it has a report with the same non-empty
+    // report_key already (a gateway repeating a report is stored once).
+    virtual bool add_receipt(const std::string& channel, const DeliveryReceipt& receipt) = 0;
     // A delivery the gateway took but reports it will never deliver: a sent row (or a
     // claimed one whose send's answer is not written back yet) becomes failed with the
     // reason; its claim, if any, ends. True when it did; other states stay as they are.
