@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Bad input against a real `ritme serve` on the real clock, while reminders fall due.
 
-Thirty e-mail reminders (outbox) fall due one after another from 3 to 15 seconds after
+Thirty session reminders by e-mail (outbox) fall due one after another from 3 to 15 seconds after
 the daemon is ready. Meanwhile the test opens 10,000 idle TCP connections, sends
 oversized headers and bodies, malformed request lines, invalid UTF-8 in the path, query
 and body of /receipts/sms and /inbound/sms (a Kannel channel with a receipt token, so
@@ -14,7 +14,7 @@ sending: every reminder sent, each within a second of its time by the database's
 delivery rows (whole seconds) and by the daemon's own histogram; /healthz answers; the
 daemon still runs; its log holds no message body and no full phone number.
 
-Offsets and appointment times are whole minutes, so the reminders are planned by ritme
+Offsets and session times are whole minutes, so the reminders are planned by ritme
 for a few minutes on, and once the daemon runs their send_at is moved to the seconds
 the attack covers, in the database: the daemon sees the commit through its database
 watch, as it sees a session moved from the CLI.
@@ -333,18 +333,20 @@ class BadInput(unittest.TestCase):
         token_file = secret_file(self.secrets_dir, "receipts.token", self.token)
         password_file = secret_file(self.secrets_dir, "kannel.secret", "unused")
         self.world = World(channels(token_file, password_file, common.free_port()), real_clock=True,
-                           listen=f"127.0.0.1:{self.port}")
+                           offsets=["2h"], listen=f"127.0.0.1:{self.port}")
         self.addCleanup(self.world.close)
-        self.phones = []
-        # Each has an appointment 2 h 10 min on: its 2h reminder is planned for 10 minutes
-        # from now, and moved below to the seconds of the attack.
-        at = harness.local_minute(harness.minutes_from_now(130))
-        for i in range(REMINDERS):
-            phone = f"+{PHONE_BASE + i}"
-            self.phones.append(phone)
-            participant = self.world.add(f"Deelnemer {i}", phone=phone, email=f"d{i}@example.org", channels="email")
-            self.world.ritme("appointment", "add", "--participant", participant, "--at", at, "--duration", "1h",
-                             "--where", "Stationsplein 1, Almere", "--note", "Bus 4 tot halte Stadhuis")
+        # The session 2 h 10 min on: each participant's 2h reminder is planned for 10
+        # minutes from now, and moved below to the seconds of the attack. Moved before
+        # anyone is enrolled, so nobody gets a notice of the move.
+        self.world.ritme("session", "move", harness.PROGRAMME_ID + "#1", "--to",
+                         harness.local_minute(harness.minutes_from_now(130)))
+        self.phones = [f"+{PHONE_BASE + i}" for i in range(REMINDERS)]
+        people = self.world.path("people.csv")
+        with open(people, "w") as f:
+            f.write("name;phone;email;language;channels\n")
+            for i, phone in enumerate(self.phones):
+                f.write(f"Deelnemer {i};{phone};d{i}@example.org;nl;email\n")
+        self.world.ritme("participant", "import", people, "--programme", harness.PROGRAMME_ID)
 
     def start_daemon(self):
         """`ritme serve` from a process whose soft limit of open files is 1024, as a
@@ -361,7 +363,7 @@ class BadInput(unittest.TestCase):
     def move_reminders_into_the_attack(self):
         """Moves the planned reminders to FIRST_DUE…LAST_DUE seconds from now, spread
         evenly; returns their send_at by delivery id."""
-        planned = self.world.rows("kind = 'appointment' AND state = 'planned'")
+        planned = self.world.rows("kind = 'reminder' AND state = 'planned'")
         self.assertEqual(len(planned), REMINDERS, planned)
         now = int(time.time())
         due = {}
@@ -401,6 +403,7 @@ class BadInput(unittest.TestCase):
         held = [Connection(self.port) for _ in requests]
         pipelined = Connection(self.port)
         keep_alive = Connection(self.port)
+        self.addCleanup(keep_alive.close)
         keep_alive.send(get("/healthz"))
         status = keep_alive.response()
         self.assertEqual(status and status[0], 200)
@@ -482,7 +485,7 @@ class BadInput(unittest.TestCase):
 
         # Every reminder was sent, each within LATENESS_BOUND of its send_at.
         def all_sent():
-            rows = self.world.rows("kind = 'appointment'")
+            rows = self.world.rows("kind = 'reminder'")
             return rows if all(r["state"] == "sent" for r in rows) else None
         rows = wait_for(all_sent, "every reminder to be sent", timeout=LAST_DUE + 10)
         self.assertEqual(sorted(r["id"] for r in rows), sorted(due))
