@@ -1,9 +1,11 @@
 #include "engine/dispatch/receipt_intake.hpp"
 
+#include "engine/base/utf8.hpp"
 #include "engine/dispatch/failure_follow_ups.hpp"
 #include "engine/message/message_facts.hpp"
 
 #include <optional>
+#include <string_view>
 
 namespace ritme {
 
@@ -18,6 +20,27 @@ std::optional<Delivery> delivery_for(const Store& store, const std::string& chan
         return std::nullopt;
     }
     return store.delivery_by_provider_id(channel, report.provider_id);
+}
+
+// The gateway's words as they are kept: valid UTF-8 on one line, of a length a reason
+// shows. A channel's reader should hand them so, but they are the gateway's to fill (an
+// SMS centre's reply): kept as they came, bytes that are no UTF-8 made the receipt, the
+// delivery's reason and the lead's alert rows the store will not read back, and with
+// them her messages, her export and the due sends; a newline would split a log line.
+constexpr size_t max_detail_bytes = 200;
+
+std::string kept_words(std::string_view words, size_t max_bytes) {
+    std::string kept = valid_utf8(cut_utf8(words, max_bytes));
+    for (char& c : kept)
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
+    return kept;
+}
+
+ReceiptReport kept_report(const ReceiptReport& given) {
+    ReceiptReport report = given;
+    report.detail = kept_words(given.detail, max_detail_bytes);
+    report.report_key = valid_utf8(given.report_key);  // the same key stays the same
+    return report;
 }
 
 std::string undelivered_reason(const ReceiptReport& report) {
@@ -41,7 +64,8 @@ void ReceiptIntake::operator()(const std::string& channel, const std::vector<Rec
         // Read afresh for each call: the participant or the lead may have changed since.
         MessageFactsSource facts(store_, config_.timezone);
         FailureFollowUps follow_ups(store_, config_, channels_, facts, zone_);
-        for (const auto& report : reports) {
+        for (const auto& given : reports) {
+            const ReceiptReport report = kept_report(given);
             const auto delivery = delivery_for(store_, channel, report);
             if (!delivery) {
                 ++counted.unknown;
