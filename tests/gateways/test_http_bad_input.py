@@ -196,6 +196,16 @@ def bad_requests(token):
         ("a header without a colon", b"GET /healthz HTTP/1.1\r\nHost x\r\n\r\n", 400),
         ("a negative Content-Length", b"POST /inbound/sms HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n", 400),
         ("a target that is not a path", b"GET healthz HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+        ("a target in absolute form (a proxy request)", b"GET http://x/healthz HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+        ("Content-Length and Transfer-Encoding both (smuggling)",
+         b"POST /inbound/sms HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+         400),
+        ("two Content-Lengths", b"POST /inbound/sms HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
+         b"Content-Length: 6\r\n\r\nhello!", 400),
+        ("a Content-Length past 64 bits", b"POST /inbound/sms HTTP/1.1\r\nHost: x\r\n"
+         b"Content-Length: 99999999999999999999999\r\n\r\n", 400),
+        ("a chunk size past 64 bits", b"POST /inbound/sms HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+         b"FFFFFFFFFFFFFFFFFFFF\r\n", 400),
         ("a broken %-escape in the path", get("/receipts/sms%G1"), 400),
         ("invalid UTF-8 %-escaped in the path", get(f"/receipts/sms%FF%FE?token={t}"), 400),
         ("invalid UTF-8 raw in the path", b"GET /inbound/\xc3\x28 HTTP/1.1\r\nHost: x\r\n\r\n", 400),
