@@ -30,6 +30,10 @@ std::string hmac_sha1(std::string_view key, std::string_view data) { return hmac
 
 std::string hmac_sha256(std::string_view key, std::string_view data) { return hmac(EVP_sha256(), key, data); }
 
+std::string hmac_sha384(std::string_view key, std::string_view data) { return hmac(EVP_sha384(), key, data); }
+
+std::string hmac_sha512(std::string_view key, std::string_view data) { return hmac(EVP_sha512(), key, data); }
+
 std::string sha256_hex(std::string_view data) {
     unsigned char digest[SHA256_DIGEST_LENGTH];
     SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);

@@ -16,6 +16,8 @@ bool same_secret(std::string_view given, std::string_view secret);
 // Raw digests (bytes, not hex).
 std::string hmac_sha1(std::string_view key, std::string_view data);
 std::string hmac_sha256(std::string_view key, std::string_view data);
+std::string hmac_sha384(std::string_view key, std::string_view data);
+std::string hmac_sha512(std::string_view key, std::string_view data);
 // SHA-256 as 64 lower-case hex digits.
 std::string sha256_hex(std::string_view data);
 

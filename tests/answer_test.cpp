@@ -16,6 +16,8 @@
 
 #include <SQLiteCpp/Database.h>
 #include <doctest/doctest.h>
+#include <unicode/locid.h>
+#include <unicode/unistr.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -626,6 +628,145 @@ TEST_CASE("every reminder, appointment and change template says how to answer") 
             CAPTURE(text);
             CHECK(text.find(language == "nl" ? "Stuur NEE" : "Send NO") != std::string::npos);
         }
+}
+
+namespace {
+
+const std::vector<std::string> shipped_languages = {"nl", "en", "ar", "tr", "ti", "uk",
+                                                    "fa", "fa-AF", "so", "ps", "am", "ku"};
+
+// Every template that asks for an answer: the reminders and the change notices.
+std::vector<MessageFacts> asking_kinds(const std::string& lead_name, const std::string& lead_phone) {
+    MessageFacts session;
+    session.first_name = "Amina";
+    session.start = {make_date(2026, 3, 3), TimeOfDay::hm(9, 30)};
+    session.end = TimeOfDay::hm(11, 30);
+    session.location_name = "De Schakel";
+    session.location_address = "Kruidenwijk, Almere";
+    session.session_number = 3;
+    session.lead_name = lead_name;
+    session.lead_phone = lead_phone;
+    MessageFacts appointment = session;
+    appointment.kind = DeliveryKind::appointment;
+    appointment.session_number = 0;
+    appointment.location_name.clear();
+    appointment.note = "Bus 4 tot halte Stadhuis";
+    std::vector<MessageFacts> all = {session, appointment};
+    for (const std::string change : {"moved", "cancelled", "restored"}) {
+        MessageFacts notice = session;
+        notice.kind = DeliveryKind::change;
+        notice.change = change;
+        if (change == "moved") notice.previous_start = LocalDateTime{make_date(2026, 3, 2), TimeOfDay::hm(9, 30)};
+        all.push_back(notice);
+    }
+    return all;
+}
+
+// Whether `text` has, as a word of its own, the first "I can't come" word of `language`
+// (nee, لا, hayır), as written in answers.toml or in upper case as a template writes it
+// (NEE, HAYIR).
+bool names_cannot_come_word(const std::string& text, const std::string& language) {
+    const auto words = shipped_words().words(language, AnswerReading::cannot_come);
+    REQUIRE_FALSE(words.empty());
+    std::string upper;
+    icu::UnicodeString::fromUTF8(words.front()).toUpper(icu::Locale(language.c_str())).toUTF8String(upper);
+    const std::string as_written = fold_answer_text(words.front()), as_upper = fold_answer_text(upper);
+    std::istringstream tokens(text);
+    for (std::string token; tokens >> token;)
+        if (const std::string folded = fold_answer_text(token); folded == as_written || folded == as_upper)
+            return true;
+    return false;
+}
+
+// Whether a word of `text` would be read as "I can't come" in `language` (a number, as in
+// an address, aside).
+bool has_any_cannot_come_word(const std::string& text, const std::string& language) {
+    std::istringstream tokens(text);
+    for (std::string token; tokens >> token;) {
+        const std::string folded = fold_answer_text(token);
+        const bool number = !folded.empty() && std::all_of(folded.begin(), folded.end(), [](char c) {
+            return c >= '0' && c <= '9';
+        });
+        if (!number && shipped_words().meaning(folded, language) == AnswerReading::cannot_come) return true;
+    }
+    return false;
+}
+
+}  // namespace
+
+TEST_CASE("by SMS every asking template says how to answer; by e-mail, which reaches no one, it says to call") {
+    CHECK(shipped_words().languages() == [] {
+        auto sorted = shipped_languages;
+        std::sort(sorted.begin(), sorted.end());
+        return sorted;
+    }());
+    const std::string phone = "+31687654321";
+    for (const std::string& language : shipped_languages)
+        for (const MessageFacts& facts : asking_kinds("Anna", phone)) {
+            CAPTURE(language);
+            CAPTURE(name_of(facts.kind));
+            CAPTURE(facts.change);
+            const RenderedMessage sms = shipped_renderer().render(facts, language, Medium::sms);
+            const RenderedMessage email = shipped_renderer().render(facts, language, Medium::email);
+            CAPTURE(sms.text);
+            CAPTURE(email.text);
+            CHECK(sms.language == language);
+            CHECK(email.language == language);
+            if (facts.change == "cancelled") {
+                // Nothing to decline: a cancellation asks for questions by SMS.
+                CHECK(sms.text.find(phone) != std::string::npos);
+            } else {
+                CHECK(names_cannot_come_word(sms.text, language));
+            }
+            CHECK_FALSE(names_cannot_come_word(email.text, language));
+            CHECK_FALSE(has_any_cannot_come_word(email.text, language));
+            CHECK(email.text.find(phone) != std::string::npos);
+            // The message itself is the same: only the line on answering differs.
+            CHECK(email.text.substr(0, email.text.rfind('\n')) == sms.text.substr(0, sms.text.rfind('\n')));
+            CHECK(email.text != sms.text);
+        }
+}
+
+TEST_CASE("by e-mail without the lead's number: her name, or no line on answering at all") {
+    for (const std::string& language : shipped_languages) {
+        for (const MessageFacts& facts : asking_kinds("Anna", "")) {
+            CAPTURE(language);
+            CAPTURE(name_of(facts.kind));
+            CAPTURE(facts.change);
+            const std::string sms = shipped_renderer().render(facts, language, Medium::sms).text;
+            const std::string email = shipped_renderer().render(facts, language, Medium::email).text;
+            CAPTURE(sms);
+            CAPTURE(email);
+            if (facts.change != "cancelled") CHECK(names_cannot_come_word(sms, language));
+            CHECK_FALSE(has_any_cannot_come_word(email, language));
+            CHECK(email.find("Anna") != std::string::npos);
+            CHECK(email.find("\n\n") == std::string::npos);
+            CHECK(email.back() != ':');
+        }
+        for (const MessageFacts& facts : asking_kinds("", "")) {
+            CAPTURE(language);
+            CAPTURE(name_of(facts.kind));
+            CAPTURE(facts.change);
+            const std::string sms = shipped_renderer().render(facts, language, Medium::sms).text;
+            const std::string email = shipped_renderer().render(facts, language, Medium::email).text;
+            if (facts.change != "cancelled") CHECK(names_cannot_come_word(sms, language));
+            // No one to name: the e-mail is the message without its last line.
+            CHECK(email == sms.substr(0, sms.rfind('\n')));
+        }
+    }
+}
+
+TEST_CASE("a language without templates: the nl and en texts, each saying how to answer by SMS only") {
+    MessageFacts facts = asking_kinds("Anna", "+31687654321").front();
+    const RenderedMessage sms = shipped_renderer().render(facts, "pl", Medium::sms);
+    const RenderedMessage email = shipped_renderer().render(facts, "pl", Medium::email);
+    REQUIRE(sms.language == "nl+en");
+    CHECK(sms.text.find("Stuur NEE of bel +31687654321.") != std::string::npos);
+    CHECK(sms.text.find("Send NO or call +31687654321.") != std::string::npos);
+    CHECK(email.text.find("Kun je niet? Bel +31687654321.") != std::string::npos);
+    CHECK(email.text.find("Can't come? Call +31687654321.") != std::string::npos);
+    CHECK_FALSE(names_cannot_come_word(email.text, "nl"));
+    CHECK_FALSE(names_cannot_come_word(email.text, "en"));
 }
 
 TEST_SUITE_END();

@@ -1,4 +1,5 @@
 #include "adapters/builtin_adapters.hpp"
+#include "adapters/kannel/kannel_channel.hpp"
 #include "engine/cli/cli.hpp"
 #include "engine/config/config_dump.hpp"
 #include "engine/config/config_reader.hpp"
@@ -694,6 +695,62 @@ TEST_CASE("a secret written inside a gateway's url is refused at its file:line:c
         CHECK(checked.err.find("s3cr3t") == std::string::npos);
         CHECK(checked.out.find("s3cr3t") == std::string::npos);
     }
+}
+
+TEST_CASE("a kannel channel's default dlr_url starts where ritme is called: public_url, else http://LISTEN") {
+    ChannelRegistry registry;
+    register_builtin_adapters(registry);
+    ::setenv("RITME_CONFIG_TEST_PASSWORD", "geheim", 1);
+    const std::string kannel = "[channel.sms]\nadapter = \"kannel\"\nurl = \"http://127.0.0.1:13013/cgi-bin/sendsms\"\n"
+                               "username = \"r\"\npassword_env = \"RITME_CONFIG_TEST_PASSWORD\"\n";
+    const auto dlr_url_of = [&](const std::string& name, const std::string& toml) {
+        const Loaded loaded = load(write_file(fresh_directory(name) / "ritme.toml", toml), registry);
+        INFO(loaded.text());
+        REQUIRE(loaded.config);
+        return kannel_dlr_url(read_kannel_settings(loaded.config->channels.at("sms").settings), 7);
+    };
+    CHECK(dlr_url_of("dlr-listen", "listen = \"127.0.0.1:9999\"\n" + kannel) ==
+          "http://127.0.0.1:9999/receipts/sms?delivery=7&type=%d&reply=%A&token=");
+    CHECK(dlr_url_of("dlr-default", kannel) == "http://127.0.0.1:8470/receipts/sms?delivery=7&type=%d&reply=%A&token=");
+    // Behind a reverse proxy under a path: Kannel on another host calls the public URL.
+    CHECK(dlr_url_of("dlr-public", "public_url = \"https://ritme.example.nl/ritme/\"\n" + kannel) ==
+          "https://ritme.example.nl/ritme/receipts/sms?delivery=7&type=%d&reply=%A&token=");
+    // A dlr_url written out wins over both.
+    CHECK(dlr_url_of("dlr-own", "listen = \"127.0.0.1:9999\"\npublic_url = \"https://ritme.example.nl\"\n" + kannel +
+                                    "dlr_url = \"http://10.0.0.5:8080/dlr?delivery={delivery}&type=%d\"\n") ==
+          "http://10.0.0.5:8080/dlr?delivery=7&type=%d");
+    // {public_url} may start an operator's own dlr_url too.
+    CHECK(dlr_url_of("dlr-own-public", "listen = \"127.0.0.1:9999\"\n" + kannel +
+                                           "dlr_url = \"{public_url}/dlr?delivery={delivery}&type=%d\"\n") ==
+          "http://127.0.0.1:9999/dlr?delivery=7&type=%d");
+}
+
+TEST_CASE("callback_base_url: a wildcard listen address is called on loopback; public_url without its trailing slash") {
+    DaemonConfig config;
+    CHECK(config.callback_base_url() == ChannelSettings().callback_base_url);  // the same default on both sides
+    config.listen = "0.0.0.0:9999";
+    CHECK(config.callback_base_url() == "http://127.0.0.1:9999");
+    config.listen = "[::]:9999";
+    CHECK(config.callback_base_url() == "http://[::1]:9999");
+    config.listen = "[::1]:9999";
+    CHECK(config.callback_base_url() == "http://[::1]:9999");
+    config.listen = "localhost:9999";
+    CHECK(config.callback_base_url() == "http://localhost:9999");
+    config.listen = "0.0.0.0:9999";
+    config.public_url = "https://ritme.example.nl/ritme/";
+    CHECK(config.callback_base_url() == "https://ritme.example.nl/ritme");
+
+    ChannelSettings settings;
+    settings.channel = "sms";
+    DaemonConfig wildcard;
+    wildcard.listen = "0.0.0.0:9999";
+    settings.callback_base_url = wildcard.callback_base_url();
+    settings.values = {{"url", "http://127.0.0.1:13013/cgi-bin/sendsms"},
+                       {"username", "r"},
+                       {"password_env", "RITME_CONFIG_TEST_PASSWORD"}};
+    ::setenv("RITME_CONFIG_TEST_PASSWORD", "geheim", 1);
+    CHECK(kannel_dlr_url(read_kannel_settings(settings), 7) ==
+          "http://127.0.0.1:9999/receipts/sms?delivery=7&type=%d&reply=%A&token=");
 }
 
 TEST_SUITE_END();

@@ -486,6 +486,11 @@ TEST_CASE("a message that fails for good on SMS goes through the fallback channe
     CHECK(mail.to == "amina@example.nl");
     CHECK(!mail.subject.empty());
     CHECK(f.rows(DeliveryKind::alert).empty());
+    // Rendered for e-mail: answers are read from SMS only, so the e-mail says to call.
+    REQUIRE(channels.sms->sent().size() == 1);
+    CHECK(channels.sms->sent().front().text.find("Kun je niet? Stuur NEE of bel +31687654321.") != std::string::npos);
+    CHECK(mail.text.find("NEE") == std::string::npos);
+    CHECK(mail.text.find("Kun je niet? Bel +31687654321.") != std::string::npos);
 
     // Planning again keeps the fallback row: it is the dispatcher's, not the plan's.
     f.store.write([&] { plan_programme(f.store, "test", f.rules, f.clock.now()); });
@@ -522,9 +527,34 @@ TEST_CASE("a participant without a phone number any more is reached through the 
     f.run();
     CHECK(channels.sms->sent().empty());
     REQUIRE(channels.email->sent().size() == 1);
+    CHECK(channels.email->sent().front().text.find("NEE") == std::string::npos);
+    CHECK(channels.email->sent().front().text.find("Bel +31687654321.") != std::string::npos);
     const auto failed = f.rows(DeliveryKind::reminder, DeliveryState::failed);
     REQUIRE(failed.size() == 1);
     CHECK(failed.front().reason.find("no phone number") == 0);
+}
+
+TEST_CASE("someone who chose e-mail only gets her reminders rendered for e-mail, on the daemon's pool too") {
+    MemoryStore store;
+    Fixture f(store, 2);
+    const auto channels = add_email_fallback(f);
+    Participant amina = *store.participant("p-1000");
+    amina.channels = {false, true};  // e-mail only
+    store.write([&] { store.put_participant(amina); });
+    f.rules = planning_rules(f.config);
+    store.write([&] { plan_requested(store, f.rules, f.clock.now()); });
+    f.clock.set(utc(2026, 2, 2, 17, 0));
+    boost::asio::thread_pool pool(2);
+    Dispatcher dispatcher(store, f.clock, f.config, *f.renderer, f.channels, f.log, "pool-owner");
+    CHECK(dispatcher.run_due(&pool).sent == 2);
+    pool.join();
+    REQUIRE(channels.email->sent().size() == 1);
+    const OutgoingMessage mail = channels.email->sent().front();
+    CHECK(mail.medium == Medium::email);
+    CHECK(mail.text.find("NEE") == std::string::npos);
+    CHECK(mail.text.find("Kun je niet? Bel +31687654321.") != std::string::npos);
+    REQUIRE(channels.sms->sent().size() == 1);  // the other participant, by SMS
+    CHECK(channels.sms->sent().front().text.find("Stuur NEE") != std::string::npos);
 }
 
 TEST_CASE("refused credentials pause the channel: later messages wait without reaching the gateway") {

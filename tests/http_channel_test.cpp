@@ -276,6 +276,20 @@ TEST_SUITE("http_channel") {
         fields = form_fields(channel->request_for(sms()).body);
         CHECK(fields["StatusCallback"] == "https://ritme.example/twilio/4711");
         CHECK(fields["From"] == "Gemeente");
+
+        // {public_url}: where the daemon is called (public_url, else http://LISTEN), the
+        // URL Twilio signs, so the report's signature matches.
+        ChannelSettings settings = settings_with({{"preset", "twilio"},
+                                                  {"account", twilio_sid},
+                                                  {"token_env", token_variable},
+                                                  {"from", "Gemeente"},
+                                                  {"report_url", "{public_url}/receipts/sms?delivery={delivery}"}});
+        settings.callback_base_url = "https://ritme.example.nl/ritme";
+        auto made = http_adapter().make(settings);
+        auto* twilio = dynamic_cast<HttpProviderChannel*>(made.get());
+        REQUIRE(twilio != nullptr);
+        fields = form_fields(twilio->request_for(sms()).body);
+        CHECK(fields["StatusCallback"] == "https://ritme.example.nl/ritme/receipts/sms?delivery=4711");
     }
 
     TEST_CASE("Spryng: Bearer key, digits as recipient, encoding plain or unicode, the business route") {

@@ -99,7 +99,8 @@ std::string messagebird_jwt(const std::string& key, const Json& claims, const st
     const std::string signed_part = b64url(Json{{"alg", alg}, {"typ", "JWT"}}.dump()) + "." + b64url(claims.dump());
     unsigned char mac[EVP_MAX_MD_SIZE];
     unsigned int length = 0;
-    HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(signed_part.data()),
+    const EVP_MD* digest = alg == "HS512" ? EVP_sha512() : alg == "HS384" ? EVP_sha384() : EVP_sha256();
+    HMAC(digest, key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(signed_part.data()),
          signed_part.size(), mac, &length);
     return signed_part + "." + b64url(std::string(reinterpret_cast<char*>(mac), length));
 }
@@ -355,6 +356,166 @@ TEST_CASE("a channel's callback_token is a secret of its own; a preset that need
     settings.values["preset"] = "twilio";
     settings.values["account"] = "AC0123456789abcdef0123456789abcdef";
     CHECK_THROWS_AS(http_adapter().make(settings), ChannelConfigError);
+}
+
+TEST_CASE("Twilio: a JSON body is proven by bodySHA256 in the signed URL; an unsigned or altered body is forbidden") {
+    // https://www.twilio.com/docs/usage/webhooks/webhooks-security; twilio-node's
+    // validateRequestWithBody: the URL alone is signed, the body's SHA-256 (hex) rides in it.
+    const ProviderPreset preset = shipped("twilio");
+    const CallbackSecrets secrets{"twilio-auth-token", ""};
+    const std::string body = R"({"MessageSid":"SM0003","MessageStatus":"delivered"})";
+    const std::string url = "https://ritme.example/receipts/sms?bodySHA256=" + sha256_hex(body);
+    auto request = post_form(url, {});
+    request.headers = {{"content-type", "application/json"},
+                       {"x-twilio-signature", twilio_signature(secrets.token, url, {})}};
+    request.body = body;
+    // Proven: the preset's fields are form fields, so the JSON body holds no status it reads.
+    const auto proven = preset.read_callback(CallbackKind::receipt, request, secrets);
+    CHECK(proven.verdict == Verdict::bad_request);
+
+    auto altered = request;
+    altered.body = R"({"MessageSid":"SM0003","MessageStatus":"failed"})";
+    const auto refused = preset.read_callback(CallbackKind::receipt, altered, secrets);
+    CHECK(refused.verdict == Verdict::forbidden);
+    CHECK(refused.problem.find("bodySHA256") != std::string::npos);
+
+    // Without bodySHA256 the signature covers the URL alone: a JSON body beside it is unproven.
+    const std::string bare = "https://ritme.example/receipts/sms";
+    auto unsigned_body = post_form(bare, {});
+    unsigned_body.headers = {{"content-type", "application/json"},
+                             {"x-twilio-signature", twilio_signature(secrets.token, bare, {})}};
+    unsigned_body.body = body;
+    CHECK(preset.read_callback(CallbackKind::receipt, unsigned_body, secrets).verdict == Verdict::forbidden);
+
+    // A GET's signature covers its URL; a form body slipped beside it is not Twilio's.
+    auto get = get_url(bare + "?MessageSid=SM0003&MessageStatus=delivered");
+    get.headers = {{"x-twilio-signature", twilio_signature(secrets.token, get.public_url, {})}};
+    REQUIRE(preset.read_callback(CallbackKind::receipt, get, secrets).verdict == Verdict::read);
+    get.headers.emplace_back("content-type", "application/x-www-form-urlencoded");
+    get.body = form_encode({{"MessageStatus", "failed"}});
+    CHECK(preset.read_callback(CallbackKind::receipt, get, secrets).verdict == Verdict::forbidden);
+}
+
+TEST_CASE("Twilio: a signature over the URL with or without its default port proves the call, as twilio-node checks") {
+    const ProviderPreset preset = shipped("twilio");
+    const CallbackSecrets secrets{"twilio-auth-token", ""};
+    const std::vector<std::pair<std::string, std::string>> fields = {{"MessageSid", "SM0004"},
+                                                                     {"MessageStatus", "canceled"}};
+    auto request = post_form("https://ritme.example/receipts/sms", fields);
+    request.headers.emplace_back("x-twilio-signature",
+                                 twilio_signature(secrets.token, "https://ritme.example:443/receipts/sms", fields));
+    const auto reading = preset.read_callback(CallbackKind::receipt, request, secrets);
+    REQUIRE(reading.verdict == Verdict::read);
+    CHECK(reading.receipts[0].status == receipt_status::not_delivered);
+    CHECK(reading.receipts[0].final_failure);  // canceled: it never goes
+
+    auto with_port = post_form("https://ritme.example:443/receipts/sms", fields);
+    with_port.headers.emplace_back("x-twilio-signature",
+                                   twilio_signature(secrets.token, "https://ritme.example/receipts/sms", fields));
+    CHECK(preset.read_callback(CallbackKind::receipt, with_port, secrets).verdict == Verdict::read);
+
+    auto other_port = post_form("https://ritme.example/receipts/sms", fields);
+    other_port.headers.emplace_back("x-twilio-signature",
+                                    twilio_signature(secrets.token, "https://ritme.example:8443/receipts/sms", fields));
+    CHECK(preset.read_callback(CallbackKind::receipt, other_port, secrets).verdict == Verdict::forbidden);
+}
+
+TEST_CASE("MessageBird: the JWT must be issued by MessageBird; HS384 and HS512 are its too; a payload_hash needs a body") {
+    // https://developers.messagebird.com/docs/verify-http-requests, as MessageBird's Java
+    // RequestValidator checks it: iss "MessageBird", HS256/HS384/HS512.
+    const ProviderPreset preset = shipped("messagebird");
+    const CallbackSecrets secrets{"access-key", "signing-key"};
+    const auto request = get_url("https://ritme.example/receipts/sms?id=mb-78&reference=13&status=delivered");
+    auto with_jwt = [&](CallbackRequest call, const std::string& jwt) {
+        call.headers.emplace_back("messagebird-signature-jwt", jwt);
+        return preset.read_callback(CallbackKind::receipt, call, secrets);
+    };
+    REQUIRE(with_jwt(request, messagebird_jwt("signing-key", claims_for(request))).verdict == Verdict::read);
+    CHECK(with_jwt(request, messagebird_jwt("signing-key", claims_for(request), "HS512")).verdict == Verdict::read);
+    CHECK(with_jwt(request, messagebird_jwt("signing-key", claims_for(request), "HS384")).verdict == Verdict::read);
+    // An HMAC MessageBird does not sign with is refused, whatever it is signed with.
+    CHECK(with_jwt(request, messagebird_jwt("signing-key", claims_for(request), "HS1")).verdict == Verdict::forbidden);
+
+    Json forged_issuer = claims_for(request);
+    forged_issuer["iss"] = "NotMessageBird";
+    const auto refused = with_jwt(request, messagebird_jwt("signing-key", forged_issuer));
+    CHECK(refused.verdict == Verdict::forbidden);
+    CHECK(refused.problem.find("iss") != std::string::npos);
+    Json no_issuer = claims_for(request);
+    no_issuer.erase("iss");
+    CHECK(with_jwt(request, messagebird_jwt("signing-key", no_issuer)).verdict == Verdict::forbidden);
+    Json number_issuer = claims_for(request);
+    number_issuer["iss"] = 7;
+    CHECK(with_jwt(request, messagebird_jwt("signing-key", number_issuer)).verdict == Verdict::forbidden);
+
+    // A claim of the wrong type is a forbidden call, not an exception.
+    Json number_url = claims_for(request);
+    number_url["url_hash"] = 42;
+    CHECK(with_jwt(request, messagebird_jwt("signing-key", number_url)).verdict == Verdict::forbidden);
+
+    // A payload_hash names a body: a call without one is not the call that was signed.
+    Json with_payload = claims_for(request);
+    with_payload["payload_hash"] = sha256_hex("{\"status\":\"delivered\"}");
+    const auto bodiless = with_jwt(request, messagebird_jwt("signing-key", with_payload));
+    CHECK(bodiless.verdict == Verdict::forbidden);
+    CHECK(bodiless.problem.find("body") != std::string::npos);
+}
+
+TEST_CASE("CM.com: incoming messages as its JSON webhook sends them, in the current and the older format") {
+    // https://developers.cm.com/messaging/docs/incoming-messages (POST, application/json:
+    // from, to, message, reference) and the older https://docs.cmtelecom.com/en/api/mo-webhooks/1.0/index/
+    // (from and to as numbers, the text in body).
+    const ProviderPreset cm = shipped("cm");
+    const CallbackSecrets secrets{"3f2504e0-4f89-11d3-9a0c-0305e82c3301", "cm-callback-secret"};
+    auto current = post_form("https://ritme.example/inbound/sms?token=cm-callback-secret", {});
+    current.headers = {{"content-type", "application/json"}};
+    current.body = R"({"from":{"number":"+31612345678","name":"Fatima"},"to":{"number":"0031970102030"},
+                       "message":{"text":"NEE","media":{}},"reference":"12","groupings":["","",""],
+                       "timeUtc":"2027-01-12T09:00:00","channel":"SMS"})";
+    const auto reading = cm.read_callback(CallbackKind::inbound, current, secrets);
+    REQUIRE(reading.verdict == Verdict::read);
+    CHECK(reading.inbound->from == "+31612345678");
+    CHECK(reading.inbound->to == "0031970102030");
+    CHECK(reading.inbound->text == "NEE");
+    CHECK(reading.inbound->provider_id.empty());  // `reference` is the outgoing message's, not hers
+
+    auto older = current;
+    older.body = R"({"reference":"12","from":"0031612345678","to":"0031970102030","body":"JA","groupings":["","",""]})";
+    const auto old_reading = cm.read_callback(CallbackKind::inbound, older, secrets);
+    REQUIRE(old_reading.verdict == Verdict::read);
+    CHECK(old_reading.inbound->from == "0031612345678");
+    CHECK(old_reading.inbound->text == "JA");
+
+    auto forged = current;
+    forged.public_url = "https://ritme.example/inbound/sms?token=guess";
+    forged.query = decode_form("token=guess");
+    CHECK(cm.read_callback(CallbackKind::inbound, forged, secrets).verdict == Verdict::forbidden);
+}
+
+TEST_CASE("Spryng: delivery reports with the status as a word, as Spryng's reference shows them") {
+    // http://www.spryng.co.uk/products/smsgateway/reference: REFERENCE and STATUS by GET,
+    // Delivered and Not Delivered final, Buffered for now.
+    const ProviderPreset spryng = shipped("spryng");
+    const CallbackSecrets secrets{"key", "spryng-secret"};
+    const auto report_of = [&](const std::string& query) {
+        return spryng.read_callback(CallbackKind::receipt,
+                                    get_url("https://ritme.example/receipts/sms?" + query), secrets);
+    };
+    const auto delivered = report_of("REFERENCE=12&STATUS=Delivered&token=spryng-secret");
+    REQUIRE(delivered.verdict == Verdict::read);
+    CHECK(delivered.receipts[0].delivery_id == 12);
+    CHECK(delivered.receipts[0].status == receipt_status::delivered);
+    CHECK_FALSE(delivered.receipts[0].final_failure);
+    const auto failed = report_of("REFERENCE=12&STATUS=Not+Delivered&token=spryng-secret");
+    REQUIRE(failed.verdict == Verdict::read);
+    CHECK(failed.receipts[0].status == receipt_status::not_delivered);
+    CHECK(failed.receipts[0].final_failure);
+    const auto buffered = report_of("REFERENCE=12&STATUS=Buffered&token=spryng-secret");
+    REQUIRE(buffered.verdict == Verdict::read);
+    CHECK(buffered.receipts[0].status == receipt_status::queued);
+    CHECK_FALSE(buffered.receipts[0].final_failure);
+    CHECK(report_of("REFERENCE=12&STATUS=Delivered&token=spryng-secreT").verdict == Verdict::forbidden);
+    CHECK(report_of("REFERENCE=12&STATUS=Delivered").verdict == Verdict::forbidden);
 }
 
 TEST_SUITE_END();

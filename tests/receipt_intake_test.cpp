@@ -4,6 +4,7 @@
 // channel's fallback, else the lead's alert. A locked database is StoreBusy with nothing
 // written.
 
+#include "engine/base/utf8.hpp"
 #include "engine/changes/apply.hpp"
 #include "engine/daemon/daemon_setup.hpp"
 #include "engine/daemon/receipt_group_commit.hpp"
@@ -331,6 +332,43 @@ TEST_CASE("a group commit: the receipts of one loop turn in one transaction, eac
     for (const auto& failure : failures) CHECK_THROWS_AS(std::rethrow_exception(failure), StoreBusy);
     CHECK(f.store->receipts(f.reminder.id).size() == 3);
     CHECK(f.intake->counts().stored == 3);
+    f.store.reset();
+    fs::remove_all(dir);
+}
+
+TEST_CASE("a gateway's words in broken UTF-8 or on several lines are kept readable: the messages go on") {
+    // An SMS centre's reply (Kannel's %A) is the gateway's to fill: bytes that are no
+    // UTF-8, a newline, a control byte. The store refuses to read back text that is not
+    // UTF-8, so kept as they came they made her receipts, her export and, in the lead's
+    // alert, the due messages themselves unreadable.
+    const fs::path dir = fresh_directory("broken-words");
+    Sent f(SqliteStore::open((dir / "ritme.db").string()), false);
+    ReceiptReport report = f.report(receipt_status::not_delivered, true, "k2\xff");
+    report.detail = "stat:UNDELIV\xff\xfe err:\xc3\x28\n0b\x01" + std::string(1000, 'x');
+    (*f.intake)("sms", {report}, f.clock.now());
+
+    const auto receipts = f.store->receipts(f.reminder.id);
+    REQUIRE(receipts.size() == 1);
+    CHECK(is_valid_utf8(receipts.front().detail));
+    CHECK(receipts.front().detail.find('\n') == std::string::npos);
+    CHECK(receipts.front().detail.find('\x01') == std::string::npos);
+    CHECK(receipts.front().detail.starts_with("stat:UNDELIV"));
+    CHECK(receipts.front().detail.size() <= 256);
+    const auto failed = f.store->delivery(f.reminder.id);
+    REQUIRE(failed);
+    CHECK(failed->state == DeliveryState::failed);
+    CHECK(is_valid_utf8(failed->reason));
+    CHECK(f.log_text.str().find('\xff') == std::string::npos);
+    // The lead's alert is readable and goes.
+    const auto alerts = f.rows(DeliveryKind::alert);
+    REQUIRE(alerts.size() == 1);
+    CHECK(is_valid_utf8(alerts.front().payload));
+    Dispatcher dispatcher(*f.store, f.clock, f.config, *f.renderer, f.channels, f.log, "test-owner");
+    dispatcher.run_due(nullptr);
+    CHECK(f.store->delivery(alerts.front().id)->state == DeliveryState::sent);
+    // The same report again is still the same report.
+    (*f.intake)("sms", {report}, f.clock.now());
+    CHECK(f.store->receipts(f.reminder.id).size() == 1);
     f.store.reset();
     fs::remove_all(dir);
 }

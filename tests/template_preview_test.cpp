@@ -293,6 +293,17 @@ TEST_SUITE("template_preview") {
                 CHECK(previewed.segments == expected.segments);
                 CHECK(previewed.encoding == expected.encoding);
             }
+        // The SMS text is measured, with its line on answering, not the e-mail's.
+        for (const std::string language : {"ar", "nl", "uk"})
+            for (const std::string kind : {"reminder", "appointment", "change-moved", "change-restored"}) {
+                CAPTURE(language);
+                CAPTURE(kind);
+                const MessageFacts facts = long_facts(programme, kind, language);
+                CHECK(cost_of(costs, language, kind).length.units ==
+                      measure_sms(shipped_renderer().render(facts, language, Medium::sms).text).units);
+                CHECK(cost_of(costs, language, kind).length.units !=
+                      measure_sms(shipped_renderer().render(facts, language, Medium::email).text).units);
+            }
         // nl+en: the Dutch text, a blank line, the English text.
         const RenderedMessage fallback =
             shipped_renderer().render(long_facts(programme, "reminder", "nl+en"), "pl", Medium::sms);

@@ -15,6 +15,8 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr std::string_view delivery_placeholder = "{delivery}";
+// Where the provider calls ritme: the daemon's public_url, else http://LISTEN.
+constexpr std::string_view public_url_placeholder = "{public_url}";
 
 std::string replace_all(std::string text, std::string_view what, std::string_view with) {
     for (size_t at = 0; (at = text.find(what, at)) != std::string::npos; at += with.size())
@@ -83,6 +85,7 @@ std::map<std::string, std::string, std::less<>> preset_settings(const ChannelSet
         values[key] = key == "token" || key == "password" ? read_secret(settings, key) : settings.get(key);
     }
     refuse_secret_in_url(settings, "report_url");
+    values["report_url"] = replace_all(values["report_url"], public_url_placeholder, settings.callback_base_url);
     const std::string who = "the " + preset.id() + " preset";
     // A value no provider wants, and one no pattern should be asked about.
     for (const auto& [name, value] : values)
@@ -169,7 +172,9 @@ AdapterInfo http_adapter() {
         {"account", "\"\"", "the provider account, where the preset needs one (Twilio's Account SID)", false},
         {"username", "\"\"", "a user name, where the preset needs one", false},
         {"report_url", "\"\"",
-         "where the provider posts delivery reports; {delivery} becomes ritme's delivery id; empty: none", false},
+         "where the provider posts delivery reports; {delivery} becomes ritme's delivery id, {public_url} the "
+         "daemon's public_url (else http://LISTEN); empty: none",
+         false},
         {"timeout_seconds", "10", "the whole request, connecting included; then the message is tried again later",
          false},
         {"ca_file", "\"\"", "certificate authorities to trust for the provider (PEM); empty: the system's", false},

@@ -19,8 +19,14 @@ using Verdict = CallbackReading::Verdict;
 
 // A provider's words kept with a report: enough to recognise, never a page.
 constexpr size_t max_words = 80;
-// Clocks differ a little: a JWT's nbf and exp are read with this much slack.
+// Clocks differ a little: a JWT's nbf and exp are read with this much slack (MessageBird's
+// own validators allow 1 s; a few more cost nothing, exp is minutes away).
 constexpr int64_t clock_slack_seconds = 5;
+// The issuer every MessageBird-Signature-JWT names ("iss", "always MessageBird"):
+// https://developers.messagebird.com/docs/verify-http-requests, as MessageBird's Java
+// RequestValidator checks it (github.com/messagebird/java-rest-api,
+// api/src/main/java/com/messagebird/RequestValidator.java).
+constexpr std::string_view messagebird_issuer = "MessageBird";
 
 constexpr std::array<std::pair<std::string_view, CallbackProof>, 3> proofs = {{
     {"twilio-signature", CallbackProof::twilio_signature},
@@ -85,6 +91,54 @@ int64_t epoch_seconds(UtcInstant instant) {
     return (instant.utc - epoch).total_seconds();
 }
 
+bool is_form(const CallbackRequest& request) {
+    return lower(request.header("content-type").value_or("")).rfind("application/x-www-form-urlencoded", 0) == 0;
+}
+
+// The URL Twilio called, with and without its port: Twilio's signing is not consistent
+// about a default port, so its own validator tries both (twilio-node,
+// src/webhooks/webhooks.ts, validateRequest).
+std::vector<std::string> with_and_without_port(const std::string& url) {
+    std::vector<std::string> forms{url};
+    const size_t scheme_end = url.find("://");
+    if (scheme_end == std::string::npos) return forms;
+    const size_t host_start = scheme_end + 3;
+    const size_t host_end = std::min(url.find_first_of("/?#", host_start), url.size());
+    const std::string authority = url.substr(host_start, host_end - host_start);
+    const size_t bracket = authority.rfind(']');
+    const size_t colon = authority.rfind(':');
+    const std::string scheme = lower(url.substr(0, scheme_end));
+    if (colon != std::string::npos && (bracket == std::string::npos || colon > bracket))
+        forms.push_back(url.substr(0, host_start) + authority.substr(0, colon) + url.substr(host_end));
+    else if (scheme == "https" || scheme == "http")
+        forms.push_back(url.substr(0, host_end) + (scheme == "https" ? ":443" : ":80") + url.substr(host_end));
+    return forms;
+}
+
+// Why X-Twilio-Signature does not prove the call, or nothing. Twilio signs the URL it
+// called followed by a form body's fields sorted by name; a JSON body it does not sign
+// itself: the URL it signs carries the body's SHA-256 in hex as `bodySHA256`
+// (https://www.twilio.com/docs/usage/webhooks/webhooks-security; twilio-node
+// validateRequestWithBody). A body covered by neither is refused: its fields would be
+// read unproven.
+std::optional<std::string> twilio_problem(const CallbackRequest& request, const std::string& token) {
+    const auto given = request.header("x-twilio-signature");
+    if (!given) return std::string("the call has no X-Twilio-Signature");
+    std::vector<std::pair<std::string, std::string>> fields;
+    if (const auto body_hash = request.query_value("bodySHA256")) {
+        if (!same_secret(*body_hash, sha256_hex(request.body)))
+            return std::string("the body does not match the bodySHA256 in the URL");
+    } else if (!request.body.empty()) {
+        if (request.method != "POST" || !is_form(request))
+            return std::string("the call has a body that is not a form, and no bodySHA256 in the URL: the signature "
+                               "does not cover it");
+        fields = request.form();
+    }
+    for (const std::string& url : with_and_without_port(request.public_url))
+        if (same_secret(*given, twilio_signature(token, url, fields))) return std::nullopt;
+    return std::string("X-Twilio-Signature does not match the call");
+}
+
 // The body as JSON, when it is JSON; discarded otherwise.
 Json json_body(const CallbackRequest& request) {
     const std::string type = lower(request.header("content-type").value_or(""));
@@ -115,12 +169,7 @@ std::optional<std::string> proof_problem(const std::string& preset, CallbackProo
     switch (proof) {
         case CallbackProof::twilio_signature: {
             if (secrets.token.empty()) return preset + ": the channel has no token to check the signature with";
-            const auto given = request.header("x-twilio-signature");
-            if (!given) return preset + ": the call has no X-Twilio-Signature";
-            const auto fields = request.method == "POST" ? request.form()
-                                                         : std::vector<std::pair<std::string, std::string>>{};
-            if (!same_secret(*given, twilio_signature(secrets.token, request.public_url, fields)))
-                return preset + ": X-Twilio-Signature does not match the call";
+            if (auto problem = twilio_problem(request, secrets.token)) return preset + ": " + *problem;
             return std::nullopt;
         }
         case CallbackProof::messagebird_jwt: {
@@ -241,10 +290,21 @@ std::optional<std::string> messagebird_jwt_problem(std::string_view jwt, std::st
     const Json header = Json::parse(*header_text, nullptr, false);
     const Json claims = Json::parse(*claims_text, nullptr, false);
     if (!header.is_object() || !claims.is_object()) return std::string("the JWT's parts are not JSON objects");
-    // Only the algorithm agreed on: never "none", never one the caller picks.
-    if (header.value("alg", std::string()) != "HS256") return std::string("the JWT is not signed with HS256");
-    if (!same_secret(*signature, hmac_sha256(signing_key, jwt.substr(0, second))))
-        return std::string("the JWT's signature does not match");
+    const auto text = [](const Json& object, const char* name) -> std::optional<std::string> {
+        if (!object.contains(name) || !object[name].is_string()) return std::nullopt;
+        return object[name].get<std::string>();
+    };
+    // Only the HMACs MessageBird signs with (its validators allow HS256, HS384 and
+    // HS512), keyed with the signing key: never "none", never a key the caller picks.
+    const std::string signed_part(jwt.substr(0, second));
+    const std::string algorithm = text(header, "alg").value_or("");
+    std::string expected;
+    if (algorithm == "HS256") expected = hmac_sha256(signing_key, signed_part);
+    else if (algorithm == "HS384") expected = hmac_sha384(signing_key, signed_part);
+    else if (algorithm == "HS512") expected = hmac_sha512(signing_key, signed_part);
+    else return std::string("the JWT is not signed with HS256, HS384 or HS512");
+    if (!same_secret(*signature, expected)) return std::string("the JWT's signature does not match");
+    if (text(claims, "iss") != messagebird_issuer) return std::string("the JWT is not issued by MessageBird (iss)");
     const int64_t now = epoch_seconds(request.received_at);
     const auto number = [&](const char* name) -> std::optional<int64_t> {
         if (!claims.contains(name) || !claims[name].is_number()) return std::nullopt;
@@ -255,10 +315,12 @@ std::optional<std::string> messagebird_jwt_problem(std::string_view jwt, std::st
     if (!not_before || !expires) return std::string("the JWT has no nbf or exp");
     if (now + clock_slack_seconds < *not_before) return std::string("the JWT is not valid yet");
     if (now - clock_slack_seconds >= *expires) return std::string("the JWT has expired");
-    if (claims.value("url_hash", std::string()) != sha256_hex(request.public_url))
-        return std::string("the JWT names another URL");
-    if (!request.body.empty() && claims.value("payload_hash", std::string()) != sha256_hex(request.body))
+    if (text(claims, "url_hash") != sha256_hex(request.public_url)) return std::string("the JWT names another URL");
+    // A body needs its payload_hash; a payload_hash needs the body it names.
+    if (!request.body.empty() && text(claims, "payload_hash") != sha256_hex(request.body))
         return std::string("the JWT names another body");
+    if (request.body.empty() && claims.contains("payload_hash") && !claims["payload_hash"].is_null())
+        return std::string("the JWT names a body but the call has none");
     return std::nullopt;
 }
 

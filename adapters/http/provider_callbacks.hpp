@@ -19,11 +19,13 @@ namespace ritme {
 // How a provider proves that a call is its own.
 enum class CallbackProof {
     // X-Twilio-Signature: Base64(HMAC-SHA1(the channel's token, the public URL followed by
-    // each POST field's name and value, sorted by name)).
+    // each POST field's name and value, sorted by name)); a JSON body is covered by its
+    // SHA-256 (hex) in the URL's bodySHA256, the URL then signed alone.
     twilio_signature,
-    // MessageBird-Signature-JWT: a JWT signed HS256 with the channel's callback_token (the
-    // signing key), valid at the time of the call (nbf, exp), naming the URL called
-    // (url_hash) and the body (payload_hash), each as SHA-256 in hex.
+    // MessageBird-Signature-JWT: a JWT signed HS256 (or HS384, HS512) with the channel's
+    // callback_token (the signing key), issued by "MessageBird" (iss), valid at the time
+    // of the call (nbf, exp), naming the URL called (url_hash) and the body, when there
+    // is one (payload_hash), each as SHA-256 in hex.
     messagebird_jwt,
     // The provider signs nothing: `token` in the query equals the channel's callback_token.
     url_token,

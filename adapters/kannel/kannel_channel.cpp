@@ -21,6 +21,9 @@ constexpr std::string_view gateway = "kannel";
 constexpr std::string_view delivery_placeholder = "{delivery}";
 constexpr std::string_view channel_placeholder = "{channel}";
 constexpr std::string_view token_placeholder = "{token}";
+// Where Kannel calls ritme: the daemon's public_url, else http://LISTEN (ChannelSettings::
+// callback_base_url), so the default dlr-url follows `listen` and `public_url`.
+constexpr std::string_view public_url_placeholder = "{public_url}";
 // The SMS centre's words kept with a report: enough to recognise, never a page.
 constexpr size_t max_detail = 80;
 
@@ -80,9 +83,10 @@ std::vector<AdapterSetting> declared_settings() {
          "16 rejected by it; 0 = none",
          false},
         {"dlr_url",
-         "\"http://127.0.0.1:8470/receipts/{channel}?delivery={delivery}&type=%d&reply=%A&token={token}\"",
-         "where Kannel sends delivery reports; {delivery} becomes ritme's delivery id, {channel} this channel's name, "
-         "{token} the receipt token; Kannel fills in %d, %A, …",
+         "\"{public_url}/receipts/{channel}?delivery={delivery}&type=%d&reply=%A&token={token}\"",
+         "where Kannel sends delivery reports; {public_url} becomes the daemon's public_url, else http://LISTEN "
+         "(0.0.0.0 as 127.0.0.1), {delivery} ritme's delivery id, {channel} this channel's name, {token} the "
+         "receipt token; Kannel fills in %d, %A, …",
          false},
         {"timeout_seconds", "10", "give up on one request after this long and retry the message later", false},
         {"method", "\"get\"",
@@ -182,8 +186,8 @@ KannelSettings read_kannel_settings(const ChannelSettings& given) {
                                 "the receipt token contains a control character; keep it on one line");
 
     kannel.dlr_mask = static_cast<int>(settings.integer("dlr_mask", 0, 31));
-    kannel.dlr_url = settings.get("dlr_url");
     refuse_secret_in_url(settings, "dlr_url");
+    kannel.dlr_url = replace_all(settings.get("dlr_url"), public_url_placeholder, settings.callback_base_url);
     if (kannel.dlr_mask != 0) {
         if (kannel.dlr_url.empty())
             throw settings.error_at("dlr_mask", "`dlr_mask = " + std::to_string(kannel.dlr_mask) +

@@ -29,7 +29,8 @@ struct KannelSettings {
     std::string smsc;      // empty: Kannel's own routing
     int dlr_mask = 31;     // 0: no delivery reports
     // "{delivery}" stands for ritme's delivery id, "{channel}" for the channel's name,
-    // "{token}" for receipt_token.
+    // "{token}" for receipt_token; "{public_url}" is already replaced by where ritme is
+    // called (the daemon's public_url, else http://LISTEN).
     std::string dlr_url;
     std::string channel;        // the config's channel name
     // Proves Kannel's calls (delivery reports and participants' texts) to ritme: it rides

@@ -50,6 +50,10 @@ struct ChannelSettings {
     std::map<std::string, std::string> values;
     SourcePosition table;                          // the [channel.NAME] table
     std::map<std::string, SourcePosition> written;  // each key written in it, at its value
+    // Where gateways call ritme (DaemonConfig::callback_base_url(): public_url, else
+    // http://LISTEN), without a trailing slash: the start of the callback URLs an adapter
+    // hands its gateway by default. The default is that of the default `listen`.
+    std::string callback_base_url = "http://127.0.0.1:8470";
 
     // The value, or the declared default when the key is absent.
     std::string get(const std::string& key, const std::string& fallback = {}) const;

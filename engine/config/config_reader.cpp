@@ -156,6 +156,7 @@ private:
                     diagnostics_.error(position_of(key.source()), label + ": `" + name + "` is not a usable name",
                                        "use lower-case letters, digits and dashes, e.g. [channel.sms]");
                 config.channels[name] = read_channel(name, *table);
+                config.channels[name].settings.callback_base_url = config.callback_base_url();
             }
         }
         check_fallbacks(config);

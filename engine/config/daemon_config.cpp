@@ -1,5 +1,7 @@
 #include "engine/config/daemon_config.hpp"
 
+#include "engine/config/listen_address.hpp"
+
 #include <algorithm>
 
 namespace ritme {
@@ -13,7 +15,11 @@ bool is_fallback_of_same_medium(const DaemonConfig& config, const std::string& n
 }
 
 std::string DaemonConfig::callback_base_url() const {
-    std::string url = public_url.empty() ? "http://" + listen : public_url;
+    std::string url = public_url;
+    if (url.empty()) {
+        const auto address = ListenAddress::parse(listen);
+        url = address ? address->local_url() : "http://" + listen;
+    }
     while (!url.empty() && url.back() == '/') url.pop_back();
     return url;
 }

@@ -61,7 +61,9 @@ struct DaemonConfig {
     std::string metrics_token;  // read from metrics_token_file at load; never printed
     LogLevel log_level = LogLevel::info;
 
-    // public_url, or http://LISTEN when it is empty; without a trailing slash.
+    // public_url, or http://LISTEN when it is empty (a wildcard 0.0.0.0 or [::] as
+    // 127.0.0.1 or [::1]); without a trailing slash. Adapters get it in
+    // ChannelSettings::callback_base_url for the callback URLs they hand their gateways.
     std::string callback_base_url() const;
 
     // The channel a participant's medium goes through: the one whose medium it is.

@@ -27,4 +27,13 @@ bool ListenAddress::is_loopback() const {
     return !error && address.is_loopback();
 }
 
+std::string ListenAddress::local_url() const {
+    boost::system::error_code error;
+    const auto address = boost::asio::ip::make_address(host, error);
+    std::string name = host;
+    if (!error && address.is_unspecified()) name = address.is_v6() ? "::1" : "127.0.0.1";
+    const bool v6 = name.find(':') != std::string::npos;
+    return "http://" + (v6 ? "[" + name + "]" : name) + ":" + std::to_string(port);
+}
+
 }  // namespace ritme

@@ -18,6 +18,9 @@ struct ListenAddress {
     static std::optional<ListenAddress> parse(std::string_view text);
     // 127.0.0.0/8, ::1 and "localhost".
     bool is_loopback() const;
+    // "http://HOST:PORT", where a process on this machine reaches it: the wildcard
+    // addresses 0.0.0.0 and :: are no address to call, so they become 127.0.0.1 and [::1].
+    std::string local_url() const;
 };
 
 }  // namespace ritme

@@ -1,9 +1,11 @@
 #include "engine/dispatch/receipt_intake.hpp"
 
+#include "engine/base/utf8.hpp"
 #include "engine/dispatch/failure_follow_ups.hpp"
 #include "engine/message/message_facts.hpp"
 
 #include <optional>
+#include <string_view>
 
 namespace ritme {
 
@@ -18,6 +20,27 @@ std::optional<Delivery> delivery_for(const Store& store, const std::string& chan
         return std::nullopt;
     }
     return store.delivery_by_provider_id(channel, report.provider_id);
+}
+
+// The gateway's words as they are kept: valid UTF-8 on one line, of a length a reason
+// shows. A channel's reader should hand them so, but they are the gateway's to fill (an
+// SMS centre's reply): kept as they came, bytes that are no UTF-8 made the receipt, the
+// delivery's reason and the lead's alert rows the store will not read back, and with
+// them her messages, her export and the due sends; a newline would split a log line.
+constexpr size_t max_detail_bytes = 200;
+
+std::string kept_words(std::string_view words, size_t max_bytes) {
+    std::string kept = valid_utf8(cut_utf8(words, max_bytes));
+    for (char& c : kept)
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
+    return kept;
+}
+
+ReceiptReport kept_report(const ReceiptReport& given) {
+    ReceiptReport report = given;
+    report.detail = kept_words(given.detail, max_detail_bytes);
+    report.report_key = valid_utf8(given.report_key);  // the same key stays the same
+    return report;
 }
 
 std::string undelivered_reason(const ReceiptReport& report) {
@@ -48,7 +71,8 @@ ReceiptCounts ReceiptIntake::take(const std::vector<ReceiptCall>& calls) {
         for (size_t i = 0; i < calls.size(); ++i) {
             const std::string& channel = calls[i].channel;
             const UtcInstant now = calls[i].now;
-            for (const auto& report : calls[i].reports) {
+            for (const auto& given : calls[i].reports) {
+                const ReceiptReport report = kept_report(given);
                 // Most reports name ritme's own id: stored in one step, the delivery read
                 // only for a final failure (its follow-up) or to tell a repeat from a stranger.
                 std::optional<Delivery> delivery;

@@ -328,8 +328,8 @@ void HttpServer::State::accept() {
             if (now - self->last_refusal_log_ >= std::chrono::seconds(10)) {
                 self->log_.warning("http.busy", "connections=" + std::to_string(self->open_.size()) +
                                                     " closed_at_once=" + std::to_string(self->refused_unlogged_) +
-                                                    " hint=\"max_connections reached; idle ones close after the "
-                                                    "idle timeout\"");
+                                                    " hint=\"max_connections reached; a connection closes when no "
+                                                    "request comes within the read or idle timeout\"");
                 self->last_refusal_log_ = now;
                 self->refused_unlogged_ = 0;
             }

@@ -40,13 +40,13 @@ constexpr std::array<std::string_view, 9> participant_template_names = {
     "confirm-excused", "confirm-stop", "confirm-start", "confirm-passed-on"};
 
 // What a template may name (documented in config/templates/README.md).
-constexpr std::array<std::string_view, 30> variable_names = {
+constexpr std::array<std::string_view, 31> variable_names = {
     "first_name", "date", "time", "end_time", "location", "address", "lead_name", "lead_phone", "note",
     "previous_date", "previous_time", "session_number", "participant", "reason", "participant_name", "answer",
     // sections
     "has_location", "has_address", "has_lead_name", "has_lead_phone", "has_note", "has_previous", "is_session",
     "has_date", "answer_cannot_come", "answer_coming", "answer_stop", "answer_start", "answer_other",
-    "answer_too_late"};
+    "answer_too_late", "by_sms"};
 
 std::string template_name_for(const MessageFacts& facts) {
     switch (facts.kind) {
@@ -171,7 +171,8 @@ consteval size_t slot(std::string_view name) {
 // name: a fixed table answers, so no map is built per message.
 class MessageValues final : public kainjow::mustache::basic_context<std::string> {
 public:
-    MessageValues(const MessageFacts& facts, const std::string& language) : values_(variable_names.size(), false) {
+    MessageValues(const MessageFacts& facts, const std::string& language, Medium medium)
+        : values_(variable_names.size(), false) {
         set<slot("first_name")>(facts.first_name);
         // A confirmation of an answer matched to nothing has no date: no times either.
         const bool has_date = !facts.start.date.is_special();
@@ -210,6 +211,8 @@ public:
         set<slot("answer_start")>(facts.answer_reading == "start");
         set<slot("answer_other")>(facts.answer_reading == "free_text");
         set<slot("answer_too_late")>(facts.answer_too_late);
+        // Answers are read from SMS only: an e-mail must not ask her to reply.
+        set<slot("by_sms")>(medium == Medium::sms);
     }
 
     void push(const MustacheData* data) override { sections_.push_back(data); }
@@ -351,7 +354,7 @@ RenderedMessage MessageRenderer::render(const MessageFacts& facts, const std::st
         }
         if (own) {
             message.language = template_language;
-            MessageValues values(these, language);
+            MessageValues values(these, language, medium);
             message.text = trim_trailing_space(own->render(values));
             return message;
         }
@@ -359,8 +362,8 @@ RenderedMessage MessageRenderer::render(const MessageFacts& facts, const std::st
         const MustacheTemplate* second = templates_->find(second_fallback, name);
         if (!first || !second) throw std::logic_error("the nl and en templates are loaded with the renderer");
         message.language = std::string(first_fallback) + "+" + std::string(second_fallback);
-        MessageValues first_values(these, std::string(first_fallback));
-        MessageValues second_values(these, std::string(second_fallback));
+        MessageValues first_values(these, std::string(first_fallback), medium);
+        MessageValues second_values(these, std::string(second_fallback), medium);
         message.text = trim_trailing_space(first->render(first_values)) + "\n\n" +
                        trim_trailing_space(second->render(second_values));
         return message;

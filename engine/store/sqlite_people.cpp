@@ -8,9 +8,10 @@ namespace ritme {
 using namespace sqlite_rows;
 
 std::vector<Commitment> SqliteStore::commitments_of(const std::string& participant_id) const {
-    SQLite::Statement query(db_,
-                            "SELECT weekday, date, start_time, end_time, label, position FROM commitment "
-                            "WHERE participant_id = ? ORDER BY position");
+    // Cached, as every read the dispatcher makes per message: preparing costs more than the read.
+    SQLite::Statement& query = statement(
+        "SELECT weekday, date, start_time, end_time, label, position FROM commitment "
+        "WHERE participant_id = ? ORDER BY position");
     query.bind(1, participant_id);
     std::vector<Commitment> out;
     while (query.executeStep()) {
@@ -54,10 +55,12 @@ Participant participant_from(SQLite::Statement& query) {
 
 std::optional<Participant> SqliteStore::participant(const std::string& id) const {
     return guarded(db_, "reading a participant", [&]() -> std::optional<Participant> {
-        SQLite::Statement query(db_, std::string(participant_columns) + " WHERE id = ?");
+        static const std::string sql = std::string(participant_columns) + " WHERE id = ?";
+        SQLite::Statement& query = statement(sql.c_str());
         query.bind(1, id);
         if (!query.executeStep()) return std::nullopt;
         Participant p = participant_from(query);
+        query.reset();
         p.commitments = commitments_of(p.id);
         return p;
     });
