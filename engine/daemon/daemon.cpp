@@ -201,7 +201,7 @@ private:
         while (in_flight_ < batches_in_flight) {
             std::vector<DispatchJob> jobs;
             try {
-                jobs = dispatcher_->claim_batch();
+                jobs = dispatcher_->claim_batch(false);
             } catch (const StoreError& e) {
                 log_.error("claim", std::string("reason=\"") + e.what() + "\"");
                 arm_retry_after_error();

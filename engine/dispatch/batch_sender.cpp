@@ -71,7 +71,7 @@ public:
     // On home's thread: sorts the jobs into their channels' lanes and starts sends.
     void begin() {
         for (size_t i = 0; i < jobs_.size(); ++i) {
-            if (!jobs_[i].message) continue;  // decided without sending
+            if (jobs_[i].decided && !jobs_[i].message) continue;  // decided without sending
             const std::string& channel = jobs_[i].delivery.channel;
             auto lane = std::find_if(lanes_.begin(), lanes_.end(), [&](const Lane& l) { return l.channel == channel; });
             if (lane == lanes_.end()) lane = lanes_.insert(lanes_.end(), Lane{channel, {}, 0, false});
@@ -122,6 +122,14 @@ private:
         Lane& lane = lanes_[index];
         if (lane.waiting.empty() || lane.timer_armed) return false;
         const size_t job = lane.waiting.front();
+        // Rendered now rather than with the whole batch: the first sends go while the
+        // rest wait their turn. What needs no send is settled here and takes no turn.
+        dispatcher_.prepare(jobs_[job]);
+        if (!jobs_[job].message) {
+            lane.waiting.pop_front();
+            --unsent_;
+            return true;
+        }
         // Right before the send, however long the batch has waited for the rate: a move
         // or cancel committed meanwhile makes the job cancelled, and it takes no turn.
         if (!dispatcher_.still_current(jobs_[job])) {
@@ -262,6 +270,7 @@ std::vector<DispatchJob> BatchSender::send_here(std::vector<DispatchJob> jobs) {
     ChannelSet& channels = dispatcher_.channels();
     auto renewed = std::chrono::steady_clock::now();
     for (auto& job : jobs) {
+        dispatcher_.prepare(job);
         if (!job.message) continue;
         // Read again each time the turn may have come: what changed while this waited is
         // cancelled, not sent.

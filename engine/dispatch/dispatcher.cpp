@@ -92,7 +92,7 @@ int Dispatcher::recover_abandoned_claims() {
     return released;
 }
 
-std::vector<DispatchJob> Dispatcher::claim_batch() {
+std::vector<DispatchJob> Dispatcher::claim_batch(bool decide_now) {
     const UtcInstant now = clock_.now();
     std::vector<ClaimedDelivery> claimed;
     store_.write([&] {
@@ -104,9 +104,17 @@ std::vector<DispatchJob> Dispatcher::claim_batch() {
     for (auto& item : claimed) {
         DispatchJob& job = jobs.emplace_back();
         job.delivery = std::move(item.delivery);
-        decide(job, item.subject_current, now);
+        job.subject_current = item.subject_current;
+        job.decided = decide_now;
+        if (decide_now) decide(job, item.subject_current, now);
     }
     return jobs;
+}
+
+void Dispatcher::prepare(DispatchJob& job) {
+    if (job.decided) return;
+    job.decided = true;
+    decide(job, job.subject_current, clock_.now());
 }
 
 // A row this far past its send time fell due while no dispatcher ran. When a later
@@ -319,7 +327,7 @@ void Dispatcher::renew_claims(const std::vector<DispatchJob>& jobs) {
     std::vector<int64_t> ids;
     ids.reserve(jobs.size());
     for (const auto& job : jobs)
-        if (job.message) ids.push_back(job.delivery.id);
+        if (job.message || !job.decided) ids.push_back(job.delivery.id);
     if (ids.empty()) return;
     const UtcInstant until = plus_seconds(clock_.now(), config_.dispatch.lease_seconds);
     store_.write([&] { store_.renew_claims(owner_, ids, until); });

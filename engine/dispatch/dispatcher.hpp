@@ -30,6 +30,10 @@ namespace ritme {
 // One claimed delivery on its way.
 struct DispatchJob {
     Delivery delivery;
+    // Claimed with claim_batch(false) and not looked at yet: Dispatcher::prepare decides
+    // and renders it right before its send. `subject_current` is the claim's answer.
+    bool decided = true;
+    bool subject_current = true;
     std::optional<OutgoingMessage> message;  // empty when decided without sending
     std::optional<DeliveryOutcome> outcome;  // decided at once, or after the send
     std::optional<SendResult> result;        // the channel's answer, once it was sent
@@ -52,8 +56,12 @@ public:
     Dispatcher(Store& store, const Clock& clock, const DaemonConfig& config, const MessageRenderer& renderer,
                ChannelSet& channels, Log& log, std::string owner);
 
-    // Claims up to one batch that is due now, and decides or renders each delivery.
-    std::vector<DispatchJob> claim_batch();
+    // Claims up to one batch that is due now, and decides or renders each delivery; with
+    // `decide_now` false each is left for prepare(), so the first sends need not wait for
+    // the whole batch to be rendered (the daemon: a hundred reminders due in one second).
+    std::vector<DispatchJob> claim_batch(bool decide_now = true);
+    // Decides or renders a job claim_batch(false) left undecided; once.
+    void prepare(DispatchJob& job);
     // Reads the job's session or appointment again, right before its send, on the
     // store's thread: false, with the job settled as cancelled, when it was moved,
     // cancelled or changed since the claim (a batch held by a channel's rate takes
