@@ -649,6 +649,17 @@ private:
     std::function<void()> failure_;
 };
 
+// A participant ritme cannot read (a damaged row): reading her throws, as SQLite's would.
+class UnreadableParticipant final : public test::ForwardingStore {
+public:
+    using ForwardingStore::ForwardingStore;
+    std::optional<Participant> participant(const std::string& id) const override {
+        if (id == unreadable) throw StoreError("table participant, row " + id + ": name is not UTF-8 text");
+        return ForwardingStore::participant(id);
+    }
+    std::string unreadable;
+};
+
 // Counts sends begun and ended; each waits for the gate.
 struct GatedSends {
     Gate& gate;
@@ -867,6 +878,28 @@ TEST_CASE("a session moved while its batch is being sent: the rest of its old re
         CHECK(row.session_version == 1);
         CHECK(row.reason == "what it was about changed while its batch was being sent");
     }
+}
+
+TEST_CASE("a batch rendered job by job: a message the store cannot read keeps its claim, the others go") {
+    MemoryStore memory;
+    UnreadableParticipant store(memory);
+    Fixture f(store, 2);
+    f.clock.set(utc(2026, 2, 2, 17, 0));
+    Dispatcher dispatcher(store, f.clock, f.config, *f.renderer, f.channels, f.log, "owner-a");
+    auto jobs = dispatcher.claim_batch(false);
+    REQUIRE(jobs.size() == 2);
+    for (const auto& job : jobs) CHECK_FALSE(job.message);  // nothing rendered at the claim
+    const int64_t damaged = jobs.front().delivery.id;
+    store.unreadable = jobs.front().delivery.participant_id;
+
+    boost::asio::thread_pool pool(2);
+    auto sent = BatchSender(dispatcher, &pool, f.log).send_all(std::move(jobs));
+    pool.join();
+    CHECK(dispatcher.record(sent).sent == 1);
+    CHECK(memory.delivery(damaged)->state == DeliveryState::claimed);  // goes again after the lease
+    CHECK(f.log_text.str().find("error prepare id=" + std::to_string(damaged)) != std::string::npos);
+    REQUIRE(f.channel->sent().size() == 1);
+    CHECK(f.channel->sent().front().delivery_id != damaged);
 }
 
 TEST_SUITE_END();

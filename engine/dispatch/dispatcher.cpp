@@ -114,7 +114,14 @@ std::vector<DispatchJob> Dispatcher::claim_batch(bool decide_now) {
 void Dispatcher::prepare(DispatchJob& job) {
     if (job.decided) return;
     job.decided = true;
-    decide(job, job.subject_current, clock_.now());
+    try {
+        decide(job, job.subject_current, clock_.now());
+    } catch (const StoreError& e) {
+        // Not sent, not decided: the row keeps its claim and goes again when the lease runs out.
+        job.message.reset();
+        job.outcome.reset();
+        log_.error("prepare", "id=" + std::to_string(job.delivery.id) + " reason=\"" + e.what() + "\"");
+    }
 }
 
 // A row this far past its send time fell due while no dispatcher ran. When a later

@@ -60,7 +60,9 @@ public:
     // `decide_now` false each is left for prepare(), so the first sends need not wait for
     // the whole batch to be rendered (the daemon: a hundred reminders due in one second).
     std::vector<DispatchJob> claim_batch(bool decide_now = true);
-    // Decides or renders a job claim_batch(false) left undecided; once.
+    // Decides or renders a job claim_batch(false) left undecided; once. When the store
+    // cannot say (a StoreError), the job is left without message or outcome: it keeps its
+    // claim and goes again once the lease runs out.
     void prepare(DispatchJob& job);
     // Reads the job's session or appointment again, right before its send, on the
     // store's thread: false, with the job settled as cancelled, when it was moved,
