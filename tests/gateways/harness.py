@@ -1,6 +1,6 @@
 """A ritme installation in a temporary directory for the gateway tests: a daemon config
 with the channels a test gives, one programme with a session on Tuesday 12 January
-2027 at 10:30 and a 2h reminder (due 08:30), participants enrolled in it, and ways to
+2027 at 10:30–10:35 and a 2h reminder (due 08:30), participants enrolled in it, and ways to
 run `ritme tick` on virtual time, `ritme serve` on real time, and read the outbox.
 
 A test must pass at any hour on any date. `ritme tick --now` runs on a clock the test
@@ -9,7 +9,7 @@ on the real clock, so only a world made with real_clock=True may serve: it keeps
 quiet hours (an SMS due at night would wait until 07:00) and sends no session reminders
 (the programme's own would fall due on the real clock on 12 January 2027 between 08:30
 and 10:00); what such a test sends it adds itself, relative to now: an appointment
-(appointment_due_now), or the session moved to 110 minutes from now in a world given
+(appointment_due_now), or the session moved to 112 minutes from now in a world given
 session offsets (session_due_now).
 
 Environment: RITME (the binary) and RITME_SOURCE (the source tree), set by CTest."""
@@ -35,6 +35,7 @@ ZONE = ZoneInfo("Europe/Amsterdam")
 PROGRAMME_ID = "gw"
 DUE = "2027-01-12T08:31"      # a minute after the 2h reminder for the 10:30 session fell due
 LATER = "2027-01-12T09:30"    # still before the session and its 30 minutes of notice, after the retries the tests expect
+SESSION_MINUTES = 5        # the programme's slot, 10:30-10:35: short, so a session moved near now clears midnight
 
 PROGRAMME = """
 [programme]
@@ -51,7 +52,7 @@ address = "Stationsplein 1, Almere"
 [[slot]]
 day = "tuesday"
 start = "10:30"
-end = "12:00"
+end = "10:35"
 location = "buurthuis"
 
 [reminders]
@@ -148,10 +149,12 @@ class World:
         return at
 
     def session_due_now(self):
-        """Moves the programme's only session to 110 minutes from now (real time): with
-        offsets ["2h"] its reminder is already due, so `ritme serve` sends it at once.
-        Move it before adding participants, or each gets a notice of the move."""
-        at = local_minute(minutes_from_now(110))
+        """Moves the programme's only session to 112 minutes from now (real time), or 118
+        when a session starting then would end after midnight (a move refuses that): with
+        offsets ["2h"] its reminder is already due, by less than min_notice, so `ritme
+        serve` sends it at once, also when a 1h reminder is still to come. Move it before
+        adding participants, or each gets a notice of the move."""
+        at = session_start_from_now(112, 6)
         self.ritme("session", "move", PROGRAMME_ID + "#1", "--to", at)
         return at
 
@@ -204,6 +207,19 @@ def minutes_from_now(minutes):
     """A moment `minutes` of real time from now. Counted in UTC: Python adds a timedelta
     to an aware local time on the wall clock, which is an hour off across a DST change."""
     return datetime.now(timezone.utc) + timedelta(minutes=minutes)
+
+
+def session_start_from_now(minutes, shift):
+    """The local minute `minutes` from now for the programme's session to start, or
+    `minutes + shift` when a session starting then would end after local midnight: a move
+    refuses a session that does, and from about 22:00 a start a fixed time from now
+    would. The session is SESSION_MINUTES long, so a shift of more than that past
+    midnight is always clear of it."""
+    start = minutes_from_now(minutes)
+    end = start + timedelta(minutes=SESSION_MINUTES)
+    if end.astimezone(ZONE).date() != start.astimezone(ZONE).date():
+        start = minutes_from_now(minutes + shift)
+    return local_minute(start)
 
 
 def local_minute(moment):

@@ -370,11 +370,12 @@ class BadInput(unittest.TestCase):
         self.world = World(channels(token_file, password_file, kannel.server_port), real_clock=True,
                            offsets=["2h"], listen=f"127.0.0.1:{self.port}")
         self.addCleanup(self.world.close)
-        # The session 2 h 10 min on: each participant's 2h reminder is planned for 10
-        # minutes from now, and moved below to the seconds of the attack. Moved before
-        # anyone is enrolled, so nobody gets a notice of the move.
+        # The session 2 h 10 min on (2 h 30 min when that would end after midnight):
+        # each participant's 2h reminder is planned for 10 (30) minutes from now, and
+        # moved below to the seconds of the attack. Moved before anyone is enrolled, so
+        # nobody gets a notice of the move.
         self.world.ritme("session", "move", harness.PROGRAMME_ID + "#1", "--to",
-                         harness.local_minute(harness.minutes_from_now(130)))
+                         harness.session_start_from_now(130, 20))
         self.phones = [f"+{PHONE_BASE + i}" for i in range(REMINDERS)]
         people = self.world.path("people.csv")
         with open(people, "w") as f:
