@@ -347,7 +347,9 @@ int main(int argc, char** argv) {
     MetricsRegistry::Lateness daemon_lateness;
     std::map<int64_t, std::chrono::system_clock::time_point> sent;
     {
-        Daemon daemon(*store, clock, log, std::move(setup), [] { return std::optional<DaemonSetup>(); });
+        // As `ritme serve` runs it: each batch claimed and rendered a moment ahead.
+        Daemon daemon(*store, clock, log, std::move(setup), [] { return std::optional<DaemonSetup>(); }, HttpLimits{},
+                      Daemon::serve_claim_ahead);
         std::thread runner([&] { status = daemon.run(); });
         while (daemon.http_port() == 0 && status < 0) std::this_thread::sleep_for(std::chrono::milliseconds(2));
         if (daemon.http_port() == 0) {
@@ -391,13 +393,15 @@ int main(int argc, char** argv) {
     std::printf("paced: %llu receipts in %.1f s (%.0f a second, %llu other answers) while the reminders fell due\n",
                 static_cast<unsigned long long>(paced.ok), paced.seconds, static_cast<double>(paced.ok) / paced.seconds,
                 static_cast<unsigned long long>(paced.failures));
-    std::printf("lateness while receiving: %zu reminders due over %.0f s, send time - send_at: p50 %.2f ms, p99 %.2f "
-                "ms, max %.2f ms (target p99 under 10 ms: %s)\n",
-                late_ms.size(), seconds, percentile(late_ms, 0.5), p99, late_ms.empty() ? 0.0 : late_ms.back(),
-                met(p99 < 10));
+    // Lateness below zero would be a reminder sent before its time: a fault, whatever the p99.
+    const double earliest = late_ms.empty() ? 0.0 : late_ms.front();
+    std::printf("lateness while receiving: %zu reminders due over %.0f s, send time - send_at: min %.2f ms, p50 %.2f "
+                "ms, p99 %.2f ms, max %.2f ms (target p99 under 10 ms: %s; none early: %s)\n",
+                late_ms.size(), seconds, earliest, percentile(late_ms, 0.5), p99,
+                late_ms.empty() ? 0.0 : late_ms.back(), met(p99 < 10), met(earliest >= 0));
     std::printf("  the daemon's own histogram: %llu sends, p99 within %.3f s\n",
                 static_cast<unsigned long long>(daemon_lateness.count), daemon_lateness.bound_of(0.99));
-    const bool ok = status == 0 && all_sent && late_ms.size() == due.size() && !due.empty();
+    const bool ok = status == 0 && all_sent && late_ms.size() == due.size() && !due.empty() && earliest >= 0;
     if (!ok) {
         std::fprintf(stderr, "http_bench: error: exit %d, %zu of %zu reminders reached the channel\n%s", status.load(),
                      late_ms.size(), due.size(), log_text.str().c_str());

@@ -18,12 +18,14 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <mutex>
 #include <sstream>
 #include <thread>
 
@@ -741,9 +743,11 @@ TEST_CASE("the daemon sends what is due, wakes for another process's write, and 
         std::mutex mutex;
         std::condition_variable changed;
         std::vector<int64_t> ids;
+        std::vector<std::chrono::system_clock::time_point> times;
         SendResult send(const OutgoingMessage& message) override {
             std::lock_guard lock(mutex);
             ids.push_back(message.delivery_id);
+            times.push_back(std::chrono::system_clock::now());
             changed.notify_all();
             return SendResult::accepted();
         }
@@ -782,26 +786,53 @@ TEST_CASE("the daemon sends what is due, wakes for another process's write, and 
     REQUIRE(::bind(notify, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
     ::setenv("NOTIFY_SOCKET", notify_path.c_str(), 1);
     ::setenv("WATCHDOG_USEC", "200000", 1);
+    // systemd reads its notify socket at once; so does this thread. Unread, the watchdog's
+    // pings fill the socket's queue (net.unix.max_dgram_qlen, often 10) and the daemon's
+    // next sd_notify blocks its loop.
+    std::mutex notices_mutex;
     std::vector<std::string> notices;
-    auto wait_for_notice = [&](const std::string& wanted) {
-        for (;;) {
-            for (const auto& notice : notices)
-                if (notice.find(wanted) != std::string::npos) return true;
+    std::atomic<bool> reading_notices{true};
+    std::thread notice_reader([&] {
+        while (reading_notices) {
             pollfd ready{notify, POLLIN, 0};
-            if (::poll(&ready, 1, 20000) <= 0) return false;
+            if (::poll(&ready, 1, 50) <= 0) continue;
             char buffer[256];
             const auto size = ::recv(notify, buffer, sizeof buffer, 0);
+            const std::lock_guard lock(notices_mutex);
             if (size > 0) notices.emplace_back(buffer, static_cast<size_t>(size));
         }
+    });
+    struct StopReading {
+        std::atomic<bool>& reading;
+        std::thread& reader;
+        ~StopReading() {
+            reading = false;
+            if (reader.joinable()) reader.join();
+        }
+    } stop_reading{reading_notices, notice_reader};
+    auto wait_for_notice = [&](const std::string& wanted) {
+        const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+        while (std::chrono::steady_clock::now() < give_up) {
+            {
+                const std::lock_guard lock(notices_mutex);
+                for (const auto& notice : notices)
+                    if (notice.find(wanted) != std::string::npos) return true;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        }
+        return false;
     };
 
     std::ostringstream log_text;
     Log log(log_text, LogLevel::debug, iso_timestamps(clock));
     int reloads = 0;
-    Daemon daemon(*store, clock, log, std::move(setup), [&]() -> std::optional<DaemonSetup> {
-        ++reloads;
-        return std::nullopt;  // a config with errors: the daemon keeps the old one
-    });
+    Daemon daemon(
+        *store, clock, log, std::move(setup),
+        [&]() -> std::optional<DaemonSetup> {
+            ++reloads;
+            return std::nullopt;  // a config with errors: the daemon keeps the old one
+        },
+        HttpLimits{}, Daemon::serve_claim_ahead);
     int status = -1;
     std::thread loop([&] { status = daemon.run(); });
 
@@ -818,6 +849,27 @@ TEST_CASE("the daemon sends what is due, wakes for another process's write, and 
     CHECK(sent->wait_for(2));
     CHECK(daemon.wakeups().database >= 1);
 
+    // One due two seconds from now: the loop claims and renders it a moment ahead, and
+    // sends it at its time, not before.
+    {
+        auto other = SqliteStore::open(database.string());
+        other->write([&] {
+            Appointment soon = appointment_at(0);
+            soon.start_utc = {clock.now().utc + pt::hours(3) + pt::seconds(2)};
+            other->put_appointment(soon);
+        });
+    }
+    CHECK(sent->wait_for(3));
+    {
+        std::lock_guard lock(sent->mutex);
+        for (size_t i = 0; i < sent->ids.size(); ++i) {
+            const auto row = store->delivery(sent->ids[i]);
+            REQUIRE(row);
+            const auto send_at = std::chrono::system_clock::from_time_t(pt::to_time_t(row->send_at.utc));
+            CHECK(sent->times[i] >= send_at);
+        }
+    }
+
     std::raise(SIGHUP);  // a bad reload is reported and the daemon goes on
     std::raise(SIGTERM);
     loop.join();
@@ -826,6 +878,8 @@ TEST_CASE("the daemon sends what is due, wakes for another process's write, and 
     CHECK(wait_for_notice("STOPPING=1"));
     ::unsetenv("NOTIFY_SOCKET");
     ::unsetenv("WATCHDOG_USEC");
+    reading_notices = false;
+    notice_reader.join();
     ::close(notify);
     CHECK(reloads == 1);
     CHECK(log_text.str().find("keeping the old one") != std::string::npos);

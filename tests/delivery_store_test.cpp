@@ -322,6 +322,29 @@ TEST_CASE_TEMPLATE("an abandoned claim is taken again once its lease has run out
     CHECK(keys_of(claim(*store, at(11, 7), 10, "host:2")) == std::vector<std::string>{"b"});
 }
 
+TEST_CASE_TEMPLATE("a claim ahead takes rows due by its horizon, and other processes' claims only once their lease has run out",
+                   Factory, MemoryFactory, SqliteFactory) {
+    auto store = populated<Factory>();
+    add(*store, reminder("now", at(11, 6)));
+    add(*store, reminder("soon", at(11, 6, 1)));
+    add(*store, reminder("later", at(11, 6, 2)));
+    add(*store, reminder("leased", at(11, 5)));
+    // Another process's claim whose lease ends at 06:01: not yet gone at 06:00.
+    store->write([&] { store->claim_due(at(11, 5), 1, "host:9", at(11, 6, 1)); });
+    std::vector<ClaimedDelivery> ahead;
+    store->write([&] { ahead = store->claim_due_by(at(11, 6), at(11, 6, 1), 10, "host:1", at(11, 11)); });
+    CHECK(keys_of(ahead) == std::vector<std::string>{"now", "soon"});
+    for (const auto& c : ahead) CHECK(c.delivery.updated_at == at(11, 6));  // claimed now, not at the horizon
+    for (const auto& d : store->deliveries({}))
+        if (d.key == "leased") CHECK(d.claimed_by == "host:9");
+    CHECK_THROWS_AS(store->write([&] { store->claim_due_by(at(11, 6), at(11, 5), 10, "host:1", at(11, 11)); }),
+                    StoreError);
+    // At the lease's end the other's row comes back, and the horizon's next row with it.
+    std::vector<ClaimedDelivery> later;
+    store->write([&] { later = store->claim_due_by(at(11, 6, 2), at(11, 6, 2), 10, "host:1", at(11, 11)); });
+    CHECK(keys_of(later) == std::vector<std::string>{"leased", "later"});
+}
+
 TEST_CASE_TEMPLATE("a claimed reminder says whether its session or appointment is still as planned", Factory,
                    MemoryFactory, SqliteFactory) {
     std::vector<int64_t> sessions;

@@ -56,11 +56,12 @@ public:
     void cancel_delivery(int64_t id, const std::string& reason, UtcInstant at) override {
         inner_.cancel_delivery(id, reason, at);
     }
-    std::vector<ClaimedDelivery> claim_due(UtcInstant now,
+    std::vector<ClaimedDelivery> claim_due_by(UtcInstant now,
+        UtcInstant due_by,
         int limit,
         const std::string& owner,
         UtcInstant lease_until) override {
-        return inner_.claim_due(now, limit, owner, lease_until);
+        return inner_.claim_due_by(now, due_by, limit, owner, lease_until);
     }
     std::vector<int64_t> finish(const std::vector<DeliveryOutcome>& outcomes) override {
         return inner_.finish(outcomes);

@@ -54,7 +54,7 @@ CommandAction add_serve_command(CLI::App& app, const CommonOptions& common, CliC
             for (std::string line; std::getline(lines, line);) log.error("config", line);
             return fresh;
         };
-        Daemon daemon(*store, context.clock, log, std::move(*setup), reload);
+        Daemon daemon(*store, context.clock, log, std::move(*setup), reload, HttpLimits{}, Daemon::serve_claim_ahead);
         return daemon.run();
     };
 }

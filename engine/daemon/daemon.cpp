@@ -70,7 +70,8 @@ boost::asio::ip::tcp::endpoint endpoint_of(const std::string& listen) {
 
 class Daemon::Loop {
 public:
-    Loop(SqliteStore& store, const Clock& clock, Log& log, DaemonSetup setup, Reload reload, HttpLimits http_limits)
+    Loop(SqliteStore& store, const Clock& clock, Log& log, DaemonSetup setup, Reload reload, HttpLimits http_limits,
+         std::chrono::milliseconds claim_ahead)
         : store_(store),
           clock_(clock),
           log_(log),
@@ -82,6 +83,7 @@ public:
           grace_timer_(io_),
           signals_(io_, SIGINT, SIGTERM, SIGHUP),
           http_limits_(http_limits),
+          claim_ahead_(claim_ahead),
           routes_(store, log, metrics_,
                   [this](const std::string& channel, const std::vector<ReceiptReport>& reports, UtcInstant now) {
                       if (gateway_calls_->receipts(channel, reports, now).undelivered) wrote_messages();
@@ -94,7 +96,7 @@ public:
                               // Only a failed delivery adds messages (its fallback, the lead's alert).
                               if (gateway_calls_->receipts(group).undelivered) wrote_messages();
                           },
-                          [this] { return in_flight_ > 0 && !stopping_; }) {
+                          [this] { return sending_now() && !stopping_; }) {
         routes_.receipts_later([this](const std::string& channel, std::vector<ReceiptReport> reports, UtcInstant now,
                                       ReceiptsDone done) {
             receipt_groups_.add({channel, std::move(reports), now}, std::move(done));
@@ -194,14 +196,18 @@ private:
         return true;
     }
 
-    // Claims and sends while there is room and something is due; then arms the timer
-    // for the next due delivery, or leaves it unarmed when nothing is planned.
+    // A batch is in flight and its first send is due: its sends go before receipts' commits.
+    bool sending_now() const { return in_flight_ > 0 && !(clock_.now() < batch_starts_at_); }
+
+    // Claims and sends while there is room and something is due (or due within
+    // claim_ahead_); then arms the timer for the next due delivery, or leaves it unarmed
+    // when nothing is planned.
     void pump() {
         if (stopping_ || pending_setup_) return;
         while (in_flight_ < batches_in_flight) {
             std::vector<DispatchJob> jobs;
             try {
-                jobs = dispatcher_->claim_batch(false);
+                jobs = dispatcher_->claim_batch(false, claim_horizon());
             } catch (const StoreError& e) {
                 log_.error("claim", std::string("reason=\"") + e.what() + "\"");
                 arm_retry_after_error();
@@ -217,6 +223,7 @@ private:
     // it is sent and hands it back here when every send has ended.
     void send_batch(std::vector<DispatchJob> jobs) {
         ++in_flight_;
+        batch_starts_at_ = jobs.front().delivery.send_at;  // claimed earliest first
         BatchSender(*dispatcher_, pool_.get(), log_)
             .start(std::move(jobs), io_.get_executor(), [this](std::vector<DispatchJob> sent) { batch_done(sent); });
     }
@@ -246,15 +253,25 @@ private:
         }
         due_timer_.cancel();
         if (!next) return;  // nothing planned: sleep until the database changes
-        auto at = time_point_of(*next);
+        const auto due = time_point_of(*next);
+        auto at = due - claim_ahead_;
         const auto now = std::chrono::system_clock::now();
-        if (nothing_claimed && at <= now) at = now + std::chrono::seconds(1);
+        if (nothing_claimed && at <= now) at = due > now ? due : now + std::chrono::seconds(1);
         due_timer_.expires_at(at);
         due_timer_.async_wait([this](boost::system::error_code error) {
             if (error) return;
             ++timer_wakeups_;
             pump();
         });
+    }
+
+    // The whole second up to which a claim now takes rows: the next one when it begins
+    // within claim_ahead_ (a little more, so a timer firing on time does not miss it).
+    std::optional<UtcInstant> claim_horizon() const {
+        if (claim_ahead_.count() <= 0) return std::nullopt;
+        const auto soon = std::chrono::system_clock::now() + claim_ahead_ + std::chrono::milliseconds(20);
+        const auto second = std::chrono::floor<std::chrono::seconds>(soon).time_since_epoch().count();
+        return UtcInstant{boost::posix_time::from_time_t(static_cast<std::time_t>(second))};
     }
 
     // The database was busy or failing: try again in a while rather than spin.
@@ -426,6 +443,7 @@ private:
     std::unique_ptr<boost::asio::thread_pool> pool_;
     std::chrono::microseconds watchdog_interval_{0};
     HttpLimits http_limits_;
+    const std::chrono::milliseconds claim_ahead_;
     MetricsRegistry metrics_;
     HttpRoutes routes_;
     ReceiptGroupCommit receipt_groups_;
@@ -433,6 +451,7 @@ private:
     std::atomic<uint16_t> http_port_{0};
 
     int in_flight_ = 0;
+    UtcInstant batch_starts_at_;  // the send_at of the batch in flight's first job
     bool stopping_ = false;
     int exit_status_ = 0;
     uint64_t known_data_version_ = 0;
@@ -441,8 +460,9 @@ private:
 };
 
 Daemon::Daemon(SqliteStore& store, const Clock& clock, Log& log, DaemonSetup setup, Reload reload,
-               HttpLimits http_limits)
-    : loop_(std::make_unique<Loop>(store, clock, log, std::move(setup), std::move(reload), http_limits)) {}
+               HttpLimits http_limits, std::chrono::milliseconds claim_ahead)
+    : loop_(std::make_unique<Loop>(store, clock, log, std::move(setup), std::move(reload), http_limits,
+                                   claim_ahead)) {}
 Daemon::~Daemon() = default;
 int Daemon::run() { return loop_->run(); }
 void Daemon::stop() { loop_->stop(); }

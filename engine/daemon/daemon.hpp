@@ -22,6 +22,7 @@
 #include "engine/store/sqlite_store.hpp"
 #include "engine/time/clock.hpp"
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -35,8 +36,13 @@ public:
     // new config or files have errors.
     using Reload = std::function<std::optional<DaemonSetup>()>;
 
+    // `claim_ahead`: how long before a batch is due the loop claims and renders it, so its
+    // sends go right at their time; only on the system clock (`ritme serve`), whose time the
+    // loop's timers keep. Zero on an injected clock.
     Daemon(SqliteStore& store, const Clock& clock, Log& log, DaemonSetup setup, Reload reload,
-           HttpLimits http_limits = {});
+           HttpLimits http_limits = {}, std::chrono::milliseconds claim_ahead = std::chrono::milliseconds(0));
+    // What `ritme serve` uses: more than a batch takes to claim and render.
+    static constexpr std::chrono::milliseconds serve_claim_ahead{250};
     ~Daemon();
 
     // Runs until SIGTERM or SIGINT (or stop()). Returns the exit status.

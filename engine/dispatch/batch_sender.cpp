@@ -130,6 +130,12 @@ private:
             --unsent_;
             return true;
         }
+        // Claimed ahead: it waits for its time, and the lane's others are rendered meanwhile.
+        if (const auto at = dispatcher_.not_before(jobs_[job])) {
+            for (const size_t waiting : lane.waiting) dispatcher_.prepare(jobs_[waiting]);
+            wake_at(index, std::chrono::steady_clock::now() + (*at - std::chrono::system_clock::now()));
+            return false;
+        }
         // Right before the send, however long the batch has waited for the rate: a move
         // or cancel committed meanwhile makes the job cancelled, and it takes no turn.
         if (!dispatcher_.still_current(jobs_[job])) {

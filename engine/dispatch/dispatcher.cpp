@@ -92,12 +92,13 @@ int Dispatcher::recover_abandoned_claims() {
     return released;
 }
 
-std::vector<DispatchJob> Dispatcher::claim_batch(bool decide_now) {
+std::vector<DispatchJob> Dispatcher::claim_batch(bool decide_now, std::optional<UtcInstant> due_by) {
     const UtcInstant now = clock_.now();
+    const UtcInstant by = due_by && now < *due_by ? *due_by : now;
     std::vector<ClaimedDelivery> claimed;
     store_.write([&] {
-        claimed = store_.claim_due(now, config_.dispatch.batch_size, owner_,
-                                   plus_seconds(now, config_.dispatch.lease_seconds));
+        claimed = store_.claim_due_by(now, by, config_.dispatch.batch_size, owner_,
+                                      plus_seconds(now, config_.dispatch.lease_seconds));
     });
     std::vector<DispatchJob> jobs;
     jobs.reserve(claimed.size());
@@ -105,6 +106,7 @@ std::vector<DispatchJob> Dispatcher::claim_batch(bool decide_now) {
         DispatchJob& job = jobs.emplace_back();
         job.delivery = std::move(item.delivery);
         job.subject_current = item.subject_current;
+        if (now < job.delivery.send_at) job.not_before = job.delivery.send_at;
         job.decided = decide_now;
         if (decide_now) decide(job, item.subject_current, now);
     }
@@ -149,8 +151,10 @@ void Dispatcher::decide(DispatchJob& job, bool subject_current, UtcInstant now) 
         job.outcome->reason = std::move(reason);
     };
     const bool late = delivery.send_at < plus_seconds(now, -config_.dispatch.late_after_seconds);
+    // A row claimed ahead is decided for the moment it goes.
+    const UtcInstant goes_at = now < delivery.send_at ? delivery.send_at : now;
     if (!subject_current) return settle(DeliveryState::cancelled, "what it was about changed after it was planned");
-    if (!(now < delivery.expires_at))
+    if (!(goes_at < delivery.expires_at))
         return settle(DeliveryState::expired, late ? "missed while down: too late to be of use"
                                                    : "no longer useful: too close to the start");
     if (late && superseded_while_down(delivery, now))
@@ -162,9 +166,9 @@ void Dispatcher::decide(DispatchJob& job, bool subject_current, UtcInstant now) 
     // anyway (after downtime, a late tick, a retry, a released claim) waits for their end.
     // A confirmation answers a text she just sent: it goes at once.
     if (const UtcInstant resume = delivery.kind == DeliveryKind::confirmation
-                                      ? now
-                                      : outside_quiet_hours(delivery.channel, now);
-        now < resume) {
+                                      ? goes_at
+                                      : outside_quiet_hours(delivery.channel, goes_at);
+        goes_at < resume) {
         if (!(resume < delivery.expires_at))
             return settle(DeliveryState::expired, "quiet hours: of no use once they end");
         settle(DeliveryState::retry, "quiet hours: held until " + zone_.to_local(resume).time.str());
@@ -185,6 +189,13 @@ void Dispatcher::decide(DispatchJob& job, bool subject_current, UtcInstant now) 
     } catch (const std::exception& e) {
         settle(DeliveryState::failed, std::string("cannot render the message: ") + e.what());
     }
+}
+
+std::optional<std::chrono::system_clock::time_point> Dispatcher::not_before(const DispatchJob& job) const {
+    if (!job.not_before || !(clock_.now() < *job.not_before)) return std::nullopt;
+    static const boost::posix_time::ptime epoch(boost::gregorian::date(1970, 1, 1));
+    return std::chrono::system_clock::time_point(
+        std::chrono::microseconds((job.not_before->utc - epoch).total_microseconds()));
 }
 
 // The claim's rule (ClaimedDelivery::subject_current), asked again of the store as it is now.

@@ -34,6 +34,8 @@ struct DispatchJob {
     // and renders it right before its send. `subject_current` is the claim's answer.
     bool decided = true;
     bool subject_current = true;
+    // Claimed ahead of its time (claim_batch with `due_by`): it goes no earlier than this.
+    std::optional<UtcInstant> not_before;
     std::optional<OutgoingMessage> message;  // empty when decided without sending
     std::optional<DeliveryOutcome> outcome;  // decided at once, or after the send
     std::optional<SendResult> result;        // the channel's answer, once it was sent
@@ -59,7 +61,9 @@ public:
     // Claims up to one batch that is due now, and decides or renders each delivery; with
     // `decide_now` false each is left for prepare(), so the first sends need not wait for
     // the whole batch to be rendered (the daemon: a hundred reminders due in one second).
-    std::vector<DispatchJob> claim_batch(bool decide_now = true);
+    // With `due_by`, also rows due by then (the daemon claims a batch a moment ahead and
+    // renders it while it waits); such a job is sent no earlier than its send_at.
+    std::vector<DispatchJob> claim_batch(bool decide_now = true, std::optional<UtcInstant> due_by = std::nullopt);
     // Decides or renders a job claim_batch(false) left undecided; once. When the store
     // cannot say (a StoreError), the job is left without message or outcome: it keeps its
     // claim and goes again once the lease runs out.
@@ -69,6 +73,9 @@ public:
     // cancelled or changed since the claim (a batch held by a channel's rate takes
     // that long), or, leaving the job without an outcome, when the store cannot say.
     bool still_current(DispatchJob& job);
+    // When a job claimed ahead may go, on the system clock the daemon's timers keep;
+    // nothing when it may go now.
+    std::optional<std::chrono::system_clock::time_point> not_before(const DispatchJob& job) const;
     // Sends a rendered job through its channel and sets its outcome. Runs on a worker.
     void send(DispatchJob& job);
     // Writes a batch's outcomes in one transaction, with an alert to the lead for each

@@ -178,11 +178,34 @@ private:
                          [self = shared_from_this()](error_code error, size_t) { self->on_read(error); });
     }
 
+    // The connection's one deadline. Moving it later is a store: the timer, still waiting
+    // for an earlier one, finds the new deadline when it fires and waits again. Each
+    // request moves it three times, each later than the last, so a busy connection's timer
+    // is neither cancelled nor waited for anew (each would be a turn of the loop).
     void arm(std::chrono::milliseconds wait) {
-        timer_.expires_after(wait);
+        deadline_ = std::chrono::steady_clock::now() + wait;
+        if (timer_waiting_ && timer_.expiry() <= deadline_) return;
+        wait_for_deadline();
+    }
+
+    // Nothing to time until the next arm().
+    void disarm() { deadline_ = SteadyTime::max(); }
+
+    void wait_for_deadline() {
+        timer_waiting_ = true;
+        timer_.expires_at(deadline_);
         timer_.async_wait([weak = weak_from_this()](error_code error) {
-            if (error) return;
-            if (auto self = weak.lock()) self->timed_out();
+            auto self = weak.lock();
+            if (!self) return;
+            if (error) {
+                // Cancelled by close(), or replaced by a wait for an earlier deadline.
+                if (self->closed_) self->timer_waiting_ = false;
+                return;
+            }
+            self->timer_waiting_ = false;
+            if (self->closed_ || self->deadline_ == SteadyTime::max()) return;
+            if (std::chrono::steady_clock::now() < self->deadline_) return self->wait_for_deadline();
+            self->timed_out();
         });
     }
 
@@ -198,7 +221,7 @@ private:
     std::string target() const { return parser_ ? std::string(parser_->get().target()) : ""; }
 
     void on_read(error_code error) {
-        timer_.cancel();
+        disarm();
         if (closed_) return;
         if (!error) return answer_request();
         if (error == http::error::header_limit) return refuse(431, "the header is larger than the limit");
@@ -271,7 +294,7 @@ private:
         http::async_write(socket_, *response,
                           [self = shared_from_this(), response, keep_alive](error_code error, size_t) {
                               self->writing_ = false;
-                              self->timer_.cancel();
+                              self->disarm();
                               if (self->closed_) return;
                               if (error) return self->close();
                               if (!keep_alive) return self->linger_close();
@@ -298,7 +321,10 @@ private:
 
     std::shared_ptr<State> server_;
     tcp::socket socket_;
+    using SteadyTime = std::chrono::steady_clock::time_point;
     asio::steady_timer timer_;
+    SteadyTime deadline_ = SteadyTime::max();
+    bool timer_waiting_ = false;
     boost::beast::flat_buffer buffer_;
     std::optional<http::request_parser<http::string_body>> parser_;
     std::array<char, 4096> scratch_{};

@@ -435,14 +435,16 @@ void MemoryStore::cancel_delivery(int64_t id, const std::string& reason, UtcInst
     put_delivery_row(cancelled);
 }
 
-std::vector<ClaimedDelivery> MemoryStore::claim_due(UtcInstant now, int limit, const std::string& owner,
-                                                    UtcInstant lease_until) {
+std::vector<ClaimedDelivery> MemoryStore::claim_due_by(UtcInstant now, UtcInstant due_by, int limit,
+                                                       const std::string& owner, UtcInstant lease_until) {
     require_write();
-    if (!is_set(now) || !is_set(lease_until)) throw StoreError("a claim needs the time and the end of its lease");
+    if (!is_set(now) || !is_set(lease_until) || !is_set(due_by))
+        throw StoreError("a claim needs the time and the end of its lease");
+    if (due_by < now) throw StoreError("a claim's rows are due by now or later");
     if (limit <= 0) return {};
     const auto wanted = static_cast<size_t>(limit);
     std::vector<std::pair<boost::posix_time::ptime, int64_t>> chosen;  // send_at, id
-    for (auto it = outbox_.due.begin(); it != outbox_.due.end() && it->first <= now.utc && chosen.size() < wanted; ++it)
+    for (auto it = outbox_.due.begin(); it != outbox_.due.end() && it->first <= due_by.utc && chosen.size() < wanted; ++it)
         chosen.push_back(*it);
     for (auto it = outbox_.claimed.begin(); it != outbox_.claimed.end() && it->first < now.utc; ++it)
         chosen.push_back({outbox_.rows.at(it->second).send_at.utc, it->second});

@@ -222,11 +222,13 @@ void SqliteStore::cancel_delivery(int64_t id, const std::string& reason, UtcInst
     });
 }
 
-std::vector<ClaimedDelivery> SqliteStore::claim_due(UtcInstant now, int limit, const std::string& owner,
-                                                    UtcInstant lease_until) {
+std::vector<ClaimedDelivery> SqliteStore::claim_due_by(UtcInstant now, UtcInstant due_by, int limit,
+                                                       const std::string& owner, UtcInstant lease_until) {
     return guarded(db_, "claiming deliveries", [&]() -> std::vector<ClaimedDelivery> {
         require_write();
-        if (!is_set(now) || !is_set(lease_until)) throw StoreError("a claim needs the time and the end of its lease");
+        if (!is_set(now) || !is_set(lease_until) || !is_set(due_by))
+            throw StoreError("a claim needs the time and the end of its lease");
+        if (due_by < now) throw StoreError("a claim's rows are due by now or later");
         if (limit <= 0) return {};
         // One statement claims the batch and says for each row whether its subject is still
         // current. Each half of the union reads at most `limit` rows from its own index.
@@ -244,7 +246,7 @@ std::vector<ClaimedDelivery> SqliteStore::claim_due(UtcInstant now, int limit, c
                 "UPDATE delivery SET state = 'claimed', claimed_by = ?1, claimed_until = ?2, attempts = attempts + 1, "
                 "updated_at = ?3 WHERE id IN (SELECT id FROM ("
                 "SELECT id, send_at FROM (SELECT id, send_at FROM delivery WHERE state IN ('planned', 'retry') "
-                "AND send_at <= ?3 AND " + known_kind + " ORDER BY send_at, id LIMIT ?4) "
+                "AND send_at <= ?5 AND " + known_kind + " ORDER BY send_at, id LIMIT ?4) "
                 "UNION ALL "
                 "SELECT id, send_at FROM (SELECT id, send_at FROM delivery WHERE state = 'claimed' "
                 "AND claimed_until < ?3 AND " + known_kind + " ORDER BY send_at, id LIMIT ?4) "
@@ -255,6 +257,7 @@ std::vector<ClaimedDelivery> SqliteStore::claim_due(UtcInstant now, int limit, c
         bind_seconds(claim, 2, lease_until);
         bind_seconds(claim, 3, now);
         claim.bind(4, limit);
+        bind_seconds(claim, 5, due_by);
         std::vector<ClaimedDelivery> out;
         while (claim.executeStep()) out.push_back({delivery_from(claim), claim.getColumn(24).getInt() != 0});
         std::sort(out.begin(), out.end(), by_send_time);  // RETURNING gives no order

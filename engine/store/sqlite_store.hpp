@@ -65,8 +65,8 @@ public:
     std::optional<Delivery> delivery(int64_t id) const override;
     std::vector<Delivery> deliveries(const DeliveryQuery& query) const override;
     void cancel_delivery(int64_t id, const std::string& reason, UtcInstant at) override;
-    std::vector<ClaimedDelivery> claim_due(UtcInstant now, int limit, const std::string& owner,
-                                           UtcInstant lease_until) override;
+    std::vector<ClaimedDelivery> claim_due_by(UtcInstant now, UtcInstant due_by, int limit, const std::string& owner,
+                                              UtcInstant lease_until) override;
     std::vector<int64_t> finish(const std::vector<DeliveryOutcome>& outcomes) override;
     int renew_claims(const std::string& owner, const std::vector<int64_t>& ids, UtcInstant until) override;
     std::optional<UtcInstant> next_send_at() const override;

@@ -157,12 +157,18 @@ public:
     virtual std::vector<Delivery> deliveries(const DeliveryQuery& query) const = 0;
     // A planned or retry delivery that no longer applies; other states are left alone.
     virtual void cancel_delivery(int64_t id, const std::string& reason, UtcInstant at) = 0;
-    // Claims up to `limit` deliveries that may go at `now`, earliest send_at first:
-    // planned or retry with send_at <= now, and claims abandoned (claimed_until < now).
-    // Each gets state claimed, claimed_by = owner, claimed_until = lease_until, and one
-    // more attempt. Two processes claiming at once never get the same row.
-    virtual std::vector<ClaimedDelivery> claim_due(UtcInstant now, int limit, const std::string& owner,
-                                                   UtcInstant lease_until) = 0;
+    // Claims up to `limit` deliveries that may go by `due_by` (at or after `now`), earliest
+    // send_at first: planned or retry with send_at <= due_by, and claims abandoned
+    // (claimed_until < now). Each gets state claimed, claimed_by = owner, claimed_until =
+    // lease_until, and one more attempt. Two processes claiming at once never get the same
+    // row. The daemon claims a batch a moment before it is due, to render it meanwhile.
+    virtual std::vector<ClaimedDelivery> claim_due_by(UtcInstant now, UtcInstant due_by, int limit,
+                                                      const std::string& owner, UtcInstant lease_until) = 0;
+    // What may go at `now`.
+    std::vector<ClaimedDelivery> claim_due(UtcInstant now, int limit, const std::string& owner,
+                                           UtcInstant lease_until) {
+        return claim_due_by(now, now, limit, owner, lease_until);
+    }
     // The claim's rule (ClaimedDelivery::subject_current) asked again now: false when the
     // delivery's session or appointment is gone, has another version than the delivery
     // was planned for, or was cancelled (for its own reminders). A batch reads it right
