@@ -7,6 +7,7 @@
 #include "engine/holidays/ics_closures.hpp"
 #include "engine/holidays/school_loader.hpp"
 #include "engine/message/message_renderer.hpp"
+#include "po_catalogue.hpp"
 #include "test_support.hpp"
 
 #include <doctest/doctest.h>
@@ -63,7 +64,7 @@ TEST_CASE("every school-holiday file loads without a problem") {
 TEST_CASE("every file under config/ is loaded: holidays, programmes, schools, calendars and the daemon config") {
     const fs::path root = test::source_path("config");
     int programmes = 0, schools = 0, calendars = 0, daemon_configs = 0, templates = 0, units = 0, providers = 0,
-        answer_files = 0;
+        answer_files = 0, catalogues = 0;
     for (const auto& entry : fs::recursive_directory_iterator(root)) {
         if (!entry.is_regular_file()) continue;
         const auto path = entry.path();
@@ -130,6 +131,11 @@ TEST_CASE("every file under config/ is loaded: holidays, programmes, schools, ca
         } else if (path == root / "providers" / "README.md") {
             for (const auto& name : shipped_provider_names(root / "providers"))
                 CHECK(text.find("`" + name + "`") != std::string::npos);
+        } else if (folder == "locale" && path.extension() == ".po") {
+            ++catalogues;  // the translation suite checks what they say
+            const auto catalogue = test::read_po(text);
+            for (const auto& problem : catalogue.problems) FAIL_CHECK(problem);
+            CHECK(catalogue.header.find("charset=UTF-8") != std::string::npos);
         } else {
             FAIL_CHECK("no test loads this shipped file; add it to this test");
         }
@@ -138,6 +144,7 @@ TEST_CASE("every file under config/ is loaded: holidays, programmes, schools, ca
     CHECK(answer_files >= 12);  // every shipped language
     CHECK(units == 1);
     CHECK(providers == 4);
+    CHECK(catalogues == 2);  // nl and en
     Diagnostics template_problems;
     CHECK(MessageRenderer::load(root / "templates", template_problems).has_value());
     for (const auto& d : template_problems.items()) FAIL_CHECK(d.str());

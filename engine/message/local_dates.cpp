@@ -18,6 +18,7 @@ constexpr double milliseconds_per_minute = 60'000.0;
 
 // ICU skeletons: fields wanted, in no order; ICU picks each locale's order and words.
 constexpr std::string_view weekday_date_skeleton = "EEEEdMMMM";
+constexpr std::string_view short_weekday_date_skeleton = "EEEdMMM";
 constexpr std::string_view time_skeleton = "jm";  // "j": the locale's preferred hour cycle
 
 // The reader's language; the Netherlands' region when the tag names none; always the
@@ -98,6 +99,11 @@ UDate civil_instant(Date date, TimeOfDay time) {
 std::string format_weekday_date(Date date, const std::string& language) {
     if (date.is_special()) return {};
     return format(civil_instant(date, TimeOfDay()), weekday_date_skeleton, language);
+}
+
+std::string format_short_weekday_date(Date date, const std::string& language) {
+    if (date.is_special()) return {};
+    return format(civil_instant(date, TimeOfDay()), short_weekday_date_skeleton, language);
 }
 
 std::string format_time(TimeOfDay time, const std::string& language) {

@@ -23,6 +23,10 @@ namespace ritme {
 // is not set formats as an empty string.
 std::string format_weekday_date(Date date, const std::string& language);
 
+// The short form a lead's page and lists use: abbreviated weekday and month, no year,
+// as Dutch readers write it: "di 12 jan"; "Tue, 12 Jan" in en. Empty for a date not set.
+std::string format_short_weekday_date(Date date, const std::string& language);
+
 // The time of day in the locale's clock: "09:30" in nl, en and ar, "9:30" in fa.
 std::string format_time(TimeOfDay time, const std::string& language);
 
