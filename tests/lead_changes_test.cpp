@@ -103,7 +103,7 @@ TEST_CASE("a link is stored hashed, signs her in once, and not after 24 hours") 
     const std::string token = token_of(link.value.url);
     CHECK(token.size() == 64);
     CHECK_FALSE(f.store.lead_token(token));
-    REQUIRE(f.store.lead_token(sha256_hex(token)));
+    REQUIRE(f.store.lead_token(secret_token::sha256_hex(token)));
     for (const auto& entry : f.store.audit()) CHECK(entry.details.find(token) == std::string::npos);
 
     const auto session = sign_in(f.store, token, at(2, 10));
@@ -131,8 +131,11 @@ TEST_CASE("a session ends after 12 idle hours, after 7 days whatever, and on sig
     CHECK_FALSE(signed_in_lead(f.store, idle, {at(3, 7).utc + pt::hours(12)}));
 
     const auto daily = new_session(at(2, 8));
-    for (int day = 2; day <= 8; ++day) CHECK(signed_in_lead(f.store, daily, at(day, 9)));
-    CHECK_FALSE(signed_in_lead(f.store, daily, at(9, 9)));
+    // Used every 8 hours, never idle: live until 7 days after signing in, then not.
+    for (UtcInstant t = at(2, 16); t.utc < at(9, 8).utc; t.utc += pt::hours(8))
+        CHECK(signed_in_lead(f.store, daily, t));
+    CHECK(signed_in_lead(f.store, daily, {at(9, 8).utc - pt::minutes(1)}));
+    CHECK_FALSE(signed_in_lead(f.store, daily, at(9, 8)));
 
     const auto ended = new_session(at(2, 8));
     CHECK(sign_out(f.store, ended, at(2, 9)));

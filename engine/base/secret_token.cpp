@@ -8,7 +8,7 @@
 #include <array>
 #include <stdexcept>
 
-namespace ritme {
+namespace ritme::secret_token {
 namespace {
 
 std::string hex(const unsigned char* bytes, size_t size) {
@@ -24,7 +24,7 @@ std::string hex(const unsigned char* bytes, size_t size) {
 
 }  // namespace
 
-std::string random_token() {
+std::string random() {
     std::array<unsigned char, 32> bytes{};
     if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1)
         throw std::runtime_error("no random bytes for a sign-in token (OpenSSL RAND_bytes failed)");
@@ -45,4 +45,4 @@ std::string hmac_sha256_hex(std::string_view key, std::string_view text) {
     return hex(digest.data(), length);
 }
 
-}  // namespace ritme
+}  // namespace ritme::secret_token

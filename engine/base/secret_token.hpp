@@ -6,11 +6,12 @@
 #include <string>
 #include <string_view>
 
-namespace ritme {
+// In their own namespace: adapters/callback_proof has a sha256_hex of its own.
+namespace ritme::secret_token {
 
 // 32 random bytes as 64 lower-case hex digits. Throws std::runtime_error when the
 // system has no randomness to give (never silently weaker).
-std::string random_token();
+std::string random();
 
 // SHA-256 of `text`, as 64 lower-case hex digits.
 std::string sha256_hex(std::string_view text);
@@ -18,4 +19,4 @@ std::string sha256_hex(std::string_view text);
 // HMAC-SHA-256 of `text` under `key`, as 64 lower-case hex digits.
 std::string hmac_sha256_hex(std::string_view key, std::string_view text);
 
-}  // namespace ritme
+}  // namespace ritme::secret_token

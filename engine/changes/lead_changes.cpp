@@ -145,9 +145,9 @@ ChangeResult<std::string> remove_lead(Store& store, const std::string& id, const
 ChangeResult<SignInLink> make_sign_in_link(Store& store, const std::string& id, std::string_view base_url,
                                            const AuditContext& audit) {
     if (!store.lead(id)) return no_such_lead(id);
-    const std::string token = random_token();
+    const std::string token = secret_token::random();
     LeadToken link;
-    link.hash = sha256_hex(token);
+    link.hash = secret_token::sha256_hex(token);
     link.kind = LeadTokenKind::signin;
     link.lead_id = id;
     link.created_at = audit.at;
@@ -182,7 +182,7 @@ std::optional<LeadSession> sign_in(Store& store, std::string_view link_token, Ut
     if (link_token.empty()) return std::nullopt;
     std::optional<LeadSession> session;
     store.write([&] {
-        auto link = store.lead_token(sha256_hex(link_token));
+        auto link = store.lead_token(secret_token::sha256_hex(link_token));
         if (!link || link->kind != LeadTokenKind::signin || link->used_at || link->revoked_at ||
             now.utc >= link->expires_at.utc)
             return;
@@ -190,9 +190,9 @@ std::optional<LeadSession> sign_in(Store& store, std::string_view link_token, Ut
         if (!lead) return;
         link->used_at = now;
         store.put_lead_token(*link);
-        LeadSession made{*lead, random_token(), {now.utc + session_lifetime}};
+        LeadSession made{*lead, secret_token::random(), {now.utc + session_lifetime}};
         LeadToken stored;
-        stored.hash = sha256_hex(made.token);
+        stored.hash = secret_token::sha256_hex(made.token);
         stored.kind = LeadTokenKind::session;
         stored.lead_id = lead->id;
         stored.created_at = now;
@@ -207,7 +207,7 @@ std::optional<LeadSession> sign_in(Store& store, std::string_view link_token, Ut
 
 std::optional<StoredLead> signed_in_lead(Store& store, std::string_view session_token, UtcInstant now) {
     if (session_token.empty()) return std::nullopt;
-    auto session = store.lead_token(sha256_hex(session_token));
+    auto session = store.lead_token(secret_token::sha256_hex(session_token));
     if (!session || !live_session(*session, now)) return std::nullopt;
     auto lead = store.lead(session->lead_id);
     if (!lead) return std::nullopt;
@@ -223,7 +223,7 @@ bool sign_out(Store& store, std::string_view session_token, UtcInstant now) {
     if (session_token.empty()) return false;
     bool ended = false;
     store.write([&] {
-        auto session = store.lead_token(sha256_hex(session_token));
+        auto session = store.lead_token(secret_token::sha256_hex(session_token));
         if (!session || !live_session(*session, now)) return;
         session->revoked_at = now;
         store.put_lead_token(*session);
