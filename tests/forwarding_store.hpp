@@ -112,6 +112,15 @@ public:
     void request_plan(const std::string& scope) override { inner_.request_plan(scope); }
     std::vector<std::string> plan_requests() const override { return inner_.plan_requests(); }
     void clear_plan_request(const std::string& scope) override { inner_.clear_plan_request(scope); }
+    std::optional<StoredLead> lead(const std::string& id) const override { return inner_.lead(id); }
+    std::vector<StoredLead> leads() const override { return inner_.leads(); }
+    void put_lead(const StoredLead& lead) override { inner_.put_lead(lead); }
+    void delete_lead(const std::string& id) override { inner_.delete_lead(id); }
+    void put_lead_token(const LeadToken& token) override { inner_.put_lead_token(token); }
+    std::optional<LeadToken> lead_token(const std::string& hash) const override { return inner_.lead_token(hash); }
+    std::vector<LeadToken> lead_tokens(const std::string& lead_id) const override {
+        return inner_.lead_tokens(lead_id);
+    }
     std::optional<std::string> setting(const std::string& key) const override { return inner_.setting(key); }
     void put_setting(const std::string& key, const std::string& value) override { inner_.put_setting(key, value); }
 

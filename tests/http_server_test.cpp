@@ -374,7 +374,7 @@ TEST_CASE("invalid UTF-8 or a broken escape in the path is 400; the log shows no
 TEST_CASE("an unknown path is 404, a wrong method 405 with Allow") {
     Site site;
     Client client(site.port);
-    CHECK(client.exchange(get("/")).status == 404);
+    CHECK(client.exchange(get("/nowhere")).status == 404);  // "/" is the lead's page (lead_access)
     CHECK(client.exchange(get("/receipts/")).status == 404);
     CHECK(client.exchange(get("/receipts/nochannel")).status == 404);
     const auto wrong = client.exchange("DELETE /healthz HTTP/1.1\r\nHost: ritme\r\n\r\n");

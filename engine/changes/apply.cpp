@@ -1,5 +1,6 @@
 #include "engine/changes/apply.hpp"
 
+#include "engine/changes/lead_changes.hpp"
 #include "engine/store/programme_record.hpp"
 #include "engine/time/local_time_text.hpp"
 #include "engine/time/weekday.hpp"
@@ -53,6 +54,8 @@ StoredSession updated(const StoredSession& stored, const StoredSession& planned,
 }  // namespace
 
 std::string current_actor() {
+    // An operator working through sudo is named, not root.
+    if (const char* sudo_user = std::getenv("SUDO_USER"); sudo_user && *sudo_user) return sudo_user;
     if (const passwd* user = getpwuid(getuid()); user && user->pw_name) return user->pw_name;
     const char* name = std::getenv("USER");
     return name && *name ? name : "uid " + std::to_string(getuid());
@@ -171,6 +174,7 @@ ApplyResult apply_programme(Store& store, const ProgrammeCalendar& plan, const A
         store.record(context.entry(result.created ? "programme.created" : "programme.updated", programme.id,
                                    programme.source_file));
     }
+    take_lead_from_programme(store, programme, context);
 
     const std::vector<StoredSession> stored = store.sessions(programme.id);
     std::vector<StoredSession> planned;

@@ -36,7 +36,8 @@ struct AuditContext {
     }
 };
 
-// The operating-system user running the command.
+// The operating-system user running the command; SUDO_USER, the operator behind it,
+// when run through sudo.
 std::string current_actor();
 
 struct SessionChange {

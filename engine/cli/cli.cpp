@@ -128,6 +128,7 @@ int run_verb(const std::vector<std::string>& args, CliContext& context) {
     add(add_holidays_command(app, common, context));
     add(add_apply_command(app, common, context));
     add(add_participant_command(app, common, context));
+    add(add_lead_command(app, common, context));
     add(add_fit_command(app, common, context));
     add(add_suggest_command(app, common, context));
     add(add_config_command(app, common, context));

@@ -33,6 +33,7 @@ CommandAction add_calendar_command(CLI::App& app, const CommonOptions& common, C
 CommandAction add_holidays_command(CLI::App& app, const CommonOptions& common, CliContext& context);
 CommandAction add_apply_command(CLI::App& app, const CommonOptions& common, CliContext& context);
 CommandAction add_participant_command(CLI::App& app, const CommonOptions& common, CliContext& context);
+CommandAction add_lead_command(CLI::App& app, const CommonOptions& common, CliContext& context);
 CommandAction add_fit_command(CLI::App& app, const CommonOptions& common, CliContext& context);
 CommandAction add_suggest_command(CLI::App& app, const CommonOptions& common, CliContext& context);
 CommandAction add_config_command(CLI::App& app, const CommonOptions& common, CliContext& context);

@@ -59,6 +59,11 @@ void HttpRoutes::answer(const CallbackRequest& request, const HttpRespond& respo
         if (!get && request.method != "POST") return respond(wrong_method("GET, POST"));
         return callback(kind, channel, request, respond);
     }
+    try {
+        if (auto answered = leads_.answer(request)) return respond(std::move(*answered));
+    } catch (const StoreError&) {
+        return respond(failed("lead", std::current_exception()));
+    }
     respond(HttpAnswer::text(404, "not found\n", "no such path"));
 }
 

@@ -1,6 +1,7 @@
 #pragma once
-// What the daemon answers on each path, on its loop thread: /healthz, /metrics, and the
-// gateways' calls /receipts/CHANNEL and /inbound/CHANNEL, which the named channel reads
+// What the daemon answers on each path, on its loop thread: /healthz, /metrics, a lead's
+// sign-in (/, /signin, /signout: LeadAccess), and the gateways' calls /receipts/CHANNEL
+// and /inbound/CHANNEL, which the named channel reads
 // (ChannelSet::read_callback) and the daemon's functions take in. The HTTP layer only
 // parses, calls and answers (DESIGN.md): what a receipt or an answer changes is theirs.
 
@@ -8,6 +9,7 @@
 #include "engine/config/daemon_config.hpp"
 #include "engine/dispatch/channel_set.hpp"
 #include "engine/http/http_server.hpp"
+#include "engine/http/lead_access.hpp"
 #include "engine/http/metrics_registry.hpp"
 #include "engine/store/store.hpp"
 #include "engine/time/clock.hpp"
@@ -50,6 +52,9 @@ public:
     // Answers at once; without receipts_later only.
     HttpAnswer answer(const CallbackRequest& request);
 
+    // Who is signed in, for the lead's page routes.
+    LeadAccess& lead_access() { return leads_; }
+
 private:
     HttpAnswer health(const CallbackRequest& request);
     HttpAnswer metrics(const CallbackRequest& request);
@@ -68,6 +73,7 @@ private:
     ReceiptsLaterFunction receipts_later_;
     const DaemonConfig* config_ = nullptr;
     const ChannelSet* channels_ = nullptr;
+    LeadAccess leads_{store_};
 };
 
 // Equal texts, compared in time that does not depend on where they differ.

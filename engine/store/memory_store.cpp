@@ -702,3 +702,53 @@ std::vector<AttendanceRecord> MemoryStore::attendance_of_programme(const std::st
 }
 
 }  // namespace ritme
+
+namespace ritme {
+
+std::optional<StoredLead> MemoryStore::lead(const std::string& id) const {
+    const auto found = state_.leads.find(id);
+    if (found == state_.leads.end()) return std::nullopt;
+    return found->second;
+}
+
+std::vector<StoredLead> MemoryStore::leads() const {
+    std::vector<StoredLead> out;
+    for (const auto& [id, lead] : state_.leads) out.push_back(lead);
+    return out;
+}
+
+void MemoryStore::put_lead(const StoredLead& lead) {
+    require_write();
+    StoredLead stored = lead;
+    std::sort(stored.programmes.begin(), stored.programmes.end());
+    stored.programmes.erase(std::unique(stored.programmes.begin(), stored.programmes.end()), stored.programmes.end());
+    state_.leads[lead.id] = std::move(stored);
+}
+
+void MemoryStore::delete_lead(const std::string& id) {
+    require_write();
+    state_.leads.erase(id);
+    std::erase_if(state_.lead_tokens, [&](const auto& entry) { return entry.second.lead_id == id; });
+}
+
+void MemoryStore::put_lead_token(const LeadToken& token) {
+    require_write();
+    state_.lead_tokens[token.hash] = token;
+}
+
+std::optional<LeadToken> MemoryStore::lead_token(const std::string& hash) const {
+    const auto found = state_.lead_tokens.find(hash);
+    if (found == state_.lead_tokens.end()) return std::nullopt;
+    return found->second;
+}
+
+std::vector<LeadToken> MemoryStore::lead_tokens(const std::string& lead_id) const {
+    std::vector<LeadToken> out;
+    for (const auto& [hash, token] : state_.lead_tokens)
+        if (token.lead_id == lead_id) out.push_back(token);
+    std::stable_sort(out.begin(), out.end(),
+                     [](const LeadToken& a, const LeadToken& b) { return a.created_at.utc < b.created_at.utc; });
+    return out;
+}
+
+}  // namespace ritme

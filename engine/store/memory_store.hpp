@@ -73,6 +73,13 @@ public:
     void put_attendance(const AttendanceRecord& record) override;
     std::vector<AttendanceRecord> attendance_of_participant(const std::string& participant_id) const override;
     std::vector<AttendanceRecord> attendance_of_programme(const std::string& programme_id) const override;
+    std::optional<StoredLead> lead(const std::string& id) const override;
+    std::vector<StoredLead> leads() const override;
+    void put_lead(const StoredLead& lead) override;
+    void delete_lead(const std::string& id) override;
+    void put_lead_token(const LeadToken& token) override;
+    std::optional<LeadToken> lead_token(const std::string& hash) const override;
+    std::vector<LeadToken> lead_tokens(const std::string& lead_id) const override;
     void request_plan(const std::string& scope) override;
     std::vector<std::string> plan_requests() const override;
     void clear_plan_request(const std::string& scope) override;
@@ -108,6 +115,8 @@ private:
         int64_t next_answer_id = 1;
         // participant → (session id, appointment id) → her attendance
         std::map<std::string, std::map<std::pair<int64_t, int64_t>, AttendanceRecord>> attendance;
+        std::map<std::string, StoredLead> leads;
+        std::map<std::string, LeadToken> lead_tokens;  // by hash
     };
     State state_;
 

@@ -323,6 +323,31 @@ CREATE TABLE attendance (
 ) WITHOUT ROWID;
 CREATE INDEX attendance_by_programme ON attendance(programme_id) WHERE session_id <> 0;
 )sql",
+    // 8 → 9: leads, the programmes they lead, their sign-in links and sessions (hashed)
+    R"sql(
+CREATE TABLE lead (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    email TEXT NOT NULL,
+    mobile TEXT NOT NULL
+);
+CREATE TABLE lead_programme (
+    lead_id TEXT NOT NULL,
+    programme_id TEXT NOT NULL,
+    PRIMARY KEY (lead_id, programme_id)
+) WITHOUT ROWID;
+CREATE TABLE lead_token (
+    hash TEXT PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('signin', 'session')),
+    lead_id TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    last_used_at TEXT NOT NULL,
+    used_at TEXT,
+    revoked_at TEXT
+);
+CREATE INDEX lead_token_by_lead ON lead_token(lead_id);
+)sql",
 };
 
 // SQLite creates a database with the process umask; ritme's holds personal data, so it

@@ -20,7 +20,7 @@ namespace ritme {
 
 class SqliteStore final : public Store {
 public:
-    static constexpr int current_schema_version = 8;
+    static constexpr int current_schema_version = 9;
 
     // Opens or creates the database and migrates it to the current schema. Throws
     // StoreError when the file cannot be opened or is newer than this ritme.
@@ -89,6 +89,13 @@ public:
     void put_attendance(const AttendanceRecord& record) override;
     std::vector<AttendanceRecord> attendance_of_participant(const std::string& participant_id) const override;
     std::vector<AttendanceRecord> attendance_of_programme(const std::string& programme_id) const override;
+    std::optional<StoredLead> lead(const std::string& id) const override;
+    std::vector<StoredLead> leads() const override;
+    void put_lead(const StoredLead& lead) override;
+    void delete_lead(const std::string& id) override;
+    void put_lead_token(const LeadToken& token) override;
+    std::optional<LeadToken> lead_token(const std::string& hash) const override;
+    std::vector<LeadToken> lead_tokens(const std::string& lead_id) const override;
     void request_plan(const std::string& scope) override;
     std::vector<std::string> plan_requests() const override;
     void clear_plan_request(const std::string& scope) override;

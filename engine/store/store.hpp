@@ -13,6 +13,7 @@
 #include "engine/store/appointment.hpp"
 #include "engine/store/attendance.hpp"
 #include "engine/store/delivery.hpp"
+#include "engine/store/lead.hpp"
 #include "engine/store/told.hpp"
 #include "engine/time/instant.hpp"
 
@@ -231,6 +232,19 @@ public:
     virtual std::vector<AttendanceRecord> attendance_of_participant(const std::string& participant_id) const = 0;
     // About the sessions of a programme.
     virtual std::vector<AttendanceRecord> attendance_of_programme(const std::string& programme_id) const = 0;
+
+    // --- Leads, their sign-in links and sessions ------------------------------------
+    virtual std::optional<StoredLead> lead(const std::string& id) const = 0;
+    virtual std::vector<StoredLead> leads() const = 0;  // by id
+    // Inserts or replaces, the programmes she leads included.
+    virtual void put_lead(const StoredLead& lead) = 0;
+    // Removes the lead with her programmes, links and sessions.
+    virtual void delete_lead(const std::string& id) = 0;
+    // Inserts or replaces the token with its hash.
+    virtual void put_lead_token(const LeadToken& token) = 0;
+    virtual std::optional<LeadToken> lead_token(const std::string& hash) const = 0;
+    // A lead's links and sessions, oldest first.
+    virtual std::vector<LeadToken> lead_tokens(const std::string& lead_id) const = 0;
 
     // --- What needs planning --------------------------------------------------------
     // Every change to what reminders depend on files a request: put_programme and
