@@ -5,6 +5,7 @@
 #include "adapters/http/http_channel.hpp"
 #include "adapters/http/provider_preset.hpp"
 #include "adapters/http/setting_pattern.hpp"
+#include "tests/test_support.hpp"
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
@@ -29,7 +30,7 @@ using Json = nlohmann::json;
 
 namespace {
 
-const fs::path shipped_presets = fs::path(RITME_SOURCE_DIR) / "config" / "providers";
+const fs::path shipped_presets = fs::path(ritme::test::source_path("config/providers"));
 
 constexpr const char* token_variable = "RITME_HTTP_TEST_TOKEN";
 const std::string token = "3f2504e0-4f89-11d3-9a0c-0305e82c3301";  // CM wants a GUID; the others take any key
@@ -740,7 +741,7 @@ TEST_SUITE("http_channel") {
         CHECK(result.reason.find("1111") == std::string::npos);
     }
     TEST_CASE("the crafted presets under tests/fuzz/provider_preset load or are refused as each says, at once") {
-        const fs::path crafted = fs::path(RITME_SOURCE_DIR) / "tests" / "fuzz" / "provider_preset";
+        const fs::path crafted = fs::path(ritme::test::source_path("tests/fuzz/provider_preset"));
         int files = 0;
         for (const auto& entry : fs::directory_iterator(crafted)) {
             if (entry.path().extension() != ".toml") continue;

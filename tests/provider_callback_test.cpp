@@ -7,6 +7,7 @@
 #include "adapters/http/http_channel.hpp"
 #include "adapters/http/provider_preset.hpp"
 #include "engine/store/delivery.hpp"
+#include "tests/test_support.hpp"
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
@@ -30,7 +31,7 @@ using Verdict = CallbackReading::Verdict;
 
 namespace {
 
-const fs::path shipped_presets = fs::path(RITME_SOURCE_DIR) / "config" / "providers";
+const fs::path shipped_presets = fs::path(ritme::test::source_path("config/providers"));
 const UtcInstant call_time{boost::posix_time::ptime(boost::gregorian::date(2027, 1, 12), boost::posix_time::hours(9))};
 constexpr int64_t call_epoch = 1799744400;  // 2027-01-12T09:00:00Z
 

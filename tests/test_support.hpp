@@ -13,8 +13,10 @@
 
 namespace ritme::test {
 
-inline std::string source_path(const std::string& relative) { return std::string(RITME_SOURCE_DIR) + "/" + relative; }
-inline std::string data_path(const std::string& relative) { return std::string(RITME_TEST_DATA) + "/" + relative; }
+// A file of the source tree, and of tests/data (defined in test_support.cpp, the one file
+// compiled with the tree's path, so every other test object is the same in any checkout).
+std::string source_path(const std::string& relative);
+std::string data_path(const std::string& relative);
 
 // config/holidays, loaded once; a problem in it fails the test that asks.
 inline const SchoolHolidayTable& shipped_school_holidays() {
