@@ -128,10 +128,10 @@ void HttpRoutes::callback(CallbackKind kind, const std::string& channel, const C
         // The 200 only once committed: a 200 tells the gateway the report is stored.
         const size_t count = reading.receipts.size();
         receipts_later_(channel, std::move(reading.receipts), request.received_at,
-                        [this, channel, count, done = std::move(done), respond](std::exception_ptr failure) {
+                        [this, channel, count, done = std::move(done), respond](std::exception_ptr failure) mutable {
                             if (failure) return respond(failed(channel, failure));
                             metrics_.count_receipts(count);
-                            respond(done);
+                            respond(std::move(done));
                         });
         return;
     }
