@@ -61,6 +61,7 @@ void HttpRoutes::answer(const CallbackRequest& request, const HttpRespond& respo
     }
     try {
         if (auto answered = leads_.answer(request)) return respond(std::move(*answered));
+        if (auto answered = pages_.answer(request)) return respond(std::move(*answered));
     } catch (const StoreError&) {
         return respond(failed("lead", std::current_exception()));
     }
