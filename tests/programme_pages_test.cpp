@@ -272,6 +272,8 @@ TEST_CASE("the programme page: the next session's card, the sessions, the partic
     CHECK(has(body, "href=\"/p/almere/d/p-amina\""));
     CHECK(has(body, "<th scope=\"col\""));
     CHECK(has(body, "nog geen gehouden"));
+    const auto planned = site.store.sessions("almere").size();
+    CHECK(has(body, "0 van " + std::to_string(planned) + " bijeenkomsten gehouden"));
 }
 
 TEST_CASE("the crèche list counts the children of the mothers expected; the participant page shows her messages") {

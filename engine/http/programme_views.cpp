@@ -323,7 +323,8 @@ HttpAnswer programme_page(const PageContext& page, const std::optional<SessionRo
     html += "<section aria-labelledby=\"participants\">\n<h2 id=\"participants\">" +
             escape(tr(language, "Participants")) + "</h2>\n";
     html += "<p class=\"muted\">" +
-            escape(tr_count(language, attendance.held(), "{1} of {n} session held", "{1} of {n} sessions held",
+            escape(tr_count(language, static_cast<long>(attendance.sessions.size()), "{1} of {n} session held",
+                            "{1} of {n} sessions held",
                             {std::to_string(attendance.held())})) +
             "</p>\n";
     if (attendance.rows.empty()) {
