@@ -411,4 +411,22 @@ TEST_CASE("401 not signed in, 403 another lead's programme or a forged CSRF toke
     CHECK(site.get(site.session_path() + "/attendance", site.ans_cookie).status == 405);
 }
 
+TEST_CASE("English when the browser asks for it first; the places left for follow-ups and a group message") {
+    Site site;
+    CallbackRequest english = site.request("GET", "/p/almere", site.ans_cookie, utc(2, 2, 18));
+    english.headers.emplace_back("accept-language", "en-GB,en;q=0.9,nl;q=0.8");
+    const auto page = site.routes.answer(english);
+    CHECK(has(page.body, "<html lang=\"en\">"));
+    CHECK(has(page.body, "Next session"));
+    CHECK_FALSE(has(page.body, "id=\"follow-ups\""));
+
+    site.routes.programme_pages().follow_ups = [](const ProgrammeSectionRequest& request) {
+        return "<h2>" + lead_pages::escape(request.programme.id) + " follow-ups</h2>\n";
+    };
+    site.routes.programme_pages().group_message = [](const ProgrammeSectionRequest&) { return std::string(); };
+    const auto with_section = site.get("/p/almere", site.ans_cookie);
+    CHECK(has(with_section.body, "<section id=\"follow-ups\">\n<h2>almere follow-ups</h2>"));
+    CHECK_FALSE(has(with_section.body, "id=\"group-message\""));
+}
+
 TEST_SUITE_END();
