@@ -93,7 +93,8 @@ std::optional<HttpAnswer> ProgrammePages::answer(const CallbackRequest& request)
 
     const auto programme = store_.programme(segments[0]);
     if (!programme) return lead_pages::not_found(language, "programme not in the database");
-    const PageContext page{language, *programme, TimeZone::load(programme->timezone), LeadAccess::csrf_token(lead)};
+    const PageContext page{language, *programme, TimeZone::load(programme->timezone), LeadAccess::csrf_token(lead),
+                           request.received_at};
     const Visit visit{request, lead, page};
     const UtcInstant now = request.received_at;
     const MessagePlanning* planning = setup_.planning ? &*setup_.planning : nullptr;

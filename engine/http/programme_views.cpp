@@ -243,7 +243,9 @@ std::string messages_preview(const PageContext& page, const ActionPreview& previ
                           {kind_count(group.kind, group.count, language), group.channel,
                            tr_count(language, static_cast<long>(group.recipients.size()), "{n} participant",
                                     "{n} participants"),
-                           names, moment(group.first_send_at, page.zone, language)})) +
+                           names,
+                           page.now < group.first_send_at ? moment(group.first_send_at, page.zone, language)
+                                                          : tr(language, "at once")})) +
                 "</li>\n";
     }
     for (const auto& group : messages.cancelled)

@@ -26,6 +26,7 @@ struct PageContext {
     const Programme& programme;
     TimeZone zone;          // the programme's, for the moments shown
     std::string csrf;       // the session's token for the forms
+    UtcInstant now;         // the request's time
 };
 
 // GET /p/PROGRAMME. `follow_ups` and `group_message`: sections others fill (HTML), shown
