@@ -316,7 +316,10 @@ TEST_CASE("attendance: one POST stores the mark, audited as the lead, and 303s b
     const auto page = site.get(site.session_path(), cookie, during);
     CHECK(has(page.body, "aria-pressed=\"true\">aanwezig</button>"));
 
-    // Present before the session began is refused with a reason, nothing stored.
+    // Before the session only afgemeld is offered; present is refused with a reason, nothing stored.
+    const auto before = site.get(site.session_path(), site.ans_cookie);
+    CHECK(has(before.body, ">afgemeld</button>"));
+    CHECK_FALSE(has(before.body, ">aanwezig</button>"));
     const auto early = site.post(site.session_path() + "/attendance",
                                  "csrf=" + site.csrf(site.ans_cookie) + "&participant=p-chloe&status=present",
                                  site.ans_cookie);

@@ -374,6 +374,9 @@ HttpAnswer session_page(const PageContext& page, const SessionRoster& roster) {
     } else if (roster.entries.empty()) {
         html += "<p>" + escape(tr(language, "No participants are enrolled.")) + "</p>\n";
     } else {
+        if (!may_be_marked(session, AttendanceStatus::present, page.now))
+            html += "<p class=\"muted\">" +
+                    escape(tr(language, "Present and absent can be marked from the start of the session.")) + "</p>\n";
         html += "<ul class=\"plain\">\n";
         const std::string action = session_href(page.programme, session.id) + "/attendance";
         for (const auto& entry : roster.entries) {
@@ -385,6 +388,7 @@ HttpAnswer session_page(const PageContext& page, const SessionRoster& roster) {
                     escape(label_id) + "\">\n";
             for (const AttendanceStatus status :
                  {AttendanceStatus::present, AttendanceStatus::absent, AttendanceStatus::excused}) {
+                if (!may_be_marked(session, status, page.now)) continue;
                 html += "<form method=\"post\" action=\"" + escape(action) + "\">\n" + lead_pages::csrf_field(page.csrf) +
                         "<input type=\"hidden\" name=\"participant\" value=\"" + escape(entry.participant_id) +
                         "\">\n<input type=\"hidden\" name=\"status\" value=\"" + std::string(name_of(status)) +
