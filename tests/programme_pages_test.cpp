@@ -235,6 +235,39 @@ TEST_CASE("the roster: NEE with its time, not reached, no answer, the children e
     CHECK_FALSE(session_roster(site.store, "zeewolde", site.first.id).ok());
 }
 
+TEST_CASE("a message about the session that went after the failure (her e-mail fallback) means she was reached") {
+    Site site;
+    Delivery fallback;
+    fallback.key = "change:almere#1@v1:p-chloe:email";
+    fallback.kind = DeliveryKind::change;
+    fallback.programme_id = "almere";
+    fallback.session_id = site.first.id;
+    fallback.session_version = site.first.version;
+    fallback.participant_id = "p-chloe";
+    fallback.channel = "email";
+    fallback.due_at = fallback.send_at = utc(2, 2, 17, 5);
+    fallback.expires_at = site.first.start_utc;
+    const UtcInstant sent_at = utc(2, 2, 17, 6);
+    site.store.write([&] {
+        site.store.add_delivery(fallback);
+        for (const auto& claimed : site.store.claim_due(sent_at, 100, "test", utc(2, 2, 18)))
+            site.store.finish({DeliveryOutcome(claimed.delivery.id, DeliveryState::sent, sent_at)});
+    });
+    DeliveryQuery sent;
+    sent.participant_id = "p-chloe";
+    sent.states = {DeliveryState::sent};
+    REQUIRE(site.store.deliveries(sent).size() == 1);
+    const auto roster = session_roster(site.store, "almere", site.first.id);
+    int chloe = 0;
+    for (const auto& entry : roster.value.entries)
+        if (entry.participant_id == "p-chloe") {
+            ++chloe;
+            CHECK_FALSE(entry.not_reached);
+            CHECK(entry.group() == RosterGroup::no_answer);
+        }
+    CHECK(chloe == 1);
+}
+
 TEST_CASE("GET /: her programmes as links, in Dutch, with the stylesheet; GET /ritme.css is long-cached CSS") {
     Site site;
     const auto home = site.get("/", site.ans_cookie);
