@@ -72,8 +72,8 @@ std::string section(const std::string& page, std::string_view after, std::string
 std::unique_ptr<Store> memory_store() { return std::make_unique<MemoryStore>(); }
 std::unique_ptr<Store> sqlite_store() {
     static int counter = 0;
-    const auto dir = std::filesystem::temp_directory_path() / ("ritme-pages-test-" + std::to_string(::getpid()) +
-                                                              "-" + std::to_string(++counter));
+    const auto dir = std::filesystem::temp_directory_path() /
+                     ("ritme-pages-test-" + std::to_string(::getpid()) + "-" + std::to_string(++counter));
     std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir);
     return SqliteStore::open((dir / "ritme.db").string());
@@ -165,8 +165,7 @@ struct Site {
         const auto lead = add_lead(store, {name, name + "@example.org", std::nullopt}, programmes, audit);
         REQUIRE(lead.ok());
         const auto link = make_sign_in_link(store, lead.value.id, "https://ritme.example.nl", audit);
-        const auto session =
-            sign_in(store, link.value.url.substr(link.value.url.find("token=") + 6), at);
+        const auto session = sign_in(store, link.value.url.substr(link.value.url.find("token=") + 6), at);
         REQUIRE(session.has_value());
         return session->token;
     }
@@ -353,13 +352,13 @@ TEST_CASE("attendance: one POST stores the mark, audited as the lead, and 303s b
     const auto before = site.get(site.session_path(), site.ans_cookie);
     CHECK(has(before.body, ">afgemeld</button>"));
     CHECK_FALSE(has(before.body, ">aanwezig</button>"));
-    const auto early = site.post(site.session_path() + "/attendance",
-                                 "csrf=" + site.csrf(site.ans_cookie) + "&participant=p-chloe&status=present",
-                                 site.ans_cookie);
+    const auto early =
+        site.post(site.session_path() + "/attendance",
+                  "csrf=" + site.csrf(site.ans_cookie) + "&participant=p-chloe&status=present", site.ans_cookie);
     CHECK(early.status >= 400);
     CHECK(early.status < 500);
-    const auto bad = site.post(site.session_path() + "/attendance", "csrf=" + csrf + "&participant=p-chloe&status=maybe",
-                               cookie, during);
+    const auto bad = site.post(site.session_path() + "/attendance",
+                               "csrf=" + csrf + "&participant=p-chloe&status=maybe", cookie, during);
     CHECK(bad.status == 400);
     CHECK(site.store.attendance_of_programme("almere").size() == 2);  // Bea's excuse and Amina's mark
 }
@@ -395,8 +394,8 @@ TEST_CASE("a move: posted without confirm it shows the messages and changes noth
         CHECK(site.changes_seen == 1);
 
         // A date that is not one: 400 with the form again, nothing changed.
-        const auto bad = site.post(site.session_path() + "/move", "csrf=" + csrf + "&date=5-2&time=10%3A00",
-                                   site.ans_cookie);
+        const auto bad =
+            site.post(site.session_path() + "/move", "csrf=" + csrf + "&date=5-2&time=10%3A00", site.ans_cookie);
         CHECK(bad.status == 400);
         CHECK(has(bad.body, "role=\"alert\""));
     }
@@ -435,8 +434,9 @@ TEST_CASE("401 not signed in, 403 another lead's programme or a forged CSRF toke
                                     std::string("participant=p-amina&status=excused"),
                                     "csrf=" + site.csrf(site.els_cookie) + "&participant=p-amina&status=excused"})
         CHECK(site.post(site.session_path() + "/attendance", form, site.ans_cookie).status == 403);
-    CHECK(site.post(site.session_path() + "/move", "date=2026-02-05&time=10%3A00&confirm=yes", site.ans_cookie)
-              .status == 403);
+    CHECK(
+        site.post(site.session_path() + "/move", "date=2026-02-05&time=10%3A00&confirm=yes", site.ans_cookie).status ==
+        403);
     CHECK(site.store.attendance_of_programme("almere").size() == marks);
     CHECK(site.store.session(site.first.id)->date == site.first.date);
 

@@ -30,7 +30,7 @@ struct MessagePlanning {
 enum class ChangeMode { make, preview };
 
 struct ChangeRun {
-    bool changed = false;                 // what `change` returned
+    bool changed = false;                   // what `change` returned
     std::optional<OutboxPreview> messages;  // when it changed something and planning was given
 };
 

@@ -30,8 +30,7 @@ ChangeResult<ParticipantHistory> participant_history(const Store& store, const s
     DeliveryQuery query;
     query.programme_id = register_.programme_id;
     query.participant_id = participant_id;
-    query.kinds = {DeliveryKind::reminder, DeliveryKind::appointment, DeliveryKind::change,
-                   DeliveryKind::confirmation};
+    query.kinds = {DeliveryKind::reminder, DeliveryKind::appointment, DeliveryKind::change, DeliveryKind::confirmation};
     query.newest_first = true;
     for (auto& delivery : store.deliveries(query)) {
         SentMessage message{std::move(delivery), {}};

@@ -23,7 +23,7 @@ struct SentMessage {
 
 struct ParticipantHistory {
     Participant participant;
-    bool enrolled = true;                  // false: unenrolled since, with marks kept
+    bool enrolled = true;                   // false: unenrolled since, with marks kept
     std::vector<RegisterSession> sessions;  // the register's: not cancelled, by start
     RegisterRow attendance;                 // her marks, one per session, and her percentage
     std::vector<SentMessage> messages;      // newest first

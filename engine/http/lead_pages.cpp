@@ -11,12 +11,23 @@ std::string escape(std::string_view text) {
     out.reserve(text.size());
     for (const char c : text) {
         switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            case '\'': out += "&#39;"; break;
-            default: out += c;
+            case '&':
+                out += "&amp;";
+                break;
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
+            case '"':
+                out += "&quot;";
+                break;
+            case '\'':
+                out += "&#39;";
+                break;
+            default:
+                out += c;
         }
     }
     return out;
@@ -67,16 +78,18 @@ HttpAnswer sign_in_form(Language language, std::string_view token) {
 }
 
 HttpAnswer link_refused(Language language) {
-    return html(language, 403, tr(language, "Link not valid"),
-                "<p>" + escape(tr(language, "This link has expired or was used already; ask for a new one.")) + "</p>\n",
-                "sign-in link refused");
+    return html(
+        language, 403, tr(language, "Link not valid"),
+        "<p>" + escape(tr(language, "This link has expired or was used already; ask for a new one.")) + "</p>\n",
+        "sign-in link refused");
 }
 
 HttpAnswer not_signed_in(Language language) {
     return html(language, 401, tr(language, "Not signed in"),
                 "<p>" +
-                    escape(tr(language, "You are not signed in (any more). Ask the administrator of ritme for a new "
-                                        "sign-in link.")) +
+                    escape(tr(language,
+                              "You are not signed in (any more). Ask the administrator of ritme for a new "
+                              "sign-in link.")) +
                     "</p>\n",
                 "not signed in");
 }
@@ -118,7 +131,8 @@ HttpAnswer home(Language language, const StoredLead& lead, const std::vector<Hom
 }
 
 HttpAnswer signed_out(Language language) {
-    return html(language, 200, tr(language, "Signed out"), "<p>" + escape(tr(language, "You are signed out.")) + "</p>\n");
+    return html(language, 200, tr(language, "Signed out"),
+                "<p>" + escape(tr(language, "You are signed out.")) + "</p>\n");
 }
 
 std::string session_when(const StoredSession& session, Language language) {

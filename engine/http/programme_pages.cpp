@@ -63,16 +63,10 @@ std::string session_href(const std::string& programme_id, int64_t session_id) {
     return "/p/" + programme_id + "/s/" + std::to_string(session_id);
 }
 
-// One request's facts, shared by the route functions.
-struct Visit {
-    const CallbackRequest& request;
-    const LeadAccess::SignedIn& lead;
-    const PageContext& page;
-
-    AuditContext audit(std::string_view verb) const {
-        return {request.received_at, lead.lead.name, "page " + std::string(verb)};
-    }
-};
+// A change on the page is audited with the lead's name and the time of her request.
+AuditContext audit_of(const CallbackRequest& request, const LeadAccess::SignedIn& lead, std::string_view verb) {
+    return {request.received_at, lead.lead.name, "page " + std::string(verb)};
+}
 
 }  // namespace
 
@@ -95,7 +89,6 @@ std::optional<HttpAnswer> ProgrammePages::answer(const CallbackRequest& request)
     if (!programme) return lead_pages::not_found(language, "programme not in the database");
     const PageContext page{language, *programme, TimeZone::load(programme->timezone), LeadAccess::csrf_token(lead),
                            request.received_at};
-    const Visit visit{request, lead, page};
     const UtcInstant now = request.received_at;
     const MessagePlanning* planning = setup_.planning ? &*setup_.planning : nullptr;
 
@@ -153,12 +146,13 @@ std::optional<HttpAnswer> ProgrammePages::answer(const CallbackRequest& request)
         const std::string participant = request.form_value("participant").value_or("");
         if (!status || participant.empty())
             return programme_views::refused(
-                page, {{ChangeError::Kind::bad_input, "status", "the form names no participant or no status",
-                        "choose present, absent or excused for a participant"}},
+                page,
+                {{ChangeError::Kind::bad_input, "status", "the form names no participant or no status",
+                  "choose present, absent or excused for a participant"}},
                 back);
         ChangeResult<AttendanceMarked> result;
         const ChangeRun run = run_change_with_messages(store_, planning, now, ChangeMode::make, [&] {
-            result = mark_attendance(store_, {ref, participant, *status}, visit.audit("attendance"));
+            result = mark_attendance(store_, {ref, participant, *status}, audit_of(request, lead, "attendance"));
             return result.ok() && result.value.changed;
         });
         if (!result.ok()) return programme_views::refused(page, result.errors, back);
@@ -181,10 +175,10 @@ std::optional<HttpAnswer> ProgrammePages::answer(const CallbackRequest& request)
     fields.reason = request.form_value("reason").value_or("");
     const ChangeMode mode = request.form_value("confirm") == "yes" ? ChangeMode::make : ChangeMode::preview;
     if (*action != SessionAction::cancel && !setup_.school_holidays)
-        return lead_pages::html(language, 503, tr(language, "Not changed"),
-                                "<p>" + lead_pages::escape(tr(language, "ritme is starting; try again in a moment.")) +
-                                    "</p>\n",
-                                "no school holidays loaded");
+        return lead_pages::html(
+            language, 503, tr(language, "Not changed"),
+            "<p>" + lead_pages::escape(tr(language, "ritme is starting; try again in a moment.")) + "</p>\n",
+            "no school holidays loaded");
 
     ActionPreview preview;
     preview.planned = planning != nullptr;
@@ -203,7 +197,8 @@ std::optional<HttpAnswer> ProgrammePages::answer(const CallbackRequest& request)
             ChangeResult<SessionMoved> result;
             const std::string location = fields.location == session->location ? std::string() : fields.location;
             run = run_change_with_messages(store_, planning, now, mode, [&] {
-                result = move_session(store_, *setup_.school_holidays, {ref, *to, location, false}, visit.audit("move"));
+                result = move_session(store_, *setup_.school_holidays, {ref, *to, location, false},
+                                      audit_of(request, lead, "move"));
                 return result.ok() && result.value.change.has_value();
             });
             errors = result.errors;
@@ -222,7 +217,7 @@ std::optional<HttpAnswer> ProgrammePages::answer(const CallbackRequest& request)
         case SessionAction::cancel: {
             ChangeResult<SessionChange> result;
             run = run_change_with_messages(store_, planning, now, mode, [&] {
-                result = cancel_session(store_, ref, fields.reason, visit.audit("cancel"));
+                result = cancel_session(store_, ref, fields.reason, audit_of(request, lead, "cancel"));
                 return result.ok();
             });
             errors = result.errors;
@@ -233,15 +228,16 @@ std::optional<HttpAnswer> ProgrammePages::answer(const CallbackRequest& request)
         case SessionAction::restore: {
             ChangeResult<SessionRestored> result;
             run = run_change_with_messages(store_, planning, now, mode, [&] {
-                result = restore_session(store_, *setup_.school_holidays, ref, visit.audit("restore"));
+                result = restore_session(store_, *setup_.school_holidays, ref, audit_of(request, lead, "restore"));
                 return result.ok();
             });
             errors = result.errors;
-            preview.change = result.value.changed
-                                 ? tr(language, "Session {1} goes back to the programme file: {2}.",
-                                      {number, lead_pages::session_when(result.value.session, language)})
-                                 : tr(language, "Session {1} follows the programme file again; it is at that time already.",
-                                      {number});
+            preview.change =
+                result.value.changed
+                    ? tr(language, "Session {1} goes back to the programme file: {2}.",
+                         {number, lead_pages::session_when(result.value.session, language)})
+                    : tr(language, "Session {1} follows the programme file again; it is at that time already.",
+                         {number});
             break;
         }
     }

@@ -29,9 +29,12 @@ lead_pages::Back back_to_programme(const PageContext& page) {
 
 std::string status_words(SessionStatus status, Language language) {
     switch (status) {
-        case SessionStatus::planned: return tr(language, "planned");
-        case SessionStatus::moved: return tr(language, "moved");
-        case SessionStatus::cancelled: return tr(language, "cancelled");
+        case SessionStatus::planned:
+            return tr(language, "planned");
+        case SessionStatus::moved:
+            return tr(language, "moved");
+        case SessionStatus::cancelled:
+            return tr(language, "cancelled");
     }
     return {};
 }
@@ -52,12 +55,16 @@ std::string was(const StoredSession& session, Language language) {
 
 std::string kind_count(DeliveryKind kind, int n, Language language) {
     switch (kind) {
-        case DeliveryKind::reminder: return tr_count(language, n, "{n} reminder", "{n} reminders");
+        case DeliveryKind::reminder:
+            return tr_count(language, n, "{n} reminder", "{n} reminders");
         case DeliveryKind::appointment:
             return tr_count(language, n, "{n} appointment reminder", "{n} appointment reminders");
-        case DeliveryKind::change: return tr_count(language, n, "{n} change notice", "{n} change notices");
-        case DeliveryKind::alert: return tr_count(language, n, "{n} alert to the lead", "{n} alerts to the lead");
-        case DeliveryKind::confirmation: return tr_count(language, n, "{n} confirmation", "{n} confirmations");
+        case DeliveryKind::change:
+            return tr_count(language, n, "{n} change notice", "{n} change notices");
+        case DeliveryKind::alert:
+            return tr_count(language, n, "{n} alert to the lead", "{n} alerts to the lead");
+        case DeliveryKind::confirmation:
+            return tr_count(language, n, "{n} confirmation", "{n} confirmations");
         case DeliveryKind::answer_alert:
             return tr_count(language, n, "{n} answer passed to the lead", "{n} answers passed to the lead");
     }
@@ -66,24 +73,36 @@ std::string kind_count(DeliveryKind kind, int n, Language language) {
 
 std::string state_words(DeliveryState state, Language language) {
     switch (state) {
-        case DeliveryState::planned: return tr(language, "planned");
-        case DeliveryState::claimed: return tr(language, "being sent");
-        case DeliveryState::sent: return tr(language, "sent");
-        case DeliveryState::retry: return tr(language, "to be tried again");
-        case DeliveryState::failed: return tr(language, "failed");
-        case DeliveryState::expired: return tr(language, "expired");
-        case DeliveryState::cancelled: return tr(language, "withdrawn");
+        case DeliveryState::planned:
+            return tr(language, "planned");
+        case DeliveryState::claimed:
+            return tr(language, "being sent");
+        case DeliveryState::sent:
+            return tr(language, "sent");
+        case DeliveryState::retry:
+            return tr(language, "to be tried again");
+        case DeliveryState::failed:
+            return tr(language, "failed");
+        case DeliveryState::expired:
+            return tr(language, "expired");
+        case DeliveryState::cancelled:
+            return tr(language, "withdrawn");
     }
     return {};
 }
 
 std::string reading_words(AnswerReading reading, Language language) {
     switch (reading) {
-        case AnswerReading::cannot_come: return tr(language, "cannot come (NEE)");
-        case AnswerReading::coming: return tr(language, "comes (JA)");
-        case AnswerReading::stop: return tr(language, "no more SMS (STOP)");
-        case AnswerReading::start: return tr(language, "SMS again (START)");
-        case AnswerReading::free_text: return tr(language, "her own words");
+        case AnswerReading::cannot_come:
+            return tr(language, "cannot come (NEE)");
+        case AnswerReading::coming:
+            return tr(language, "comes (JA)");
+        case AnswerReading::stop:
+            return tr(language, "no more SMS (STOP)");
+        case AnswerReading::start:
+            return tr(language, "SMS again (START)");
+        case AnswerReading::free_text:
+            return tr(language, "her own words");
     }
     return {};
 }
@@ -110,8 +129,8 @@ std::string card(const PageContext& page, const SessionRoster& roster, bool with
     }
     const int expected = static_cast<int>(
         std::count_if(roster.entries.begin(), roster.entries.end(), [](const RosterEntry& e) { return e.expected(); }));
-    html += "<ul class=\"counts\">\n<li>" +
-            escape(tr_count(language, expected, "{n} expected", "{n} expected")) + "</li>\n<li class=\"said-no\">" +
+    html += "<ul class=\"counts\">\n<li>" + escape(tr_count(language, expected, "{n} expected", "{n} expected")) +
+            "</li>\n<li class=\"said-no\">" +
             escape(tr(language, "{1} said NEE", {std::to_string(roster.count(RosterGroup::said_no))})) +
             "</li>\n<li class=\"not-reached\">" +
             escape(tr(language, "{1} not reached", {std::to_string(roster.count(RosterGroup::not_reached))})) +
@@ -166,7 +185,9 @@ std::string percent_text(const AttendanceSummary& summary, Language language) {
 std::string attendance_tag(const std::optional<AttendanceStatus>& status, Language language) {
     const std::string words = attendance_status_text(status, language);
     if (!status) return "<span class=\"muted\">" + escape(words) + "</span>";
-    const char* css = *status == AttendanceStatus::present ? "yes" : *status == AttendanceStatus::absent ? "no" : "warn";
+    const char* css = *status == AttendanceStatus::present  ? "yes"
+                      : *status == AttendanceStatus::absent ? "no"
+                                                            : "warn";
     return "<span class=\"tag " + std::string(css) + "\">" + escape(words) + "</span>";
 }
 
@@ -180,9 +201,12 @@ std::string errors_box(const std::vector<ChangeError>& errors, Language language
 
 std::string action_title(SessionAction action, Language language) {
     switch (action) {
-        case SessionAction::move: return tr(language, "Move the session");
-        case SessionAction::cancel: return tr(language, "Cancel the session");
-        case SessionAction::restore: return tr(language, "Restore the session");
+        case SessionAction::move:
+            return tr(language, "Move the session");
+        case SessionAction::cancel:
+            return tr(language, "Cancel the session");
+        case SessionAction::restore:
+            return tr(language, "Restore the session");
     }
     return {};
 }
@@ -200,8 +224,9 @@ std::string action_fields(const PageContext& page, SessionAction action, const S
     };
     std::string html;
     if (action == SessionAction::move) {
-        if (hidden) return hidden_input("date", fields.date) + hidden_input("time", fields.time) +
-                           hidden_input("location", fields.location);
+        if (hidden)
+            return hidden_input("date", fields.date) + hidden_input("time", fields.time) +
+                   hidden_input("location", fields.location);
         html += "<label for=\"date\">" + escape(tr(language, "New date")) +
                 "</label>\n<input type=\"date\" id=\"date\" name=\"date\" required value=\"" + escape(fields.date) +
                 "\">\n<label for=\"time\">" + escape(tr(language, "New start time")) +
@@ -212,14 +237,16 @@ std::string action_fields(const PageContext& page, SessionAction action, const S
                 "</p>\n<label for=\"location\">" + escape(tr(language, "Place")) +
                 "</label>\n<select id=\"location\" name=\"location\">\n";
         for (const auto& location : page.programme.locations) {
-            const bool chosen = fields.location.empty() ? location.key == session.location : location.key == fields.location;
+            const bool chosen =
+                fields.location.empty() ? location.key == session.location : location.key == fields.location;
             html += "<option value=\"" + escape(location.key) + "\"" + (chosen ? " selected" : "") + ">" +
                     escape(location.name.empty() ? location.key : location.name) + "</option>\n";
         }
         html += "</select>\n";
     } else if (action == SessionAction::cancel) {
         if (hidden) return hidden_input("reason", fields.reason);
-        html += "<label for=\"reason\">" + escape(tr(language, "Reason (for the records; participants do not see it)")) +
+        html += "<label for=\"reason\">" +
+                escape(tr(language, "Reason (for the records; participants do not see it)")) +
                 "</label>\n<input type=\"text\" id=\"reason\" name=\"reason\" required maxlength=\"200\" value=\"" +
                 escape(fields.reason) + "\">\n";
     }
@@ -238,19 +265,19 @@ std::string messages_preview(const PageContext& page, const ActionPreview& previ
     for (const auto& group : messages.outgoing) {
         std::string names;
         for (size_t i = 0; i < group.recipients.size(); ++i) names += (i ? ", " : "") + group.recipients[i];
-        html += "<li>" +
-                escape(tr(language, "{1} by {2} to {3}: {4}; the first {5}",
-                          {kind_count(group.kind, group.count, language), group.channel,
-                           tr_count(language, static_cast<long>(group.recipients.size()), "{n} participant",
-                                    "{n} participants"),
-                           names,
-                           page.now < group.first_send_at ? moment(group.first_send_at, page.zone, language)
-                                                          : tr(language, "at once")})) +
-                "</li>\n";
+        html +=
+            "<li>" +
+            escape(tr(
+                language, "{1} by {2} to {3}: {4}; the first {5}",
+                {kind_count(group.kind, group.count, language), group.channel,
+                 tr_count(language, static_cast<long>(group.recipients.size()), "{n} participant", "{n} participants"),
+                 names,
+                 page.now < group.first_send_at ? moment(group.first_send_at, page.zone, language)
+                                                : tr(language, "at once")})) +
+            "</li>\n";
     }
     for (const auto& group : messages.cancelled)
-        html += "<li>" +
-                escape(tr(language, "{1} cancelled", {kind_count(group.kind, group.count, language)})) +
+        html += "<li>" + escape(tr(language, "{1} cancelled", {kind_count(group.kind, group.count, language)})) +
                 (group.reason.empty() ? "" : " <span class=\"muted\">(" + escape(group.reason) + ")</span>") +
                 "</li>\n";
     html += "</ul>\n";
@@ -269,9 +296,12 @@ std::string messages_preview(const PageContext& page, const ActionPreview& previ
 
 std::string_view name_of(SessionAction action) {
     switch (action) {
-        case SessionAction::move: return "move";
-        case SessionAction::cancel: return "cancel";
-        case SessionAction::restore: return "restore";
+        case SessionAction::move:
+            return "move";
+        case SessionAction::cancel:
+            return "cancel";
+        case SessionAction::restore:
+            return "restore";
     }
     return {};
 }
@@ -282,7 +312,8 @@ std::string moment(UtcInstant at, const TimeZone& zone, Language language) {
 }
 
 std::string session_title(const StoredSession& session, Language language) {
-    return tr(language, "Session {1}: {2}", {std::to_string(session.number), lead_pages::session_when(session, language)});
+    return tr(language, "Session {1}: {2}",
+              {std::to_string(session.number), lead_pages::session_when(session, language)});
 }
 
 std::string error_text(const ChangeError& error) {
@@ -294,8 +325,8 @@ HttpAnswer programme_page(const PageContext& page, const std::optional<SessionRo
                           const std::string& follow_ups, const std::string& group_message) {
     const Language language = page.language;
     const Programme& programme = page.programme;
-    std::string html = "<section aria-labelledby=\"next\">\n<h2 id=\"next\">" + escape(tr(language, "Next session")) +
-                       "</h2>\n";
+    std::string html =
+        "<section aria-labelledby=\"next\">\n<h2 id=\"next\">" + escape(tr(language, "Next session")) + "</h2>\n";
     if (next) {
         html += card(page, *next, true);
         html += "<p><a href=\"" + escape(session_href(programme, next->session.id)) + "/creche\">" +
@@ -326,8 +357,7 @@ HttpAnswer programme_page(const PageContext& page, const std::optional<SessionRo
             escape(tr(language, "Participants")) + "</h2>\n";
     html += "<p class=\"muted\">" +
             escape(tr_count(language, static_cast<long>(attendance.sessions.size()), "{1} of {n} session held",
-                            "{1} of {n} sessions held",
-                            {std::to_string(attendance.held())})) +
+                            "{1} of {n} sessions held", {std::to_string(attendance.held())})) +
             "</p>\n";
     if (attendance.rows.empty()) {
         html += "<p>" + escape(tr(language, "No participants are enrolled.")) + "</p>\n";
@@ -336,11 +366,12 @@ HttpAnswer programme_page(const PageContext& page, const std::optional<SessionRo
                 "</th><th scope=\"col\" class=\"number\">" + escape(tr(language, "Present")) +
                 "</th></tr></thead>\n<tbody>\n";
         for (const auto& row : attendance.rows) {
-            html += "<tr><th scope=\"row\"><a href=\"" + escape(participant_href(programme, row.participant_id)) +
-                    "\">" + escape(row.name) + "</a>" +
-                    (row.enrolled ? "" : " <span class=\"muted\">" + escape(tr(language, "(no longer enrolled)")) +
-                                             "</span>") +
-                    "</th><td class=\"number\">" + escape(percent_text(row.summary, language)) + "</td></tr>\n";
+            html +=
+                "<tr><th scope=\"row\"><a href=\"" + escape(participant_href(programme, row.participant_id)) + "\">" +
+                escape(row.name) + "</a>" +
+                (row.enrolled ? ""
+                              : " <span class=\"muted\">" + escape(tr(language, "(no longer enrolled)")) + "</span>") +
+                "</th><td class=\"number\">" + escape(percent_text(row.summary, language)) + "</td></tr>\n";
         }
         html += "</tbody>\n</table>\n";
     }
@@ -358,9 +389,8 @@ HttpAnswer session_page(const PageContext& page, const SessionRoster& roster) {
     if (!cancelled)
         html += "<a href=\"" + escape(session_href(page.programme, session.id)) + "/creche\">" +
                 escape(tr(language, "Crèche list")) + "</a>\n<a href=\"" +
-                escape(action_href(page, session, SessionAction::move)) + "\">" +
-                escape(tr(language, "Move")) + "</a>\n<a href=\"" +
-                escape(action_href(page, session, SessionAction::cancel)) + "\">" +
+                escape(action_href(page, session, SessionAction::move)) + "\">" + escape(tr(language, "Move")) +
+                "</a>\n<a href=\"" + escape(action_href(page, session, SessionAction::cancel)) + "\">" +
                 escape(tr(language, "Cancel")) + "</a>\n";
     if (session.lead_override)
         html += "<a href=\"" + escape(action_href(page, session, SessionAction::restore)) + "\">" +
@@ -389,11 +419,12 @@ HttpAnswer session_page(const PageContext& page, const SessionRoster& roster) {
             for (const AttendanceStatus status :
                  {AttendanceStatus::present, AttendanceStatus::absent, AttendanceStatus::excused}) {
                 if (!may_be_marked(session, status, page.now)) continue;
-                html += "<form method=\"post\" action=\"" + escape(action) + "\">\n" + lead_pages::csrf_field(page.csrf) +
-                        "<input type=\"hidden\" name=\"participant\" value=\"" + escape(entry.participant_id) +
-                        "\">\n<input type=\"hidden\" name=\"status\" value=\"" + std::string(name_of(status)) +
-                        "\">\n<button type=\"submit\" aria-pressed=\"" + (mark == status ? "true" : "false") + "\">" +
-                        escape(attendance_status_text(status, language)) + "</button>\n</form>\n";
+                html += "<form method=\"post\" action=\"" + escape(action) + "\">\n" +
+                        lead_pages::csrf_field(page.csrf) + "<input type=\"hidden\" name=\"participant\" value=\"" +
+                        escape(entry.participant_id) + "\">\n<input type=\"hidden\" name=\"status\" value=\"" +
+                        std::string(name_of(status)) + "\">\n<button type=\"submit\" aria-pressed=\"" +
+                        (mark == status ? "true" : "false") + "\">" + escape(attendance_status_text(status, language)) +
+                        "</button>\n</form>\n";
             }
             html += "</div></li>\n";
         }
@@ -424,13 +455,12 @@ HttpAnswer creche_page(const PageContext& page, const SessionRoster& roster) {
     } else if (mothers == 0) {
         html += "<p>" + escape(tr(language, "No children need the crèche for this session.")) + "</p>\n";
     } else {
-        html += "<table>\n<caption class=\"muted\">" +
-                escape(tr(language, "Mothers expected and their children")) + "</caption>\n<thead><tr><th scope=\"col\">" +
-                escape(tr(language, "Mother")) + "</th><th scope=\"col\" class=\"number\">" +
-                escape(tr(language, "Children")) + "</th></tr></thead>\n<tbody>\n" + rows +
-                "</tbody>\n<tfoot><tr><th scope=\"row\">" + escape(tr(language, "Total")) +
-                "</th><td class=\"number\"><strong>" + std::to_string(roster.children_expected()) +
-                "</strong></td></tr></tfoot>\n</table>\n";
+        html += "<table>\n<caption class=\"muted\">" + escape(tr(language, "Mothers expected and their children")) +
+                "</caption>\n<thead><tr><th scope=\"col\">" + escape(tr(language, "Mother")) +
+                "</th><th scope=\"col\" class=\"number\">" + escape(tr(language, "Children")) +
+                "</th></tr></thead>\n<tbody>\n" + rows + "</tbody>\n<tfoot><tr><th scope=\"row\">" +
+                escape(tr(language, "Total")) + "</th><td class=\"number\"><strong>" +
+                std::to_string(roster.children_expected()) + "</strong></td></tr></tfoot>\n</table>\n";
     }
     if (not_counted > 0)
         html += "<p class=\"muted\">" +
@@ -439,9 +469,9 @@ HttpAnswer creche_page(const PageContext& page, const SessionRoster& roster) {
                 "</p>\n";
     html += "<p class=\"muted no-print\">" + escape(tr(language, "Print this page with your browser's print button.")) +
             "</p>\n";
-    return lead_pages::html(language, 200, tr(language, "Crèche list, {1}", {lead_pages::session_when(session, language)}),
-                            html, {},
-                            lead_pages::Back{session_href(page.programme, session.id), session_title(session, language)});
+    return lead_pages::html(
+        language, 200, tr(language, "Crèche list, {1}", {lead_pages::session_when(session, language)}), html, {},
+        lead_pages::Back{session_href(page.programme, session.id), session_title(session, language)});
 }
 
 HttpAnswer participant_page(const PageContext& page, const ParticipantHistory& history) {
@@ -489,14 +519,18 @@ HttpAnswer participant_page(const PageContext& page, const ParticipantHistory& h
             const bool bad = delivery.state == DeliveryState::failed || delivery.state == DeliveryState::expired;
             html += "<li>" + escape(moment(when, page.zone, language)) + " · " +
                     escape(kind_count(delivery.kind, 1, language)) + " · " + escape(delivery.channel) +
-                    " · <span class=\"tag " + (bad ? "no" : delivery.state == DeliveryState::sent ? "yes" : "warn") +
+                    " · <span class=\"tag " +
+                    (bad                                     ? "no"
+                     : delivery.state == DeliveryState::sent ? "yes"
+                                                             : "warn") +
                     "\">" + escape(state_words(delivery.state, language)) + "</span>";
             if (!delivery.reason.empty()) html += " <span class=\"muted\">(" + escape(delivery.reason) + ")</span>";
             if (!message.receipts.empty()) {
                 html += "\n<ul>\n";
                 for (const auto& receipt : message.receipts)
-                    html += "<li>" + escape(tr(language, "receipt {1}: {2}", {moment(receipt.at, page.zone, language),
-                                                                             receipt.status})) +
+                    html += "<li>" +
+                            escape(tr(language, "receipt {1}: {2}",
+                                      {moment(receipt.at, page.zone, language), receipt.status})) +
                             "</li>\n";
                 html += "</ul>\n";
             }
@@ -530,15 +564,15 @@ HttpAnswer action_form(const PageContext& page, SessionAction action, const Stor
     std::string html = errors_box(errors, language);
     html += "<p>" + escape(session_title(session, language)) + " · " + escape(where(page, session)) + "</p>\n";
     if (action == SessionAction::restore)
-        html += "<p>" +
-                escape(tr(language, "The session goes back to the time and place of the programme file.")) + "</p>\n";
+        html += "<p>" + escape(tr(language, "The session goes back to the time and place of the programme file.")) +
+                "</p>\n";
     html += "<form method=\"post\" action=\"" + escape(action_href(page, session, action)) + "\">\n" +
             lead_pages::csrf_field(page.csrf) + action_fields(page, action, session, fields, false) +
             "<div class=\"actions\"><button type=\"submit\" class=\"primary\">" +
             escape(tr(language, "Show what will be sent")) + "</button></div>\n</form>\n";
-    return lead_pages::html(language, status, action_title(action, language), html,
-                            errors.empty() ? std::string() : "change refused",
-                            lead_pages::Back{session_href(page.programme, session.id), session_title(session, language)});
+    return lead_pages::html(
+        language, status, action_title(action, language), html, errors.empty() ? std::string() : "change refused",
+        lead_pages::Back{session_href(page.programme, session.id), session_title(session, language)});
 }
 
 HttpAnswer action_preview(const PageContext& page, SessionAction action, const StoredSession& session,
@@ -563,8 +597,9 @@ HttpAnswer action_preview(const PageContext& page, SessionAction action, const S
             escape(tr(language, "Change the form")) + "</a> · <a href=\"" +
             escape(session_href(page.programme, session.id)) + "\">" + escape(tr(language, "Back to the session")) +
             "</a></p>\n";
-    return lead_pages::html(language, 200, action_title(action, language), html, {},
-                            lead_pages::Back{session_href(page.programme, session.id), session_title(session, language)});
+    return lead_pages::html(
+        language, 200, action_title(action, language), html, {},
+        lead_pages::Back{session_href(page.programme, session.id), session_title(session, language)});
 }
 
 HttpAnswer refused(const PageContext& page, const std::vector<ChangeError>& errors, const std::string& back_href) {

@@ -24,9 +24,9 @@ namespace ritme::programme_views {
 struct PageContext {
     Language language = Language::nl;
     const Programme& programme;
-    TimeZone zone;          // the programme's, for the moments shown
-    std::string csrf;       // the session's token for the forms
-    UtcInstant now;         // the request's time
+    TimeZone zone;     // the programme's, for the moments shown
+    std::string csrf;  // the session's token for the forms
+    UtcInstant now;    // the request's time
 };
 
 // GET /p/PROGRAMME. `follow_ups` and `group_message`: sections others fill (HTML), shown
@@ -57,8 +57,7 @@ struct ActionFields {
 
 // The form (GET), or again with why it was refused (`status` 400 or 409).
 HttpAnswer action_form(const PageContext& page, SessionAction action, const StoredSession& session,
-                       const ActionFields& fields, const std::vector<ChangeError>& errors = {},
-                       unsigned status = 200);
+                       const ActionFields& fields, const std::vector<ChangeError>& errors = {}, unsigned status = 200);
 
 // What the change would do, before she confirms it.
 struct ActionPreview {
