@@ -292,12 +292,12 @@ TEST_CASE("the programme page: the next session's card, the sessions, the partic
     CHECK(body.find("<h1>") == body.rfind("<h1>"));  // one h1
     CHECK(has(body, "Volgende bijeenkomst"));
     // Bea said NEE, with when; her name escaped.
-    const auto said_no = section(body, "Zei NEE</h3>");
+    const auto said_no = section(body, "Zei NEE</h4>");
     CHECK(has(said_no, "Bea &lt;Bakker&gt; &amp; co"));
     CHECK(has(said_no, dutch_moment(site.bea_said_no)));
     CHECK_FALSE(has(body, "Bea <Bakker>"));
-    CHECK(has(section(body, "Niet bereikt</h3>"), "Chloe"));
-    CHECK(has(section(body, "Nog niet geantwoord</h3>"), "Amina Yusuf"));
+    CHECK(has(section(body, "Niet bereikt</h4>"), "Chloe"));
+    CHECK(has(section(body, "Nog niet geantwoord</h4>"), "Amina Yusuf"));
     CHECK(has(body, "2 kinderen in de crèche"));
     // The sessions, each a link to its page; the participants with their percentage.
     CHECK(has(body, "href=\"" + site.session_path() + "\""));

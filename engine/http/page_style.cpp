@@ -23,7 +23,8 @@ ul.plain { list-style: none; padding: 0; margin: 0; }
 ul.plain > li { padding: .35rem 0; border-bottom: 1px solid var(--line); }
 .card { background: var(--card); border: 1px solid var(--line); border-radius: .5rem; padding: .75rem 1rem;
   margin: .5rem 0 1rem; }
-.card h3 { margin-top: .75rem; }
+.card h3 { margin-top: .25rem; }
+.card h2, .card h4 { font-size: 1em; margin: .75rem 0 .25rem; }
 .counts { display: flex; flex-wrap: wrap; gap: .35rem .6rem; padding: 0; margin: .25rem 0; list-style: none; }
 .counts li { padding: .1rem .5rem; border-radius: 1rem; background: #fff; border: 1px solid var(--line); }
 .said-no { color: var(--no); }

@@ -107,14 +107,16 @@ std::string reading_words(AnswerReading reading, Language language) {
     return {};
 }
 
-// A list of names, each a link to her page, with what follows each name.
+// Her name as a link to her page.
 std::string name_link(const PageContext& page, const RosterEntry& entry) {
     return "<a href=\"" + escape(participant_href(page.programme, entry.participant_id)) + "\">" + escape(entry.name) +
            "</a>";
 }
 
-// The session card: counts, then who is in which group.
+// The session card: counts, then who is in which group. With its title (an h3 under the
+// programme page's h2) its groups are h4; alone on the session's page, h2.
 std::string card(const PageContext& page, const SessionRoster& roster, bool with_title) {
+    const std::string group_heading = with_title ? "h4" : "h2";
     const Language language = page.language;
     const StoredSession& session = roster.session;
     std::string html = "<div class=\"card\">\n";
@@ -155,8 +157,8 @@ std::string card(const PageContext& page, const SessionRoster& roster, bool with
     };
     for (const auto& group : groups) {
         if (roster.count(group.group) == 0) continue;
-        html += "<h3" + (group.css.empty() ? std::string() : " class=\"" + group.css + "\"") + ">" +
-                escape(group.heading) + "</h3>\n<ul>\n";
+        html += "<" + group_heading + (group.css.empty() ? std::string() : " class=\"" + group.css + "\"") + ">" +
+                escape(group.heading) + "</" + group_heading + ">\n<ul>\n";
         for (const auto& entry : roster.entries) {
             if (entry.group() != group.group) continue;
             html += "<li>" + name_link(page, entry);
