@@ -18,6 +18,8 @@ h1 { font-size: 1.45em; margin: .25rem 0 .75rem; overflow-wrap: anywhere; }
 h2 { font-size: 1.15em; margin: 1.5rem 0 .5rem; }
 h3 { font-size: 1em; margin: 1rem 0 .35rem; }
 .back { margin: 0 0 .25rem; }
+dt { font-weight: 600; }
+dd { margin: 0 0 .5rem; }
 .muted { color: var(--muted); }
 ul.plain { list-style: none; padding: 0; margin: 0; }
 ul.plain > li { padding: .35rem 0; border-bottom: 1px solid var(--line); }
@@ -57,7 +59,7 @@ blockquote { margin: .5rem 0; padding: .5rem .75rem; border-left: 4px solid var(
 .placeholder { border: 1px dashed var(--line); }
 @media (min-width: 40rem) {
   body { padding: 1.25rem 1.5rem; }
-  .columns { display: grid; grid-template-columns: 1fr 1fr; gap: 0 1.5rem; }
+  dl.columns { display: grid; grid-template-columns: max-content 1fr; gap: 0 1.5rem; }
 }
 @media print {
   body { max-width: none; padding: 0; font-size: 12pt; }
