@@ -72,8 +72,7 @@ std::string section(const std::string& page, std::string_view after, std::string
 std::unique_ptr<Store> memory_store() { return std::make_unique<MemoryStore>(); }
 std::unique_ptr<Store> sqlite_store() {
     static int counter = 0;
-    const auto dir = std::filesystem::temp_directory_path() /
-                     ("ritme-pages-test-" + std::to_string(::getpid()) + "-" + std::to_string(++counter));
+    const auto dir = std::filesystem::temp_directory_path() / ("ritme-pages-test-" + std::to_string(++counter));
     std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir);
     return SqliteStore::open((dir / "ritme.db").string());
