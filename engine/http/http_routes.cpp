@@ -61,7 +61,12 @@ void HttpRoutes::answer(const CallbackRequest& request, const HttpRespond& respo
     }
     try {
         if (auto answered = leads_.answer(request)) return respond(std::move(*answered));
+        if (auto answered = pages_.answer(request)) return respond(std::move(*answered));
     } catch (const StoreError&) {
+        return respond(failed("lead", std::current_exception()));
+    } catch (const std::exception&) {
+        // A page that cannot be drawn (a time zone gone from the system) is this request's
+        // 500 and a log line; the daemon and its sends go on.
         return respond(failed("lead", std::current_exception()));
     }
     respond(HttpAnswer::text(404, "not found\n", "no such path"));
