@@ -255,7 +255,7 @@ private:
     void refuse(unsigned status, const std::string& problem) {
         server_->refused_request(status, method(), target(), problem);
         HttpAnswer answer = HttpAnswer::text(status, problem + "\n");
-        write(answer, false);
+        write(std::move(answer), false);
     }
 
     void answer_request() {
@@ -286,7 +286,7 @@ private:
             *answered = true;
             if (self->closed_) return;
             if (answer.status >= 400) self->server_->refused_request(answer.status, method, target, answer.problem);
-            self->write(answer, keep_alive && !self->server_->stopped_);
+            self->write(std::move(answer), keep_alive && !self->server_->stopped_);
         };
         try {
             server_->handler_(call, respond);
@@ -296,28 +296,28 @@ private:
         }
     }
 
-    void write(const HttpAnswer& answer, bool keep_alive) {
+    // One answer at a time: the next request is read only once this one is written.
+    void write(HttpAnswer answer, bool keep_alive) {
         reading_ = false;
         writing_ = true;
-        auto response = std::make_shared<http::response<http::string_body>>();
-        response->version(11);
-        response->result(answer.status);
-        response->set(http::field::server, "ritme");
-        response->set(http::field::content_type, answer.content_type);
-        for (const auto& [name, value] : answer.headers) response->set(name, value);
-        response->body() = answer.body;
-        response->keep_alive(keep_alive);
-        response->prepare_payload();
+        response_ = {};
+        response_.version(11);
+        response_.result(answer.status);
+        response_.set(http::field::server, "ritme");
+        response_.set(http::field::content_type, answer.content_type);
+        for (const auto& [name, value] : answer.headers) response_.set(name, value);
+        response_.body() = std::move(answer.body);
+        response_.keep_alive(keep_alive);
+        response_.prepare_payload();
         arm(server_->limits_.read_timeout);
-        http::async_write(socket_, *response,
-                          [self = shared_from_this(), response, keep_alive](error_code error, size_t) {
-                              self->writing_ = false;
-                              self->disarm();
-                              if (self->closed_) return;
-                              if (error) return self->close();
-                              if (!keep_alive) return self->linger_close();
-                              self->wait_for_request(self->server_->limits_.idle_timeout);
-                          });
+        http::async_write(socket_, response_, [self = shared_from_this(), keep_alive](error_code error, size_t) {
+            self->writing_ = false;
+            self->disarm();
+            if (self->closed_) return;
+            if (error) return self->close();
+            if (!keep_alive) return self->linger_close();
+            self->wait_for_request(self->server_->limits_.idle_timeout);
+        });
     }
 
     // Closes after the answer: a close with unread bytes waiting would reset the
@@ -345,6 +345,7 @@ private:
     bool timer_waiting_ = false;
     boost::beast::flat_buffer buffer_;
     std::optional<http::request_parser<http::string_body>> parser_;
+    http::response<http::string_body> response_;
     std::array<char, 4096> scratch_{};
     bool reading_ = false;
     bool writing_ = false;
