@@ -130,7 +130,8 @@ timeout_seconds = 5
                          "--lang=nl-NL", "--hide-scrollbars", "--force-device-scale-factor=1"):
             options.add_argument(argument)
         options.add_experimental_option("prefs", {"intl.accept_languages": "nl-NL,nl"})
-        service = Service(CHROMEDRIVER)
+        # A Dutch browser: its date and time fields follow LANG, not the page's lang.
+        service = Service(CHROMEDRIVER, env={**os.environ, "LANG": "nl_NL.UTF-8", "LANGUAGE": "nl"})
         cls.browser = webdriver.Chrome(service=service, options=options)
         cls.stack.callback(cls.browser.quit)
         cls.browser.set_window_size(*WIDTHS["desktop"])
