@@ -40,7 +40,7 @@ from test_servers import common, kannel  # noqa: E402
 
 from selenium import webdriver  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
-from selenium.common.exceptions import StaleElementReferenceException  # noqa: E402
+from selenium.common.exceptions import WebDriverException  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 
 AXE = os.environ.get("RITME_AXE", "/usr/local/lib/ritme-test/axe-core-4.10.2/node_modules/axe-core/axe.min.js")
@@ -186,20 +186,21 @@ timeout_seconds = 5
 
     def sign_in(self, link):
         self.browser.get(link)
-        self.submit(self.browser.find_element(By.CSS_SELECTOR, "form[action='/signin'] button[type=submit]"))
+        self.click_through(self.browser.find_element(By.CSS_SELECTOR, "form[action='/signin'] button[type=submit]"))
 
-    def submit(self, button):
-        """Clicks a form's button and waits for the page it leads to: a click returns
-        before the answer to a POST has replaced the page."""
-        page = self.browser.find_element(By.TAG_NAME, "html")
-        button.click()
+    def click_through(self, element):
+        """Clicks a link or a form's button and waits for the page it leads to: a click
+        returns before the answer to a POST has replaced the page. The old page carries a mark;
+        while the browser is between pages a question to it may fail, and is asked again."""
+        self.browser.execute_script("window.ritmeOldPage = true")
+        element.click()
 
         def replaced():
             try:
-                page.is_enabled()
+                return self.browser.execute_script(
+                    "return window.ritmeOldPage === undefined && document.readyState === 'complete'")
+            except WebDriverException:
                 return False
-            except StaleElementReferenceException:
-                return self.browser.execute_script("return document.readyState") == "complete"
         wait_for(replaced, "the next page", PAGE_DEADLINE)
 
     def names_under(self, css):
@@ -208,7 +209,8 @@ timeout_seconds = 5
             const names = [];
             for (const h of document.querySelectorAll(arguments[0])) {
               const list = h.nextElementSibling;
-              if (list && list.tagName === 'UL') for (const a of list.querySelectorAll('li a')) names.push(a.textContent);
+              if (list && list.tagName === 'UL')
+                for (const a of list.querySelectorAll('li a')) names.push(a.textContent);
             }
             return names;"""
         return self.browser.execute_script(script, css)
@@ -289,7 +291,7 @@ timeout_seconds = 5
         programme = self.browser.find_element(By.CSS_SELECTOR, f"a[href='/p/{PROGRAMME_ID}']")
         self.assertEqual(programme.text, "Gateway test")
         self.check_page("home")
-        programme.click()
+        self.click_through(programme)
         self.assertEqual(self.path(), f"/p/{PROGRAMME_ID}")
         self.assertEqual(self.heading(), "Gateway test")
         card = self.browser.find_element(By.CSS_SELECTOR, ".card")
@@ -313,7 +315,7 @@ timeout_seconds = 5
         self.assertTrue(counts.startswith("1 "), counts)
         self.check_page("programme")
         # Her page shows the answer and the reminder she got.
-        self.browser.find_element(By.LINK_TEXT, name).click()
+        self.click_through(self.browser.find_element(By.LINK_TEXT, name))
         self.assertEqual(self.path(), f"/p/{PROGRAMME_ID}/d/{self.ids[name]}")
         main = self.browser.find_element(By.TAG_NAME, "main").text
         self.assertIn("NEE", main)
@@ -331,7 +333,7 @@ timeout_seconds = 5
         excused = next(b for b in buttons if b.find_element(By.XPATH, "..").find_element(
             By.CSS_SELECTOR, "input[name=status]").get_attribute("value") == "excused")
         self.assertEqual(excused.get_attribute("aria-pressed"), "false")
-        self.submit(excused)
+        self.click_through(excused)
         self.assertEqual(self.path(), f"/p/{PROGRAMME_ID}/s/{self.session_id}")
         self.assertEqual(self.attendance(self.ids[name]), ["excused"])
         row = self.browser.find_element(By.XPATH, f"//li[span[@id='name-{self.ids[name]}']]")
@@ -343,7 +345,7 @@ timeout_seconds = 5
         self.assertIn(name, self.names_under(".card h2.said-no"))
         self.check_page("session")
         # The crèche list counts the children of those expected: Chantal's one, not Anna's two.
-        self.browser.find_element(By.CSS_SELECTOR, f"a[href$='/s/{self.session_id}/creche']").click()
+        self.click_through(self.browser.find_element(By.CSS_SELECTOR, f"a[href$='/s/{self.session_id}/creche']"))
         main = self.browser.find_element(By.TAG_NAME, "main").text
         self.assertIn(CHANTAL[0], main)
         self.assertNotIn(ANNA[0], main)
@@ -352,14 +354,14 @@ timeout_seconds = 5
     def test_04_a_session_is_moved_after_the_preview_of_its_messages(self):
         before = self.session_row()
         self.open(f"/p/{PROGRAMME_ID}/s/{self.session_id}")
-        self.browser.find_element(By.CSS_SELECTOR, f"a[href$='/s/{self.session_id}/move']").click()
+        self.click_through(self.browser.find_element(By.CSS_SELECTOR, f"a[href$='/s/{self.session_id}/move']"))
         self.check_page("move")
         to = session_start_from_now(170, 6)  # 2027-01-12T13:05, the same day or, late at night, the next
         date, time = to.split("T")
         for field, value in (("date", date), ("time", time)):
             element = self.browser.find_element(By.ID, field)
             self.browser.execute_script("arguments[0].value = arguments[1]", element, value)
-        self.submit(self.browser.find_element(By.CSS_SELECTOR, "form button[type=submit].primary"))
+        self.click_through(self.browser.find_element(By.CSS_SELECTOR, "form button[type=submit].primary"))
         # The preview: what changes, which messages go to whom; nothing changed yet.
         main = self.browser.find_element(By.TAG_NAME, "main")
         messages = [li.text for li in main.find_elements(By.CSS_SELECTOR, "ul > li")]
@@ -368,14 +370,15 @@ timeout_seconds = 5
         confirm = main.find_element(By.CSS_SELECTOR, "input[name=confirm][value=yes]")
         self.assertEqual(self.session_row()["start_utc"], before["start_utc"])
         self.check_page("move-preview")
-        self.submit(confirm.find_element(By.XPATH, "..").find_element(By.CSS_SELECTOR, "button[type=submit]"))
+        self.click_through(confirm.find_element(By.XPATH, "..").find_element(By.CSS_SELECTOR, "button[type=submit]"))
         self.assertEqual(self.path(), f"/p/{PROGRAMME_ID}/s/{self.session_id}")
         after = self.session_row()
         self.assertNotEqual(after["start_utc"], before["start_utc"])
         self.assertIn(time, self.heading())
 
     def test_05_a_second_lead_gets_403_on_the_first_leads_programme(self):
-        other = self.world.ritme("lead", "add", "--name", "Bea Tweede", "--email", "bea@gemeente.example").stdout.strip()
+        other = self.world.ritme("lead", "add", "--name", "Bea Tweede", "--email",
+                                 "bea@gemeente.example").stdout.strip()
         fatima_cookie = self.session_cookie()
         self.browser.delete_all_cookies()
         self.sign_in(self.link(other))
@@ -410,7 +413,7 @@ timeout_seconds = 5
         # The same in the browser: the form's token changed before it is sent.
         self.browser.execute_script("arguments[0].querySelector('input[name=csrf]').value = arguments[1]",
                                     form, forged)
-        self.submit(form.find_element(By.CSS_SELECTOR, "button"))
+        self.click_through(form.find_element(By.CSS_SELECTOR, "button"))
         self.assertEqual(self.browser.find_element(By.TAG_NAME, "h1").text, "Geen toegang")
         self.assertNotIn(name, self.browser.page_source)
         self.assertEqual(self.attendance(self.ids[name]), [])
