@@ -39,8 +39,8 @@ from harness import PROGRAMME_ID, World, secret_file, session_start_from_now, wa
 from test_servers import common, kannel  # noqa: E402
 
 from selenium import webdriver  # noqa: E402
-from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.common.exceptions import WebDriverException  # noqa: E402
+from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 
 AXE = os.environ.get("RITME_AXE", "/usr/local/lib/ritme-test/axe-core-4.10.2/node_modules/axe-core/axe.min.js")
@@ -86,7 +86,6 @@ class LeadPageTest(unittest.TestCase):
             cls.axe = f.read()
         os.makedirs(SCREENSHOTS, exist_ok=True)
         print(f"\nscreenshots: {SCREENSHOTS}", file=sys.stderr)
-        cls.axe_findings = []
 
         servers = tempfile.mkdtemp(prefix="ritme-browser-")
         cls.stack.callback(lambda: os.environ.get("RITME_KEEP") or shutil.rmtree(servers, ignore_errors=True))
@@ -126,6 +125,7 @@ timeout_seconds = 5
 
         options = webdriver.ChromeOptions()
         options.binary_location = CHROMIUM
+        # --no-sandbox: Chromium's sandbox refuses to run as root, as the CI does.
         for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
                          "--lang=nl-NL", "--hide-scrollbars", "--force-device-scale-factor=1"):
             options.add_argument(argument)
@@ -228,7 +228,18 @@ timeout_seconds = 5
         return cookie["value"]
 
     def check_page(self, name):
-        """axe-core on the page as it is, then its screenshots at phone and desktop width."""
+        """At phone and at desktop width: axe-core on the page as it is, then its screenshot."""
+        for width_name, (width, height) in WIDTHS.items():
+            metrics = {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600}
+            self.browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
+            try:
+                self.accessibility(f"{name} ({width_name})")
+                self.screenshot(f"{name}-{width_name}", width, height)
+            finally:
+                self.browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+    def accessibility(self, name):
+        """axe-core's rules: none of impact serious or critical broken; the others printed."""
         self.browser.execute_script(self.axe)
         result = self.browser.execute_async_script("""
             const done = arguments[arguments.length - 1];
@@ -240,27 +251,19 @@ timeout_seconds = 5
                .catch(e => done({error: String(e)}));""")
         self.assertNotIn("error", result, f"axe-core on {name}: {result}")
         self.assertGreater(result["passes"], 0, f"axe-core checked nothing on {name}")
-        print(f"axe {name}: {result['passes']} rules passed, {len(result['violations'])} violated", file=sys.stderr)
-        result = result["violations"]
-        for violation in result:
+        print(f"axe {name}: {result['passes']} rules passed, {len(result['violations'])} broken", file=sys.stderr)
+        for violation in result["violations"]:
             print(f"axe {name}: {violation['impact']} {violation['id']}: {violation['help']} {violation['nodes']}",
                   file=sys.stderr)
-        grave = [v for v in result if v["impact"] in ("serious", "critical")]
+        grave = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
         self.assertEqual(grave, [], f"axe-core: serious or critical violations on {name}")
-        for width_name, (width, height) in WIDTHS.items():
-            self.screenshot(f"{name}-{width_name}", width, height)
 
     def screenshot(self, name, width, height):
-        """The whole page at a viewport of width×height (taller when the page is)."""
-        metrics = {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600}
-        self.browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
-        try:
-            full = max(height, self.browser.execute_script("return document.documentElement.scrollHeight"))
-            shot = self.browser.execute_cdp_cmd("Page.captureScreenshot", {
-                "format": "png", "captureBeyondViewport": True,
-                "clip": {"x": 0, "y": 0, "width": width, "height": full, "scale": 1}})
-        finally:
-            self.browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+        """The whole page at the viewport set, width×height (taller when the page is)."""
+        full = max(height, self.browser.execute_script("return document.documentElement.scrollHeight"))
+        shot = self.browser.execute_cdp_cmd("Page.captureScreenshot", {
+            "format": "png", "captureBeyondViewport": True,
+            "clip": {"x": 0, "y": 0, "width": width, "height": full, "scale": 1}})
         path = os.path.join(SCREENSHOTS, name + ".png")
         with open(path, "wb") as f:
             f.write(base64.b64decode(shot["data"]))
