@@ -52,6 +52,8 @@ label { display: block; font-weight: 600; margin: .75rem 0 .25rem; }
 input[type="date"], input[type="time"], input[type="text"], select, textarea { min-height: 2.75rem; width: 100%;
   max-width: 24rem; padding: .35rem .5rem; border: 1px solid var(--muted); border-radius: .35rem; }
 .actions { display: flex; flex-wrap: wrap; gap: .5rem; margin: 1rem 0; }
+.actions a { display: inline-flex; align-items: center; min-height: 2.75rem; padding: 0 .75rem;
+  border: 1px solid var(--line); border-radius: .35rem; }
 .errors { border: 2px solid var(--no); background: var(--no-bg); padding: .5rem 1rem; border-radius: .35rem; }
 .warnings { border: 2px solid var(--warn); background: var(--warn-bg); padding: .5rem 1rem; border-radius: .35rem; }
 blockquote { margin: .5rem 0; padding: .5rem .75rem; border-left: 4px solid var(--line); background: var(--card);

@@ -3,6 +3,7 @@
 #include "engine/http/lead_pages.hpp"
 #include "engine/message/local_dates.hpp"
 #include "engine/participants/masking.hpp"
+#include "engine/store/delivery.hpp"
 
 #include <algorithm>
 #include <string_view>
@@ -89,6 +90,16 @@ std::string state_words(DeliveryState state, Language language) {
             return tr(language, "withdrawn");
     }
     return {};
+}
+
+// A gateway's report in the lead's words; a provider's own status stays as it came.
+std::string receipt_words(std::string_view status, Language language) {
+    if (status == receipt_status::delivered) return tr(language, "delivered");
+    if (status == receipt_status::not_delivered) return tr(language, "not delivered");
+    if (status == receipt_status::queued) return tr(language, "queued by the gateway");
+    if (status == receipt_status::accepted_by_smsc) return tr(language, "accepted by the SMS centre");
+    if (status == receipt_status::rejected_by_smsc) return tr(language, "rejected by the SMS centre");
+    return std::string(status);
 }
 
 std::string reading_words(AnswerReading reading, Language language) {
@@ -532,7 +543,7 @@ HttpAnswer participant_page(const PageContext& page, const ParticipantHistory& h
                 for (const auto& receipt : message.receipts)
                     html += "<li>" +
                             escape(tr(language, "receipt {1}: {2}",
-                                      {moment(receipt.at, page.zone, language), receipt.status})) +
+                                      {moment(receipt.at, page.zone, language), receipt_words(receipt.status, language)})) +
                             "</li>\n";
                 html += "</ul>\n";
             }
