@@ -451,7 +451,7 @@ private:
     std::unique_ptr<Dispatcher> dispatcher_;
     std::unique_ptr<GatewayCalls> gateway_calls_;  // made with the dispatcher, for the same setup
 
-    boost::asio::io_context io_;
+    boost::asio::io_context io_{1};  // run by this loop's one thread (others only post to it)
     boost::asio::system_timer due_timer_;
     boost::asio::steady_timer watchdog_timer_;
     boost::asio::steady_timer grace_timer_;
