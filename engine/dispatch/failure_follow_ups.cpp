@@ -21,7 +21,11 @@ std::optional<FollowUp> FailureFollowUps::after_failure(const Delivery& failed, 
 }
 
 std::optional<Delivery> FailureFollowUps::fallback_for(const Delivery& failed, UtcInstant now) {
-    if (is_for_lead(failed.kind) || is_fallback(failed)) return std::nullopt;
+    // The lead's follow-ups and overview are addressed from her stored contact, not through
+    // the participant's facts: no fallback for them.
+    if (failed.kind == DeliveryKind::alert || failed.kind == DeliveryKind::follow_up ||
+        failed.kind == DeliveryKind::overview || is_fallback(failed))
+        return std::nullopt;
     const ChannelConfig* channel = channels_.config(failed.channel);
     if (!channel || channel->fallback.empty()) return std::nullopt;
     const ChannelConfig* fallback = channels_.config(channel->fallback);

@@ -30,8 +30,8 @@ public:
     FailureFollowUps(const Store& store, const DaemonConfig& config, const ChannelSet& channels,
                      MessageFactsSource& facts, const TimeZone& zone);
 
-    // Another channel may still reach her: the fallback. Nothing for a message to a
-    // lead, or when no other channel reaches her.
+    // Another channel may still reach her: the fallback. Nothing for an alert, a
+    // follow-up or an overview to a lead, or when no other channel reaches her.
     std::optional<FollowUp> after_failure(const Delivery& failed, const std::string& reason, UtcInstant now);
     // The same message on the failed channel's fallback, when that reaches the person.
     std::optional<Delivery> fallback_for(const Delivery& failed, UtcInstant now);
