@@ -5,6 +5,7 @@
 // appointment that has not started. Then, in one transaction:
 //   - "I can't come": she is excused for it (attendance, source "sms"), her remaining
 //     reminders for it are cancelled, she gets a short confirmation, the lead is told;
+//     "NEE" to N sessions in a row opens a follow-up (follow_up_changes.hpp);
 //   - "I come": recorded, nothing sent;
 //   - STOP: no more SMS (her reminders go by e-mail when she has an address, as the
 //     planner plans for an opt-out), one confirmation, the lead is told; START undoes it;
