@@ -1176,17 +1176,22 @@ TEST_CASE("sqlite: reads and writes on a damaged database are StoreErrors that n
     {
         auto store = SqliteStore::open(path);
         id = add_sent(*store, reminder("sent", at(11, 6)), "gateway-1", at(11, 6));
-        // A table gone behind the store's back.
+        // A table gone behind the store's back, then back.
         {
             SQLite::Database raw(path, SQLite::OPEN_READWRITE);
-            raw.exec("DROP TABLE delivery_receipt");
+            raw.exec("ALTER TABLE delivery_receipt RENAME TO receipt_aside");
         }
         const std::string reading = test::store_error_of([&] { store->receipts(id); });
         CHECK(reading.find("database " + path + ": reading receipts: no such table") != std::string::npos);
         const std::string writing =
             test::store_error_of([&] { record(*store, receipt(id, at(11, 7), receipt_status::delivered, "")); });
         CHECK(writing.find("database " + path + ": adding a receipt: no such table") != std::string::npos);
+        {
+            SQLite::Database raw(path, SQLite::OPEN_READWRITE);
+            raw.exec("ALTER TABLE receipt_aside RENAME TO delivery_receipt");
+        }
         CHECK(store->delivery(id)->provider_status == "accepted");  // the failed write left nothing
+        CHECK(store->receipts(id).empty());
     }
     // The outbox's page overwritten on disk.
     int page_size = 0;

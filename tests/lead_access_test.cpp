@@ -174,7 +174,7 @@ TEST_CASE("a link: GET shows a form and uses nothing; POST sets the session cook
     CHECK(home.status == 200);
     CHECK(home.body.find("Ingelogd als Ans") != std::string::npos);
     const auto almere = site.store.programme("almere")->name;
-    CHECK(home.body.find("<li>" + lead_pages::escape(almere) + "</li>") != std::string::npos);
+    CHECK(home.body.find("<a href=\"/p/almere\">" + lead_pages::escape(almere) + "</a>") != std::string::npos);
     CHECK(home.body.find("<li>") == home.body.rfind("<li>"));  // zeewolde is not hers
 
     CHECK(request_once(site.port, get("/")).status == 401);

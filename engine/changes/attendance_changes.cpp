@@ -85,7 +85,7 @@ ChangeResult<AttendanceMarked> mark_attendance(Store& store, const AttendanceMar
     if (session.status == SessionStatus::cancelled)
         return conflict(subject + " is cancelled: nobody attended it",
                         "if it took place after all, `ritme session restore " + subject + "` first");
-    if (mark.status != AttendanceStatus::excused && !has_begun(session, audit.at))
+    if (!may_mark_before_start(mark.status) && !has_begun(session, audit.at))
         return conflict(subject + " has not begun yet (" + when(session) + ")",
                         "mark present or absent from its start on; excused may be marked ahead");
 
@@ -120,6 +120,13 @@ ChangeResult<AttendanceMarked> mark_attendance(Store& store, const AttendanceMar
         marked.follow_ups = follow_ups_after_mark(store, follow_up, record, excused_before, audit.at);
     });
     return marked;
+}
+
+bool may_mark_before_start(AttendanceStatus status) { return status == AttendanceStatus::excused; }
+
+bool may_be_marked(const StoredSession& session, AttendanceStatus status, UtcInstant now) {
+    if (session.status == SessionStatus::cancelled) return false;
+    return may_mark_before_start(status) || has_begun(session, now);
 }
 
 std::optional<int> AttendanceSummary::percent() const {

@@ -59,6 +59,12 @@ struct AttendanceMarked {
     std::vector<StoredFollowUp> follow_ups;  // what the mark opened (follow_up_changes.hpp)
 };
 
+// The rules above as a question, for a page that offers only the marks that may be made:
+// excused may be marked ahead; present and absent from the session's start on; nothing
+// for a cancelled session.
+bool may_mark_before_start(AttendanceStatus status);
+bool may_be_marked(const StoredSession& session, AttendanceStatus status, UtcInstant now);
+
 // Marks her attendance with its audit entry ("attendance.marked"; the actor is the
 // audit's: the OS user for the CLI, the lead's name for the page), or says why not. An
 // absence opens the follow-ups `follow_up`'s rules give, in the same transaction.

@@ -1,7 +1,6 @@
 #include "engine/cli/change_preview.hpp"
 
 #include "engine/base/text.hpp"
-#include "engine/planner/plan_changes.hpp"
 #include "engine/time/local_time_text.hpp"
 #include "engine/time/time_zone.hpp"
 
@@ -11,9 +10,6 @@
 
 namespace ritme {
 namespace {
-
-// Thrown inside the transaction to roll a dry run back; never leaves run().
-struct RollBack {};
 
 // Recipients named in one line: a few, then how many more.
 constexpr size_t names_shown = 5;
@@ -48,26 +44,18 @@ ChangePreview::ChangePreview(const CommonOptions& common, CliContext& context, b
     renderer_ = MessageRenderer::load(config.templates, problems);
     report_config_problems(problems, context);
     if (!renderer_) throw UnusableConfig("the message templates in " + config.templates.string() + " cannot be read");
-    rules_ = planning_rules(config);
+    planning_.rules = planning_rules(config);
+    for (const auto& [name, channel] : config.channels) planning_.channel_media.emplace(name, channel.medium);
+    planning_.timezone = config.timezone;
     config_ = std::move(config);
 }
 
 void ChangePreview::run(Store& store, const std::function<bool()>& change) {
-    try {
-        store.write([&] {
-            changed_ = change();
-            if (changed_ && config_) {
-                const PlanChanges planned = plan_requested_changes(store, rules_, now_);
-                std::map<std::string, Medium> media;
-                for (const auto& [name, channel] : config_->channels) media.emplace(name, channel.medium);
-                // Read here: after a dry run's roll-back the rows and what they are about are gone.
-                preview_ = preview_outbox(store, planned.planned, planned.cancelled, *renderer_, media,
-                                          config_->timezone);
-            }
-            if (dry_run_) throw RollBack{};
-        });
-    } catch (const RollBack&) {
-    }
+    planning_.renderer = renderer_ ? &*renderer_ : nullptr;  // here: the preview may have been moved since
+    ChangeRun run = run_change_with_messages(store, config_ ? &planning_ : nullptr, now_,
+                                             dry_run_ ? ChangeMode::preview : ChangeMode::make, change);
+    changed_ = run.changed;
+    preview_ = std::move(run.messages);
 }
 
 void ChangePreview::print(std::ostream& out) const {

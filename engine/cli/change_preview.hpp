@@ -7,6 +7,7 @@
 // would have gone. Without a daemon config the change is made and the daemon plans its
 // messages when it runs.
 
+#include "engine/changes/change_with_messages.hpp"
 #include "engine/cli/commands.hpp"
 #include "engine/message/outbox_preview.hpp"
 
@@ -46,7 +47,7 @@ private:
     std::optional<DaemonConfig> config_;  // with channels; none: the daemon plans
     std::string why_unplanned_;           // when there is no config to plan with
     std::optional<MessageRenderer> renderer_;
-    PlanningRules rules_;
+    MessagePlanning planning_;
     UtcInstant now_;
     bool changed_ = false;
     std::optional<OutboxPreview> preview_;

@@ -67,6 +67,21 @@ boost::asio::ip::tcp::endpoint endpoint_of(const std::string& listen) {
     return {boost::asio::ip::make_address(host), address->port};
 }
 
+// What the lead's pages use of the setup: its school holidays for moves, and its rules,
+// templates and channels to plan and show a change's messages.
+PageSetup page_setup(const DaemonSetup& setup) {
+    PageSetup page;
+    page.school_holidays = setup.holidays.get();
+    MessagePlanning planning;
+    planning.rules = setup.rules;
+    planning.renderer = setup.renderer ? &*setup.renderer : nullptr;
+    for (const auto& [name, channel] : setup.config.channels) planning.channel_media.emplace(name, channel.medium);
+    planning.timezone = setup.config.timezone;
+    page.planning = std::move(planning);
+    page.follow_up = follow_up_setup_from(setup.config);
+    return page;
+}
+
 }  // namespace
 
 class Daemon::Loop {
@@ -104,6 +119,9 @@ public:
         });
         make_dispatcher();
         routes_.use(setup_->config, setup_->channels);
+        routes_.programme_pages().use(page_setup(*setup_));
+        // A lead's change on her page may add messages due now, as an answer may.
+        routes_.programme_pages().on_change([this] { wrote_messages(); });
     }
 
     int run() {
@@ -379,6 +397,7 @@ private:
         dispatcher_.reset();
         setup_ = std::move(pending_setup_);
         routes_.use(setup_->config, setup_->channels);
+        routes_.programme_pages().use(page_setup(*setup_));
         if (http_) http_->set_base_url(setup_->config.callback_base_url());
         log_.set_level(setup_->config.log_level);
         make_dispatcher();

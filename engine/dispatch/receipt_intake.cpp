@@ -87,10 +87,15 @@ ReceiptCounts ReceiptIntake::take(const std::vector<ReceiptCall>& calls) {
                     continue;
                 }
                 ++counted[i].stored;
-                std::string details =
-                    "id=" + std::to_string(id) + " channel=" + channel + " status=\"" + report.status + "\"";
+                // Formatted only when written: receipts come in thousands a second.
+                const auto details = [&] {
+                    return "id=" + std::to_string(id) + " channel=" + channel + " status=\"" + report.status + "\"";
+                };
+                const auto stored = [&] {
+                    if (log_.enabled(LogLevel::info)) lines.push_back({LogLevel::info, "receipt.stored", details()});
+                };
                 if (!report.final_failure) {
-                    lines.push_back({LogLevel::info, "receipt.stored", std::move(details)});
+                    stored();
                     continue;
                 }
                 if (!delivery) delivery = store_.delivery(id);
@@ -101,12 +106,12 @@ ReceiptCounts ReceiptIntake::take(const std::vector<ReceiptCall>& calls) {
                 if (follow_up) reason = with_fallback_note(reason, *follow_up);
                 // A delivery failed, expired or cancelled already has had its follow-up.
                 if (!store_.mark_undelivered(id, reason, now)) {
-                    lines.push_back({LogLevel::info, "receipt.stored", std::move(details)});
+                    stored();
                     continue;
                 }
                 ++counted[i].undelivered;
                 if (follow_up) store_.add_delivery(follow_up->row);
-                lines.push_back({LogLevel::warning, "delivery.undelivered", details + " reason=\"" + reason + "\""});
+                lines.push_back({LogLevel::warning, "delivery.undelivered", details() + " reason=\"" + reason + "\""});
             }
         }
     });

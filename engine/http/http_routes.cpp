@@ -61,7 +61,12 @@ void HttpRoutes::answer(const CallbackRequest& request, const HttpRespond& respo
     }
     try {
         if (auto answered = leads_.answer(request)) return respond(std::move(*answered));
+        if (auto answered = pages_.answer(request)) return respond(std::move(*answered));
     } catch (const StoreError&) {
+        return respond(failed("lead", std::current_exception()));
+    } catch (const std::exception&) {
+        // A page that cannot be drawn (a time zone gone from the system) is this request's
+        // 500 and a log line; the daemon and its sends go on.
         return respond(failed("lead", std::current_exception()));
     }
     respond(HttpAnswer::text(404, "not found\n", "no such path"));
@@ -128,10 +133,10 @@ void HttpRoutes::callback(CallbackKind kind, const std::string& channel, const C
         // The 200 only once committed: a 200 tells the gateway the report is stored.
         const size_t count = reading.receipts.size();
         receipts_later_(channel, std::move(reading.receipts), request.received_at,
-                        [this, channel, count, done = std::move(done), respond](std::exception_ptr failure) {
+                        [this, channel, count, done = std::move(done), respond](std::exception_ptr failure) mutable {
                             if (failure) return respond(failed(channel, failure));
                             metrics_.count_receipts(count);
-                            respond(done);
+                            respond(std::move(done));
                         });
         return;
     }

@@ -1,6 +1,7 @@
 #pragma once
 // What the daemon answers on each path, on its loop thread: /healthz, /metrics, a lead's
-// sign-in (/, /signin, /signout: LeadAccess), and the gateways' calls /receipts/CHANNEL
+// sign-in (/, /signin, /signout: LeadAccess), her programme pages (/p/…, /ritme.css:
+// ProgrammePages), and the gateways' calls /receipts/CHANNEL
 // and /inbound/CHANNEL, which the named channel reads
 // (ChannelSet::read_callback) and the daemon's functions take in. The HTTP layer only
 // parses, calls and answers (DESIGN.md): what a receipt or an answer changes is theirs.
@@ -11,6 +12,7 @@
 #include "engine/http/http_server.hpp"
 #include "engine/http/lead_access.hpp"
 #include "engine/http/metrics_registry.hpp"
+#include "engine/http/programme_pages.hpp"
 #include "engine/store/store.hpp"
 #include "engine/time/clock.hpp"
 
@@ -54,6 +56,9 @@ public:
 
     // Who is signed in, for the lead's page routes.
     LeadAccess& lead_access() { return leads_; }
+    // The lead's programme pages: their setup (school holidays, message planning), what
+    // they call after a change, the sections others add.
+    ProgrammePages& programme_pages() { return pages_; }
 
 private:
     HttpAnswer health(const CallbackRequest& request);
@@ -74,6 +79,7 @@ private:
     const DaemonConfig* config_ = nullptr;
     const ChannelSet* channels_ = nullptr;
     LeadAccess leads_{store_};
+    ProgrammePages pages_{store_, leads_};
 };
 
 // Equal texts, compared in time that does not depend on where they differ.

@@ -2,6 +2,7 @@
 
 #include "engine/base/secret_token.hpp"
 #include "engine/changes/lead_changes.hpp"
+#include "engine/changes/session_roster.hpp"
 #include "engine/http/http_routes.hpp"
 #include "engine/http/lead_pages.hpp"
 
@@ -60,7 +61,9 @@ std::optional<HttpAnswer> LeadAccess::answer(const CallbackRequest& request) {
     if (path == "/signin") {
         if (request.method == "GET") {
             const auto token = request.query_value("token");
-            return token && !token->empty() ? lead_pages::sign_in_form(*token) : lead_pages::not_signed_in();
+            const Language language = lead_pages::language_of(request);
+            return token && !token->empty() ? lead_pages::sign_in_form(language, *token)
+                                            : lead_pages::not_signed_in(language);
         }
         return request.method == "POST" ? sign_in(request) : wrong_method("GET, POST");
     }
@@ -70,7 +73,7 @@ std::optional<HttpAnswer> LeadAccess::answer(const CallbackRequest& request) {
 
 HttpAnswer LeadAccess::sign_in(const CallbackRequest& request) {
     const auto session = ritme::sign_in(store_, request.form_value("token").value_or(""), request.received_at);
-    if (!session) return lead_pages::link_refused();
+    if (!session) return lead_pages::link_refused(lead_pages::language_of(request));
     HttpAnswer answer = see_other("/");
     const long max_age = session_lifetime.total_seconds();
     answer.headers.emplace_back("Set-Cookie", cookie(request, session->token, max_age));
@@ -78,24 +81,27 @@ HttpAnswer LeadAccess::sign_in(const CallbackRequest& request) {
 }
 
 HttpAnswer LeadAccess::sign_out(const CallbackRequest& request) {
+    const Language language = lead_pages::language_of(request);
     const auto session = signed_in(request);
-    if (!session) return lead_pages::not_signed_in();
-    if (!csrf_valid(*session, request)) return lead_pages::forbidden("csrf token missing or wrong");
+    if (!session) return lead_pages::not_signed_in(language);
+    if (!csrf_valid(*session, request)) return lead_pages::forbidden(language, "csrf token missing or wrong");
     ritme::sign_out(store_, session->session_token, request.received_at);
-    HttpAnswer answer = lead_pages::signed_out();
+    HttpAnswer answer = lead_pages::signed_out(language);
     answer.headers.emplace_back("Set-Cookie", cookie(request, "", 0));
     return answer;
 }
 
 HttpAnswer LeadAccess::home(const CallbackRequest& request) {
+    const Language language = lead_pages::language_of(request);
     const auto session = signed_in(request);
-    if (!session) return lead_pages::not_signed_in();
-    std::vector<std::string> names;
+    if (!session) return lead_pages::not_signed_in(language);
+    std::vector<lead_pages::HomeProgramme> programmes;
     for (const auto& id : session->lead.programmes) {
         const auto programme = store_.programme(id);
-        names.push_back(programme && !programme->name.empty() ? programme->name : id);
+        programmes.push_back({id, programme && !programme->name.empty() ? programme->name : id,
+                              next_session(store_, id, request.received_at)});
     }
-    return lead_pages::home(session->lead, names, csrf_token(*session));
+    return lead_pages::home(language, session->lead, programmes, csrf_token(*session));
 }
 
 std::optional<LeadAccess::SignedIn> LeadAccess::signed_in(const CallbackRequest& request) {
@@ -109,8 +115,9 @@ std::optional<LeadAccess::SignedIn> LeadAccess::signed_in(const CallbackRequest&
 std::variant<LeadAccess::SignedIn, HttpAnswer> LeadAccess::lead_of_programme(const CallbackRequest& request,
                                                                              std::string_view programme_id) {
     auto session = signed_in(request);
-    if (!session) return lead_pages::not_signed_in();
-    if (!session->lead.leads(programme_id)) return lead_pages::forbidden("not her programme");
+    const Language language = lead_pages::language_of(request);
+    if (!session) return lead_pages::not_signed_in(language);
+    if (!session->lead.leads(programme_id)) return lead_pages::forbidden(language, "not her programme");
     return std::move(*session);
 }
 

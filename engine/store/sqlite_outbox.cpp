@@ -47,6 +47,16 @@ constexpr const char* delivery_columns =
     "participant_id, reminder_offset, channel, due_at, send_at, expires_at, state, attempts, reason, provider_id, "
     "provider_status, claimed_by, claimed_until, updated_at, sent_at, payload";
 
+// delivery_columns as read: provider_status is the latest receipt's status, else the
+// gateway's answer to the send. A receipt is then one INSERT, and leaves the delivery's
+// row (and its page in the log) untouched: receipts come in thousands a second.
+constexpr const char* delivery_read_columns =
+    "id, key, kind, programme_id, session_id, session_version, appointment_id, appointment_version, "
+    "participant_id, reminder_offset, channel, due_at, send_at, expires_at, state, attempts, reason, provider_id, "
+    "coalesce((SELECT status FROM delivery_receipt WHERE delivery_receipt.delivery_id = delivery.id "
+    "ORDER BY delivery_receipt.id DESC LIMIT 1), provider_status), "
+    "claimed_by, claimed_until, updated_at, sent_at, payload";
+
 // Whether a delivery is still about its subject as it is now: computed in the claim
 // itself, for the whole batch at once.
 constexpr const char* subject_current_sql =
@@ -172,7 +182,7 @@ int64_t SqliteStore::add_delivery(const Delivery& d) {
 
 std::optional<Delivery> SqliteStore::delivery(int64_t id) const {
     return guarded(db_, "reading a delivery", [&]() -> std::optional<Delivery> {
-        static const std::string sql = std::string("SELECT ") + delivery_columns + " FROM delivery WHERE id = ?";
+        static const std::string sql = std::string("SELECT ") + delivery_read_columns + " FROM delivery WHERE id = ?";
         SQLite::Statement& query = statement(sql.c_str());
         query.bind(1, id);
         if (!query.executeStep()) return std::nullopt;
@@ -185,7 +195,7 @@ std::optional<Delivery> SqliteStore::delivery(int64_t id) const {
 std::vector<Delivery> SqliteStore::deliveries(const DeliveryQuery& q) const {
     return guarded(db_, "listing deliveries", [&]() -> std::vector<Delivery> {
         // Built for the filters given, so SQLite picks the index that fits them.
-        std::string sql = std::string("SELECT ") + delivery_columns + " FROM delivery WHERE 1";
+        std::string sql = std::string("SELECT ") + delivery_read_columns + " FROM delivery WHERE 1";
         if (q.programme_id) sql += " AND programme_id = :programme";
         if (q.participant_id) sql += " AND participant_id = :participant";
         if (q.session_id) sql += *q.session_id ? " AND session_id = :session" : " AND session_id IS NULL";
@@ -252,7 +262,7 @@ std::vector<ClaimedDelivery> SqliteStore::claim_due_by(UtcInstant now, UtcInstan
                 "SELECT id, send_at FROM (SELECT id, send_at FROM delivery WHERE state = 'claimed' "
                 "AND claimed_until < ?3 AND " + known_kind + " ORDER BY send_at, id LIMIT ?4) "
                 "ORDER BY send_at, id LIMIT ?4)) RETURNING ") +
-            delivery_columns + ", " + subject_current_sql;
+            delivery_read_columns + ", " + subject_current_sql;
         SQLite::Statement& claim = statement(sql.c_str());
         claim.bind(1, owner);
         bind_seconds(claim, 2, lease_until);
@@ -292,8 +302,7 @@ std::vector<int64_t> SqliteStore::finish(const std::vector<DeliveryOutcome>& out
         std::vector<int64_t> written;
         SQLite::Statement& update = statement(
             "UPDATE delivery SET state = ?2, reason = ?3, provider_id = ?4, "
-            "provider_status = CASE WHEN EXISTS (SELECT 1 FROM delivery_receipt WHERE delivery_id = ?1) "
-            "THEN provider_status ELSE ?5 END, updated_at = ?6, "
+            "provider_status = ?5, updated_at = ?6, "
             "sent_at = CASE WHEN ?2 = 'sent' THEN ?6 ELSE sent_at END, send_at = coalesce(?7, send_at) "
             "WHERE id = ?1 AND state = 'claimed' AND (?8 = '' OR claimed_by = ?8) "
             "RETURNING participant_id, programme_id, session_id, appointment_id, payload");
@@ -461,7 +470,7 @@ std::optional<Delivery> SqliteStore::delivery_by_provider_id(const std::string& 
     return guarded(db_, "finding a delivery by its provider id", [&]() -> std::optional<Delivery> {
         if (provider_id.empty()) return std::nullopt;
         // "provider_id <> ''" repeats the partial index's condition, so SQLite uses it.
-        static const std::string sql = std::string("SELECT ") + delivery_columns +
+        static const std::string sql = std::string("SELECT ") + delivery_read_columns +
                                        " FROM delivery WHERE channel = ? AND provider_id = ? AND provider_id <> '' "
                                        "ORDER BY id DESC LIMIT 1";
         SQLite::Statement& query = statement(sql.c_str());
@@ -479,28 +488,25 @@ bool SqliteStore::add_receipt(const std::string& channel, const DeliveryReceipt&
         require_write();
         if (!is_set(receipt.at)) throw StoreError("a receipt for delivery " + std::to_string(receipt.delivery_id) +
                                                   " has no time of arrival");
-        if (!receipt.report_key.empty()) {
-            // "report_key <> ''" repeats the unique index's condition, so SQLite uses it.
-            SQLite::Statement& repeat = statement(
-                "SELECT 1 FROM delivery_receipt WHERE delivery_id = ? AND report_key = ? AND report_key <> ''");
-            repeat.bind(1, receipt.delivery_id);
-            repeat.bind(2, receipt.report_key);
-            const bool seen = repeat.executeStep();
-            repeat.reset();
-            if (seen) return false;
-        }
-        SQLite::Statement& update = statement("UPDATE delivery SET provider_status = ? WHERE id = ? AND channel = ?");
-        update.bind(1, receipt.status);
-        update.bind(2, receipt.delivery_id);
-        update.bind(3, channel);
-        if (update.exec() == 0) return false;
+        // The texts are bound without a copy: they outlive both steps, and the next use of
+        // either statement binds afresh. One read: is there such a delivery on this channel, and has it this report
+        // already? "report_key <> ''" repeats the unique index's condition, so SQLite uses it.
+        SQLite::Statement& check = statement(
+            "SELECT EXISTS (SELECT 1 FROM delivery_receipt WHERE delivery_id = ?1 AND report_key = ?2 "
+            "AND report_key <> '') FROM delivery WHERE id = ?1 AND channel = ?3");
+        check.bind(1, receipt.delivery_id);
+        check.bindNoCopy(2, receipt.report_key);
+        check.bindNoCopy(3, channel);
+        const bool fresh = check.executeStep() && check.getColumn(0).getInt() == 0;
+        check.reset();
+        if (!fresh) return false;
         SQLite::Statement& insert = statement(
             "INSERT INTO delivery_receipt (delivery_id, at, status, detail, report_key) VALUES (?, ?, ?, ?, ?)");
         insert.bind(1, receipt.delivery_id);
         bind_seconds(insert, 2, receipt.at);
-        insert.bind(3, receipt.status);
-        insert.bind(4, receipt.detail);
-        insert.bind(5, receipt.report_key);
+        insert.bindNoCopy(3, receipt.status);
+        insert.bindNoCopy(4, receipt.detail);
+        insert.bindNoCopy(5, receipt.report_key);
         insert.exec();
         return true;
     });

@@ -5,7 +5,6 @@
 
 #include "engine/store/sqlite_rows.hpp"
 
-#include <SQLiteCpp/Transaction.h>
 #include <sqlite3.h>
 
 #include <algorithm>
@@ -16,19 +15,30 @@ using namespace sqlite_rows;
 
 void SqliteStore::write(const std::function<void()>& work) {
     if (writing_) return work();  // joins the transaction under way
-    std::optional<SQLite::Transaction> begun;
-    // Busy past the timeout throws here.
-    guarded(db_, "starting a change", [&] { begun.emplace(db_, SQLite::TransactionBehavior::IMMEDIATE); });
-    SQLite::Transaction& transaction = *begun;
+    // BEGIN and COMMIT prepared once, as every statement: receipts commit in thousands a
+    // second. Busy past the timeout throws here.
+    guarded(db_, "starting a change", [&] { statement("BEGIN IMMEDIATE").exec(); });
     writing_ = true;
     try {
         guarded(db_, "changing", work);  // each operation names itself; this catches the rest
-        guarded(db_, "committing", [&] { transaction.commit(); });
+        guarded(db_, "committing", [&] { statement("COMMIT").exec(); });
     } catch (...) {
         writing_ = false;
-        throw;  // the transaction rolls back as it goes out of scope
+        roll_back();
+        throw;
     }
     writing_ = false;
+}
+
+void SqliteStore::roll_back() noexcept {
+    // SQLite has rolled back already after some errors (a full disk, an I/O error).
+    if (sqlite3_get_autocommit(db_.getHandle())) return;
+    try {
+        db_.exec("ROLLBACK");
+    } catch (...) {
+        // Nothing more to do: the connection is closed with the store, and SQLite rolls
+        // back what is left then.
+    }
 }
 
 void SqliteStore::require_write() const {
@@ -97,7 +107,13 @@ std::vector<std::string> SqliteStore::integrity_problems(int limit) const {
 
 uint64_t SqliteStore::data_version() const {
     return guarded(db_, "reading the data version",
-                   [&] { return static_cast<uint64_t>(db_.execAndGet("PRAGMA data_version").getInt64()); });
+                   [&] {
+                       SQLite::Statement& query = statement("PRAGMA data_version");
+                       query.executeStep();
+                       const auto version = static_cast<uint64_t>(query.getColumn(0).getInt64());
+                       query.reset();
+                       return version;
+                   });
 }
 
 // --- The audit trail ------------------------------------------------------------------

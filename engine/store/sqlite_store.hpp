@@ -132,6 +132,8 @@ private:
     // Slot and planned date of sessions stored before the schema kept them (version 5).
     void derive_missing_session_identities();
     void require_write() const;
+    // Ends the transaction under way without its changes, if SQLite has not already.
+    void roll_back() noexcept;
     std::vector<Commitment> commitments_of(const std::string& participant_id) const;
 
     // Prepared once, reused: preparing costs more than running most of these.

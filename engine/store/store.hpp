@@ -199,8 +199,8 @@ public:
     // carries only that id); the newest when the id came back twice. None for an empty id.
     virtual std::optional<Delivery> delivery_by_provider_id(const std::string& channel,
                                                             const std::string& provider_id) const = 0;
-    // Records a report from `channel`'s gateway and sets the delivery's provider_status to
-    // its status, leaving its state and times as they are. False, and nothing written,
+    // Records a report from `channel`'s gateway; the delivery's provider_status reads as
+    // its status from then on (until a later report), its state and times stay as they are. False, and nothing written,
     // when there is no delivery with that id on that channel (a report never reaches
     // another channel's delivery), or when it has a report with the same non-empty
     // report_key already (a gateway repeating a report is stored once).
