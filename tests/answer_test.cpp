@@ -568,6 +568,31 @@ TEST_CASE("migrations: a version 6 outbox keeps its rows and receipts, and takes
     CHECK(claimed[0].delivery.kind == DeliveryKind::confirmation);
 }
 
+TEST_CASE("three NEE in a row, each to the reminder before its session, open one follow-up for the lead") {
+    Track t(std::make_unique<MemoryStore>());
+    // The evenings before sessions 1, 2 and 3 (Tue 3, Thu 5 and Tue 10 February): the
+    // reminder goes, she answers NEE.
+    const auto send_due = [&](UtcInstant at) {
+        t.store->write([&] {
+            for (const auto& claimed : t.store->claim_due(at, 100, "test", {at.utc + pt::hours(1)}))
+                t.store->finish({DeliveryOutcome(claimed.delivery.id, DeliveryState::sent, at)});
+        });
+    };
+    const auto first = t.answer("NEE", utc(2026, 2, 2, 17, 5));
+    CHECK(first.follow_ups.empty());
+    send_due(utc(2026, 2, 4, 17));
+    CHECK(t.answer("nee", utc(2026, 2, 4, 17, 5)).follow_ups.empty());
+    send_due(utc(2026, 2, 9, 17));
+    const auto third = t.answer("Kan niet", utc(2026, 2, 9, 17, 5));
+    REQUIRE(third.answer);
+    CHECK(third.answer->reading == AnswerReading::cannot_come);
+    REQUIRE(third.follow_ups.size() == 1);
+    CHECK(third.follow_ups.front().cause == FollowUpCause::no_answers_in_a_row);
+    CHECK(third.follow_ups.front().participant_id == "p-amina");
+    CHECK(third.follow_ups.front().count == 3);
+    CHECK(t.store->follow_ups("test", true).size() == 1);
+}
+
 TEST_SUITE_END();
 
 TEST_SUITE_BEGIN("answers");

@@ -155,6 +155,42 @@ TEST_SUITE("attendance_cli") {
         CHECK(marks[1].details == db.amina + " absent (was present, by lead)");
     }
 
+    TEST_CASE("followup list|done: absences open follow-ups, listed in Dutch, marked done with the operator as actor") {
+        Locale dutch("nl_NL.UTF-8", "fatima");
+        Fixture db("followup");
+        const Run first = db.run({"attendance", "mark", almere, "1", db.amina, "afwezig"});
+        REQUIRE_MESSAGE(first.status == 0, first.err);
+        CHECK(contains(first.out, "opvolging #1 geopend: Amina Yusuf was er niet (di 3 feb) en had zich niet afgemeld"));
+        const Run second = db.run({"attendance", "mark", almere, "2", db.amina, "afwezig"});
+        REQUIRE(second.status == 0);
+        CHECK(contains(second.out, "Amina Yusuf was 2 keer achter elkaar afwezig (t/m do 5 feb)"));
+
+        const Run list = db.run({"followup", "list", almere});
+        REQUIRE_MESSAGE(list.status == 0, list.err);
+        CHECK(contains(list.out, "#1"));
+        CHECK(contains(list.out, "#3"));
+        const Run json = db.run({"followup", "list", "--format", "json"});
+        REQUIRE(json.status == 0);
+        const auto rows = nlohmann::json::parse(json.out);
+        REQUIRE(rows.size() == 3);
+        CHECK(rows[2]["cause"] == "absences-in-a-row");
+        CHECK(rows[2]["count"] == 2);
+
+        const Run done = db.run({"followup", "done", "3"});
+        REQUIRE_MESSAGE(done.status == 0, done.err);
+        CHECK(contains(done.out, "Opvolging #3 afgehandeld"));
+        const auto store = SqliteStore::open(db.database());
+        CHECK(store->follow_up(3)->done_by == "fatima");
+        CHECK(store->audit().back().action == "follow-up.done");
+        CHECK(store->audit().back().actor == "fatima");
+        CHECK(store->follow_ups(almere, true).size() == 2);
+
+        check_refused(db, {"followup", "done", "3"}, 1, "marked done already, by fatima");
+        check_refused(db, {"followup", "done", "99"}, 2, "no follow-up 99");
+        check_refused(db, {"followup", "done", "drie"}, 2, "not a follow-up number");
+        check_refused(db, {"followup", "list", "almere"}, 2, "almere");
+    }
+
     TEST_CASE("attendance mark: English without a Dutch LANG; bad words exit 2 with a did-you-mean, nothing stored") {
         Locale english("C.UTF-8");
         Fixture db("refused");

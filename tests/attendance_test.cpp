@@ -112,7 +112,11 @@ TEST_SUITE("attendance") {
         REQUIRE(corrected.ok());
         REQUIRE(corrected.value.before);
         CHECK(corrected.value.before->status == AttendanceStatus::present);
-        CHECK(db.store.audit().back().details == "p-aaaaaaaaaa absent (was present, by lead)");
+        const auto audit = db.store.audit();
+        const auto marked = std::find_if(audit.rbegin(), audit.rend(),
+                                         [](const AuditEntry& e) { return e.action == "attendance.marked"; });
+        REQUIRE(marked != audit.rend());
+        CHECK(marked->details == "p-aaaaaaaaaa absent (was present, by lead)");
     }
 
     TEST_CASE("mark: excused ahead files a plan request (her reminders stop); present and absent wait for the start") {

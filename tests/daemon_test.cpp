@@ -6,6 +6,7 @@
 #include "engine/changes/apply.hpp"
 #include "engine/changes/session_changes.hpp"
 #include "engine/daemon/daemon.hpp"
+#include "engine/planner/overview_plan.hpp"
 #include "engine/planner/planner.hpp"
 #include "engine/store/sqlite_store.hpp"
 #include "shared_clock.hpp"
@@ -270,6 +271,94 @@ TEST_CASE("the wall clock set forward: what fell due goes at once; set back and 
     CHECK(first_reminder->state == DeliveryState::sent);
     CHECK(first_reminder->attempts == 1);
     CHECK(scene.log_text.str().find("clock.changed") != std::string::npos);
+}
+
+TEST_CASE("the lead's overview: the timer wakes for it at 07:30 local, it goes once, a restart sends it not again") {
+    // Virtual time a year ahead of the machine's, moved only by clock changes (above).
+    const auto machine = std::chrono::duration_cast<std::chrono::seconds>(
+        std::chrono::system_clock::now().time_since_epoch());
+    const UtcInstant start{pt::from_time_t(static_cast<std::time_t>(machine.count())) + pt::hours(24 * 400)};
+    Scene scene("overview", start, 0);
+    scene.setup.rules = planning_rules(scene.setup.config);
+    scene.setup.overviews = overview_rules(scene.setup.config);
+    scene.setup.zone = std::make_shared<const TimeZone>(TimeZone::load("Europe/Amsterdam"));
+    const TimeZone& zone = *scene.setup.zone;
+    const Date tomorrow = zone.to_local(start).date + boost::gregorian::days(1);
+    const UtcInstant due = overview_time(tomorrow, scene.setup.config.lead_overview_at, zone);
+    SqliteStore& store = *scene.store;
+    store.write([&] {
+        store.put_lead({"l-1", "Fatima", "", "+31687654321", {"almere"}});
+        // Something to say: a follow-up still open.
+        StoredFollowUp open;
+        open.key = "absences-in-a-row:p-1:almere#s1";
+        open.cause = FollowUpCause::absences_in_a_row;
+        open.participant_id = "p-1";
+        open.programme_id = "almere";
+        open.count = 2;
+        open.created_at = start;
+        store.add_follow_up(open);
+    });
+    struct {
+        DaemonConfig config;
+        PlanningRules rules;
+        OverviewRules overviews;
+        std::shared_ptr<const TimeZone> zone;
+    } const again{scene.setup.config, scene.setup.rules, scene.setup.overviews, scene.setup.zone};
+    std::vector<RecordingChannel::Send> sends;  // the channel goes with the daemon
+    {
+        Daemon daemon(store, scene.clock, scene.log, std::move(scene.setup), no_reload);
+        Running running(daemon);
+        daemon.clock_was_set();
+        REQUIRE(wait_for_clock_wakeups(daemon, 1));
+        CHECK(scene.channel->sends().empty());
+        // Its row is there before its time, for the timer to wake for.
+        const auto next = store.next_send_at();
+        REQUIRE(next);
+        CHECK_FALSE(due < *next);
+
+        scene.clock.set(due);
+        daemon.clock_was_set();
+        REQUIRE(scene.channel->wait_for(1));
+        scene.clock.set({due.utc + pt::hours(1)});
+        daemon.clock_was_set();
+        REQUIRE(wait_for_clock_wakeups(daemon, 3));
+        running.join();
+        sends = scene.channel->sends();
+    }
+    REQUIRE(sends.size() == 1);
+    const auto sent = store.delivery(sends.front().delivery_id);
+    REQUIRE(sent);
+    CHECK(sent->kind == DeliveryKind::overview);
+    CHECK(sent->key == "overview:l-1:" + iso_date(tomorrow));
+    CHECK(sent->state == DeliveryState::sent);
+    // The next day's is planned already, for the timer to wake for.
+    DeliveryQuery planned;
+    planned.kinds = {DeliveryKind::overview};
+    planned.states = {DeliveryState::planned};
+    const auto ahead = store.deliveries(planned);
+    REQUIRE(ahead.size() == 1);
+    CHECK(ahead.front().key == "overview:l-1:" + iso_date(tomorrow + boost::gregorian::days(1)));
+
+    // A restart the same morning plans and claims again: nothing goes twice.
+    RecordingChannel* second_channel = nullptr;
+    DaemonSetup setup;
+    setup.config = again.config;
+    setup.rules = again.rules;
+    setup.overviews = again.overviews;
+    setup.zone = again.zone;
+    Diagnostics problems;
+    setup.renderer = MessageRenderer::load(setup.config.templates, problems);
+    REQUIRE(setup.renderer);
+    auto recording = std::make_unique<RecordingChannel>();
+    second_channel = recording.get();
+    setup.channels.add(setup.config.channels["sms"], std::move(recording));
+    scene.clock.set({due.utc + pt::hours(2)});
+    Daemon restarted(store, scene.clock, scene.log, std::move(setup), no_reload);
+    Running running(restarted);
+    restarted.clock_was_set();
+    REQUIRE(wait_for_clock_wakeups(restarted, 1));
+    running.join();
+    CHECK(second_channel->sends().empty());
 }
 
 TEST_CASE("the daemon hears the wall clock being set through its timerfd") {

@@ -121,6 +121,14 @@ public:
     std::vector<LeadToken> lead_tokens(const std::string& lead_id) const override {
         return inner_.lead_tokens(lead_id);
     }
+    int64_t add_follow_up(const StoredFollowUp& follow_up) override { return inner_.add_follow_up(follow_up); }
+    std::optional<StoredFollowUp> follow_up(int64_t id) const override { return inner_.follow_up(id); }
+    std::vector<StoredFollowUp> follow_ups(const std::string& programme_id, bool open_only) const override {
+        return inner_.follow_ups(programme_id, open_only);
+    }
+    bool close_follow_up(int64_t id, const std::string& by, UtcInstant at) override {
+        return inner_.close_follow_up(id, by, at);
+    }
     std::optional<std::string> setting(const std::string& key) const override { return inner_.setting(key); }
     void put_setting(const std::string& key, const std::string& value) override { inner_.put_setting(key, value); }
 

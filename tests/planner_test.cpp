@@ -3,6 +3,7 @@
 
 #include "engine/changes/apply.hpp"
 #include "engine/changes/session_changes.hpp"
+#include "engine/planner/overview_plan.hpp"
 #include "engine/planner/planner.hpp"
 #include "engine/planner/reminder_timing.hpp"
 #include "engine/store/memory_store.hpp"
@@ -1073,6 +1074,45 @@ TEST_CASE_TEMPLATE("a notice due within the hour of a reminder goes in it; what 
 
     store->write([&] { store->delete_participant("p-amina", true); });
     CHECK(store->told_about_sessions("test").empty());
+}
+
+TEST_CASE("overviews: one row per lead and day, by e-mail when she has an address, else SMS; none without a way") {
+    MemoryStore store;
+    const TimeZone zone = TimeZone::load("Europe/Amsterdam");
+    OverviewRules rules{*TimeOfDay::parse("07:30"), "email", "sms"};
+    store.write([&] {
+        store.put_lead({"l-mail", "Fatima", "fatima@example.nl", "+31687654321", {"almere"}});
+        store.put_lead({"l-sms", "Ans", "", "+31612345678", {"zeewolde"}});
+        store.put_lead({"l-none", "Bo", "", "", {"almere"}});     // no way to reach her
+        store.put_lead({"l-idle", "Cor", "cor@example.nl", "", {}});  // leads nothing
+    });
+    // Tuesday 10 February 2026, 07:00 local: today's at 07:30 is still to come.
+    const UtcInstant morning = utc(2026, 2, 10, 6, 0);
+    int added = 0;
+    store.write([&] { added = plan_overviews(store, rules, zone, morning); });
+    CHECK(added == 4);  // two leads × today and tomorrow
+    DeliveryQuery query;
+    query.kinds = {DeliveryKind::overview};
+    auto rows = store.deliveries(query);
+    std::map<std::string, Delivery> by_key;
+    for (const auto& row : rows) by_key[row.key] = row;
+    REQUIRE(by_key.count("overview:l-mail:2026-02-10"));
+    CHECK(by_key["overview:l-mail:2026-02-10"].channel == "email");
+    CHECK(by_key["overview:l-mail:2026-02-10"].send_at == utc(2026, 2, 10, 6, 30));
+    REQUIRE(by_key.count("overview:l-sms:2026-02-11"));
+    CHECK(by_key["overview:l-sms:2026-02-11"].channel == "sms");
+    CHECK(by_key["overview:l-sms:2026-02-11"].send_at == utc(2026, 2, 11, 6, 30));
+    const auto subject = overview_subject(by_key["overview:l-sms:2026-02-11"]);
+    REQUIRE(subject);
+    CHECK(subject->lead_id == "l-sms");
+    CHECK(subject->day == make_date(2026, 2, 11));
+
+    // Planning again, and after 07:30 the same day, adds nothing new for those days.
+    store.write([&] { added = plan_overviews(store, rules, zone, morning); });
+    CHECK(added == 0);
+    store.write([&] { added = plan_overviews(store, rules, zone, utc(2026, 2, 10, 9, 0)); });
+    CHECK(added == 0);
+    CHECK(store.deliveries(query).size() == 4);
 }
 
 TEST_SUITE_END();

@@ -231,17 +231,15 @@ TEST_CASE("a final failure makes the delivery failed and sends the fallback; a r
     }
 }
 
-TEST_CASE("a final failure without a fallback alerts the lead, as a send that failed for good does") {
+TEST_CASE("a final failure without a fallback is failed with its reason and waits for the lead's overview") {
     Sent f(memory_store(), false);
     (*f.intake)("sms", {f.report(receipt_status::not_delivered, true, "k2")}, f.clock.now());
-    CHECK(f.store->delivery(f.reminder.id)->state == DeliveryState::failed);
-    const auto alerts = f.rows(DeliveryKind::alert);
-    REQUIRE(alerts.size() == 1);
-    CHECK(alerts.front().state == DeliveryState::planned);
-    CHECK(alerts.front().channel == "sms");
-    CHECK(alerts.front().participant_id == "p-1");
-    CHECK(alerts.front().payload.find("not delivered") != std::string::npos);
-    CHECK(alerts.front().payload.find(std::to_string(f.reminder.id)) != std::string::npos);
+    const auto failed = f.store->delivery(f.reminder.id);
+    CHECK(failed->state == DeliveryState::failed);
+    CHECK(failed->reason.find("not delivered") != std::string::npos);
+    // No alert per message: the lead reads it, named and in plain words, in her overview.
+    CHECK(f.rows(DeliveryKind::alert).empty());
+    CHECK(f.fallbacks().empty());
 }
 
 TEST_CASE("a report that is no final failure leaves a sent delivery sent") {
@@ -359,13 +357,7 @@ TEST_CASE("a gateway's words in broken UTF-8 or on several lines are kept readab
     CHECK(failed->state == DeliveryState::failed);
     CHECK(is_valid_utf8(failed->reason));
     CHECK(f.log_text.str().find('\xff') == std::string::npos);
-    // The lead's alert is readable and goes.
-    const auto alerts = f.rows(DeliveryKind::alert);
-    REQUIRE(alerts.size() == 1);
-    CHECK(is_valid_utf8(alerts.front().payload));
-    Dispatcher dispatcher(*f.store, f.clock, f.config, *f.renderer, f.channels, f.log, "test-owner");
-    dispatcher.run_due(nullptr);
-    CHECK(f.store->delivery(alerts.front().id)->state == DeliveryState::sent);
+    CHECK(f.rows(DeliveryKind::alert).empty());
     // The same report again is still the same report.
     (*f.intake)("sms", {report}, f.clock.now());
     CHECK(f.store->receipts(f.reminder.id).size() == 1);

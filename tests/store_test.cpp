@@ -786,4 +786,124 @@ TEST_CASE("the stored programme record refuses words it does not know") {
     CHECK_THROWS_WITH_AS(programme_from_record(record), doctest::Contains("day 'someday'"), StoreError);
 }
 
+// --- Follow-ups ------------------------------------------------------------------------
+
+namespace {
+
+StoredFollowUp sample_follow_up(const std::string& key, const std::string& participant_id,
+                                const std::string& programme_id = "test") {
+    StoredFollowUp f;
+    f.key = key;
+    f.cause = FollowUpCause::absences_in_a_row;
+    f.participant_id = participant_id;
+    f.programme_id = programme_id;
+    f.session_id = 7;
+    f.count = 2;
+    f.created_at = {pt::ptime(make_date(2026, 2, 10), pt::hours(10))};
+    return f;
+}
+
+}  // namespace
+
+TEST_CASE_TEMPLATE("follow-ups round-trip; a key is stored once; closing keeps who and when", Factory, MemoryFactory,
+                   SqliteFactory) {
+    auto store = Factory::make();
+    int64_t first = 0, again = 0, other = 0;
+    store->write([&] {
+        first = store->add_follow_up(sample_follow_up("absences-in-a-row:p-1:test#s1", "p-1"));
+        again = store->add_follow_up(sample_follow_up("absences-in-a-row:p-1:test#s1", "p-1"));
+        other = store->add_follow_up(sample_follow_up("absences-in-a-row:p-2:elsewhere#s1", "p-2", "elsewhere"));
+    });
+    CHECK(first > 0);
+    CHECK(again == 0);
+    CHECK(other > 0);
+    auto stored = store->follow_up(first);
+    REQUIRE(stored);
+    StoredFollowUp expected = sample_follow_up("absences-in-a-row:p-1:test#s1", "p-1");
+    expected.id = first;
+    CHECK(*stored == expected);
+    CHECK(store->follow_ups("test", true).size() == 1);
+    CHECK(store->follow_ups("", true).size() == 2);
+
+    const UtcInstant done_at{pt::ptime(make_date(2026, 2, 11), pt::hours(9))};
+    bool closed = false, twice = true;
+    store->write([&] {
+        closed = store->close_follow_up(first, "Fatima", done_at);
+        twice = store->close_follow_up(first, "Ans", done_at);
+    });
+    CHECK(closed);
+    CHECK_FALSE(twice);
+    stored = store->follow_up(first);
+    CHECK(stored->done_at == done_at);
+    CHECK(stored->done_by == "Fatima");
+    CHECK(store->follow_ups("test", true).empty());
+    CHECK(store->follow_ups("test", false).size() == 1);
+    // Done, its key still holds: the same cause never opens it again.
+    store->write([&] { CHECK(store->add_follow_up(sample_follow_up("absences-in-a-row:p-1:test#s1", "p-1")) == 0); });
+}
+
+TEST_CASE_TEMPLATE("erasing a participant erases her follow-ups", Factory, MemoryFactory, SqliteFactory) {
+    auto store = Factory::make();
+    store->write([&] {
+        store->put_programme(sample_programme());
+        store->put_participant(sample_participant("p-1"));
+        store->put_participant(sample_participant("p-2"));
+        store->add_follow_up(sample_follow_up("a:p-1", "p-1"));
+        store->add_follow_up(sample_follow_up("a:p-2", "p-2"));
+    });
+    store->write([&] { store->delete_participant("p-1", false); });
+    const auto left = store->follow_ups("", false);
+    REQUIRE(left.size() == 1);
+    CHECK(left.front().participant_id == "p-2");
+}
+
+TEST_CASE("migrations: a version 9 database keeps its outbox and receipts, and takes follow-ups and overviews") {
+    const auto path = (fresh_directory("migrate-9") / "ritme.db").string();
+    Delivery sent;
+    sent.key = "reminder:test#1@v1:p-1:2h:sms";
+    sent.programme_id = "test";
+    sent.participant_id = "p-1";
+    sent.channel = "sms";
+    sent.send_at = {pt::ptime(make_date(2026, 2, 10), pt::hours(6))};
+    sent.due_at = sent.send_at;
+    sent.expires_at = {pt::ptime(make_date(2026, 2, 10), pt::hours(8))};
+    sent.updated_at = sent.send_at;
+    sent.state = DeliveryState::sent;
+    sent.sent_at = sent.send_at;
+    int64_t id = 0;
+    {
+        auto old = SqliteStore::open_at_version(path, 9);
+        old->write([&] { id = old->add_delivery(sent); });
+        DeliveryReceipt receipt;
+        receipt.delivery_id = id;
+        receipt.at = sent.send_at;
+        receipt.status = std::string(receipt_status::delivered);
+        receipt.detail = "DELIVRD";
+        old->write([&] { CHECK(old->add_receipt("sms", receipt)); });
+        // The old kinds' CHECK refuses an overview.
+        Delivery overview = sent;
+        overview.key = "overview:l-1:2026-02-11";
+        overview.kind = DeliveryKind::overview;
+        CHECK_THROWS_AS(old->write([&] { old->add_delivery(overview); }), StoreError);
+    }
+    auto store = SqliteStore::open(path);
+    CHECK(store->schema_version() == SqliteStore::current_schema_version);
+    REQUIRE(store->delivery(id));
+    CHECK(store->delivery(id)->key == sent.key);
+    REQUIRE(store->receipts(id).size() == 1);
+    CHECK(store->receipts(id).front().detail == "DELIVRD");
+    Delivery overview = sent;
+    overview.key = "overview:l-1:2026-02-11";
+    overview.kind = DeliveryKind::overview;
+    overview.state = DeliveryState::planned;
+    overview.sent_at.reset();
+    store->write([&] {
+        CHECK(store->add_delivery(overview) > 0);
+        CHECK(store->add_follow_up(sample_follow_up("k", "p-1")) > 0);
+    });
+    DeliveryQuery query;
+    query.kinds = {DeliveryKind::overview};
+    CHECK(store->deliveries(query).size() == 1);
+}
+
 TEST_SUITE_END();

@@ -118,6 +118,7 @@ std::string subject_of(const StoredAnswer& answer) {
 AnswerSetup answer_setup_from(const DaemonConfig& config, const AnswerWords& words) {
     AnswerSetup setup;
     setup.words = &words;
+    setup.follow_up = follow_up_setup_from(config);
     for (Medium medium : {Medium::sms, Medium::email})
         if (const ChannelConfig* channel = config.channel_for(medium))
             setup.lead_routes.push_back({channel->name, medium});
@@ -227,6 +228,7 @@ AnswerTaken AnswerIntake::take(const std::string& channel, const InboundText& te
         // The lead hears everything but "I come" to what is still ahead.
         answer.for_lead = !(answer.reading == AnswerReading::coming && answers_it);
         answer.id = store_.add_answer(answer);
+        taken.follow_ups = follow_ups_after_answer(store_, setup_.follow_up, answer, now);
 
         // She hears back when her answer did something: not after the start, and not for
         // "I come" (nothing to confirm); STOP and START whatever they are matched to.

@@ -5,6 +5,7 @@
 // appointment that has not started. Then, in one transaction:
 //   - "I can't come": she is excused for it (attendance, source "sms"), her remaining
 //     reminders for it are cancelled, she gets a short confirmation, the lead is told;
+//     "NEE" to N sessions in a row opens a follow-up (follow_up_changes.hpp);
 //   - "I come": recorded, nothing sent;
 //   - STOP: no more SMS (her reminders go by e-mail when she has an address, as the
 //     planner plans for an opt-out), one confirmation, the lead is told; START undoes it;
@@ -16,6 +17,7 @@
 // hours of the lead's channel.
 
 #include "engine/channel/callback.hpp"
+#include "engine/changes/follow_up_changes.hpp"
 #include "engine/channel/medium.hpp"
 #include "engine/config/daemon_config.hpp"
 #include "engine/message/answer_words.hpp"
@@ -50,6 +52,8 @@ struct AnswerSetup {
     // When set, what the answer changed is planned in the same transaction (STOP moves
     // her reminders to e-mail at once); else the plan requests wait for the next run.
     const PlanningRules* planning = nullptr;
+    // When "NEE" in a row becomes a follow-up for the lead.
+    FollowUpSetup follow_up;
 };
 
 // The setup from the daemon config: its SMS and e-mail channels for the lead, their quiet
@@ -63,6 +67,7 @@ struct AnswerTaken {
     std::optional<StoredAnswer> answer;  // as stored
     int64_t confirmation_id = 0;         // the confirmation to her; 0: none
     int cancelled_reminders = 0;
+    std::vector<StoredFollowUp> follow_ups;  // what the answer opened
 };
 
 class AnswerIntake {

@@ -61,7 +61,8 @@ std::string attendance_status_text(std::optional<AttendanceStatus> status, Langu
     return tr(language, "unknown");
 }
 
-ChangeResult<AttendanceMarked> mark_attendance(Store& store, const AttendanceMark& mark, const AuditContext& audit) {
+ChangeResult<AttendanceMarked> mark_attendance(Store& store, const AttendanceMark& mark, const AuditContext& audit,
+                                               const FollowUpSetup& follow_up) {
     auto found = find_session(store, mark.session);
     if (!found.ok()) return found.errors;
     const StoredSession& session = found.value.session;
@@ -115,6 +116,8 @@ ChangeResult<AttendanceMarked> mark_attendance(Store& store, const AttendanceMar
         if (mark.status == AttendanceStatus::excused ||
             (marked.before && marked.before->status == AttendanceStatus::excused))
             store.request_plan("programme:" + session.programme_id);
+        const bool excused_before = marked.before && marked.before->status == AttendanceStatus::excused;
+        marked.follow_ups = follow_ups_after_mark(store, follow_up, record, excused_before, audit.at);
     });
     return marked;
 }

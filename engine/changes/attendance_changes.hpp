@@ -22,6 +22,7 @@
 #include "engine/base/translation.hpp"
 #include "engine/changes/apply.hpp"
 #include "engine/changes/change_result.hpp"
+#include "engine/changes/follow_up_changes.hpp"
 #include "engine/changes/session_changes.hpp"
 #include "engine/store/store.hpp"
 #include "engine/time/instant.hpp"
@@ -55,6 +56,7 @@ struct AttendanceMarked {
     AttendanceStatus status = AttendanceStatus::present;
     std::optional<AttendanceRecord> before;  // what was recorded for her before
     bool changed = false;                    // false: it said so already; nothing stored
+    std::vector<StoredFollowUp> follow_ups;  // what the mark opened (follow_up_changes.hpp)
 };
 
 // The rules above as a question, for a page that offers only the marks that may be made:
@@ -64,8 +66,10 @@ bool may_mark_before_start(AttendanceStatus status);
 bool may_be_marked(const StoredSession& session, AttendanceStatus status, UtcInstant now);
 
 // Marks her attendance with its audit entry ("attendance.marked"; the actor is the
-// audit's: the OS user for the CLI, the lead's name for the page), or says why not.
-ChangeResult<AttendanceMarked> mark_attendance(Store& store, const AttendanceMark& mark, const AuditContext& audit);
+// audit's: the OS user for the CLI, the lead's name for the page), or says why not. An
+// absence opens the follow-ups `follow_up`'s rules give, in the same transaction.
+ChangeResult<AttendanceMarked> mark_attendance(Store& store, const AttendanceMark& mark, const AuditContext& audit,
+                                               const FollowUpSetup& follow_up = {});
 
 struct AttendanceSummary {
     int held = 0;  // sessions held so far

@@ -10,6 +10,7 @@
 #include "engine/changes/apply.hpp"
 #include "engine/changes/attendance_changes.hpp"
 #include "engine/cli/commands.hpp"
+#include "engine/message/follow_up_text.hpp"
 #include "engine/message/local_dates.hpp"
 
 #include <nlohmann/json.hpp>
@@ -163,7 +164,8 @@ private:
 
     int mark(int number, AttendanceStatus status) {
         const AuditContext audit{context_.clock.now(), operator_actor(), "attendance mark"};
-        const auto result = mark_attendance(*store_, {{programme_, number}, participant_, status}, audit);
+        const auto result = mark_attendance(*store_, {{programme_, number}, participant_, status}, audit,
+                                            follow_up_setup_from(load_config(common_, context_)));
         if (!result.ok()) return refused(result.errors);
         const AttendanceMarked& marked = result.value;
         const std::string head = marked.session.programme_id + " #" + std::to_string(marked.session.number) + " (" +
@@ -179,6 +181,11 @@ private:
         if (marked.before)
             context_.out << " " << say("(was {1})", {attendance_status_text(marked.before->status, language_)});
         context_.out << "\n";
+        for (const auto& made : marked.follow_ups)
+            context_.out << say("follow-up #{1} opened: {2}",
+                                {std::to_string(made.id),
+                                 follow_up_text(made, marked.participant_name, marked.session, language_)})
+                         << "\n";
         return exit_ok;
     }
 

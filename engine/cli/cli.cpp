@@ -135,6 +135,7 @@ int run_verb(const std::vector<std::string>& args, CliContext& context) {
     add(add_session_command(app, common, context));
     add(add_appointment_command(app, common, context));
     add(add_attendance_command(app, common, context));
+    add(add_follow_up_command(app, common, context));
     add(add_serve_command(app, common, context));
     add(add_tick_command(app, common, context));
     add(add_simulate_command(app, common, context));

@@ -40,6 +40,7 @@ CommandAction add_config_command(CLI::App& app, const CommonOptions& common, Cli
 CommandAction add_session_command(CLI::App& app, const CommonOptions& common, CliContext& context);
 CommandAction add_appointment_command(CLI::App& app, const CommonOptions& common, CliContext& context);
 CommandAction add_attendance_command(CLI::App& app, const CommonOptions& common, CliContext& context);
+CommandAction add_follow_up_command(CLI::App& app, const CommonOptions& common, CliContext& context);
 CommandAction add_serve_command(CLI::App& app, const CommonOptions& common, CliContext& context);
 CommandAction add_tick_command(CLI::App& app, const CommonOptions& common, CliContext& context);
 CommandAction add_simulate_command(CLI::App& app, const CommonOptions& common, CliContext& context);

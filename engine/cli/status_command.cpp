@@ -53,7 +53,7 @@ void print_row(const Delivery& delivery, const TimeZone& zone, UtcInstant when, 
     const LocalDateTime local = zone.to_local(when);
     out << "  " << iso_date(local.date) << ' ' << local.time.str() << "  " << std::left << std::setw(11)
         << name_of(delivery.kind) << std::setw(26) << subject_of(delivery) << std::setw(14)
-        << (delivery.kind == DeliveryKind::alert || delivery.kind == DeliveryKind::answer_alert ? "(lead)"
+        << (is_for_lead(delivery.kind) ? "(lead)"
                                                                                                : delivery.participant_id)
         << delivery.channel;
 }

@@ -47,6 +47,14 @@ ConfigSetting<DaemonConfig> offsets_setting(std::string_view key, std::string_vi
             [member](const DaemonConfig& config) { return toml_list(config.reminders.*member); }};
 }
 
+ConfigSetting<DaemonConfig> follow_up_count(std::string_view key, std::string_view help, int FollowUpRules::*member) {
+    return {key, help,
+            [key, member](TomlTableReader& r, DaemonConfig& config) {
+                if (auto value = r.integer(key, 0, 100)) config.follow_up.*member = static_cast<int>(*value);
+            },
+            [member](const DaemonConfig& config) { return std::to_string(config.follow_up.*member); }};
+}
+
 ConfigSetting<DaemonConfig> dispatch_setting(std::string_view key, std::string_view help, int DispatchSettings::*member,
                                        int min, int max) {
     return {key, help,
@@ -147,7 +155,20 @@ const std::vector<ConfigSection>& config_sections() {
                constexpr std::string_view levels[] = {"error", "warning", "info", "debug"};
                r.report_bad_word("log_level", *text, levels);
            },
-           [](const DaemonConfig& config) { return toml_quoted(name_of(config.log_level)); }}}},
+           [](const DaemonConfig& config) { return toml_quoted(name_of(config.log_level)); }},
+          {"lead_overview_at",
+           "local time (in `timezone`) each lead's daily overview goes: today's sessions, who said no, who was not "
+           "reached, open follow-ups; none when there is nothing to say",
+           [](TomlTableReader& r, DaemonConfig& config) {
+               auto text = r.string("lead_overview_at");
+               if (!text) return;
+               if (auto time = TimeOfDay::parse(*text))
+                   config.lead_overview_at = *time;
+               else
+                   r.error_at("lead_overview_at", "`lead_overview_at = \"" + *text + "\"` is not a time of day",
+                              "write it like \"07:30\"");
+           },
+           [](const DaemonConfig& config) { return toml_quoted(config.lead_overview_at.str()); }}}},
         {"reminders",
          "When reminders go. Offsets: \"1d@18:00\" the day before at 18:00 local time, \"2h\" two hours before",
          {offsets_setting("offsets", "reminders before each session; a programme's [reminders] offsets replace them",
@@ -212,7 +233,27 @@ const std::vector<ConfigSection>& config_sections() {
           dispatch_setting("late_after_seconds", "a message this long past due counts as missed while down",
                            &DispatchSettings::late_after_seconds, 1, 7 * 86400),
           dispatch_setting("shutdown_grace_seconds", "on SIGTERM, sends under way may finish for this long",
-                           &DispatchSettings::shutdown_grace_seconds, 0, 600)}}};
+                           &DispatchSettings::shutdown_grace_seconds, 0, 600)}},
+        {"follow_up",
+         "When a participant becomes a follow-up for her lead: on her page and in the daily overview until the lead "
+         "marks it done. 0 turns a rule off",
+         {follow_up_count("absences_in_a_row", "marked absent (afwezig) this many sessions in a row",
+                          &FollowUpRules::absences_in_a_row),
+          follow_up_count("no_answers_in_a_row", "answered \"NEE\" to this many sessions in a row",
+                          &FollowUpRules::no_answers_in_a_row),
+          {"absent_without_notice",
+           "marked absent without having said she could not come: the lead is told the same day (\"bel haar even\")",
+           [](TomlTableReader& r, DaemonConfig& config) {
+               const toml::node* node = r.find("absent_without_notice");
+               if (!node) return;
+               if (auto value = node->as_boolean())
+                   config.follow_up.absent_without_notice = value->get();
+               else
+                   r.error_at("absent_without_notice",
+                              "`absent_without_notice = " + toml_value_text(*node) + "` is not true or false",
+                              "write `absent_without_notice = true` or `absent_without_notice = false`, without quotes");
+           },
+           [](const DaemonConfig& config) { return config.follow_up.absent_without_notice ? "true" : "false"; }}}}};
     return sections;
 }
 

@@ -34,7 +34,7 @@ struct ConfigSection {
 DaemonConfig default_config();
 ChannelConfig default_channel(const std::string& name, std::optional<Medium> medium = std::nullopt);
 
-// The top level, [reminders] and [dispatch], in the order the dump prints them.
+// The top level, [reminders], [dispatch] and [follow_up], in the order the dump prints them.
 const std::vector<ConfigSection>& config_sections();
 // The keys of every [channel.NAME] table before the adapter's own.
 const std::vector<ConfigSetting<ChannelConfig>>& channel_settings();

@@ -8,6 +8,7 @@
 #include "engine/channel/channel_registry.hpp"
 #include "engine/channel/medium.hpp"
 #include "engine/programme/reminder_rules.hpp"
+#include "engine/time/time_of_day.hpp"
 
 #include <filesystem>
 #include <map>
@@ -40,6 +41,14 @@ struct DispatchSettings {
     int shutdown_grace_seconds = 10;   // in-flight sends may finish this long after SIGTERM
 };
 
+// When a participant becomes a follow-up for her lead. 0 turns a rule off.
+struct FollowUpRules {
+    int absences_in_a_row = 2;    // marked absent this many sessions in a row
+    int no_answers_in_a_row = 3;  // answered "NEE" to this many sessions in a row
+    // Marked absent without having said she could not come: the lead is told the same day.
+    bool absent_without_notice = true;
+};
+
 struct DaemonConfig {
     std::filesystem::path file;       // where it was read from; empty for the built-in defaults
     std::filesystem::path database;   // default "ritme.db" beside the config
@@ -51,6 +60,9 @@ struct DaemonConfig {
     ReminderRules reminders = ReminderRules::defaults();
     std::map<std::string, ChannelConfig> channels;
     DispatchSettings dispatch;
+    FollowUpRules follow_up;
+    // When each lead's daily overview goes, local time in `timezone`.
+    TimeOfDay lead_overview_at = *TimeOfDay::parse("07:30");
     std::string listen = "127.0.0.1:8470";  // the HTTP interface (engine/http)
     // The URL gateways call ritme at, through a reverse proxy with TLS
     // ("https://ritme.example.nl"); empty: http://LISTEN. Needed to listen off loopback.

@@ -19,6 +19,7 @@
 #include <sys/resource.h>
 #include <systemd/sd-daemon.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <csignal>
@@ -77,6 +78,7 @@ PageSetup page_setup(const DaemonSetup& setup) {
     for (const auto& [name, channel] : setup.config.channels) planning.channel_media.emplace(name, channel.medium);
     planning.timezone = setup.config.timezone;
     page.planning = std::move(planning);
+    page.follow_up = follow_up_setup_from(setup.config);
     return page;
 }
 
@@ -248,6 +250,11 @@ private:
     void batch_done(std::vector<DispatchJob>& jobs) {
         try {
             dispatcher_->record(jobs);
+            // A lead's overview went (or had nothing to say): the next day's is planned, so
+            // the timer has it to wake for.
+            if (std::any_of(jobs.begin(), jobs.end(),
+                            [](const DispatchJob& job) { return job.delivery.kind == DeliveryKind::overview; }))
+                plan_lead_overviews(store_, *setup_, clock_.now());
         } catch (const StoreError& e) {
             // The rows stay claimed; once the lease runs out they are claimed again.
             log_.error("record", std::string("reason=\"") + e.what() + "\"");
@@ -324,6 +331,8 @@ private:
         const UtcInstant now = clock_.now();
         store_.write([&] {
             const PlanResult planned = plan_requested(store_, setup_->rules, now);
+            // A lead added or given a programme gets her overviews.
+            if (setup_->zone) plan_overviews(store_, setup_->overviews, *setup_->zone, now);
             if (planned.added || planned.cancelled || planned.dropped)
                 lines.push_back("added=" + std::to_string(planned.added) + " cancelled=" +
                                 std::to_string(planned.cancelled) + " dropped=" + std::to_string(planned.dropped));
@@ -344,6 +353,12 @@ private:
     // one and arm the timer again. A jump back sends nothing twice: sent rows stay sent.
     void clock_changed() {
         log_.info("clock.changed", "now=" + clock_.now().iso());
+        // A jump of a day or more: the overviews of the days now ahead.
+        try {
+            if (!stopping_ && !pending_setup_) plan_lead_overviews(store_, *setup_, clock_.now());
+        } catch (const StoreError& e) {
+            log_.error("plan", std::string("reason=\"") + e.what() + "\"");
+        }
         if (!stopping_ && !pending_setup_ && in_flight_ == 0) pump();  // in flight: the batch's end does
         ++clock_wakeups_;  // counted once acted on, so a test on virtual time knows when
     }

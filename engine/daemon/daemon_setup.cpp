@@ -63,6 +63,8 @@ std::optional<DaemonSetup> read_setup(const DaemonConfig& config, const ChannelR
     DaemonSetup setup;
     setup.config = config;
     setup.rules = planning_rules(config);
+    setup.overviews = overview_rules(config);
+    setup.zone = std::make_shared<const TimeZone>(TimeZone::load(config.timezone));
     setup.holidays = std::make_unique<SchoolHolidayTable>(
         SchoolHolidayTable::load_directory(holiday_directory(config, holiday_dir), problems));
     setup.renderer = MessageRenderer::load(config.templates, problems);
@@ -94,6 +96,21 @@ std::optional<DaemonSetup> check_daemon_setup(const DaemonConfig& config, const 
     return read_setup(config, registry, holiday_dir, now, ChannelStep::check, problems);
 }
 
+OverviewRules overview_rules(const DaemonConfig& config) {
+    OverviewRules rules;
+    rules.at = config.lead_overview_at;
+    if (const ChannelConfig* email = config.channel_for(Medium::email)) rules.email_channel = email->name;
+    if (const ChannelConfig* sms = config.channel_for(Medium::sms)) rules.sms_channel = sms->name;
+    return rules;
+}
+
+int plan_lead_overviews(Store& store, const DaemonSetup& setup, UtcInstant now) {
+    if (!setup.zone) return 0;
+    int added = 0;
+    store.write([&] { added = plan_overviews(store, setup.overviews, *setup.zone, now); });
+    return added;
+}
+
 std::vector<std::string> apply_and_plan(Store& store, const DaemonSetup& setup, UtcInstant now,
                                         const std::string& command) {
     std::vector<std::string> lines;
@@ -106,6 +123,7 @@ std::vector<std::string> apply_and_plan(Store& store, const DaemonSetup& setup, 
             lines.push_back(line.str());
         }
         const PlanResult planned = plan_requested(store, setup.rules, now);
+        if (setup.zone) plan_overviews(store, setup.overviews, *setup.zone, now);
         if (planned.added || planned.cancelled || planned.dropped)
             lines.push_back("planned: " + std::to_string(planned.added) + " added, " +
                             std::to_string(planned.cancelled) + " cancelled, " + std::to_string(planned.dropped) +

@@ -13,7 +13,9 @@
 #include "engine/dispatch/channel_set.hpp"
 #include "engine/holidays/school_holidays.hpp"
 #include "engine/message/message_renderer.hpp"
+#include "engine/planner/overview_plan.hpp"
 #include "engine/planner/planner.hpp"
+#include "engine/time/time_zone.hpp"
 
 #include <filesystem>
 #include <memory>
@@ -29,7 +31,15 @@ struct DaemonSetup {
     ChannelSet channels;
     LoadedDefinitions programmes;  // schools and programmes from their directories
     PlanningRules rules;
+    OverviewRules overviews;
+    std::shared_ptr<const TimeZone> zone;  // the config's
 };
+
+// The leads' daily overviews from the config: lead_overview_at, its e-mail and SMS channels.
+OverviewRules overview_rules(const DaemonConfig& config);
+
+// Plans the leads' next overviews (plan_overviews) in one transaction; how many were added.
+int plan_lead_overviews(Store& store, const DaemonSetup& setup, UtcInstant now);
 
 // What the planner needs of the config: its rules and, per medium, the channel.
 PlanningRules planning_rules(const DaemonConfig& config);
@@ -53,8 +63,8 @@ std::optional<DaemonSetup> load_daemon_setup(const DaemonConfig& config, const C
 std::optional<DaemonSetup> check_daemon_setup(const DaemonConfig& config, const ChannelRegistry& registry,
                                               const std::string& holiday_dir, UtcInstant now, Diagnostics& problems);
 
-// Applies the setup's programme and school files and plans whatever is requested, in
-// one transaction. Returns a line per changed programme for the log.
+// Applies the setup's programme and school files and plans whatever is requested, and the
+// leads' next overviews, in one transaction. Returns a line per changed programme for the log.
 std::vector<std::string> apply_and_plan(Store& store, const DaemonSetup& setup, UtcInstant now,
                                         const std::string& command);
 

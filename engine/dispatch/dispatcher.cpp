@@ -66,6 +66,7 @@ Dispatcher::Dispatcher(Store& store, const Clock& clock, const DaemonConfig& con
       facts_(store, config.timezone),
       zone_(TimeZone::load(config.timezone)),
       follow_ups_(store, config, channels, facts_, zone_),
+      lead_messages_(store),
       jitter_(std::random_device{}()) {}
 
 std::optional<UtcInstant> Dispatcher::next_send_at() const { return store_.next_send_at(); }
@@ -173,6 +174,13 @@ void Dispatcher::decide(DispatchJob& job, bool subject_current, UtcInstant now) 
             return settle(DeliveryState::expired, "quiet hours: of no use once they end");
         settle(DeliveryState::retry, "quiet hours: held until " + zone_.to_local(resume).time.str());
         job.outcome->retry_at = resume;
+        return;
+    }
+    if (delivery.kind == DeliveryKind::overview || delivery.kind == DeliveryKind::follow_up) {
+        LeadMessage composed = lead_messages_.compose(delivery, channel->medium, goes_at);
+        if (!composed.message)
+            return settle(composed.failed ? DeliveryState::failed : DeliveryState::expired, composed.why);
+        job.message = std::move(composed.message);
         return;
     }
     AddressLookup address = facts_.address_for(delivery, channel->medium);

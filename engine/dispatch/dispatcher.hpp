@@ -11,6 +11,7 @@
 #include "engine/config/daemon_config.hpp"
 #include "engine/dispatch/channel_set.hpp"
 #include "engine/dispatch/failure_follow_ups.hpp"
+#include "engine/dispatch/lead_messages.hpp"
 #include "engine/message/message_facts.hpp"
 #include "engine/message/message_renderer.hpp"
 #include "engine/store/store.hpp"
@@ -78,8 +79,8 @@ public:
     std::optional<std::chrono::system_clock::time_point> not_before(const DispatchJob& job) const;
     // Sends a rendered job through its channel and sets its outcome. Runs on a worker.
     void send(DispatchJob& job);
-    // Writes a batch's outcomes in one transaction, with an alert to the lead for each
-    // message that failed for good. Returns what happened.
+    // Writes a batch's outcomes in one transaction, with the fallback of each message
+    // that failed for good. Returns what happened.
     DispatchCounts record(std::vector<DispatchJob>& jobs);
 
     // Claims, sends and records batch after batch until nothing is due now; sends run
@@ -127,7 +128,8 @@ private:
     std::string owner_;
     MessageFactsSource facts_;
     TimeZone zone_;  // the config's: quiet hours at send time
-    FailureFollowUps follow_ups_;  // a fallback or the lead's alert for a message that failed for good
+    FailureFollowUps follow_ups_;  // a fallback for a message that failed for good
+    LeadMessages lead_messages_;   // the lead's overview and follow-ups, in the catalogues' words
     std::mt19937 jitter_;
 };
 

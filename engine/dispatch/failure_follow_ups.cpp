@@ -2,18 +2,8 @@
 
 #include "engine/store/fallback_key.hpp"
 
-#include <nlohmann/json.hpp>
 
 namespace ritme {
-
-namespace {
-
-UtcInstant plus_seconds(UtcInstant instant, int64_t count) {
-    instant.utc += boost::posix_time::seconds(static_cast<long>(count));
-    return instant;
-}
-
-}  // namespace
 
 FailureFollowUps::FailureFollowUps(const Store& store, const DaemonConfig& config, const ChannelSet& channels,
                                    MessageFactsSource& facts, const TimeZone& zone)
@@ -25,43 +15,17 @@ UtcInstant FailureFollowUps::outside_quiet_hours(const std::string& channel, Utc
     return config_.reminders.quiet_hours.end_of(at, zone_);
 }
 
-std::optional<FollowUp> FailureFollowUps::after_failure(const Delivery& failed, const std::string& reason,
-                                                        UtcInstant now) {
+std::optional<FollowUp> FailureFollowUps::after_failure(const Delivery& failed, const std::string&, UtcInstant now) {
     if (auto fallback = fallback_for(failed, now)) return FollowUp{FollowUp::Kind::fallback, std::move(*fallback)};
-    if (auto alert = alert_for(failed, reason, now)) return FollowUp{FollowUp::Kind::alert, std::move(*alert)};
-    return std::nullopt;
-}
-
-std::optional<Delivery> FailureFollowUps::alert_for(const Delivery& failed, const std::string& reason,
-                                                    UtcInstant now) {
-    // An alert to the lead that failed is not reported to that same lead.
-    if (failed.kind == DeliveryKind::alert || failed.kind == DeliveryKind::answer_alert || failed.programme_id.empty())
-        return std::nullopt;
-    Delivery alert;
-    alert.kind = DeliveryKind::alert;
-    alert.programme_id = failed.programme_id;
-    // About whom, in its own column: erasing that participant erases the alert too.
-    alert.participant_id = failed.participant_id;
-    // A gateway's words may not be UTF-8: replaced, never a throw that loses the batch.
-    alert.payload = nlohmann::json{{"reason", reason}, {"about", failed.id}}.dump(-1, ' ', false,
-                                                                               nlohmann::json::error_handler_t::replace);
-    // The lead hears on the first channel that reaches them: SMS, else e-mail.
-    for (Medium medium : {Medium::sms, Medium::email}) {
-        const ChannelConfig* channel = config_.channel_for(medium);
-        if (!channel || !facts_.address_for(alert, medium).address) continue;
-        alert.channel = channel->name;
-        alert.key = "alert:" + std::to_string(failed.id) + ":" + channel->name;
-        alert.due_at = now;
-        alert.send_at = outside_quiet_hours(channel->name, now);
-        alert.expires_at = plus_seconds(now, 7 * 24 * 3600);
-        alert.updated_at = now;
-        return alert;
-    }
     return std::nullopt;
 }
 
 std::optional<Delivery> FailureFollowUps::fallback_for(const Delivery& failed, UtcInstant now) {
-    if (failed.kind == DeliveryKind::alert || is_fallback(failed)) return std::nullopt;
+    // The lead's follow-ups and overview are addressed from her stored contact, not through
+    // the participant's facts: no fallback for them.
+    if (failed.kind == DeliveryKind::alert || failed.kind == DeliveryKind::follow_up ||
+        failed.kind == DeliveryKind::overview || is_fallback(failed))
+        return std::nullopt;
     const ChannelConfig* channel = channels_.config(failed.channel);
     if (!channel || channel->fallback.empty()) return std::nullopt;
     const ChannelConfig* fallback = channels_.config(channel->fallback);

@@ -1,8 +1,10 @@
 #pragma once
 // What follows when a message failed for good, whether its send failed or the gateway
 // later reported it undelivered (a final failure receipt): the same message on its
-// channel's fallback when that reaches her, else an alert to the programme's lead. One
-// rule, used by the dispatcher and the receipt intake alike.
+// channel's fallback when that reaches her. One rule, used by the dispatcher and the
+// receipt intake alike. The lead is not alerted message by message: the failures that
+// no fallback made good go in her daily overview, named, with a plain cause, once per
+// participant and cause (lead_overview.hpp).
 
 #include "engine/config/daemon_config.hpp"
 #include "engine/dispatch/channel_set.hpp"
@@ -17,7 +19,7 @@ namespace ritme {
 
 // The delivery to add for one that failed, and what it is.
 struct FollowUp {
-    enum class Kind { fallback, alert };
+    enum class Kind { fallback };
     Kind kind;
     Delivery row;
 };
@@ -28,12 +30,9 @@ public:
     FailureFollowUps(const Store& store, const DaemonConfig& config, const ChannelSet& channels,
                      MessageFactsSource& facts, const TimeZone& zone);
 
-    // Another channel may still reach her: the fallback; the lead hears only when none
-    // can. Nothing for an alert that failed, or when neither reaches anyone.
+    // Another channel may still reach her: the fallback. Nothing for an alert, a
+    // follow-up or an overview to a lead, or when no other channel reaches her.
     std::optional<FollowUp> after_failure(const Delivery& failed, const std::string& reason, UtcInstant now);
-
-    // An alert to the programme's lead about `failed`, on the first channel that reaches them.
-    std::optional<Delivery> alert_for(const Delivery& failed, const std::string& reason, UtcInstant now);
     // The same message on the failed channel's fallback, when that reaches the person.
     std::optional<Delivery> fallback_for(const Delivery& failed, UtcInstant now);
 

@@ -152,7 +152,8 @@ std::optional<HttpAnswer> ProgrammePages::answer(const CallbackRequest& request)
                 back);
         ChangeResult<AttendanceMarked> result;
         const ChangeRun run = run_change_with_messages(store_, planning, now, ChangeMode::make, [&] {
-            result = mark_attendance(store_, {ref, participant, *status}, audit_of(request, lead, "attendance"));
+            result = mark_attendance(store_, {ref, participant, *status}, audit_of(request, lead, "attendance"),
+                                     setup_.follow_up);
             return result.ok() && result.value.changed;
         });
         if (!result.ok()) return programme_views::refused(page, result.errors, back);

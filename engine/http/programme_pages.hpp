@@ -16,6 +16,7 @@
 
 #include "engine/base/translation.hpp"
 #include "engine/changes/change_with_messages.hpp"
+#include "engine/changes/follow_up_changes.hpp"
 #include "engine/holidays/school_holidays.hpp"
 #include "engine/http/http_server.hpp"
 #include "engine/http/lead_access.hpp"
@@ -33,6 +34,8 @@ namespace ritme {
 struct PageSetup {
     const SchoolHolidayTable* school_holidays = nullptr;
     std::optional<MessagePlanning> planning;
+    // When an attendance mark opens a follow-up, and how the lead is told (follow_up_changes.hpp).
+    FollowUpSetup follow_up;
 };
 
 // Sections of the programme page that other parts of ritme fill: the follow-ups to do,

@@ -68,6 +68,10 @@ std::string kind_count(DeliveryKind kind, int n, Language language) {
             return tr_count(language, n, "{n} confirmation", "{n} confirmations");
         case DeliveryKind::answer_alert:
             return tr_count(language, n, "{n} answer passed to the lead", "{n} answers passed to the lead");
+        case DeliveryKind::follow_up:
+            return tr_count(language, n, "{n} follow-up told to the lead", "{n} follow-ups told to the lead");
+        case DeliveryKind::overview:
+            return tr_count(language, n, "{n} daily overview", "{n} daily overviews");
     }
     return std::to_string(n);
 }

@@ -65,6 +65,10 @@ std::string template_name_for(const MessageFacts& facts) {
                 return "change-" + facts.change;
             throw std::invalid_argument("a change notice needs the change \"moved\", \"cancelled\" or " +
                                         std::string("\"restored\", not \"") + facts.change + "\"");
+        case DeliveryKind::follow_up:
+        case DeliveryKind::overview:
+            throw std::invalid_argument("a lead's follow-up or overview has no template: its text comes from the "
+                                        "catalogues");
     }
     throw std::invalid_argument("unknown message kind");
 }

@@ -19,8 +19,10 @@ int rank(DeliveryKind kind) {
         case DeliveryKind::alert: return 3;
         case DeliveryKind::confirmation: return 4;
         case DeliveryKind::answer_alert: return 5;
+        case DeliveryKind::follow_up: return 6;
+        case DeliveryKind::overview: return 7;
     }
-    return 6;
+    return 8;
 }
 
 void replace_all(std::string& text, const std::string& what, const std::string& with) {
@@ -35,7 +37,7 @@ public:
 
     const std::string& of(const Delivery& row) {
         // An alert names whom it is about, and goes to the lead.
-        const bool to_lead = row.kind == DeliveryKind::alert || row.kind == DeliveryKind::answer_alert;
+        const bool to_lead = is_for_lead(row.kind);
         const std::string key = (to_lead ? "lead:" : "") + row.participant_id;
         auto found = names_.find(key);
         if (found == names_.end()) {
@@ -107,6 +109,8 @@ std::string message_kind_words(DeliveryKind kind, bool many) {
         case DeliveryKind::alert: return many ? "alerts to the lead" : "alert to the lead";
         case DeliveryKind::confirmation: return many ? "confirmations of answers" : "confirmation of an answer";
         case DeliveryKind::answer_alert: return many ? "answers passed to the lead" : "answer passed to the lead";
+        case DeliveryKind::follow_up: return many ? "follow-ups told to the lead" : "follow-up told to the lead";
+        case DeliveryKind::overview: return many ? "daily overviews to leads" : "daily overview to a lead";
     }
     return many ? "messages" : "message";
 }

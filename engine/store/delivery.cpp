@@ -9,13 +9,15 @@ namespace ritme {
 namespace {
 
 // The names as the store writes them and `ritme status` prints them; never renamed.
-constexpr std::array<std::pair<DeliveryKind, std::string_view>, 6> kind_names{{
+constexpr std::array<std::pair<DeliveryKind, std::string_view>, 8> kind_names{{
     {DeliveryKind::reminder, "reminder"},
     {DeliveryKind::appointment, "appointment"},
     {DeliveryKind::change, "change"},
     {DeliveryKind::alert, "alert"},
     {DeliveryKind::confirmation, "confirmation"},
     {DeliveryKind::answer_alert, "answer-alert"},
+    {DeliveryKind::follow_up, "follow-up"},
+    {DeliveryKind::overview, "overview"},
 }};
 
 constexpr std::array<std::pair<DeliveryState, std::string_view>, 7> state_names{{
@@ -33,6 +35,11 @@ constexpr std::array<std::pair<DeliveryState, std::string_view>, 7> state_names{
 std::string_view name_of(DeliveryKind kind) { return name_in(kind_names, kind); }
 
 std::optional<DeliveryKind> parse_delivery_kind(std::string_view text) { return parse_in(kind_names, text); }
+
+bool is_for_lead(DeliveryKind kind) {
+    return kind == DeliveryKind::alert || kind == DeliveryKind::answer_alert || kind == DeliveryKind::follow_up ||
+           kind == DeliveryKind::overview;
+}
 
 std::string_view name_of(DeliveryState state) { return name_in(state_names, state); }
 

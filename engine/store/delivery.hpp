@@ -23,7 +23,11 @@ enum class DeliveryKind {
     alert,        // to the programme's lead: a message could not be delivered
     confirmation, // to a participant who answered: excused, no more SMS, SMS again, passed on
     answer_alert, // to the programme's lead: what a participant answered
+    follow_up,    // to a lead: a follow-up that cannot wait for the overview (absent without notice)
+    overview,     // to a lead: her daily overview
 };
+// Whether it goes to a lead (its text is the lead's, through the catalogues), not a participant.
+bool is_for_lead(DeliveryKind kind);
 std::string_view name_of(DeliveryKind kind);
 std::optional<DeliveryKind> parse_delivery_kind(std::string_view text);
 

@@ -143,6 +143,7 @@ void MemoryStore::delete_participant(const std::string& id, bool keep_anonymous_
     state_.told.erase(id);
     std::erase_if(state_.answers, [&](const auto& entry) { return entry.second.participant_id == id; });
     state_.attendance.erase(id);
+    std::erase_if(state_.follow_ups, [&](const auto& entry) { return entry.second.participant_id == id; });
     state_.plan_requests.erase("participant:" + id);
     for (auto it = state_.enrolments.begin(); it != state_.enrolments.end();) {
         if (it->first == id) {
@@ -704,6 +705,38 @@ std::vector<AttendanceRecord> MemoryStore::attendance_of_programme(const std::st
 }  // namespace ritme
 
 namespace ritme {
+
+int64_t MemoryStore::add_follow_up(const StoredFollowUp& follow_up) {
+    require_write();
+    for (const auto& [id, stored] : state_.follow_ups)
+        if (stored.key == follow_up.key) return 0;
+    StoredFollowUp row = follow_up;
+    row.id = state_.next_follow_up_id++;
+    state_.follow_ups[row.id] = row;
+    return row.id;
+}
+
+std::optional<StoredFollowUp> MemoryStore::follow_up(int64_t id) const {
+    const auto found = state_.follow_ups.find(id);
+    if (found == state_.follow_ups.end()) return std::nullopt;
+    return found->second;
+}
+
+std::vector<StoredFollowUp> MemoryStore::follow_ups(const std::string& programme_id, bool open_only) const {
+    std::vector<StoredFollowUp> out;
+    for (const auto& [id, row] : state_.follow_ups)
+        if ((programme_id.empty() || row.programme_id == programme_id) && (!open_only || row.open())) out.push_back(row);
+    return out;
+}
+
+bool MemoryStore::close_follow_up(int64_t id, const std::string& by, UtcInstant at) {
+    require_write();
+    const auto found = state_.follow_ups.find(id);
+    if (found == state_.follow_ups.end() || !found->second.open()) return false;
+    found->second.done_at = at;
+    found->second.done_by = by;
+    return true;
+}
 
 std::optional<StoredLead> MemoryStore::lead(const std::string& id) const {
     const auto found = state_.leads.find(id);

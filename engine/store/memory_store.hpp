@@ -73,6 +73,10 @@ public:
     void put_attendance(const AttendanceRecord& record) override;
     std::vector<AttendanceRecord> attendance_of_participant(const std::string& participant_id) const override;
     std::vector<AttendanceRecord> attendance_of_programme(const std::string& programme_id) const override;
+    int64_t add_follow_up(const StoredFollowUp& follow_up) override;
+    std::optional<StoredFollowUp> follow_up(int64_t id) const override;
+    std::vector<StoredFollowUp> follow_ups(const std::string& programme_id, bool open_only) const override;
+    bool close_follow_up(int64_t id, const std::string& by, UtcInstant at) override;
     std::optional<StoredLead> lead(const std::string& id) const override;
     std::vector<StoredLead> leads() const override;
     void put_lead(const StoredLead& lead) override;
@@ -117,6 +121,8 @@ private:
         std::map<std::string, std::map<std::pair<int64_t, int64_t>, AttendanceRecord>> attendance;
         std::map<std::string, StoredLead> leads;
         std::map<std::string, LeadToken> lead_tokens;  // by hash
+        std::map<int64_t, StoredFollowUp> follow_ups;
+        int64_t next_follow_up_id = 1;
     };
     State state_;
 

@@ -348,6 +348,69 @@ CREATE TABLE lead_token (
 );
 CREATE INDEX lead_token_by_lead ON lead_token(lead_id);
 )sql",
+    // 9 → 10: follow-ups for the lead, one per key (a cause never gives two), open until
+    // marked done; and the outbox's new kinds: a follow-up told to the lead, and her daily
+    // overview. As in 7 → 8, the outbox is made anew for its CHECK, its receipts kept
+    // aside and put back.
+    R"sql(
+CREATE TABLE delivery_v10 (
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL
+        CHECK (kind IN ('reminder', 'appointment', 'change', 'alert', 'confirmation', 'answer-alert', 'follow-up',
+                        'overview')),
+    programme_id TEXT NOT NULL,
+    session_id INTEGER,
+    session_version INTEGER NOT NULL,
+    appointment_id INTEGER,
+    appointment_version INTEGER NOT NULL,
+    participant_id TEXT NOT NULL,
+    reminder_offset TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    due_at INTEGER,
+    send_at INTEGER NOT NULL,
+    expires_at INTEGER,
+    state TEXT NOT NULL
+        CHECK (state IN ('planned', 'claimed', 'sent', 'retry', 'failed', 'expired', 'cancelled')),
+    attempts INTEGER NOT NULL,
+    reason TEXT NOT NULL,
+    provider_id TEXT NOT NULL,
+    provider_status TEXT NOT NULL,
+    claimed_by TEXT NOT NULL,
+    claimed_until INTEGER,
+    updated_at INTEGER,
+    sent_at INTEGER,
+    payload TEXT NOT NULL
+);
+INSERT INTO delivery_v10 SELECT * FROM delivery;
+CREATE TEMP TABLE receipt_v10 AS SELECT * FROM delivery_receipt;
+DROP TABLE delivery;
+ALTER TABLE delivery_v10 RENAME TO delivery;
+DELETE FROM delivery_receipt;
+INSERT INTO delivery_receipt SELECT * FROM temp.receipt_v10;
+DROP TABLE temp.receipt_v10;
+CREATE INDEX delivery_due ON delivery(send_at) WHERE state IN ('planned', 'retry');
+CREATE INDEX delivery_claimed ON delivery(claimed_until) WHERE state = 'claimed';
+CREATE INDEX delivery_by_programme ON delivery(programme_id);
+CREATE INDEX delivery_by_participant ON delivery(participant_id);
+CREATE INDEX delivery_by_session ON delivery(session_id) WHERE session_id IS NOT NULL;
+CREATE INDEX delivery_by_appointment ON delivery(appointment_id) WHERE appointment_id IS NOT NULL;
+CREATE INDEX delivery_by_provider_id ON delivery(channel, provider_id) WHERE provider_id <> '';
+CREATE TABLE follow_up (
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,
+    cause TEXT NOT NULL CHECK (cause IN ('absent-without-notice', 'absences-in-a-row', 'no-answers-in-a-row')),
+    participant_id TEXT NOT NULL,
+    programme_id TEXT NOT NULL,
+    session_id INTEGER NOT NULL,
+    count INTEGER NOT NULL CHECK (count > 0),
+    created_at TEXT NOT NULL,
+    done_at TEXT,
+    done_by TEXT NOT NULL
+);
+CREATE INDEX follow_up_by_programme ON follow_up(programme_id);
+CREATE INDEX follow_up_by_participant ON follow_up(participant_id);
+)sql",
 };
 
 // SQLite creates a database with the process umask; ritme's holds personal data, so it

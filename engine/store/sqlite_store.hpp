@@ -20,7 +20,7 @@ namespace ritme {
 
 class SqliteStore final : public Store {
 public:
-    static constexpr int current_schema_version = 9;
+    static constexpr int current_schema_version = 10;
 
     // Opens or creates the database and migrates it to the current schema. Throws
     // StoreError when the file cannot be opened or is newer than this ritme.
@@ -89,6 +89,10 @@ public:
     void put_attendance(const AttendanceRecord& record) override;
     std::vector<AttendanceRecord> attendance_of_participant(const std::string& participant_id) const override;
     std::vector<AttendanceRecord> attendance_of_programme(const std::string& programme_id) const override;
+    int64_t add_follow_up(const StoredFollowUp& follow_up) override;
+    std::optional<StoredFollowUp> follow_up(int64_t id) const override;
+    std::vector<StoredFollowUp> follow_ups(const std::string& programme_id, bool open_only) const override;
+    bool close_follow_up(int64_t id, const std::string& by, UtcInstant at) override;
     std::optional<StoredLead> lead(const std::string& id) const override;
     std::vector<StoredLead> leads() const override;
     void put_lead(const StoredLead& lead) override;

@@ -13,6 +13,7 @@
 #include "engine/store/appointment.hpp"
 #include "engine/store/attendance.hpp"
 #include "engine/store/delivery.hpp"
+#include "engine/store/follow_up.hpp"
 #include "engine/store/lead.hpp"
 #include "engine/store/told.hpp"
 #include "engine/time/instant.hpp"
@@ -123,7 +124,7 @@ public:
     // Inserts or replaces, commitments included.
     virtual void put_participant(const Participant& participant) = 0;
     // Removes the participant with their commitments, appointments, deliveries, the
-    // deliveries' receipts, what she was told, her answers and her attendance. With `keep_anonymous_counts`, each
+    // deliveries' receipts, what she was told, her answers, her attendance and her follow-ups. With `keep_anonymous_counts`, each
     // enrolment stays as an anonymous count for the programme; otherwise it goes too.
     virtual void delete_participant(const std::string& id, bool keep_anonymous_counts) = 0;
 
@@ -232,6 +233,17 @@ public:
     virtual std::vector<AttendanceRecord> attendance_of_participant(const std::string& participant_id) const = 0;
     // About the sessions of a programme.
     virtual std::vector<AttendanceRecord> attendance_of_programme(const std::string& programme_id) const = 0;
+
+    // --- Follow-ups ------------------------------------------------------------------
+    // Inserts unless a follow-up with the same key exists (a cause never gives two, done
+    // or not); returns the new id, or 0. follow_up.id is ignored.
+    virtual int64_t add_follow_up(const StoredFollowUp& follow_up) = 0;
+    virtual std::optional<StoredFollowUp> follow_up(int64_t id) const = 0;
+    // A programme's follow-ups, or everyone's for an empty id; only open ones with
+    // `open_only`; oldest first.
+    virtual std::vector<StoredFollowUp> follow_ups(const std::string& programme_id, bool open_only) const = 0;
+    // Marks an open follow-up done by `by` at `at`; false when there is none open with that id.
+    virtual bool close_follow_up(int64_t id, const std::string& by, UtcInstant at) = 0;
 
     // --- Leads, their sign-in links and sessions ------------------------------------
     virtual std::optional<StoredLead> lead(const std::string& id) const = 0;
