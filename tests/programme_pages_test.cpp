@@ -3,9 +3,11 @@
 // reached, who has not answered), the crèche count, a participant's page, attendance
 // by one tap, a move shown first (nothing changes) and then confirmed, and the refusals:
 // 401 not signed in, 403 another lead's programme or a forged CSRF token, 404 a session
-// of another programme.
+// of another programme; the open follow-ups on the programme page, closed with
+// "Afgehandeld".
 
 #include "engine/changes/apply.hpp"
+#include "engine/changes/follow_up_changes.hpp"
 #include "engine/changes/lead_changes.hpp"
 #include "engine/changes/session_roster.hpp"
 #include "engine/http/http_routes.hpp"
@@ -462,6 +464,104 @@ TEST_CASE("English when the browser asks for it first; the places left for follo
     const auto with_section = site.get("/p/almere", site.ans_cookie);
     CHECK(has(with_section.body, "<section id=\"follow-ups\">\n<h2>almere follow-ups</h2>"));
     CHECK_FALSE(has(with_section.body, "id=\"group-message\""));
+}
+
+TEST_CASE("follow-ups: absent twice shows them on the programme page; Afgehandeld closes one, audited") {
+    Site site;
+    StoredSession second;
+    for (const auto& s : site.store.sessions("almere"))
+        if (s.number == 2) second = s;
+    REQUIRE(second.id != 0);
+    // Amina marked absent at the first and the second session, each while it is on.
+    const UtcInstant first_day = utc(2, 3, 9), second_day = utc(2, 5, 9);  // 10:00 in Amsterdam
+    const std::string noor = site.signed_in("Noor", {"almere"}, first_day);
+    CHECK(site.post(site.session_path() + "/attendance",
+                    "csrf=" + site.csrf(noor, first_day) + "&participant=p-amina&status=absent", noor, first_day)
+              .status == 303);
+    const std::string lies = site.signed_in("Lies", {"almere"}, second_day);
+    const std::string csrf = site.csrf(lies, second_day);
+    CHECK(site.post("/p/almere/s/" + std::to_string(second.id) + "/attendance",
+                    "csrf=" + csrf + "&participant=p-amina&status=absent", lies, second_day)
+              .status == 303);
+
+    const auto open = open_follow_ups(site.store, "almere").value;
+    std::optional<StoredFollowUp> in_a_row;
+    for (const auto& view : open)
+        if (view.follow_up.cause == FollowUpCause::absences_in_a_row) in_a_row = view.follow_up;
+    REQUIRE(in_a_row.has_value());
+    CHECK(open.size() >= 2);
+
+    const auto page = site.get("/p/almere", lies, second_day);
+    REQUIRE(page.status == 200);
+    const std::string follow_ups = section(page.body, "<section id=\"follow-ups\">", "</section>");
+    CHECK(has(follow_ups, "Opvolging</h2>"));
+    CHECK(has(follow_ups, "<a href=\"/p/almere/d/p-amina\">Amina Yusuf</a>"));
+    CHECK(has(follow_ups, "2 keer afwezig op rij"));
+    CHECK(has(follow_ups, "afwezig zonder afmelding (" + format_short_weekday_date(site.first.date, "nl") + ")"));
+    CHECK(has(follow_ups, "sinds " + dutch_moment(second_day)));
+    const std::string action = "/p/almere/follow-ups/" + std::to_string(in_a_row->id) + "/done";
+    CHECK(has(follow_ups, "action=\"" + action + "\""));
+    CHECK(has(follow_ups, "name=\"csrf\""));
+    CHECK(has(follow_ups, ">Afgehandeld</button>"));
+
+    const auto done = site.post(action, "csrf=" + csrf, lies, second_day);
+    CHECK(done.status == 303);
+    CHECK(header_of(done, "Location") == "/p/almere");
+    const auto closed = site.store.follow_up(in_a_row->id);
+    REQUIRE(closed.has_value());
+    CHECK_FALSE(closed->open());
+    CHECK(closed->done_by == "Lies");
+    CHECK(site.store.audit().back().action == "follow-up.done");
+    CHECK(site.store.audit().back().actor == "Lies");
+    CHECK(open_follow_ups(site.store, "almere").value.size() == open.size() - 1);
+    const auto after = site.get("/p/almere", lies, second_day);
+    CHECK_FALSE(has(after.body, "keer afwezig op rij"));
+    // Done already: refused, it stays done by her.
+    CHECK(site.post(action, "csrf=" + csrf, lies, second_day).status == 409);
+    CHECK(site.store.follow_up(in_a_row->id)->done_by == "Lies");
+}
+
+TEST_CASE("follow-ups: 403 without the CSRF token or for another lead, 404 another programme's, nothing closed") {
+    Site site;
+    StoredFollowUp made;
+    made.cause = FollowUpCause::absences_in_a_row;
+    made.participant_id = "p-amina";
+    made.session_id = site.first.id;
+    made.count = 2;
+    made.created_at = utc(2, 2, 12);
+    made.programme_id = "almere";
+    made.key = "test:almere";
+    StoredFollowUp elsewhere = made;
+    elsewhere.programme_id = "zeewolde";
+    elsewhere.key = "test:zeewolde";
+    site.store.write([&] {
+        made.id = site.store.add_follow_up(made);
+        elsewhere.id = site.store.add_follow_up(elsewhere);
+    });
+    REQUIRE(made.id != 0);
+    REQUIRE(elsewhere.id != 0);
+    const std::string path = "/p/almere/follow-ups/" + std::to_string(made.id) + "/done";
+
+    for (const std::string& form : {std::string(), "csrf=" + std::string(64, 'a'), "csrf=" + site.csrf(site.els_cookie)})
+        CHECK(site.post(path, form, site.ans_cookie).status == 403);
+    CHECK(site.post(path, "csrf=" + site.csrf(site.els_cookie), site.els_cookie).status == 403);
+    CHECK(site.post(path, "", "").status == 401);
+    // A lead of both programmes, with another programme's id, or none.
+    const std::string both = site.signed_in("Mia", {"almere", "zeewolde"});
+    const std::string csrf = site.csrf(both);
+    CHECK(site.post("/p/almere/follow-ups/" + std::to_string(elsewhere.id) + "/done", "csrf=" + csrf, both).status ==
+          404);
+    CHECK(site.post("/p/almere/follow-ups/999999/done", "csrf=" + csrf, both).status == 404);
+    CHECK(site.post("/p/almere/follow-ups/x/done", "csrf=" + csrf, both).status == 404);
+    CHECK(site.get(path, both).status == 405);
+    CHECK(site.store.follow_up(made.id)->open());
+    CHECK(site.store.follow_up(elsewhere.id)->open());
+    for (const auto& entry : site.store.audit()) CHECK(entry.action != "follow-up.done");
+
+    CHECK(site.post("/p/zeewolde/follow-ups/" + std::to_string(elsewhere.id) + "/done", "csrf=" + csrf, both).status ==
+          303);
+    CHECK_FALSE(site.store.follow_up(elsewhere.id)->open());
+    CHECK(site.store.follow_up(made.id)->open());
 }
 
 TEST_SUITE_END();

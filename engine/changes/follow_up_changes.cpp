@@ -205,6 +205,12 @@ std::vector<FollowUpView> open_follow_ups_of(const Store& store, const StoredLea
     return out;
 }
 
+std::optional<StoredFollowUp> follow_up_of_programme(const Store& store, const std::string& programme_id, int64_t id) {
+    auto found = store.follow_up(id);
+    if (!found || found->programme_id != programme_id) return std::nullopt;
+    return found;
+}
+
 ChangeResult<FollowUpView> mark_follow_up_done(Store& store, int64_t id, const AuditContext& audit,
                                                const StoredLead* lead) {
     const auto found = store.follow_up(id);

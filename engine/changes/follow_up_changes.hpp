@@ -68,6 +68,10 @@ ChangeResult<std::vector<FollowUpView>> open_follow_ups(const Store& store, cons
 // The open follow-ups of the programmes a lead leads.
 std::vector<FollowUpView> open_follow_ups_of(const Store& store, const StoredLead& lead);
 
+// A follow-up of the programme, open or done; nothing for another programme's id (the
+// lead's page answers both as not found).
+std::optional<StoredFollowUp> follow_up_of_programme(const Store& store, const std::string& programme_id, int64_t id);
+
 // Marks it done (audited "follow-up.done", the audit's actor kept as who did it). With
 // `lead`, only one of her programmes' (else refused as not found, so ids of other
 // programmes are not told apart from ids that do not exist).

@@ -105,8 +105,10 @@ std::optional<HttpAnswer> ProgrammePages::answer(const CallbackRequest& request)
                          [](const StoredSession& a, const StoredSession& b) { return a.start_utc < b.start_utc; });
         const auto attendance = attendance_register(store_, programme->id, now);
         const ProgrammeSectionRequest section{lead.lead, *programme, language, page.csrf, now};
-        return programme_views::programme_page(page, next, sessions, attendance.value,
-                                               follow_ups ? follow_ups(section) : std::string(),
+        const std::string follow_ups_html =
+            follow_ups ? follow_ups(section)
+                       : programme_views::follow_ups_section(page, open_follow_ups(store_, programme->id).value);
+        return programme_views::programme_page(page, next, sessions, attendance.value, follow_ups_html,
                                                group_message ? group_message(section) : std::string());
     }
 
@@ -116,6 +118,18 @@ std::optional<HttpAnswer> ProgrammePages::answer(const CallbackRequest& request)
         const auto history = participant_history(store_, programme->id, segments[2], now);
         if (!history.ok()) return lead_pages::not_found(language, "no such participant in the programme");
         return programme_views::participant_page(page, history.value);
+    }
+
+    // POST /p/P/follow-ups/ID/done
+    if (segments.size() == 4 && segments[1] == "follow-ups" && segments[3] == "done") {
+        if (!post) return wrong_method("POST");
+        const auto id = id_of(segments[2]);
+        if (!id || !follow_up_of_programme(store_, programme->id, *id))
+            return lead_pages::not_found(language, "no such follow-up in the programme");
+        const auto done = mark_follow_up_done(store_, *id, audit_of(request, lead, "follow-up done"), &lead.lead);
+        const std::string back = "/p/" + programme->id;
+        if (!done.ok()) return programme_views::refused(page, done.errors, back);
+        return see_other(back);
     }
 
     if (segments.size() < 3 || segments.size() > 4 || segments[1] != "s")

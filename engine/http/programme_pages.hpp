@@ -4,6 +4,7 @@
 //   GET  /p/P/s/S                     a session's card and its attendance, one tap each
 //   POST /p/P/s/S/attendance          participant, status → the mark; 303 back
 //   GET  /p/P/s/S/creche              the crèche list, printable
+//   POST /p/P/follow-ups/ID/done      marks the programme's follow-up done; 303 back to /p/P
 //   GET  /p/P/d/PARTICIPANT           her details, sessions, messages and answers
 //   GET|POST /p/P/s/S/move|cancel|restore
 //                                     the form; posted without `confirm`, the preview of what
@@ -38,8 +39,9 @@ struct PageSetup {
     FollowUpSetup follow_up;
 };
 
-// Sections of the programme page that other parts of ritme fill: the follow-ups to do,
-// a message to the group. Each returns HTML (escaped, its forms with `csrf`), or nothing.
+// Sections of the programme page that other parts of ritme fill: the follow-ups to do
+// (unset: the programme's open follow-ups, programme_views::follow_ups_section), a
+// message to the group. Each returns HTML (escaped, its forms with `csrf`), or nothing.
 struct ProgrammeSectionRequest {
     const StoredLead& lead;
     const Programme& programme;

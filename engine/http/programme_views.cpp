@@ -1,6 +1,7 @@
 #include "engine/http/programme_views.hpp"
 
 #include "engine/http/lead_pages.hpp"
+#include "engine/message/follow_up_text.hpp"
 #include "engine/message/local_dates.hpp"
 #include "engine/participants/masking.hpp"
 #include "engine/store/delivery.hpp"
@@ -395,6 +396,24 @@ HttpAnswer programme_page(const PageContext& page, const std::optional<SessionRo
     html += "</section>\n";
     return lead_pages::html(language, 200, programme.name.empty() ? programme.id : programme.name, html, {},
                             lead_pages::Back{"/", tr(language, "Your programmes")});
+}
+
+std::string follow_ups_section(const PageContext& page, const std::vector<FollowUpView>& follow_ups) {
+    if (follow_ups.empty()) return {};
+    const Language language = page.language;
+    std::string html = "<h2>" + escape(tr(language, "Follow-ups")) + "</h2>\n<ul class=\"plain\">\n";
+    for (const auto& view : follow_ups) {
+        const StoredFollowUp& f = view.follow_up;
+        const std::string id = std::to_string(f.id);
+        html += "<li id=\"follow-up-" + id + "\"><a href=\"" +
+                escape(participant_href(page.programme, f.participant_id)) + "\">" + escape(view.participant_name) +
+                "</a>: " + escape(follow_up_cause_text(f, view.session, language)) + "<br><span class=\"muted\">" +
+                escape(tr(language, "since {1}", {moment(f.created_at, page.zone, language)})) +
+                "</span>\n<form method=\"post\" action=\"/p/" + escape(page.programme.id) + "/follow-ups/" + id +
+                "/done\">\n" + lead_pages::csrf_field(page.csrf) + "<button type=\"submit\">" +
+                escape(tr(language, "Done")) + "</button>\n</form></li>\n";
+    }
+    return html + "</ul>\n";
 }
 
 HttpAnswer session_page(const PageContext& page, const SessionRoster& roster) {

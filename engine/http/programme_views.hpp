@@ -8,6 +8,7 @@
 #include "engine/base/translation.hpp"
 #include "engine/changes/attendance_changes.hpp"
 #include "engine/changes/change_result.hpp"
+#include "engine/changes/follow_up_changes.hpp"
 #include "engine/changes/participant_history.hpp"
 #include "engine/changes/session_roster.hpp"
 #include "engine/http/http_server.hpp"
@@ -34,6 +35,11 @@ struct PageContext {
 HttpAnswer programme_page(const PageContext& page, const std::optional<SessionRoster>& next,
                           const std::vector<StoredSession>& sessions, const AttendanceRegister& attendance,
                           const std::string& follow_ups, const std::string& group_message);
+
+// The programme page's follow-ups: each open one with her name (a link to her page), its
+// cause, since when, and a button that posts POST /p/PROGRAMME/follow-ups/ID/done. Empty
+// when none are open, so the page shows no section.
+std::string follow_ups_section(const PageContext& page, const std::vector<FollowUpView>& follow_ups);
 
 // GET /p/PROGRAMME/s/SESSION: the card and one tap per participant.
 HttpAnswer session_page(const PageContext& page, const SessionRoster& roster);

@@ -20,6 +20,21 @@ std::string follow_up_text(const StoredFollowUp& follow_up, const std::string& p
     return participant_name;
 }
 
+std::string follow_up_cause_text(const StoredFollowUp& follow_up, const std::optional<StoredSession>& session,
+                                 Language language) {
+    const std::string count = std::to_string(follow_up.count);
+    switch (follow_up.cause) {
+        case FollowUpCause::absent_without_notice:
+            return tr(language, "absent without calling off ({1})",
+                      {session ? format_short_weekday_date(session->date, std::string(tag_of(language))) : "?"});
+        case FollowUpCause::absences_in_a_row:
+            return tr(language, "absent {1} times in a row", {count});
+        case FollowUpCause::no_answers_in_a_row:
+            return tr(language, "NEE {1} times in a row", {count});
+    }
+    return std::string(name_of(follow_up.cause));
+}
+
 std::string absent_without_notice_text(const std::string& participant_name, const StoredSession& session,
                                        Language language) {
     return tr(language, "{1} was not there ({2}) and had not called off: give her a call",

@@ -13,6 +13,11 @@ namespace ritme {
 std::string follow_up_text(const StoredFollowUp& follow_up, const std::string& participant_name,
                            const std::optional<StoredSession>& session, Language language);
 
+// Only the cause, for a page that shows her name on its own: "absent 2 times in a row",
+// "NEE 3 times in a row", "absent without calling off (di 3 feb)".
+std::string follow_up_cause_text(const StoredFollowUp& follow_up, const std::optional<StoredSession>& session,
+                                 Language language);
+
 // The same-day message for absent without notice: "Amina Yusuf was er niet (di 12 jan)
 // en had zich niet afgemeld: bel haar even".
 std::string absent_without_notice_text(const std::string& participant_name, const StoredSession& session,
