@@ -4,7 +4,7 @@
 // by one tap, a move shown first (nothing changes) and then confirmed, and the refusals:
 // 401 not signed in, 403 another lead's programme or a forged CSRF token, 404 a session
 // of another programme; the open follow-ups on the programme page, closed with
-// "Afgehandeld".
+// "Afgehandeld", and their count on the home page.
 
 #include "engine/changes/apply.hpp"
 #include "engine/changes/follow_up_changes.hpp"
@@ -466,7 +466,7 @@ TEST_CASE("English when the browser asks for it first; the places left for follo
     CHECK_FALSE(has(with_section.body, "id=\"group-message\""));
 }
 
-TEST_CASE("follow-ups: absent twice shows them on the programme page; Afgehandeld closes one, audited") {
+TEST_CASE("follow-ups: absent twice shows them on the programme page and home; Afgehandeld closes one, audited") {
     Site site;
     StoredSession second;
     for (const auto& s : site.store.sessions("almere"))
@@ -503,6 +503,9 @@ TEST_CASE("follow-ups: absent twice shows them on the programme page; Afgehandel
     CHECK(has(follow_ups, "action=\"" + action + "\""));
     CHECK(has(follow_ups, "name=\"csrf\""));
     CHECK(has(follow_ups, ">Afgehandeld</button>"));
+    const auto home = site.get("/", lies, second_day);
+    CHECK(has(home.body, std::to_string(open.size()) + " opvolgingen open"));
+    CHECK(has(site.get("/", site.els_cookie).body, "geen opvolging open"));
 
     const auto done = site.post(action, "csrf=" + csrf, lies, second_day);
     CHECK(done.status == 303);
@@ -516,6 +519,7 @@ TEST_CASE("follow-ups: absent twice shows them on the programme page; Afgehandel
     CHECK(open_follow_ups(site.store, "almere").value.size() == open.size() - 1);
     const auto after = site.get("/p/almere", lies, second_day);
     CHECK_FALSE(has(after.body, "keer afwezig op rij"));
+    CHECK(has(site.get("/", lies, second_day).body, std::to_string(open.size() - 1) + " opvolging"));
     // Done already: refused, it stays done by her.
     CHECK(site.post(action, "csrf=" + csrf, lies, second_day).status == 409);
     CHECK(site.store.follow_up(in_a_row->id)->done_by == "Lies");

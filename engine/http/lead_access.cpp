@@ -1,6 +1,7 @@
 #include "engine/http/lead_access.hpp"
 
 #include "engine/base/secret_token.hpp"
+#include "engine/changes/follow_up_changes.hpp"
 #include "engine/changes/lead_changes.hpp"
 #include "engine/changes/session_roster.hpp"
 #include "engine/http/http_routes.hpp"
@@ -99,7 +100,8 @@ HttpAnswer LeadAccess::home(const CallbackRequest& request) {
     for (const auto& id : session->lead.programmes) {
         const auto programme = store_.programme(id);
         programmes.push_back({id, programme && !programme->name.empty() ? programme->name : id,
-                              next_session(store_, id, request.received_at)});
+                              next_session(store_, id, request.received_at),
+                              open_follow_ups(store_, id).value.size()});
     }
     return lead_pages::home(language, session->lead, programmes, csrf_token(*session));
 }

@@ -121,6 +121,12 @@ HttpAnswer home(Language language, const StoredLead& lead, const std::vector<Hom
             if (programme.next)
                 body += " <span class=\"muted\">" +
                         escape(tr(language, "next: {1}", {session_when(*programme.next, language)})) + "</span>";
+            body += programme.open_follow_ups
+                        ? " <span class=\"tag warn\">" +
+                              escape(tr_count(language, static_cast<long>(programme.open_follow_ups),
+                                              "{n} follow-up open", "{n} follow-ups open")) +
+                              "</span>"
+                        : " <span class=\"muted\">" + escape(tr(language, "no follow-ups open")) + "</span>";
             body += "</li>\n";
         }
         body += "</ul>\n";

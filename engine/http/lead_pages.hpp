@@ -53,8 +53,10 @@ struct HomeProgramme {
     std::string id;
     std::string name;
     std::optional<StoredSession> next;
+    size_t open_follow_ups = 0;
 };
-// GET /: her programmes, each a link to its page, and signing out.
+// GET /: her programmes, each a link to its page with how many follow-ups are open, and
+// signing out.
 HttpAnswer home(Language language, const StoredLead& lead, const std::vector<HomeProgramme>& programmes,
                 std::string_view csrf_token);
 // After POST /signout.
