@@ -5,7 +5,9 @@ tests start them). The steps run in order on one browser, one function each, as 
 goes: she signs in with a link from `ritme lead link`, sees a participant's "NEE" sent
 through fakesmsc and Kannel appear on the session card, marks attendance with one tap,
 moves the session after seeing which messages the move sends; a second lead gets 403 on
-her programme, a forged CSRF token and an expired link are refused. A step that comes
+her programme, a forged CSRF token and an expired link are refused; a participant marked
+absent at two sessions in a row shows as a follow-up on the programme page, and
+"Afgehandeld" closes it. A step that comes
 with a new part of the page (a follow-up, a message to the group) is one more function
 after these.
 
@@ -438,6 +440,57 @@ timeout_seconds = 5
         # A fresh link still works.
         self.sign_in(self.link(self.lead))
         self.assertEqual(self.path(), "/")
+
+    def test_08_two_absences_in_a_row_show_as_a_follow_up_until_it_is_done(self):
+        name = CHANTAL[0]
+        participant = self.ids[name]
+        # Two more weeks of the programme (sessions 2 and 3, 19 and 26 January 2027, after the
+        # moved first); Chantal is marked absent at both, each from its start: the CLI on a
+        # faked clock, as ritme serve reads the real one.
+        programme_file = self.world.path("programmes", PROGRAMME_ID + ".toml")
+        with open(programme_file) as f:
+            text = f.read()
+        self.assertIn("weeks = 1\n", text)
+        with open(programme_file, "w") as f:
+            f.write(text.replace("weeks = 1\n", "weeks = 3\n"))
+        self.world.ritme("apply", programme_file)
+        for number in (2, 3):
+            start = self.query("SELECT start_utc FROM session WHERE programme_id = ? AND number = ?",
+                               PROGRAMME_ID, number)[0]["start_utc"]
+            during = datetime.fromisoformat(start.replace("Z", "+00:00")) + timedelta(minutes=1)
+            result = subprocess.run(
+                ["faketime", "-f", "@" + during.strftime("%Y-%m-%d %H:%M:%S"), harness.RITME, "-c",
+                 self.world.config, "attendance", "mark", PROGRAMME_ID, str(number), participant, "afwezig"],
+                capture_output=True, text=True, env={**os.environ, "TZ": "UTC"}, timeout=60)
+            self.assertEqual(result.returncode, 0, result.stderr)
+        rows = self.query("SELECT id, count FROM follow_up WHERE participant_id = ? AND cause = ? AND done_at IS NULL",
+                          participant, "absences-in-a-row")
+        self.assertEqual(len(rows), 1, rows)
+        self.assertEqual(rows[0]["count"], 2)
+        follow_up = rows[0]["id"]
+
+        # The home page counts what is open; the programme page lists it, her name a link to her page.
+        self.open("/")
+        home = self.browser.find_element(By.TAG_NAME, "main").text
+        self.assertIn("opvolging", home)
+        self.open(f"/p/{PROGRAMME_ID}")
+        item = self.browser.find_element(By.CSS_SELECTOR, f"section#follow-ups li#follow-up-{follow_up}")
+        self.assertIn("2 keer afwezig op rij", item.text)
+        self.assertIn("sinds", item.text)
+        link = item.find_element(By.CSS_SELECTOR, "a")
+        self.assertEqual(link.text, name)
+        self.assertEqual(urllib.parse.urlsplit(link.get_attribute("href")).path, f"/p/{PROGRAMME_ID}/d/{participant}")
+        self.check_page("follow-ups")
+
+        # Afgehandeld: back on the programme page without it, done by the lead.
+        button = item.find_element(By.CSS_SELECTOR, "form button[type=submit]")
+        self.assertEqual(button.text, "Afgehandeld")
+        self.click_through(button)
+        self.assertEqual(self.path(), f"/p/{PROGRAMME_ID}")
+        self.assertEqual(self.browser.find_elements(By.CSS_SELECTOR, f"li#follow-up-{follow_up}"), [])
+        done = self.query("SELECT done_at, done_by FROM follow_up WHERE id = ?", follow_up)[0]
+        self.assertIsNotNone(done["done_at"])
+        self.assertEqual(done["done_by"], "Fatima")
 
 
 if __name__ == "__main__":
