@@ -73,7 +73,7 @@ std::vector<std::string> appointment_warnings(const Store& store, const TimeZone
 
     std::vector<std::string> warnings;
     for (const WindowProblem& problem : appointment_problems(check))
-        warnings.push_back(problem.message + (problem.hint.empty() ? "" : "; " + problem.hint));
+        warnings.push_back(Phrase::joined({problem.message, problem.hint}, "; ").english());
     return warnings;
 }
 

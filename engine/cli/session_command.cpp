@@ -206,7 +206,8 @@ private:
             result = move_session(*store_, *school_holidays, {*ref, *local, location_, strict_}, audit());
             return result.ok() && result.value.change.has_value();
         });
-        for (const auto& warning : result.value.warnings) error() << "warning: " << warning << "\n";
+        for (const auto& warning : result.value.warnings)
+            error() << "warning: " << warning.in(language_from_environment()) << "\n";
         if (!result.ok()) return refused(result.errors);
         const SessionMoved& moved = result.value;
         if (!moved.change) {
