@@ -170,12 +170,14 @@ bool about_school_hours(WindowProblemKind kind) {
 }
 
 SessionTime SessionTime::of(const Slot& slot) {
-    return {slot.label(), slot.day, std::nullopt, slot.time, slot.location};
+    // Slot::label()'s wording, with the weekday said in the reader's language.
+    return {phrase("slot {1} ({2} {3})", {std::to_string(slot.number), weekday_phrase(slot.day), slot.time.str()}),
+            slot.day, std::nullopt, slot.time, slot.location};
 }
 
 SessionTime SessionTime::on(int number, Date date, const TimeRange& time, std::string location) {
-    return {"#" + std::to_string(number) + " (" + day_and_date(date) + " " + time.str() + ")", weekday_of(date), date,
-            time, std::move(location)};
+    return {Phrase::joined({"#" + std::to_string(number) + " (", day_and_date_phrase(date), " " + time.str() + ")"}, ""),
+            weekday_of(date), date, time, std::move(location)};
 }
 
 bool SessionTime::same_day_as(const SessionTime& other) const {

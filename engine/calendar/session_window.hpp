@@ -57,7 +57,9 @@ struct WindowProblem {
 
 // A session in its day: a proposed one, or one it must not overlap.
 struct SessionTime {
-    std::string label;         // how messages name it: "slot 2 (thursday 09:30-11:30)", "#10 (Thu 2026-03-12 09:30-11:30)"
+    // How messages name it: "slot 2 (thursday 09:30-11:30)", "#10 (Thu 2026-03-12 09:30-11:30)";
+    // in Dutch "slot 2 (donderdag 09:30-11:30)", "#10 (do 2026-03-12 09:30-11:30)".
+    Phrase label;
     Weekday day = Weekday::monday;
     std::optional<Date> date;  // empty: a weekly slot, every `day`
     TimeRange time;
