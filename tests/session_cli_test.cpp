@@ -579,7 +579,8 @@ location = "schakel"
             const LangSet lang("nl_NL.UTF-8");
             const Run dutch = db.run({"session", "move", almere + "#10", "--to", "2026-03-21T09:30", "--dry-run"});
             CHECK(dutch.status == 0);
-            CHECK(contains(dutch.err, warning.in(Language::nl)));
+            CHECK(contains(dutch.err,
+                           "ritme session move: " + tr(Language::nl, "warning: {1}", {warning.in(Language::nl)})));
             CHECK_FALSE(contains(dutch.err, warning.english()));
         }
         {
