@@ -25,13 +25,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const std::string almere = "almere-vrouwen-2026";
-
-struct Run {
-    int status;
-    std::string out, err;
-};
-
 // LANG set for a test, LC_ALL and LC_MESSAGES cleared; what was there is put back.
 class LangSet {
 public:
@@ -49,6 +42,14 @@ public:
 
 private:
     std::vector<std::pair<const char*, std::optional<std::string>>> saved_;
+};
+
+
+const std::string almere = "almere-vrouwen-2026";
+
+struct Run {
+    int status;
+    std::string out, err;
 };
 
 // A database with the Almere programme applied, and a clock at 2026-01-10 09:00 UTC,
