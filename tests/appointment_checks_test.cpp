@@ -39,7 +39,7 @@ TEST_SUITE("appointment_checks") {
             {std::nullopt, make_date(2026, 3, 10), {TimeOfDay::hm(13, 0), TimeOfDay::hm(14, 0)}, "tandarts"});
         const auto monday = appointment_problems(check_at(amina, at(2026, 3, 9, 11, 30)));
         REQUIRE(kinds(monday) == std::vector{WindowProblemKind::commitment});
-        CHECK(monday[0].message ==
+        CHECK(monday[0].message.english() ==
               "the appointment (Mon 2026-03-09 11:30-12:30) overlaps the participant's own commitment \"taalles\" "
               "(mondays 09:00-12:00)");
         CHECK(kinds(appointment_problems(check_at(amina, at(2026, 3, 10, 13, 30)))) ==
@@ -65,7 +65,7 @@ TEST_SUITE("appointment_checks") {
         check.night = QuietHours{};
         const auto problems = appointment_problems(check);
         REQUIRE(problems.size() == 1);
-        CHECK(problems[0].message ==
+        CHECK(problems[0].message.english() ==
               "the appointment (Mon 2026-03-09 02:00-03:00) falls in the night hours, 21:00-08:00 (the quiet hours, "
               "when no SMS goes out)");
         check.night = QuietHours{TimeOfDay::hm(0, 0), TimeOfDay::hm(0, 0)};  // none
@@ -80,7 +80,7 @@ TEST_SUITE("appointment_checks") {
         check.sessions = sessions;
         const auto problems = appointment_problems(check);
         REQUIRE(kinds(problems) == std::vector{WindowProblemKind::overlap});
-        CHECK(problems[0].message ==
+        CHECK(problems[0].message.english() ==
               "the appointment (Tue 2026-03-10 11:00-12:00) overlaps session #10 (Tue 2026-03-10 09:30-11:30)");
         check.start = check.programme_start = at(2026, 3, 10, 11, 30);
         CHECK(appointment_problems(check).empty());

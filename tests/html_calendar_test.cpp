@@ -4,6 +4,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <set>
 #include <sstream>
 #include <string>
@@ -110,7 +111,7 @@ const Date some_thursday = make_date(2026, 3, 5);
 
 TEST_CASE("every session appears exactly once, in the cell of its date") {
     const auto plan = noord_2026();
-    const std::string html = render_html_calendar(plan, some_thursday);
+    const std::string html = render_html_calendar(plan, some_thursday, Language::nl);
     REQUIRE(plan.calendar.sessions.size() > 20);
     for (const auto& session : plan.calendar.sessions) {
         CAPTURE(session.number);
@@ -124,7 +125,7 @@ TEST_CASE("every session appears exactly once, in the cell of its date") {
 
 TEST_CASE("skipped dates are struck through in their cell") {
     const auto plan = noord_2026();
-    const std::string html = render_html_calendar(plan, some_thursday);
+    const std::string html = render_html_calendar(plan, some_thursday, Language::nl);
     REQUIRE(!plan.calendar.skipped.empty());
     size_t struck = 0;
     for (const auto& day : cells(html)) struck += count(day, "<del>");
@@ -140,13 +141,13 @@ TEST_CASE("a skipped date names its reason when its cell does not") {
     auto plan = noord_2026();
     SkippedDate& skipped = plan.calendar.skipped.front();
     skipped.reason = "verplaatst naar de <avond>";
-    const std::string html = render_html_calendar(plan, some_thursday);
+    const std::string html = render_html_calendar(plan, some_thursday, Language::nl);
     CHECK(cell(html, skipped.date).find("vervalt: " + escaped(skipped.reason)) != std::string::npos);
 }
 
 TEST_CASE("a school holiday is shaded on every day and named once in its week row") {
     const auto plan = noord_2026();
-    const std::string html = render_html_calendar(plan, some_thursday);
+    const std::string html = render_html_calendar(plan, some_thursday, Language::nl);
     const Date tuesday = make_date(2026, 2, 24);
     const Closure* closure = plan.closures->closure_on(tuesday);
     REQUIRE(closure);
@@ -170,7 +171,7 @@ TEST_CASE("a school holiday is shaded on every day and named once in its week ro
 TEST_CASE("public holidays and the programme's own closed days have their own shading") {
     const auto plan = noord_2026(
         "on_holiday = \"skip\"\nclosed = [{ from = 2026-06-01, to = 2026-06-02, reason = \"studiedagen\" }]");
-    const std::string html = render_html_calendar(plan, some_thursday);
+    const std::string html = render_html_calendar(plan, some_thursday, Language::nl);
 
     const Date liberation_day = make_date(2026, 5, 5);
     REQUIRE(plan.closures->closure_on(liberation_day));
@@ -197,7 +198,7 @@ TEST_CASE("exactly one cell is marked today, the date passed in") {
     // A session day, a school-holiday day, and the first day of the track.
     for (const Date today : {some_thursday, make_date(2026, 2, 25), plan.calendar.first_day}) {
         CAPTURE(iso_date(today));
-        const std::string html = render_html_calendar(plan, today);
+        const std::string html = render_html_calendar(plan, today, Language::nl);
         const auto marked = cells_with_class(html, "today");
         REQUIRE(marked.size() == 1);
         CHECK(date_of(marked.front()) == iso_date(today));
@@ -217,7 +218,7 @@ TEST_CASE("today outside the grid is said in the header") {
                           Case{monday_of(plan.calendar.first_day) - g::days(1), "voor het traject"},
                           Case{saturday_in_track, "in het weekend"}}) {
         CAPTURE(iso_date(c.today));
-        const std::string html = render_html_calendar(plan, c.today);
+        const std::string html = render_html_calendar(plan, c.today, Language::nl);
         CHECK(cells_with_class(html, "today").empty());
         const std::string header = html.substr(0, html.find("</header>"));
         CHECK(header.find(iso_date(c.today)) != std::string::npos);
@@ -228,7 +229,7 @@ TEST_CASE("today outside the grid is said in the header") {
 TEST_CASE("the grid runs Monday to Friday from the week of the first day to the week of the last") {
     // Starts on a Wednesday: Monday and Tuesday of that week are outside the track.
     const auto plan = test::plan(test::programme_toml("start = 2026-02-04\nweeks = 20\nregion = \"noord\""));
-    const std::string html = render_html_calendar(plan, some_thursday);
+    const std::string html = render_html_calendar(plan, some_thursday, Language::nl);
     const Date first_monday = monday_of(plan.calendar.first_day);
     const long weeks = (monday_of(plan.calendar.last_day) - first_monday).days() / 7 + 1;
 
@@ -254,7 +255,7 @@ day = "saturday"
 start = "10:00"
 end = "12:00"
 )"));
-    const std::string html = render_html_calendar(plan, some_thursday);
+    const std::string html = render_html_calendar(plan, some_thursday, Language::nl);
     const Date first_monday = monday_of(plan.calendar.first_day);
     CHECK(html.find(">zaterdag<") != std::string::npos);
     CHECK(html.find(">zondag<") == std::string::npos);
@@ -265,7 +266,7 @@ end = "12:00"
 
 TEST_CASE("an extended track is shaded only up to its last session") {
     const auto plan = noord_2026("on_holiday = \"extend\"");
-    const std::string html = render_html_calendar(plan, some_thursday);
+    const std::string html = render_html_calendar(plan, some_thursday, Language::nl);
     const Date last = plan.calendar.last_day;
     REQUIRE(last == plan.calendar.sessions.back().date);
     for (Date d = last + g::days(1); d <= monday_of(last) + g::days(4); d += g::days(1)) {
@@ -293,7 +294,7 @@ start = "09:30"
 end = "11:30"
 )");
     REQUIRE(plan.programme.name == name);
-    const std::string html = render_html_calendar(plan, some_thursday);
+    const std::string html = render_html_calendar(plan, some_thursday, Language::nl);
     CHECK(html.find("<script") == std::string::npos);
     CHECK(html.find("<b>dicht") == std::string::npos);
     CHECK(html.find("<i>") == std::string::npos);
@@ -306,15 +307,15 @@ TEST_CASE("problems are listed with where they are, errors apart from warnings")
     auto plan = noord_2026();
     plan.problems.error({"programme.toml", 12, 7}, "slot 1: `day = \"<tuesday>\"` & more", "write a weekday");
     plan.problems.warning({"programme.toml", 0, 0}, "a warning without a line");
-    const std::string html = render_html_calendar(plan, some_thursday);
+    const std::string html = render_html_calendar(plan, some_thursday, Language::nl);
     for (const auto& problem : plan.problems.items()) {
         CAPTURE(problem.str());
         const auto at = html.find(">" + escaped(problem.where.str()) + "<");
         REQUIRE(at != std::string::npos);
         const std::string item = element_around(html, at, "li");
         CHECK(classes_of(item).count(std::string(name_of(problem.severity))));
-        CHECK(item.find(escaped(problem.message)) != std::string::npos);
-        CHECK(item.find(escaped(problem.hint)) != std::string::npos);
+        CHECK(item.find(escaped(problem.message_in(Language::nl))) != std::string::npos);
+        CHECK(item.find(escaped(problem.hint_in(Language::nl))) != std::string::npos);
     }
     CHECK(count(html, "class=\"problem error\"") == static_cast<size_t>(plan.problems.error_count()));
     CHECK(count(html, "class=\"problem warning\"") == static_cast<size_t>(plan.problems.warning_count()));
@@ -324,7 +325,7 @@ TEST_CASE("problems are listed with where they are, errors apart from warnings")
 TEST_CASE("a plan without problems says so") {
     auto plan = noord_2026();
     plan.problems = Diagnostics{};
-    const std::string html = render_html_calendar(plan, some_thursday);
+    const std::string html = render_html_calendar(plan, some_thursday, Language::nl);
     CHECK(html.find("Geen problemen") != std::string::npos);
     CHECK(html.find("class=\"problem ") == std::string::npos);
 }
@@ -333,7 +334,7 @@ TEST_CASE("a cancelled session is marked as such") {
     auto plan = noord_2026();
     Session& session = plan.calendar.sessions.at(4);
     session.status = SessionStatus::cancelled;
-    const std::string html = render_html_calendar(plan, some_thursday);
+    const std::string html = render_html_calendar(plan, some_thursday, Language::nl);
     const std::string day = cell(html, session.date);
     CHECK(day.find("class=\"session cancelled\"") != std::string::npos);
     CHECK(day.find("afgelast") != std::string::npos);
@@ -342,7 +343,7 @@ TEST_CASE("a cancelled session is marked as such") {
 
 TEST_CASE("the header names the programme and its numbers") {
     const auto plan = noord_2026();
-    const std::string html = render_html_calendar(plan, some_thursday);
+    const std::string html = render_html_calendar(plan, some_thursday, Language::nl);
     const std::string header = html.substr(0, html.find("</header>"));
     CHECK(header.find(">" + plan.programme.id + "<") != std::string::npos);
     CHECK(header.find(">noord<") != std::string::npos);
@@ -355,7 +356,7 @@ TEST_CASE("the header names the programme and its numbers") {
 }
 
 TEST_CASE("the page stands alone and prints") {
-    const std::string html = render_html_calendar(noord_2026(), some_thursday);
+    const std::string html = render_html_calendar(noord_2026(), some_thursday, Language::nl);
     CHECK(html.rfind("<!doctype html>", 0) == 0);
     CHECK(html.find("<html lang=\"nl\">") != std::string::npos);
     CHECK(html.find("<meta charset=\"utf-8\">") != std::string::npos);
@@ -364,6 +365,42 @@ TEST_CASE("the page stands alone and prints") {
         CAPTURE(external);
         CHECK(html.find(external) == std::string::npos);
     }
+}
+
+TEST_SUITE_END();
+
+TEST_SUITE_BEGIN("html_calendar");
+
+TEST_CASE("the calendar's problems in the reader's language: Dutch for a Dutch reader, English for an English one") {
+    // A Tuesday slot from 08:00: before school hours, so the children cannot be brought.
+    const auto plan = test::plan(test::programme_toml("start = 2026-02-02\nregion = \"noord\"", R"(
+[location.schakel]
+name = "Wijkcentrum De Schakel"
+
+[[slot]]
+day = "tuesday"
+start = "08:00"
+end = "10:00"
+)"));
+    const auto found = std::find_if(plan.problems.items().begin(), plan.problems.items().end(),
+                                    [](const Diagnostic& d) {
+                                        return d.message_phrase && d.message.find("too early") != std::string::npos;
+                                    });
+    REQUIRE(found != plan.problems.items().end());
+    const Diagnostic& problem = *found;
+    const std::string dutch_message = problem.message_in(Language::nl);
+    REQUIRE(dutch_message != problem.message);
+    CHECK(dutch_message.find("dinsdag") != std::string::npos);  // the weekday is said in Dutch too
+    CHECK(dutch_message.find("tuesday") == std::string::npos);
+
+    const std::string dutch = render_html_calendar(plan, some_thursday, Language::nl);
+    CHECK(dutch.find("<p lang=\"nl\">" + escaped(dutch_message) + "</p>") != std::string::npos);
+    CHECK(dutch.find(escaped(problem.hint_in(Language::nl))) != std::string::npos);
+    CHECK(dutch.find(escaped(problem.message)) == std::string::npos);
+
+    const std::string english = render_html_calendar(plan, some_thursday, Language::en);
+    CHECK(english.find("<p lang=\"en\">" + escaped(problem.message) + "</p>") != std::string::npos);
+    CHECK(english.find(escaped(dutch_message)) == std::string::npos);
 }
 
 TEST_SUITE_END();

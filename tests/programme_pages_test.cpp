@@ -15,8 +15,10 @@
 #include "engine/message/local_dates.hpp"
 #include "engine/message/message_renderer.hpp"
 #include "engine/planner/planner.hpp"
+#include "engine/store/delivery_reason.hpp"
 #include "engine/store/memory_store.hpp"
 #include "engine/store/sqlite_store.hpp"
+#include "engine/time/local_time_text.hpp"
 #include "engine/time/time_zone.hpp"
 #include "test_support.hpp"
 
@@ -400,6 +402,37 @@ TEST_CASE("a move: posted without confirm it shows the messages and changes noth
         CHECK(bad.status == 400);
         CHECK(has(bad.body, "role=\"alert\""));
     }
+}
+
+TEST_CASE("the move preview says the engine's warnings and the withdrawn messages' reasons in the lead's language") {
+    Site site;
+    const std::string csrf = site.csrf(site.ans_cookie);
+    // Saturday 7 February: no school, so the children are at home; the session's
+    // reminders are withdrawn because it changed.
+    const std::string form = "csrf=" + csrf + "&date=2026-02-07&time=10%3A00&location=schakel";
+    const Phrase warning = phrase("there is no school on {1}, so the children are at home", {weekday_phrase(Weekday::saturday)});
+    const Phrase withdrawn = reason_phrase(stored_reason(DeliveryReason::session_changed, {"1"}));
+    REQUIRE(warning.in(Language::nl) != warning.english());
+    REQUIRE(withdrawn.in(Language::nl) != withdrawn.english());
+
+    const auto dutch = site.post(site.session_path() + "/move", form, site.ans_cookie);
+    REQUIRE(dutch.status == 200);
+    const std::string warnings = section(dutch.body, "class=\"warnings\"");
+    CHECK(has(warnings, lead_pages::escape(warning.in(Language::nl))));
+    CHECK(has(warnings, "zaterdag"));
+    CHECK_FALSE(has(dutch.body, warning.english()));
+    CHECK(has(dutch.body, lead_pages::escape(withdrawn.in(Language::nl))));
+    CHECK_FALSE(has(dutch.body, withdrawn.english()));
+
+    CallbackRequest asked = site.request("POST", site.session_path() + "/move", site.ans_cookie, utc(2, 2, 18));
+    asked.headers.emplace_back("content-type", "application/x-www-form-urlencoded");
+    asked.headers.emplace_back("accept-language", "en-GB,en;q=0.9");
+    asked.body = form;
+    const auto english = site.routes.answer(asked);
+    REQUIRE(english.status == 200);
+    CHECK(has(english.body, lead_pages::escape(warning.english())));
+    CHECK(has(english.body, withdrawn.english()));
+    CHECK(site.store.session(site.first.id)->date == site.first.date);
 }
 
 TEST_CASE("cancel and restore go through the preview too") {

@@ -5,6 +5,7 @@
 #include "engine/calendar/calendar.hpp"
 #include "engine/cli/cli.hpp"
 #include "engine/store/sqlite_store.hpp"
+#include "engine/time/local_time_text.hpp"
 #include "engine/time/time_zone.hpp"
 #include "test_support.hpp"
 
@@ -12,6 +13,8 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cstdlib>
+#include <optional>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -21,6 +24,26 @@ namespace pt = boost::posix_time;
 namespace fs = std::filesystem;
 
 namespace {
+
+// LANG set for a test, LC_ALL and LC_MESSAGES cleared; what was there is put back.
+class LangSet {
+public:
+    explicit LangSet(const char* lang) {
+        for (const char* name : {"LC_ALL", "LC_MESSAGES", "LANG"}) {
+            const char* old = std::getenv(name);
+            saved_.emplace_back(name, old ? std::optional<std::string>(old) : std::nullopt);
+            ::unsetenv(name);
+        }
+        ::setenv("LANG", lang, 1);
+    }
+    ~LangSet() {
+        for (const auto& [name, value] : saved_) value ? ::setenv(name, value->c_str(), 1) : ::unsetenv(name);
+    }
+
+private:
+    std::vector<std::pair<const char*, std::optional<std::string>>> saved_;
+};
+
 
 const std::string almere = "almere-vrouwen-2026";
 
@@ -545,6 +568,28 @@ location = "schakel"
         CHECK(full.err ==
               "ritme session move: warning: #11 (Tue 2026-03-17 09:45-11:45): 9 children need a crèche place, the "
               "crèche has 8; not every mother can come; find more places for that time\n");
+    }
+
+    TEST_CASE("session move says its warnings in the language of LANG: Dutch under nl_NL.UTF-8, English under C") {
+        Fixture db("move-lang");
+        // Saturday 21 March: no school, so the children are at home.
+        const Phrase warning =
+            phrase("there is no school on {1}, so the children are at home", {weekday_phrase(Weekday::saturday)});
+        REQUIRE(warning.in(Language::nl) != warning.english());
+        {
+            const LangSet lang("nl_NL.UTF-8");
+            const Run dutch = db.run({"session", "move", almere + "#10", "--to", "2026-03-21T09:30", "--dry-run"});
+            CHECK(dutch.status == 0);
+            CHECK(contains(dutch.err,
+                           "ritme session move: " + tr(Language::nl, "warning: {1}", {warning.in(Language::nl)})));
+            CHECK_FALSE(contains(dutch.err, warning.english()));
+        }
+        {
+            const LangSet lang("C");
+            const Run english = db.run({"session", "move", almere + "#10", "--to", "2026-03-21T09:30", "--dry-run"});
+            CHECK(english.status == 0);
+            CHECK(contains(english.err, "ritme session move: warning: " + warning.english() + "\n"));
+        }
     }
 
     TEST_CASE("session move --strict refuses a move with warnings: the warnings printed, nothing stored, exit 1") {

@@ -36,15 +36,15 @@ TEST_SUITE("session_window") {
         const auto wednesday =
             session_window_problems(programme, SessionTime::on(10, make_date(2026, 3, 11), range(9, 45, 11, 45)));
         REQUIRE(kinds(wednesday) == std::vector{WindowProblemKind::creche_closed});
-        CHECK(wednesday[0].message == "the crèche is closed on wednesday, when #10 (Wed 2026-03-11 09:45-11:45) meets");
+        CHECK(wednesday[0].message.english() == "the crèche is closed on wednesday, when #10 (Wed 2026-03-11 09:45-11:45) meets");
 
         const auto late =
             session_window_problems(programme, SessionTime::on(10, make_date(2026, 3, 24), range(10, 0, 12, 0)));
         REQUIRE(kinds(late) == std::vector{WindowProblemKind::after_creche});
-        CHECK(late[0].message ==
+        CHECK(late[0].message.english() ==
               "#10 (Tue 2026-03-24 10:00-12:00) ends 10 minutes too late for the crèche: the crèche is open "
               "09:00-12:00 on tuesday and must be open 09:50-12:10 (10m margin)");
-        CHECK(late[0].hint == "end at 11:50 or earlier, or keep the crèche open longer");
+        CHECK(late[0].hint.english() == "end at 11:50 or earlier, or keep the crèche open longer");
 
         const auto early =
             session_window_problems(programme, SessionTime::on(10, make_date(2026, 3, 24), range(9, 5, 11, 0)));
@@ -76,9 +76,9 @@ TEST_SUITE("session_window") {
         };
         const auto problems = session_window_problems(programme, moved, others);
         REQUIRE(kinds(problems) == std::vector{WindowProblemKind::overlap, WindowProblemKind::overlap});
-        CHECK(problems[0].message == "#10 (Tue 2026-03-24 09:30-11:30) overlaps #13 (Tue 2026-03-24 11:00-12:00)");
-        CHECK(problems[1].message == "#10 (Tue 2026-03-24 09:30-11:30) overlaps slot 1 (tuesday 08:00-09:45)");
-        CHECK(problems[0].hint == "a group cannot meet twice at once; move one of them");
+        CHECK(problems[0].message.english() == "#10 (Tue 2026-03-24 09:30-11:30) overlaps #13 (Tue 2026-03-24 11:00-12:00)");
+        CHECK(problems[1].message.english() == "#10 (Tue 2026-03-24 09:30-11:30) overlaps slot 1 (tuesday 08:00-09:45)");
+        CHECK(problems[0].hint.english() == "a group cannot meet twice at once; move one of them");
     }
 
     TEST_CASE("session_window() and the problems agree at every minute of every weekday") {
@@ -100,7 +100,7 @@ TEST_SUITE("session_window") {
         const auto away = session_window_problems(
             programme, SessionTime::on(10, make_date(2026, 3, 24), range(9, 30, 11, 30), "stadhuis"));
         REQUIRE(kinds(away) == std::vector{WindowProblemKind::away_from_creche});
-        CHECK(away[0].message ==
+        CHECK(away[0].message.english() ==
               "#10 (Tue 2026-03-24 09:30-11:30) meets at Stadhuis but the crèche is at Wijkcentrum De Schakel");
         CHECK(session_window_problems(programme,
                                       SessionTime::on(10, make_date(2026, 3, 24), range(9, 30, 11, 30), "schakel"))
@@ -117,10 +117,10 @@ TEST_SUITE("session_window") {
         const auto ascension =
             session_day_problems(SessionTime::on(30, make_date(2026, 5, 14), range(9, 30, 11, 30)), closures);
         REQUIRE(kinds(ascension) == std::vector{WindowProblemKind::closed_day});
-        CHECK(ascension[0].message == "Thu 2026-05-14 is closed for this programme: Hemelvaartsdag");
+        CHECK(ascension[0].message.english() == "Thu 2026-05-14 is closed for this programme: Hemelvaartsdag");
         const auto own = session_day_problems(SessionTime::on(14, make_date(2026, 3, 26), range(9, 30, 11, 30)), closures);
         REQUIRE(kinds(own) == std::vector{WindowProblemKind::closed_day});
-        CHECK(own[0].message == "Thu 2026-03-26 is closed for this programme: gebouw dicht");
+        CHECK(own[0].message.english() == "Thu 2026-03-26 is closed for this programme: gebouw dicht");
         CHECK(session_day_problems(SessionTime::on(15, make_date(2026, 3, 31), range(9, 30, 11, 30)), closures).empty());
     }
 
@@ -131,7 +131,7 @@ TEST_SUITE("session_window") {
         const auto full = creche_places_problem(programme, session, 14);
         REQUIRE(full);
         CHECK(full->kind == WindowProblemKind::creche_places);
-        CHECK(full->message == "#10 (Tue 2026-03-24 09:30-11:30): 14 children need a crèche place, the crèche has 8");
+        CHECK(full->message.english() == "#10 (Tue 2026-03-24 09:30-11:30): 14 children need a crèche place, the crèche has 8");
         Programme without = programme;
         without.childcare.reset();
         CHECK_FALSE(creche_places_problem(without, session, 14));

@@ -7,6 +7,7 @@
 #include "engine/cli/cli.hpp"
 #include "engine/store/memory_store.hpp"
 #include "engine/store/sqlite_store.hpp"
+#include "engine/time/weekday.hpp"
 #include "test_support.hpp"
 
 #include <doctest/doctest.h>
@@ -14,6 +15,8 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cstdlib>
+#include <optional>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -24,6 +27,26 @@ namespace pt = boost::posix_time;
 namespace fs = std::filesystem;
 
 namespace {
+
+// LANG set for a test, LC_ALL and LC_MESSAGES cleared; what was there is put back.
+class LangSet {
+public:
+    explicit LangSet(const char* lang) {
+        for (const char* name : {"LC_ALL", "LC_MESSAGES", "LANG"}) {
+            const char* old = std::getenv(name);
+            saved_.emplace_back(name, old ? std::optional<std::string>(old) : std::nullopt);
+            ::unsetenv(name);
+        }
+        ::setenv("LANG", lang, 1);
+    }
+    ~LangSet() {
+        for (const auto& [name, value] : saved_) value ? ::setenv(name, value->c_str(), 1) : ::unsetenv(name);
+    }
+
+private:
+    std::vector<std::pair<const char*, std::optional<std::string>>> saved_;
+};
+
 
 const std::string almere = "almere-vrouwen-2026";
 const std::string almere_file = "config/programmes/almere-vrouwen-2026.toml";
@@ -217,6 +240,31 @@ TEST_SUITE("stored_calendar") {
                                 "09:30-11:30)</span>"));
         CHECK(contains(run.out, "<p class=\"session cancelled\"><b class=\"time\">#12 <span "
                                 "class=\"range\">09:30-11:30</span></b> <em class=\"status\">afgelast</em>"));
+    }
+
+    TEST_CASE("HTML: the calendar's problems in the language of LANG, the moved session's crèche problem too") {
+        Fixture db("html-lang");
+        // #10 moved to Wednesday 11 March, when the crèche is closed.
+        const std::string dutch_prefix = tr(Language::nl, "moved by the lead: {1}", {""});
+        REQUIRE(dutch_prefix != "moved by the lead: ");
+        {
+            const LangSet lang("nl_NL.UTF-8");
+            const Run run = db.run({"calendar", almere, "--format", "html", "--today", "2026-03-01"});
+            REQUIRE(run.status == 0);
+            const size_t at = run.out.find("<p lang=\"nl\">" + dutch_prefix);
+            REQUIRE(at != std::string::npos);
+            const std::string problem = run.out.substr(at, run.out.find("</p>", at) - at);
+            CHECK(contains(problem, tr(Language::nl, "wednesday")));
+            CHECK(contains(problem, "#10 (" + std::string(dutch_abbreviation_of(Weekday::wednesday)) + " 2026-03-11"));
+            CHECK_FALSE(contains(run.out, "moved by the lead"));
+        }
+        {
+            const LangSet lang("C");
+            const Run run = db.run({"calendar", almere, "--format", "html", "--today", "2026-03-01"});
+            REQUIRE(run.status == 0);
+            CHECK(contains(run.out, "<p lang=\"en\">moved by the lead: the crèche is closed on wednesday, when #10 "
+                                    "(Wed 2026-03-11 09:45-11:45) meets</p>"));
+        }
     }
 
     TEST_CASE("an id that is no stored programme gets a did-you-mean; an existing file stays a file") {

@@ -2,7 +2,10 @@
 // build time) load, the Dutch one translates every msgid, the CLI's language follows the
 // environment, and dates read as Dutch readers write them.
 
+#include "engine/base/phrase.hpp"
 #include "engine/base/translation.hpp"
+#include "engine/store/delivery_reason.hpp"
+#include "engine/time/local_time_text.hpp"
 #include "engine/message/local_dates.hpp"
 #include "po_catalogue.hpp"
 #include "test_support.hpp"
@@ -159,5 +162,54 @@ TEST_SUITE("translation") {
         CHECK(format_short_weekday_date(make_date(2026, 10, 4), "nl") == "zo 4 okt");
         CHECK(format_short_weekday_date(make_date(2027, 1, 12), "en") == "Tue, 12 Jan");
         CHECK(format_short_weekday_date(Date(), "nl").empty());
+    }
+}
+
+TEST_SUITE("translation") {
+    TEST_CASE("a phrase is said in each language with its arguments, themselves phrases, said in the same") {
+        const Phrase warning =
+            phrase("there is no school on {1}, so the children are at home", {weekday_phrase(Weekday::saturday)});
+        CHECK(warning.english() == "there is no school on saturday, so the children are at home");
+        CHECK(warning.in(Language::nl) ==
+              tr(Language::nl, "there is no school on {1}, so the children are at home", {tr(Language::nl, "saturday")}));
+        CHECK(warning.in(Language::nl).find("zaterdag") != std::string::npos);
+
+        const Phrase counted = phrase_count(3, "{1} starts {n} minute too early: {2}",
+                                            "{1} starts {n} minutes too early: {2}", {"#4", "x"});
+        CHECK(counted.english() == "#4 starts 3 minutes too early: x");
+        CHECK(counted.in(Language::nl).find("3") != std::string::npos);
+        CHECK(counted.in(Language::nl) != counted.english());
+
+        CHECK(Phrase("as it is").in(Language::nl) == "as it is");
+        CHECK(Phrase::joined({"a", Phrase(), "b"}, "; ").english() == "a; b");
+        CHECK(Phrase().empty());
+        CHECK(Phrase::joined({Phrase(), ""}, "; ").empty());
+        CHECK(day_and_date_phrase(make_date(2026, 3, 12)).english() == "Thu 2026-03-12");
+        CHECK(day_and_date_phrase(make_date(2026, 3, 12)).in(Language::nl) == "do 2026-03-12");
+    }
+
+    TEST_CASE("a stored reason is English; a lead reads the known ones in Dutch, with their values, others as stored") {
+        const std::string changed = stored_reason(DeliveryReason::session_changed, {"3"});
+        CHECK(changed == "session #3 changed");
+        CHECK(reason_phrase(changed).english() == changed);
+        CHECK(reason_phrase(changed).in(Language::nl) == tr(Language::nl, "session #{1} changed", {"3"}));
+        CHECK(reason_phrase(changed).in(Language::nl) != changed);
+
+        const std::string cannot_come = stored_reason(DeliveryReason::cannot_come);
+        CHECK(cannot_come == "she answered that she cannot come");
+        CHECK(reason_phrase(cannot_come).in(Language::nl) == tr(Language::nl, "she answered that she cannot come"));
+
+        const std::string gap = stored_reason(DeliveryReason::quiet_hours_too_close, {"30m", "2h", "1h"});
+        CHECK(gap == "quiet hours: would go 30m after the 2h reminder, less than min_gap 1h");
+        CHECK(reason_phrase(gap).in(Language::nl) ==
+              tr(Language::nl, "quiet hours: would go {1} after the {2} reminder, less than min_gap {3}",
+                 {"30m", "2h", "1h"}));
+        const std::string before = stored_reason(DeliveryReason::quiet_hours_before, {"1d@18:00"});
+        CHECK(reason_phrase(before).in(Language::nl) ==
+              tr(Language::nl, "quiet hours: would go before the {1} reminder", {"1d@18:00"}));
+
+        // A gateway's words, or a shape none of the known reasons has, stay as stored.
+        for (const std::string other : {"number does not exist", "session # changed", "session #3 changed again", ""})
+            CHECK(reason_phrase(other).in(Language::nl) == other);
     }
 }

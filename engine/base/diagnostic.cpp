@@ -18,12 +18,24 @@ std::string Diagnostic::str() const {
     return out;
 }
 
+std::string Diagnostic::message_in(Language language) const {
+    return message_phrase ? message_phrase->in(language) : message;
+}
+
+std::string Diagnostic::hint_in(Language language) const { return hint_phrase ? hint_phrase->in(language) : hint; }
+
+void Diagnostics::add(Severity severity, SourcePosition where, const Phrase& message, const Phrase& hint) {
+    items_.push_back({severity, std::move(where), message.english(), hint.english(), message, hint});
+}
+
 void Diagnostics::error(SourcePosition where, std::string message, std::string hint) {
-    items_.push_back({Severity::error, std::move(where), std::move(message), std::move(hint)});
+    items_.push_back(
+        {Severity::error, std::move(where), std::move(message), std::move(hint), std::nullopt, std::nullopt});
 }
 
 void Diagnostics::warning(SourcePosition where, std::string message, std::string hint) {
-    items_.push_back({Severity::warning, std::move(where), std::move(message), std::move(hint)});
+    items_.push_back(
+        {Severity::warning, std::move(where), std::move(message), std::move(hint), std::nullopt, std::nullopt});
 }
 
 void Diagnostics::append(const Diagnostics& other) {

@@ -1,7 +1,10 @@
 #pragma once
 // A problem found in a lead's or operator's input, with where it is and how to fix it.
 
+#include "engine/base/phrase.hpp"
+
 #include <iosfwd>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,8 +26,16 @@ struct Diagnostic {
     std::string message;  // what is wrong, naming the key: "slot 2: `day = \"thurdsay\"` is not a weekday"
     std::string hint;     // how to fix it: "did you mean thursday?"; may be empty
 
+    // A check's message and hint as phrases (Diagnostics::add), to say them in a lead's
+    // language; message and hint above are their English.
+    std::optional<Phrase> message_phrase;
+    std::optional<Phrase> hint_phrase;
+
     // "file:line:col: error: message; hint"
     std::string str() const;
+    // The message and hint in `language`: the phrases', or the English when there are none.
+    std::string message_in(Language language) const;
+    std::string hint_in(Language language) const;
 };
 
 std::string_view name_of(Severity severity);
@@ -41,6 +52,8 @@ public:
     void error(SourcePosition where, std::string message, std::string hint = {});
     void warning(SourcePosition where, std::string message, std::string hint = {});
     void add(Diagnostic diagnostic) { items_.push_back(std::move(diagnostic)); }
+    // With a message and hint a lead may read in her language.
+    void add(Severity severity, SourcePosition where, const Phrase& message, const Phrase& hint);
     void append(const Diagnostics& other);
 
     const std::vector<Diagnostic>& items() const { return items_; }

@@ -23,13 +23,13 @@ std::string locale_name(Language language) {
 }
 
 // "{1}" … "{9}" replaced by the arguments in one pass, so an argument's own braces stay.
-std::string with_arguments(std::string_view text, std::initializer_list<std::string_view> arguments) {
+std::string with_arguments(std::string_view text, std::span<const std::string_view> arguments) {
     std::string out;
     out.reserve(text.size());
     for (size_t i = 0; i < text.size(); ++i) {
         if (text[i] == '{' && i + 2 < text.size() && text[i + 2] == '}' && text[i + 1] >= '1' && text[i + 1] <= '9' &&
             static_cast<size_t>(text[i + 1] - '1') < arguments.size()) {
-            out += arguments.begin()[text[i + 1] - '1'];
+            out += arguments[text[i + 1] - '1'];
             i += 2;
             continue;
         }
@@ -79,11 +79,22 @@ bool Translations::has_catalogue(Language language) const { return found_.at(lan
 
 std::string Translations::text(Language language, std::string_view english,
                                std::initializer_list<std::string_view> arguments) const {
+    return text(language, english, std::span<const std::string_view>(arguments.begin(), arguments.size()));
+}
+
+std::string Translations::text(Language language, std::string_view english,
+                               std::span<const std::string_view> arguments) const {
     return with_arguments(boost::locale::translate(std::string(english)).str(locales_.at(language)), arguments);
 }
 
 std::string Translations::count(Language language, long n, std::string_view english_one,
                                 std::string_view english_many, std::initializer_list<std::string_view> arguments) const {
+    return count(language, n, english_one, english_many,
+                 std::span<const std::string_view>(arguments.begin(), arguments.size()));
+}
+
+std::string Translations::count(Language language, long n, std::string_view english_one,
+                                std::string_view english_many, std::span<const std::string_view> arguments) const {
     std::string translated =
         boost::locale::translate(std::string(english_one), std::string(english_many), n).str(locales_.at(language));
     const std::string number = std::to_string(n);

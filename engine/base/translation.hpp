@@ -13,6 +13,7 @@
 #include <locale>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -49,6 +50,10 @@ public:
     // … by the arguments.
     std::string count(Language language, long n, std::string_view english_one, std::string_view english_many,
                       std::initializer_list<std::string_view> arguments = {}) const;
+    // The same with the arguments in a span, for texts whose arguments are made at run time.
+    std::string text(Language language, std::string_view english, std::span<const std::string_view> arguments) const;
+    std::string count(Language language, long n, std::string_view english_one, std::string_view english_many,
+                      std::span<const std::string_view> arguments) const;
 
 private:
     std::map<Language, std::locale> locales_;

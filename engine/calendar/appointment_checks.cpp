@@ -83,7 +83,7 @@ std::vector<WindowProblem> appointment_problems(const AppointmentCheck& check) {
 
     for (const SessionTime& session : check.sessions)
         if (session.date == check.start.date && session.time.overlaps(time))
-            problems.push_back({WindowProblemKind::overlap, label + " overlaps session " + session.label,
+            problems.push_back({WindowProblemKind::overlap, label + " overlaps session " + session.label.english(),
                                 "she would miss that session; choose another time", {}, {}});
     return problems;
 }

@@ -22,19 +22,19 @@ void check_session_count(const Programme& programme, const Calendar& calendar, D
     const int held = static_cast<int>(calendar.sessions.size());
     if (programme.on_holiday == HolidayMode::extend) {
         if (!calendar.complete)
-            out.error(programme.where,
-                      "only " + std::to_string(held) + " of " + std::to_string(calendar.intended_sessions) +
-                          " sessions fit in " + std::to_string(programme.weeks * extend_limit_factor) + " weeks",
-                      "check the closed days; most of the calendar is closed");
+            out.add(Severity::error, programme.where,
+                    phrase("only {1} of {2} sessions fit in {3} weeks",
+                           {std::to_string(held), std::to_string(calendar.intended_sessions),
+                            std::to_string(programme.weeks * extend_limit_factor)}),
+                    phrase("check the closed days; most of the calendar is closed"));
         return;
     }
     if (held < min_held_share * calendar.intended_sessions)
-        out.warning(programme.where,
-                    "only " + std::to_string(held) + " of " + std::to_string(calendar.intended_sessions) +
-                        " sessions are held; " + std::to_string(calendar.intended_sessions - held) +
-                        " fall on holidays or closed days",
-                    "set on_holiday = \"extend\" to keep " + std::to_string(calendar.intended_sessions) +
-                        " sessions");
+        out.add(Severity::warning, programme.where,
+                phrase("only {1} of {2} sessions are held; {3} fall on holidays or closed days",
+                       {std::to_string(held), std::to_string(calendar.intended_sessions),
+                        std::to_string(calendar.intended_sessions - held)}),
+                phrase("set on_holiday = \"extend\" to keep {1} sessions", {std::to_string(calendar.intended_sessions)}));
 }
 
 void check_summer(const Programme& programme, const Calendar& calendar, const SchoolHolidayTable& school_holidays,
@@ -45,10 +45,10 @@ void check_summer(const Programme& programme, const Calendar& calendar, const Sc
         const auto lost = std::count_if(calendar.skipped.begin(), calendar.skipped.end(), [&](const SkippedDate& s) {
             return s.closure && s.closure->school_holiday == holiday;
         });
-        out.warning(programme.where,
-                    "the track runs into the summer holiday: " + holiday->label() + " " + iso_date(holiday->from) +
-                        " to " + iso_date(holiday->to) + " (" + std::to_string(lost) + " sessions fall in it)",
-                    "start earlier, shorten the track, or plan what comes after the summer as a new track");
+        out.add(Severity::warning, programme.where,
+                phrase("the track runs into the summer holiday: {1} {2} to {3} ({4} sessions fall in it)",
+                       {holiday->label(), iso_date(holiday->from), iso_date(holiday->to), std::to_string(lost)}),
+                phrase("start earlier, shorten the track, or plan what comes after the summer as a new track"));
     }
 }
 
@@ -68,10 +68,10 @@ void check_empty_weeks(const Programme& programme, const Calendar& calendar, Dia
         std::string reason_text;
         for (const SkippedDate* s : skipped)
             if (reasons.insert(s->reason).second) reason_text += (reason_text.empty() ? "" : ", ") + s->reason;
-        out.warning(programme.where,
-                    "week " + std::to_string(monday.week_number()) + " (from " + iso_date(monday) +
-                        ") has no session: " + reason_text,
-                    "a week without meeting breaks the rhythm; consider a replacement session that week");
+        out.add(Severity::warning, programme.where,
+                phrase("week {1} (from {2}) has no session: {3}",
+                       {std::to_string(monday.week_number()), iso_date(monday), reason_text}),
+                phrase("a week without meeting breaks the rhythm; consider a replacement session that week"));
     }
 }
 
@@ -80,10 +80,10 @@ void check_holiday_data(const Programme& programme, const Calendar& calendar, co
     if (auto uncovered = school_holidays.first_uncovered(calendar.first_day, calendar.last_day)) {
         const int year = uncovered->month() >= 9 ? year_of(*uncovered) : year_of(*uncovered) - 1;
         const std::string school_year = std::to_string(year) + "-" + std::to_string(year + 1);
-        out.warning(programme.where,
-                    "no school holiday data for " + school_year + ": sessions from " + iso_date(*uncovered) +
-                        " may fall in holidays ritme does not know",
-                    "add config/holidays/" + school_year + ".toml");
+        out.add(Severity::warning, programme.where,
+                phrase("no school holiday data for {1}: sessions from {2} may fall in holidays ritme does not know",
+                       {school_year, iso_date(*uncovered)}),
+                phrase("add config/holidays/{1}.toml", {school_year}));
     }
     std::set<const SchoolHoliday*> reported;
     for (const auto& skipped : calendar.skipped) {
@@ -94,20 +94,20 @@ void check_holiday_data(const Programme& programme, const Calendar& calendar, co
         const std::string data_file = holiday->where.line > 0
                                           ? holiday->where.file + ":" + std::to_string(holiday->where.line)
                                           : holiday->where.file;
-        out.warning(programme.where,
-                    holiday->label() + " " + iso_date(holiday->from) + " to " + iso_date(holiday->to) +
-                        " is not confirmed yet; the calendar skips it as published so far",
-                    "ask the schools; ritme's holiday data (" + data_file + ") marks it to be checked");
+        out.add(Severity::warning, programme.where,
+                phrase("{1} {2} to {3} is not confirmed yet; the calendar skips it as published so far",
+                       {holiday->label(), iso_date(holiday->from), iso_date(holiday->to)}),
+                phrase("ask the schools; ritme's holiday data ({1}) marks it to be checked", {data_file}));
     }
     for (const SchoolHoliday* holiday : closures.kept_optional_holidays()) {
         std::vector<const Session*> inside;
         for (const auto& session : calendar.sessions)
             if (holiday->from <= session.date && session.date <= holiday->to) inside.push_back(&session);
         if (inside.empty()) continue;
-        out.warning(programme.where,
-                    "sessions " + join_session_numbers(inside) + " fall in " + holiday->label() + " (" +
-                        iso_date(holiday->from) + " to " + iso_date(holiday->to) + "), which many schools take off",
-                    "ask the schools; set optional_school_holidays = \"closed\" to skip it");
+        out.add(Severity::warning, programme.where,
+                phrase("sessions {1} fall in {2} ({3} to {4}), which many schools take off",
+                       {join_session_numbers(inside), holiday->label(), iso_date(holiday->from), iso_date(holiday->to)}),
+                phrase("ask the schools; set optional_school_holidays = \"closed\" to skip it"));
     }
 }
 
@@ -115,21 +115,25 @@ void check_closed_periods(const Programme& programme, const Calendar& calendar, 
     for (const auto& period : programme.closures.closed) {
         if (period.from_calendar_file) continue;  // a school calendar covers more than one track
         if (period.to < calendar.first_day || period.from > calendar.last_day)
-            out.warning(period.where,
-                        "closed " + iso_date(period.from) + (period.to == period.from ? "" : " to " + iso_date(period.to)) +
-                            " (" + period.reason + ") lies outside the track, " + iso_date(calendar.first_day) +
-                            " to " + iso_date(calendar.last_day),
-                        "check the year");
+            out.add(Severity::warning, period.where,
+                    period.to == period.from
+                        ? phrase("closed {1} ({2}) lies outside the track, {3} to {4}",
+                                 {iso_date(period.from), period.reason, iso_date(calendar.first_day),
+                                  iso_date(calendar.last_day)})
+                        : phrase("closed {1} to {2} ({3}) lies outside the track, {4} to {5}",
+                                 {iso_date(period.from), iso_date(period.to), period.reason,
+                                  iso_date(calendar.first_day), iso_date(calendar.last_day)}),
+                    phrase("check the year"));
     }
 }
 
 void check_dst(const Programme& programme, const Calendar& calendar, Diagnostics& out) {
     for (const auto& session : calendar.sessions) {
         if (!session.on_dst_change) continue;
-        out.warning(programme.where,
-                    "session " + std::to_string(session.number) + " on " + iso_date(session.date) + " at " +
-                        session.time.str() + " falls in the hour the clocks change",
-                    "it is planned at the first valid time; move it out of the night");
+        out.add(Severity::warning, programme.where,
+                phrase("session {1} on {2} at {3} falls in the hour the clocks change",
+                       {std::to_string(session.number), iso_date(session.date), session.time.str()}),
+                phrase("it is planned at the first valid time; move it out of the night"));
     }
 }
 
@@ -147,15 +151,14 @@ void check_slots(const Programme& programme, Diagnostics& out, bool school_hours
         for (const WindowProblem& problem : problems[i]) {
             if (problem.kind == WindowProblemKind::overlap) continue;
             if (!school_hours_known && about_school_hours(problem.kind)) continue;
-            if (problem.kind == WindowProblemKind::away_from_creche)
-                out.warning(programme.slots[i].where, problem.message, problem.hint);
-            else
-                out.error(programme.slots[i].where, problem.message, problem.hint);
+            out.add(problem.kind == WindowProblemKind::away_from_creche ? Severity::warning : Severity::error,
+                    programme.slots[i].where, problem.message, problem.hint);
         }
     }
     for (size_t i = 0; i < times.size(); ++i)
         for (const WindowProblem& problem : problems[i])
-            if (problem.kind == WindowProblemKind::overlap) out.error(programme.slots[i].where, problem.message, problem.hint);
+            if (problem.kind == WindowProblemKind::overlap)
+                out.add(Severity::error, programme.slots[i].where, problem.message, problem.hint);
 }
 
 void check_calendar(const Programme& programme, const Calendar& calendar, const ClosureCalendar& closures,

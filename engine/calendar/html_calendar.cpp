@@ -160,7 +160,7 @@ table.grid { border-collapse: separate; border-spacing: 0; width: 100%; min-widt
 <ul class="problems">
 {{#problems}}
 <li class="problem {{severity}}"><span class="severity">{{severity_name}}</span> <code class="where">{{where}}</code>
-<p lang="en">{{message}}</p>{{#hint}}<p class="hint" lang="en">{{text}}</p>{{/hint}}</li>
+<p lang="{{lang}}">{{message}}</p>{{#hint}}<p class="hint" lang="{{lang}}">{{text}}</p>{{/hint}}</li>
 {{/problems}}
 </ul>
 {{/has_problems}}
@@ -371,15 +371,18 @@ void set_header(mu::data& page, const ProgrammeCalendar& plan, const WeekGrid& g
     page.set("today_outside", optional_section(!outside.empty(), mu::data("where", outside)));
 }
 
-void set_problems(mu::data& page, const Diagnostics& problems) {
+void set_problems(mu::data& page, const Diagnostics& problems, Language language) {
     mu::data list{mu::data::type::list};
     for (const auto& problem : problems.items()) {
         mu::data item;
         item.set("severity", std::string(name_of(problem.severity)));
         item.set("severity_name", std::string(problem.severity == Severity::error ? "fout" : "waarschuwing"));
         item.set("where", problem.where.str());
-        item.set("message", problem.message);
-        item.set("hint", text_section(problem.hint));
+        // A check's problems are phrases, said in the reader's language; the programme
+        // file's own diagnostics are English.
+        item.set("lang", std::string(problem.message_phrase ? tag_of(language) : "en"));
+        item.set("message", problem.message_in(language));
+        item.set("hint", text_section(problem.hint_in(language)));
         list << item;
     }
     page.set("has_problems", !problems.empty());
@@ -388,13 +391,13 @@ void set_problems(mu::data& page, const Diagnostics& problems) {
 
 }  // namespace
 
-std::string render_html_calendar(const ProgrammeCalendar& plan, Date today) {
+std::string render_html_calendar(const ProgrammeCalendar& plan, Date today, Language problems_language) {
     const WeekGrid grid(plan, today);
     mu::data page;
     set_header(page, plan, grid, today);
     page.set("columns", grid.columns());
     page.set("weeks", grid.weeks());
-    set_problems(page, plan.problems);
+    set_problems(page, plan.problems, problems_language);
 
     mu::mustache tmpl{page_template};
     std::string html = tmpl.render(page);

@@ -48,11 +48,13 @@ std::optional<CrecheBounds> creche_bounds(const Childcare& childcare, Weekday da
 
 void check_school_hours(const Programme& programme, const SessionTime& session, std::vector<WindowProblem>& out) {
     const std::string day(name_of(session.day));
+    const Phrase day_said = weekday_phrase(session.day);
     const auto bounds = school_bounds(programme, session.day);
     if (!bounds) {
         out.push_back({WindowProblemKind::no_school,
-                       session.label + " falls on a day without school hours, when the children are at home",
-                       "choose a school day, or set [school_hours] " + day + " = \"HH:MM-HH:MM\" if the school is open then",
+                       phrase("{1} falls on a day without school hours, when the children are at home", {session.label}),
+                       phrase("choose a school day, or set [school_hours] {1} = \"HH:MM-HH:MM\" if the school is open then",
+                              {day}),
                        {},
                        {}});
         return;
@@ -62,34 +64,38 @@ void check_school_hours(const Programme& programme, const SessionTime& session, 
     const std::string margin = format_duration_minutes(bounds->margin);
     if (bounds->no_room()) {
         out.push_back({WindowProblemKind::no_room_for_margin,
-                       session.label + ": school hours on " + day + " are " + bounds->hours.str() + ", so with " +
-                           margin + " travel margin no session fits on " + day,
-                       "shorten travel_margin in [school_hours], or choose another day", earliest, latest});
+                       phrase("{1}: school hours on {2} are {3}, so with {4} travel margin no session fits on {2}",
+                              {session.label, day_said, bounds->hours.str(), margin}),
+                       phrase("shorten travel_margin in [school_hours], or choose another day"), earliest, latest});
         return;
     }
-    const std::string window_text = "school hours on " + day + " are " + bounds->hours.str() + ", so with " + margin +
-                                    " travel margin a session fits in " + earliest.str() + "-" + latest.str();
-    if (session.time.start < earliest)
+    const Phrase window_text =
+        phrase("school hours on {1} are {2}, so with {3} travel margin a session fits in {4}-{5}",
+               {day_said, bounds->hours.str(), margin, earliest.str(), latest.str()});
+    if (session.time.start < earliest) {
+        const int minutes = earliest.minutes() - session.time.start.minutes();
         out.push_back({WindowProblemKind::before_school,
-                       session.label + " starts " +
-                           counted(earliest.minutes() - session.time.start.minutes(), "minute", "minutes") +
-                           " too early: " + window_text,
-                       "start at " + earliest.str() + " or later", earliest, latest});
-    if (session.time.end > latest)
+                       phrase_count(minutes, "{1} starts {n} minute too early: {2}", "{1} starts {n} minutes too early: {2}",
+                                    {session.label, window_text}),
+                       phrase("start at {1} or later", {earliest.str()}), earliest, latest});
+    }
+    if (session.time.end > latest) {
+        const int minutes = session.time.end.minutes() - latest.minutes();
         out.push_back({WindowProblemKind::after_school,
-                       session.label + " ends " +
-                           counted(session.time.end.minutes() - latest.minutes(), "minute", "minutes") +
-                           " too late: " + window_text,
-                       "end at " + latest.str() + " or earlier", earliest, latest});
+                       phrase_count(minutes, "{1} ends {n} minute too late: {2}", "{1} ends {n} minutes too late: {2}",
+                                    {session.label, window_text}),
+                       phrase("end at {1} or earlier", {latest.str()}), earliest, latest});
+    }
 }
 
 void check_creche(const Childcare& childcare, const SessionTime& session, std::vector<WindowProblem>& out) {
     const std::string day(name_of(session.day));
+    const Phrase day_said = weekday_phrase(session.day);
     const auto bounds = creche_bounds(childcare, session.day);
     if (!bounds) {
         out.push_back({WindowProblemKind::creche_closed,
-                       "the crèche is closed on " + day + ", when " + session.label + " meets",
-                       "add " + day + " to [childcare] open",
+                       phrase("the crèche is closed on {1}, when {2} meets", {day_said, session.label}),
+                       phrase("add {1} to [childcare] open", {day}),
                        {},
                        {}});
         return;
@@ -98,25 +104,25 @@ void check_creche(const Childcare& childcare, const SessionTime& session, std::v
     const int margin = bounds->margin;
     const TimeOfDay must_open = TimeOfDay::from_minutes(std::max(0, session.time.start.minutes() - margin));
     const TimeOfDay must_close = TimeOfDay::from_minutes(std::min(midnight, session.time.end.minutes() + margin));
-    const std::string window_text = "the crèche is open " + open.str() + " on " + day + " and must be open " +
-                                    must_open.str() + "-" + must_close.str() + " (" +
-                                    format_duration_minutes(margin) + " margin)";
+    const Phrase window_text =
+        phrase("the crèche is open {1} on {2} and must be open {3}-{4} ({5} margin)",
+               {open.str(), day_said, must_open.str(), must_close.str(), format_duration_minutes(margin)});
     if (session.time.start.minutes() < bounds->earliest)
         out.push_back({WindowProblemKind::before_creche,
-                       session.label + " starts " +
-                           counted(open.start.minutes() - must_open.minutes(), "minute", "minutes") +
-                           " too early for the crèche: " + window_text,
-                       "start at " + TimeOfDay::from_minutes(bounds->earliest).str() +
-                           " or later, or open the crèche earlier",
+                       phrase_count(open.start.minutes() - must_open.minutes(),
+                                    "{1} starts {n} minute too early for the crèche: {2}",
+                                    "{1} starts {n} minutes too early for the crèche: {2}", {session.label, window_text}),
+                       phrase("start at {1} or later, or open the crèche earlier",
+                              {TimeOfDay::from_minutes(bounds->earliest).str()}),
                        {},
                        {}});
     if (session.time.end.minutes() > bounds->latest)
         out.push_back({WindowProblemKind::after_creche,
-                       session.label + " ends " +
-                           counted(must_close.minutes() - open.end.minutes(), "minute", "minutes") +
-                           " too late for the crèche: " + window_text,
-                       "end at " + TimeOfDay::from_minutes(bounds->latest).str() +
-                           " or earlier, or keep the crèche open longer",
+                       phrase_count(must_close.minutes() - open.end.minutes(),
+                                    "{1} ends {n} minute too late for the crèche: {2}",
+                                    "{1} ends {n} minutes too late for the crèche: {2}", {session.label, window_text}),
+                       phrase("end at {1} or earlier, or keep the crèche open longer",
+                              {TimeOfDay::from_minutes(bounds->latest).str()}),
                        {},
                        {}});
 }
@@ -128,9 +134,10 @@ void check_creche_location(const Programme& programme, const SessionTime& sessio
     if (session.location.empty() || !childcare.open[index_of(session.day)] || session.location == childcare.location)
         return;
     out.push_back({WindowProblemKind::away_from_creche,
-                   session.label + " meets at " + programme.location_name(session.location) +
-                       " but the crèche is at " + programme.location_name(childcare.location),
-                   "parents then take their children to another address first; check that this is intended",
+                   phrase("{1} meets at {2} but the crèche is at {3}",
+                          {session.label, programme.location_name(session.location),
+                           programme.location_name(childcare.location)}),
+                   phrase("parents then take their children to another address first; check that this is intended"),
                    {},
                    {}});
 }
@@ -163,12 +170,14 @@ bool about_school_hours(WindowProblemKind kind) {
 }
 
 SessionTime SessionTime::of(const Slot& slot) {
-    return {slot.label(), slot.day, std::nullopt, slot.time, slot.location};
+    // Slot::label()'s wording, with the weekday said in the reader's language.
+    return {phrase("slot {1} ({2} {3})", {std::to_string(slot.number), weekday_phrase(slot.day), slot.time.str()}),
+            slot.day, std::nullopt, slot.time, slot.location};
 }
 
 SessionTime SessionTime::on(int number, Date date, const TimeRange& time, std::string location) {
-    return {"#" + std::to_string(number) + " (" + day_and_date(date) + " " + time.str() + ")", weekday_of(date), date,
-            time, std::move(location)};
+    return {Phrase::joined({"#" + std::to_string(number) + " (", day_and_date_phrase(date), " " + time.str() + ")"}, ""),
+            weekday_of(date), date, time, std::move(location)};
 }
 
 bool SessionTime::same_day_as(const SessionTime& other) const {
@@ -185,8 +194,8 @@ std::vector<WindowProblem> session_window_problems(const Programme& programme, c
     }
     for (const SessionTime& other : others)
         if (session.same_day_as(other) && session.time.overlaps(other.time))
-            problems.push_back({WindowProblemKind::overlap, session.label + " overlaps " + other.label,
-                                "a group cannot meet twice at once; move one of them",
+            problems.push_back({WindowProblemKind::overlap, phrase("{1} overlaps {2}", {session.label, other.label}),
+                                phrase("a group cannot meet twice at once; move one of them"),
                                 {},
                                 {}});
     return problems;
@@ -198,9 +207,10 @@ std::vector<WindowProblem> session_day_problems(const SessionTime& session, cons
     const Date date = *session.date;
     if (const Closure* closure = closures.closure_on(date)) {
         problems.push_back({WindowProblemKind::closed_day,
-                            day_and_date(date) + " is closed for this programme: " +
-                                (closure->reason.empty() ? "a closed day" : closure->reason),
-                            "choose a day the programme meets on",
+                            phrase("{1} is closed for this programme: {2}",
+                                   {day_and_date_phrase(date),
+                                    closure->reason.empty() ? phrase("a closed day") : Phrase(closure->reason)}),
+                            phrase("choose a day the programme meets on"),
                             {},
                             {}});
         return problems;
@@ -208,9 +218,9 @@ std::vector<WindowProblem> session_day_problems(const SessionTime& session, cons
     for (const SchoolHoliday* holiday : closures.kept_optional_holidays())
         if (holiday->from <= date && date <= holiday->to)
             problems.push_back({WindowProblemKind::kept_school_holiday,
-                                session.label + " falls in " + holiday->label() + " (" + iso_date(holiday->from) +
-                                    " to " + iso_date(holiday->to) + "), which many schools take off",
-                                "ask the schools",
+                                phrase("{1} falls in {2} ({3} to {4}), which many schools take off",
+                                       {session.label, holiday->label(), iso_date(holiday->from), iso_date(holiday->to)}),
+                                phrase("ask the schools"),
                                 {},
                                 {}});
     return problems;
@@ -221,9 +231,10 @@ std::optional<WindowProblem> creche_places_problem(const Programme& programme, c
     if (!programme.childcare || children <= programme.childcare->places) return std::nullopt;
     const int places = programme.childcare->places;
     return WindowProblem{WindowProblemKind::creche_places,
-                         session.label + ": " + counted(children, "child needs", "children need") +
-                             " a crèche place, the crèche has " + std::to_string(places),
-                         "not every mother can come; find more places for that time",
+                         phrase_count(children, "{1}: {n} child needs a crèche place, the crèche has {2}",
+                                      "{1}: {n} children need a crèche place, the crèche has {2}",
+                                      {session.label, std::to_string(places)}),
+                         phrase("not every mother can come; find more places for that time"),
                          {},
                          {}};
 }

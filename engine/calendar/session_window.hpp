@@ -8,6 +8,7 @@
 // time with lead_session_problems(), `ritme appointment add|move` through
 // appointment_checks.hpp, and `ritme suggest` builds its candidates from session_window().
 
+#include "engine/base/phrase.hpp"
 #include "engine/holidays/closure_calendar.hpp"
 #include "engine/programme/programme.hpp"
 #include "engine/time/instant.hpp"
@@ -45,8 +46,9 @@ struct WindowProblem {
     WindowProblemKind kind = WindowProblemKind::no_school;
     // Names the session by its label: "slot 1 (tuesday 08:45-11:00) starts 30 minutes too early:
     // school hours on tuesday are 09:00-13:45, so with 15m travel margin a session fits in 09:15-13:30".
-    std::string message;
-    std::string hint;  // "start at 09:15 or later"
+    // Said in the reader's language (a lead's page, the HTML calendar); english() for `ritme check`.
+    Phrase message;
+    Phrase hint;  // "start at 09:15 or later"
     // School-hours kinds: where a session may lie by the school hours and travel margin
     // (latest_end may lie before earliest_start when there is no room).
     TimeOfDay earliest_start;
@@ -55,7 +57,9 @@ struct WindowProblem {
 
 // A session in its day: a proposed one, or one it must not overlap.
 struct SessionTime {
-    std::string label;         // how messages name it: "slot 2 (thursday 09:30-11:30)", "#10 (Thu 2026-03-12 09:30-11:30)"
+    // How messages name it: "slot 2 (thursday 09:30-11:30)", "#10 (Thu 2026-03-12 09:30-11:30)";
+    // in Dutch "slot 2 (donderdag 09:30-11:30)", "#10 (do 2026-03-12 09:30-11:30)".
+    Phrase label;
     Weekday day = Weekday::monday;
     std::optional<Date> date;  // empty: a weekly slot, every `day`
     TimeRange time;

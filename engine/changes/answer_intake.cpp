@@ -4,6 +4,7 @@
 #include "engine/message/answer_reading.hpp"
 #include "engine/participants/masking.hpp"
 #include "engine/participants/participant_fields.hpp"
+#include "engine/store/delivery_reason.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -220,7 +221,7 @@ AnswerTaken AnswerIntake::take(const std::string& channel, const InboundText& te
             remaining.kinds = {DeliveryKind::reminder, DeliveryKind::appointment};
             remaining.states = {DeliveryState::planned, DeliveryState::retry};
             for (const auto& reminder : store_.deliveries(remaining)) {
-                store_.cancel_delivery(reminder.id, "she answered that she cannot come", now);
+                store_.cancel_delivery(reminder.id, stored_reason(DeliveryReason::cannot_come), now);
                 ++taken.cancelled_reminders;
             }
         }

@@ -51,7 +51,7 @@ std::vector<std::string> appointment_warnings(const Store& store, const TimeZone
             if (s.status != SessionStatus::cancelled) {
                 const LocalDateTime local = zone.to_local(s.start_utc);
                 SessionTime time = SessionTime::on(s.number, local.date, s.time);
-                time.label = programme_id + time.label;
+                time.label = Phrase::joined({programme_id, time.label}, "");
                 time.time = TimeRange{local.time, TimeOfDay::from_minutes(std::min(
                                                       24 * 60, local.time.minutes() + s.time.length_minutes()))};
                 sessions.push_back(std::move(time));
@@ -73,7 +73,7 @@ std::vector<std::string> appointment_warnings(const Store& store, const TimeZone
 
     std::vector<std::string> warnings;
     for (const WindowProblem& problem : appointment_problems(check))
-        warnings.push_back(problem.message + (problem.hint.empty() ? "" : "; " + problem.hint));
+        warnings.push_back(Phrase::joined({problem.message, problem.hint}, "; ").english());
     return warnings;
 }
 

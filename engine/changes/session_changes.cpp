@@ -35,15 +35,15 @@ StoredSession changed_by_lead(const StoredSession& before, SessionStatus status,
 // check` applies (session_window.hpp): a closed day, school hours, the crèche's days,
 // hours, address and places, the programme's other sessions that day. The school hours
 // in one line, as `session move` has said them from the start.
-std::vector<std::string> timing_warnings(const Store& store, const Programme& programme,
-                                         const SchoolHolidayTable& school_holidays, const StoredSession& moved) {
-    std::vector<std::string> warnings;
+std::vector<Phrase> timing_warnings(const Store& store, const Programme& programme,
+                                    const SchoolHolidayTable& school_holidays, const StoredSession& moved) {
+    std::vector<Phrase> warnings;
     const ClosureCalendar closures(programme.closures, school_holidays, moved.date, moved.date);
     std::vector<SessionTime> others;
     for (const auto& s : store.sessions(programme.id))
         if (s.id != moved.id && s.status != SessionStatus::cancelled)
             others.push_back(SessionTime::on(s.number, s.date, s.time));
-    const std::string day(name_of(weekday_of(moved.date)));
+    const Phrase day = weekday_phrase(weekday_of(moved.date));
     bool school_hours_told = false;
     for (const WindowProblem& problem :
          lead_session_problems(programme, closures, SessionTime::on(moved.number, moved.date, moved.time, moved.location),
@@ -53,18 +53,18 @@ std::vector<std::string> timing_warnings(const Store& store, const Programme& pr
             continue;
         }
         if (!about_school_hours(problem.kind)) {
-            warnings.push_back(problem.message + (problem.hint.empty() ? "" : "; " + problem.hint));
+            warnings.push_back(Phrase::joined({problem.message, problem.hint}, "; "));
             continue;
         }
         if (school_hours_told) continue;
         school_hours_told = true;
         if (problem.kind == WindowProblemKind::no_school)
-            warnings.push_back("there is no school on " + day + ", so the children are at home");
+            warnings.push_back(phrase("there is no school on {1}, so the children are at home", {day}));
         else
-            warnings.push_back(moved.time.str() + " is outside school hours on " + day + ": with " +
-                               format_duration_minutes(programme.school_hours.travel_margin_minutes) +
-                               " travel margin a session fits in " + problem.earliest_start.str() + "-" +
-                               problem.latest_end.str());
+            warnings.push_back(phrase("{1} is outside school hours on {2}: with {3} travel margin a session fits in {4}-{5}",
+                                      {moved.time.str(), day,
+                                       format_duration_minutes(programme.school_hours.travel_margin_minutes),
+                                       problem.earliest_start.str(), problem.latest_end.str()}));
     }
     return warnings;
 }
@@ -171,8 +171,8 @@ ChangeResult<SessionMoved> move_session(Store& store, const SchoolHolidayTable& 
 
     moved.warnings = timing_warnings(store, programme, school_holidays, after);
     if (start.kind != LocalTimeKind::unique || end.kind != LocalTimeKind::unique)
-        moved.warnings.push_back("the clocks change during this session; it is planned from " +
-                                 zone.to_local(after.start_utc).time.str() + " local time");
+        moved.warnings.push_back(phrase("the clocks change during this session; it is planned from {1} local time",
+                                        {zone.to_local(after.start_utc).time.str()}));
     if (move.strict && !moved.warnings.empty()) {
         ChangeResult<SessionMoved> refused(refused_for_warnings(moved.warnings.size()));
         refused.value.session = session;

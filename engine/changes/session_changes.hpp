@@ -5,6 +5,7 @@
 // lands with its audit entry in one transaction; storing a session files its plan request.
 
 #include "engine/base/diagnostic.hpp"
+#include "engine/base/phrase.hpp"
 #include "engine/changes/apply.hpp"
 #include "engine/changes/change_result.hpp"
 #include "engine/holidays/school_holidays.hpp"
@@ -49,8 +50,8 @@ struct SessionMoved {
     std::optional<SessionChange> change;  // empty: it is at that time and place already; nothing stored
     StoredSession session;                // as it is now
     // Why the new time may not suit the families; the move is made all the same, unless
-    // strict: then these come with the refusal.
-    std::vector<std::string> warnings;
+    // strict: then these come with the refusal. Said in the reader's language.
+    std::vector<Phrase> warnings;
 };
 // `school_holidays` tells the programme's closed days.
 ChangeResult<SessionMoved> move_session(Store& store, const SchoolHolidayTable& school_holidays,

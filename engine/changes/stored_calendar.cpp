@@ -44,7 +44,8 @@ ProgrammeCalendar stored_programme_calendar(const Store& store, const Programme&
         for (const WindowProblem& problem :
              lead_session_problems(programme, closures, SessionTime::on(s.number, s.date, s.time, s.location), others,
                                    children))
-            plan.problems.warning(programme.where, "moved by the lead: " + problem.message, problem.hint);
+            plan.problems.add(Severity::warning, programme.where, phrase("moved by the lead: {1}", {problem.message}),
+                              problem.hint);
     }
 
     std::stable_sort(sessions.begin(), sessions.end(), [](const Session& a, const Session& b) {

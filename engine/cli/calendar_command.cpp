@@ -95,7 +95,8 @@ CommandAction add_calendar_command(CLI::App& app, const CommonOptions& common, C
         } else if (options->format == "ics") {
             rendered = render_ics_calendar(*plan, now);
         } else if (options->format == "html") {
-            rendered = render_html_calendar(*plan, today ? *today : plan->zone.to_local(now).date);
+            rendered = render_html_calendar(*plan, today ? *today : plan->zone.to_local(now).date,
+                                            language_from_environment());
         } else {
             rendered = render_text_calendar(*plan);
         }

@@ -206,7 +206,9 @@ private:
             result = move_session(*store_, *school_holidays, {*ref, *local, location_, strict_}, audit());
             return result.ok() && result.value.change.has_value();
         });
-        for (const auto& warning : result.value.warnings) error() << "warning: " << warning << "\n";
+        const Language language = language_from_environment();
+        for (const auto& warning : result.value.warnings)
+            error() << tr(language, "warning: {1}", {warning.in(language)}) << "\n";
         if (!result.ok()) return refused(result.errors);
         const SessionMoved& moved = result.value;
         if (!moved.change) {

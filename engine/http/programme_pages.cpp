@@ -217,7 +217,7 @@ std::optional<HttpAnswer> ProgrammePages::answer(const CallbackRequest& request)
                 return result.ok() && result.value.change.has_value();
             });
             errors = result.errors;
-            preview.warnings = result.value.warnings;
+            for (const Phrase& warning : result.value.warnings) preview.warnings.push_back(warning.in(language));
             preview.changes_nothing = !result.value.change;
             const StoredSession& after = result.value.session;
             preview.change = preview.changes_nothing

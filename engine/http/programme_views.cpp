@@ -5,6 +5,7 @@
 #include "engine/message/local_dates.hpp"
 #include "engine/participants/masking.hpp"
 #include "engine/store/delivery.hpp"
+#include "engine/store/delivery_reason.hpp"
 
 #include <algorithm>
 #include <string_view>
@@ -296,7 +297,7 @@ std::string messages_preview(const PageContext& page, const ActionPreview& previ
     }
     for (const auto& group : messages.cancelled)
         html += "<li>" + escape(tr(language, "{1} cancelled", {kind_count(group.kind, group.count, language)})) +
-                (group.reason.empty() ? "" : " <span class=\"muted\">(" + escape(group.reason) + ")</span>") +
+                (group.reason.empty() ? "" : " <span class=\"muted\">(" + escape(reason_phrase(group.reason).in(language)) + ")</span>") +
                 "</li>\n";
     html += "</ul>\n";
     if (messages.sample) {
@@ -560,7 +561,7 @@ HttpAnswer participant_page(const PageContext& page, const ParticipantHistory& h
                      : delivery.state == DeliveryState::sent ? "yes"
                                                              : "warn") +
                     "\">" + escape(state_words(delivery.state, language)) + "</span>";
-            if (!delivery.reason.empty()) html += " <span class=\"muted\">(" + escape(delivery.reason) + ")</span>";
+            if (!delivery.reason.empty()) html += " <span class=\"muted\">(" + escape(reason_phrase(delivery.reason).in(language)) + ")</span>";
             if (!message.receipts.empty()) {
                 html += "\n<ul>\n";
                 for (const auto& receipt : message.receipts)

@@ -1,6 +1,7 @@
 #include "engine/planner/planner.hpp"
 
 #include "engine/planner/reminder_timing.hpp"
+#include "engine/store/delivery_reason.hpp"
 #include "engine/store/fallback_key.hpp"
 
 #include <nlohmann/json.hpp>
@@ -137,7 +138,7 @@ private:
     }
 
     void replan(const Delivery& pending, const Delivery& wanted) {
-        store_.cancel_delivery(pending.id, "planned anew", now_);
+        store_.cancel_delivery(pending.id, stored_reason(DeliveryReason::planned_anew), now_);
         if (store_.add_delivery(wanted) != 0) ++result_.replanned;
     }
 
@@ -198,7 +199,7 @@ public:
 
         const auto programme = store_.programme(programme_id);
         if (!programme) {
-            diff.cancel_all("programme removed");
+            diff.cancel_all(stored_reason(DeliveryReason::programme_removed));
             return diff.result();
         }
         const TimeZone& zone = zone_named(programme->timezone);
@@ -243,11 +244,11 @@ public:
             const auto session = sessions.find(row.session_id);
             if (row.kind != DeliveryKind::change && session != sessions.end() &&
                 row.session_version < session->second.version)
-                return {"session #" + std::to_string(session->second.number) + " changed"};
+                return {stored_reason(DeliveryReason::session_changed, {std::to_string(session->second.number)})};
             const auto participant = enrolled.find(row.participant_id);
-            if (participant == enrolled.end()) return {"no longer enrolled"};
-            if (row.kind == DeliveryKind::change) return {"nothing left to tell: she knows it as it is"};
-            return {unreachable_reason(participant->second, row.channel).value_or("the reminder rules changed"), false};
+            if (participant == enrolled.end()) return {stored_reason(DeliveryReason::no_longer_enrolled)};
+            if (row.kind == DeliveryKind::change) return {stored_reason(DeliveryReason::nothing_left_to_tell)};
+            return {unreachable_reason(participant->second, row.channel).value_or(stored_reason(DeliveryReason::rules_changed)), false};
         });
         return diff.result();
     }
@@ -259,7 +260,7 @@ public:
         const auto participant = store_.participant(participant_id);
         if (!participant) {
             OutboxDiff diff(store_, now_, store_.deliveries(query));
-            diff.cancel_all("participant removed");
+            diff.cancel_all(stored_reason(DeliveryReason::participant_removed));
             return diff.result();
         }
         query.kinds = {DeliveryKind::appointment, DeliveryKind::change};
@@ -295,11 +296,11 @@ public:
 
         diff.cancel_unwanted([&](const Delivery& row) -> OutboxDiff::Unwanted {
             const auto appointment = appointments.find(row.appointment_id);
-            if (appointment == appointments.end()) return {"appointment removed"};
+            if (appointment == appointments.end()) return {stored_reason(DeliveryReason::appointment_removed)};
             if (row.kind != DeliveryKind::change && row.appointment_version < appointment->second.version)
-                return {"appointment a" + std::to_string(appointment->first) + " changed"};
-            if (row.kind == DeliveryKind::change) return {"nothing left to tell: she knows it as it is"};
-            return {unreachable_reason(*participant, row.channel).value_or("the reminder rules changed"), false};
+                return {stored_reason(DeliveryReason::appointment_changed, {"a" + std::to_string(appointment->first)})};
+            if (row.kind == DeliveryKind::change) return {stored_reason(DeliveryReason::nothing_left_to_tell)};
+            return {unreachable_reason(*participant, row.channel).value_or(stored_reason(DeliveryReason::rules_changed)), false};
         });
         return diff.result();
     }
@@ -386,7 +387,7 @@ private:
                     const bool goes = open && !timing.superseded && timing.dropped.empty() && !excused;
                     if (excused) {
                         row.state = DeliveryState::cancelled;
-                        row.reason = "she answered that she cannot come";
+                        row.reason = stored_reason(DeliveryReason::cannot_come);
                     } else if (!timing.dropped.empty()) {
                         row.state = DeliveryState::cancelled;
                         row.reason = timing.dropped;
@@ -434,7 +435,7 @@ private:
                 row.payload = notice->second.payload;
                 if (const auto into = joined.find({recipient.id, row.channel}); into != joined.end()) {
                     row.state = DeliveryState::cancelled;
-                    row.reason = "joined with the " + into->second + " reminder";
+                    row.reason = stored_reason(DeliveryReason::joined_with_reminder, {into->second});
                 }
                 diff.want(row, now_ < subject.start);
             }
@@ -452,8 +453,8 @@ private:
             if (route.channel != channel) continue;
             for (const auto& reach : reach_of(participant, rules_))
                 if (reach.medium == medium) return std::nullopt;
-            if (medium == Medium::sms && participant.sms_opt_out) return "opted out of SMS";
-            return "the participant's channels changed";
+            if (medium == Medium::sms && participant.sms_opt_out) return stored_reason(DeliveryReason::opted_out_of_sms);
+            return stored_reason(DeliveryReason::channels_changed);
         }
         return std::nullopt;
     }

@@ -1,5 +1,6 @@
 #include "engine/planner/reminder_timing.hpp"
 
+#include "engine/store/delivery_reason.hpp"
 #include "engine/time/time_of_day.hpp"
 
 #include <algorithm>
@@ -44,18 +45,18 @@ std::vector<ReminderTiming> reminder_timings(const std::vector<ReminderOffset>& 
         if (quiet) timing.send_at = through_quiet_hours(*quiet, timing.due_at, start, zone, min_notice);
         const bool moved = timing.send_at != timing.due_at;
         if (previous && !(previous->send_at < timing.send_at)) {
-            const std::string other = "the " + previous->offset + " reminder";
-            if (!moved) timing.dropped = "due at the same moment as " + other;
+            const std::string& other = previous->offset;
+            if (!moved) timing.dropped = stored_reason(DeliveryReason::same_moment, {other});
             else if (timing.send_at == previous->send_at)
-                timing.dropped = "quiet hours: would go at the same moment as " + other;
-            else timing.dropped = "quiet hours: would go before " + other;
+                timing.dropped = stored_reason(DeliveryReason::quiet_hours_same_moment, {other});
+            else timing.dropped = stored_reason(DeliveryReason::quiet_hours_before, {other});
             continue;
         }
         if (previous && moved && timing.send_at.utc - previous->send_at.utc < min_gap) {
-            timing.dropped = "quiet hours: would go " +
-                             format_duration_minutes(whole_minutes(timing.send_at.utc - previous->send_at.utc)) +
-                             " after the " + previous->offset + " reminder, less than min_gap " +
-                             format_duration_minutes(whole_minutes(min_gap));
+            timing.dropped = stored_reason(
+                DeliveryReason::quiet_hours_too_close,
+                {format_duration_minutes(whole_minutes(timing.send_at.utc - previous->send_at.utc)), previous->offset,
+                 format_duration_minutes(whole_minutes(min_gap))});
             continue;
         }
         previous = &timing;

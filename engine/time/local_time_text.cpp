@@ -77,6 +77,27 @@ std::string day_and_date(Date date) {
     return std::string(english_abbreviation_of(weekday_of(date))) + " " + iso_date(date);
 }
 
+Phrase day_and_date_phrase(Date date) {
+    const Weekday day = weekday_of(date);
+    return Phrase::said_by([day, date](Language language) {
+        return std::string(language == Language::nl ? dutch_abbreviation_of(day) : english_abbreviation_of(day)) +
+               " " + iso_date(date);
+    });
+}
+
+Phrase weekday_phrase(Weekday day) {
+    switch (day) {
+        case Weekday::monday: return phrase("monday");
+        case Weekday::tuesday: return phrase("tuesday");
+        case Weekday::wednesday: return phrase("wednesday");
+        case Weekday::thursday: return phrase("thursday");
+        case Weekday::friday: return phrase("friday");
+        case Weekday::saturday: return phrase("saturday");
+        case Weekday::sunday: return phrase("sunday");
+    }
+    return phrase("monday");
+}
+
 std::string iso_with_offset(UtcInstant instant, const TimeZone& zone) {
     const LocalDateTime local = zone.to_local(instant);
     const int offset = zone.utc_offset_minutes(instant);

@@ -3,9 +3,11 @@
 // "2026-03-05T10:00" in the zone the context gives, or an instant with "Z" or an
 // offset; and instants written back as local time with their UTC offset.
 
+#include "engine/base/phrase.hpp"
 #include "engine/time/date_range.hpp"
 #include "engine/time/instant.hpp"
 #include "engine/time/time_zone.hpp"
+#include "engine/time/weekday.hpp"
 
 #include <optional>
 #include <string>
@@ -31,6 +33,10 @@ std::optional<UtcInstant> parse_instant(std::string_view text, const TimeZone& z
 
 // "Thu 2026-03-05": a date in terminal output.
 std::string day_and_date(Date date);
+// The same in a lead's text: "Thu 2026-03-05" in English, "do 2026-03-05" in Dutch.
+Phrase day_and_date_phrase(Date date);
+// "tuesday" in English, "dinsdag" in Dutch.
+Phrase weekday_phrase(Weekday day);
 
 // "2026-03-05T10:00:00+01:00": ISO 8601 local time with its offset.
 std::string iso_with_offset(UtcInstant instant, const TimeZone& zone);

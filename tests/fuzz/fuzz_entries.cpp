@@ -126,7 +126,7 @@ void fuzz_programme(std::string_view input) {
     const UtcInstant stamp{boost::posix_time::ptime(today, boost::posix_time::hours(8))};
     (void)render_text_calendar(plan);
     (void)render_ics_calendar(plan, stamp);
-    (void)render_html_calendar(plan, today);
+    (void)render_html_calendar(plan, today, Language::nl);
     (void)calendar_json(plan).dump(2);
 }
 
