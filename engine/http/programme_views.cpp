@@ -67,6 +67,8 @@ std::string kind_count(DeliveryKind kind, int n, Language language) {
             return tr_count(language, n, "{n} confirmation", "{n} confirmations");
         case DeliveryKind::answer_alert:
             return tr_count(language, n, "{n} answer passed to the lead", "{n} answers passed to the lead");
+        case DeliveryKind::group:
+            return tr_count(language, n, "{n} message to the group", "{n} messages to the group");
     }
     return std::to_string(n);
 }

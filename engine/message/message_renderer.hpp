@@ -45,6 +45,8 @@ struct MessageFacts {
     std::string answer_words;
     std::string answer_reading;
     bool answer_too_late = false;
+    // For a message to the group: the lead's words in the reader's language (no template).
+    std::string group_text;
 };
 
 struct RenderedMessage {

@@ -19,6 +19,7 @@ int rank(DeliveryKind kind) {
         case DeliveryKind::alert: return 3;
         case DeliveryKind::confirmation: return 4;
         case DeliveryKind::answer_alert: return 5;
+        case DeliveryKind::group: return 6;
     }
     return 6;
 }
@@ -107,6 +108,7 @@ std::string message_kind_words(DeliveryKind kind, bool many) {
         case DeliveryKind::alert: return many ? "alerts to the lead" : "alert to the lead";
         case DeliveryKind::confirmation: return many ? "confirmations of answers" : "confirmation of an answer";
         case DeliveryKind::answer_alert: return many ? "answers passed to the lead" : "answer passed to the lead";
+        case DeliveryKind::group: return many ? "messages to the group" : "message to the group";
     }
     return many ? "messages" : "message";
 }

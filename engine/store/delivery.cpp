@@ -9,13 +9,14 @@ namespace ritme {
 namespace {
 
 // The names as the store writes them and `ritme status` prints them; never renamed.
-constexpr std::array<std::pair<DeliveryKind, std::string_view>, 6> kind_names{{
+constexpr std::array<std::pair<DeliveryKind, std::string_view>, 7> kind_names{{
     {DeliveryKind::reminder, "reminder"},
     {DeliveryKind::appointment, "appointment"},
     {DeliveryKind::change, "change"},
     {DeliveryKind::alert, "alert"},
     {DeliveryKind::confirmation, "confirmation"},
     {DeliveryKind::answer_alert, "answer-alert"},
+    {DeliveryKind::group, "group"},
 }};
 
 constexpr std::array<std::pair<DeliveryState, std::string_view>, 7> state_names{{

@@ -23,6 +23,7 @@ enum class DeliveryKind {
     alert,        // to the programme's lead: a message could not be delivered
     confirmation, // to a participant who answered: excused, no more SMS, SMS again, passed on
     answer_alert, // to the programme's lead: what a participant answered
+    group,        // to a participant: the lead's own words to the whole group (GroupMessage)
 };
 std::string_view name_of(DeliveryKind kind);
 std::optional<DeliveryKind> parse_delivery_kind(std::string_view text);

@@ -80,6 +80,12 @@ public:
     void put_lead_token(const LeadToken& token) override;
     std::optional<LeadToken> lead_token(const std::string& hash) const override;
     std::vector<LeadToken> lead_tokens(const std::string& lead_id) const override;
+    void put_feed_token(const FeedToken& token) override;
+    std::optional<FeedToken> feed_token(const std::string& id) const override;
+    std::optional<FeedToken> feed_token_by_hash(const std::string& hash) const override;
+    std::vector<FeedToken> feed_tokens(const std::string& programme_id) const override;
+    int64_t add_group_message(const GroupMessage& message) override;
+    std::optional<GroupMessage> group_message(int64_t id) const override;
     void request_plan(const std::string& scope) override;
     std::vector<std::string> plan_requests() const override;
     void clear_plan_request(const std::string& scope) override;
@@ -117,6 +123,8 @@ private:
         std::map<std::string, std::map<std::pair<int64_t, int64_t>, AttendanceRecord>> attendance;
         std::map<std::string, StoredLead> leads;
         std::map<std::string, LeadToken> lead_tokens;  // by hash
+        std::map<std::string, FeedToken> feed_tokens;  // by id
+        std::map<int64_t, GroupMessage> group_messages;
     };
     State state_;
 

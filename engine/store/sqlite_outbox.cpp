@@ -249,7 +249,8 @@ std::vector<ClaimedDelivery> SqliteStore::claim_due_by(UtcInstant now, UtcInstan
             "kind IN (" +
             quoted_list(std::vector<DeliveryKind>{DeliveryKind::reminder, DeliveryKind::appointment,
                                                   DeliveryKind::change, DeliveryKind::alert,
-                                                  DeliveryKind::confirmation, DeliveryKind::answer_alert}) +
+                                                  DeliveryKind::confirmation, DeliveryKind::answer_alert,
+                                                  DeliveryKind::group}) +
             ")";
         static const std::string sql =
             std::string(

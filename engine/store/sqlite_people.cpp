@@ -167,6 +167,9 @@ void SqliteStore::delete_participant(const std::string& id, bool keep_anonymous_
         SQLite::Statement forget_attendance(db_, "DELETE FROM attendance WHERE participant_id = ?");
         forget_attendance.bind(1, id);
         forget_attendance.exec();
+        SQLite::Statement forget_feeds(db_, "DELETE FROM feed_token WHERE participant_id = ?");
+        forget_feeds.bind(1, id);
+        forget_feeds.exec();
         SQLite::Statement remove(db_, "DELETE FROM participant WHERE id = ?");
         remove.bind(1, id);
         if (remove.exec() == 0) throw StoreError("no participant " + id);
