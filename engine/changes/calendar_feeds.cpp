@@ -66,7 +66,7 @@ void add_creche_events(const Store& store, const Programme& programme, FeedCalen
         }
         if (children == 0) continue;
         FeedEvent event = session_event(
-            programme, s, tr(Language::nl, "Crèche: {1} children", {std::to_string(children)}), "-creche");
+            programme, s, tr_count(Language::nl, children, "Crèche: {n} child", "Crèche: {n} children"), "-creche");
         event.description = names;
         take_later(latest, s.changed_at);
         calendar.events.push_back(std::move(event));

@@ -326,7 +326,8 @@ std::string error_text(const ChangeError& error) {
 
 HttpAnswer programme_page(const PageContext& page, const std::optional<SessionRoster>& next,
                           const std::vector<StoredSession>& sessions, const AttendanceRegister& attendance,
-                          const std::string& follow_ups, const std::string& group_message) {
+                          const std::string& follow_ups, const std::string& group_message,
+                          const std::string& calendar_feeds) {
     const Language language = page.language;
     const Programme& programme = page.programme;
     std::string html =
@@ -380,6 +381,7 @@ HttpAnswer programme_page(const PageContext& page, const std::optional<SessionRo
         html += "</tbody>\n</table>\n";
     }
     html += "</section>\n";
+    if (!calendar_feeds.empty()) html += "<section id=\"calendar-feeds\">\n" + calendar_feeds + "</section>\n";
     return lead_pages::html(language, 200, programme.name.empty() ? programme.id : programme.name, html, {},
                             lead_pages::Back{"/", tr(language, "Your programmes")});
 }
