@@ -170,7 +170,7 @@ TEST_CASE("migrations: a version 10 database gains the feeds, the group messages
     CHECK(store->receipts(rows[0].id).size() == 1);
     store->write([&] { store->put_feed_token(feed("f-1", FeedKind::programme, "almere", "", at(1, 9))); });
     CHECK(store->feed_token("f-1").has_value());
-    SQLite::Database db(path);
+    SQLite::Database db(path, SQLite::OPEN_READWRITE);
     // The outbox's CHECK takes the kinds of version 10 and the group kind.
     for (const char* kind : {"group", "follow-up", "overview"})
         CHECK_NOTHROW(db.exec(std::string("INSERT INTO delivery (key, kind, programme_id, session_version, "

@@ -211,10 +211,10 @@ TEST_CASE("ritme message send: segments per language, --dry-run stores nothing, 
     const auto [dry, dry_out, dry_err] =
         run({"message", "send", almere, "--text", "Morgen koffie", "--text-ar", "قهوة غدا", "--dry-run"});
     CHECK(dry == 0);
-    CHECK(has(dry_out, "nl: 1 participants"));
-    CHECK(has(dry_out, "ar: 1 participants"));
-    CHECK(has(dry_out, "gsm7"));
-    CHECK(has(dry_out, "ucs2"));
+    CHECK(has(dry_out, "nl: 1 participant (1 by SMS"));
+    CHECK(has(dry_out, "ar: 1 participant (1 by SMS"));
+    CHECK(has(dry_out, "1 segment GSM-7"));
+    CHECK(has(dry_out, "UCS-2"));
     CHECK(has(dry_out, "dry run"));
     for (const char* number : {"+31611111111", "+31622222222"}) CHECK_FALSE(has(dry_out, number));
     {

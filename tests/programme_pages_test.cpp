@@ -482,7 +482,7 @@ TEST_CASE("a message to the group: the form on the page, its cost shown first (n
     const auto preview = site.post("/p/almere/message", "text=Morgen+koffie+om+10%3A00&at=&csrf=" + csrf, site.ans_cookie);
     CHECK(preview.status == 200);
     CHECK(has(preview.body, "Morgen koffie om 10:00"));
-    CHECK(has(preview.body, "gsm7"));
+    CHECK(has(preview.body, "GSM-7"));
     CHECK(has(preview.body, "name=\"confirm\" value=\"yes\""));
     CHECK(group_rows().empty());
     CHECK(site.changes_seen == 0);

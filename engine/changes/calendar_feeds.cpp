@@ -7,6 +7,7 @@
 #include "engine/time/time_zone.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <map>
 #include <random>
 #include <set>

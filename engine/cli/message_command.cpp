@@ -10,6 +10,7 @@
 #include "engine/store/sqlite_store.hpp"
 #include "engine/time/local_time_text.hpp"
 
+#include <cctype>
 #include <ostream>
 
 namespace ritme {
@@ -46,7 +47,10 @@ public:
         send_->add_option("--text", dutch_, "the message in Dutch")->required();
         send_->add_option("--at", at_, "when it goes, in the programme's time: \"YYYY-MM-DD HH:MM\" (default: now)");
         send_->add_flag("--dry-run", dry_run_, "show who reads what and what it costs; store nothing");
+        // The --text-LANG options are read from what CLI11 leaves over; the common options
+        // (-c, --db) go before the verb.
         send_->allow_extras();
+        send_->fallthrough(false);
     }
 
     int run() {
@@ -108,12 +112,13 @@ public:
 private:
     void print(const GroupMessageOutcome& outcome) {
         for (const GroupLanguage& language : outcome.languages) {
-            context_.out << language.language << ": " << language.participants << " participants ("
+            context_.out << language.language << ": " << language.participants
+                         << (language.participants == 1 ? " participant (" : " participants (")
                          << language.by_sms << " by SMS, " << language.by_email << " by e-mail); "
                          << language.sms.segments << (language.sms.segments == 1 ? " segment " : " segments ")
                          << name_of(language.sms.encoding) << ", " << language.sms_segments() << " SMS\n";
         }
-        context_.out << "total: " << outcome.deliveries << " messages, " << outcome.sms_segments() << " SMS\n";
+        context_.out << "total: " << outcome.deliveries << (outcome.deliveries == 1 ? " message, " : " messages, ") << outcome.sms_segments() << " SMS\n";
         if (!outcome.unreached.empty()) {
             context_.out << "not reached on any channel:";
             for (const auto& id : outcome.unreached) context_.out << " " << id;

@@ -4,6 +4,7 @@
 #include "engine/http/lead_pages.hpp"
 #include "engine/time/local_time_text.hpp"
 
+#include <cctype>
 #include <set>
 
 namespace ritme::group_message_page {
@@ -122,7 +123,7 @@ HttpAnswer answer(Store& store, const PlanningRules* rules, const programme_view
                        escape(tr(language, "SMS in all")) + "</th></tr></thead>\n<tbody>\n";
     for (const GroupLanguage& reading : outcome.languages) {
         html += "<tr><td>" + escape(reading.language) + "</td><td>" + std::to_string(reading.participants) +
-                "</td><td>" + std::to_string(reading.sms.segments) + " (" + escape(std::string(name_of(reading.sms.encoding))) +
+                "</td><td>" + std::to_string(reading.sms.segments) + " (" + escape(reading.sms.encoding == SmsEncoding::gsm7 ? "GSM-7" : "UCS-2") +
                 ")</td><td>" + std::to_string(reading.sms_segments()) + "</td></tr>\n";
         html += "<tr><td colspan=\"4\"><blockquote lang=\"" + escape(reading.language) + "\">" + escape(reading.text) +
                 "</blockquote></td></tr>\n";

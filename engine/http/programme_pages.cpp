@@ -73,8 +73,8 @@ AuditContext audit_of(const CallbackRequest& request, const LeadAccess::SignedIn
 }  // namespace
 
 ProgrammePages::ProgrammePages(Store& store, LeadAccess& access) : store_(store), access_(access) {
-    group_message = [&store](const ProgrammeSectionRequest& r) { return group_message_page::section(store, r); };
-    calendar_feeds = [&store](const ProgrammeSectionRequest& r) { return feed_links_page::section(store, r); };
+    group_message = [this](const ProgrammeSectionRequest& r) { return group_message_page::section(store_, r); };
+    calendar_feeds = [this](const ProgrammeSectionRequest& r) { return feed_links_page::section(store_, r); };
 }
 
 std::optional<HttpAnswer> ProgrammePages::answer(const CallbackRequest& request) {
