@@ -8,6 +8,7 @@
 #include "engine/changes/group_message.hpp"
 #include "engine/cli/cli.hpp"
 #include "engine/message/message_facts.hpp"
+#include "engine/message/message_renderer.hpp"
 #include "engine/store/memory_store.hpp"
 #include "engine/store/sqlite_store.hpp"
 #include "test_support.hpp"
@@ -137,6 +138,17 @@ TEST_CASE("one delivery per participant and channel; segments and cost per langu
         REQUIRE(found.has_value());
         CHECK(found->group_text == (row.participant_id == "p-amina" ? arabic : dutch));
     }
+
+    // Rendered as her words alone, by SMS with typography GSM-7 can carry.
+    Diagnostics diagnostics;
+    const auto renderer = MessageRenderer::load(test::source_path("config/templates"), diagnostics);
+    REQUIRE(renderer.has_value());
+    MessageFacts words;
+    words.kind = DeliveryKind::group;
+    words.group_text = "Morgen \u2018koffie\u2019 \u2013 tot dan";
+    const RenderedMessage sms = renderer->render(words, "nl", Medium::sms);
+    CHECK(sms.text == "Morgen 'koffie' - tot dan");
+    CHECK(renderer->render(words, "nl", Medium::email).subject == words.group_text);
 
     // Audited with the lead's name, without the words.
     const auto audit = g.store.audit();

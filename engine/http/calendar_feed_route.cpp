@@ -8,7 +8,7 @@ std::optional<HttpAnswer> calendar_feed_answer(const Store& store, const Callbac
     constexpr std::string_view prefix = "/feed/", suffix = ".ics";
     const std::string_view path = request.path;
     if (!path.starts_with(prefix)) return std::nullopt;
-    if (request.method != "GET" && request.method != "HEAD") {
+    if (request.method != "GET") {
         HttpAnswer answer = HttpAnswer::text(405, "method not allowed\n", "method not allowed");
         answer.headers.emplace_back("Allow", "GET");
         return answer;
@@ -21,7 +21,8 @@ std::optional<HttpAnswer> calendar_feed_answer(const Store& store, const Callbac
 
     HttpAnswer answer = HttpAnswer::text(200, file->ics);
     const auto seen = request.header("if-none-match");
-    if (seen && (*seen == file->etag || *seen == "W/" + file->etag || *seen == "*")) {
+    // An app may send several ETags, weak or strong; any one of them that is this file's will do.
+    if (seen && (seen->find(file->etag) != std::string::npos || *seen == "*")) {
         answer.status = 304;
         answer.body.clear();
     }
