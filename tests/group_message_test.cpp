@@ -253,6 +253,18 @@ TEST_CASE("ritme message send: segments per language, --dry-run stores nothing, 
     const auto message = store->group_message(1);
     REQUIRE(message.has_value());
     CHECK(message->texts.at("ar") == "قهوة غدا");
+
+    // At its time the daemon sends each her own text, as every message (here `tick`).
+    REQUIRE(std::get<0>(run({"tick", "--now", "2026-01-12T10:01"})) == 0);
+    std::string outbox;
+    for (const auto& entry : fs::directory_iterator(dir / "outbox")) {
+        std::ifstream in(entry.path(), std::ios::binary);
+        outbox.append(std::istreambuf_iterator<char>(in), {});
+    }
+    CHECK(has(outbox, "Kind: group"));
+    CHECK(has(outbox, "Morgen koffie"));
+    CHECK(has(outbox, "قهوة غدا"));
+    CHECK(store->deliveries(query)[0].state == DeliveryState::sent);
 }
 
 TEST_SUITE_END();
