@@ -531,6 +531,17 @@ TEST_CASE("calendar feeds on the page: the lead makes one for the crèche, sees 
     const std::string feeds_section = section(listed.body, "<section id=\"calendar-feeds\">", "</section>");
     CHECK(has(feeds_section, "opvang"));
     CHECK_FALSE(has(feeds_section, "/feed/"));
+
+    // Revoked from the page: only with the CSRF token, only a feed of her programme.
+    const std::string revoke = "revoke=" + feeds[0].id + "&csrf=";
+    CHECK(site.post("/p/almere/feeds", revoke + "forged", site.ans_cookie).status == 403);
+    CHECK(site.post("/p/zeewolde/feeds", revoke + site.csrf(site.els_cookie), site.els_cookie).status == 404);
+    CHECK(site.get(path, "").status == 200);
+    const auto revoked = site.post("/p/almere/feeds", revoke + site.csrf(site.ans_cookie), site.ans_cookie);
+    CHECK(revoked.status == 303);
+    CHECK(site.get(path, "").status == 404);
+    CHECK(site.store.audit().back().action == "feed.revoked");
+    CHECK(site.store.audit().back().actor == "Ans");
 }
 
 TEST_SUITE_END();

@@ -37,8 +37,15 @@ std::string section(const Store& store, const ProgrammeSectionRequest& request) 
             if (feed.kind == FeedKind::participant) line += " (" + feed_audience(store, feed) + ")";
             line += " · " + tr(language, "made {1} by {2}",
                                {format_short_weekday_date(made.date, std::string(tag_of(language))), feed.created_by});
-            if (feed.revoked_at) line += " · " + tr(language, "revoked");
-            html += "<li>" + escape(line) + "</li>\n";
+            if (feed.revoked_at) {
+                line += " · " + tr(language, "revoked");
+                html += "<li>" + escape(line) + "</li>\n";
+                continue;
+            }
+            html += "<li>" + escape(line) + " <form class=\"inline\" method=\"post\" action=\"/p/" +
+                    escape(request.programme.id) + "/feeds\">" + lead_pages::csrf_field(request.csrf) +
+                    "<input type=\"hidden\" name=\"revoke\" value=\"" + escape(feed.id) + "\"><button type=\"submit\">" +
+                    escape(tr(language, "Revoke")) + "</button></form></li>\n";
         }
         html += "</ul>\n";
     }
@@ -55,6 +62,19 @@ HttpAnswer make(Store& store, const programme_views::PageContext& page, const Ca
                 const std::string& lead_name) {
     const Language language = page.language;
     const std::string back = "/p/" + page.programme.id;
+    const AuditContext audit{request.received_at, lead_name, "page feed"};
+    // Revoking one of this programme's feeds: its URL answers 404 from then on.
+    if (const auto revoke = request.form_value("revoke")) {
+        const auto feed = store.feed_token(*revoke);
+        if (!feed || feed->programme_id != page.programme.id)
+            return lead_pages::not_found(language, "no such feed in the programme");
+        const auto revoked = revoke_feed(store, feed->id, audit);
+        if (!revoked.ok()) return programme_views::refused(page, revoked.errors, back);
+        HttpAnswer answer = HttpAnswer::text(303, "");
+        answer.headers.emplace_back("Location", back + "#calendar-feeds");
+        answer.headers.emplace_back("Cache-Control", "no-store");
+        return answer;
+    }
     const std::string kind = request.form_value("kind").value_or("");
     if (kind != "programme" && kind != "creche")
         return programme_views::refused(
@@ -64,7 +84,6 @@ HttpAnswer make(Store& store, const programme_views::PageContext& page, const Ca
     std::string base = request.public_url;
     if (const auto path = base.find(request.target); path != std::string::npos && !request.target.empty())
         base.resize(path);
-    const AuditContext audit{request.received_at, lead_name, "page feed"};
     const auto made = add_feed(store, {page.programme.id, "", kind == "creche"}, base, audit);
     if (!made.ok()) return programme_views::refused(page, made.errors, back);
     std::string html = "<p>" +
