@@ -137,6 +137,7 @@ TEST_CASE("one delivery per participant and channel; segments and cost per langu
         const auto found = facts.facts_for(row, why);
         REQUIRE(found.has_value());
         CHECK(found->group_text == (row.participant_id == "p-amina" ? arabic : dutch));
+        CHECK(found->group_language == (row.participant_id == "p-amina" ? "ar" : "nl"));
     }
 
     // Rendered as her words alone, by SMS with typography GSM-7 can carry.

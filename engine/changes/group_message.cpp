@@ -100,9 +100,7 @@ ChangeResult<GroupMessageOutcome> send_group_message(Store& store, const Plannin
             continue;
         }
         // Her text: her language's, else its primary language's, else the Dutch one.
-        std::string language = person->language;
-        if (!message.texts.count(language)) language = language.substr(0, language.find('-'));
-        if (!message.texts.count(language)) language = "nl";
+        const std::string language = message.language_for(person->language);
         GroupLanguage& reading = by_language[language];
         reading.language = language;
         ++reading.participants;

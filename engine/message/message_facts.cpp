@@ -123,6 +123,7 @@ std::optional<MessageFacts> MessageFactsSource::facts_for(const Delivery& delive
             return std::nullopt;
         }
         facts.group_text = message->text_for(person->language);
+        facts.group_language = message->language_for(person->language);
         return facts;
     }
     // A change notice, or a reminder a notice was joined into: what changed, and from what.

@@ -373,7 +373,7 @@ RenderedMessage MessageRenderer::render(const MessageFacts& facts, const std::st
     // The lead's own words to the group: no template around them, the same care for SMS.
     RenderedMessage message;
     if (facts.kind == DeliveryKind::group) {
-        message.language = language;
+        message.language = facts.group_language.empty() ? language : facts.group_language;
         message.text = trim_trailing_space(facts.group_text);
     } else {
         message = text_of(facts);

@@ -4,13 +4,17 @@
 
 namespace ritme {
 
-const std::string& GroupMessage::text_for(const std::string& language) const {
-    if (const auto own = texts.find(language); own != texts.end()) return own->second;
+std::string GroupMessage::language_for(const std::string& language) const {
+    if (texts.count(language)) return language;
     const std::string primary = language.substr(0, language.find('-'));
-    if (const auto found = texts.find(primary); found != texts.end()) return found->second;
-    const auto dutch = texts.find("nl");
-    if (dutch == texts.end()) throw std::logic_error("a group message has a Dutch text");
-    return dutch->second;
+    if (texts.count(primary)) return primary;
+    return "nl";
+}
+
+const std::string& GroupMessage::text_for(const std::string& language) const {
+    const auto found = texts.find(language_for(language));
+    if (found == texts.end()) throw std::logic_error("a group message has a Dutch text");
+    return found->second;
 }
 
 }  // namespace ritme

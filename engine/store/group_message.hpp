@@ -19,7 +19,9 @@ struct GroupMessage {
     UtcInstant created_at;
     UtcInstant send_at;                        // when it may go (before quiet hours)
 
-    // Her language's text, else its primary language's ("pt-BR" reads pt), else Dutch.
+    // The language of the text a reader of `language` gets: hers, else its primary
+    // language ("pt-BR" reads pt), else Dutch.
+    std::string language_for(const std::string& language) const;
     const std::string& text_for(const std::string& language) const;
     bool operator==(const GroupMessage&) const = default;
 };
