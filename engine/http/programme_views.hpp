@@ -30,10 +30,11 @@ struct PageContext {
 };
 
 // GET /p/PROGRAMME. `follow_ups` and `group_message`: sections others fill (HTML), shown
-// after the card when not empty.
+// after the card when not empty; `calendar_feeds` likewise, at the end.
 HttpAnswer programme_page(const PageContext& page, const std::optional<SessionRoster>& next,
                           const std::vector<StoredSession>& sessions, const AttendanceRegister& attendance,
-                          const std::string& follow_ups, const std::string& group_message);
+                          const std::string& follow_ups, const std::string& group_message,
+                          const std::string& calendar_feeds = {});
 
 // GET /p/PROGRAMME/s/SESSION: the card and one tap per participant.
 HttpAnswer session_page(const PageContext& page, const SessionRoster& roster);
