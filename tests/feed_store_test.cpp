@@ -1,6 +1,7 @@
 // Calendar feeds' tokens and the lead's messages to the group in every Store
 // implementation (one template case per behaviour, memory and SQLite), and the SQLite
-// migration to version 11 that adds them and the outbox's group kind.
+// migrations to version 11 that add them and the outbox's group kind (from 10, and from 9
+// through the follow-ups' 10).
 
 #include "engine/store/memory_store.hpp"
 #include "engine/store/sqlite_store.hpp"
@@ -182,6 +183,72 @@ TEST_CASE("migrations: a version 10 database gains the feeds, the group messages
                          "participant_id, reminder_offset, channel, send_at, state, attempts, reason, provider_id, "
                          "provider_status, claimed_by, payload) VALUES ('k-x', 'newsletter', 'a', 0, 0, 'p', '', "
                          "'sms', 0, 'sent', 1, '', '', '', '', '')"));
+}
+
+TEST_CASE("migrations: a version 9 database passes through 10 to 11, keeping its outbox and receipts, and takes "
+          "follow-ups, overviews, feeds and group messages") {
+    const auto path = (fresh_directory("migrate-9") / "ritme.db").string();
+    Delivery reminder;
+    reminder.key = "reminder:x";
+    reminder.kind = DeliveryKind::reminder;
+    reminder.programme_id = "almere";
+    reminder.participant_id = "p-1";
+    reminder.channel = "sms";
+    reminder.due_at = reminder.send_at = reminder.updated_at = at(2, 9);
+    reminder.expires_at = at(3, 9);
+    {
+        auto old = SqliteStore::open_at_version(path, 9);
+        CHECK(old->schema_version() == 9);
+        old->write([&] {
+            const int64_t id = old->add_delivery(reminder);
+            old->add_receipt("sms", {id, at(2, 9), std::string(receipt_status::delivered), "ok", "k1"});
+        });
+        // Version 9's CHECK knows neither kind.
+        for (const auto kind : {DeliveryKind::group, DeliveryKind::overview}) {
+            Delivery other = reminder;
+            other.key = std::string(name_of(kind)) + ":x";
+            other.kind = kind;
+            CHECK_THROWS_AS(old->write([&] { old->add_delivery(other); }), StoreError);
+        }
+    }
+    auto store = SqliteStore::open(path);
+    CHECK(store->schema_version() == SqliteStore::current_schema_version);
+    const auto rows = store->deliveries({});
+    REQUIRE(rows.size() == 1);
+    CHECK(rows[0].key == reminder.key);
+    CHECK(store->receipts(rows[0].id).size() == 1);
+
+    StoredFollowUp follow_up;
+    follow_up.key = "absences-in-a-row:p-1:almere#s1";
+    follow_up.cause = FollowUpCause::absences_in_a_row;
+    follow_up.participant_id = "p-1";
+    follow_up.programme_id = "almere";
+    follow_up.session_id = 7;
+    follow_up.count = 2;
+    follow_up.created_at = at(2, 10);
+    GroupMessage message;
+    message.programme_id = "almere";
+    message.texts = {{"nl", "Morgen koffie!"}};
+    message.author = "Ans";
+    message.created_at = at(2, 9);
+    message.send_at = at(2, 10);
+    int64_t follow_up_id = 0;
+    int64_t message_id = 0;
+    store->write([&] {
+        for (const auto kind : {DeliveryKind::follow_up, DeliveryKind::overview, DeliveryKind::group}) {
+            Delivery other = reminder;
+            other.key = std::string(name_of(kind)) + ":x";
+            other.kind = kind;
+            CHECK(store->add_delivery(other) > 0);
+        }
+        follow_up_id = store->add_follow_up(follow_up);
+        message_id = store->add_group_message(message);
+        store->put_feed_token(feed("f-1", FeedKind::participant, "almere", "p-1", at(1, 9)));
+    });
+    CHECK(store->deliveries({}).size() == 4);
+    CHECK(store->follow_up(follow_up_id).has_value());
+    CHECK(store->group_message(message_id).has_value());
+    CHECK(store->feed_token("f-1").has_value());
 }
 
 TEST_SUITE_END();
