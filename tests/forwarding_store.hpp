@@ -129,6 +129,16 @@ public:
     bool close_follow_up(int64_t id, const std::string& by, UtcInstant at) override {
         return inner_.close_follow_up(id, by, at);
     }
+    void put_feed_token(const FeedToken& token) override { inner_.put_feed_token(token); }
+    std::optional<FeedToken> feed_token(const std::string& id) const override { return inner_.feed_token(id); }
+    std::optional<FeedToken> feed_token_by_hash(const std::string& hash) const override {
+        return inner_.feed_token_by_hash(hash);
+    }
+    std::vector<FeedToken> feed_tokens(const std::string& programme_id) const override {
+        return inner_.feed_tokens(programme_id);
+    }
+    int64_t add_group_message(const GroupMessage& message) override { return inner_.add_group_message(message); }
+    std::optional<GroupMessage> group_message(int64_t id) const override { return inner_.group_message(id); }
     std::optional<std::string> setting(const std::string& key) const override { return inner_.setting(key); }
     void put_setting(const std::string& key, const std::string& value) override { inner_.put_setting(key, value); }
 

@@ -599,6 +599,84 @@ TEST_CASE("follow-ups: 403 without the CSRF token or for another lead, 404 anoth
           303);
     CHECK_FALSE(site.store.follow_up(elsewhere.id)->open());
     CHECK(site.store.follow_up(made.id)->open());
+TEST_CASE("a message to the group: the form on the page, its cost shown first (nothing stored), then sent with "
+          "the CSRF token, audited with the lead's name") {
+    Site site;
+    const auto page = site.get("/p/almere", site.ans_cookie);
+    const std::string form = section(page.body, "<section id=\"group-message\">", "</section>");
+    CHECK(has(form, "action=\"/p/almere/message\""));
+    CHECK(has(form, "name=\"csrf\""));
+    CHECK(has(form, "name=\"text\""));
+
+    auto group_rows = [&] {
+        DeliveryQuery query;
+        query.kinds = {DeliveryKind::group};
+        return site.store.deliveries(query);
+    };
+    const std::string csrf = site.csrf(site.ans_cookie);
+    const auto preview = site.post("/p/almere/message", "text=Morgen+koffie+om+10%3A00&at=&csrf=" + csrf, site.ans_cookie);
+    CHECK(preview.status == 200);
+    CHECK(has(preview.body, "Morgen koffie om 10:00"));
+    CHECK(has(preview.body, "GSM-7"));
+    CHECK(has(preview.body, "name=\"confirm\" value=\"yes\""));
+    CHECK(group_rows().empty());
+    CHECK(site.changes_seen == 0);
+
+    // Without the session's token, or as another lead: refused, nothing stored.
+    CHECK(site.post("/p/almere/message", "text=x&confirm=yes&csrf=forged", site.ans_cookie).status == 403);
+    CHECK(site.post("/p/almere/message", "text=x&confirm=yes&csrf=" + site.csrf(site.els_cookie), site.els_cookie)
+              .status == 403);
+    CHECK(site.post("/p/almere/message", "text=+&csrf=" + csrf, site.ans_cookie).status == 400);
+    CHECK(group_rows().empty());
+
+    const auto sent =
+        site.post("/p/almere/message", "text=Morgen+koffie+om+10%3A00&at=&confirm=yes&csrf=" + csrf, site.ans_cookie);
+    CHECK(sent.status == 303);
+    CHECK(header_of(sent, "Location") == "/p/almere#group-message");
+    CHECK(group_rows().size() == 3);  // Amina, Bea and Chloe, by SMS
+    CHECK(site.changes_seen == 1);
+    CHECK(site.store.audit().back().action == "group.sent");
+    CHECK(site.store.audit().back().actor == "Ans");
+}
+
+TEST_CASE("calendar feeds on the page: the lead makes one for the crèche, sees its URL once, and it answers") {
+    Site site;
+    const auto page = site.get("/p/almere", site.ans_cookie);
+    CHECK(has(section(page.body, "<section id=\"calendar-feeds\">", "</section>"), "action=\"/p/almere/feeds\""));
+    CHECK(site.post("/p/almere/feeds", "kind=creche&csrf=forged", site.ans_cookie).status == 403);
+    CHECK(site.post("/p/almere/feeds", "kind=other&csrf=" + site.csrf(site.ans_cookie), site.ans_cookie).status ==
+          400);
+    CHECK(site.store.feed_tokens("almere").empty());
+
+    const auto made = site.post("/p/almere/feeds", "kind=creche&csrf=" + site.csrf(site.ans_cookie), site.ans_cookie);
+    REQUIRE(made.status == 200);
+    const size_t at = made.body.find("https://ritme.example.nl/feed/");
+    REQUIRE(at != std::string::npos);
+    const std::string path = made.body.substr(at + 24, made.body.find(".ics", at) + 4 - at - 24);
+    const auto feeds = site.store.feed_tokens("almere");
+    REQUIRE(feeds.size() == 1);
+    CHECK(feeds[0].kind == FeedKind::creche);
+    CHECK(feeds[0].created_by == "Ans");
+    const auto ics = site.get(path, "");
+    CHECK(ics.status == 200);
+    CHECK(has(ics.body, "BEGIN:VCALENDAR"));
+
+    // The page lists it afterwards, without its URL.
+    const auto listed = site.get("/p/almere", site.ans_cookie);
+    const std::string feeds_section = section(listed.body, "<section id=\"calendar-feeds\">", "</section>");
+    CHECK(has(feeds_section, "opvang"));
+    CHECK_FALSE(has(feeds_section, "/feed/"));
+
+    // Revoked from the page: only with the CSRF token, only a feed of her programme.
+    const std::string revoke = "revoke=" + feeds[0].id + "&csrf=";
+    CHECK(site.post("/p/almere/feeds", revoke + "forged", site.ans_cookie).status == 403);
+    CHECK(site.post("/p/zeewolde/feeds", revoke + site.csrf(site.els_cookie), site.els_cookie).status == 404);
+    CHECK(site.get(path, "").status == 200);
+    const auto revoked = site.post("/p/almere/feeds", revoke + site.csrf(site.ans_cookie), site.ans_cookie);
+    CHECK(revoked.status == 303);
+    CHECK(site.get(path, "").status == 404);
+    CHECK(site.store.audit().back().action == "feed.revoked");
+    CHECK(site.store.audit().back().actor == "Ans");
 }
 
 TEST_SUITE_END();

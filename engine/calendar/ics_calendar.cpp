@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <stdexcept>
 
 namespace ritme {
 namespace pt = boost::posix_time;
@@ -159,6 +160,60 @@ std::string render_ics_calendar(const ProgrammeCalendar& plan, UtcInstant stamp)
         icalcomponent_add_component(cal, event);
     }
     // icalcomponent_as_ical_string returns a buffer libical owns and recycles.
+    return icalcomponent_as_ical_string(cal);
+}
+
+std::string render_ics_feed(const FeedCalendar& feed) {
+    if (!feed.zone) throw std::invalid_argument("a calendar feed needs its time zone");
+    std::unique_ptr<icalcomponent, ComponentDeleter> root(icalcomponent_new(ICAL_VCALENDAR_COMPONENT));
+    icalcomponent* cal = root.get();
+    icalcomponent_add_property(cal, icalproperty_new_version("2.0"));
+    icalcomponent_add_property(cal, icalproperty_new_prodid("-//ritme//ritme " RITME_VERSION "//NL"));
+    icalcomponent_add_property(cal, icalproperty_new_calscale("GREGORIAN"));
+    icalcomponent_add_property(cal, icalproperty_new_method(ICAL_METHOD_PUBLISH));
+    icalproperty* calname = icalproperty_new_x(feed.name.c_str());
+    icalproperty_set_x_name(calname, "X-WR-CALNAME");
+    icalcomponent_add_property(cal, calname);
+
+    int first_year = year_of(feed.stamp.utc.date());
+    int last_year = first_year;
+    for (const FeedEvent& event : feed.events) {
+        first_year = std::min(first_year, year_of(event.start.date));
+        last_year = std::max(last_year, year_of(event.end.date));
+    }
+    icalcomponent_add_component(cal, vtimezone(*feed.zone, first_year, last_year));
+
+    const std::string& tzid = feed.zone->name();
+    for (const FeedEvent& e : feed.events) {
+        icalcomponent* event = icalcomponent_new(ICAL_VEVENT_COMPONENT);
+        icalcomponent_add_property(event, icalproperty_new_uid(e.uid.c_str()));
+        icalcomponent_add_property(event, icalproperty_new_dtstamp(utc_ical_time(feed.stamp)));
+        icalcomponent_add_property(
+            event, zoned_time_property(icalproperty_new_dtstart(local_ical_time(e.start.date, e.start.time.minutes())), tzid));
+        icalcomponent_add_property(
+            event, zoned_time_property(icalproperty_new_dtend(local_ical_time(e.end.date, e.end.time.minutes())), tzid));
+        icalcomponent_add_property(event, icalproperty_new_summary(e.summary.c_str()));
+        if (!e.location.empty()) icalcomponent_add_property(event, icalproperty_new_location(e.location.c_str()));
+        if (!e.description.empty())
+            icalcomponent_add_property(event, icalproperty_new_description(e.description.c_str()));
+        icalcomponent_add_property(event,
+                                   icalproperty_new_status(e.cancelled ? ICAL_STATUS_CANCELLED : ICAL_STATUS_CONFIRMED));
+        icalcomponent_add_property(event, icalproperty_new_sequence(std::max(0, e.sequence)));
+        // No reminder for what does not take place.
+        if (!e.cancelled) {
+            for (const int minutes : feed.alarm_minutes_before) {
+                icalcomponent* alarm = icalcomponent_new(ICAL_VALARM_COMPONENT);
+                icalcomponent_add_property(alarm, icalproperty_new_action(ICAL_ACTION_DISPLAY));
+                icaltriggertype trigger{};
+                trigger.time = icaltime_null_time();
+                trigger.duration = icaldurationtype_from_int(-minutes * 60);
+                icalcomponent_add_property(alarm, icalproperty_new_trigger(trigger));
+                icalcomponent_add_property(alarm, icalproperty_new_description(e.summary.c_str()));
+                icalcomponent_add_component(event, alarm);
+            }
+        }
+        icalcomponent_add_component(cal, event);
+    }
     return icalcomponent_as_ical_string(cal);
 }
 

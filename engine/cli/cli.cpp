@@ -129,6 +129,8 @@ int run_verb(const std::vector<std::string>& args, CliContext& context) {
     add(add_apply_command(app, common, context));
     add(add_participant_command(app, common, context));
     add(add_lead_command(app, common, context));
+    add(add_feed_command(app, common, context));
+    add(add_message_command(app, common, context));
     add(add_fit_command(app, common, context));
     add(add_suggest_command(app, common, context));
     add(add_config_command(app, common, context));

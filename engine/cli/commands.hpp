@@ -34,6 +34,8 @@ CommandAction add_holidays_command(CLI::App& app, const CommonOptions& common, C
 CommandAction add_apply_command(CLI::App& app, const CommonOptions& common, CliContext& context);
 CommandAction add_participant_command(CLI::App& app, const CommonOptions& common, CliContext& context);
 CommandAction add_lead_command(CLI::App& app, const CommonOptions& common, CliContext& context);
+CommandAction add_feed_command(CLI::App& app, const CommonOptions& common, CliContext& context);
+CommandAction add_message_command(CLI::App& app, const CommonOptions& common, CliContext& context);
 CommandAction add_fit_command(CLI::App& app, const CommonOptions& common, CliContext& context);
 CommandAction add_suggest_command(CLI::App& app, const CommonOptions& common, CliContext& context);
 CommandAction add_config_command(CLI::App& app, const CommonOptions& common, CliContext& context);

@@ -1,5 +1,7 @@
 #include "engine/http/http_routes.hpp"
 
+#include "engine/http/calendar_feed_route.hpp"
+
 #include <algorithm>
 #include <optional>
 
@@ -60,6 +62,7 @@ void HttpRoutes::answer(const CallbackRequest& request, const HttpRespond& respo
         return callback(kind, channel, request, respond);
     }
     try {
+        if (auto answered = calendar_feed_answer(store_, request)) return respond(std::move(*answered));
         if (auto answered = leads_.answer(request)) return respond(std::move(*answered));
         if (auto answered = pages_.answer(request)) return respond(std::move(*answered));
     } catch (const StoreError&) {

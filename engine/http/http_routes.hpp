@@ -1,7 +1,7 @@
 #pragma once
 // What the daemon answers on each path, on its loop thread: /healthz, /metrics, a lead's
 // sign-in (/, /signin, /signout: LeadAccess), her programme pages (/p/…, /ritme.css:
-// ProgrammePages), and the gateways' calls /receipts/CHANNEL
+// ProgrammePages), the calendar feeds (/feed/TOKEN.ics), and the gateways' calls /receipts/CHANNEL
 // and /inbound/CHANNEL, which the named channel reads
 // (ChannelSet::read_callback) and the daemon's functions take in. The HTTP layer only
 // parses, calls and answers (DESIGN.md): what a receipt or an answer changes is theirs.

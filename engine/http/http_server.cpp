@@ -66,6 +66,8 @@ std::string lower(std::string_view text) {
 
 std::string path_for_log(std::string_view target) {
     std::string_view path = target.substr(0, target.find('?'));
+    // A calendar feed's path is its secret.
+    if (path.starts_with("/feed/")) return "/feed/...";
     size_t end = 0;
     for (int segment = 0; segment < 2 && end != std::string_view::npos; ++segment)
         end = path.find('/', end + 1);

@@ -37,6 +37,7 @@ ul.plain > li { padding: .35rem 0; border-bottom: 1px solid var(--line); }
 .tag.yes { color: var(--yes); background: var(--yes-bg); }
 .tag.warn { color: var(--warn); background: var(--warn-bg); }
 .cancelled { text-decoration: line-through; }
+form.inline { display: inline; margin-left: .5rem; }
 table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; }
 th, td { text-align: left; padding: .4rem .5rem; border-bottom: 1px solid var(--line); vertical-align: top; }
 th { font-weight: 600; }

@@ -4,6 +4,8 @@
 #include "engine/changes/participant_history.hpp"
 #include "engine/changes/session_changes.hpp"
 #include "engine/changes/session_roster.hpp"
+#include "engine/http/feed_links_page.hpp"
+#include "engine/http/group_message_page.hpp"
 #include "engine/http/lead_pages.hpp"
 #include "engine/http/page_style.hpp"
 #include "engine/http/programme_views.hpp"
@@ -70,6 +72,11 @@ AuditContext audit_of(const CallbackRequest& request, const LeadAccess::SignedIn
 
 }  // namespace
 
+ProgrammePages::ProgrammePages(Store& store, LeadAccess& access) : store_(store), access_(access) {
+    group_message = [this](const ProgrammeSectionRequest& r) { return group_message_page::section(store_, r); };
+    calendar_feeds = [this](const ProgrammeSectionRequest& r) { return feed_links_page::section(store_, r); };
+}
+
 std::optional<HttpAnswer> ProgrammePages::answer(const CallbackRequest& request) {
     if (request.path == stylesheet_path) return request.method == "GET" ? stylesheet_answer() : wrong_method("GET");
     if (!request.path.starts_with("/p/")) return std::nullopt;
@@ -109,7 +116,24 @@ std::optional<HttpAnswer> ProgrammePages::answer(const CallbackRequest& request)
             follow_ups ? follow_ups(section)
                        : programme_views::follow_ups_section(page, open_follow_ups(store_, programme->id).value);
         return programme_views::programme_page(page, next, sessions, attendance.value, follow_ups_html,
-                                               group_message ? group_message(section) : std::string());
+                                               group_message ? group_message(section) : std::string(),
+                                               calendar_feeds ? calendar_feeds(section) : std::string());
+    }
+
+    // POST /p/P/message
+    if (segments.size() == 2 && segments[1] == "message") {
+        if (!post) return see_other("/p/" + programme->id + "#group-message");
+        bool sent = false;
+        HttpAnswer answered = group_message_page::answer(store_, planning ? &planning->rules : nullptr, page, request,
+                                                         lead.lead.name, sent);
+        if (sent && changed_) changed_();
+        return answered;
+    }
+
+    // POST /p/P/feeds
+    if (segments.size() == 2 && segments[1] == "feeds") {
+        if (!post) return see_other("/p/" + programme->id + "#calendar-feeds");
+        return feed_links_page::make(store_, page, request, lead.lead.name);
     }
 
     // GET /p/P/d/PARTICIPANT

@@ -5,6 +5,9 @@
 //   POST /p/P/s/S/attendance          participant, status → the mark; 303 back
 //   GET  /p/P/s/S/creche              the crèche list, printable
 //   POST /p/P/follow-ups/ID/done      marks the programme's follow-up done; 303 back to /p/P
+//   POST /p/P/message                 a message to the group: its cost per language, then (with
+//                                     `confirm`) into the outbox; 303 back
+//   POST /p/P/feeds                   a new calendar feed for leads or the crèche, its URL once
 //   GET  /p/P/d/PARTICIPANT           her details, sessions, messages and answers
 //   GET|POST /p/P/s/S/move|cancel|restore
 //                                     the form; posted without `confirm`, the preview of what
@@ -53,7 +56,9 @@ using ProgrammeSection = std::function<std::string(const ProgrammeSectionRequest
 
 class ProgrammePages {
 public:
-    ProgrammePages(Store& store, LeadAccess& access) : store_(store), access_(access) {}
+    // The group message's and the calendar feeds' sections are this page's own
+    // (group_message_page, feed_links_page) until replaced.
+    ProgrammePages(Store& store, LeadAccess& access);
 
     // The setup to use from now on; pointers in it must outlive their use.
     void use(PageSetup setup) { setup_ = std::move(setup); }
@@ -61,6 +66,7 @@ public:
     void on_change(std::function<void()> changed) { changed_ = std::move(changed); }
     ProgrammeSection follow_ups;
     ProgrammeSection group_message;
+    ProgrammeSection calendar_feeds;
 
     // Answers /ritme.css and /p/…; nothing for other paths. Throws StoreError when the
     // database cannot be read or written.

@@ -74,6 +74,8 @@ std::string kind_count(DeliveryKind kind, int n, Language language) {
             return tr_count(language, n, "{n} follow-up told to the lead", "{n} follow-ups told to the lead");
         case DeliveryKind::overview:
             return tr_count(language, n, "{n} daily overview", "{n} daily overviews");
+        case DeliveryKind::group:
+            return tr_count(language, n, "{n} message to the group", "{n} messages to the group");
     }
     return std::to_string(n);
 }
@@ -341,7 +343,8 @@ std::string error_text(const ChangeError& error) {
 
 HttpAnswer programme_page(const PageContext& page, const std::optional<SessionRoster>& next,
                           const std::vector<StoredSession>& sessions, const AttendanceRegister& attendance,
-                          const std::string& follow_ups, const std::string& group_message) {
+                          const std::string& follow_ups, const std::string& group_message,
+                          const std::string& calendar_feeds) {
     const Language language = page.language;
     const Programme& programme = page.programme;
     std::string html =
@@ -395,6 +398,7 @@ HttpAnswer programme_page(const PageContext& page, const std::optional<SessionRo
         html += "</tbody>\n</table>\n";
     }
     html += "</section>\n";
+    if (!calendar_feeds.empty()) html += "<section id=\"calendar-feeds\">\n" + calendar_feeds + "</section>\n";
     return lead_pages::html(language, 200, programme.name.empty() ? programme.id : programme.name, html, {},
                             lead_pages::Back{"/", tr(language, "Your programmes")});
 }

@@ -31,10 +31,11 @@ struct PageContext {
 };
 
 // GET /p/PROGRAMME. `follow_ups` and `group_message`: sections others fill (HTML), shown
-// after the card when not empty.
+// after the card when not empty; `calendar_feeds` likewise, at the end.
 HttpAnswer programme_page(const PageContext& page, const std::optional<SessionRoster>& next,
                           const std::vector<StoredSession>& sessions, const AttendanceRegister& attendance,
-                          const std::string& follow_ups, const std::string& group_message);
+                          const std::string& follow_ups, const std::string& group_message,
+                          const std::string& calendar_feeds = {});
 
 // The programme page's follow-ups: each open one with her name (a link to her page), its
 // cause, since when, and a button that posts POST /p/PROGRAMME/follow-ups/ID/done. Empty

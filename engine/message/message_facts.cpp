@@ -115,6 +115,17 @@ std::optional<MessageFacts> MessageFactsSource::facts_for(const Delivery& delive
         return std::nullopt;
     }
     facts.first_name = first_name_of(person->name);
+    if (delivery.kind == DeliveryKind::group) {
+        const int64_t message_id = payload_number(delivery.payload, "group");
+        const auto message = store_.group_message(message_id);
+        if (!message) {
+            why = "group message " + std::to_string(message_id) + " is no longer in the database";
+            return std::nullopt;
+        }
+        facts.group_text = message->text_for(person->language);
+        facts.group_language = message->language_for(person->language);
+        return facts;
+    }
     // A change notice, or a reminder a notice was joined into: what changed, and from what.
     facts.change = payload_field(delivery.payload, "change");
 

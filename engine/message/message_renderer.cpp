@@ -54,6 +54,7 @@ std::string template_name_for(const MessageFacts& facts) {
         case DeliveryKind::appointment: return "appointment";
         case DeliveryKind::alert: return "alert";
         case DeliveryKind::answer_alert: return "answer-alert";
+        case DeliveryKind::group: return "group";
         case DeliveryKind::confirmation:
             if (facts.confirmation == "excused" || facts.confirmation == "stop" || facts.confirmation == "start" ||
                 facts.confirmation == "passed-on")
@@ -373,7 +374,14 @@ RenderedMessage MessageRenderer::render(const MessageFacts& facts, const std::st
         return message;
     };
 
-    RenderedMessage message = text_of(facts);
+    // The lead's own words to the group: no template around them, the same care for SMS.
+    RenderedMessage message;
+    if (facts.kind == DeliveryKind::group) {
+        message.language = facts.group_language.empty() ? language : facts.group_language;
+        message.text = trim_trailing_space(facts.group_text);
+    } else {
+        message = text_of(facts);
+    }
     // A reminder a change notice was joined into: one message, the notice first.
     const bool joined = (facts.kind == DeliveryKind::reminder || facts.kind == DeliveryKind::appointment) &&
                         !facts.change.empty();

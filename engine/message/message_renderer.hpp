@@ -45,6 +45,10 @@ struct MessageFacts {
     std::string answer_words;
     std::string answer_reading;
     bool answer_too_late = false;
+    // For a message to the group: the lead's words in the reader's language, else Dutch
+    // (no template), and the language they are in.
+    std::string group_text;
+    std::string group_language;
 };
 
 struct RenderedMessage {

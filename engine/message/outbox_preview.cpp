@@ -21,8 +21,9 @@ int rank(DeliveryKind kind) {
         case DeliveryKind::answer_alert: return 5;
         case DeliveryKind::follow_up: return 6;
         case DeliveryKind::overview: return 7;
+        case DeliveryKind::group: return 8;
     }
-    return 8;
+    return 9;
 }
 
 void replace_all(std::string& text, const std::string& what, const std::string& with) {
@@ -111,6 +112,7 @@ std::string message_kind_words(DeliveryKind kind, bool many) {
         case DeliveryKind::answer_alert: return many ? "answers passed to the lead" : "answer passed to the lead";
         case DeliveryKind::follow_up: return many ? "follow-ups told to the lead" : "follow-up told to the lead";
         case DeliveryKind::overview: return many ? "daily overviews to leads" : "daily overview to a lead";
+        case DeliveryKind::group: return many ? "messages to the group" : "message to the group";
     }
     return many ? "messages" : "message";
 }

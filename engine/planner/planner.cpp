@@ -52,6 +52,17 @@ std::vector<Reach> reach_of(const Participant& participant, const PlanningRules&
     return reach;
 }
 
+}  // namespace
+
+std::vector<std::pair<Medium, const PlanningRules::Route*>> routes_reaching(const Participant& participant,
+                                                                            const PlanningRules& rules) {
+    std::vector<std::pair<Medium, const PlanningRules::Route*>> out;
+    for (const Reach& reach : reach_of(participant, rules)) out.emplace_back(reach.medium, reach.route);
+    return out;
+}
+
+namespace {
+
 struct Recipient {
     std::string id;
     std::vector<Reach> reach;

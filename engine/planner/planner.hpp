@@ -56,6 +56,12 @@ struct PlanResult {
     }
 };
 
+// The media and routes a message reaches a participant on, as for her reminders: each
+// medium she chose that has an address (no SMS after her STOP), and for one she chose but
+// has no address for, its channel's fallback when that reaches her.
+std::vector<std::pair<Medium, const PlanningRules::Route*>> routes_reaching(const Participant& participant,
+                                                                            const PlanningRules& rules);
+
 // Call inside Store::write. Plans one programme's reminders and change notices for its
 // enrolled participants; sessions that start within the minimum notice of `now` get
 // nothing new.

@@ -9,7 +9,7 @@ namespace ritme {
 namespace {
 
 // The names as the store writes them and `ritme status` prints them; never renamed.
-constexpr std::array<std::pair<DeliveryKind, std::string_view>, 8> kind_names{{
+constexpr std::array<std::pair<DeliveryKind, std::string_view>, 9> kind_names{{
     {DeliveryKind::reminder, "reminder"},
     {DeliveryKind::appointment, "appointment"},
     {DeliveryKind::change, "change"},
@@ -18,6 +18,7 @@ constexpr std::array<std::pair<DeliveryKind, std::string_view>, 8> kind_names{{
     {DeliveryKind::answer_alert, "answer-alert"},
     {DeliveryKind::follow_up, "follow-up"},
     {DeliveryKind::overview, "overview"},
+    {DeliveryKind::group, "group"},
 }};
 
 constexpr std::array<std::pair<DeliveryState, std::string_view>, 7> state_names{{

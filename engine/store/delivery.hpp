@@ -25,6 +25,7 @@ enum class DeliveryKind {
     answer_alert, // to the programme's lead: what a participant answered
     follow_up,    // to a lead: a follow-up that cannot wait for the overview (absent without notice)
     overview,     // to a lead: her daily overview
+    group,        // to a participant: the lead's own words to the whole group (GroupMessage)
 };
 // Whether it goes to a lead (its text is the lead's, through the catalogues), not a participant.
 bool is_for_lead(DeliveryKind kind);

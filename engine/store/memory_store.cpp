@@ -144,6 +144,7 @@ void MemoryStore::delete_participant(const std::string& id, bool keep_anonymous_
     std::erase_if(state_.answers, [&](const auto& entry) { return entry.second.participant_id == id; });
     state_.attendance.erase(id);
     std::erase_if(state_.follow_ups, [&](const auto& entry) { return entry.second.participant_id == id; });
+    std::erase_if(state_.feed_tokens, [&](const auto& entry) { return entry.second.participant_id == id; });
     state_.plan_requests.erase("participant:" + id);
     for (auto it = state_.enrolments.begin(); it != state_.enrolments.end();) {
         if (it->first == id) {
@@ -782,6 +783,48 @@ std::vector<LeadToken> MemoryStore::lead_tokens(const std::string& lead_id) cons
     std::stable_sort(out.begin(), out.end(),
                      [](const LeadToken& a, const LeadToken& b) { return a.created_at.utc < b.created_at.utc; });
     return out;
+}
+
+void MemoryStore::put_feed_token(const FeedToken& token) {
+    require_write();
+    state_.feed_tokens[token.id] = token;
+}
+
+std::optional<FeedToken> MemoryStore::feed_token(const std::string& id) const {
+    const auto found = state_.feed_tokens.find(id);
+    if (found == state_.feed_tokens.end()) return std::nullopt;
+    return found->second;
+}
+
+std::optional<FeedToken> MemoryStore::feed_token_by_hash(const std::string& hash) const {
+    for (const auto& [id, token] : state_.feed_tokens)
+        if (token.hash == hash) return token;
+    return std::nullopt;
+}
+
+std::vector<FeedToken> MemoryStore::feed_tokens(const std::string& programme_id) const {
+    std::vector<FeedToken> out;
+    for (const auto& [id, token] : state_.feed_tokens)
+        if (programme_id.empty() || token.programme_id == programme_id) out.push_back(token);
+    std::stable_sort(out.begin(), out.end(),
+                     [](const FeedToken& a, const FeedToken& b) { return a.created_at.utc < b.created_at.utc; });
+    return out;
+}
+
+int64_t MemoryStore::add_group_message(const GroupMessage& message) {
+    require_write();
+    if (!message.texts.count("nl")) throw StoreError("a group message needs its Dutch text");
+    const int64_t id = state_.group_messages.empty() ? 1 : state_.group_messages.rbegin()->first + 1;
+    GroupMessage stored = message;
+    stored.id = id;
+    state_.group_messages.emplace(id, std::move(stored));
+    return id;
+}
+
+std::optional<GroupMessage> MemoryStore::group_message(int64_t id) const {
+    const auto found = state_.group_messages.find(id);
+    if (found == state_.group_messages.end()) return std::nullopt;
+    return found->second;
 }
 
 }  // namespace ritme

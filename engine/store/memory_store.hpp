@@ -84,6 +84,12 @@ public:
     void put_lead_token(const LeadToken& token) override;
     std::optional<LeadToken> lead_token(const std::string& hash) const override;
     std::vector<LeadToken> lead_tokens(const std::string& lead_id) const override;
+    void put_feed_token(const FeedToken& token) override;
+    std::optional<FeedToken> feed_token(const std::string& id) const override;
+    std::optional<FeedToken> feed_token_by_hash(const std::string& hash) const override;
+    std::vector<FeedToken> feed_tokens(const std::string& programme_id) const override;
+    int64_t add_group_message(const GroupMessage& message) override;
+    std::optional<GroupMessage> group_message(int64_t id) const override;
     void request_plan(const std::string& scope) override;
     std::vector<std::string> plan_requests() const override;
     void clear_plan_request(const std::string& scope) override;
@@ -123,6 +129,8 @@ private:
         std::map<std::string, LeadToken> lead_tokens;  // by hash
         std::map<int64_t, StoredFollowUp> follow_ups;
         int64_t next_follow_up_id = 1;
+        std::map<std::string, FeedToken> feed_tokens;  // by id
+        std::map<int64_t, GroupMessage> group_messages;
     };
     State state_;
 

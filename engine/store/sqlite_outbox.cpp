@@ -250,7 +250,8 @@ std::vector<ClaimedDelivery> SqliteStore::claim_due_by(UtcInstant now, UtcInstan
             quoted_list(std::vector<DeliveryKind>{DeliveryKind::reminder, DeliveryKind::appointment,
                                                   DeliveryKind::change, DeliveryKind::alert,
                                                   DeliveryKind::confirmation, DeliveryKind::answer_alert,
-                                                  DeliveryKind::follow_up, DeliveryKind::overview}) +
+                                                  DeliveryKind::follow_up, DeliveryKind::overview,
+                                                  DeliveryKind::group}) +
             ")";
         static const std::string sql =
             std::string(

@@ -170,6 +170,9 @@ void SqliteStore::delete_participant(const std::string& id, bool keep_anonymous_
         SQLite::Statement forget_follow_ups(db_, "DELETE FROM follow_up WHERE participant_id = ?");
         forget_follow_ups.bind(1, id);
         forget_follow_ups.exec();
+        SQLite::Statement forget_feeds(db_, "DELETE FROM feed_token WHERE participant_id = ?");
+        forget_feeds.bind(1, id);
+        forget_feeds.exec();
         SQLite::Statement remove(db_, "DELETE FROM participant WHERE id = ?");
         remove.bind(1, id);
         if (remove.exec() == 0) throw StoreError("no participant " + id);

@@ -411,6 +411,74 @@ CREATE TABLE follow_up (
 CREATE INDEX follow_up_by_programme ON follow_up(programme_id);
 CREATE INDEX follow_up_by_participant ON follow_up(participant_id);
 )sql",
+    // 10 → 11: calendar feeds (their tokens hashed, revoked rather than deleted), the
+    // lead's messages to her group, and the outbox's `group` kind: one delivery per
+    // participant naming the message. As in 7 → 8, the outbox is made anew for its CHECK
+    // (with every kind of version 10), its receipts kept aside and put back.
+    R"sql(
+CREATE TABLE delivery_v11 (
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL
+        CHECK (kind IN ('reminder', 'appointment', 'change', 'alert', 'confirmation', 'answer-alert', 'follow-up',
+                        'overview', 'group')),
+    programme_id TEXT NOT NULL,
+    session_id INTEGER,
+    session_version INTEGER NOT NULL,
+    appointment_id INTEGER,
+    appointment_version INTEGER NOT NULL,
+    participant_id TEXT NOT NULL,
+    reminder_offset TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    due_at INTEGER,
+    send_at INTEGER NOT NULL,
+    expires_at INTEGER,
+    state TEXT NOT NULL
+        CHECK (state IN ('planned', 'claimed', 'sent', 'retry', 'failed', 'expired', 'cancelled')),
+    attempts INTEGER NOT NULL,
+    reason TEXT NOT NULL,
+    provider_id TEXT NOT NULL,
+    provider_status TEXT NOT NULL,
+    claimed_by TEXT NOT NULL,
+    claimed_until INTEGER,
+    updated_at INTEGER,
+    sent_at INTEGER,
+    payload TEXT NOT NULL
+);
+INSERT INTO delivery_v11 SELECT * FROM delivery;
+CREATE TEMP TABLE receipt_v11 AS SELECT * FROM delivery_receipt;
+DROP TABLE delivery;
+ALTER TABLE delivery_v11 RENAME TO delivery;
+DELETE FROM delivery_receipt;
+INSERT INTO delivery_receipt SELECT * FROM temp.receipt_v11;
+DROP TABLE temp.receipt_v11;
+CREATE INDEX delivery_due ON delivery(send_at) WHERE state IN ('planned', 'retry');
+CREATE INDEX delivery_claimed ON delivery(claimed_until) WHERE state = 'claimed';
+CREATE INDEX delivery_by_programme ON delivery(programme_id);
+CREATE INDEX delivery_by_participant ON delivery(participant_id);
+CREATE INDEX delivery_by_session ON delivery(session_id) WHERE session_id IS NOT NULL;
+CREATE INDEX delivery_by_appointment ON delivery(appointment_id) WHERE appointment_id IS NOT NULL;
+CREATE INDEX delivery_by_provider_id ON delivery(channel, provider_id) WHERE provider_id <> '';
+CREATE TABLE feed_token (
+    id TEXT PRIMARY KEY,
+    hash TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL CHECK (kind IN ('programme', 'creche', 'participant')),
+    programme_id TEXT NOT NULL,
+    participant_id TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    revoked_at TEXT
+);
+CREATE INDEX feed_token_by_programme ON feed_token(programme_id);
+CREATE TABLE group_message (
+    id INTEGER PRIMARY KEY,
+    programme_id TEXT NOT NULL,
+    texts TEXT NOT NULL,
+    author TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    send_at TEXT NOT NULL
+);
+)sql",
 };
 
 // SQLite creates a database with the process umask; ritme's holds personal data, so it

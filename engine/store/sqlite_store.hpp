@@ -20,7 +20,7 @@ namespace ritme {
 
 class SqliteStore final : public Store {
 public:
-    static constexpr int current_schema_version = 10;
+    static constexpr int current_schema_version = 11;
 
     // Opens or creates the database and migrates it to the current schema. Throws
     // StoreError when the file cannot be opened or is newer than this ritme.
@@ -100,6 +100,12 @@ public:
     void put_lead_token(const LeadToken& token) override;
     std::optional<LeadToken> lead_token(const std::string& hash) const override;
     std::vector<LeadToken> lead_tokens(const std::string& lead_id) const override;
+    void put_feed_token(const FeedToken& token) override;
+    std::optional<FeedToken> feed_token(const std::string& id) const override;
+    std::optional<FeedToken> feed_token_by_hash(const std::string& hash) const override;
+    std::vector<FeedToken> feed_tokens(const std::string& programme_id) const override;
+    int64_t add_group_message(const GroupMessage& message) override;
+    std::optional<GroupMessage> group_message(int64_t id) const override;
     void request_plan(const std::string& scope) override;
     std::vector<std::string> plan_requests() const override;
     void clear_plan_request(const std::string& scope) override;

@@ -13,7 +13,9 @@
 #include "engine/store/appointment.hpp"
 #include "engine/store/attendance.hpp"
 #include "engine/store/delivery.hpp"
+#include "engine/store/feed_token.hpp"
 #include "engine/store/follow_up.hpp"
+#include "engine/store/group_message.hpp"
 #include "engine/store/lead.hpp"
 #include "engine/store/told.hpp"
 #include "engine/time/instant.hpp"
@@ -124,8 +126,8 @@ public:
     // Inserts or replaces, commitments included.
     virtual void put_participant(const Participant& participant) = 0;
     // Removes the participant with their commitments, appointments, deliveries, the
-    // deliveries' receipts, what she was told, her answers, her attendance and her follow-ups. With `keep_anonymous_counts`, each
-    // enrolment stays as an anonymous count for the programme; otherwise it goes too.
+    // deliveries' receipts, what she was told, her answers, her attendance, her follow-ups and her
+    // calendar feeds. With `keep_anonymous_counts`, each enrolment stays as an anonymous count for the programme; otherwise it goes too.
     virtual void delete_participant(const std::string& id, bool keep_anonymous_counts) = 0;
 
     virtual std::vector<std::string> programmes_of(const std::string& participant_id) const = 0;
@@ -257,6 +259,18 @@ public:
     virtual std::optional<LeadToken> lead_token(const std::string& hash) const = 0;
     // A lead's links and sessions, oldest first.
     virtual std::vector<LeadToken> lead_tokens(const std::string& lead_id) const = 0;
+
+    // --- Calendar feeds and messages to the group -----------------------------------
+    // Inserts or replaces the feed with its id.
+    virtual void put_feed_token(const FeedToken& token) = 0;
+    virtual std::optional<FeedToken> feed_token(const std::string& id) const = 0;
+    virtual std::optional<FeedToken> feed_token_by_hash(const std::string& hash) const = 0;
+    // A programme's feeds (its participants' included), or every feed for an empty id;
+    // oldest first.
+    virtual std::vector<FeedToken> feed_tokens(const std::string& programme_id) const = 0;
+    // Stores a message to the group (message.id is ignored) and returns its id.
+    virtual int64_t add_group_message(const GroupMessage& message) = 0;
+    virtual std::optional<GroupMessage> group_message(int64_t id) const = 0;
 
     // --- What needs planning --------------------------------------------------------
     // Every change to what reminders depend on files a request: put_programme and
