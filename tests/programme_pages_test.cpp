@@ -599,6 +599,8 @@ TEST_CASE("follow-ups: 403 without the CSRF token or for another lead, 404 anoth
           303);
     CHECK_FALSE(site.store.follow_up(elsewhere.id)->open());
     CHECK(site.store.follow_up(made.id)->open());
+}
+
 TEST_CASE("a message to the group: the form on the page, its cost shown first (nothing stored), then sent with "
           "the CSRF token, audited with the lead's name") {
     Site site;
