@@ -493,5 +493,28 @@ timeout_seconds = 5
         self.assertEqual(done["done_by"], "Fatima")
 
 
+    def test_09_a_message_to_the_group_is_previewed_then_reaches_the_sms_centre(self):
+        text = "Morgen koffie om 10 uur in de zaal"
+        before = len(kannel.received(self.kannel))
+        self.open(f"/p/{PROGRAMME_ID}")
+        form = self.browser.find_element(By.CSS_SELECTOR, "section#group-message form")
+        form.find_element(By.ID, "group-text").send_keys(text)
+        self.click_through(form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+        # The preview: segments per language, and nothing stored or sent yet.
+        main = self.browser.find_element(By.TAG_NAME, "main")
+        self.assertIn("GSM-7", main.text)
+        self.assertEqual(self.query("SELECT count(*) AS n FROM delivery WHERE kind = 'group'")[0]["n"], 0)
+        self.check_page("group-message-preview")
+        confirm = main.find_element(By.CSS_SELECTOR, "input[name=confirm][value=yes]")
+        self.click_through(confirm.find_element(By.XPATH, "..").find_element(By.CSS_SELECTOR, "button[type=submit]"))
+        self.assertEqual(self.path(), f"/p/{PROGRAMME_ID}")
+        # Through the outbox and Kannel to the SMS centre, her number on it.
+        _, phone, _ = CHANTAL
+        wait_for(lambda: any(m["receiver"] == phone and m["text"] and text in m["text"]
+                             for m in kannel.received(self.kannel)[before:]),
+                 "the group message to Chantal at the SMS centre")
+        audit = self.query("SELECT actor FROM audit WHERE action = 'group.sent'")
+        self.assertEqual([row["actor"] for row in audit], ["Fatima"])
+
 if __name__ == "__main__":
     harness.main()
