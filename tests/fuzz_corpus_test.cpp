@@ -31,6 +31,8 @@ const std::map<std::string, Entry> entries = {
     {"participant_csv", ritme::fuzz::fuzz_participant_csv},
     {"template", ritme::fuzz::fuzz_template},
     {"cli_time", ritme::fuzz::fuzz_cli_time},
+    {"answer_words", ritme::fuzz::fuzz_answer_words},
+    {"http_request", ritme::fuzz::fuzz_http_request},
 };
 
 const fs::path corpus = ritme::test::source_path("tests/fuzz");
@@ -81,5 +83,7 @@ TEST_CASE("provider presets") { run_corpus("provider_preset"); }
 TEST_CASE("participant lists (CSV)") { run_corpus("participant_csv"); }
 TEST_CASE("message templates") { run_corpus("template"); }
 TEST_CASE("times on the command line") { run_corpus("cli_time"); }
+TEST_CASE("answer words (answers.toml)") { run_corpus("answer_words"); }
+TEST_CASE("requests to the HTTP interface") { run_corpus("http_request"); }
 
 TEST_SUITE_END();

@@ -1,6 +1,7 @@
 #include "engine/http/http_server.hpp"
 
 #include "engine/base/utf8.hpp"
+#include "engine/http/http_request.hpp"
 
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -26,43 +27,6 @@ HttpAnswer HttpAnswer::text(unsigned status, std::string body, std::string probl
     answer.problem = std::move(problem);
     return answer;
 }
-
-namespace {
-
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
-// A path's %XX escapes decoded; nothing when an escape is broken.
-std::optional<std::string> decoded_path(std::string_view path) {
-    std::string out;
-    out.reserve(path.size());
-    for (size_t i = 0; i < path.size(); ++i) {
-        if (path[i] != '%') {
-            out += path[i];
-            continue;
-        }
-        if (i + 2 >= path.size()) return std::nullopt;
-        const int high = hex_value(path[i + 1]);
-        const int low = hex_value(path[i + 2]);
-        if (high < 0 || low < 0) return std::nullopt;
-        out += static_cast<char>(high * 16 + low);
-        i += 2;
-    }
-    return out;
-}
-
-std::string lower(std::string_view text) {
-    std::string out(text);
-    for (auto& c : out)
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    return out;
-}
-
-}  // namespace
 
 std::string path_for_log(std::string_view target) {
     std::string_view path = target.substr(0, target.find('?'));
@@ -166,8 +130,7 @@ private:
         if (closed_) return;
         reading_ = false;
         parser_.emplace();
-        parser_->header_limit(static_cast<std::uint32_t>(server_->limits_.header_bytes));
-        parser_->body_limit(server_->limits_.body_bytes);
+        limit_request(*parser_, server_->limits_);
         if (buffer_.size() > 0) return parse_request();  // pipelined: it is here already
         arm(wait);
         socket_.async_read_some(buffer_.prepare(boost::beast::read_size(buffer_, 4096)),
@@ -262,23 +225,9 @@ private:
 
     void answer_request() {
         auto& request = parser_->get();
-        CallbackRequest call;
-        call.method = std::string(request.method_string());
-        call.target = std::string(request.target());
-        const std::string_view target = call.target;
-        if (target.empty() || target.front() != '/')
-            return refuse(400, "the target is not a path (origin-form)");
-        const size_t question = target.find('?');
-        const auto path = decoded_path(target.substr(0, question));
-        if (!path) return refuse(400, "a broken %-escape in the path");
-        if (!is_valid_utf8(*path)) return refuse(400, "the path is not valid UTF-8");
-        call.path = *path;
-        if (question != std::string_view::npos) call.query = decode_form(target.substr(question + 1));
-        for (const auto& field : request)
-            call.headers.emplace_back(lower(std::string(field.name_string())), std::string(field.value()));
-        call.body = std::move(request.body());
-        call.public_url = server_->base_url_ + call.target;
-        call.received_at = server_->clock_.now();
+        auto made = callback_request_of(request, server_->base_url_, server_->clock_.now());
+        if (auto* refusal = std::get_if<RequestRefusal>(&made)) return refuse(refusal->status, refusal->problem);
+        CallbackRequest call = std::move(std::get<CallbackRequest>(made));
 
         const bool keep_alive = request.keep_alive();
         auto answered = std::make_shared<bool>(false);
@@ -346,7 +295,7 @@ private:
     SteadyTime deadline_ = SteadyTime::max();
     bool timer_waiting_ = false;
     boost::beast::flat_buffer buffer_;
-    std::optional<http::request_parser<http::string_body>> parser_;
+    std::optional<HttpRequestParser> parser_;
     http::response<http::string_body> response_;
     std::array<char, 4096> scratch_{};
     bool reading_ = false;

@@ -1,7 +1,9 @@
 #include "tests/fuzz/fuzz_entries.hpp"
 
 #include "adapters/builtin_adapters.hpp"
+#include "adapters/callback_proof.hpp"
 #include "adapters/http/http_channel.hpp"
+#include "adapters/http/provider_callbacks.hpp"
 #include "adapters/http/provider_preset.hpp"
 #include "engine/calendar/checks.hpp"
 #include "engine/calendar/html_calendar.hpp"
@@ -9,23 +11,38 @@
 #include "engine/calendar/json_calendar.hpp"
 #include "engine/calendar/programme_calendar.hpp"
 #include "engine/calendar/text_calendar.hpp"
+#include "engine/changes/follow_up_changes.hpp"
+#include "engine/changes/lead_changes.hpp"
 #include "engine/channel/channel_registry.hpp"
 #include "engine/config/config_reader.hpp"
+#include "engine/daemon/daemon_setup.hpp"
+#include "engine/daemon/gateway_calls.hpp"
 #include "engine/holidays/ics_closures.hpp"
 #include "engine/holidays/school_holidays.hpp"
 #include "engine/holidays/school_loader.hpp"
+#include "engine/http/http_request.hpp"
+#include "engine/http/http_routes.hpp"
+#include "engine/message/answer_reading.hpp"
+#include "engine/message/answer_words.hpp"
 #include "engine/message/message_renderer.hpp"
 #include "engine/participants/participant_csv.hpp"
 #include "engine/programme/programme_loader.hpp"
+#include "engine/store/memory_store.hpp"
 #include "engine/time/local_time_text.hpp"
 #include "engine/time/time_zone.hpp"
+
+#include <nlohmann/json.hpp>
 
 #include <array>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <sstream>
 #include <stdexcept>
 #include <string>
+#include <tuple>
+#include <variant>
 #include <vector>
 
 namespace ritme::fuzz {
@@ -271,6 +288,262 @@ void fuzz_cli_time(std::string_view input) {
         if (const auto instant = amsterdam().to_utc(*local, session_time_policy).instant)
             (void)iso_with_offset(*instant, amsterdam());
     }
+}
+
+void fuzz_answer_words(std::string_view input) {
+    // `serve` reads templates/LANG/answers.toml for every language: here "tr" has the
+    // input, beside the shipped nl file; then texts as participants send them, and the
+    // input itself as a text, are read with the words.
+    scratch().write("answers/tr/answers.toml", input);
+    Diagnostics diagnostics;
+    const auto words = AnswerWords::load(scratch().root() / "answers", diagnostics);
+    if (!words) return;
+    for (const std::string_view text : {std::string_view("NEE"), std::string_view("Evet, geliyorum!"),
+                                        std::string_view("  Hayır 🙏 "), std::string_view("1"), input}) {
+        const std::string folded = fold_answer_text(text);
+        for (const char* language : {"tr", "tr-CY", "nl", "so"}) (void)words->meaning(folded, language);
+    }
+    for (const std::string& language : words->languages())
+        for (AnswerReading reading :
+             {AnswerReading::cannot_come, AnswerReading::coming, AnswerReading::stop, AnswerReading::start})
+            (void)words->words(language, reading);
+}
+
+namespace {
+
+// The daemon as its HTTP interface meets a call: a config directory of its own (site/)
+// with the almere programme, the shipped templates and answer words, and a channel for
+// each gateway that calls ritme: Kannel (sms) and one http channel per shipped preset,
+// chained as fallbacks so each is a channel of its own; all share one callback token.
+const std::string_view site_config = R"(database = "ritme.db"
+timezone = "Europe/Amsterdam"
+programmes = "programmes"
+templates = "templates"
+listen = "127.0.0.1:8470"
+
+[channel.sms]
+adapter = "kannel"
+fallback = "twilio"
+url = "http://127.0.0.1:13013/cgi-bin/sendsms"
+username = "ritme"
+password_file = "secrets/password"
+from = "Gemeente"
+receipt_token_file = "secrets/callback"
+dlr_url = "http://127.0.0.1:8470/receipts/{channel}?delivery={delivery}&type=%d&reply=%A&token={token}"
+
+[channel.twilio]
+adapter = "http"
+medium = "sms"
+fallback = "messagebird"
+preset = "twilio"
+from = "Gemeente"
+account = "AC5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e"
+token_file = "secrets/token"
+
+[channel.messagebird]
+adapter = "http"
+medium = "sms"
+fallback = "cm"
+preset = "messagebird"
+from = "Gemeente"
+token_file = "secrets/token"
+callback_token_file = "secrets/callback"
+
+[channel.cm]
+adapter = "http"
+medium = "sms"
+fallback = "spryng"
+preset = "cm"
+from = "Gemeente"
+token_file = "secrets/token"
+callback_token_file = "secrets/callback"
+
+[channel.spryng]
+adapter = "http"
+medium = "sms"
+fallback = "email"
+preset = "spryng"
+from = "Gemeente"
+token_file = "secrets/token"
+callback_token_file = "secrets/callback"
+
+[channel.email]
+adapter = "outbox"
+dir = "outbox"
+)";
+
+constexpr std::string_view api_token = "0f8fad5b-d9cb-469f-a165-70867728950e";
+constexpr std::string_view callback_token = "c4llb4ck-0123456789abcdef0123";
+constexpr std::string_view programme_id = "almere-vrouwen-2026";
+
+// A Monday in the track's first week, 13:00 in Amsterdam.
+UtcInstant site_now() { return UtcInstant{boost::posix_time::ptime(make_date(2026, 2, 2), boost::posix_time::hours(12))}; }
+
+struct HttpSite {
+    DaemonSetup setup;
+    std::ostringstream log_text;
+    Log log{log_text, LogLevel::debug, [] { return std::string("T"); }};
+
+    HttpSite() {
+        const fs::path root = scratch().root() / "site";
+        for (const char* folder : {"programmes", "secrets"}) fs::create_directories(root / folder);
+        fs::copy(shipped("programmes/almere-vrouwen-2026.toml"), root / "programmes");
+        fs::copy(shipped("templates"), root / "templates", fs::copy_options::recursive);
+        for (const auto& [name, secret] : {std::pair{"token", api_token}, std::pair{"callback", callback_token},
+                                           std::pair{"password", std::string_view("correct horse battery")}}) {
+            const fs::path file = scratch().write(fs::path("site/secrets") / name, secret);
+            fs::permissions(file, fs::perms::owner_read | fs::perms::owner_write);
+        }
+        const fs::path config_file = scratch().write("site/ritme.toml", site_config);
+        Diagnostics problems;
+        auto config = load_daemon_config(config_file, registry(), problems);
+        std::optional<DaemonSetup> loaded;
+        if (config) loaded = load_daemon_setup(*config, registry(), shipped("holidays").string(), site_now(), problems);
+        if (!loaded || problems.has_errors()) {
+            std::string why;
+            for (const auto& problem : problems.items()) why += problem.str() + "\n";
+            throw std::runtime_error("the fuzz site does not load:\n" + why);
+        }
+        setup = std::move(*loaded);
+    }
+
+    // What the lead's pages are given, as the daemon gives it (daemon.cpp).
+    PageSetup page_setup() const {
+        PageSetup page;
+        page.school_holidays = setup.holidays.get();
+        MessagePlanning planning;
+        planning.rules = setup.rules;
+        planning.renderer = setup.renderer ? &*setup.renderer : nullptr;
+        for (const auto& [name, channel] : setup.config.channels) planning.channel_media.emplace(name, channel.medium);
+        planning.timezone = setup.config.timezone;
+        page.planning = std::move(planning);
+        page.follow_up = follow_up_setup_from(setup.config);
+        return page;
+    }
+};
+
+HttpSite& http_site() {
+    static HttpSite site;
+    return site;
+}
+
+// One call's world, made anew for each input (a form post may change it): the programme
+// applied and planned, two participants, a lead signed in, a sign-in link unused.
+struct HttpWorld {
+    MemoryStore store;
+    MetricsRegistry metrics;
+    GatewayCalls calls{store, http_site().setup, http_site().log};
+    HttpRoutes routes{store, http_site().log, metrics,
+                      [this](const std::string& channel, const std::vector<ReceiptReport>& reports, UtcInstant now) {
+                          (void)calls.receipts(channel, reports, now);
+                      },
+                      [this](const std::string& channel, const InboundText& text, UtcInstant now) {
+                          calls.inbound(channel, text, now);
+                      }};
+    std::map<std::string, std::string> placeholders;
+
+    HttpWorld() {
+        HttpSite& site = http_site();
+        (void)apply_and_plan(store, site.setup, site_now(), "fuzz");
+        for (const auto& [id, phone, language] : {std::tuple{"p-amina", "+31612345678", "nl"},
+                                                  std::tuple{"p-olena", "+31687654321", "uk"}}) {
+            Participant p;
+            p.id = id;
+            p.name = id;
+            p.phone = phone;
+            p.language = language;
+            p.channels = {true, false};
+            p.children_in_care = 1;
+            store.write([&] {
+                store.put_participant(p);
+                store.enrol(id, std::string(programme_id));
+            });
+        }
+        const AuditContext audit{site_now(), "fuzz", "lead add"};
+        const auto lead = add_lead(store, {"Ans", "ans@example.org", std::nullopt}, {std::string(programme_id)}, audit);
+        const std::string base = site.setup.config.callback_base_url();
+        auto link_token = [&] {
+            const auto link = make_sign_in_link(store, lead.value.id, base, audit);
+            return link.value.url.substr(link.value.url.find("token=") + 6);
+        };
+        const auto session = sign_in(store, link_token(), site_now());
+        if (!lead.ok() || !session) throw std::runtime_error("the fuzz site's lead cannot sign in");
+        routes.use(site.setup.config, site.setup.channels);
+        routes.programme_pages().use(site.page_setup());
+        placeholders = {{"@TOKEN@", std::string(callback_token)},
+                        {"@SESSION@", session->token},
+                        {"@CSRF@", LeadAccess::csrf_token({session->lead, session->token})},
+                        {"@LINK@", link_token()},
+                        {"@SESSION_ID@", std::to_string(store.sessions(std::string(programme_id)).front().id)},
+                        {"@PARTICIPANT@", "p-amina"}};
+    }
+
+    std::string with_placeholders(std::string_view input) const {
+        std::string out(input);
+        auto replace = [&out](std::string_view placeholder, const std::string& value) {
+            for (size_t at = out.find(placeholder); at != std::string::npos; at = out.find(placeholder, at + value.size()))
+                out.replace(at, placeholder.size(), value);
+        };
+        for (const auto& [placeholder, value] : placeholders) replace(placeholder, value);
+        // @LENGTH@: the number of bytes after the header's end, for a Content-Length.
+        const size_t header_end = out.find("\r\n\r\n");
+        if (header_end != std::string::npos)
+            replace("@LENGTH@", std::to_string(out.size() - header_end - 4));
+        return out;
+    }
+};
+
+// The proof a gateway would send for the request as parsed, where the input asks for it.
+void sign(CallbackRequest& request) {
+    for (auto& [name, value] : request.headers) {
+        if (value != "@SIGN@") continue;
+        if (name == "x-twilio-signature") {
+            value = twilio_signature(api_token, request.public_url, request.form());
+        } else if (name == "messagebird-signature-jwt") {
+            const long long at =
+                (request.received_at.utc - boost::posix_time::ptime(make_date(1970, 1, 1))).total_seconds();
+            nlohmann::json claims{{"iss", "MessageBird"}, {"nbf", at - 10}, {"exp", at + 300}, {"jti", "fuzz"},
+                                  {"url_hash", sha256_hex(request.public_url)}};
+            if (!request.body.empty()) claims["payload_hash"] = sha256_hex(request.body);
+            const std::string signed_part = base64url_encode(R"({"alg":"HS256","typ":"JWT"})") + "." +
+                                            base64url_encode(claims.dump());
+            value = signed_part + "." + base64url_encode(hmac_sha256(callback_token, signed_part));
+        }
+    }
+}
+
+}  // namespace
+
+void fuzz_http_request(std::string_view input) {
+    HttpWorld world;
+    const std::string bytes = world.with_placeholders(input);
+    // As the server reads a connection: the parser with its limits, fed what came, then
+    // the end of the stream.
+    HttpRequestParser parser;
+    limit_request(parser, HttpLimits{});
+    boost::beast::error_code error;
+    std::string_view rest = bytes;
+    while (!rest.empty() && !parser.is_done()) {
+        const size_t used = parser.put(boost::asio::buffer(rest.data(), rest.size()), error);
+        rest.remove_prefix(used);
+        if (error == boost::beast::http::error::need_more) {
+            error = {};
+            break;
+        }
+        if (error || used == 0) break;
+    }
+    if (!error && !parser.is_done()) parser.put_eof(error);
+    if (error || !parser.is_done()) return;  // a 400, 413 or 431, or a client that went away
+    auto made = callback_request_of(parser.get(), http_site().setup.config.callback_base_url(), site_now());
+    auto* request = std::get_if<CallbackRequest>(&made);
+    if (!request) return;  // a 400
+    sign(*request);
+    const HttpAnswer answer = world.routes.answer(*request);
+    // The routes turn what they do not expect into a 500 and a log line: here a finding.
+    if (answer.status >= 500 && answer.status != 503)
+        throw std::logic_error("answered " + std::to_string(answer.status) + ": " + answer.problem + "; log: " +
+                               http_site().log_text.str());
+    http_site().log_text.str({});
 }
 
 }  // namespace ritme::fuzz
