@@ -1,15 +1,30 @@
-// The ritme binary: wires the engine to the real clock, the terminal and the built-in
-// adapters.
+// The ritme binary: wires the engine to the real clock, the terminal (or, under systemd,
+// the journal) and the built-in adapters.
 
 #include "adapters/builtin_adapters.hpp"
+#include "engine/base/journal_stream.hpp"
 #include "engine/cli/cli.hpp"
 
+#include <unistd.h>
+
 #include <iostream>
+#include <optional>
 
 int main(int argc, char** argv) {
     ritme::SystemClock clock;
     ritme::ChannelRegistry channels;
     ritme::register_builtin_adapters(channels);
     ritme::CliContext context{std::cout, std::cerr, clock, &channels};
-    return ritme::run_cli(std::vector<std::string>(argv + 1, argv + argc), context);
+    // Under systemd every line on standard error carries its syslog priority: the log's
+    // lines their level's, anything else said there (a config error, "not started") error.
+    std::optional<ritme::JournalLineBuffer> journal_lines;
+    std::streambuf* terminal = nullptr;
+    if (ritme::is_journal_stream(STDERR_FILENO)) {
+        context.journal = true;
+        journal_lines.emplace(STDERR_FILENO, ritme::journal_error);
+        terminal = std::cerr.rdbuf(&*journal_lines);
+    }
+    const int status = ritme::run_cli(std::vector<std::string>(argv + 1, argv + argc), context);
+    if (terminal) std::cerr.rdbuf(terminal);
+    return status;
 }

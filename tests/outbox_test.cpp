@@ -31,6 +31,9 @@ public:
     ChannelSettings settings(const std::string& print = "true") const {
         return ChannelSettings{"sms", dir_, {{"dir", "outbox"}, {"print", print}}, {}, {}};
     }
+    ChannelSettings settings_printing_text(const std::string& when) const {
+        return ChannelSettings{"sms", dir_, {{"dir", "outbox"}, {"print_text", when}}, {}, {}};
+    }
     fs::path outbox() const { return dir_ / "outbox"; }
 
 private:
@@ -75,18 +78,20 @@ TEST_SUITE("outbox") {
     TEST_CASE("declares its settings with help and defaults") {
         const AdapterInfo info = outbox_adapter();
         CHECK(info.name == "outbox");
-        REQUIRE(info.settings.size() == 2);
+        REQUIRE(info.settings.size() == 3);
         CHECK(info.settings[0].name == "dir");
         CHECK(info.settings[0].required);
         CHECK(info.settings[1].name == "print");
         CHECK(info.settings[1].default_value == "true");
+        CHECK(info.settings[2].name == "print_text");
+        CHECK(info.settings[2].default_value == "\"terminal\"");
         for (const auto& setting : info.settings) CHECK(!setting.help.empty());
     }
 
     TEST_CASE("a message becomes a private file named by its delivery id") {
         Scratch scratch("file");
         std::ostringstream out;
-        const auto channel = outbox_adapter(out).make(scratch.settings());
+        const auto channel = outbox_adapter(out, PrintTarget::terminal).make(scratch.settings());
         CHECK(permissions_of(scratch.outbox()) == 0700);
 
         const SendResult result = channel->send(sms(17));
@@ -113,7 +118,7 @@ TEST_SUITE("outbox") {
     TEST_CASE("an e-mail file carries its subject") {
         Scratch scratch("email");
         std::ostringstream out;
-        const auto channel = outbox_adapter(out).make(scratch.settings());
+        const auto channel = outbox_adapter(out, PrintTarget::terminal).make(scratch.settings());
         OutgoingMessage message = sms(5, "Herinnering\nTot dinsdag.");
         message.medium = Medium::email;
         message.channel = "email";
@@ -130,7 +135,7 @@ TEST_SUITE("outbox") {
     TEST_CASE("sent.log gets one line per send, and a duplicate send shows twice") {
         Scratch scratch("log");
         std::ostringstream out;
-        const auto channel = outbox_adapter(out).make(scratch.settings());
+        const auto channel = outbox_adapter(out, PrintTarget::terminal).make(scratch.settings());
         channel->send(sms(1));
         channel->send(sms(2));
         channel->send(sms(1));
@@ -144,15 +149,15 @@ TEST_SUITE("outbox") {
     TEST_CASE("sent.log is appended to, across channels and restarts") {
         Scratch scratch("append");
         std::ostringstream out;
-        outbox_adapter(out).make(scratch.settings())->send(sms(1));
-        outbox_adapter(out).make(scratch.settings())->send(sms(2));
+        outbox_adapter(out, PrintTarget::terminal).make(scratch.settings())->send(sms(1));
+        outbox_adapter(out, PrintTarget::terminal).make(scratch.settings())->send(sms(2));
         CHECK(lines_of(read(scratch.outbox() / "sent.log")).size() == 2);
     }
 
     TEST_CASE("the printed line masks the number and keeps the text on one line") {
         Scratch scratch("print");
         std::ostringstream out;
-        const auto channel = outbox_adapter(out).make(scratch.settings());
+        const auto channel = outbox_adapter(out, PrintTarget::terminal).make(scratch.settings());
         channel->send(sms(17));
         const std::string line = out.str();
         CHECK(line.rfind("outbox: #17 sms +31 6 ****5678 nl 1 segment: ", 0) == 0);
@@ -161,14 +166,42 @@ TEST_SUITE("outbox") {
         CHECK(std::count(line.begin(), line.end(), '\n') == 1);
 
         std::ostringstream long_out;
-        outbox_adapter(long_out).make(scratch.settings())->send(sms(18, std::string(200, 'a')));
+        outbox_adapter(long_out, PrintTarget::terminal).make(scratch.settings())->send(sms(18, std::string(200, 'a')));
         CHECK(long_out.str().find(" 2 segments: ") != std::string::npos);
+    }
+
+    TEST_CASE("the text is printed to a terminal only, or with print_text = always, and never to the journal") {
+        Scratch scratch("print-text");
+        const std::string text = "om 09:30. / Lukt het niet?";
+        auto printed = [&](PrintTarget target, const ChannelSettings& settings) {
+            std::ostringstream out;
+            outbox_adapter(out, target).make(settings)->send(sms(21));
+            return out.str();
+        };
+        // A pipe or a file (a service's stdout, a test's): the line without the text.
+        const std::string piped = printed(PrintTarget::other, scratch.settings());
+        CHECK(piped == "outbox: #21 sms +31 6 ****5678 nl 1 segment\n");
+        CHECK(printed(PrintTarget::terminal, scratch.settings()).find(text) != std::string::npos);
+        CHECK(printed(PrintTarget::other, scratch.settings_printing_text("always")).find(text) != std::string::npos);
+        CHECK(printed(PrintTarget::terminal, scratch.settings_printing_text("never")).find(text) == std::string::npos);
+        for (const char* when : {"terminal", "always", "never"}) {
+            const std::string journal = printed(PrintTarget::journal, scratch.settings_printing_text(when));
+            CHECK(journal == "outbox: #21 sms +31 6 ****5678 nl 1 segment\n");
+        }
+        // The file keeps the text in every case: it is the message.
+        CHECK(read(scratch.outbox() / "21.txt").find("Lukt het niet?") != std::string::npos);
+        try {
+            outbox_adapter().make(scratch.settings_printing_text("yes"));
+            FAIL("print_text = yes was taken");
+        } catch (const ChannelConfigError& e) {
+            CHECK(std::string(e.what()).find("`print_text = yes` is not terminal, always or never") != std::string::npos);
+        }
     }
 
     TEST_CASE("print = false keeps stdout quiet") {
         Scratch scratch("quiet");
         std::ostringstream out;
-        outbox_adapter(out).make(scratch.settings("false"))->send(sms(3));
+        outbox_adapter(out, PrintTarget::terminal).make(scratch.settings("false"))->send(sms(3));
         CHECK(out.str().empty());
         CHECK(fs::exists(scratch.outbox() / "3.txt"));
     }
@@ -176,7 +209,7 @@ TEST_SUITE("outbox") {
     TEST_CASE("concurrent sends from several threads lose nothing and mix no lines") {
         Scratch scratch("threads");
         std::ostringstream out;
-        const auto channel = outbox_adapter(out).make(scratch.settings());
+        const auto channel = outbox_adapter(out, PrintTarget::terminal).make(scratch.settings());
         constexpr int threads = 4;
         constexpr int per_thread = 100;
         std::vector<std::thread> workers;
@@ -217,7 +250,7 @@ TEST_SUITE("outbox") {
     TEST_CASE("a missing dir or an unusable one is a configuration error") {
         Scratch scratch("config");
         std::ostringstream out;
-        const AdapterInfo info = outbox_adapter(out);
+        const AdapterInfo info = outbox_adapter(out, PrintTarget::terminal);
         CHECK_THROWS_AS(info.make(ChannelSettings{"sms", fs::temp_directory_path(), {}, {}, {}}), ChannelConfigError);
         CHECK_THROWS_AS(info.make(scratch.settings("maybe")), ChannelConfigError);
         // A file where the directory should be.
@@ -228,7 +261,7 @@ TEST_SUITE("outbox") {
     TEST_CASE("a directory that disappears makes sends retry later, with the reason") {
         Scratch scratch("gone");
         std::ostringstream out;
-        const auto channel = outbox_adapter(out).make(scratch.settings());
+        const auto channel = outbox_adapter(out, PrintTarget::terminal).make(scratch.settings());
         fs::remove_all(scratch.outbox());
         const SendResult result = channel->send(sms(9));
         CHECK(result.outcome == SendResult::Outcome::retry);

@@ -1,5 +1,6 @@
 #include "adapters/outbox/outbox_channel.hpp"
 
+#include "engine/base/journal_stream.hpp"
 #include "engine/message/sms_text.hpp"
 #include "engine/participants/masking.hpp"
 
@@ -100,7 +101,8 @@ std::mutex& print_mutex() {
 
 class OutboxChannel : public Channel {
 public:
-    OutboxChannel(fs::path directory, std::ostream* out) : directory_(std::move(directory)), out_(out) {
+    OutboxChannel(fs::path directory, std::ostream* out, bool print_text)
+        : directory_(std::move(directory)), out_(out), print_text_(print_text) {
         const fs::path log = directory_ / sent_log_name;
         sent_log_ = ::open(log.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
         if (sent_log_ < 0)
@@ -136,7 +138,8 @@ public:
             std::string line = "outbox: #" + id + " " + message.channel + " " + masked_recipient(message) + " " +
                                message.language;
             if (sms) line += " " + std::to_string(segments) + (segments == 1 ? " segment" : " segments");
-            line += ": " + one_line(message.text) + "\n";
+            if (print_text_) line += ": " + one_line(message.text);
+            line += "\n";
             const std::lock_guard lock(print_mutex());
             *out_ << line << std::flush;
         }
@@ -182,6 +185,7 @@ private:
 
     fs::path directory_;
     std::ostream* out_;  // null when printing is off
+    bool print_text_;    // the line ends with the message's text
     int sent_log_ = -1;
     std::atomic<unsigned long> next_temporary_{0};
 };
@@ -194,6 +198,17 @@ bool parse_print(const ChannelSettings& settings) {
                                          "` is not true or false; write print = true for a line per message on stdout");
 }
 
+// Whether the printed line shows the text, from `print_text` and what the line goes to.
+bool parse_print_text(const ChannelSettings& settings, PrintTarget target) {
+    const std::string when = settings.get("print_text", "terminal");
+    if (when != "terminal" && when != "always" && when != "never")
+        throw settings.error_at("print_text", "`print_text = " + when +
+                                                  "` is not terminal, always or never; write print_text = \"terminal\" "
+                                                  "to show a message's text only to someone at a terminal");
+    if (target == PrintTarget::journal || when == "never") return false;
+    return when == "always" || target == PrintTarget::terminal;
+}
+
 fs::path outbox_directory(const ChannelSettings& settings) {
     const fs::path directory = settings.path("dir");
     if (directory.empty())
@@ -203,20 +218,30 @@ fs::path outbox_directory(const ChannelSettings& settings) {
 
 }  // namespace
 
-AdapterInfo outbox_adapter(std::ostream& out) {
+PrintTarget stdout_print_target() {
+    if (is_journal_stream(STDOUT_FILENO)) return PrintTarget::journal;
+    return ::isatty(STDOUT_FILENO) == 1 ? PrintTarget::terminal : PrintTarget::other;
+}
+
+AdapterInfo outbox_adapter(std::ostream& out, PrintTarget target) {
     return {
         "outbox",
         "writes each message as a file under a directory, records it in sent.log there, and prints a line",
         {
             {"dir", "", "the directory for message files and sent.log (relative to this file); created 0700", true},
             {"print", "true", "print one line per message on standard output (recipient masked)", false},
+            {"print_text", "\"terminal\"",
+             "whether that line ends with the message's text: terminal (only when standard output is a terminal), "
+             "always (also to a pipe or a file), never; never on the journal under systemd",
+             false},
         },
-        [out = &out](const ChannelSettings& settings) -> std::unique_ptr<Channel> {
+        [out = &out, target](const ChannelSettings& settings) -> std::unique_ptr<Channel> {
             const fs::path directory = outbox_directory(settings);
             const bool print = parse_print(settings);
+            const bool print_text = parse_print_text(settings, target);
             make_private_directory(directory, settings);
             try {
-                return std::make_unique<OutboxChannel>(directory, print ? out : nullptr);
+                return std::make_unique<OutboxChannel>(directory, print ? out : nullptr, print_text);
             } catch (const std::system_error& e) {
                 throw settings.error_at("dir", e.what());
             }
@@ -224,11 +249,12 @@ AdapterInfo outbox_adapter(std::ostream& out) {
         [](const ChannelSettings& settings) {
             const fs::path directory = outbox_directory(settings);
             parse_print(settings);
+            parse_print_text(settings, PrintTarget::other);
             check_private_directory(directory, settings);
         },
     };
 }
 
-AdapterInfo outbox_adapter() { return outbox_adapter(std::cout); }
+AdapterInfo outbox_adapter() { return outbox_adapter(std::cout, stdout_print_target()); }
 
 }  // namespace ritme

@@ -1,6 +1,7 @@
 #include "engine/cli/cli.hpp"
 
 #include "engine/base/installed_data.hpp"
+#include "engine/base/journal_stream.hpp"
 #include "engine/cli/commands.hpp"
 #include "engine/config/config_reader.hpp"
 #include "engine/store/open_store.hpp"
@@ -28,10 +29,20 @@ void print_diagnostics(const Diagnostics& diagnostics, std::ostream& out) {
     for (const auto& diagnostic : diagnostics.items()) out << diagnostic.str() << "\n";
 }
 
+void report_diagnostics(const Diagnostics& diagnostics, CliContext& context) {
+    if (context.collected) return context.collected->append(diagnostics);
+    for (const auto& diagnostic : diagnostics.items()) {
+        // A warning is no error to the journal: `journalctl -p err` shows errors only.
+        if (context.journal)
+            context.err << journal_prefix(diagnostic.severity == Severity::error ? journal_error : journal_warning);
+        context.err << diagnostic.str() << "\n";
+    }
+}
+
 std::optional<SchoolHolidayTable> load_school_holidays(const CommonOptions& common, CliContext& context) {
     Diagnostics diagnostics;
     SchoolHolidayTable table = SchoolHolidayTable::load_directory(common.holiday_dir, diagnostics);
-    print_diagnostics(diagnostics, context.err);
+    report_diagnostics(diagnostics, context);
     if (diagnostics.has_errors()) return std::nullopt;
     return table;
 }
@@ -56,7 +67,7 @@ const ChannelRegistry* channel_registry(CliContext& context) {
 }
 
 void report_config_problems(const Diagnostics& problems, CliContext& context) {
-    print_diagnostics(problems, context.err);
+    report_diagnostics(problems, context);
     if (problems.has_errors()) throw UnusableConfig("the daemon config has the errors above");
 }
 

@@ -20,6 +20,11 @@ struct CliContext {
     std::ostream& err;
     const Clock& clock;
     const ChannelRegistry* channels = nullptr;  // the adapters main registered
+    // Standard error is the journal (engine/base/journal_stream.hpp): the log's lines and
+    // the diagnostics carry their syslog priority.
+    bool journal = false;
+    // When set, diagnostics are collected here instead of printed: a reload logs them.
+    Diagnostics* collected = nullptr;
 };
 
 // `args` excludes the program name.

@@ -83,6 +83,9 @@ std::unique_ptr<SqliteStore> open_database(const CommonOptions& common, CliConte
 std::optional<SchoolHolidayTable> load_school_holidays(const CommonOptions& common, CliContext& context);
 
 void print_diagnostics(const Diagnostics& diagnostics, std::ostream& out);
+// On the context's standard error, each with its syslog priority when that is the
+// journal; or into context.collected.
+void report_diagnostics(const Diagnostics& diagnostics, CliContext& context);
 
 // For fitting a programme around its participants (fit, suggest, check --participants).
 SchoolDirectory stored_schools(const Store& store);

@@ -13,7 +13,7 @@ std::optional<DaemonSetup> load_setup(const DaemonConfig& config, const CommonOp
     if (!registry) return std::nullopt;
     Diagnostics problems;
     auto setup = load_daemon_setup(config, *registry, common.holiday_dir, context.clock.now(), problems);
-    print_diagnostics(problems, context.err);
+    report_diagnostics(problems, context);
     return setup;
 }
 
@@ -34,10 +34,14 @@ CommandAction add_serve_command(CLI::App& app, const CommonOptions& common, CliC
         }
         auto store = open_database(common, context);
         if (!store) return exit_failure;
-        Log log(context.err, config.log_level, iso_timestamps(context.clock));
+        Log log(context.err, config.log_level, iso_timestamps(context.clock),
+                context.journal ? LogFormat::journal : LogFormat::timestamped);
         Daemon::Reload reload = [&common, &context, &log]() -> std::optional<DaemonSetup> {
-            std::ostringstream problems;
-            CliContext quiet{problems, problems, context.clock, context.channels};
+            // The new config's problems are logged each at its own level: a holiday not
+            // confirmed yet is a warning at every reload, not an error.
+            Diagnostics problems;
+            std::ostringstream said;
+            CliContext quiet{said, said, context.clock, context.channels, false, &problems};
             std::optional<DaemonSetup> fresh;
             try {
                 const DaemonConfig fresh_config = load_config(common, quiet);
@@ -50,7 +54,10 @@ CommandAction add_serve_command(CLI::App& app, const CommonOptions& common, CliC
             } catch (const UnusableConfig&) {
                 // its problems are in `problems`; the daemon keeps the setup it has
             }
-            std::istringstream lines(problems.str());
+            for (const auto& problem : problems.items())
+                log.write(problem.severity == Severity::error ? LogLevel::error : LogLevel::warning, "config",
+                          problem.str());
+            std::istringstream lines(said.str());
             for (std::string line; std::getline(lines, line);) log.error("config", line);
             return fresh;
         };

@@ -41,7 +41,7 @@ CommandAction add_tick_command(CLI::App& app, const CommonOptions& common, CliCo
             fixed.emplace(*instant);
             clock = &*fixed;
         }
-        CliContext at_now{context.out, context.err, *clock, context.channels};
+        CliContext at_now{context.out, context.err, *clock, context.channels, context.journal, context.collected};
         auto setup = load_setup(config, common, at_now);
         if (!setup) {
             context.err << "ritme tick: nothing sent; fix the errors above\n";
@@ -49,7 +49,8 @@ CommandAction add_tick_command(CLI::App& app, const CommonOptions& common, CliCo
         }
         auto store = open_database(common, context);
         if (!store) return exit_failure;
-        Log log(context.err, config.log_level, iso_timestamps(*clock));
+        Log log(context.err, config.log_level, iso_timestamps(*clock),
+                context.journal ? LogFormat::journal : LogFormat::timestamped);
         DispatchCounts counts;
         try {
             for (const auto& line : apply_and_plan(*store, *setup, clock->now(), "tick")) context.out << line;
