@@ -111,7 +111,7 @@ PlanResult plan_for(Store& store, const std::string& participant_id, const Plann
 // "reminder:test#s3@v1:p-amina:2h:sms" (session by id and the version the row is for),
 // "appointment:a7@v1:p-amina:2h:sms", "change:test#s3@v2:p-amina:sms". Keys name a
 // session by id and start instead, so that a change undone lands on the same rows.
-std::string name_of_row(const Store& store, const Delivery& row) {
+std::string name_of_row(const Store& /*store*/, const Delivery& row) {
     std::string subject;
     if (row.session_id != 0) {
         subject = row.programme_id + "#s" + std::to_string(row.session_id) + "@v" +
