@@ -34,6 +34,7 @@
 #include <nlohmann/json.hpp>
 
 #include <array>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -64,7 +65,7 @@ public:
         std::string pattern = (fs::temp_directory_path() / "ritme-fuzz-XXXXXX").string();
         if (!mkdtemp(pattern.data())) throw std::runtime_error("cannot make a scratch directory in " + pattern);
         root_ = pattern;
-        for (const char* folder : {"programmes", "schools", "providers", "templates/tr"})
+        for (const char* folder : {"programmes", "schools", "providers", "templates/tr", "answers/tr"})
             fs::create_directories(root_ / folder);
         fs::copy(shipped("schools/studiedagen-de-regenboog.ics"), root_ / "schools");
         for (const char* language : {"nl", "en"})
@@ -539,6 +540,10 @@ void fuzz_http_request(std::string_view input) {
     if (!request) return;  // a 400
     sign(*request);
     const HttpAnswer answer = world.routes.answer(*request);
+    // RITME_FUZZ_ECHO=1: what each input was answered, to see how deep a seed reaches.
+    if (std::getenv("RITME_FUZZ_ECHO"))
+        std::fprintf(stderr, "%s %s: %u %s\n", request->method.c_str(), request->path.c_str(), answer.status,
+                     answer.problem.c_str());
     // The routes turn what they do not expect into a 500 and a log line: here a finding.
     if (answer.status >= 500 && answer.status != 503)
         throw std::logic_error("answered " + std::to_string(answer.status) + ": " + answer.problem + "; log: " +
