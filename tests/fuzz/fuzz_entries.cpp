@@ -457,7 +457,7 @@ struct HttpWorld {
             p.children_in_care = 1;
             store.write([&] {
                 store.put_participant(p);
-                store.enrol(id, std::string(programme_id));
+                store.enrol(p.id, std::string(programme_id));
             });
         }
         const AuditContext audit{site_now(), "fuzz", "lead add"};
