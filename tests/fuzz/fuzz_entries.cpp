@@ -428,22 +428,13 @@ HttpSite& http_site() {
     return site;
 }
 
-// One call's world, made anew for each input (a form post may change it): the programme
-// applied and planned, two participants, a lead signed in, a sign-in link unused.
-struct HttpWorld {
+// The store as every call finds it, made once: the programme applied and planned, two
+// participants, a lead signed in, a sign-in link unused; and the placeholders' values.
+struct HttpPrepared {
     MemoryStore store;
-    MetricsRegistry metrics;
-    GatewayCalls calls{store, http_site().setup, http_site().log};
-    HttpRoutes routes{store, http_site().log, metrics,
-                      [this](const std::string& channel, const std::vector<ReceiptReport>& reports, UtcInstant now) {
-                          (void)calls.receipts(channel, reports, now);
-                      },
-                      [this](const std::string& channel, const InboundText& text, UtcInstant now) {
-                          calls.inbound(channel, text, now);
-                      }};
     std::map<std::string, std::string> placeholders;
 
-    HttpWorld() {
+    HttpPrepared() {
         HttpSite& site = http_site();
         (void)apply_and_plan(store, site.setup, site_now(), "fuzz");
         for (const auto& [id, phone, language] : {std::tuple{"p-amina", "+31612345678", "nl"},
@@ -469,8 +460,6 @@ struct HttpWorld {
         };
         const auto session = sign_in(store, link_token(), site_now());
         if (!lead.ok() || !session) throw std::runtime_error("the fuzz site's lead cannot sign in");
-        routes.use(site.setup.config, site.setup.channels);
-        routes.programme_pages().use(site.page_setup());
         placeholders = {{"@TOKEN@", std::string(callback_token)},
                         {"@SESSION@", session->token},
                         {"@CSRF@", LeadAccess::csrf_token({session->lead, session->token})},
@@ -478,14 +467,39 @@ struct HttpWorld {
                         {"@SESSION_ID@", std::to_string(store.sessions(std::string(programme_id)).front().id)},
                         {"@PARTICIPANT@", "p-amina"}};
     }
+};
 
-    std::string with_placeholders(std::string_view input) const {
+const HttpPrepared& http_prepared() {
+    static const HttpPrepared prepared;
+    return prepared;
+}
+
+// One call's world: a copy of the prepared store (a form post may change it, and the next
+// input must find it as it was), the daemon's routes and what takes gateways' calls.
+struct HttpWorld {
+    MemoryStore store{http_prepared().store};
+    MetricsRegistry metrics;
+    GatewayCalls calls{store, http_site().setup, http_site().log};
+    HttpRoutes routes{store, http_site().log, metrics,
+                      [this](const std::string& channel, const std::vector<ReceiptReport>& reports, UtcInstant now) {
+                          (void)calls.receipts(channel, reports, now);
+                      },
+                      [this](const std::string& channel, const InboundText& text, UtcInstant now) {
+                          calls.inbound(channel, text, now);
+                      }};
+
+    HttpWorld() {
+        routes.use(http_site().setup.config, http_site().setup.channels);
+        routes.programme_pages().use(http_site().page_setup());
+    }
+
+    static std::string with_placeholders(std::string_view input) {
         std::string out(input);
         auto replace = [&out](std::string_view placeholder, const std::string& value) {
             for (size_t at = out.find(placeholder); at != std::string::npos; at = out.find(placeholder, at + value.size()))
                 out.replace(at, placeholder.size(), value);
         };
-        for (const auto& [placeholder, value] : placeholders) replace(placeholder, value);
+        for (const auto& [placeholder, value] : http_prepared().placeholders) replace(placeholder, value);
         // @LENGTH@: the number of bytes after the header's end, for a Content-Length.
         const size_t header_end = out.find("\r\n\r\n");
         if (header_end != std::string::npos)
