@@ -101,11 +101,15 @@ std::optional<std::string> why_nothing_can_be_sent(const DaemonConfig& config) {
     return std::nullopt;
 }
 
-std::unique_ptr<SqliteStore> open_database(const CommonOptions& common, CliContext& context) {
+std::string database_location(const CommonOptions& common, CliContext& context) {
     std::string from_config;
     if (!config_file_in_use(common).empty() && common.database.empty())
         from_config = load_config(common, context).database.string();
-    const std::string path = resolve_database_path(common.database, from_config);
+    return resolve_database_path(common.database, from_config);
+}
+
+std::unique_ptr<SqliteStore> open_database(const CommonOptions& common, CliContext& context) {
+    const std::string path = database_location(common, context);
     try {
         return SqliteStore::open(path);
     } catch (const StoreError& e) {
@@ -153,6 +157,7 @@ int run_verb(const std::vector<std::string>& args, CliContext& context) {
     add(add_tick_command(app, common, context));
     add(add_simulate_command(app, common, context));
     add(add_status_command(app, common, context));
+    add(add_backup_command(app, common, context));
 
     // CLI11 wants argv order reversed when given a vector.
     std::vector<std::string> reversed(args.rbegin(), args.rend());
