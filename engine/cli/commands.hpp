@@ -46,7 +46,10 @@ CommandAction add_follow_up_command(CLI::App& app, const CommonOptions& common, 
 CommandAction add_serve_command(CLI::App& app, const CommonOptions& common, CliContext& context);
 CommandAction add_tick_command(CLI::App& app, const CommonOptions& common, CliContext& context);
 CommandAction add_simulate_command(CLI::App& app, const CommonOptions& common, CliContext& context);
+CommandAction add_backup_command(CLI::App& app, const CommonOptions& common, CliContext& context);
 CommandAction add_status_command(CLI::App& app, const CommonOptions& common, CliContext& context);
+// Hidden: the man pages as roff (the build and the package use it).
+CommandAction add_man_command(CLI::App& app, const CommonOptions& common, CliContext& context);
 
 // A daemon config that cannot be read or has errors, its problems printed already.
 // run_cli answers it with exit_bad_input, so every verb that reads the config exits
@@ -73,6 +76,10 @@ std::optional<std::string> why_nothing_can_be_sent(const DaemonConfig& config);
 std::optional<DaemonSetup> load_setup(const DaemonConfig& config, const CommonOptions& common, CliContext& context);
 // The registry of adapters main registered; prints why and returns null when there is none.
 const ChannelRegistry* channel_registry(CliContext& context);
+
+// The database the options name: --db, RITME_DB, the config's `database`, else
+// var/ritme.db. Throws UnusableConfig when it has to read a config that has errors.
+std::string database_location(const CommonOptions& common, CliContext& context);
 
 // Opens the database the options name (--db, RITME_DB, the config's `database`, else
 // var/ritme.db): a file path or a URL, through the context's store registry. Says why it
