@@ -1,9 +1,10 @@
 // The ritme binary: wires the engine to the real clock, the terminal (or, under systemd,
-// the journal) and the built-in adapters.
+// the journal), the built-in adapters and the stores.
 
 #include "adapters/builtin_adapters.hpp"
 #include "engine/base/journal_stream.hpp"
 #include "engine/cli/cli.hpp"
+#include "engine/store/postgres_store.hpp"
 
 #include <unistd.h>
 
@@ -14,7 +15,10 @@ int main(int argc, char** argv) {
     ritme::SystemClock clock;
     ritme::ChannelRegistry channels;
     ritme::register_builtin_adapters(channels);
-    ritme::CliContext context{std::cout, std::cerr, clock, &channels};
+    ritme::StoreRegistry stores;
+    ritme::register_sqlite_store(stores);
+    ritme::register_postgres_store(stores);
+    ritme::CliContext context{std::cout, std::cerr, clock, &channels, &stores};
     // Under systemd every line on standard error carries its syslog priority: the log's
     // lines their level's, anything else said there (a config error, "not started") error.
     std::optional<ritme::JournalLineBuffer> journal_lines;

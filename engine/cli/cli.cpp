@@ -108,10 +108,12 @@ std::string database_location(const CommonOptions& common, CliContext& context) 
     return resolve_database_path(common.database, from_config);
 }
 
-std::unique_ptr<SqliteStore> open_database(const CommonOptions& common, CliContext& context) {
-    const std::string path = database_location(common, context);
+std::unique_ptr<Store> open_database(const CommonOptions& common, CliContext& context) {
+    const std::string database = database_location(common, context);
+    StoreRegistry sqlite_only;
+    if (!context.stores) register_sqlite_store(sqlite_only);
     try {
-        return SqliteStore::open(path);
+        return (context.stores ? *context.stores : sqlite_only).open(database);
     } catch (const StoreError& e) {
         context.err << "ritme: " << e.what() << "\n";
         return nullptr;
@@ -158,6 +160,7 @@ int run_verb(const std::vector<std::string>& args, CliContext& context) {
     add(add_simulate_command(app, common, context));
     add(add_status_command(app, common, context));
     add(add_backup_command(app, common, context));
+    add(add_man_command(app, common, context));
 
     // CLI11 wants argv order reversed when given a vector.
     std::vector<std::string> reversed(args.rbegin(), args.rend());

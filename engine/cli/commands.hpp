@@ -8,7 +8,7 @@
 #include "engine/daemon/daemon_setup.hpp"
 #include "engine/fit/fit.hpp"
 #include "engine/holidays/school_holidays.hpp"
-#include "engine/store/sqlite_store.hpp"
+#include "engine/store/store.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -48,6 +48,8 @@ CommandAction add_tick_command(CLI::App& app, const CommonOptions& common, CliCo
 CommandAction add_simulate_command(CLI::App& app, const CommonOptions& common, CliContext& context);
 CommandAction add_backup_command(CLI::App& app, const CommonOptions& common, CliContext& context);
 CommandAction add_status_command(CLI::App& app, const CommonOptions& common, CliContext& context);
+// Hidden: the man pages as roff (the build and the package use it).
+CommandAction add_man_command(CLI::App& app, const CommonOptions& common, CliContext& context);
 
 // A daemon config that cannot be read or has errors, its problems printed already.
 // run_cli answers it with exit_bad_input, so every verb that reads the config exits
@@ -80,9 +82,10 @@ const ChannelRegistry* channel_registry(CliContext& context);
 std::string database_location(const CommonOptions& common, CliContext& context);
 
 // Opens the database the options name (--db, RITME_DB, the config's `database`, else
-// var/ritme.db), or says why it cannot and returns null. Throws UnusableConfig when it
-// has to read a config that has errors.
-std::unique_ptr<SqliteStore> open_database(const CommonOptions& common, CliContext& context);
+// var/ritme.db): a file path or a URL, through the context's store registry. Says why it
+// cannot and returns null. Throws UnusableConfig when it has to read a config that has
+// errors.
+std::unique_ptr<Store> open_database(const CommonOptions& common, CliContext& context);
 
 // Loads the school-holiday data, printing its problems; empty when it cannot be used.
 std::optional<SchoolHolidayTable> load_school_holidays(const CommonOptions& common, CliContext& context);

@@ -41,7 +41,7 @@ CommandAction add_serve_command(CLI::App& app, const CommonOptions& common, CliC
             // confirmed yet is a warning at every reload, not an error.
             Diagnostics problems;
             std::ostringstream said;
-            CliContext quiet{said, said, context.clock, context.channels, false, &problems};
+            CliContext quiet{said, said, context.clock, context.channels, context.stores, false, &problems};
             std::optional<DaemonSetup> fresh;
             try {
                 const DaemonConfig fresh_config = load_config(common, quiet);

@@ -41,7 +41,8 @@ CommandAction add_tick_command(CLI::App& app, const CommonOptions& common, CliCo
             fixed.emplace(*instant);
             clock = &*fixed;
         }
-        CliContext at_now{context.out, context.err, *clock, context.channels, context.journal, context.collected};
+        CliContext at_now{context.out, context.err, *clock, context.channels, context.stores, context.journal,
+                          context.collected};
         auto setup = load_setup(config, common, at_now);
         if (!setup) {
             context.err << "ritme tick: nothing sent; fix the errors above\n";

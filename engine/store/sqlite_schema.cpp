@@ -490,6 +490,15 @@ DROP INDEX delivery_receipt_once;
 DROP INDEX delivery_receipt_by_delivery;
 CREATE INDEX delivery_receipt_by_delivery ON delivery_receipt(delivery_id, report_key);
 )sql",
+    // 12 → 13: leases on work one daemon does for all that share the database; `until`
+    // in UTC seconds, as the outbox keeps its times.
+    R"sql(
+CREATE TABLE lease (
+    name TEXT PRIMARY KEY,
+    holder TEXT NOT NULL,
+    until INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql",
 };
 
 // SQLite creates a database with the process umask; ritme's holds personal data, so it
