@@ -5,6 +5,7 @@
 #include "engine/store/programme_record.hpp"
 #include "engine/store/sqlite_store.hpp"
 #include "engine/store/told.hpp"
+#include "postgres_test_store.hpp"
 #include "test_support.hpp"
 
 #include <SQLiteCpp/Database.h>
@@ -22,6 +23,8 @@
 using namespace ritme;
 namespace pt = boost::posix_time;
 namespace fs = std::filesystem;
+
+using ritme::test::PostgresFactory;
 
 namespace {
 
@@ -106,7 +109,7 @@ void insert_v2_rows(SQLite::Database& db) {
 
 TEST_SUITE_BEGIN("store");
 
-TEST_CASE_TEMPLATE("programmes round-trip through the store", Factory, MemoryFactory, SqliteFactory) {
+TEST_CASE_TEMPLATE("programmes round-trip through the store", Factory, MemoryFactory, SqliteFactory, PostgresFactory) {
     auto store = Factory::make();
     const Programme original = sample_programme();
     store->write([&] { store->put_programme(original); });
@@ -126,7 +129,7 @@ TEST_CASE_TEMPLATE("programmes round-trip through the store", Factory, MemoryFac
 }
 
 TEST_CASE_TEMPLATE("sessions keep their id when updated, and are listed by number", Factory, MemoryFactory,
-                   SqliteFactory) {
+                   SqliteFactory, PostgresFactory) {
     auto store = Factory::make();
     int64_t first_id = 0;
     store->write([&] {
@@ -153,7 +156,7 @@ TEST_CASE_TEMPLATE("sessions keep their id when updated, and are listed by numbe
 }
 
 TEST_CASE_TEMPLATE("a session is its slot on its planned date; numbers are labels that may change and repeat",
-                   Factory, MemoryFactory, SqliteFactory) {
+                   Factory, MemoryFactory, SqliteFactory, PostgresFactory) {
     auto store = Factory::make();
     StoredSession first = sample_session("test", 1);
     first.slot = 1;
@@ -202,7 +205,7 @@ TEST_CASE_TEMPLATE("a session is its slot on its planned date; numbers are label
 }
 
 TEST_CASE_TEMPLATE("sessions by id keep when and how they last changed, and whether the lead set them", Factory,
-                   MemoryFactory, SqliteFactory) {
+                   MemoryFactory, SqliteFactory, PostgresFactory) {
     auto store = Factory::make();
     int64_t id = 0;
     store->write([&] {
@@ -253,7 +256,7 @@ TEST_CASE_TEMPLATE("sessions by id keep when and how they last changed, and whet
     CHECK_FALSE(store->session(id)->lead_override);
 }
 
-TEST_CASE_TEMPLATE("a write that throws leaves nothing behind", Factory, MemoryFactory, SqliteFactory) {
+TEST_CASE_TEMPLATE("a write that throws leaves nothing behind", Factory, MemoryFactory, SqliteFactory, PostgresFactory) {
     auto store = Factory::make();
     store->write([&] { store->put_programme(sample_programme("kept")); });
     CHECK_THROWS_AS(store->write([&] {
@@ -268,14 +271,14 @@ TEST_CASE_TEMPLATE("a write that throws leaves nothing behind", Factory, MemoryF
     CHECK(store->audit().empty());
 }
 
-TEST_CASE_TEMPLATE("changes outside write() are refused", Factory, MemoryFactory, SqliteFactory) {
+TEST_CASE_TEMPLATE("changes outside write() are refused", Factory, MemoryFactory, SqliteFactory, PostgresFactory) {
     auto store = Factory::make();
     CHECK_THROWS_AS(store->put_programme(sample_programme()), StoreError);
     CHECK_THROWS_AS(store->record(sample_entry("x")), StoreError);
     CHECK(store->programme_ids().empty());
 }
 
-TEST_CASE_TEMPLATE("participants with commitments and enrolments", Factory, MemoryFactory, SqliteFactory) {
+TEST_CASE_TEMPLATE("participants with commitments and enrolments", Factory, MemoryFactory, SqliteFactory, PostgresFactory) {
     auto store = Factory::make();
     store->write([&] {
         store->put_programme(sample_programme("a"));
@@ -314,7 +317,7 @@ TEST_CASE_TEMPLATE("participants with commitments and enrolments", Factory, Memo
 }
 
 TEST_CASE_TEMPLATE("deleting a participant keeps anonymous counts only when asked", Factory, MemoryFactory,
-                   SqliteFactory) {
+                   SqliteFactory, PostgresFactory) {
     auto store = Factory::make();
     store->write([&] {
         store->put_programme(sample_programme("a"));
@@ -331,7 +334,7 @@ TEST_CASE_TEMPLATE("deleting a participant keeps anonymous counts only when aske
     CHECK_THROWS_AS(store->write([&] { store->delete_participant("p-1", true); }), StoreError);
 }
 
-TEST_CASE_TEMPLATE("the audit trail keeps entries in order", Factory, MemoryFactory, SqliteFactory) {
+TEST_CASE_TEMPLATE("the audit trail keeps entries in order", Factory, MemoryFactory, SqliteFactory, PostgresFactory) {
     auto store = Factory::make();
     store->write([&] {
         store->record(sample_entry("first"));
@@ -806,7 +809,7 @@ StoredFollowUp sample_follow_up(const std::string& key, const std::string& parti
 }  // namespace
 
 TEST_CASE_TEMPLATE("follow-ups round-trip; a key is stored once; closing keeps who and when", Factory, MemoryFactory,
-                   SqliteFactory) {
+                   SqliteFactory, PostgresFactory) {
     auto store = Factory::make();
     int64_t first = 0, again = 0, other = 0;
     store->write([&] {
@@ -842,7 +845,7 @@ TEST_CASE_TEMPLATE("follow-ups round-trip; a key is stored once; closing keeps w
     store->write([&] { CHECK(store->add_follow_up(sample_follow_up("absences-in-a-row:p-1:test#s1", "p-1")) == 0); });
 }
 
-TEST_CASE_TEMPLATE("erasing a participant erases her follow-ups", Factory, MemoryFactory, SqliteFactory) {
+TEST_CASE_TEMPLATE("erasing a participant erases her follow-ups", Factory, MemoryFactory, SqliteFactory, PostgresFactory) {
     auto store = Factory::make();
     store->write([&] {
         store->put_programme(sample_programme());

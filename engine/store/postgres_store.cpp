@@ -1,0 +1,121 @@
+// The PostgreSQL store's connection, transactions, prepared statements, the audit trail
+// and settings. The schema is in postgres_schema.cpp, programmes and sessions in
+// postgres_definitions.cpp, participants in postgres_people.cpp, the outbox in
+// postgres_outbox.cpp.
+#include "engine/store/postgres_store.hpp"
+
+#include "engine/store/postgres_rows.hpp"
+
+#include <pqxx/connection>
+#include <pqxx/nontransaction>
+#include <pqxx/prepared_statement>
+#include <pqxx/transaction>
+
+namespace ritme {
+
+using namespace postgres_rows;
+
+PostgresStore::PostgresStore(const PostgresTarget& target) : name_(target.url) {
+    const std::string connection_string = postgres_connection_string(target);
+    guarded(name_, "connecting", [&] {
+        connection_ = std::make_unique<pqxx::connection>(connection_string);
+        // As SQLite's busy timeout: a change waits this long for another's lock, then
+        // StoreBusy. libpqxx sets it again when it reconnects.
+        connection_->set_variable("lock_timeout", "'5s'");
+    });
+}
+
+PostgresStore::~PostgresStore() = default;
+
+std::unique_ptr<PostgresStore> PostgresStore::open(const PostgresTarget& target) {
+    std::unique_ptr<PostgresStore> store(new PostgresStore(target));
+    store->migrate();
+    return store;
+}
+
+pqxx::result PostgresStore::exec(const std::string& sql, const Params& params) const {
+    auto found = prepared_.find(sql);
+    if (found == prepared_.end()) {
+        const std::string name = "ritme_" + std::to_string(prepared_.size() + 1);
+        connection_->prepare(name, sql);  // prepared on first use, and again after a reconnect
+        found = prepared_.emplace(sql, name).first;
+    }
+    const auto pointers = params.pointers();
+    if (writing_) return writing_->exec_prepared(found->second, pqxx::prepare::make_dynamic_params(pointers));
+    pqxx::nontransaction alone(*connection_);
+    return alone.exec_prepared(found->second, pqxx::prepare::make_dynamic_params(pointers));
+}
+
+pqxx::result PostgresStore::exec_guarded_statement(const std::string& sql, const Params& params) const {
+    if (!writing_) return exec(sql, params);
+    writing_->exec("SAVEPOINT ritme_statement");
+    try {
+        pqxx::result result = exec(sql, params);
+        writing_->exec("RELEASE SAVEPOINT ritme_statement");
+        return result;
+    } catch (const pqxx::sql_error& e) {
+        if (!is_constraint(e)) throw;  // the database failing: the transaction goes with it
+        writing_->exec("ROLLBACK TO SAVEPOINT ritme_statement");
+        throw;
+    }
+}
+
+void PostgresStore::write(const std::function<void()>& work) {
+    if (writing_) return work();  // joins the transaction under way
+    guarded(name_, "starting a change", [&] { writing_ = std::make_unique<pqxx::work>(*connection_); });
+    try {
+        work();
+        guarded(name_, "committing", [&] { writing_->commit(); });
+    } catch (...) {
+        writing_.reset();  // rolls back what is left
+        throw;
+    }
+    writing_.reset();
+}
+
+void PostgresStore::require_write() const {
+    if (!writing_) throw StoreError("a change outside write()");
+}
+
+// --- The audit trail ------------------------------------------------------------------
+
+void PostgresStore::record(const AuditEntry& entry) {
+    guarded(name_, "recording an audit entry", [&] {
+        require_write();
+        exec("INSERT INTO audit (at, actor, command, action, subject, details) VALUES ($1, $2, $3, $4, $5, $6)",
+             Params(entry.at.iso(), entry.actor, entry.command, entry.action, entry.subject, entry.details));
+    });
+}
+
+std::vector<AuditEntry> PostgresStore::audit() const {
+    return guarded(name_, "reading the audit trail", [&]() -> std::vector<AuditEntry> {
+        std::vector<AuditEntry> out;
+        for (const auto& r : exec("SELECT id, at, actor, command, action, subject, details FROM audit ORDER BY id",
+                                  Params())) {
+            const RowRef row{"audit", r[0].c_str()};
+            out.push_back({integer_from(r[0], row), instant_from(r[1], row), text_from(r[2], row),
+                           text_from(r[3], row), text_from(r[4], row), text_from(r[5], row), text_from(r[6], row)});
+        }
+        return out;
+    });
+}
+
+// --- Settings -------------------------------------------------------------------------
+
+std::optional<std::string> PostgresStore::setting(const std::string& key) const {
+    return guarded(name_, "reading a setting", [&]() -> std::optional<std::string> {
+        const auto result = exec("SELECT value FROM setting WHERE key = $1", Params(key));
+        if (result.empty()) return std::nullopt;
+        return text_from(result[0][0], {"setting", key});
+    });
+}
+
+void PostgresStore::put_setting(const std::string& key, const std::string& value) {
+    guarded(name_, "storing a setting", [&] {
+        require_write();
+        exec("INSERT INTO setting (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+             Params(key, value));
+    });
+}
+
+}  // namespace ritme

@@ -1,0 +1,146 @@
+#pragma once
+// The store in PostgreSQL: the shared database of several ritme daemons. Its tables are
+// SQLite's, with the same values (instants as ISO text, the outbox's as UTC seconds), in
+// the connection's current schema (search_path); the schema is versioned in the
+// `schema_migration` table and migrated forward when the store connects, under an
+// advisory lock, so daemons starting together migrate once. Every statement is prepared
+// once per connection; each write() is one transaction, reads outside it run alone.
+// Claims lock their rows with FOR UPDATE SKIP LOCKED: daemons claiming at once never take
+// the same row, nor wait for one another.
+
+#include "engine/store/postgres_connection.hpp"
+#include "engine/store/store.hpp"
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace pqxx {
+class connection_base;
+class transaction_base;
+class result;
+}  // namespace pqxx
+
+namespace ritme {
+
+namespace postgres_rows {
+class Params;
+}
+
+class PostgresStore final : public Store {
+public:
+    static constexpr int current_schema_version = 1;
+
+    // Connects and migrates the schema to the current version. Throws StoreError when
+    // the database cannot be reached, the URL holds a password, or the schema is newer
+    // than this ritme or another program's.
+    static std::unique_ptr<PostgresStore> open(const PostgresTarget& target);
+    ~PostgresStore() override;
+
+    void write(const std::function<void()>& work) override;
+    int schema_version() const;
+    // The database as errors name it: the URL, which holds no password.
+    const std::string& name() const { return name_; }
+
+    std::optional<Programme> programme(const std::string& id) const override;
+    std::vector<std::string> programme_ids() const override;
+    void put_programme(const Programme& programme) override;
+
+    std::optional<School> school(const std::string& id) const override;
+    std::vector<std::string> school_ids() const override;
+    void put_school(const School& school) override;
+
+    std::vector<StoredSession> sessions(const std::string& programme_id) const override;
+    int64_t put_session(const StoredSession& session) override;
+
+    std::optional<Participant> participant(const std::string& id) const override;
+    std::vector<Participant> participants() const override;
+    void put_participant(const Participant& participant) override;
+    void delete_participant(const std::string& id, bool keep_anonymous_counts) override;
+
+    std::vector<std::string> programmes_of(const std::string& participant_id) const override;
+    std::vector<std::string> participants_of(const std::string& programme_id) const override;
+    void enrol(const std::string& participant_id, const std::string& programme_id) override;
+    void unenrol(const std::string& participant_id, const std::string& programme_id) override;
+    int anonymous_enrolments(const std::string& programme_id) const override;
+
+    void record(const AuditEntry& entry) override;
+    std::vector<AuditEntry> audit() const override;
+
+    // Sessions by id, appointments, the outbox and its receipts, plan requests and settings.
+    std::optional<StoredSession> session(int64_t id) const override;
+    int64_t put_appointment(const Appointment& appointment) override;
+    std::optional<Appointment> appointment(int64_t id) const override;
+    std::vector<Appointment> appointments(const std::string& participant_id) const override;
+    int64_t add_delivery(const Delivery& delivery) override;
+    std::optional<Delivery> delivery(int64_t id) const override;
+    std::vector<Delivery> deliveries(const DeliveryQuery& query) const override;
+    void cancel_delivery(int64_t id, const std::string& reason, UtcInstant at) override;
+    std::vector<ClaimedDelivery> claim_due_by(UtcInstant now, UtcInstant due_by, int limit, const std::string& owner,
+                                              UtcInstant lease_until) override;
+    std::vector<int64_t> finish(const std::vector<DeliveryOutcome>& outcomes) override;
+    int renew_claims(const std::string& owner, const std::vector<int64_t>& ids, UtcInstant until) override;
+    std::optional<UtcInstant> next_send_at() const override;
+    std::vector<std::string> claim_owners() const override;
+    int release_claims(const std::string& owner, UtcInstant now, const std::string& reason) override;
+    std::vector<DeliveryCount> delivery_counts() const override;
+    std::optional<Delivery> delivery_by_provider_id(const std::string& channel,
+                                                    const std::string& provider_id) const override;
+    bool add_receipt(const std::string& channel, const DeliveryReceipt& receipt) override;
+    bool subject_current(const Delivery& delivery) const override;
+    bool mark_undelivered(int64_t id, const std::string& reason, UtcInstant at) override;
+    std::vector<DeliveryReceipt> receipts(int64_t delivery_id) const override;
+    std::vector<ToldRecord> told_about_sessions(const std::string& programme_id) const override;
+    std::vector<ToldRecord> told_about_appointments(const std::string& participant_id) const override;
+    void put_told(const ToldRecord& record) override;
+    int64_t add_answer(const StoredAnswer& answer) override;
+    void set_answer_lead_delivery(int64_t answer_id, int64_t delivery_id) override;
+    std::optional<StoredAnswer> answer(int64_t id) const override;
+    std::vector<StoredAnswer> answers(const std::string& participant_id) const override;
+    void put_attendance(const AttendanceRecord& record) override;
+    std::vector<AttendanceRecord> attendance_of_participant(const std::string& participant_id) const override;
+    std::vector<AttendanceRecord> attendance_of_programme(const std::string& programme_id) const override;
+    int64_t add_follow_up(const StoredFollowUp& follow_up) override;
+    std::optional<StoredFollowUp> follow_up(int64_t id) const override;
+    std::vector<StoredFollowUp> follow_ups(const std::string& programme_id, bool open_only) const override;
+    bool close_follow_up(int64_t id, const std::string& by, UtcInstant at) override;
+    std::optional<StoredLead> lead(const std::string& id) const override;
+    std::vector<StoredLead> leads() const override;
+    void put_lead(const StoredLead& lead) override;
+    void delete_lead(const std::string& id) override;
+    void put_lead_token(const LeadToken& token) override;
+    std::optional<LeadToken> lead_token(const std::string& hash) const override;
+    std::vector<LeadToken> lead_tokens(const std::string& lead_id) const override;
+    void put_feed_token(const FeedToken& token) override;
+    std::optional<FeedToken> feed_token(const std::string& id) const override;
+    std::optional<FeedToken> feed_token_by_hash(const std::string& hash) const override;
+    std::vector<FeedToken> feed_tokens(const std::string& programme_id) const override;
+    int64_t add_group_message(const GroupMessage& message) override;
+    std::optional<GroupMessage> group_message(int64_t id) const override;
+    void request_plan(const std::string& scope) override;
+    std::vector<std::string> plan_requests() const override;
+    void clear_plan_request(const std::string& scope) override;
+    std::optional<std::string> setting(const std::string& key) const override;
+    void put_setting(const std::string& key, const std::string& value) override;
+
+private:
+    explicit PostgresStore(const PostgresTarget& target);
+    void migrate();
+    void require_write() const;
+    std::vector<Commitment> commitments_of(const std::string& participant_id) const;
+
+    // Runs `sql` (prepared once per connection) in the transaction under way, or alone
+    // outside write().
+    pqxx::result exec(const std::string& sql, const postgres_rows::Params& params) const;
+    // The same in a savepoint: a constraint error rolls back only this statement, so the
+    // caller's StoreError leaves the transaction usable, as SQLite's does.
+    pqxx::result exec_guarded_statement(const std::string& sql, const postgres_rows::Params& params) const;
+
+    std::string name_;
+    std::unique_ptr<pqxx::connection_base> connection_;
+    std::unique_ptr<pqxx::transaction_base> writing_;
+    mutable std::map<std::string, std::string> prepared_;  // SQL text → statement name
+};
+
+}  // namespace ritme
