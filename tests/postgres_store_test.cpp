@@ -1,0 +1,235 @@
+// What only the PostgreSQL store has: its URL and password file, its schema versioning,
+// and claims by several daemons at once on one database. The shared store suite runs
+// against it in store_test.cpp and the others (PostgresFactory).
+
+#include "engine/store/postgres_connection.hpp"
+#include "engine/store/postgres_store.hpp"
+#include "postgres_test_store.hpp"
+
+#include <doctest/doctest.h>
+#include <pqxx/connection>
+#include <pqxx/nontransaction>
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <thread>
+
+using namespace ritme;
+namespace pt = boost::posix_time;
+namespace fs = std::filesystem;
+
+namespace {
+
+UtcInstant at(int day, int hour, int minute = 0) {
+    return {pt::ptime(make_date(2026, 3, day), pt::hours(hour) + pt::minutes(minute))};
+}
+
+std::string written_file(const std::string& name, const std::string& text, mode_t mode) {
+    const auto dir = fs::temp_directory_path() / ("ritme-postgres-test-" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    const auto path = (dir / name).string();
+    std::ofstream(path) << text;
+    ::chmod(path.c_str(), mode);
+    return path;
+}
+
+Delivery due_alert(int n, UtcInstant send_at) {
+    Delivery d;
+    d.key = "alert:" + std::to_string(n);
+    d.kind = DeliveryKind::alert;
+    d.programme_id = "test";
+    d.participant_id = "p-1";
+    d.channel = "sms";
+    d.due_at = send_at;
+    d.send_at = send_at;
+    d.expires_at = {send_at.utc + pt::hours(2)};
+    d.updated_at = send_at;
+    return d;
+}
+
+// The schema name in a URL fresh_postgres_schema_url() made.
+std::string schema_of(const std::string& url) { return url.substr(url.rfind("%3D") + 3); }
+
+}  // namespace
+
+TEST_SUITE_BEGIN("postgres_connection");
+
+TEST_CASE("a database URL with a password is refused, with where the password goes instead") {
+    const std::string problem = postgres_url_problem("postgresql://ritme:geheim@db.example/ritme");
+    CHECK(problem.find("holds a password") != std::string::npos);
+    CHECK(problem.find("password_file") != std::string::npos);
+    CHECK(problem.find("PGPASSFILE") != std::string::npos);
+    CHECK(problem.find("geheim") == std::string::npos);
+    CHECK_NE(postgres_url_problem("postgresql://db.example/ritme?password=geheim"), "");
+    CHECK_THROWS_AS(postgres_connection_string({"postgresql://ritme:geheim@db.example/ritme", ""}), StoreError);
+}
+
+TEST_CASE("a database URL libpq cannot read is refused with the form it takes") {
+    CHECK(postgres_url_problem("postgresql://db.example/ritme?sslmod=require").find("cannot be read") !=
+          std::string::npos);
+    CHECK(postgres_url_problem("/var/lib/ritme/ritme.db").find("not a PostgreSQL URL") != std::string::npos);
+    CHECK(is_postgres_url("postgres://db.example/ritme"));
+    CHECK_FALSE(is_postgres_url("var/ritme.db"));
+}
+
+TEST_CASE("TLS and other parameters pass through; the password comes from its file, quoted") {
+    const std::string file = written_file("password", "it's a \\secret\n", 0600);
+    const std::string connection = postgres_connection_string(
+        {"postgresql://ritme@db.example:5433/ritme?sslmode=verify-full&sslrootcert=/etc/ritme/ca.pem", file});
+    CHECK(connection.find("sslmode='verify-full'") != std::string::npos);
+    CHECK(connection.find("sslrootcert='/etc/ritme/ca.pem'") != std::string::npos);
+    CHECK(connection.find("host='db.example'") != std::string::npos);
+    CHECK(connection.find("port='5433'") != std::string::npos);
+    CHECK(connection.find("password='it\\'s a \\\\secret'") != std::string::npos);  // no newline
+}
+
+TEST_CASE("a password file others may read, an empty one or a missing one is refused") {
+    const std::string url = "postgresql://db.example/ritme";
+    try {
+        postgres_connection_string({url, written_file("open", "geheim\n", 0644)});
+        FAIL("a password file readable by others was accepted");
+    } catch (const StoreError& e) {
+        CHECK(std::string(e.what()).find("chmod 600") != std::string::npos);
+        CHECK(std::string(e.what()).find("geheim") == std::string::npos);
+    }
+    CHECK_THROWS_AS(postgres_connection_string({url, written_file("empty", "\n", 0600)}), StoreError);
+    CHECK_THROWS_AS(postgres_connection_string({url, "/nonexistent/ritme-password"}), StoreError);
+}
+
+TEST_SUITE_END();
+
+TEST_SUITE_BEGIN("postgres_store");
+
+TEST_CASE("the schema is versioned, opened again as it is, and migrated once by daemons starting together") {
+    const std::string url = test::fresh_postgres_schema_url();
+    std::vector<std::unique_ptr<PostgresStore>> stores(4);
+    std::vector<std::thread> openers;
+    std::vector<std::string> errors(stores.size());
+    for (size_t i = 0; i < stores.size(); ++i)
+        openers.emplace_back([&, i] {
+            try {
+                stores[i] = PostgresStore::open({url, ""});
+            } catch (const std::exception& e) {
+                errors[i] = e.what();
+            }
+        });
+    for (auto& t : openers) t.join();
+    for (const auto& error : errors) CHECK_MESSAGE(error.empty(), error);
+    REQUIRE(stores[0]);
+    CHECK_EQ(stores[0]->schema_version(), PostgresStore::current_schema_version);
+    pqxx::connection admin(url);
+    CHECK_EQ(pqxx::nontransaction(admin).exec("SELECT count(*) FROM schema_migration")[0][0].as<int>(),
+             PostgresStore::current_schema_version);
+
+    stores[0]->write([&] { stores[0]->put_setting("rules", "v1"); });
+    stores.clear();
+    auto again = PostgresStore::open({url, ""});
+    CHECK_EQ(again->setting("rules").value_or(""), "v1");
+}
+
+TEST_CASE("a schema with another program's tables, or a newer ritme's, is refused and left as it is") {
+    const std::string foreign = test::fresh_postgres_schema_url();
+    {
+        pqxx::connection admin(foreign);
+        pqxx::nontransaction(admin).exec("CREATE TABLE invoice (id integer)");
+    }
+    try {
+        PostgresStore::open({foreign, ""});
+        FAIL("a schema with another program's tables was taken");
+    } catch (const StoreError& e) {
+        CHECK(std::string(e.what()).find("not a ritme database") != std::string::npos);
+    }
+    const std::string newer = test::fresh_postgres_schema_url();
+    PostgresStore::open({newer, ""});
+    {
+        pqxx::connection admin(newer);
+        pqxx::nontransaction(admin).exec("INSERT INTO schema_migration (version) VALUES (99)");
+    }
+    try {
+        PostgresStore::open({newer, ""});
+        FAIL("a newer schema was taken");
+    } catch (const StoreError& e) {
+        CHECK(std::string(e.what()).find("newer than this ritme") != std::string::npos);
+    }
+}
+
+TEST_CASE("errors name the database by its URL and what was being done") {
+    auto store = test::fresh_postgres_store();
+    try {
+        store->write([&] { store->enrol("p-nobody", "no-programme"); });
+        FAIL("an enrolment without participant or programme was stored");
+    } catch (const StoreError& e) {
+        CHECK(std::string(e.what()).find("no such participant or programme") != std::string::npos);
+    }
+    try {
+        PostgresStore::open({"postgresql:///ritme?host=/nonexistent-ritme-socket-dir", ""});
+        FAIL("a database that is not there was opened");
+    } catch (const StoreError& e) {
+        CHECK(std::string(e.what()).find("postgresql:///ritme?host=/nonexistent-ritme-socket-dir: connecting") !=
+              std::string::npos);
+    }
+}
+
+TEST_CASE("three daemons claiming at once take every due row once, none waiting for another") {
+    const std::string url = test::fresh_postgres_schema_url();
+    constexpr int rows = 600;
+    {
+        auto store = PostgresStore::open({url, ""});
+        store->write([&] {
+            for (int i = 0; i < rows; ++i) store->add_delivery(due_alert(i, at(5, 9, i % 60)));
+        });
+    }
+    std::vector<std::vector<int64_t>> claimed(3);
+    std::vector<std::string> errors(claimed.size());
+    std::vector<std::thread> daemons;
+    for (size_t d = 0; d < claimed.size(); ++d)
+        daemons.emplace_back([&, d] {
+            try {
+                auto store = PostgresStore::open({url, ""});
+                const std::string owner = "daemon-" + std::to_string(d);
+                for (;;) {
+                    std::vector<ClaimedDelivery> batch;
+                    store->write([&] { batch = store->claim_due(at(5, 10), 7, owner, at(5, 10, 5)); });
+                    if (batch.empty()) break;
+                    for (const auto& c : batch) claimed[d].push_back(c.delivery.id);
+                }
+            } catch (const std::exception& e) {
+                errors[d] = e.what();
+            }
+        });
+    for (auto& t : daemons) t.join();
+    for (const auto& error : errors) CHECK_MESSAGE(error.empty(), error);
+    std::multiset<int64_t> all;
+    for (const auto& ids : claimed) all.insert(ids.begin(), ids.end());
+    CHECK_EQ(all.size(), static_cast<size_t>(rows));
+    CHECK_EQ(std::set<int64_t>(all.begin(), all.end()).size(), static_cast<size_t>(rows));  // none twice
+}
+
+TEST_CASE("a daemon that stops renewing loses its claims when the lease ends, and its late result is not written") {
+    const std::string url = test::fresh_postgres_schema_url();
+    auto first = PostgresStore::open({url, ""});
+    auto second = PostgresStore::open({url, ""});
+    first->write([&] { first->add_delivery(due_alert(1, at(5, 9))); });
+    std::vector<ClaimedDelivery> held;
+    first->write([&] { held = first->claim_due(at(5, 9), 10, "host-a:1", at(5, 9, 5)); });
+    REQUIRE_EQ(held.size(), 1u);
+    std::vector<ClaimedDelivery> taken;
+    second->write([&] { taken = second->claim_due(at(5, 9, 4), 10, "host-b:1", at(5, 9, 9)); });
+    CHECK(taken.empty());  // the lease still runs
+    second->write([&] { taken = second->claim_due(at(5, 9, 6), 10, "host-b:1", at(5, 9, 11)); });
+    REQUIRE_EQ(taken.size(), 1u);
+    CHECK_EQ(taken[0].delivery.attempts, 2);
+    std::vector<int64_t> written;
+    DeliveryOutcome late(held[0].delivery.id, DeliveryState::sent, at(5, 9, 7));
+    late.provider_id = "gw-1";
+    late.claimed_by = "host-a:1";
+    first->write([&] { written = first->finish({late}); });
+    CHECK(written.empty());
+    CHECK_EQ(second->delivery(held[0].delivery.id)->claimed_by, "host-b:1");
+}
+
+TEST_SUITE_END();
