@@ -4,7 +4,9 @@
 
 #include "engine/store/postgres_connection.hpp"
 #include "engine/store/postgres_store.hpp"
+#include "engine/store/sqlite_store.hpp"
 #include "postgres_test_store.hpp"
+#include "test_support.hpp"
 
 #include <doctest/doctest.h>
 #include <pqxx/connection>
@@ -230,6 +232,84 @@ TEST_CASE("a daemon that stops renewing loses its claims when the lease ends, an
     first->write([&] { written = first->finish({late}); });
     CHECK(written.empty());
     CHECK_EQ(second->delivery(held[0].delivery.id)->claimed_by, "host-b:1");
+}
+
+TEST_SUITE_END();
+
+TEST_SUITE_BEGIN("postgres_store");
+
+TEST_CASE("an SQLite installation is copied into an empty PostgreSQL database with its ids, audit included") {
+    const auto dir = fs::temp_directory_path() / ("ritme-postgres-copy-" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    const std::string sqlite_path = (dir / "ritme.db").string();
+    int64_t session_id = 0, delivery_id = 0;
+    {
+        auto sqlite = SqliteStore::open(sqlite_path);
+        sqlite->write([&] {
+            Programme programme = test::load_valid(test::programme_toml("start = 2026-02-02\nregion = \"noord\""));
+            sqlite->put_programme(programme);
+            StoredSession s;
+            s.programme_id = "test";
+            s.number = 1;
+            s.slot = 1;
+            s.date = s.planned_date = make_date(2026, 3, 10);
+            s.time = *TimeRange::parse("09:30-11:30");
+            s.location = "schakel";
+            s.start_utc = at(10, 8, 30);
+            s.end_utc = at(10, 10, 30);
+            // A gap in the ids, as deletions leave: the copy keeps them.
+            StoredSession gap = s;
+            gap.slot = 2;
+            sqlite->put_session(gap);
+            session_id = sqlite->put_session(s);
+            Participant p;
+            p.id = "p-1";
+            p.name = "Amina";
+            p.phone = "+31612345678";
+            p.language = "so";
+            sqlite->put_participant(p);
+            sqlite->enrol("p-1", "test");
+            Delivery d = due_alert(1, at(10, 6));
+            d.kind = DeliveryKind::reminder;
+            d.session_id = session_id;
+            d.session_version = 1;
+            delivery_id = sqlite->add_delivery(d);
+            sqlite->add_receipt("sms", {delivery_id, at(10, 6, 1), "delivered", "", "1"});
+            sqlite->record({0, at(1, 9), "lead", "apply", "programme.applied", "test", ""});
+        });
+    }
+    auto target = test::fresh_postgres_store();
+    const auto copied = target->copy_from_sqlite(sqlite_path);
+    const auto rows_of = [&](const std::string& table) {
+        for (const auto& t : copied)
+            if (t.table == table) return t.rows;
+        return int64_t{-1};
+    };
+    CHECK_EQ(rows_of("session"), 2);
+    CHECK_EQ(rows_of("audit"), 1);
+    CHECK_EQ(rows_of("told"), 2);
+    REQUIRE(target->session(session_id));
+    CHECK_EQ(target->session(session_id)->slot, 1);
+    CHECK_EQ(target->participants_of("test"), std::vector<std::string>{"p-1"});
+    CHECK_EQ(target->delivery(delivery_id)->provider_status, "delivered");
+    CHECK_EQ(target->receipts(delivery_id).size(), 1u);
+    CHECK_EQ(target->audit().at(0).action, "programme.applied");
+    // Ids go on after the copied ones.
+    int64_t next = 0;
+    target->write([&] { next = target->add_delivery(due_alert(2, at(10, 7))); });
+    CHECK_GT(next, delivery_id);
+
+    // Into a database with data: refused, and it stays as it is.
+    try {
+        target->copy_from_sqlite(sqlite_path);
+        FAIL("a copy into a database with data went ahead");
+    } catch (const StoreError& e) {
+        CHECK(std::string(e.what()).find("holds data already") != std::string::npos);
+    }
+    CHECK_EQ(target->sessions("test").size(), 2u);
+    CHECK_THROWS_AS(target->copy_from_sqlite((dir / "missing.db").string()), StoreError);
+    CHECK_FALSE(fs::exists(dir / "missing.db"));
+    fs::remove_all(dir);
 }
 
 TEST_SUITE_END();

@@ -11,6 +11,7 @@
 #include "engine/store/postgres_connection.hpp"
 #include "engine/store/store.hpp"
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
@@ -22,11 +23,21 @@ class transaction_base;
 class result;
 }  // namespace pqxx
 
+namespace SQLite {
+class Database;
+}
+
 namespace ritme {
 
 namespace postgres_rows {
 class Params;
 }
+
+// One table copied by copy_from_sqlite(), with its rows counted on both sides.
+struct CopiedTable {
+    std::string table;
+    int64_t rows = 0;
+};
 
 class PostgresStore final : public Store {
 public:
@@ -42,6 +53,13 @@ public:
     int schema_version() const;
     // The database as errors name it: the URL, which holds no password.
     const std::string& name() const { return name_; }
+
+    // Moving an installation here (`ritme migrate --to postgresql://…`): opens the SQLite
+    // file (migrating it to its current schema, as any ritme command would) and copies
+    // every table, the audit trail included, row by row with its ids, in one transaction;
+    // then counts each table's rows on both sides. Throws StoreError, and nothing lands,
+    // when this database holds data already, a value does not fit, or a count differs.
+    std::vector<CopiedTable> copy_from_sqlite(const std::string& sqlite_path);
 
     std::optional<Programme> programme(const std::string& id) const override;
     std::vector<std::string> programme_ids() const override;
@@ -128,6 +146,7 @@ private:
     explicit PostgresStore(const PostgresTarget& target);
     void migrate();
     void require_write() const;
+    void copy_tables(SQLite::Database& from, const std::string& sqlite_path, std::vector<CopiedTable>& copied);
     std::vector<Commitment> commitments_of(const std::string& participant_id) const;
 
     // Runs `sql` (prepared once per connection) in the transaction under way, or alone
