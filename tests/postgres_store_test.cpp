@@ -2,6 +2,7 @@
 // and claims by several daemons at once on one database. The shared store suite runs
 // against it in store_test.cpp and the others (PostgresFactory).
 
+#include "engine/store/postgres_change_listener.hpp"
 #include "engine/store/postgres_connection.hpp"
 #include "engine/store/postgres_store.hpp"
 #include "engine/store/sqlite_store.hpp"
@@ -12,6 +13,7 @@
 #include <pqxx/connection>
 #include <pqxx/nontransaction>
 
+#include <poll.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -310,6 +312,58 @@ TEST_CASE("an SQLite installation is copied into an empty PostgreSQL database wi
     CHECK_THROWS_AS(target->copy_from_sqlite((dir / "missing.db").string()), StoreError);
     CHECK_FALSE(fs::exists(dir / "missing.db"));
     fs::remove_all(dir);
+}
+
+TEST_SUITE_END();
+
+namespace {
+
+// Waits, at most 10 seconds, until the listener's socket has something to read; then
+// takes what arrived. Adds up until `expected` changes are counted or nothing more comes.
+int changes_until(PostgresChangeListener& listener, int expected) {
+    int taken = 0;
+    while (taken < expected) {
+        pollfd fd{listener.socket(), POLLIN, 0};
+        if (::poll(&fd, 1, 10000) <= 0) break;
+        taken += listener.take_changes();
+    }
+    return taken;
+}
+
+}  // namespace
+
+TEST_SUITE_BEGIN("postgres_store");
+
+TEST_CASE("a committed change wakes the other daemons once per transaction; its own, a read or another schema none") {
+    const std::string url = test::fresh_postgres_schema_url();
+    auto own = PostgresStore::open({url, ""});
+    auto other = PostgresStore::open({url, ""});
+    auto elsewhere = test::fresh_postgres_store();
+    PostgresChangeListener listener({url, ""}, own->backend_pid());
+
+    own->write([&] { own->add_delivery(due_alert(1, at(5, 9))); });                     // its own: no news
+    other->write([&] {                                                                    // 50 rows, one change
+        for (int i = 2; i < 52; ++i) other->add_delivery(due_alert(i, at(5, 9)));
+    });
+    other->write([&] { other->claim_due(at(5, 8), 10, "b", at(5, 8, 5)); });           // nothing claimed
+    elsewhere->write([&] { elsewhere->put_setting("rules", "x"); });                    // another installation
+    other->write([&] { other->put_setting("rules", "v2"); });                            // the last change
+    CHECK_EQ(listener.take_changes_committed_so_far(), 2);
+}
+
+TEST_CASE("a listening connection that broke is made again, counts as a change and hears the next one") {
+    const std::string url = test::fresh_postgres_schema_url();
+    auto store = PostgresStore::open({url, ""});
+    PostgresChangeListener listener({url, ""}, 0);
+    const int before = listener.backend_pid();
+    {
+        pqxx::connection admin(url);
+        pqxx::nontransaction(admin).exec("SELECT pg_terminate_backend(" + std::to_string(before) + ")");
+    }
+    CHECK_EQ(changes_until(listener, 1), 1);
+    CHECK_NE(listener.backend_pid(), before);
+    store->write([&] { store->put_setting("rules", "v3"); });
+    CHECK_EQ(changes_until(listener, 1), 1);
 }
 
 TEST_SUITE_END();

@@ -41,7 +41,13 @@ pqxx::result PostgresStore::exec(const std::string& sql, const Params& params) c
         found = prepared_.emplace(sql, name).first;
     }
     const auto pointers = params.pointers();
-    if (writing_) return writing_->exec_prepared(found->second, pqxx::prepare::make_dynamic_params(pointers));
+    if (writing_) {
+        pqxx::result result = writing_->exec_prepared(found->second, pqxx::prepare::make_dynamic_params(pointers));
+        // A statement that changed rows (a SELECT's count is of rows read): the commit
+        // tells the other daemons.
+        if (result.affected_rows() > 0 && sql.rfind("SELECT", 0) != 0) changed_ = true;
+        return result;
+    }
     pqxx::nontransaction alone(*connection_);
     return alone.exec_prepared(found->second, pqxx::prepare::make_dynamic_params(pointers));
 }
@@ -63,15 +69,25 @@ pqxx::result PostgresStore::exec_guarded_statement(const std::string& sql, const
 void PostgresStore::write(const std::function<void()>& work) {
     if (writing_) return work();  // joins the transaction under way
     guarded(name_, "starting a change", [&] { writing_ = std::make_unique<pqxx::work>(*connection_); });
+    changed_ = false;
     try {
         work();
-        guarded(name_, "committing", [&] { writing_->commit(); });
+        guarded(name_, "committing", [&] {
+            // One notification per transaction that changed something, however many rows:
+            // PostgreSQL delivers it at the commit, and only then. A claim that found
+            // nothing wakes nobody, so idle daemons do not wake each other in turn.
+            if (changed_) writing_->exec("SELECT pg_notify('" + std::string(postgres_change_channel) +
+                                         "', current_schema())");
+            writing_->commit();
+        });
     } catch (...) {
         writing_.reset();  // rolls back what is left
         throw;
     }
     writing_.reset();
 }
+
+int PostgresStore::backend_pid() const { return connection_->backendpid(); }
 
 void PostgresStore::require_write() const {
     if (!writing_) throw StoreError("a change outside write()");

@@ -33,6 +33,10 @@ namespace postgres_rows {
 class Params;
 }
 
+// The channel on which a committed change is announced (pg_notify), its payload the
+// schema that changed: daemons sharing the database LISTEN on it to wake.
+inline constexpr const char* postgres_change_channel = "ritme_change";
+
 // One table copied by copy_from_sqlite(), with its rows counted on both sides.
 struct CopiedTable {
     std::string table;
@@ -53,6 +57,8 @@ public:
     int schema_version() const;
     // The database as errors name it: the URL, which holds no password.
     const std::string& name() const { return name_; }
+    // The server process of this store's connection: the sender of its own notifications.
+    int backend_pid() const;
 
     // Moving an installation here (`ritme migrate --to postgresql://…`): opens the SQLite
     // file (migrating it to its current schema, as any ritme command would) and copies
@@ -160,6 +166,7 @@ private:
     std::unique_ptr<pqxx::connection_base> connection_;
     std::unique_ptr<pqxx::transaction_base> writing_;
     mutable std::map<std::string, std::string> prepared_;  // SQL text → statement name
+    mutable bool changed_ = false;  // the transaction under way changed a row
 };
 
 }  // namespace ritme
