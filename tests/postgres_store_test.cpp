@@ -339,7 +339,7 @@ TEST_CASE("a committed change wakes the other daemons once per transaction; its 
     auto own = PostgresStore::open({url, ""});
     auto other = PostgresStore::open({url, ""});
     auto elsewhere = test::fresh_postgres_store();
-    PostgresChangeListener listener({url, ""}, own->backend_pid());
+    PostgresChangeListener listener({url, ""}, [&] { return own->backend_pid(); });
 
     own->write([&] { own->add_delivery(due_alert(1, at(5, 9))); });                     // its own: no news
     other->write([&] {                                                                    // 50 rows, one change
@@ -354,7 +354,7 @@ TEST_CASE("a committed change wakes the other daemons once per transaction; its 
 TEST_CASE("a listening connection that broke is made again, counts as a change and hears the next one") {
     const std::string url = test::fresh_postgres_schema_url();
     auto store = PostgresStore::open({url, ""});
-    PostgresChangeListener listener({url, ""}, 0);
+    PostgresChangeListener listener({url, ""}, {});
     const int before = listener.backend_pid();
     {
         pqxx::connection admin(url);

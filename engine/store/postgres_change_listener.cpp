@@ -16,13 +16,17 @@ struct PostgresChangeListener::Receiver final : pqxx::notification_receiver {
         : pqxx::notification_receiver(connection, postgres_change_channel), owner(listener) {}
     void operator()(const std::string& payload, int backend_pid) override {
         // Another installation in another schema of the same database is no news either.
-        if (backend_pid != owner.own_backend_pid_ && payload == owner.schema_) ++owner.changes_;
+        if (payload != owner.schema_) return;
+        if (owner.own_backend_pid_ && backend_pid == owner.own_backend_pid_()) return;
+        ++owner.changes_;
     }
     PostgresChangeListener& owner;
 };
 
-PostgresChangeListener::PostgresChangeListener(const PostgresTarget& target, int own_backend_pid)
-    : connection_string_(postgres_connection_string(target)), name_(target.url), own_backend_pid_(own_backend_pid) {
+PostgresChangeListener::PostgresChangeListener(const PostgresTarget& target, std::function<int()> own_backend_pid)
+    : connection_string_(postgres_connection_string(target)),
+      name_(target.url),
+      own_backend_pid_(std::move(own_backend_pid)) {
     guarded(name_, "listening for changes", [&] { connect(); });
 }
 

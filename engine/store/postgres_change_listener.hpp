@@ -8,6 +8,7 @@
 
 #include "engine/store/postgres_connection.hpp"
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -19,9 +20,10 @@ namespace ritme {
 
 class PostgresChangeListener {
 public:
-    // Connects and listens. `own_backend_pid`: the store connection whose own commits are
-    // no news (PostgresStore::backend_pid()); 0 for none. Throws StoreError.
-    PostgresChangeListener(const PostgresTarget& target, int own_backend_pid);
+    // Connects and listens. `own_backend_pid` gives the server process of the store
+    // connection whose own commits are no news (PostgresStore::backend_pid(), asked at
+    // each notification: a reconnected store has a new one); empty: none. Throws StoreError.
+    PostgresChangeListener(const PostgresTarget& target, std::function<int()> own_backend_pid);
     ~PostgresChangeListener();
 
     // The socket to wait on for reading; it changes when the connection is made again.
@@ -33,7 +35,6 @@ public:
     // The same after a round trip to the server, which delivers every notification of a
     // change committed before it: none is still on its way.
     int take_changes_committed_so_far();
-    void set_own_backend_pid(int pid) { own_backend_pid_ = pid; }
     // The server process of the listening connection.
     int backend_pid() const;
 
@@ -45,7 +46,7 @@ private:
     std::string connection_string_;
     std::string name_;
     std::string schema_;
-    int own_backend_pid_;
+    std::function<int()> own_backend_pid_;
     int changes_ = 0;
     std::unique_ptr<pqxx::connection_base> connection_;
     std::unique_ptr<Receiver> receiver_;

@@ -84,10 +84,20 @@ def start(directory, name=NAME):
     data = os.path.join(home, "data")
     if ids:
         os.chown(home, ids[0], ids[1])
+    started = time.monotonic()
+
+    def note(what):
+        """How long each step took, in the log: a slow start says where it waited."""
+        with open(log_path, "a") as log:
+            log.write("test-servers: %s %s after %.2f s\n" % (time.strftime("%H:%M:%S"), what,
+                                                                time.monotonic() - started))
+
+    note("initdb starts")
     with open(log_path, "ab") as log:
         subprocess.run([os.path.join(bin_dir, "initdb"), "-D", data, "-U", USER, "-A", "trust", "-E", "UTF8",
                         "--locale=C", "--no-sync", "--no-instructions"],
                        stdout=log, stderr=subprocess.STDOUT, check=True, preexec_fn=demote(ids), cwd=home)
+    note("initdb done")
     settings = {
         "listen_addresses": "", "unix_socket_directories": home, "port": str(PORT),
         "fsync": "off", "synchronous_commit": "off", "full_page_writes": "off",
@@ -107,15 +117,17 @@ def start(directory, name=NAME):
     common.save_state(directory, name, state)  # so `stop` finds it even if waiting fails
 
     def ready():
-        return subprocess.run([os.path.join(bin_dir, "pg_isready"), "-q", "-h", home, "-p", str(PORT)],
+        return subprocess.run([os.path.join(bin_dir, "pg_isready"), "-q", "-h", home, "-p", str(PORT), "-U", USER],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0
     try:
-        common.wait_until(ready, 30, "PostgreSQL in " + home, process, log_path)
+        common.wait_until(ready, 60, "PostgreSQL in " + home, process, log_path)
+        note("server ready")
         subprocess.run([os.path.join(bin_dir, "createdb"), "-h", home, "-p", str(PORT), "-U", USER, DATABASE],
                        check=True, capture_output=True)
     except (RuntimeError, subprocess.CalledProcessError):
         stop(state)
         raise
+    note("database created")
     state["url"] = "postgresql:///%s?host=%s&port=%d&user=%s" % (DATABASE, urllib.parse.quote(home, safe=""),
                                                                  PORT, USER)
     return common.save_state(directory, name, state)
