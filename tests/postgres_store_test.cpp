@@ -367,3 +367,25 @@ TEST_CASE("a listening connection that broke is made again, counts as a change a
 }
 
 TEST_SUITE_END();
+
+TEST_SUITE_BEGIN("postgres_store");
+
+TEST_CASE("a store whose connection was cut says so once, as busy, and connects again for the next call") {
+    const std::string url = test::fresh_postgres_schema_url();
+    auto store = PostgresStore::open({url, ""});
+    store->write([&] { store->put_setting("rules", "v1"); });
+    {
+        pqxx::connection admin(url);
+        pqxx::nontransaction(admin).exec("SELECT pg_terminate_backend(" + std::to_string(store->backend_pid()) + ")");
+    }
+    // The cut may surface in the call after it, as StoreBusy: nothing was written.
+    try {
+        store->write([&] { store->put_setting("rules", "v2"); });
+    } catch (const StoreBusy&) {
+        store->write([&] { store->put_setting("rules", "v2"); });
+    }
+    CHECK_EQ(store->setting("rules").value_or(""), "v2");
+    CHECK_EQ(store->sessions("none").size(), 0u);  // prepared statements prepared again
+}
+
+TEST_SUITE_END();

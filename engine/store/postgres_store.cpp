@@ -15,14 +15,34 @@ namespace ritme {
 
 using namespace postgres_rows;
 
-PostgresStore::PostgresStore(const PostgresTarget& target) : name_(target.url) {
-    const std::string connection_string = postgres_connection_string(target);
-    guarded(name_, "connecting", [&] {
-        connection_ = std::make_unique<pqxx::connection>(connection_string);
-        // As SQLite's busy timeout: a change waits this long for another's lock, then
-        // StoreBusy. libpqxx sets it again when it reconnects.
-        connection_->set_variable("lock_timeout", "'5s'");
-    });
+PostgresStore::PostgresStore(const PostgresTarget& target)
+    : name_(target.url), connection_string_(postgres_connection_string(target)) {
+    guarded(name_, "connecting", [&] { connect(); });
+}
+
+void PostgresStore::connect() const {
+    connection_.reset();
+    prepared_.clear();  // a new server process knows none of them
+    connection_ = std::make_unique<pqxx::connection>(connection_string_);
+    // As SQLite's busy timeout: a change waits this long for another's lock, then StoreBusy.
+    connection_->set_variable("lock_timeout", "'5s'");
+}
+
+void PostgresStore::ensure_connected() const {
+    // A connection that broke (the server restarted, a network cut) fails the call that
+    // meets it with StoreBusy; the next call finds out and connects again. libpq notices a
+    // closed connection only when it uses it, so after a failure a round trip asks.
+    if (connection_ && !suspect_) return;
+    suspect_ = false;
+    if (connection_) {
+        try {
+            pqxx::nontransaction(*connection_).exec("SELECT 1");
+            return;
+        } catch (const std::exception&) {
+            // connected again below
+        }
+    }
+    guarded(name_, "connecting again", [&] { connect(); });
 }
 
 PostgresStore::~PostgresStore() = default;
@@ -34,6 +54,7 @@ std::unique_ptr<PostgresStore> PostgresStore::open(const PostgresTarget& target)
 }
 
 pqxx::result PostgresStore::exec(const std::string& sql, const Params& params) const {
+    if (!writing_) ensure_connected();
     auto found = prepared_.find(sql);
     if (found == prepared_.end()) {
         const std::string name = "ritme_" + std::to_string(prepared_.size() + 1);
@@ -48,8 +69,16 @@ pqxx::result PostgresStore::exec(const std::string& sql, const Params& params) c
         if (result.affected_rows() > 0 && sql.rfind("SELECT", 0) != 0) changed_ = true;
         return result;
     }
-    pqxx::nontransaction alone(*connection_);
-    return alone.exec_prepared(found->second, pqxx::prepare::make_dynamic_params(pointers));
+    try {
+        pqxx::nontransaction alone(*connection_);
+        return alone.exec_prepared(found->second, pqxx::prepare::make_dynamic_params(pointers));
+    } catch (const pqxx::sql_error&) {
+        throw;  // the statement's own error: the connection is fine
+    } catch (const pqxx::failure&) {
+        suspect_ = true;  // a read alone changes nothing: once more on a new connection
+        ensure_connected();
+        return exec(sql, params);
+    }
 }
 
 pqxx::result PostgresStore::exec_guarded_statement(const std::string& sql, const Params& params) const {
@@ -68,7 +97,16 @@ pqxx::result PostgresStore::exec_guarded_statement(const std::string& sql, const
 
 void PostgresStore::write(const std::function<void()>& work) {
     if (writing_) return work();  // joins the transaction under way
-    guarded(name_, "starting a change", [&] { writing_ = std::make_unique<pqxx::work>(*connection_); });
+    ensure_connected();
+    guarded(name_, "starting a change", [&] {
+        try {
+            writing_ = std::make_unique<pqxx::work>(*connection_);
+        } catch (const pqxx::failure&) {
+            suspect_ = true;  // nothing began: once more on a new connection
+            ensure_connected();
+            writing_ = std::make_unique<pqxx::work>(*connection_);
+        }
+    });
     changed_ = false;
     try {
         work();
@@ -81,6 +119,7 @@ void PostgresStore::write(const std::function<void()>& work) {
             writing_->commit();
         });
     } catch (...) {
+        suspect_ = true;  // the connection may be what failed
         writing_.reset();  // rolls back what is left
         throw;
     }

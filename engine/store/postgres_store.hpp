@@ -150,6 +150,8 @@ public:
 
 private:
     explicit PostgresStore(const PostgresTarget& target);
+    void connect() const;
+    void ensure_connected() const;
     void migrate();
     void require_write() const;
     void copy_tables(SQLite::Database& from, const std::string& sqlite_path, std::vector<CopiedTable>& copied);
@@ -163,10 +165,12 @@ private:
     pqxx::result exec_guarded_statement(const std::string& sql, const postgres_rows::Params& params) const;
 
     std::string name_;
-    std::unique_ptr<pqxx::connection_base> connection_;
+    std::string connection_string_;
+    mutable std::unique_ptr<pqxx::connection_base> connection_;
     std::unique_ptr<pqxx::transaction_base> writing_;
     mutable std::map<std::string, std::string> prepared_;  // SQL text → statement name
     mutable bool changed_ = false;  // the transaction under way changed a row
+    mutable bool suspect_ = false;  // a call failed: the connection may have broken
 };
 
 }  // namespace ritme
