@@ -1,4 +1,5 @@
 #include "engine/cli/cli.hpp"
+#include "engine/store/memory_store.hpp"
 #include "test_support.hpp"
 
 #include <doctest/doctest.h>
@@ -306,6 +307,32 @@ TEST_CASE("--help on every verb, and bad verbs and options are bad input") {
     CHECK(ritme_cli({}).status == 2);
     CHECK(ritme_cli({"holidays", "twenty"}).status == 2);
     CHECK(ritme_cli({"holidays", "2026", "--region", "oost"}).status == 2);
+}
+
+TEST_CASE("the database is a path or a URL of a known store; an unknown scheme lists the known ones, never the URL") {
+    const Run mysql = ritme_cli({"--db", "mysql://ritme:geheim@db.example/ritme", "status"});
+    CHECK(mysql.status == 1);
+    CHECK(mysql.err.find("the database is a mysql://… URL, which this ritme has no store for; it knows a file path "
+                         "(SQLite") != std::string::npos);
+    CHECK(mysql.err.find("geheim") == std::string::npos);
+    // Without a PostgreSQL store registered, its URL says so in the same words.
+    const Run postgres = ritme_cli({"--db", "postgresql://ritme@db.example/ritme", "participant", "list"});
+    CHECK(postgres.status == 1);
+    CHECK(postgres.err.find("the database is a postgresql://… URL, which this ritme has no store for") !=
+          std::string::npos);
+    // A registry that has the scheme opens it with the whole URL.
+    StoreRegistry registry;
+    std::string opened;
+    registry.add("memory", "memory://NAME", [&](const std::string& database) -> std::unique_ptr<Store> {
+        opened = database;
+        return std::make_unique<MemoryStore>();
+    });
+    CHECK(registry.open("MEMORY://one") != nullptr);
+    CHECK(opened == "MEMORY://one");
+    CHECK(StoreRegistry::scheme_of("var/ritme.db") == StoreRegistry::file_scheme);
+    CHECK(StoreRegistry::scheme_of("/srv/a://b") == StoreRegistry::file_scheme);
+    CHECK(StoreRegistry::scheme_of("postgresql://host/db") == "postgresql");
+    CHECK_THROWS_AS(registry.open("var/ritme.db"), StoreError);  // no SQLite in this one
 }
 
 TEST_SUITE_END();

@@ -8,6 +8,7 @@
 #include "engine/daemon/daemon.hpp"
 #include "engine/planner/overview_plan.hpp"
 #include "engine/planner/planner.hpp"
+#include "engine/store/memory_store.hpp"
 #include "engine/store/sqlite_store.hpp"
 #include "shared_clock.hpp"
 #include "test_support.hpp"
@@ -79,6 +80,12 @@ struct Scene {
         fs::remove_all(dir);
         fs::create_directories(dir);
         store = SqliteStore::open((dir / "ritme.db").string());
+        setup = recording_setup(rate, channel);
+    }
+
+    // A setup with one SMS channel that records, as `channel`.
+    static DaemonSetup recording_setup(double rate, RecordingChannel*& channel) {
+        DaemonSetup setup;
         setup.config.timezone = "Europe/Amsterdam";
         setup.config.templates = test::source_path("config/templates");
         setup.config.listen = "127.0.0.1:0";  // any free port: tests run side by side
@@ -95,6 +102,7 @@ struct Scene {
         auto recording = std::make_unique<RecordingChannel>();
         channel = recording.get();
         setup.channels.add(sms, std::move(recording));
+        return setup;
     }
     ~Scene() {
         store.reset();
@@ -375,6 +383,166 @@ TEST_CASE("the daemon hears the wall clock being set through its timerfd") {
         return;
     }
     CHECK(wait_for_clock_wakeups(daemon, 2));
+}
+
+namespace {
+
+// Virtual time a year ahead of the machine's, moved only by clock changes.
+UtcInstant a_year_ahead() {
+    const auto machine =
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch());
+    return {pt::from_time_t(static_cast<std::time_t>(machine.count())) + pt::hours(24 * 400)};
+}
+
+// A setup that plans the leads' overviews, with one recording SMS channel.
+DaemonSetup overview_setup(RecordingChannel*& channel) {
+    DaemonSetup setup = Scene::recording_setup(0, channel);
+    setup.rules = planning_rules(setup.config);
+    setup.overviews = overview_rules(setup.config);
+    setup.zone = std::make_shared<const TimeZone>(TimeZone::load("Europe/Amsterdam"));
+    return setup;
+}
+
+// A lead with something to say in her overview: a follow-up still open.
+void lead_with_news(Store& store, UtcInstant now) {
+    store.write([&] {
+        store.put_lead({"l-1", "Fatima", "", "+31687654321", {"almere"}});
+        StoredFollowUp open;
+        open.key = "absences-in-a-row:p-1:almere#s1";
+        open.cause = FollowUpCause::absences_in_a_row;
+        open.participant_id = "p-1";
+        open.programme_id = "almere";
+        open.count = 2;
+        open.created_at = now;
+        store.add_follow_up(open);
+    });
+}
+
+template <typename Done>
+bool wait_until(Done done) {
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (!done()) {
+        if (std::chrono::steady_clock::now() > give_up) return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    return true;
+}
+
+}  // namespace
+
+TEST_CASE("the daemon on the in-memory store: the lead's overview goes at its time, once") {
+    const UtcInstant start = a_year_ahead();
+    SharedClock clock(start);
+    std::ostringstream log_text;
+    Log log{log_text, LogLevel::debug, iso_timestamps(clock)};
+    MemoryStore store;  // read by the test only while the loop is not running
+    lead_with_news(store, start);
+    RecordingChannel* channel = nullptr;
+    DaemonSetup setup = overview_setup(channel);
+    const TimeZone zone = *setup.zone;
+    const Date tomorrow = zone.to_local(start).date + boost::gregorian::days(1);
+    const UtcInstant due = overview_time(tomorrow, setup.config.lead_overview_at, zone);
+    {
+        Daemon daemon(store, clock, log, std::move(setup), no_reload);
+        Running running(daemon);
+        daemon.clock_was_set();
+        REQUIRE(wait_for_clock_wakeups(daemon, 1));
+        CHECK(channel->sends().empty());
+        clock.set(due);
+        daemon.clock_was_set();
+        REQUIRE(channel->wait_for(1));
+        clock.set({due.utc + pt::hours(1)});
+        daemon.clock_was_set();
+        REQUIRE(wait_for_clock_wakeups(daemon, 3));
+        running.join();
+        CHECK(daemon.leases_skipped() == 0);  // no one else to leave it to
+    }
+    const auto sends = channel->sends();
+    REQUIRE(sends.size() == 1);
+    const auto sent = store.delivery(sends.front().delivery_id);
+    REQUIRE(sent);
+    CHECK(sent->key == "overview:l-1:" + iso_date(tomorrow));
+    CHECK(sent->state == DeliveryState::sent);
+    DeliveryQuery planned;
+    planned.kinds = {DeliveryKind::overview};
+    planned.states = {DeliveryState::planned};
+    REQUIRE(store.deliveries(planned).size() == 1);  // the next day's, planned by the one that sent
+}
+
+TEST_CASE("two daemons on one SQLite file: the lead's overview goes once, and the next day's is planned once") {
+    const UtcInstant start = a_year_ahead();
+    Scene scene("two-daemons", start, 0);
+    lead_with_news(*scene.store, start);
+    RecordingChannel* first_channel = nullptr;
+    RecordingChannel* second_channel = nullptr;
+    DaemonSetup first_setup = overview_setup(first_channel);
+    DaemonSetup second_setup = overview_setup(second_channel);
+    const TimeZone zone = *first_setup.zone;
+    const Date tomorrow = zone.to_local(start).date + boost::gregorian::days(1);
+    const UtcInstant due = overview_time(tomorrow, first_setup.config.lead_overview_at, zone);
+    auto second_store = SqliteStore::open((scene.dir / "ritme.db").string());  // a connection of its own
+    auto sent_count = [&] { return first_channel->sends().size() + second_channel->sends().size(); };
+    {
+        Daemon first(*scene.store, scene.clock, scene.log, std::move(first_setup), no_reload);
+        Daemon second(*second_store, scene.clock, scene.log, std::move(second_setup), no_reload);
+        Running first_running(first);
+        Running second_running(second);
+        first.clock_was_set();
+        second.clock_was_set();
+        REQUIRE(wait_for_clock_wakeups(first, 1));
+        REQUIRE(wait_for_clock_wakeups(second, 1));
+        CHECK(sent_count() == 0);
+
+        scene.clock.set(due);
+        first.clock_was_set();
+        second.clock_was_set();
+        REQUIRE(wait_until([&] { return sent_count() >= 1; }));
+        // An hour on, each has looked again: still one.
+        scene.clock.set({due.utc + pt::hours(1)});
+        first.clock_was_set();
+        second.clock_was_set();
+        REQUIRE(wait_for_clock_wakeups(first, 3));
+        REQUIRE(wait_for_clock_wakeups(second, 3));
+        first_running.join();
+        second_running.join();
+    }
+    CHECK(sent_count() == 1);
+    DeliveryQuery overviews;
+    overviews.kinds = {DeliveryKind::overview};
+    const auto rows = scene.store->deliveries(overviews);
+    REQUIRE(rows.size() == 2);  // tomorrow's, sent, and the day after's, planned
+    CHECK(rows.front().key == "overview:l-1:" + iso_date(tomorrow));
+    CHECK(rows.front().state == DeliveryState::sent);
+    CHECK(rows.back().key == "overview:l-1:" + iso_date(tomorrow + boost::gregorian::days(1)));
+    CHECK(rows.back().state == DeliveryState::planned);
+}
+
+TEST_CASE("a daemon leaves planning to the daemon holding its lease, and plans once the lease is given back") {
+    const UtcInstant start = a_year_ahead();
+    Scene scene("lease", start, 0);
+    scene.setup.rules = planning_rules(scene.setup.config);
+    auto other = SqliteStore::open((scene.dir / "ritme.db").string());  // the other daemon's connection
+    const UtcInstant until{start.utc + pt::hours(1)};
+    Daemon daemon(*scene.store, scene.clock, scene.log, std::move(scene.setup), no_reload);
+    Running running(daemon);
+    REQUIRE(wait_until([&] { return daemon.http_port() != 0; }));  // up, and its start's planning done
+
+    // The other daemon plans: it holds the lease while a change asks for planning.
+    other->write([&] {
+        CHECK(other->take_lease("plan", "other-host:7", start, until).held_by("other-host:7"));
+        other->request_plan("programme:almere");
+    });
+    REQUIRE(wait_until([&] { return daemon.leases_skipped() >= 1; }));
+    CHECK(other->plan_requests() == std::vector<std::string>{"programme:almere"});
+
+    // It stopped before planning; giving the lease back (or its term ending) lets this one.
+    other->write([&] { other->release_lease("plan", "other-host:7"); });
+    REQUIRE(wait_until([&] { return other->plan_requests().empty(); }));
+    running.join();
+    CHECK(scene.log_text.str().find("lease.skipped name=plan holder=other-host:7") != std::string::npos);
+    Lease after;
+    other->write([&] { after = other->take_lease("plan", "another:8", start, until); });
+    CHECK(after.held_by("another:8"));  // given back after the work
 }
 
 TEST_SUITE_END();

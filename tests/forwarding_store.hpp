@@ -141,6 +141,18 @@ public:
     std::optional<GroupMessage> group_message(int64_t id) const override { return inner_.group_message(id); }
     std::optional<std::string> setting(const std::string& key) const override { return inner_.setting(key); }
     void put_setting(const std::string& key, const std::string& value) override { inner_.put_setting(key, value); }
+    Lease take_lease(const std::string& name, const std::string& holder, UtcInstant now, UtcInstant until) override {
+        return inner_.take_lease(name, holder, now, until);
+    }
+    void release_lease(const std::string& name, const std::string& holder) override {
+        inner_.release_lease(name, holder);
+    }
+    std::unique_ptr<ChangeWatch> watch_changes(boost::asio::io_context& io, ChangeCallback changed) override {
+        return inner_.watch_changes(io, std::move(changed));
+    }
+    std::string location() const override { return inner_.location(); }
+    std::vector<std::string> integrity_problems(int limit) const override { return inner_.integrity_problems(limit); }
+    bool purge_deleted() override { return inner_.purge_deleted(); }
 
 protected:
     Store& inner_;

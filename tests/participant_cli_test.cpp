@@ -341,7 +341,7 @@ TEST_CASE("erase while another connection reads: not 'erased' until the log is e
         CHECK(erased.out.find("erased") == std::string::npos);
         CHECK(erased.err.find(id + " is deleted from the tables, but another process is reading the database") !=
               std::string::npos);
-        CHECK(erased.err.find(db.database() + "-wal; stop the daemon") != std::string::npos);
+        CHECK(erased.err.find("the write-ahead log of " + db.database() + "; stop the daemon") != std::string::npos);
         CHECK(erased.err.find("run `ritme participant erase " + id + "` again") != std::string::npos);
         CHECK(db.run({"participant", "show", id}).status == 2);  // gone from the tables already
     }

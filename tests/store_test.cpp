@@ -9,6 +9,7 @@
 #include "test_support.hpp"
 
 #include <SQLiteCpp/Database.h>
+#include <boost/asio/io_context.hpp>
 #include <doctest/doctest.h>
 
 #include <sys/stat.h>
@@ -907,6 +908,161 @@ TEST_CASE("migrations: a version 9 database keeps its outbox and receipts, and t
     DeliveryQuery query;
     query.kinds = {DeliveryKind::overview};
     CHECK(store->deliveries(query).size() == 1);
+}
+
+// --- Leases on work one daemon does for all ----------------------------------------------
+
+namespace {
+
+UtcInstant lease_time(int hour, int minute = 0) {
+    return {pt::ptime(make_date(2026, 3, 2), pt::hours(hour) + pt::minutes(minute))};
+}
+
+}  // namespace
+
+TEST_CASE_TEMPLATE("a lease is one holder's until its term ends; the holder extends it, others wait", Factory,
+                   MemoryFactory, SqliteFactory) {
+    auto store = Factory::make();
+    Lease lease;
+    store->write([&] { lease = store->take_lease("overview", "host-a:1", lease_time(9), lease_time(9, 1)); });
+    CHECK(lease.name == "overview");
+    CHECK(lease.held_by("host-a:1"));
+    CHECK(lease.until == lease_time(9, 1));
+
+    // Another holder gets the lease as it stands: whose it is and until when.
+    store->write([&] { lease = store->take_lease("overview", "host-b:2", lease_time(9, 0), lease_time(9, 2)); });
+    CHECK(lease.held_by("host-a:1"));
+    CHECK(lease.until == lease_time(9, 1));
+    // Other work's lease is its own.
+    store->write([&] { lease = store->take_lease("plan", "host-b:2", lease_time(9), lease_time(9, 2)); });
+    CHECK(lease.held_by("host-b:2"));
+
+    // The holder extends its term, and others still wait for it.
+    store->write([&] { lease = store->take_lease("overview", "host-a:1", lease_time(9), lease_time(9, 5)); });
+    CHECK(lease.held_by("host-a:1"));
+    CHECK(lease.until == lease_time(9, 5));
+    store->write([&] { lease = store->take_lease("overview", "host-b:2", lease_time(9, 4), lease_time(9, 6)); });
+    CHECK(lease.held_by("host-a:1"));
+
+    // A holder that stopped renewing loses it once its term has ended, at that second.
+    store->write([&] { lease = store->take_lease("overview", "host-b:2", lease_time(9, 5), lease_time(9, 7)); });
+    CHECK(lease.held_by("host-b:2"));
+    CHECK(lease.until == lease_time(9, 7));
+    store->write([&] { lease = store->take_lease("overview", "host-a:1", lease_time(9, 6), lease_time(9, 8)); });
+    CHECK(lease.held_by("host-b:2"));
+}
+
+TEST_CASE_TEMPLATE("a lease given back is free at once; only its holder gives it back", Factory, MemoryFactory,
+                   SqliteFactory) {
+    auto store = Factory::make();
+    store->write([&] { store->take_lease("plan", "host-a:1", lease_time(9), lease_time(10)); });
+    store->write([&] { store->release_lease("plan", "host-b:2"); });  // not hers: nothing
+    Lease lease;
+    store->write([&] { lease = store->take_lease("plan", "host-b:2", lease_time(9), lease_time(10)); });
+    CHECK(lease.held_by("host-a:1"));
+    store->write([&] { store->release_lease("plan", "host-a:1"); });
+    store->write([&] { lease = store->take_lease("plan", "host-b:2", lease_time(9), lease_time(10)); });
+    CHECK(lease.held_by("host-b:2"));
+    store->write([&] { store->release_lease("nothing", "host-b:2"); });  // no such lease: nothing
+}
+
+TEST_CASE_TEMPLATE("leases are taken and given back inside write(), and roll back with it", Factory, MemoryFactory,
+                   SqliteFactory) {
+    auto store = Factory::make();
+    CHECK_THROWS_AS(store->take_lease("plan", "host-a:1", lease_time(9), lease_time(10)), StoreError);
+    CHECK_THROWS_AS(store->release_lease("plan", "host-a:1"), StoreError);
+    CHECK_THROWS(store->write([&] {
+        store->take_lease("plan", "host-a:1", lease_time(9), lease_time(10));
+        throw std::runtime_error("the work failed");
+    }));
+    Lease lease;
+    store->write([&] { lease = store->take_lease("plan", "host-b:2", lease_time(9), lease_time(10)); });
+    CHECK(lease.held_by("host-b:2"));
+}
+
+TEST_CASE("sqlite: two processes taking one lease at once: exactly one gets it") {
+    const auto path = (fresh_directory("lease-race") / "ritme.db").string();
+    SqliteStore::open(path);
+    constexpr int takers = 4;
+    std::atomic<int> taken{0};
+    std::atomic<bool> go{false};
+    std::vector<std::thread> threads;
+    for (int i = 0; i < takers; ++i)
+        threads.emplace_back([&, i] {
+            auto store = SqliteStore::open(path);  // a connection of its own, as another process has
+            while (!go) std::this_thread::yield();
+            Lease lease;
+            store->write([&] {
+                lease = store->take_lease("overview", "taker-" + std::to_string(i), lease_time(9), lease_time(10));
+            });
+            if (lease.held_by("taker-" + std::to_string(i))) ++taken;
+        });
+    go = true;
+    for (auto& thread : threads) thread.join();
+    CHECK(taken == 1);
+}
+
+TEST_CASE("migrations: a version 11 database keeps its outbox and gains the leases") {
+    const auto path = (fresh_directory("migrate-11") / "ritme.db").string();
+    {
+        auto old = SqliteStore::open_at_version(path, 11);
+        CHECK(old->schema_version() == 11);
+        old->write([&] { old->put_setting("rules", "fingerprint"); });
+        CHECK_THROWS_AS(old->write([&] { old->take_lease("plan", "host-a:1", lease_time(9), lease_time(10)); }),
+                        StoreError);
+    }
+    auto store = SqliteStore::open(path);
+    CHECK(store->schema_version() == SqliteStore::current_schema_version);
+    CHECK(store->setting("rules") == "fingerprint");
+    Lease lease;
+    store->write([&] { lease = store->take_lease("plan", "host-a:1", lease_time(9), lease_time(10)); });
+    CHECK(lease.held_by("host-a:1"));
+}
+
+TEST_CASE("a memory store's change watch never calls: no other process writes it") {
+    MemoryStore store;
+    boost::asio::io_context io;
+    int calls = 0;
+    auto watch = store.watch_changes(io, [&] { ++calls; });
+    store.write([&] { store.put_setting("k", "v"); });
+    io.poll();
+    CHECK(calls == 0);
+    watch->stop();
+    watch->stop();
+}
+
+TEST_CASE("sqlite: the change watch calls for another connection's commit, not for its own") {
+    const auto path = (fresh_directory("change-watch") / "ritme.db").string();
+    auto store = SqliteStore::open(path);
+    auto other = SqliteStore::open(path);
+    boost::asio::io_context io;
+    int calls = 0;
+    auto watch = store->watch_changes(io, [&] {
+        ++calls;
+        io.stop();
+    });
+    // Its own commit makes inotify events, which data_version tells apart.
+    store->write([&] { store->put_setting("own", "1"); });
+    io.poll();
+    CHECK(calls == 0);
+    other->write([&] { other->put_setting("other", "1"); });
+    io.restart();
+    io.run_for(std::chrono::seconds(10));  // returns at the call; the bound only keeps a failure from hanging
+    CHECK(calls == 1);
+    watch->stop();
+}
+
+TEST_CASE("sqlite: a database in a directory that cannot be watched is a StoreError that names it") {
+    const auto dir = fresh_directory("unwatchable");
+    auto store = SqliteStore::open((dir / "ritme.db").string());
+    fs::remove_all(dir);
+    boost::asio::io_context io;
+    try {
+        store->watch_changes(io, [] {});
+        FAIL("no error");
+    } catch (const StoreError& e) {
+        CHECK(std::string(e.what()).find("ritme-store-test-unwatchable") != std::string::npos);
+    }
 }
 
 TEST_SUITE_END();

@@ -258,7 +258,7 @@ private:
 
     const CommonOptions& common_;
     CliContext& context_;
-    std::unique_ptr<SqliteStore> store_;
+    std::unique_ptr<Store> store_;
     std::optional<TimeZone> zone_;  // the daemon config's
     QuietHours night_;              // the daemon config's quiet hours: the night for an appointment
     std::optional<SchoolHolidayTable> school_holidays_;

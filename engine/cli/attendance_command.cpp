@@ -311,7 +311,7 @@ private:
     std::string verb_;
     std::string programme_, session_, participant_, status_, output_;
     std::string format_ = "text";
-    std::unique_ptr<SqliteStore> store_;
+    std::unique_ptr<Store> store_;
 };
 
 }  // namespace

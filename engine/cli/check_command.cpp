@@ -102,7 +102,7 @@ CommandAction add_check_command(CLI::App& app, const CommonOptions& common, CliC
                       "also fit each calendar around the participants enrolled in the stored programme of that id");
 
     return [files, with_participants, &common, &context]() {
-        std::unique_ptr<SqliteStore> store;
+        std::unique_ptr<Store> store;
         if (*with_participants && !(store = open_database(common, context))) return exit_failure;
         auto school_holidays = load_school_holidays(common, context);
         if (!school_holidays) return exit_failure;

@@ -90,13 +90,15 @@ std::optional<std::string> why_nothing_can_be_sent(const DaemonConfig& config) {
     return std::nullopt;
 }
 
-std::unique_ptr<SqliteStore> open_database(const CommonOptions& common, CliContext& context) {
+std::unique_ptr<Store> open_database(const CommonOptions& common, CliContext& context) {
     std::string from_config;
     if (!config_file_in_use(common).empty() && common.database.empty())
         from_config = load_config(common, context).database.string();
-    const std::string path = resolve_database_path(common.database, from_config);
+    const std::string database = resolve_database_path(common.database, from_config);
+    StoreRegistry sqlite_only;
+    if (!context.stores) register_sqlite_store(sqlite_only);
     try {
-        return SqliteStore::open(path);
+        return (context.stores ? *context.stores : sqlite_only).open(database);
     } catch (const StoreError& e) {
         context.err << "ritme: " << e.what() << "\n";
         return nullptr;

@@ -3,6 +3,7 @@
 // 1 failure (including problems found in a programme), 2 bad input.
 
 #include "engine/channel/channel_registry.hpp"
+#include "engine/store/store_registry.hpp"
 #include "engine/time/clock.hpp"
 
 #include <iosfwd>
@@ -20,6 +21,7 @@ struct CliContext {
     std::ostream& err;
     const Clock& clock;
     const ChannelRegistry* channels = nullptr;  // the adapters main registered
+    const StoreRegistry* stores = nullptr;      // the stores main registered; none: SQLite only
 };
 
 // `args` excludes the program name.

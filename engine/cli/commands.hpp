@@ -8,7 +8,7 @@
 #include "engine/daemon/daemon_setup.hpp"
 #include "engine/fit/fit.hpp"
 #include "engine/holidays/school_holidays.hpp"
-#include "engine/store/sqlite_store.hpp"
+#include "engine/store/store.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -75,9 +75,10 @@ std::optional<DaemonSetup> load_setup(const DaemonConfig& config, const CommonOp
 const ChannelRegistry* channel_registry(CliContext& context);
 
 // Opens the database the options name (--db, RITME_DB, the config's `database`, else
-// var/ritme.db), or says why it cannot and returns null. Throws UnusableConfig when it
-// has to read a config that has errors.
-std::unique_ptr<SqliteStore> open_database(const CommonOptions& common, CliContext& context);
+// var/ritme.db): a file path or a URL, through the context's store registry. Says why it
+// cannot and returns null. Throws UnusableConfig when it has to read a config that has
+// errors.
+std::unique_ptr<Store> open_database(const CommonOptions& common, CliContext& context);
 
 // Loads the school-holiday data, printing its problems; empty when it cannot be used.
 std::optional<SchoolHolidayTable> load_school_holidays(const CommonOptions& common, CliContext& context);

@@ -5,7 +5,7 @@
 #include "engine/changes/apply.hpp"
 #include "engine/changes/calendar_feeds.hpp"
 #include "engine/cli/commands.hpp"
-#include "engine/store/sqlite_store.hpp"
+#include "engine/store/store.hpp"
 
 #include <ostream>
 
@@ -101,7 +101,7 @@ private:
 
     const CommonOptions& common_;
     CliContext& context_;
-    std::unique_ptr<SqliteStore> store_;
+    std::unique_ptr<Store> store_;
     CLI::App *root_ = nullptr, *add_ = nullptr, *list_ = nullptr, *revoke_ = nullptr;
     FeedRequest request_;
     std::string programme_, id_;

@@ -118,7 +118,7 @@ private:
     std::string verb_;
     std::string programme_, id_text_;
     std::string format_ = "text";
-    std::unique_ptr<SqliteStore> store_;
+    std::unique_ptr<Store> store_;
 };
 
 }  // namespace

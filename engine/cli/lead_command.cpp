@@ -5,7 +5,7 @@
 #include "engine/changes/apply.hpp"
 #include "engine/changes/lead_changes.hpp"
 #include "engine/cli/commands.hpp"
-#include "engine/store/sqlite_store.hpp"
+#include "engine/store/store.hpp"
 
 #include <algorithm>
 #include <ostream>
@@ -152,7 +152,7 @@ private:
 
     const CommonOptions& common_;
     CliContext& context_;
-    std::unique_ptr<SqliteStore> store_;
+    std::unique_ptr<Store> store_;
     CLI::App *root_ = nullptr, *add_ = nullptr, *edit_ = nullptr, *list_ = nullptr, *remove_ = nullptr,
              *link_ = nullptr, *revoke_ = nullptr;
     FieldOptions add_fields_, edit_fields_;

@@ -7,7 +7,7 @@
 #include "engine/changes/group_message.hpp"
 #include "engine/cli/commands.hpp"
 #include "engine/daemon/daemon_setup.hpp"
-#include "engine/store/sqlite_store.hpp"
+#include "engine/store/store.hpp"
 #include "engine/time/local_time_text.hpp"
 
 #include <cctype>

@@ -11,7 +11,7 @@
 #include "engine/dispatch/channel_set.hpp"
 #include "engine/message/message_renderer.hpp"
 #include "engine/participants/participant_listing.hpp"
-#include "engine/store/sqlite_store.hpp"
+#include "engine/store/store.hpp"
 
 #include <algorithm>
 #include <map>
@@ -362,7 +362,7 @@ private:
         if (!result.ok()) return refused(result.errors);
         // The deleted rows were overwritten (secure_delete); this empties the log too. The
         // channels' folders are cleaned whatever it finds: her rows are gone already.
-        const bool log_emptied = store_->checkpoint();
+        const bool log_emptied = store_->purge_deleted();
         if (log_emptied)
             context_.out << id_ << ": erased; anonymous enrolment counts kept\n";
         else
@@ -382,7 +382,7 @@ private:
 
     // Erase again after a reader kept the log from being emptied.
     int empty_the_log() {
-        if (!store_->checkpoint()) {
+        if (!store_->purge_deleted()) {
             report_log_not_emptied();
             return exit_failure;
         }
@@ -393,7 +393,7 @@ private:
     void report_log_not_emptied() {
         context_.err << "ritme participant erase: " << id_ << " is deleted from the tables, but another process is "
                      << "reading the database (the daemon, or a command still running), so her data may remain in "
-                     << store_->path() << "-wal; stop the daemon or wait for that command, then run `ritme participant "
+                     << "the write-ahead log of " << store_->location() << "; stop the daemon or wait for that command, then run `ritme participant "
                      << "erase " << id_ << "` again to empty the log\n";
     }
 
@@ -425,7 +425,7 @@ private:
 
     const CommonOptions& common_;
     CliContext& context_;
-    std::unique_ptr<SqliteStore> store_;
+    std::unique_ptr<Store> store_;
 
     CLI::App *root_ = nullptr, *add_ = nullptr, *edit_ = nullptr, *list_ = nullptr, *show_ = nullptr,
              *remove_ = nullptr, *import_ = nullptr, *export_ = nullptr, *erase_ = nullptr;

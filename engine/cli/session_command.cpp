@@ -246,7 +246,7 @@ private:
 
     const CommonOptions& common_;
     CliContext& context_;
-    std::unique_ptr<SqliteStore> store_;
+    std::unique_ptr<Store> store_;
     std::optional<ChangePreview> preview_;  // for cancel, move and restore
     bool dry_run_ = false;
 

@@ -80,7 +80,7 @@ CommandAction add_status_command(CLI::App& app, const CommonOptions& common, Cli
         // claim. A ritme database is small, so it takes milliseconds.
         const auto problems = store->integrity_problems();
         if (!problems.empty()) {
-            context.err << "ritme status: the database " << store->path() << " is damaged (PRAGMA integrity_check):\n";
+            context.err << "ritme status: the database " << store->location() << " is damaged (PRAGMA integrity_check):\n";
             for (const auto& problem : problems) context.err << "  " << problem << "\n";
             context.err << "stop the daemon and restore the database from a backup\n";
             return exit_failure;
@@ -104,7 +104,7 @@ CommandAction add_status_command(CLI::App& app, const CommonOptions& common, Cli
         const int status = due.overdue > 0 ? exit_overdue : exit_ok;
 
         if (*format == "json") {
-            nlohmann::json out{{"database", {{"path", store->path()}, {"integrity", "ok"}}},
+            nlohmann::json out{{"database", {{"path", store->location()}, {"integrity", "ok"}}},
                                {"daemon", {{"state", name_of(daemon.state)}, {"listen", config.listen},
                                            {"detail", daemon.detail}}},
                                {"due", due.due},
@@ -131,7 +131,7 @@ CommandAction add_status_command(CLI::App& app, const CommonOptions& common, Cli
             return status;
         }
 
-        context.out << "database: " << store->path() << " (integrity check: ok)\n";
+        context.out << "database: " << store->location() << " (integrity check: ok)\n";
         context.out << "daemon: " << name_of(daemon.state) << " on " << config.listen << " (" << daemon.detail
                     << ")\n";
         context.out << "due now: " << due.due << ", overdue: " << due.overdue;

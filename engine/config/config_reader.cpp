@@ -77,8 +77,11 @@ public:
                                   ") is below retry_initial_seconds (" +
                                   std::to_string(config.dispatch.retry_initial_seconds) + ")",
                               "the wait between retries grows from the first to the most");
-        for (auto member : {&DaemonConfig::database, &DaemonConfig::programmes, &DaemonConfig::schools,
-                            &DaemonConfig::templates, &DaemonConfig::holidays, &DaemonConfig::metrics_token_file})
+        // A database URL (postgresql://…) is no path beside the config.
+        if (config.database.string().find("://") == std::string::npos)
+            config.database = resolved(base_, config.database);
+        for (auto member : {&DaemonConfig::programmes, &DaemonConfig::schools, &DaemonConfig::templates,
+                            &DaemonConfig::holidays, &DaemonConfig::metrics_token_file})
             config.*member = resolved(base_, config.*member);
         read_metrics_token(config);
         check_listen_off_loopback(config);

@@ -91,7 +91,9 @@ const std::vector<ConfigSection>& config_sections() {
     static const std::vector<ConfigSection> sections{
         {"",
          "",
-         {path_setting("database", "the SQLite database; created, with its directory, when missing",
+         {path_setting("database",
+                       "the database: a file path for SQLite (created, with its directory, when missing), or a "
+                       "postgresql://… URL for several daemons sharing one database",
                        &DaemonConfig::database),
           {"timezone", "IANA time zone of appointments and of quiet hours for messages without a programme",
            [](TomlTableReader& r, DaemonConfig& config) {

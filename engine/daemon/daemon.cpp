@@ -2,8 +2,8 @@
 
 #include "engine/config/listen_address.hpp"
 #include "engine/daemon/clock_change_watch.hpp"
-#include "engine/daemon/database_watch.hpp"
 #include "engine/daemon/gateway_calls.hpp"
+#include "engine/daemon/leased_work.hpp"
 #include "engine/daemon/receipt_group_commit.hpp"
 #include "engine/dispatch/batch_sender.hpp"
 #include "engine/dispatch/claim_owner.hpp"
@@ -86,7 +86,7 @@ PageSetup page_setup(const DaemonSetup& setup) {
 
 class Daemon::Loop {
 public:
-    Loop(SqliteStore& store, const Clock& clock, Log& log, DaemonSetup setup, Reload reload, HttpLimits http_limits,
+    Loop(Store& store, const Clock& clock, Log& log, DaemonSetup setup, Reload reload, HttpLimits http_limits,
          std::chrono::milliseconds claim_ahead)
         : store_(store),
           clock_(clock),
@@ -94,7 +94,9 @@ public:
           setup_(std::make_unique<DaemonSetup>(std::move(setup))),
           reload_(std::move(reload)),
           owner_(claim_owner_id()),
+          leased_(store, owner_),
           due_timer_(io_),
+          lease_timer_(io_),
           watchdog_timer_(io_),
           grace_timer_(io_),
           signals_(io_, SIGINT, SIGTERM, SIGHUP),
@@ -128,9 +130,9 @@ public:
         raise_open_file_limit(log_);
         pool_ = std::make_unique<boost::asio::thread_pool>(std::max(1, setup_->config.dispatch.workers));
         try {
-            // Read before our own writes: they never change it, and another process's
-            // commit from here on is seen as a change once the watch is up.
-            known_data_version_ = store_.data_version();
+            // Up before our own writes: another process's commit from here on wakes the
+            // loop once it runs, and our own never do.
+            watch_ = store_.watch_changes(io_, [this] { database_changed(); });
             dispatcher_->recover_abandoned_claims();
             for (const auto& line : apply_and_plan(store_, *setup_, clock_.now(), "serve")) log_.info("apply", trim(line));
         } catch (const StoreError& e) {
@@ -138,8 +140,6 @@ public:
             return 1;
         }
         dispatcher_->warm_up();
-        watch_ = std::make_unique<DatabaseWatch>(io_, store_.path(), [this] { database_changed(); });
-        database_changed();  // a commit before the watch was up
         watch_clock();
         if (!start_http()) return 1;
         wait_for_signal();
@@ -166,6 +166,7 @@ public:
     uint16_t http_port() const { return http_port_; }
     size_t http_connections() const { return http_ ? http_->connections() : 0; }
     const MetricsRegistry& metrics() const { return metrics_; }
+    uint64_t leases_skipped() const { return leases_skipped_; }
 
     Wakeups wakeups() const {
         return {timer_wakeups_.load(), database_wakeups_.load(), watchdog_wakeups_.load(), signal_wakeups_.load(),
@@ -254,7 +255,7 @@ private:
             // the timer has it to wake for.
             if (std::any_of(jobs.begin(), jobs.end(),
                             [](const DispatchJob& job) { return job.delivery.kind == DeliveryKind::overview; }))
-                plan_lead_overviews(store_, *setup_, clock_.now());
+                plan_overviews_once();
         } catch (const StoreError& e) {
             // The rows stay claimed; once the lease runs out they are claimed again.
             log_.error("record", std::string("reason=\"") + e.what() + "\"");
@@ -306,24 +307,68 @@ private:
         });
     }
 
+    // Another process committed, or the store's connection is back after a loss: what it
+    // asks to be planned is planned, and what fell due is claimed.
     void database_changed() {
-        uint64_t version = 0;
-        try {
-            version = store_.data_version();
-        } catch (const StoreError&) {
-            return;
-        }
-        if (version == known_data_version_) return;  // our own write
-        known_data_version_ = version;
         ++database_wakeups_;
         if (stopping_ || pending_setup_) return;
         dispatcher_->forget_cached();
+        plan_requests_once();
+        if (in_flight_ == 0) pump();
+    }
+
+    // What changes asked to be planned, by one of the daemons sharing the database: the
+    // one that takes the lease. The others skip it; every daemon is woken by every
+    // change, the holder too, so a request filed while it plans is planned by its next
+    // round. Taking the lease is a write, which wakes the others: it is taken only when
+    // there are requests, or the daemons would wake each other without end.
+    void plan_requests_once() {
         try {
-            for (const auto& line : apply_and_plan_requests()) log_.info("plan", trim(line));
+            if (store_.plan_requests().empty()) {
+                // A lead added or given a programme gets her overviews; rows with a key
+                // each, so this writes nothing when they are there.
+                plan_lead_overviews(store_, *setup_, clock_.now());
+                return;
+            }
+            const auto held = leased_.run("plan", clock_.now(), lease_term(), [this] {
+                for (const auto& line : apply_and_plan_requests()) log_.info("plan", trim(line));
+            });
+            if (held) skipped(*held);
         } catch (const StoreError& e) {
             log_.error("plan", std::string("reason=\"") + e.what() + "\"");
         }
-        if (in_flight_ == 0) pump();
+    }
+
+    // The leads' next overviews, by one of the daemons sharing the database.
+    void plan_overviews_once() {
+        const auto held = leased_.run("overview", clock_.now(), lease_term(),
+                                      [this] { plan_lead_overviews(store_, *setup_, clock_.now()); });
+        if (held) skipped(*held);
+    }
+
+    std::chrono::seconds lease_term() const { return std::chrono::seconds(setup_->config.dispatch.lease_seconds); }
+
+    // Another daemon holds the lease and does the work. Should it die doing it, its lease
+    // ends with its term: then this one looks again.
+    void skipped(const Lease& held) {
+        ++leases_skipped_;
+        log_.debug("lease.skipped", "name=" + held.name + " holder=" + held.holder + " until=" + held.until.iso());
+        const auto at = time_point_of(held.until) + std::chrono::seconds(1);
+        if (lease_retry_armed_ && lease_timer_.expiry() <= at) return;
+        lease_retry_armed_ = true;
+        lease_timer_.expires_at(at);
+        lease_timer_.async_wait([this](boost::system::error_code error) {
+            if (error) return;  // stopped, or armed again (and armed it stays)
+            lease_retry_armed_ = false;
+            if (stopping_ || pending_setup_) return;
+            plan_requests_once();
+            try {
+                plan_overviews_once();
+            } catch (const StoreError& e) {
+                log_.error("plan", std::string("reason=\"") + e.what() + "\"");
+            }
+            if (in_flight_ == 0) pump();
+        });
     }
 
     std::vector<std::string> apply_and_plan_requests() {
@@ -355,7 +400,7 @@ private:
         log_.info("clock.changed", "now=" + clock_.now().iso());
         // A jump of a day or more: the overviews of the days now ahead.
         try {
-            if (!stopping_ && !pending_setup_) plan_lead_overviews(store_, *setup_, clock_.now());
+            if (!stopping_ && !pending_setup_) plan_overviews_once();
         } catch (const StoreError& e) {
             log_.error("plan", std::string("reason=\"") + e.what() + "\"");
         }
@@ -419,6 +464,7 @@ private:
         sd_notify(0, "STOPPING=1");
         log_.info("stopping", "signal=" + why + " in_flight_batches=" + std::to_string(in_flight_));
         due_timer_.cancel();
+        lease_timer_.cancel();
         watchdog_timer_.cancel();
         if (http_) http_->stop();
         if (watch_) watch_->stop();
@@ -456,22 +502,25 @@ private:
         });
     }
 
-    SqliteStore& store_;
+    Store& store_;
     const Clock& clock_;
     Log& log_;
     std::unique_ptr<DaemonSetup> setup_;
     std::unique_ptr<DaemonSetup> pending_setup_;
     Reload reload_;
     std::string owner_;
+    LeasedWork leased_;  // held by owner_
     std::unique_ptr<Dispatcher> dispatcher_;
     std::unique_ptr<GatewayCalls> gateway_calls_;  // made with the dispatcher, for the same setup
 
     boost::asio::io_context io_{1};  // run by this loop's one thread (others only post to it)
     boost::asio::system_timer due_timer_;
+    boost::asio::system_timer lease_timer_;  // another daemon's lease on work ends
+    bool lease_retry_armed_ = false;
     boost::asio::steady_timer watchdog_timer_;
     boost::asio::steady_timer grace_timer_;
     boost::asio::signal_set signals_;
-    std::unique_ptr<DatabaseWatch> watch_;
+    std::unique_ptr<ChangeWatch> watch_;
     std::unique_ptr<ClockChangeWatch> clock_watch_;
     std::unique_ptr<boost::asio::thread_pool> pool_;
     std::chrono::microseconds watchdog_interval_{0};
@@ -487,12 +536,12 @@ private:
     UtcInstant batch_starts_at_;  // the send_at of the batch in flight's first job
     bool stopping_ = false;
     int exit_status_ = 0;
-    uint64_t known_data_version_ = 0;
+    std::atomic<uint64_t> leases_skipped_{0};
     std::atomic<uint64_t> timer_wakeups_{0}, database_wakeups_{0}, watchdog_wakeups_{0}, signal_wakeups_{0},
         clock_wakeups_{0};
 };
 
-Daemon::Daemon(SqliteStore& store, const Clock& clock, Log& log, DaemonSetup setup, Reload reload,
+Daemon::Daemon(Store& store, const Clock& clock, Log& log, DaemonSetup setup, Reload reload,
                HttpLimits http_limits, std::chrono::milliseconds claim_ahead)
     : loop_(std::make_unique<Loop>(store, clock, log, std::move(setup), std::move(reload), http_limits,
                                    claim_ahead)) {}
@@ -504,5 +553,6 @@ Daemon::Wakeups Daemon::wakeups() const { return loop_->wakeups(); }
 uint16_t Daemon::http_port() const { return loop_->http_port(); }
 size_t Daemon::http_connections() const { return loop_->http_connections(); }
 const MetricsRegistry& Daemon::metrics() const { return loop_->metrics(); }
+uint64_t Daemon::leases_skipped() const { return loop_->leases_skipped(); }
 
 }  // namespace ritme

@@ -647,6 +647,36 @@ void MemoryStore::put_setting(const std::string& key, const std::string& value) 
     state_.settings[key] = value;
 }
 
+// --- Several daemons on one database ---------------------------------------------------
+
+Lease MemoryStore::take_lease(const std::string& name, const std::string& holder, UtcInstant now, UtcInstant until) {
+    require_write();
+    if (now.utc.is_special() || until.utc.is_special()) throw StoreError("a lease needs the time and its end");
+    auto [found, inserted] = state_.leases.try_emplace(name, Lease{name, holder, until});
+    Lease& lease = found->second;
+    if (!inserted && (lease.held_by(holder) || !(now < lease.until))) lease = {name, holder, until};
+    return lease;
+}
+
+void MemoryStore::release_lease(const std::string& name, const std::string& holder) {
+    require_write();
+    const auto found = state_.leases.find(name);
+    if (found != state_.leases.end() && found->second.held_by(holder)) state_.leases.erase(found);
+}
+
+namespace {
+
+class NoChanges final : public ChangeWatch {
+public:
+    void stop() override {}
+};
+
+}  // namespace
+
+std::unique_ptr<ChangeWatch> MemoryStore::watch_changes(boost::asio::io_context&, ChangeCallback) {
+    return std::make_unique<NoChanges>();
+}
+
 // --- Answers and attendance -----------------------------------------------------------
 
 int64_t MemoryStore::add_answer(const StoredAnswer& answer) {

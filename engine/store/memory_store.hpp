@@ -95,6 +95,13 @@ public:
     void clear_plan_request(const std::string& scope) override;
     std::optional<std::string> setting(const std::string& key) const override;
     void put_setting(const std::string& key, const std::string& value) override;
+    Lease take_lease(const std::string& name, const std::string& holder, UtcInstant now, UtcInstant until) override;
+    void release_lease(const std::string& name, const std::string& holder) override;
+    // One process: no one else writes, so it never calls.
+    std::unique_ptr<ChangeWatch> watch_changes(boost::asio::io_context& io, ChangeCallback changed) override;
+    std::string location() const override { return "memory"; }
+    std::vector<std::string> integrity_problems(int) const override { return {}; }
+    bool purge_deleted() override { return true; }
 
 private:
     void require_write() const;
@@ -107,6 +114,7 @@ private:
 
     struct State {
         std::map<std::string, Programme> programmes;
+        std::map<std::string, Lease> leases;  // by name
         std::map<std::string, School> schools;
         std::map<std::string, std::map<int64_t, StoredSession>> sessions;  // programme → id → session
         std::map<int64_t, std::string> session_programmes;                   // id → programme

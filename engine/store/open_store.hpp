@@ -1,9 +1,6 @@
 #pragma once
-// Which database a command uses, and opening it.
+// Which database a command uses: a file path (SQLite) or a URL (StoreRegistry).
 
-#include "engine/store/sqlite_store.hpp"
-
-#include <memory>
 #include <string>
 
 namespace ritme {

@@ -11,31 +11,7 @@ using namespace sqlite_rows;
 
 namespace {
 
-// The outbox keeps instants as UTC seconds since 1970; an unset instant is NULL.
-const boost::posix_time::ptime epoch(make_date(1970, 1, 1));
-
 bool is_set(UtcInstant instant) { return !instant.utc.is_special(); }
-
-int64_t seconds_of(UtcInstant instant) { return (instant.utc - epoch).total_seconds(); }
-
-void bind_seconds(SQLite::Statement& statement, int index, UtcInstant instant) {
-    if (is_set(instant))
-        statement.bind(index, seconds_of(instant));
-    else
-        statement.bind(index);
-}
-
-// NULL is unset; text, or seconds outside the years a date can hold, is damage (a time
-// read as 0 would be 1970, due at once).
-UtcInstant instant_from_seconds(const SQLite::Column& column, const RowRef& row) {
-    if (column.isNull()) return {};
-    const int64_t seconds = integer_from(column, row);
-    constexpr int64_t first = -17987443200;  // 1400-01-01T00:00:00Z
-    constexpr int64_t last = 253402300799;   // 9999-12-31T23:59:59Z
-    if (seconds < first || seconds > last)
-        unreadable(row, column.getName(), std::to_string(seconds), "is not a time ritme can hold");
-    return {epoch + boost::posix_time::seconds(seconds)};
-}
 
 }  // namespace
 

@@ -83,4 +83,9 @@ Date date_from(const SQLite::Column& column, const RowRef& row);
 TimeRange range_from(const SQLite::Column& start, const SQLite::Column& end, const RowRef& row);
 void bind_optional_instant(SQLite::Statement& statement, int index, const std::optional<UtcInstant>& instant);
 
+// Instants as UTC seconds since 1970 (the outbox, the leases); an unset instant is NULL.
+int64_t seconds_of(UtcInstant instant);
+void bind_seconds(SQLite::Statement& statement, int index, UtcInstant instant);
+UtcInstant instant_from_seconds(const SQLite::Column& column, const RowRef& row);
+
 }  // namespace ritme::sqlite_rows

@@ -479,6 +479,15 @@ CREATE TABLE group_message (
     send_at TEXT NOT NULL
 );
 )sql",
+    // 11 → 12: leases on work one daemon does for all that share the database; `until`
+    // in UTC seconds, as the outbox keeps its times.
+    R"sql(
+CREATE TABLE lease (
+    name TEXT PRIMARY KEY,
+    holder TEXT NOT NULL,
+    until INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql",
 };
 
 // SQLite creates a database with the process umask; ritme's holds personal data, so it

@@ -3,6 +3,7 @@
 // sqlite_definitions.cpp, participants in sqlite_people.cpp, the outbox in sqlite_outbox.cpp.
 #include "engine/store/sqlite_store.hpp"
 
+#include "engine/store/sqlite_change_watch.hpp"
 #include "engine/store/sqlite_rows.hpp"
 
 #include <sqlite3.h>
@@ -114,6 +115,14 @@ uint64_t SqliteStore::data_version() const {
                        query.reset();
                        return version;
                    });
+}
+
+std::unique_ptr<ChangeWatch> SqliteStore::watch_changes(boost::asio::io_context& io, ChangeCallback changed) {
+    try {
+        return std::make_unique<SqliteChangeWatch>(io, path(), [this] { return data_version(); }, std::move(changed));
+    } catch (const std::system_error& e) {
+        throw StoreError("cannot watch the database " + path() + " for other processes' changes: " + e.what());
+    }
 }
 
 // --- The audit trail ------------------------------------------------------------------

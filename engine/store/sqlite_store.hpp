@@ -20,7 +20,7 @@ namespace ritme {
 
 class SqliteStore final : public Store {
 public:
-    static constexpr int current_schema_version = 11;
+    static constexpr int current_schema_version = 12;
 
     // Opens or creates the database and migrates it to the current schema. Throws
     // StoreError when the file cannot be opened or is newer than this ritme.
@@ -111,6 +111,13 @@ public:
     void clear_plan_request(const std::string& scope) override;
     std::optional<std::string> setting(const std::string& key) const override;
     void put_setting(const std::string& key, const std::string& value) override;
+    Lease take_lease(const std::string& name, const std::string& holder, UtcInstant now, UtcInstant until) override;
+    void release_lease(const std::string& name, const std::string& holder) override;
+    // inotify on the file's directory, and data_version (SqliteChangeWatch).
+    std::unique_ptr<ChangeWatch> watch_changes(boost::asio::io_context& io, ChangeCallback changed) override;
+    std::string location() const override { return path(); }
+    // The write-ahead log emptied: checkpoint().
+    bool purge_deleted() override { return checkpoint(); }
 
     // Moves everything from the write-ahead log into the file and empties the log, so
     // what was deleted is gone from both. Waits for other connections' reads up to the
@@ -119,7 +126,7 @@ public:
 
     // What PRAGMA integrity_check finds wrong, at most `limit` lines, then outbox times
     // that are not numbers (which it cannot see); empty when the file is sound.
-    std::vector<std::string> integrity_problems(int limit = 10) const;
+    std::vector<std::string> integrity_problems(int limit = 10) const override;
 
     // Changes whenever another connection (another process) commits; this
     // connection's own commits leave it as it is. How the daemon tells a change by

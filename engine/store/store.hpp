@@ -12,16 +12,19 @@
 #include "engine/store/answer.hpp"
 #include "engine/store/appointment.hpp"
 #include "engine/store/attendance.hpp"
+#include "engine/store/change_watch.hpp"
 #include "engine/store/delivery.hpp"
 #include "engine/store/feed_token.hpp"
 #include "engine/store/follow_up.hpp"
 #include "engine/store/group_message.hpp"
 #include "engine/store/lead.hpp"
+#include "engine/store/lease.hpp"
 #include "engine/store/told.hpp"
 #include "engine/time/instant.hpp"
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -284,6 +287,33 @@ public:
     // outbox was planned with.
     virtual std::optional<std::string> setting(const std::string& key) const = 0;
     virtual void put_setting(const std::string& key, const std::string& value) = 0;
+
+    // --- Several daemons on one database ---------------------------------------------
+    // Takes the lease `name` for `holder` until `until` when no one holds it, when its
+    // term has ended (until <= now), or when `holder` holds it already (its term is then
+    // set to `until`). Returns the lease as it stands afterwards: held by `holder` when
+    // taken, else by the other holder, with the end of their term. Atomic: two holders
+    // taking it at once never both get it. Call inside write().
+    virtual Lease take_lease(const std::string& name, const std::string& holder, UtcInstant now,
+                             UtcInstant until) = 0;
+    // Gives the lease back before its term ends, when `holder` holds it; else nothing.
+    // Call inside write().
+    virtual void release_lease(const std::string& name, const std::string& holder) = 0;
+    // Calls `changed` on `io`'s thread when another process may have committed a change,
+    // and after a lost connection to the database is back (what was said meanwhile is
+    // lost); this store's own commits need not call it. Throws StoreError when the
+    // database cannot be watched.
+    virtual std::unique_ptr<ChangeWatch> watch_changes(boost::asio::io_context& io, ChangeCallback changed) = 0;
+
+    // --- The database itself ----------------------------------------------------------
+    // Where it is, for messages and logs: a file's path, or a URL without its password.
+    virtual std::string location() const = 0;
+    // What the database finds wrong with itself, at most `limit` lines; empty when sound.
+    virtual std::vector<std::string> integrity_problems(int limit = 10) const = 0;
+    // After an erasure: removes what the database still keeps of deleted rows beside
+    // its tables (SQLite's write-ahead log). False when another process's read keeps it
+    // from that now; the erasure itself stands, and a later call can finish it.
+    virtual bool purge_deleted() = 0;
 };
 
 }  // namespace ritme

@@ -1,4 +1,6 @@
-#include "engine/daemon/database_watch.hpp"
+#include "engine/store/sqlite_change_watch.hpp"
+
+#include "engine/store/store.hpp"
 
 #include <sys/inotify.h>
 
@@ -23,24 +25,40 @@ int watched_inotify(const std::filesystem::path& directory) {
 
 }  // namespace
 
-DatabaseWatch::DatabaseWatch(boost::asio::io_context& io, const std::filesystem::path& database,
-                             std::function<void()> changed)
+SqliteChangeWatch::SqliteChangeWatch(boost::asio::io_context& io, const std::filesystem::path& database,
+                                     std::function<uint64_t()> data_version, ChangeCallback changed)
     : descriptor_(io, watched_inotify(database.parent_path().empty() ? "." : database.parent_path())),
       database_name_(database.filename().string()),
       wal_name_(database.filename().string() + "-wal"),
+      data_version_(std::move(data_version)),
       changed_(std::move(changed)) {
+    // Read before this process's next writes: they never change it, so a commit by
+    // another process from here on is seen at the first event.
+    known_version_ = data_version_();
     read();
 }
 
-DatabaseWatch::~DatabaseWatch() { stop(); }
+SqliteChangeWatch::~SqliteChangeWatch() { stop(); }
 
-void DatabaseWatch::stop() {
+void SqliteChangeWatch::stop() {
     boost::system::error_code ignored;
     descriptor_.cancel(ignored);
     descriptor_.close(ignored);
 }
 
-void DatabaseWatch::read() {
+bool SqliteChangeWatch::others_committed() {
+    uint64_t version = 0;
+    try {
+        version = data_version_();
+    } catch (const StoreError&) {
+        return false;  // the next event looks again
+    }
+    if (version == known_version_) return false;  // our own write
+    known_version_ = version;
+    return true;
+}
+
+void SqliteChangeWatch::read() {
     descriptor_.async_read_some(boost::asio::buffer(buffer_), [this](boost::system::error_code error, size_t size) {
         if (error) return;  // stopped
         bool ours = false;
@@ -53,7 +71,7 @@ void DatabaseWatch::read() {
             }
             offset += sizeof(inotify_event) + event->len;
         }
-        if (ours) changed_();
+        if (ours && others_committed()) changed_();
         read();
     });
 }

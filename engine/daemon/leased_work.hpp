@@ -1,0 +1,33 @@
+#pragma once
+// Work that one daemon does for every daemon sharing the database (planning what a
+// change asked for, the leads' overviews): done under a lease (Store::take_lease) taken
+// for a term before it and given back after it, and skipped while another daemon holds
+// the lease. A daemon that dies while holding it loses it when the term ends.
+
+#include "engine/store/store.hpp"
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+
+namespace ritme {
+
+class LeasedWork {
+public:
+    LeasedWork(Store& store, std::string holder) : store_(store), holder_(std::move(holder)) {}
+
+    // Runs `work` (which makes its own transactions) under the lease `name`, taken at
+    // `now` for `term`. Nothing when it ran; the other holder's lease when it did not.
+    // Throws what taking the lease or the work throws; the lease is given back either way.
+    std::optional<Lease> run(const std::string& name, UtcInstant now, std::chrono::seconds term,
+                             const std::function<void()>& work);
+
+    const std::string& holder() const { return holder_; }
+
+private:
+    Store& store_;
+    std::string holder_;
+};
+
+}  // namespace ritme
