@@ -91,6 +91,18 @@ TEST_CASE("TLS and other parameters pass through; the password comes from its fi
     CHECK(connection.find("password='it\\'s a \\\\secret'") != std::string::npos);  // no newline
 }
 
+TEST_CASE("the URL may name the password file itself; libpq never sees that parameter") {
+    const std::string file = written_file("named", "geheim\n", 0600);
+    std::string encoded;
+    for (const char c : file) encoded += c == '/' ? std::string("%2F") : std::string(1, c);
+    const std::string url = "postgresql://ritme@db.example/ritme?sslmode=require&password_file=" + encoded;
+    CHECK_EQ(postgres_url_problem(url), "");
+    const std::string connection = postgres_connection_string({url, ""});
+    CHECK(connection.find("password='geheim'") != std::string::npos);
+    CHECK(connection.find("password_file") == std::string::npos);
+    CHECK(connection.find("sslmode='require'") != std::string::npos);
+}
+
 TEST_CASE("a password file others may read, an empty one or a missing one is refused") {
     const std::string url = "postgresql://db.example/ritme";
     try {

@@ -921,7 +921,7 @@ UtcInstant lease_time(int hour, int minute = 0) {
 }  // namespace
 
 TEST_CASE_TEMPLATE("a lease is one holder's until its term ends; the holder extends it, others wait", Factory,
-                   MemoryFactory, SqliteFactory) {
+                   MemoryFactory, SqliteFactory, PostgresFactory) {
     auto store = Factory::make();
     Lease lease;
     store->write([&] { lease = store->take_lease("overview", "host-a:1", lease_time(9), lease_time(9, 1)); });
@@ -953,7 +953,7 @@ TEST_CASE_TEMPLATE("a lease is one holder's until its term ends; the holder exte
 }
 
 TEST_CASE_TEMPLATE("a lease given back is free at once; only its holder gives it back", Factory, MemoryFactory,
-                   SqliteFactory) {
+                   SqliteFactory, PostgresFactory) {
     auto store = Factory::make();
     store->write([&] { store->take_lease("plan", "host-a:1", lease_time(9), lease_time(10)); });
     store->write([&] { store->release_lease("plan", "host-b:2"); });  // not hers: nothing
@@ -967,7 +967,7 @@ TEST_CASE_TEMPLATE("a lease given back is free at once; only its holder gives it
 }
 
 TEST_CASE_TEMPLATE("leases are taken and given back inside write(), and roll back with it", Factory, MemoryFactory,
-                   SqliteFactory) {
+                   SqliteFactory, PostgresFactory) {
     auto store = Factory::make();
     CHECK_THROWS_AS(store->take_lease("plan", "host-a:1", lease_time(9), lease_time(10)), StoreError);
     CHECK_THROWS_AS(store->release_lease("plan", "host-a:1"), StoreError);

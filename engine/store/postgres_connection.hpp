@@ -1,9 +1,10 @@
 #pragma once
 // Where the PostgreSQL store is: `database = "postgresql://…"` as the config gives it,
 // turned into libpq's connection string. The password never stands in the URL (a URL
-// is printed, logged and kept in config files): it comes from `password_file`, or from
-// libpq's own PGPASSFILE. Every other parameter (sslmode, sslrootcert, options, …) goes to
-// libpq as written.
+// is printed, logged and kept in config files): it comes from a file the URL names with
+// ritme's own parameter `password_file=FILE` (taken out before libpq reads the URL), or
+// from libpq's own PGPASSFILE or `passfile`. Every other parameter (sslmode, sslrootcert,
+// options, …) goes to libpq as written.
 
 #include <string>
 #include <string_view>
@@ -15,7 +16,7 @@ bool is_postgres_url(std::string_view database);
 
 struct PostgresTarget {
     std::string url;            // as configured; never holds a password
-    std::string password_file;  // a file holding only the password, mode 0600; empty: none
+    std::string password_file;  // a file holding only the password, mode 0600; empty: the URL's, or none
 };
 
 // Why `url` cannot name ritme's database (not a URL libpq reads, or one holding a

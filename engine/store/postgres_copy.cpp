@@ -36,7 +36,7 @@ constexpr TableCopy tables[] = {
     {"lead", "id", false},               {"lead_programme", "lead_id, programme_id", false},
     {"lead_token", "rowid", false},      {"follow_up", "id", true},
     {"feed_token", "id", false},         {"group_message", "id", true},
-    {"audit", "id", true},
+    {"audit", "id", true},          {"lease", "name", false},
 };
 
 }  // namespace

@@ -18,7 +18,7 @@ using namespace postgres_rows;
 // Each migration takes the schema from its index to the next version. Never edit one
 // that has shipped: add a new one.
 constexpr std::array<const char*, PostgresStore::current_schema_version> migrations{
-    // 0 → 1: everything of SQLite's schema version 11
+    // 0 → 1: everything of SQLite's schema version 12: version 11 and the leases
     R"sql(
 CREATE TABLE programme (
     id text COLLATE "C" PRIMARY KEY,
@@ -253,6 +253,11 @@ CREATE TABLE group_message (
     author text NOT NULL,
     created_at text NOT NULL,
     send_at text NOT NULL
+);
+CREATE TABLE lease (
+    name text COLLATE "C" PRIMARY KEY,
+    holder text NOT NULL,
+    until bigint NOT NULL
 );
 )sql",
 };

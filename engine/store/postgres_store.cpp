@@ -4,6 +4,7 @@
 // postgres_outbox.cpp.
 #include "engine/store/postgres_store.hpp"
 
+#include "engine/store/postgres_change_watch.hpp"
 #include "engine/store/postgres_rows.hpp"
 
 #include <pqxx/connection>
@@ -16,7 +17,7 @@ namespace ritme {
 using namespace postgres_rows;
 
 PostgresStore::PostgresStore(const PostgresTarget& target)
-    : name_(target.url), connection_string_(postgres_connection_string(target)) {
+    : target_(target), name_(target.url), connection_string_(postgres_connection_string(target)) {
     guarded(name_, "connecting", [&] { connect(); });
 }
 
@@ -130,6 +131,28 @@ int PostgresStore::backend_pid() const { return connection_->backendpid(); }
 
 void PostgresStore::require_write() const {
     if (!writing_) throw StoreError("a change outside write()");
+}
+
+std::unique_ptr<ChangeWatch> PostgresStore::watch_changes(boost::asio::io_context& io, ChangeCallback changed) {
+    return std::make_unique<PostgresChangeWatch>(io, target_, [this] { return backend_pid(); }, std::move(changed));
+}
+
+bool PostgresStore::purge_deleted() {
+    return guarded(name_, "vacuuming after an erasure", [&] {
+        ensure_connected();
+        // VACUUM runs outside any transaction; it waits for no one's rows, only skips pages
+        // another transaction still needs, which a later VACUUM (or autovacuum) frees.
+        pqxx::nontransaction(*connection_)
+            .exec("VACUUM participant, commitment, enrolment, appointment, delivery, delivery_receipt, told, answer, "
+                  "attendance, follow_up, feed_token");
+        return true;
+    });
+}
+
+void register_postgres_store(StoreRegistry& registry) {
+    const auto open = [](const std::string& url) -> std::unique_ptr<Store> { return PostgresStore::open({url, ""}); };
+    registry.add("postgresql", "postgresql://USER@HOST/DATABASE?sslmode=verify-full&password_file=FILE", open);
+    registry.add("postgres", "postgres://… (as postgresql://)", open);
 }
 
 // --- The audit trail ------------------------------------------------------------------

@@ -10,6 +10,7 @@
 
 #include "engine/store/postgres_connection.hpp"
 #include "engine/store/store.hpp"
+#include "engine/store/store_registry.hpp"
 
 #include <cstdint>
 #include <map>
@@ -147,6 +148,15 @@ public:
     void clear_plan_request(const std::string& scope) override;
     std::optional<std::string> setting(const std::string& key) const override;
     void put_setting(const std::string& key, const std::string& value) override;
+    Lease take_lease(const std::string& name, const std::string& holder, UtcInstant now, UtcInstant until) override;
+    void release_lease(const std::string& name, const std::string& holder) override;
+    // LISTEN on a connection of its own (PostgresChangeWatch).
+    std::unique_ptr<ChangeWatch> watch_changes(boost::asio::io_context& io, ChangeCallback changed) override;
+    std::string location() const override { return name_; }
+    // PostgreSQL checks its pages itself and the columns are typed: nothing for ritme to add.
+    std::vector<std::string> integrity_problems(int) const override { return {}; }
+    // VACUUM of the tables an erasure touches: their dead rows' space is marked free.
+    bool purge_deleted() override;
 
 private:
     explicit PostgresStore(const PostgresTarget& target);
@@ -164,6 +174,7 @@ private:
     // caller's StoreError leaves the transaction usable, as SQLite's does.
     pqxx::result exec_guarded_statement(const std::string& sql, const postgres_rows::Params& params) const;
 
+    PostgresTarget target_;
     std::string name_;
     std::string connection_string_;
     mutable std::unique_ptr<pqxx::connection_base> connection_;
@@ -172,5 +183,9 @@ private:
     mutable bool changed_ = false;  // the transaction under way changed a row
     mutable bool suspect_ = false;  // a call failed: the connection may have broken
 };
+
+// Registers "postgresql://" and "postgres://" URLs (main calls it beside
+// register_sqlite_store).
+void register_postgres_store(StoreRegistry& registry);
 
 }  // namespace ritme
