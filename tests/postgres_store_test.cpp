@@ -5,10 +5,14 @@
 #include "engine/store/postgres_change_listener.hpp"
 #include "engine/store/postgres_connection.hpp"
 #include "engine/store/postgres_store.hpp"
+#include "engine/cli/cli.hpp"
 #include "engine/store/sqlite_store.hpp"
+#include "engine/store/store_registry.hpp"
+#include "engine/time/clock.hpp"
 #include "postgres_test_store.hpp"
 #include "test_support.hpp"
 
+#include <boost/asio/io_context.hpp>
 #include <doctest/doctest.h>
 #include <pqxx/connection>
 #include <pqxx/nontransaction>
@@ -20,6 +24,7 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <sstream>
 #include <thread>
 
 using namespace ritme;
@@ -398,6 +403,77 @@ TEST_CASE("a store whose connection was cut says so once, as busy, and connects 
     }
     CHECK_EQ(store->setting("rules").value_or(""), "v2");
     CHECK_EQ(store->sessions("none").size(), 0u);  // prepared statements prepared again
+}
+
+TEST_SUITE_END();
+
+namespace {
+
+struct CliRun {
+    int status;
+    std::string out;
+    std::string err;
+};
+
+CliRun cli(std::vector<std::string> args, const std::string& database) {
+    std::ostringstream out, err;
+    ManualClock clock({pt::ptime(make_date(2026, 1, 10), pt::hours(9))});
+    StoreRegistry stores;
+    register_sqlite_store(stores);
+    register_postgres_store(stores);
+    CliContext context{out, err, clock, nullptr, &stores};
+    args.insert(args.begin(), {"--holidays", test::source_path("config/holidays"), "--db", database});
+    const int status = run_cli(args, context);
+    return {status, out.str(), err.str()};
+}
+
+}  // namespace
+
+TEST_SUITE_BEGIN("postgres_store");
+
+TEST_CASE("ritme migrate --to copies an applied installation, and the verbs then run on PostgreSQL") {
+    const auto dir = fs::temp_directory_path() / ("ritme-postgres-migrate-" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    const std::string sqlite_path = (dir / "ritme.db").string();
+    REQUIRE_EQ(cli({"apply", test::source_path("config/programmes/almere-vrouwen-2026.toml")}, sqlite_path).status, 0);
+    const std::string url = test::fresh_postgres_schema_url();
+
+    const auto copied = cli({"migrate", "--to", url}, sqlite_path);
+    CHECK_MESSAGE(copied.status == 0, copied.err);
+    CHECK(copied.out.find("session: ") != std::string::npos);
+    CHECK(copied.out.find("the same count in each table on both sides") != std::string::npos);
+
+    // The calendar as stored, from either database, is the same.
+    const auto from_sqlite = cli({"calendar", "almere-vrouwen-2026", "--format", "json"}, sqlite_path);
+    const auto from_postgres = cli({"calendar", "almere-vrouwen-2026", "--format", "json"}, url);
+    CHECK_EQ(from_sqlite.status, 0);
+    CHECK_EQ(from_postgres.status, from_sqlite.status);
+    CHECK_EQ(from_postgres.out, from_sqlite.out);
+
+    const auto again = cli({"migrate", "--to", url}, sqlite_path);
+    CHECK_EQ(again.status, 1);
+    CHECK(again.err.find("holds data already") != std::string::npos);
+    const auto with_password = cli({"migrate", "--to", "postgresql://ritme:geheim@db.example/ritme"}, sqlite_path);
+    CHECK_EQ(with_password.status, 2);
+    CHECK(with_password.err.find("geheim") == std::string::npos);
+    fs::remove_all(dir);
+}
+
+TEST_CASE("the change watch calls back on the daemon's loop when another process commits") {
+    const std::string url = test::fresh_postgres_schema_url();
+    auto daemon_store = PostgresStore::open({url, ""});
+    auto other = PostgresStore::open({url, ""});
+    boost::asio::io_context io;
+    int calls = 0;
+    auto watch = daemon_store->watch_changes(io, [&] {
+        ++calls;
+        io.stop();
+    });
+    other->write([&] { other->put_setting("rules", "theirs"); });
+    io.run_for(std::chrono::seconds(10));  // ends at the call
+    CHECK_EQ(calls, 1);
+    watch->stop();
 }
 
 TEST_SUITE_END();

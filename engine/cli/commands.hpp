@@ -47,6 +47,7 @@ CommandAction add_serve_command(CLI::App& app, const CommonOptions& common, CliC
 CommandAction add_tick_command(CLI::App& app, const CommonOptions& common, CliContext& context);
 CommandAction add_simulate_command(CLI::App& app, const CommonOptions& common, CliContext& context);
 CommandAction add_status_command(CLI::App& app, const CommonOptions& common, CliContext& context);
+CommandAction add_migrate_command(CLI::App& app, const CommonOptions& common, CliContext& context);
 
 // A daemon config that cannot be read or has errors, its problems printed already.
 // run_cli answers it with exit_bad_input, so every verb that reads the config exits
@@ -79,6 +80,8 @@ const ChannelRegistry* channel_registry(CliContext& context);
 // cannot and returns null. Throws UnusableConfig when it has to read a config that has
 // errors.
 std::unique_ptr<Store> open_database(const CommonOptions& common, CliContext& context);
+// The database the options name, as open_database() resolves it: a path or a URL.
+std::string database_named(const CommonOptions& common, CliContext& context);
 
 // Loads the school-holiday data, printing its problems; empty when it cannot be used.
 std::optional<SchoolHolidayTable> load_school_holidays(const CommonOptions& common, CliContext& context);
