@@ -223,6 +223,11 @@ dir = "/var/spool/ritme"
     const Loaded minimal = load_text("minimal", sms_channel);
     REQUIRE(minimal.config);
     CHECK(minimal.config->database == minimal.config->file.parent_path() / "ritme.db");
+
+    // A URL names a database server, not a file beside the config.
+    const Loaded shared = load_text("shared", "database = \"postgresql://ritme@db.example/ritme\"\n" + sms_channel);
+    REQUIRE(shared.config);
+    CHECK(shared.config->database.string() == "postgresql://ritme@db.example/ritme");
 }
 
 TEST_CASE("every setting is read") {

@@ -1236,3 +1236,54 @@ TEST_CASE("sqlite: a file that is no database is a StoreError that names it") {
 }
 
 TEST_SUITE_END();
+
+TEST_CASE("sqlite: a version 11 database keeps its receipts in one index, which still refuses a repeated report") {
+    const auto path = (fresh_directory("v11") / "ritme.db").string();
+    int64_t sent_id = 0;
+    {
+        auto v11 = SqliteStore::open_at_version(path, 11);
+        v11->write([&] {
+            v11->put_programme(sample_programme());
+            v11->put_participant(sample_participant("p-1"));
+        });
+        Delivery sent = reminder("reminder:test#1@v1:p-1:2h:sms", at(11, 6));
+        sent.state = DeliveryState::sent;
+        sent.sent_at = at(11, 6);
+        sent_id = add(*v11, sent);
+        DeliveryReceipt accepted = receipt(sent_id, at(11, 6, 1), receipt_status::accepted_by_smsc, "ACK/");
+        accepted.report_key = "kannel:8";
+        CHECK(record(*v11, accepted));
+        CHECK(record(*v11, receipt(sent_id, at(11, 6, 1), receipt_status::accepted_by_smsc, "no key")));
+    }
+    auto store = SqliteStore::open(path);
+    CHECK(store->schema_version() == SqliteStore::current_schema_version);
+    auto kept = store->receipts(sent_id);
+    REQUIRE(kept.size() == 2);
+    CHECK(kept[0].report_key == "kannel:8");
+    CHECK(kept[1].report_key.empty());
+
+    // The same report again is refused; another report, and a report without a key, are kept.
+    DeliveryReceipt accepted = receipt(sent_id, at(11, 6, 2), receipt_status::accepted_by_smsc, "ACK/");
+    accepted.report_key = "kannel:8";
+    CHECK_FALSE(record(*store, accepted));
+    DeliveryReceipt delivered = receipt(sent_id, at(11, 6, 3), receipt_status::delivered, "DELIVRD");
+    delivered.report_key = "kannel:1";
+    CHECK(record(*store, delivered));
+    CHECK(record(*store, receipt(sent_id, at(11, 6, 3), receipt_status::delivered, "no key")));
+    CHECK(store->receipts(sent_id).size() == 4);
+    CHECK(store->delivery(sent_id)->provider_status == receipt_status::delivered);
+
+    // One index on the receipts, used for the repeat and for the delivery's latest report.
+    SQLite::Database raw(path, SQLite::OPEN_READONLY);
+    std::vector<std::string> indexes;
+    SQLite::Statement list(raw, "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'delivery_receipt'");
+    while (list.executeStep()) indexes.push_back(list.getColumn(0).getString());
+    CHECK(indexes == std::vector<std::string>{"delivery_receipt_by_delivery"});
+    for (const char* query : {"SELECT 1 FROM delivery_receipt WHERE delivery_id = 1 AND report_key = 'k' AND report_key <> ''",
+                              "SELECT status FROM delivery_receipt WHERE delivery_id = 1 ORDER BY id DESC LIMIT 1"}) {
+        SQLite::Statement plan(raw, std::string("EXPLAIN QUERY PLAN ") + query);
+        std::string steps;
+        while (plan.executeStep()) steps += plan.getColumn(3).getString() + "\n";
+        CHECK_MESSAGE(steps.find("delivery_receipt_by_delivery") != std::string::npos, query, "\n", steps);
+    }
+}

@@ -1002,11 +1002,11 @@ TEST_CASE("sqlite: two processes taking one lease at once: exactly one gets it")
     CHECK(taken == 1);
 }
 
-TEST_CASE("migrations: a version 11 database keeps its outbox and gains the leases") {
-    const auto path = (fresh_directory("migrate-11") / "ritme.db").string();
+TEST_CASE("migrations: a version 12 database keeps its settings and gains the leases") {
+    const auto path = (fresh_directory("migrate-12") / "ritme.db").string();
     {
-        auto old = SqliteStore::open_at_version(path, 11);
-        CHECK(old->schema_version() == 11);
+        auto old = SqliteStore::open_at_version(path, 12);
+        CHECK(old->schema_version() == 12);
         old->write([&] { old->put_setting("rules", "fingerprint"); });
         CHECK_THROWS_AS(old->write([&] { old->take_lease("plan", "host-a:1", lease_time(9), lease_time(10)); }),
                         StoreError);

@@ -7,6 +7,7 @@
 #include "engine/config/config_schema.hpp"
 #include "engine/config/listen_address.hpp"
 #include "engine/config/secret_file.hpp"
+#include "engine/store/store_registry.hpp"
 
 #include <algorithm>
 #include <set>
@@ -78,7 +79,7 @@ public:
                                   std::to_string(config.dispatch.retry_initial_seconds) + ")",
                               "the wait between retries grows from the first to the most");
         // A database URL (postgresql://…) is no path beside the config.
-        if (config.database.string().find("://") == std::string::npos)
+        if (StoreRegistry::scheme_of(config.database.string()) == StoreRegistry::file_scheme)
             config.database = resolved(base_, config.database);
         for (auto member : {&DaemonConfig::programmes, &DaemonConfig::schools, &DaemonConfig::templates,
                             &DaemonConfig::holidays, &DaemonConfig::metrics_token_file})

@@ -34,6 +34,13 @@ std::chrono::system_clock::time_point time_point_of(UtcInstant instant) {
     return std::chrono::system_clock::time_point(std::chrono::microseconds((instant.utc - epoch).total_microseconds()));
 }
 
+// Leases name their holder by daemon, not by process as claims do: two daemons in one
+// process (a test) are two holders.
+std::string lease_holder(const std::string& owner) {
+    static std::atomic<int> daemons{0};
+    return owner + "/" + std::to_string(++daemons);
+}
+
 // Batches in flight at once. One: a batch is claimed (and checked against its sessions'
 // versions) only when the workers can start on it, so a move or cancel committed after
 // the claim has only the send itself as its window. Its size bounds the duplicates a
@@ -94,7 +101,7 @@ public:
           setup_(std::make_unique<DaemonSetup>(std::move(setup))),
           reload_(std::move(reload)),
           owner_(claim_owner_id()),
-          leased_(store, owner_),
+          leased_(store, lease_holder(owner_)),
           due_timer_(io_),
           lease_timer_(io_),
           watchdog_timer_(io_),
@@ -509,7 +516,7 @@ private:
     std::unique_ptr<DaemonSetup> pending_setup_;
     Reload reload_;
     std::string owner_;
-    LeasedWork leased_;  // held by owner_
+    LeasedWork leased_;
     std::unique_ptr<Dispatcher> dispatcher_;
     std::unique_ptr<GatewayCalls> gateway_calls_;  // made with the dispatcher, for the same setup
 

@@ -20,7 +20,7 @@ namespace ritme {
 
 class SqliteStore final : public Store {
 public:
-    static constexpr int current_schema_version = 12;
+    static constexpr int current_schema_version = 13;
 
     // Opens or creates the database and migrates it to the current schema. Throws
     // StoreError when the file cannot be opened or is newer than this ritme.
