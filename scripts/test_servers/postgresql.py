@@ -73,6 +73,10 @@ def start(directory, name=NAME):
     DIRECTORY/NAME.json."""
     os.makedirs(directory, exist_ok=True)
     log_path = os.path.join(directory, name + ".log")
+    # A run that was killed before its `stop` (an interrupted ctest) left its server
+    # running: the state file still names it.
+    if os.path.exists(common.state_path(directory, name)):
+        stop_state(common.load_state(directory, name))
     try:
         bin_dir = binaries()
     except Absent as e:
