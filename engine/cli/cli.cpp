@@ -90,7 +90,7 @@ std::optional<std::string> why_nothing_can_be_sent(const DaemonConfig& config) {
     return std::nullopt;
 }
 
-std::string database_named(const CommonOptions& common, CliContext& context) {
+std::string database_location(const CommonOptions& common, CliContext& context) {
     std::string from_config;
     if (!config_file_in_use(common).empty() && common.database.empty())
         from_config = load_config(common, context).database.string();
@@ -98,7 +98,7 @@ std::string database_named(const CommonOptions& common, CliContext& context) {
 }
 
 std::unique_ptr<Store> open_database(const CommonOptions& common, CliContext& context) {
-    const std::string database = database_named(common, context);
+    const std::string database = database_location(common, context);
     StoreRegistry sqlite_only;
     if (!context.stores) register_sqlite_store(sqlite_only);
     try {
@@ -148,6 +148,8 @@ int run_verb(const std::vector<std::string>& args, CliContext& context) {
     add(add_tick_command(app, common, context));
     add(add_simulate_command(app, common, context));
     add(add_status_command(app, common, context));
+    add(add_backup_command(app, common, context));
+    add(add_man_command(app, common, context));
     add(add_migrate_command(app, common, context));
 
     // CLI11 wants argv order reversed when given a vector.

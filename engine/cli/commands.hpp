@@ -46,7 +46,10 @@ CommandAction add_follow_up_command(CLI::App& app, const CommonOptions& common, 
 CommandAction add_serve_command(CLI::App& app, const CommonOptions& common, CliContext& context);
 CommandAction add_tick_command(CLI::App& app, const CommonOptions& common, CliContext& context);
 CommandAction add_simulate_command(CLI::App& app, const CommonOptions& common, CliContext& context);
+CommandAction add_backup_command(CLI::App& app, const CommonOptions& common, CliContext& context);
 CommandAction add_status_command(CLI::App& app, const CommonOptions& common, CliContext& context);
+// Hidden: the man pages as roff (the build and the package use it).
+CommandAction add_man_command(CLI::App& app, const CommonOptions& common, CliContext& context);
 CommandAction add_migrate_command(CLI::App& app, const CommonOptions& common, CliContext& context);
 
 // A daemon config that cannot be read or has errors, its problems printed already.
@@ -75,13 +78,15 @@ std::optional<DaemonSetup> load_setup(const DaemonConfig& config, const CommonOp
 // The registry of adapters main registered; prints why and returns null when there is none.
 const ChannelRegistry* channel_registry(CliContext& context);
 
+// The database the options name: --db, RITME_DB, the config's `database`, else
+// var/ritme.db. Throws UnusableConfig when it has to read a config that has errors.
+std::string database_location(const CommonOptions& common, CliContext& context);
+
 // Opens the database the options name (--db, RITME_DB, the config's `database`, else
 // var/ritme.db): a file path or a URL, through the context's store registry. Says why it
 // cannot and returns null. Throws UnusableConfig when it has to read a config that has
 // errors.
 std::unique_ptr<Store> open_database(const CommonOptions& common, CliContext& context);
-// The database the options name, as open_database() resolves it: a path or a URL.
-std::string database_named(const CommonOptions& common, CliContext& context);
 
 // Loads the school-holiday data, printing its problems; empty when it cannot be used.
 std::optional<SchoolHolidayTable> load_school_holidays(const CommonOptions& common, CliContext& context);

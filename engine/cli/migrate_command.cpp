@@ -26,7 +26,7 @@ public:
     }
 
     int run() {
-        const std::string from = database_named(common_, context_);
+        const std::string from = database_location(common_, context_);
         if (from.find("://") != std::string::npos) {
             error() << "--db names " << from << ", not an SQLite file; migrate copies an SQLite database\n";
             return exit_bad_input;
