@@ -12,6 +12,7 @@
 #include "engine/planner/planner.hpp"
 #include "engine/store/memory_store.hpp"
 #include "engine/store/sqlite_store.hpp"
+#include "postgres_test_store.hpp"
 #include "test_support.hpp"
 
 #include <SQLiteCpp/Database.h>
@@ -28,6 +29,8 @@
 using namespace ritme;
 namespace pt = boost::posix_time;
 namespace fs = std::filesystem;
+
+using ritme::test::PostgresFactory;
 
 namespace {
 
@@ -247,7 +250,7 @@ TEST_CASE("the renderer's load reports a broken answers file with the templates"
 }
 
 TEST_CASE_TEMPLATE("NEE: excused, her remaining reminders cancelled, a confirmation at once, the lead told after the quiet hours",
-                   Factory, MemoryFactory, SqliteFactory) {
+                   Factory, MemoryFactory, SqliteFactory, PostgresFactory) {
     Track track(Factory::make());
     REQUIRE(track.sent_reminder != 0);
     const UtcInstant late_evening = utc(2026, 2, 2, 21, 30);  // 22:30 in Amsterdam: quiet
@@ -315,7 +318,7 @@ TEST_CASE_TEMPLATE("NEE: excused, her remaining reminders cancelled, a confirmat
 }
 
 TEST_CASE_TEMPLATE("the confirmation and the lead's message render in her language and the lead's", Factory,
-                   MemoryFactory, SqliteFactory) {
+                   MemoryFactory, SqliteFactory, PostgresFactory) {
     Track track(Factory::make());
     track.answer("kan niet", utc(2026, 2, 2, 19));
     MessageFactsSource facts(*track.store, "Europe/Amsterdam");
@@ -341,7 +344,7 @@ TEST_CASE_TEMPLATE("the confirmation and the lead's message render in her langua
 }
 
 TEST_CASE_TEMPLATE("NEE to an appointment reminder excuses her for the appointment and keeps its reminders cancelled",
-                   Factory, MemoryFactory, SqliteFactory) {
+                   Factory, MemoryFactory, SqliteFactory, PostgresFactory) {
     Track track(Factory::make());
     track.rules.defaults.appointment_offsets = track.rules.defaults.session_offsets;
     Appointment visit;
@@ -383,7 +386,7 @@ TEST_CASE_TEMPLATE("NEE to an appointment reminder excuses her for the appointme
         CHECK((row.id == sent ? row.state == DeliveryState::sent : row.state == DeliveryState::cancelled));
 }
 
-TEST_CASE_TEMPLATE("the sender's number is read in every form a gateway gives it", Factory, MemoryFactory, SqliteFactory) {
+TEST_CASE_TEMPLATE("the sender's number is read in every form a gateway gives it", Factory, MemoryFactory, SqliteFactory, PostgresFactory) {
     Track track(Factory::make());
     for (const std::string from : {"+31612345678", "0031612345678", "31612345678", "06-12345678"}) {
         CAPTURE(from);
@@ -392,7 +395,7 @@ TEST_CASE_TEMPLATE("the sender's number is read in every form a gateway gives it
     CHECK_FALSE(track.answer("ja", utc(2026, 2, 2, 19), "32470123456").known_sender);  // +32: another number
 }
 
-TEST_CASE_TEMPLATE("JA is recorded and nothing is sent", Factory, MemoryFactory, SqliteFactory) {
+TEST_CASE_TEMPLATE("JA is recorded and nothing is sent", Factory, MemoryFactory, SqliteFactory, PostgresFactory) {
     Track track(Factory::make());
     const auto before = track.store->deliveries({}).size();
     const AnswerTaken taken = track.answer("Ja", utc(2026, 2, 2, 19));
@@ -406,7 +409,7 @@ TEST_CASE_TEMPLATE("JA is recorded and nothing is sent", Factory, MemoryFactory,
 }
 
 TEST_CASE_TEMPLATE("STOP: no more SMS but the one confirmation, the lead told; START undoes it", Factory, MemoryFactory,
-                   SqliteFactory) {
+                   SqliteFactory, PostgresFactory) {
     Track track(Factory::make());
     const AnswerTaken stop = track.answer("stop", utc(2026, 2, 2, 19));
     REQUIRE(stop.answer);
@@ -448,7 +451,7 @@ TEST_CASE_TEMPLATE("STOP: no more SMS but the one confirmation, the lead told; S
 }
 
 TEST_CASE_TEMPLATE("with the daemon's planning rules, STOP moves her reminders to e-mail in the same transaction", Factory,
-                   MemoryFactory, SqliteFactory) {
+                   MemoryFactory, SqliteFactory, PostgresFactory) {
     Track track(Factory::make());
     AnswerSetup setup = track.setup();
     setup.planning = &track.rules;
@@ -465,7 +468,7 @@ TEST_CASE_TEMPLATE("with the daemon's planning rules, STOP moves her reminders t
 }
 
 TEST_CASE_TEMPLATE("her own words go to the lead at once and she hears they were passed on", Factory, MemoryFactory,
-                   SqliteFactory) {
+                   SqliteFactory, PostgresFactory) {
     Track track(Factory::make());
     const AnswerTaken taken = track.answer("Mijn zoon is ziek, ik weet het nog niet", utc(2026, 2, 2, 12));
     REQUIRE(taken.answer);
@@ -477,7 +480,7 @@ TEST_CASE_TEMPLATE("her own words go to the lead at once and she hears they were
     CHECK(track.store->attendance_of_participant("p-amina").empty());
 }
 
-TEST_CASE_TEMPLATE("an answer after the start goes to the lead only", Factory, MemoryFactory, SqliteFactory) {
+TEST_CASE_TEMPLATE("an answer after the start goes to the lead only", Factory, MemoryFactory, SqliteFactory, PostgresFactory) {
     Track track(Factory::make());
     const AnswerTaken taken = track.answer("nee", utc(2026, 2, 3, 9));  // session 1 began at 08:30
     REQUIRE(taken.answer);
@@ -490,7 +493,7 @@ TEST_CASE_TEMPLATE("an answer after the start goes to the lead only", Factory, M
 }
 
 TEST_CASE_TEMPLATE("an unknown number is counted and logged masked; nothing is stored or sent", Factory, MemoryFactory,
-                   SqliteFactory) {
+                   SqliteFactory, PostgresFactory) {
     Track track(Factory::make());
     const auto before = track.store->deliveries({}).size();
     const AnswerTaken taken = track.answer("NEE", utc(2026, 2, 2, 19), "+31699999999");
@@ -506,7 +509,7 @@ TEST_CASE_TEMPLATE("an unknown number is counted and logged masked; nothing is s
     CHECK(log.find("hallo") == std::string::npos);
 }
 
-TEST_CASE_TEMPLATE("erasing her deletes her answers and attendance", Factory, MemoryFactory, SqliteFactory) {
+TEST_CASE_TEMPLATE("erasing her deletes her answers and attendance", Factory, MemoryFactory, SqliteFactory, PostgresFactory) {
     Track track(Factory::make());
     track.answer("nee", utc(2026, 2, 2, 19));
     REQUIRE(track.store->answers("p-amina").size() == 1);
@@ -518,7 +521,7 @@ TEST_CASE_TEMPLATE("erasing her deletes her answers and attendance", Factory, Me
     CHECK(track.of_kind(DeliveryKind::confirmation).empty());
 }
 
-TEST_CASE_TEMPLATE("a busy store lets the error through and keeps nothing", Factory, MemoryFactory, SqliteFactory) {
+TEST_CASE_TEMPLATE("a busy store lets the error through and keeps nothing", Factory, MemoryFactory, SqliteFactory, PostgresFactory) {
     Track track(Factory::make());
     AnswerSetup setup = track.setup();
     setup.after_quiet_hours = [](const std::string&, UtcInstant) -> UtcInstant { throw StoreBusy("locked"); };

@@ -5,6 +5,7 @@
 
 #include "engine/store/memory_store.hpp"
 #include "engine/store/sqlite_store.hpp"
+#include "postgres_test_store.hpp"
 #include "test_support.hpp"
 
 #include <SQLiteCpp/Database.h>
@@ -23,6 +24,8 @@
 using namespace ritme;
 namespace pt = boost::posix_time;
 namespace fs = std::filesystem;
+
+using ritme::test::PostgresFactory;
 
 namespace {
 
@@ -217,7 +220,7 @@ TEST_CASE("kinds and states are named as the store and status write them") {
 }
 
 TEST_CASE_TEMPLATE("a delivery round-trips, and its key is planned once whatever its state", Factory, MemoryFactory,
-                   SqliteFactory) {
+                   SqliteFactory, PostgresFactory) {
     std::vector<int64_t> sessions;
     auto store = populated<Factory>(&sessions);
     Delivery planned = reminder("reminder:test#1@v1:p-1:2h:sms", at(11, 6, 30), sessions[0]);
@@ -278,7 +281,7 @@ TEST_CASE_TEMPLATE("a delivery round-trips, and its key is planned once whatever
 }
 
 TEST_CASE_TEMPLATE("claims take due rows earliest first, at most the limit, each with one more attempt", Factory,
-                   MemoryFactory, SqliteFactory) {
+                   MemoryFactory, SqliteFactory, PostgresFactory) {
     auto store = populated<Factory>();
     add(*store, reminder("c", at(11, 8)));
     add(*store, reminder("a", at(11, 6)));
@@ -307,7 +310,7 @@ TEST_CASE_TEMPLATE("claims take due rows earliest first, at most the limit, each
 }
 
 TEST_CASE_TEMPLATE("an abandoned claim is taken again once its lease has run out", Factory, MemoryFactory,
-                   SqliteFactory) {
+                   SqliteFactory, PostgresFactory) {
     auto store = populated<Factory>();
     add(*store, reminder("a", at(11, 6)));
     add(*store, reminder("b", at(11, 7)));
@@ -323,7 +326,7 @@ TEST_CASE_TEMPLATE("an abandoned claim is taken again once its lease has run out
 }
 
 TEST_CASE_TEMPLATE("a claim ahead takes rows due by its horizon, and other processes' claims only once their lease has run out",
-                   Factory, MemoryFactory, SqliteFactory) {
+                   Factory, MemoryFactory, SqliteFactory, PostgresFactory) {
     auto store = populated<Factory>();
     add(*store, reminder("now", at(11, 6)));
     add(*store, reminder("soon", at(11, 6, 1)));
@@ -346,7 +349,7 @@ TEST_CASE_TEMPLATE("a claim ahead takes rows due by its horizon, and other proce
 }
 
 TEST_CASE_TEMPLATE("a claimed reminder says whether its session or appointment is still as planned", Factory,
-                   MemoryFactory, SqliteFactory) {
+                   MemoryFactory, SqliteFactory, PostgresFactory) {
     std::vector<int64_t> sessions;
     auto store = populated<Factory>(&sessions);
     int64_t appointment_id = 0;
@@ -422,7 +425,7 @@ TEST_CASE_TEMPLATE("a claimed reminder says whether its session or appointment i
     CHECK_FALSE(store->subject_current(late[0].delivery));
 }
 
-TEST_CASE_TEMPLATE("results are written back only to rows still claimed", Factory, MemoryFactory, SqliteFactory) {
+TEST_CASE_TEMPLATE("results are written back only to rows still claimed", Factory, MemoryFactory, SqliteFactory, PostgresFactory) {
     auto store = populated<Factory>();
     for (const char* key : {"sent", "retry", "failed", "expired", "released"}) add(*store, reminder(key, at(11, 6)));
     std::map<std::string, int64_t> id;
@@ -476,7 +479,7 @@ TEST_CASE_TEMPLATE("results are written back only to rows still claimed", Factor
                     StoreError);
 }
 
-TEST_CASE_TEMPLATE("only planned and retry rows can be cancelled", Factory, MemoryFactory, SqliteFactory) {
+TEST_CASE_TEMPLATE("only planned and retry rows can be cancelled", Factory, MemoryFactory, SqliteFactory, PostgresFactory) {
     auto store = populated<Factory>();
     const int64_t planned = add(*store, reminder("planned", at(11, 6)));
     const int64_t claimed = add(*store, reminder("claimed", at(11, 5)));
@@ -496,7 +499,7 @@ TEST_CASE_TEMPLATE("only planned and retry rows can be cancelled", Factory, Memo
 }
 
 TEST_CASE_TEMPLATE("the next send time: the earliest due row or the first lease to run out", Factory,
-                   MemoryFactory, SqliteFactory) {
+                   MemoryFactory, SqliteFactory, PostgresFactory) {
     auto store = populated<Factory>();
     CHECK_FALSE(store->next_send_at().has_value());
     Delivery sent = reminder("sent", at(11, 4));
@@ -515,7 +518,7 @@ TEST_CASE_TEMPLATE("the next send time: the earliest due row or the first lease 
 }
 
 TEST_CASE_TEMPLATE("who holds claims, and giving back the claims of a process that stopped", Factory, MemoryFactory,
-                   SqliteFactory) {
+                   SqliteFactory, PostgresFactory) {
     auto store = populated<Factory>();
     for (const char* key : {"a", "b", "c"}) add(*store, reminder(key, at(11, 6)));
     CHECK(store->claim_owners().empty());
@@ -538,7 +541,7 @@ TEST_CASE_TEMPLATE("who holds claims, and giving back the claims of a process th
     CHECK(keys_of(claim(*store, at(11, 6, 4), 10)) == std::vector<std::string>{"a", "b"});
 }
 
-TEST_CASE_TEMPLATE("counts per state and channel", Factory, MemoryFactory, SqliteFactory) {
+TEST_CASE_TEMPLATE("counts per state and channel", Factory, MemoryFactory, SqliteFactory, PostgresFactory) {
     auto store = populated<Factory>();
     add(*store, reminder("a", at(11, 6)));
     add(*store, reminder("b", at(11, 6)));
@@ -560,7 +563,7 @@ TEST_CASE_TEMPLATE("counts per state and channel", Factory, MemoryFactory, Sqlit
     CHECK(counts[2].count == 1);
 }
 
-TEST_CASE_TEMPLATE("deliveries are listed by subject, kind, state and time", Factory, MemoryFactory, SqliteFactory) {
+TEST_CASE_TEMPLATE("deliveries are listed by subject, kind, state and time", Factory, MemoryFactory, SqliteFactory, PostgresFactory) {
     std::vector<int64_t> sessions;
     auto store = populated<Factory>(&sessions);
     int64_t appointment_id = 0;
@@ -615,7 +618,7 @@ TEST_CASE_TEMPLATE("deliveries are listed by subject, kind, state and time", Fac
           }) == Keys{"alert", "appointment", "other programme"});
 }
 
-TEST_CASE_TEMPLATE("a write that throws leaves the outbox as it was", Factory, MemoryFactory, SqliteFactory) {
+TEST_CASE_TEMPLATE("a write that throws leaves the outbox as it was", Factory, MemoryFactory, SqliteFactory, PostgresFactory) {
     auto store = populated<Factory>();
     const int64_t kept = add(*store, reminder("kept", at(11, 6)));
     CHECK_THROWS_AS(store->write([&] {
@@ -640,7 +643,7 @@ TEST_CASE_TEMPLATE("a write that throws leaves the outbox as it was", Factory, M
 }
 
 TEST_CASE_TEMPLATE("receipts are kept in arrival order, and the delivery shows the latest status", Factory,
-                   MemoryFactory, SqliteFactory) {
+                   MemoryFactory, SqliteFactory, PostgresFactory) {
     auto store = populated<Factory>();
     const int64_t id = add_sent(*store, reminder("a", at(11, 6)), "kannel-1", at(11, 6, 1));
     const Delivery before = *store->delivery(id);
@@ -673,7 +676,7 @@ TEST_CASE_TEMPLATE("receipts are kept in arrival order, and the delivery shows t
     CHECK(claim(*store, at(12, 6), 10).empty());
 }
 
-TEST_CASE_TEMPLATE("a report for no delivery writes nothing", Factory, MemoryFactory, SqliteFactory) {
+TEST_CASE_TEMPLATE("a report for no delivery writes nothing", Factory, MemoryFactory, SqliteFactory, PostgresFactory) {
     auto store = populated<Factory>();
     const int64_t id = add(*store, reminder("a", at(11, 6)));
     CHECK_FALSE(record(*store, receipt(id + 1, at(11, 6), receipt_status::delivered, "")));
@@ -688,7 +691,7 @@ TEST_CASE_TEMPLATE("a report for no delivery writes nothing", Factory, MemoryFac
 }
 
 TEST_CASE_TEMPLATE("a report from another channel's gateway never reaches a delivery", Factory, MemoryFactory,
-                   SqliteFactory) {
+                   SqliteFactory, PostgresFactory) {
     auto store = populated<Factory>();
     const int64_t id = add_sent(*store, reminder("a", at(11, 6)), "k-1", at(11, 6));
     bool recorded = true;
@@ -700,7 +703,7 @@ TEST_CASE_TEMPLATE("a report from another channel's gateway never reaches a deli
     CHECK(store->delivery(id)->provider_status == receipt_status::delivered);
 }
 
-TEST_CASE_TEMPLATE("a provider's id finds its delivery on its channel", Factory, MemoryFactory, SqliteFactory) {
+TEST_CASE_TEMPLATE("a provider's id finds its delivery on its channel", Factory, MemoryFactory, SqliteFactory, PostgresFactory) {
     auto store = populated<Factory>();
     const int64_t sms = add_sent(*store, reminder("sms", at(11, 6)), "x-1", at(11, 6));
     Delivery email = reminder("email", at(11, 6));
@@ -721,7 +724,7 @@ TEST_CASE_TEMPLATE("a provider's id finds its delivery on its channel", Factory,
 }
 
 TEST_CASE_TEMPLATE("a report that arrives before the send's answer is written back keeps its status", Factory,
-                   MemoryFactory, SqliteFactory) {
+                   MemoryFactory, SqliteFactory, PostgresFactory) {
     auto store = populated<Factory>();
     add(*store, reminder("a", at(11, 6)));
     const auto claimed = claim(*store, at(11, 6), 1);
@@ -743,7 +746,7 @@ TEST_CASE_TEMPLATE("a report that arrives before the send's answer is written ba
     CHECK(store->delivery_by_provider_id("sms", "k-1")->id == id);
 }
 
-TEST_CASE_TEMPLATE("a write that throws leaves the receipts as they were", Factory, MemoryFactory, SqliteFactory) {
+TEST_CASE_TEMPLATE("a write that throws leaves the receipts as they were", Factory, MemoryFactory, SqliteFactory, PostgresFactory) {
     auto store = populated<Factory>();
     const int64_t id = add_sent(*store, reminder("a", at(11, 6)), "k-1", at(11, 6));
     CHECK(record(*store, receipt(id, at(11, 6, 1), receipt_status::accepted_by_smsc, "ACK/")));
@@ -763,7 +766,7 @@ TEST_CASE_TEMPLATE("a write that throws leaves the receipts as they were", Facto
     CHECK(store->receipts(add(*store, reminder("lost", at(11, 5)))).empty());
 }
 
-TEST_CASE_TEMPLATE("appointments round-trip and are listed by start", Factory, MemoryFactory, SqliteFactory) {
+TEST_CASE_TEMPLATE("appointments round-trip and are listed by start", Factory, MemoryFactory, SqliteFactory, PostgresFactory) {
     auto store = populated<Factory>();
     Appointment later = sample_appointment("p-1");
     Appointment earlier = sample_appointment("p-1");
@@ -818,7 +821,7 @@ TEST_CASE_TEMPLATE("appointments round-trip and are listed by start", Factory, M
 }
 
 TEST_CASE_TEMPLATE("every change reminders depend on files a plan request, once", Factory, MemoryFactory,
-                   SqliteFactory) {
+                   SqliteFactory, PostgresFactory) {
     auto store = Factory::make();
     CHECK(store->plan_requests().empty());
     store->write([&] { store->put_programme(sample_programme()); });
@@ -853,7 +856,7 @@ TEST_CASE_TEMPLATE("every change reminders depend on files a plan request, once"
     CHECK_THROWS_AS(store->clear_plan_request("programme:test"), StoreError);
 }
 
-TEST_CASE_TEMPLATE("settings keep one value per key", Factory, MemoryFactory, SqliteFactory) {
+TEST_CASE_TEMPLATE("settings keep one value per key", Factory, MemoryFactory, SqliteFactory, PostgresFactory) {
     auto store = Factory::make();
     CHECK_FALSE(store->setting("planner.rules").has_value());
     store->write([&] { store->put_setting("planner.rules", "a1"); });
@@ -863,7 +866,7 @@ TEST_CASE_TEMPLATE("settings keep one value per key", Factory, MemoryFactory, Sq
 }
 
 TEST_CASE_TEMPLATE("erasing a participant removes their appointments and messages", Factory, MemoryFactory,
-                   SqliteFactory) {
+                   SqliteFactory, PostgresFactory) {
     auto store = populated<Factory>();
     int64_t appointment_id = 0;
     store->write([&] {
@@ -1009,7 +1012,7 @@ TEST_CASE("sqlite: a version 6 database keeps its receipts, which have no key, a
 }
 
 TEST_CASE_TEMPLATE("a report with a key the delivery has already is not stored again; no key is never a repeat",
-                   Factory, MemoryFactory, SqliteFactory) {
+                   Factory, MemoryFactory, SqliteFactory, PostgresFactory) {
     std::vector<int64_t> sessions;
     auto store = populated<Factory>(&sessions);
     const int64_t id = add(*store, reminder("reminder:test#1@v1:p-1:2h:sms", at(11, 6), sessions[0]));
@@ -1028,7 +1031,7 @@ TEST_CASE_TEMPLATE("a report with a key the delivery has already is not stored a
 }
 
 TEST_CASE_TEMPLATE("a final failure report fails a sent delivery; other states stay as they are", Factory,
-                   MemoryFactory, SqliteFactory) {
+                   MemoryFactory, SqliteFactory, PostgresFactory) {
     std::vector<int64_t> sessions;
     auto store = populated<Factory>(&sessions);
     Delivery sent = reminder("reminder:test#1@v1:p-1:2h:sms", at(11, 6), sessions[0]);
@@ -1095,7 +1098,7 @@ TEST_CASE("sqlite: two processes claiming from one file never get the same row")
 
 
 TEST_CASE_TEMPLATE("a slow batch renews its claims, and a row claimed by another process meanwhile stays theirs",
-                   Factory, MemoryFactory, SqliteFactory) {
+                   Factory, MemoryFactory, SqliteFactory, PostgresFactory) {
     auto store = populated<Factory>();
     const int64_t slow = add(*store, reminder("slow", at(11, 6)));
     const int64_t taken = add(*store, reminder("taken", at(11, 6)));

@@ -5,6 +5,7 @@
 
 #include "engine/store/memory_store.hpp"
 #include "engine/store/sqlite_store.hpp"
+#include "postgres_test_store.hpp"
 #include "test_support.hpp"
 
 #include <SQLiteCpp/SQLiteCpp.h>
@@ -15,6 +16,8 @@
 using namespace ritme;
 namespace pt = boost::posix_time;
 namespace fs = std::filesystem;
+
+using ritme::test::PostgresFactory;
 
 namespace {
 
@@ -55,7 +58,7 @@ FeedToken feed(const std::string& id, FeedKind kind, const std::string& programm
 TEST_SUITE_BEGIN("feed_store");
 
 TEST_CASE_TEMPLATE("feeds round-trip, are found by hash and id, listed per programme oldest first, revoked in place",
-                   Factory, MemoryFactory, SqliteFactory) {
+                   Factory, MemoryFactory, SqliteFactory, PostgresFactory) {
     auto store = Factory::make();
     const FeedToken leads = feed("f-2", FeedKind::programme, "almere", "", at(2, 9));
     const FeedToken creche = feed("f-1", FeedKind::creche, "almere", "", at(3, 9));
@@ -82,7 +85,7 @@ TEST_CASE_TEMPLATE("feeds round-trip, are found by hash and id, listed per progr
 }
 
 TEST_CASE_TEMPLATE("erasing a participant removes her feeds, not the programme's", Factory, MemoryFactory,
-                   SqliteFactory) {
+                   SqliteFactory, PostgresFactory) {
     auto store = Factory::make();
     Participant p;
     p.id = "p-1";
@@ -99,7 +102,7 @@ TEST_CASE_TEMPLATE("erasing a participant removes her feeds, not the programme's
 }
 
 TEST_CASE_TEMPLATE("group messages keep their texts per language; Dutch is required and the fallback", Factory,
-                   MemoryFactory, SqliteFactory) {
+                   MemoryFactory, SqliteFactory, PostgresFactory) {
     auto store = Factory::make();
     GroupMessage message;
     message.programme_id = "almere";
@@ -124,7 +127,7 @@ TEST_CASE_TEMPLATE("group messages keep their texts per language; Dutch is requi
     CHECK_THROWS_AS(store->write([&] { store->add_group_message(no_dutch); }), StoreError);
 }
 
-TEST_CASE_TEMPLATE("a group delivery is stored and claimed like any other", Factory, MemoryFactory, SqliteFactory) {
+TEST_CASE_TEMPLATE("a group delivery is stored and claimed like any other", Factory, MemoryFactory, SqliteFactory, PostgresFactory) {
     auto store = Factory::make();
     Delivery d;
     d.key = "group:1:p-1:sms";

@@ -4,6 +4,7 @@
 
 #include "engine/store/memory_store.hpp"
 #include "engine/store/sqlite_store.hpp"
+#include "postgres_test_store.hpp"
 #include "test_support.hpp"
 
 #include <doctest/doctest.h>
@@ -13,6 +14,8 @@
 using namespace ritme;
 namespace pt = boost::posix_time;
 namespace fs = std::filesystem;
+
+using ritme::test::PostgresFactory;
 
 namespace {
 
@@ -51,7 +54,7 @@ LeadToken token(const std::string& hash, LeadTokenKind kind, const std::string& 
 TEST_SUITE_BEGIN("lead_store");
 
 TEST_CASE_TEMPLATE("leads round-trip with the programmes they lead, sorted, and put replaces", Factory, MemoryFactory,
-                   SqliteFactory) {
+                   SqliteFactory, PostgresFactory) {
     auto store = Factory::make();
     const StoredLead fatima{"l-1", "Fatima", "fatima@example.org", "+31612345678", {"zeewolde", "almere"}};
     const StoredLead ans{"l-2", "Ans", "", "+31687654321", {}};
@@ -80,7 +83,7 @@ TEST_CASE_TEMPLATE("leads round-trip with the programmes they lead, sorted, and 
 }
 
 TEST_CASE_TEMPLATE("sign-in tokens are found by hash, updated in place, listed per lead oldest first", Factory,
-                   MemoryFactory, SqliteFactory) {
+                   MemoryFactory, SqliteFactory, PostgresFactory) {
     auto store = Factory::make();
     store->write([&] {
         store->put_lead({"l-1", "Fatima", "", "+31612345678", {}});
@@ -109,7 +112,7 @@ TEST_CASE_TEMPLATE("sign-in tokens are found by hash, updated in place, listed p
 }
 
 TEST_CASE_TEMPLATE("deleting a lead takes her programmes and tokens along, and nobody else's", Factory, MemoryFactory,
-                   SqliteFactory) {
+                   SqliteFactory, PostgresFactory) {
     auto store = Factory::make();
     store->write([&] {
         store->put_lead({"l-1", "Fatima", "", "+31612345678", {"almere"}});
@@ -126,7 +129,7 @@ TEST_CASE_TEMPLATE("deleting a lead takes her programmes and tokens along, and n
 }
 
 TEST_CASE_TEMPLATE("a write that throws leaves no lead or token behind; changes outside write() are refused", Factory,
-                   MemoryFactory, SqliteFactory) {
+                   MemoryFactory, SqliteFactory, PostgresFactory) {
     auto store = Factory::make();
     CHECK_THROWS_AS(store->write([&] {
         store->put_lead({"l-1", "Fatima", "", "+31612345678", {"almere"}});

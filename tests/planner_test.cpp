@@ -8,6 +8,7 @@
 #include "engine/planner/reminder_timing.hpp"
 #include "engine/store/memory_store.hpp"
 #include "engine/store/sqlite_store.hpp"
+#include "postgres_test_store.hpp"
 #include "test_support.hpp"
 
 #include <doctest/doctest.h>
@@ -21,6 +22,8 @@
 using namespace ritme;
 namespace pt = boost::posix_time;
 namespace fs = std::filesystem;
+
+using ritme::test::PostgresFactory;
 
 namespace {
 
@@ -167,7 +170,7 @@ end = "11:30"
 TEST_SUITE_BEGIN("planner");
 
 TEST_CASE_TEMPLATE("offsets on a normal day: the day before at 18:00 and two hours before", Factory, MemoryFactory,
-                   SqliteFactory) {
+                   SqliteFactory, PostgresFactory) {
     auto store = Factory::make();
     apply_text(*store, test::programme_toml(base_keys));
     enrol(*store, person("p-amina", false, true));
@@ -201,7 +204,7 @@ TEST_CASE_TEMPLATE("offsets on a normal day: the day before at 18:00 and two hou
 }
 
 TEST_CASE_TEMPLATE("quiet hours move an early SMS to their end when that is still in time", Factory, MemoryFactory,
-                   SqliteFactory) {
+                   SqliteFactory, PostgresFactory) {
     auto store = Factory::make();
     apply_text(*store, test::programme_toml(base_keys));
     enrol(*store, person("p-amina", true, true));
@@ -219,7 +222,7 @@ TEST_CASE_TEMPLATE("quiet hours move an early SMS to their end when that is stil
 }
 
 TEST_CASE_TEMPLATE("quiet hours drop a reminder that would go no later than the one before it", Factory,
-                   MemoryFactory, SqliteFactory) {
+                   MemoryFactory, SqliteFactory, PostgresFactory) {
     SUBCASE("the day before at 20:30: the 2h reminder at 08:00 comes long after it and is kept") {
         auto store = Factory::make();
         apply_text(*store, test::programme_toml(base_keys));
@@ -258,7 +261,7 @@ TEST_CASE_TEMPLATE("quiet hours drop a reminder that would go no later than the 
 }
 
 TEST_CASE_TEMPLATE("shipped defaults: never two SMS in one evening; an early session gets one, a later one both",
-                   Factory, MemoryFactory, SqliteFactory) {
+                   Factory, MemoryFactory, SqliteFactory, PostgresFactory) {
     auto store = Factory::make();
     // Tuesday 08:15, Wednesday 09:15 and Thursday 14:00, from 2 February 2026 (CET).
     apply_text(*store, test::programme_toml(base_keys, R"(
@@ -330,7 +333,7 @@ TEST_CASE("reminder_timings: min_gap 0 keeps an SMS moved before quiet hours; th
 }
 
 TEST_CASE_TEMPLATE("DST nights: reminders for the Monday after the clocks change", Factory, MemoryFactory,
-                   SqliteFactory) {
+                   SqliteFactory, PostgresFactory) {
     SUBCASE("spring: Sunday 29 March 2026") {
         auto store = Factory::make();
         apply_text(*store, mondays_from("2026-03-23"));
@@ -363,7 +366,7 @@ TEST_CASE_TEMPLATE("DST nights: reminders for the Monday after the clocks change
     }
 }
 
-TEST_CASE_TEMPLATE("DST nights: a 2h appointment reminder across the change", Factory, MemoryFactory, SqliteFactory) {
+TEST_CASE_TEMPLATE("DST nights: a 2h appointment reminder across the change", Factory, MemoryFactory, SqliteFactory, PostgresFactory) {
     auto store = Factory::make();
     const Participant amina = person("p-amina", true, true);
     store->write([&] { store->put_participant(amina); });
@@ -404,7 +407,7 @@ TEST_CASE_TEMPLATE("DST nights: a 2h appointment reminder across the change", Fa
     CHECK(row(all, a + std::to_string(night.id) + "@v1:p-amina:2h:email").due_at == utc(2026, 3, 28, 23, 30));
 }
 
-TEST_CASE_TEMPLATE("planning twice adds nothing the second time", Factory, MemoryFactory, SqliteFactory) {
+TEST_CASE_TEMPLATE("planning twice adds nothing the second time", Factory, MemoryFactory, SqliteFactory, PostgresFactory) {
     auto store = Factory::make();
     apply_text(*store, test::programme_toml(base_keys));
     enrol(*store, person("p-amina", true, true));
@@ -420,7 +423,7 @@ TEST_CASE_TEMPLATE("planning twice adds nothing the second time", Factory, Memor
 }
 
 TEST_CASE_TEMPLATE("a new closed day cancels the session on it: one notice to each, no other session changes",
-                   Factory, MemoryFactory, SqliteFactory) {
+                   Factory, MemoryFactory, SqliteFactory, PostgresFactory) {
     auto store = Factory::make();
     apply_text(*store, test::programme_toml(base_keys));
     enrol(*store, person("p-amina", true, true));
@@ -485,7 +488,7 @@ TEST_CASE_TEMPLATE("a new closed day cancels the session on it: one notice to ea
 }
 
 TEST_CASE_TEMPLATE("a changed slot time replaces its sessions' reminders and announces the move", Factory,
-                   MemoryFactory, SqliteFactory) {
+                   MemoryFactory, SqliteFactory, PostgresFactory) {
     auto store = Factory::make();
     apply_text(*store, test::programme_toml(base_keys));
     enrol(*store, person("p-amina", true, true));
@@ -526,7 +529,7 @@ TEST_CASE_TEMPLATE("a changed slot time replaces its sessions' reminders and ann
 }
 
 TEST_CASE_TEMPLATE("a session cancelled by the lead gets a cancel notice and no reminders", Factory, MemoryFactory,
-                   SqliteFactory) {
+                   SqliteFactory, PostgresFactory) {
     auto store = Factory::make();
     apply_text(*store, test::programme_toml(base_keys));
     enrol(*store, person("p-amina", true, false));
@@ -552,7 +555,7 @@ TEST_CASE_TEMPLATE("a session cancelled by the lead gets a cancel notice and no 
 }
 
 TEST_CASE_TEMPLATE("a new participant gets reminders; one no longer enrolled loses hers", Factory, MemoryFactory,
-                   SqliteFactory) {
+                   SqliteFactory, PostgresFactory) {
     auto store = Factory::make();
     apply_text(*store, test::programme_toml(base_keys));
     enrol(*store, person("p-amina", true, false));
@@ -574,7 +577,7 @@ TEST_CASE_TEMPLATE("a new participant gets reminders; one no longer enrolled los
     CHECK(gone.reason == "no longer enrolled");
 }
 
-TEST_CASE_TEMPLATE("opted-out numbers and missing phones get no SMS", Factory, MemoryFactory, SqliteFactory) {
+TEST_CASE_TEMPLATE("opted-out numbers and missing phones get no SMS", Factory, MemoryFactory, SqliteFactory, PostgresFactory) {
     auto store = Factory::make();
     apply_text(*store, test::programme_toml(base_keys));
     Participant opted_out = person("p-amina", true, true);
@@ -606,7 +609,7 @@ TEST_CASE_TEMPLATE("opted-out numbers and missing phones get no SMS", Factory, M
 }
 
 TEST_CASE_TEMPLATE("a sent or claimed row is never planned again nor cancelled", Factory, MemoryFactory,
-                   SqliteFactory) {
+                   SqliteFactory, PostgresFactory) {
     auto store = Factory::make();
     apply_text(*store, test::programme_toml(base_keys));
     enrol(*store, person("p-amina", true, false));
@@ -638,7 +641,7 @@ TEST_CASE_TEMPLATE("a sent or claimed row is never planned again nor cancelled",
 }
 
 TEST_CASE_TEMPLATE("a session starting within the minimum notice gets nothing new", Factory, MemoryFactory,
-                   SqliteFactory) {
+                   SqliteFactory, PostgresFactory) {
     auto store = Factory::make();
     apply_text(*store, test::programme_toml(base_keys));
     enrol(*store, person("p-amina", true, false));
@@ -664,7 +667,7 @@ TEST_CASE_TEMPLATE("a session starting within the minimum notice gets nothing ne
     }
 }
 
-TEST_CASE_TEMPLATE("a programme's own offsets replace the default ones", Factory, MemoryFactory, SqliteFactory) {
+TEST_CASE_TEMPLATE("a programme's own offsets replace the default ones", Factory, MemoryFactory, SqliteFactory, PostgresFactory) {
     auto store = Factory::make();
     apply_text(*store, test::programme_toml(base_keys));
     enrol(*store, person("p-amina", false, true));
@@ -683,7 +686,7 @@ TEST_CASE_TEMPLATE("a programme's own offsets replace the default ones", Factory
 }
 
 TEST_CASE_TEMPLATE("appointments: reminders for one person, replaced on a move, a notice on a cancel", Factory,
-                   MemoryFactory, SqliteFactory) {
+                   MemoryFactory, SqliteFactory, PostgresFactory) {
     auto store = Factory::make();
     apply_text(*store, test::programme_toml(base_keys));
     const Participant amina = person("p-amina", true, false);
@@ -735,7 +738,7 @@ TEST_CASE_TEMPLATE("appointments: reminders for one person, replaced on a move, 
 }
 
 TEST_CASE_TEMPLATE("plan_requested works through the requests and replans everything when the rules change",
-                   Factory, MemoryFactory, SqliteFactory) {
+                   Factory, MemoryFactory, SqliteFactory, PostgresFactory) {
     auto store = Factory::make();
     apply_text(*store, test::programme_toml(base_keys));
     enrol(*store, person("p-amina", true, false));
@@ -800,7 +803,7 @@ TEST_CASE("25 participants, 40 sessions, 2 offsets and 2 channels are planned on
 
 
 TEST_CASE_TEMPLATE("someone who chose SMS but has no phone number is reached through the channel's fallback", Factory,
-                   MemoryFactory, SqliteFactory) {
+                   MemoryFactory, SqliteFactory, PostgresFactory) {
     auto store = Factory::make();
     apply_text(*store, test::programme_toml(base_keys));
     Participant amina = person("p-amina", true, false);
@@ -843,7 +846,7 @@ std::multiset<std::string> planned_messages(const Store& store) {
 }
 
 TEST_CASE_TEMPLATE("a change and its undo leave the planned messages as they were", Factory, MemoryFactory,
-                   SqliteFactory) {
+                   SqliteFactory, PostgresFactory) {
     auto store = Factory::make();
     apply_text(*store, test::programme_toml(base_keys));
     Participant amina = person("p-amina", true, true);
@@ -919,7 +922,7 @@ TEST_CASE_TEMPLATE("a change and its undo leave the planned messages as they wer
 }
 
 TEST_CASE_TEMPLATE("a reminder sent for a start is not sent again after a move and its undo", Factory,
-                   MemoryFactory, SqliteFactory) {
+                   MemoryFactory, SqliteFactory, PostgresFactory) {
     auto store = Factory::make();
     apply_text(*store, test::programme_toml(base_keys));
     enrol(*store, person("p-amina", true, false));
@@ -966,7 +969,7 @@ std::vector<Delivery> notices(const Store& store, bool pending_only = true) {
 }
 
 TEST_CASE_TEMPLATE("notices: cancel then restore before it went, nothing; moved twice, one from the first",
-                   Factory, MemoryFactory, SqliteFactory) {
+                   Factory, MemoryFactory, SqliteFactory, PostgresFactory) {
     auto store = Factory::make();
     apply_text(*store, test::programme_toml(base_keys));
     enrol(*store, person("p-amina", true, false));
@@ -1014,7 +1017,7 @@ TEST_CASE_TEMPLATE("notices: cancel then restore before it went, nothing; moved 
 }
 
 TEST_CASE_TEMPLATE("notices: an appointment she never heard of, added and cancelled, tells her nothing", Factory,
-                   MemoryFactory, SqliteFactory) {
+                   MemoryFactory, SqliteFactory, PostgresFactory) {
     auto store = Factory::make();
     const Participant amina = person("p-amina", true, true);
     store->write([&] { store->put_participant(amina); });
@@ -1033,7 +1036,7 @@ TEST_CASE_TEMPLATE("notices: an appointment she never heard of, added and cancel
 }
 
 TEST_CASE_TEMPLATE("a notice due within the hour of a reminder goes in it; what went is what she was told",
-                   Factory, MemoryFactory, SqliteFactory) {
+                   Factory, MemoryFactory, SqliteFactory, PostgresFactory) {
     auto store = Factory::make();
     apply_text(*store, test::programme_toml(base_keys));
     enrol(*store, person("p-amina", true, false));

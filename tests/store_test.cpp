@@ -5,6 +5,7 @@
 #include "engine/store/programme_record.hpp"
 #include "engine/store/sqlite_store.hpp"
 #include "engine/store/told.hpp"
+#include "postgres_test_store.hpp"
 #include "test_support.hpp"
 
 #include <SQLiteCpp/Database.h>
@@ -23,6 +24,8 @@
 using namespace ritme;
 namespace pt = boost::posix_time;
 namespace fs = std::filesystem;
+
+using ritme::test::PostgresFactory;
 
 namespace {
 
@@ -107,7 +110,7 @@ void insert_v2_rows(SQLite::Database& db) {
 
 TEST_SUITE_BEGIN("store");
 
-TEST_CASE_TEMPLATE("programmes round-trip through the store", Factory, MemoryFactory, SqliteFactory) {
+TEST_CASE_TEMPLATE("programmes round-trip through the store", Factory, MemoryFactory, SqliteFactory, PostgresFactory) {
     auto store = Factory::make();
     const Programme original = sample_programme();
     store->write([&] { store->put_programme(original); });
@@ -127,7 +130,7 @@ TEST_CASE_TEMPLATE("programmes round-trip through the store", Factory, MemoryFac
 }
 
 TEST_CASE_TEMPLATE("sessions keep their id when updated, and are listed by number", Factory, MemoryFactory,
-                   SqliteFactory) {
+                   SqliteFactory, PostgresFactory) {
     auto store = Factory::make();
     int64_t first_id = 0;
     store->write([&] {
@@ -154,7 +157,7 @@ TEST_CASE_TEMPLATE("sessions keep their id when updated, and are listed by numbe
 }
 
 TEST_CASE_TEMPLATE("a session is its slot on its planned date; numbers are labels that may change and repeat",
-                   Factory, MemoryFactory, SqliteFactory) {
+                   Factory, MemoryFactory, SqliteFactory, PostgresFactory) {
     auto store = Factory::make();
     StoredSession first = sample_session("test", 1);
     first.slot = 1;
@@ -203,7 +206,7 @@ TEST_CASE_TEMPLATE("a session is its slot on its planned date; numbers are label
 }
 
 TEST_CASE_TEMPLATE("sessions by id keep when and how they last changed, and whether the lead set them", Factory,
-                   MemoryFactory, SqliteFactory) {
+                   MemoryFactory, SqliteFactory, PostgresFactory) {
     auto store = Factory::make();
     int64_t id = 0;
     store->write([&] {
@@ -254,7 +257,7 @@ TEST_CASE_TEMPLATE("sessions by id keep when and how they last changed, and whet
     CHECK_FALSE(store->session(id)->lead_override);
 }
 
-TEST_CASE_TEMPLATE("a write that throws leaves nothing behind", Factory, MemoryFactory, SqliteFactory) {
+TEST_CASE_TEMPLATE("a write that throws leaves nothing behind", Factory, MemoryFactory, SqliteFactory, PostgresFactory) {
     auto store = Factory::make();
     store->write([&] { store->put_programme(sample_programme("kept")); });
     CHECK_THROWS_AS(store->write([&] {
@@ -269,14 +272,14 @@ TEST_CASE_TEMPLATE("a write that throws leaves nothing behind", Factory, MemoryF
     CHECK(store->audit().empty());
 }
 
-TEST_CASE_TEMPLATE("changes outside write() are refused", Factory, MemoryFactory, SqliteFactory) {
+TEST_CASE_TEMPLATE("changes outside write() are refused", Factory, MemoryFactory, SqliteFactory, PostgresFactory) {
     auto store = Factory::make();
     CHECK_THROWS_AS(store->put_programme(sample_programme()), StoreError);
     CHECK_THROWS_AS(store->record(sample_entry("x")), StoreError);
     CHECK(store->programme_ids().empty());
 }
 
-TEST_CASE_TEMPLATE("participants with commitments and enrolments", Factory, MemoryFactory, SqliteFactory) {
+TEST_CASE_TEMPLATE("participants with commitments and enrolments", Factory, MemoryFactory, SqliteFactory, PostgresFactory) {
     auto store = Factory::make();
     store->write([&] {
         store->put_programme(sample_programme("a"));
@@ -315,7 +318,7 @@ TEST_CASE_TEMPLATE("participants with commitments and enrolments", Factory, Memo
 }
 
 TEST_CASE_TEMPLATE("deleting a participant keeps anonymous counts only when asked", Factory, MemoryFactory,
-                   SqliteFactory) {
+                   SqliteFactory, PostgresFactory) {
     auto store = Factory::make();
     store->write([&] {
         store->put_programme(sample_programme("a"));
@@ -332,7 +335,7 @@ TEST_CASE_TEMPLATE("deleting a participant keeps anonymous counts only when aske
     CHECK_THROWS_AS(store->write([&] { store->delete_participant("p-1", true); }), StoreError);
 }
 
-TEST_CASE_TEMPLATE("the audit trail keeps entries in order", Factory, MemoryFactory, SqliteFactory) {
+TEST_CASE_TEMPLATE("the audit trail keeps entries in order", Factory, MemoryFactory, SqliteFactory, PostgresFactory) {
     auto store = Factory::make();
     store->write([&] {
         store->record(sample_entry("first"));
@@ -807,7 +810,7 @@ StoredFollowUp sample_follow_up(const std::string& key, const std::string& parti
 }  // namespace
 
 TEST_CASE_TEMPLATE("follow-ups round-trip; a key is stored once; closing keeps who and when", Factory, MemoryFactory,
-                   SqliteFactory) {
+                   SqliteFactory, PostgresFactory) {
     auto store = Factory::make();
     int64_t first = 0, again = 0, other = 0;
     store->write([&] {
@@ -843,7 +846,7 @@ TEST_CASE_TEMPLATE("follow-ups round-trip; a key is stored once; closing keeps w
     store->write([&] { CHECK(store->add_follow_up(sample_follow_up("absences-in-a-row:p-1:test#s1", "p-1")) == 0); });
 }
 
-TEST_CASE_TEMPLATE("erasing a participant erases her follow-ups", Factory, MemoryFactory, SqliteFactory) {
+TEST_CASE_TEMPLATE("erasing a participant erases her follow-ups", Factory, MemoryFactory, SqliteFactory, PostgresFactory) {
     auto store = Factory::make();
     store->write([&] {
         store->put_programme(sample_programme());
@@ -918,7 +921,7 @@ UtcInstant lease_time(int hour, int minute = 0) {
 }  // namespace
 
 TEST_CASE_TEMPLATE("a lease is one holder's until its term ends; the holder extends it, others wait", Factory,
-                   MemoryFactory, SqliteFactory) {
+                   MemoryFactory, SqliteFactory, PostgresFactory) {
     auto store = Factory::make();
     Lease lease;
     store->write([&] { lease = store->take_lease("overview", "host-a:1", lease_time(9), lease_time(9, 1)); });
@@ -950,7 +953,7 @@ TEST_CASE_TEMPLATE("a lease is one holder's until its term ends; the holder exte
 }
 
 TEST_CASE_TEMPLATE("a lease given back is free at once; only its holder gives it back", Factory, MemoryFactory,
-                   SqliteFactory) {
+                   SqliteFactory, PostgresFactory) {
     auto store = Factory::make();
     store->write([&] { store->take_lease("plan", "host-a:1", lease_time(9), lease_time(10)); });
     store->write([&] { store->release_lease("plan", "host-b:2"); });  // not hers: nothing
@@ -964,7 +967,7 @@ TEST_CASE_TEMPLATE("a lease given back is free at once; only its holder gives it
 }
 
 TEST_CASE_TEMPLATE("leases are taken and given back inside write(), and roll back with it", Factory, MemoryFactory,
-                   SqliteFactory) {
+                   SqliteFactory, PostgresFactory) {
     auto store = Factory::make();
     CHECK_THROWS_AS(store->take_lease("plan", "host-a:1", lease_time(9), lease_time(10)), StoreError);
     CHECK_THROWS_AS(store->release_lease("plan", "host-a:1"), StoreError);

@@ -161,6 +161,7 @@ int run_verb(const std::vector<std::string>& args, CliContext& context) {
     add(add_status_command(app, common, context));
     add(add_backup_command(app, common, context));
     add(add_man_command(app, common, context));
+    add(add_migrate_command(app, common, context));
 
     // CLI11 wants argv order reversed when given a vector.
     std::vector<std::string> reversed(args.rbegin(), args.rend());

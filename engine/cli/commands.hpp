@@ -50,6 +50,7 @@ CommandAction add_backup_command(CLI::App& app, const CommonOptions& common, Cli
 CommandAction add_status_command(CLI::App& app, const CommonOptions& common, CliContext& context);
 // Hidden: the man pages as roff (the build and the package use it).
 CommandAction add_man_command(CLI::App& app, const CommonOptions& common, CliContext& context);
+CommandAction add_migrate_command(CLI::App& app, const CommonOptions& common, CliContext& context);
 
 // A daemon config that cannot be read or has errors, its problems printed already.
 // run_cli answers it with exit_bad_input, so every verb that reads the config exits
