@@ -60,9 +60,6 @@ Delivery due_alert(int n, UtcInstant send_at) {
     return d;
 }
 
-// The schema name in a URL fresh_postgres_schema_url() made.
-std::string schema_of(const std::string& url) { return url.substr(url.rfind("%3D") + 3); }
-
 }  // namespace
 
 TEST_SUITE_BEGIN("postgres_connection");

@@ -381,8 +381,10 @@ private:
                     these = reminder_timings(offsets, subject.start, zone,
                                              quiet ? &rules_.defaults.quiet_hours : nullptr, now_, min_notice,
                                              boost::posix_time::minutes(rules_.defaults.min_gap_minutes));
-                std::optional<UtcInstant> notice_at;
-                if (notice != notices.end()) notice_at = notice_send_at(notice->second, reach, zone);
+                // A flag beside a plain instant, not an optional: gcc 12 took the optional's
+                // copy for a read of uninitialised memory (-Wmaybe-uninitialized).
+                bool notice_pending = notice != notices.end();
+                const UtcInstant notice_at = notice_pending ? notice_send_at(notice->second, reach, zone) : UtcInstant{};
                 for (const auto& timing : *these) {
                     Delivery row = subject.row;
                     row.kind = subject.reminder_kind;
@@ -402,15 +404,15 @@ private:
                     } else if (!timing.dropped.empty()) {
                         row.state = DeliveryState::cancelled;
                         row.reason = timing.dropped;
-                    } else if (goes && notice_at && within_the_hour(timing.send_at, *notice_at)) {
+                    } else if (goes && notice_pending && within_the_hour(timing.send_at, notice_at)) {
                         // A notice and a reminder within the same hour are one message, the
                         // notice first; it goes when both may, so the undo window holds.
-                        const UtcInstant later = std::max(timing.send_at, *notice_at);
+                        const UtcInstant later = std::max(timing.send_at, notice_at);
                         if (later < expires_at) {
                             row.send_at = later;
                             row.payload = notice->second.payload;
                             joined.emplace(std::pair(recipient.id, row.channel), timing.offset);
-                            notice_at.reset();
+                            notice_pending = false;
                         }
                     }
                     diff.want(row, open && !timing.superseded);
