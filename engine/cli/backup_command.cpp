@@ -4,6 +4,7 @@
 
 #include "engine/cli/commands.hpp"
 #include "engine/store/sqlite_backup.hpp"
+#include "engine/store/store_registry.hpp"
 
 #include <filesystem>
 #include <ostream>
@@ -22,9 +23,11 @@ CommandAction add_backup_command(CLI::App& app, const CommonOptions& common, Cli
 
     return [target, &common, &context]() {
         const std::string database = database_location(common, context);
-        if (database.rfind("postgresql://", 0) == 0 || database.rfind("postgres://", 0) == 0) {
-            context.err << "ritme backup: the database is PostgreSQL; back it up with PostgreSQL's own tools "
-                           "(pg_dump, or its replication and base backups: README, \"Backups\")\n";
+        // Only a file is copied here; a database server is backed up with its own tools.
+        if (StoreRegistry::scheme_of(database) != StoreRegistry::file_scheme) {
+            context.err << "ritme backup: the database is " << StoreRegistry::scheme_of(database)
+                        << ", not an SQLite file; back it up with its own tools (for PostgreSQL pg_dump, or its "
+                           "replication and base backups: README, \"Backups\")\n";
             return exit_bad_input;
         }
         std::error_code ignored;
