@@ -2,6 +2,7 @@
 // were told, and plan requests. Instants are UTC seconds since 1970, as in SQLite.
 #include "engine/store/postgres_store.hpp"
 
+#include "engine/store/outbox_sql.hpp"
 #include "engine/store/postgres_rows.hpp"
 
 #include <pqxx/result>
@@ -76,21 +77,6 @@ Delivery delivery_from(const pqxx::row& r) {
     return d;
 }
 
-// "'planned', 'retry'": enum names in the enum's order, so the text matches the partial
-// indexes' WHERE clauses and the planner can use them.
-template <typename Enum>
-std::string quoted_list(std::vector<Enum> values) {
-    std::sort(values.begin(), values.end());
-    values.erase(std::unique(values.begin(), values.end()), values.end());
-    std::string list;
-    for (const Enum value : values) list += (list.empty() ? "'" : ", '") + std::string(name_of(value)) + "'";
-    return list;
-}
-
-bool by_send_time(const ClaimedDelivery& a, const ClaimedDelivery& b) {
-    if (a.delivery.send_at == b.delivery.send_at) return a.delivery.id < b.delivery.id;
-    return a.delivery.send_at < b.delivery.send_at;
-}
 
 }  // namespace
 

@@ -1,5 +1,6 @@
 #include "engine/store/sqlite_store.hpp"
 
+#include "engine/store/outbox_sql.hpp"
 #include "engine/store/sqlite_rows.hpp"
 
 #include <algorithm>
@@ -88,21 +89,6 @@ void bind_id_or_null(SQLite::Statement& statement, int index, int64_t id) {
         statement.bind(index);
 }
 
-// "'planned', 'retry'": enum names in the enum's order, so the text matches the partial
-// indexes' WHERE clauses and SQLite can use them.
-template <typename Enum>
-std::string quoted_list(std::vector<Enum> values) {
-    std::sort(values.begin(), values.end());
-    values.erase(std::unique(values.begin(), values.end()), values.end());
-    std::string list;
-    for (const Enum value : values) list += (list.empty() ? "'" : ", '") + std::string(name_of(value)) + "'";
-    return list;
-}
-
-bool by_send_time(const ClaimedDelivery& a, const ClaimedDelivery& b) {
-    if (a.delivery.send_at == b.delivery.send_at) return a.delivery.id < b.delivery.id;
-    return a.delivery.send_at < b.delivery.send_at;
-}
 }  // namespace
 
 int64_t SqliteStore::add_delivery(const Delivery& d) {
