@@ -159,15 +159,19 @@ int serve_as_ritme(int argc, char** argv) {
 // by the destructor. Each run takes a schema of its own.
 class BenchPostgres {
 public:
-    explicit BenchPostgres(const fs::path& dir) : dir_(dir) {
-        fs::create_directories(dir_);
-        const int status = run_script("start");
-        if (status == 77) throw std::runtime_error("PostgreSQL is not installed; scripts/install-deps installs it");
-        if (status != 0) throw std::runtime_error("scripts/test-servers start postgresql failed; see " +
-                                                  (dir_ / "postgresql.log").string());
-        started_ = true;
-        const auto state = nlohmann::json::parse(read_text(dir_ / "postgresql.json"));
-        url_ = state.at("url").get<std::string>();
+    // With `url`, that server instead (left running at the end).
+    BenchPostgres(const fs::path& dir, const std::string& url) : dir_(dir), url_(url) {
+        if (url_.empty()) {
+            fs::create_directories(dir_);
+            const int status = run_script("start");
+            if (status == 77) throw std::runtime_error("PostgreSQL is not installed; scripts/install-deps installs it");
+            if (status != 0)
+                throw std::runtime_error("scripts/test-servers start postgresql failed; see " +
+                                         (dir_ / "postgresql.log").string());
+            started_ = true;
+            const auto state = nlohmann::json::parse(read_text(dir_ / "postgresql.json"));
+            url_ = state.at("url").get<std::string>();
+        }
         admin_ = std::make_unique<pqxx::connection>(url_);
         const auto settings = pqxx::nontransaction(*admin_).exec(
             "SELECT current_setting('server_version'), current_setting('fsync'), "
@@ -188,7 +192,7 @@ public:
     // The URL of a new, empty schema `name` (search_path).
     std::string fresh_schema(const std::string& name) {
         pqxx::nontransaction(*admin_).exec("DROP SCHEMA IF EXISTS " + name + " CASCADE; CREATE SCHEMA " + name);
-        return url_ + "&options=-csearch_path%3D" + name;
+        return url_ + (url_.find('?') == std::string::npos ? "?" : "&") + "options=-csearch_path%3D" + name;
     }
 
 private:
@@ -863,6 +867,7 @@ int main(int argc, char** argv) {
     DaemonSettings settings;
     int failover_lease = 10;
     std::string only;
+    std::string server_url;
     CLI::App app{"postgres_bench: several daemons on one PostgreSQL, failover, and the store against SQLite and "
                  "plain SQL"};
     app.add_option("--dir", dir, "directory for the server, configs and logs (emptied first)")->capture_default_str();
@@ -877,6 +882,9 @@ int main(int argc, char** argv) {
         ->check(CLI::PositiveNumber)
         ->capture_default_str();
     app.add_option("--lease", failover_lease, "failover: lease_seconds")->check(CLI::PositiveNumber)->capture_default_str();
+    app.add_option("--postgresql", server_url,
+                   "a running server's URL (user and database; each part makes schemas of its own) instead of "
+                   "starting one");
     app.add_flag("--quick", quick, "a smoke test: few rows, one run of each");
     app.add_option("--only", only, "run one part")->check(CLI::IsMember({"scaling", "failover", "store"}));
     CLI11_PARSE(app, argc, argv);
@@ -893,7 +901,7 @@ int main(int argc, char** argv) {
         Diagnostics problems;
         const auto holidays = SchoolHolidayTable::load_directory(RITME_SOURCE_DIR "/config/holidays", problems);
         if (problems.has_errors()) throw std::runtime_error("config/holidays does not load");
-        BenchPostgres postgres(fs::path(dir) / "server");
+        BenchPostgres postgres(fs::path(dir) / "server", server_url);
         std::printf("postgres_bench: in %s, %s\n", dir.c_str(), postgres.about().c_str());
         std::fflush(stdout);
         bool ok = true;
