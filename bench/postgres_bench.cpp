@@ -63,6 +63,7 @@ extern char** environ;
 using namespace ritme;
 using namespace ritme::bench;
 namespace fs = std::filesystem;
+namespace pt = boost::posix_time;
 using std::chrono::steady_clock;
 using std::chrono::system_clock;
 

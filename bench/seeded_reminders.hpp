@@ -20,10 +20,8 @@
 
 namespace ritme::bench {
 
-namespace pt = boost::posix_time;
-
 inline UtcInstant plus_seconds(UtcInstant instant, int64_t count) {
-    instant.utc += pt::seconds(static_cast<long>(count));
+    instant.utc += boost::posix_time::seconds(static_cast<long>(count));
     return instant;
 }
 
