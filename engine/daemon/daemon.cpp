@@ -104,6 +104,7 @@ public:
           leased_(store, lease_holder(owner_)),
           due_timer_(io_),
           lease_timer_(io_),
+          record_timer_(io_),
           watchdog_timer_(io_),
           grace_timer_(io_),
           signals_(io_, SIGINT, SIGTERM, SIGHUP),
@@ -141,11 +142,12 @@ public:
             // loop once it runs, and our own never do.
             watch_ = store_.watch_changes(io_, [this] { database_changed(); });
             dispatcher_->recover_abandoned_claims();
-            for (const auto& line : apply_and_plan(store_, *setup_, clock_.now(), "serve")) log_.info("apply", trim(line));
+            for (const auto& line : apply_files(store_, *setup_, clock_.now(), "serve")) log_.info("apply", trim(line));
         } catch (const StoreError& e) {
             log_.error("start", std::string("reason=\"") + e.what() + "\"");
             return 1;
         }
+        plan_requests_once();
         dispatcher_->warm_up();
         watch_clock();
         if (!start_http()) return 1;
@@ -256,16 +258,42 @@ private:
     }
 
     void batch_done(std::vector<DispatchJob>& jobs) {
+        record_batch(std::make_shared<std::vector<DispatchJob>>(std::move(jobs)), 0);
+    }
+
+    // Writes a sent batch's results. When the database is away for a moment (restarted, the
+    // connection cut: StoreBusy), they are written once it is back, the batch still in
+    // flight meanwhile: left to the claims' lease, every message of the batch would go
+    // again. Exiting for systemd to restart the daemon would lose them the same way.
+    void record_batch(std::shared_ptr<std::vector<DispatchJob>> jobs, int attempt) {
         try {
-            dispatcher_->record(jobs);
-            // A lead's overview went (or had nothing to say): the next day's is planned, so
-            // the timer has it to wake for.
-            if (std::any_of(jobs.begin(), jobs.end(),
-                            [](const DispatchJob& job) { return job.delivery.kind == DeliveryKind::overview; }))
-                plan_overviews_once();
+            dispatcher_->record(*jobs);
+        } catch (const StoreBusy& e) {
+            if (!stopping_) {
+                const auto pause = std::min<std::chrono::milliseconds>(
+                    std::chrono::milliseconds(250 * (1 << std::min(attempt, 6))), std::chrono::seconds(10));
+                log_.warning("record", std::string("reason=\"") + e.what() + "\" retry_in_ms=" +
+                                           std::to_string(pause.count()));
+                record_timer_.expires_after(pause);
+                record_timer_.async_wait([this, jobs, attempt](boost::system::error_code error) {
+                    if (!error) record_batch(jobs, attempt + 1);
+                });
+                return;
+            }
+            // Stopping: the rows stay claimed, and the next daemon to start here gives them back.
+            log_.error("record", std::string("reason=\"") + e.what() + "\"");
         } catch (const StoreError& e) {
             // The rows stay claimed; once the lease runs out they are claimed again.
             log_.error("record", std::string("reason=\"") + e.what() + "\"");
+        }
+        try {
+            // A lead's overview went (or had nothing to say): the next day's is planned, so
+            // the timer has it to wake for.
+            if (std::any_of(jobs->begin(), jobs->end(),
+                            [](const DispatchJob& job) { return job.delivery.kind == DeliveryKind::overview; }))
+                plan_overviews_once();
+        } catch (const StoreError& e) {
+            log_.error("plan", std::string("reason=\"") + e.what() + "\"");
         }
         --in_flight_;
         receipt_groups_.release();
@@ -455,11 +483,12 @@ private:
         make_dispatcher();
         dispatcher_->warm_up();
         try {
-            for (const auto& line : apply_and_plan(store_, *setup_, clock_.now(), "serve (reload)"))
+            for (const auto& line : apply_files(store_, *setup_, clock_.now(), "serve (reload)"))
                 log_.info("apply", trim(line));
         } catch (const StoreError& e) {
             log_.error("reload", std::string("reason=\"") + e.what() + "\"");
         }
+        plan_requests_once();
         log_.info("reloaded");
         sd_notify(0, "READY=1");
         pump();
@@ -523,6 +552,7 @@ private:
     boost::asio::io_context io_{1};  // run by this loop's one thread (others only post to it)
     boost::asio::system_timer due_timer_;
     boost::asio::system_timer lease_timer_;  // another daemon's lease on work ends
+    boost::asio::steady_timer record_timer_;  // a batch's results wait for the database
     bool lease_retry_armed_ = false;
     boost::asio::steady_timer watchdog_timer_;
     boost::asio::steady_timer grace_timer_;
