@@ -4,6 +4,7 @@
 // postgres_outbox.cpp.
 #include "engine/store/postgres_store.hpp"
 
+#include "engine/store/outbox_sql.hpp"
 #include "engine/store/postgres_change_watch.hpp"
 #include "engine/store/postgres_rows.hpp"
 
@@ -11,6 +12,9 @@
 #include <pqxx/nontransaction>
 #include <pqxx/prepared_statement>
 #include <pqxx/transaction>
+
+#include <algorithm>
+#include <set>
 
 namespace ritme {
 
@@ -135,6 +139,20 @@ void PostgresStore::require_write() const {
 
 std::unique_ptr<ChangeWatch> PostgresStore::watch_changes(boost::asio::io_context& io, ChangeCallback changed) {
     return std::make_unique<PostgresChangeWatch>(io, target_, [this] { return backend_pid(); }, std::move(changed));
+}
+
+std::vector<std::string> PostgresStore::integrity_problems(int limit) const {
+    return guarded(name_, "checking the database's integrity", [&]() -> std::vector<std::string> {
+        std::vector<std::string> problems;
+        std::set<int64_t> listed;  // a row is named once, by its first problem
+        for (const auto& check : outbox_checks()) {
+            const std::string sql = "SELECT id FROM delivery WHERE " + check.condition + " ORDER BY id LIMIT $1";
+            for (const auto& row : exec(sql, Params(std::max(1, limit))))
+                if (static_cast<int>(problems.size()) < std::max(1, limit) && listed.insert(row[0].as<int64_t>()).second)
+                    problems.push_back("table delivery, row " + std::string(row[0].c_str()) + ": " + check.problem);
+        }
+        return problems;
+    });
 }
 
 bool PostgresStore::purge_deleted() {
