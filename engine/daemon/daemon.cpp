@@ -270,8 +270,10 @@ private:
             dispatcher_->record(*jobs);
         } catch (const StoreBusy& e) {
             if (!stopping_) {
+                // Soon and often (a connection attempt is cheap): the claims' lease runs
+                // meanwhile, and once it ends another daemon would send the batch again.
                 const auto pause = std::min<std::chrono::milliseconds>(
-                    std::chrono::milliseconds(250 * (1 << std::min(attempt, 6))), std::chrono::seconds(10));
+                    std::chrono::milliseconds(250 * (1 << std::min(attempt, 6))), std::chrono::seconds(2));
                 log_.warning("record", std::string("reason=\"") + e.what() + "\" retry_in_ms=" +
                                            std::to_string(pause.count()));
                 record_timer_.expires_after(pause);
