@@ -156,11 +156,12 @@ RetentionRun run_retention(Store& store, int retention_days, UtcInstant now, con
     const UtcInstant cutoff = run.record.cutoff;
     const auto previous = last_retention(store);
     // Deliveries whose time passed after the previous run's cutoff are new to the
-    // channels; a first run hands them every one.
-    const std::optional<UtcInstant> previous_cutoff =
-        previous ? std::optional<UtcInstant>(previous->cutoff) : std::nullopt;
+    // channels; a first run hands them every one. (A flag beside an instant: gcc 12 takes
+    // an optional instant's copy for an uninitialised read.)
+    const bool ran_before = previous.has_value();
+    const UtcInstant previous_cutoff = ran_before ? previous->cutoff : UtcInstant{};
     auto past = [&](UtcInstant anchor) { return !(cutoff < anchor); };
-    auto newly_past = [&](UtcInstant anchor) { return past(anchor) && (!previous_cutoff || *previous_cutoff < anchor); };
+    auto newly_past = [&](UtcInstant anchor) { return past(anchor) && (!ran_before || previous_cutoff < anchor); };
 
     const auto participants = store.participants();
     const Ends ends = read_ends(store, participants);

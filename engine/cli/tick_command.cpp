@@ -64,6 +64,15 @@ CommandAction add_tick_command(CLI::App& app, const CommonOptions& common, CliCo
             boost::asio::thread_pool pool(static_cast<size_t>(std::max(1, setup->config.dispatch.workers)));
             counts = dispatcher.run_due(&pool);
             pool.join();
+        } catch (const StoreError& e) {
+            context.err << "ritme tick: " << e.what() << "\n";
+            return exit_failure;
+        }
+        context.out << "tick: " << counts.sent << " sent, " << counts.retried << " to retry, " << counts.failed
+                    << " failed, " << counts.expired << " expired, " << counts.cancelled << " cancelled\n";
+        // What went is what the exit status tells; retention that cannot run (a damaged row)
+        // is said, and `ritme status` finds the damage.
+        try {
             LeasedWork leased(*store, claim_owner_id());
             const auto pass = retention_pass(*store, leased, setup->channels, config.retention_days, clock->now(),
                                              std::chrono::seconds(config.dispatch.lease_seconds), "ritme", true);
@@ -72,11 +81,8 @@ CommandAction add_tick_command(CLI::App& app, const CommonOptions& common, CliCo
             if (pass)
                 for (const auto& problem : pass->problems) context.err << "ritme tick: retention: " << problem << "\n";
         } catch (const StoreError& e) {
-            context.err << "ritme tick: " << e.what() << "\n";
-            return exit_failure;
+            context.err << "ritme tick: retention: " << e.what() << "\n";
         }
-        context.out << "tick: " << counts.sent << " sent, " << counts.retried << " to retry, " << counts.failed
-                    << " failed, " << counts.expired << " expired, " << counts.cancelled << " cancelled\n";
         const auto skipped = static_cast<int>(setup->programmes.skipped.size());
         if (skipped)
             context.err << "ritme tick: " << counted(skipped, "file", "files")
