@@ -244,6 +244,13 @@ TEST_SUITE("attendance") {
         CHECK(csv_field("Bea \"B\"") == "\"Bea \"\"B\"\"\"");
         CHECK(csv_field("two\nlines") == "\"two\nlines\"");
         CHECK(csv_field("Çiğdem Öztürk") == "Çiğdem Öztürk");
+        // A name a spreadsheet would run as a formula stays text.
+        CHECK(csv_field("=HYPERLINK(\"http://x\",\"Amina\")") == "\"'=HYPERLINK(\"\"http://x\"\",\"\"Amina\"\")\"");
+        CHECK(csv_field("+31612345678") == "\"'+31612345678\"");
+        CHECK(csv_field("-1") == "\"'-1\"");
+        CHECK(csv_field("@SUM(A1)") == "\"'@SUM(A1)\"");
+        CHECK(csv_field("\tAmina") == "\"'\tAmina\"");
+        CHECK(csv_field("Amina = Bea") == "Amina = Bea");
 
         Register db;
         REQUIRE(db.mark(1, "p-aaaaaaaaaa", AttendanceStatus::present, db.during(2)).ok());

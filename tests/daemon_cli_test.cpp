@@ -640,6 +640,17 @@ TEST_CASE("status says the database passed its integrity check") {
     CHECK(json["database"]["integrity"] == "ok");
 }
 
+TEST_CASE("status on a database that is not there says so and exits 1, and creates nothing") {
+    Fixture f("status-missing");
+    const fs::path missing = f.dir() / "typo" / "ritme.db";
+    const Run status = f.run({"status", "--db", missing.string()});
+    CHECK(status.status == 1);
+    CHECK(status.err.find("there is no database " + missing.string()) != std::string::npos);
+    CHECK(status.err.find("`ritme apply` creates it") != std::string::npos);
+    CHECK_FALSE(fs::exists(missing));
+    CHECK_FALSE(fs::exists(missing.parent_path()));
+}
+
 TEST_CASE("status lists the answers the lead has not heard of, without her words") {
     Fixture f("status-answers");
     REQUIRE(f.run({"tick", "--now", "2026-01-20T09:00"}).status == 0);

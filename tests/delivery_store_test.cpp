@@ -479,6 +479,53 @@ TEST_CASE_TEMPLATE("results are written back only to rows still claimed", Factor
                     StoreError);
 }
 
+TEST_CASE_TEMPLATE("a batch's results are written as given: any text, an id twice keeps its first, a subject told twice counts both",
+                   Factory, MemoryFactory, SqliteFactory, PostgresFactory) {
+    std::vector<int64_t> sessions;
+    auto store = populated<Factory>(&sessions);
+    std::map<std::string, int64_t> id;
+    for (const char* key : {"words", "twice", "told-1", "told-2"}) {
+        Delivery d = reminder(key, at(11, 6), sessions[0]);
+        // Two messages about session 1, each with what it told her: a move, then a cancel.
+        if (std::string(key) == "told-1") d.payload = R"({"told":{"date":"2026-02-05"}})";
+        if (std::string(key) == "told-2") d.payload = R"({"told":{"status":"cancelled"}})";
+        id[key] = add(*store, d);
+    }
+    REQUIRE(claim(*store, at(11, 6), 10).size() == 4);
+    auto told_about = [](const Store& s, int64_t session) -> std::optional<ToldRecord> {
+        for (const auto& record : s.told_about_sessions("test"))
+            if (record.session_id == session && record.participant_id == "p-1") return record;
+        return std::nullopt;
+    };
+    const ToldRecord told_before = told_about(*store, sessions[0]).value_or(ToldRecord{"p-1", "test", sessions[0], 0, "", 0});
+
+    // A gateway's words may hold anything a PostgreSQL array or SQL string would quote.
+    const std::string words = "refused: \"{a,b}\" \\ NULL, 'x' – ünïcode";
+    DeliveryOutcome failed = outcome(id["words"], DeliveryState::failed, at(11, 6, 2));
+    failed.reason = words;
+    failed.provider_id = "{1,2}";
+    failed.provider_status = "NULL";
+    DeliveryOutcome first = outcome(id["twice"], DeliveryState::sent, at(11, 6, 2));
+    DeliveryOutcome second = outcome(id["twice"], DeliveryState::failed, at(11, 6, 3));
+    std::vector<int64_t> written;
+    store->write([&] {
+        written = store->finish({failed, first, second, outcome(id["told-1"], DeliveryState::sent, at(11, 6, 2)),
+                                 outcome(id["told-2"], DeliveryState::sent, at(11, 6, 2))});
+    });
+    CHECK(written == std::vector<int64_t>{id["words"], id["twice"], id["told-1"], id["told-2"]});
+    const auto w = *store->delivery(id["words"]);
+    CHECK(w.state == DeliveryState::failed);
+    CHECK(w.reason == words);
+    CHECK(w.provider_id == "{1,2}");
+    CHECK(w.provider_status == "NULL");
+    CHECK(store->delivery(id["twice"])->state == DeliveryState::sent);
+    const auto told_now = told_about(*store, sessions[0]);
+    REQUIRE(told_now.has_value());
+    CHECK(told_now->state == R"({"status":"cancelled"})");
+    // Told the move, then the cancel: two changes since what she was told before.
+    CHECK(told_now->serial == told_before.serial + 2);
+}
+
 TEST_CASE_TEMPLATE("only planned and retry rows can be cancelled", Factory, MemoryFactory, SqliteFactory, PostgresFactory) {
     auto store = populated<Factory>();
     const int64_t planned = add(*store, reminder("planned", at(11, 6)));

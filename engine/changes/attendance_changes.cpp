@@ -201,8 +201,12 @@ ChangeResult<AttendanceRegister> attendance_register(const Store& store, const s
 }
 
 std::string csv_field(std::string_view text) {
-    if (text.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(text);
-    std::string quoted = "\"";
+    // A spreadsheet runs a cell that starts with one of these as a formula: a name typed
+    // at import as "=HYPERLINK(…)" would run on the lead's machine. A leading apostrophe
+    // makes it text, as OWASP advises for CSV exports.
+    const bool formula = !text.empty() && std::string_view("=+-@\t\r").find(text.front()) != std::string_view::npos;
+    if (!formula && text.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(text);
+    std::string quoted = formula ? "\"'" : "\"";
     for (const char c : text) {
         if (c == '"') quoted += '"';
         quoted += c;

@@ -109,7 +109,8 @@ ChangeResult<AttendanceRegister> attendance_register(const Store& store, const s
 // Sessions not held yet are left out; unmarked ones say "unknown" ("onbekend").
 std::string attendance_csv(const AttendanceRegister& attendance, Language language);
 
-// One CSV field, quoted when needed (RFC 4180).
+// One CSV field, quoted when needed (RFC 4180); one that a spreadsheet would take for a
+// formula (it starts with = + - @, a tab or a carriage return) starts with an apostrophe.
 std::string csv_field(std::string_view text);
 
 }  // namespace ritme

@@ -108,8 +108,9 @@ std::string database_location(const CommonOptions& common, CliContext& context) 
     return resolve_database_path(common.database, from_config);
 }
 
-std::unique_ptr<Store> open_database(const CommonOptions& common, CliContext& context) {
-    const std::string database = database_location(common, context);
+namespace {
+
+std::unique_ptr<Store> open_store_at(const std::string& database, CliContext& context) {
     StoreRegistry sqlite_only;
     if (!context.stores) register_sqlite_store(sqlite_only);
     try {
@@ -118,6 +119,23 @@ std::unique_ptr<Store> open_database(const CommonOptions& common, CliContext& co
         context.err << "ritme: " << e.what() << "\n";
         return nullptr;
     }
+}
+
+}  // namespace
+
+std::unique_ptr<Store> open_database(const CommonOptions& common, CliContext& context) {
+    return open_store_at(database_location(common, context), context);
+}
+
+std::unique_ptr<Store> open_existing_database(const CommonOptions& common, CliContext& context) {
+    const std::string database = database_location(common, context);
+    std::error_code error;
+    if (StoreRegistry::scheme_of(database) == StoreRegistry::file_scheme && !std::filesystem::exists(database, error)) {
+        context.err << "ritme: there is no database " << database
+                    << " (hint: check --db, RITME_DB or the config's `database`; `ritme apply` creates it)\n";
+        return nullptr;
+    }
+    return open_store_at(database, context);
 }
 
 

@@ -89,6 +89,10 @@ std::string database_location(const CommonOptions& common, CliContext& context);
 // errors.
 std::unique_ptr<Store> open_database(const CommonOptions& common, CliContext& context);
 
+// The same for a verb that only reads: a database file that is not there is an error,
+// not a new empty database (a mistyped path would make `ritme status` report all well).
+std::unique_ptr<Store> open_existing_database(const CommonOptions& common, CliContext& context);
+
 // Loads the school-holiday data, printing its problems; empty when it cannot be used.
 std::optional<SchoolHolidayTable> load_school_holidays(const CommonOptions& common, CliContext& context);
 

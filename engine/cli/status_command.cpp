@@ -73,7 +73,7 @@ CommandAction add_status_command(CLI::App& app, const CommonOptions& common, Cli
 
     return [format, &common, &context]() {
         const DaemonConfig config = load_config(common, context);
-        auto store = open_database(common, context);
+        auto store = open_existing_database(common, context);
         if (!store) return exit_failure;
         const TimeZone zone = TimeZone::load(config.timezone);
 

@@ -105,6 +105,14 @@ void PostgresStore::copy_tables(SQLite::Database& from, const std::string& sqlit
                 copied.push_back({t.table, here});
             });
         }
+        // Statistics for the rows just loaded, as PostgreSQL asks after a bulk load: until
+        // autovacuum gathers them, the planner takes the tables for nearly empty, and the
+        // daemons' first claims sort every due row instead of reading the due index in order.
+        guarded(name_, "gathering statistics on the copied tables", [&] {
+            std::string list;
+            for (const auto& t : tables) list += (list.empty() ? "" : ", ") + std::string(t.table);
+            exec("ANALYZE " + list, Params());
+        });
     });
 }
 

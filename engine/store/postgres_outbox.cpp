@@ -8,6 +8,8 @@
 #include <pqxx/result>
 
 #include <algorithm>
+#include <map>
+#include <set>
 #include <tuple>
 
 namespace ritme {
@@ -230,35 +232,121 @@ bool PostgresStore::subject_current(const Delivery& delivery) const {
     });
 }
 
+namespace {
+
+// A PostgreSQL array literal ("{\"a\",NULL}") of texts, NULL for an empty optional: a
+// whole batch's column as one parameter, read with unnest().
+std::string array_literal(const std::vector<std::optional<std::string>>& values) {
+    std::string out = "{";
+    for (const auto& value : values) {
+        if (out.size() > 1) out += ',';
+        if (!value) {
+            out += "NULL";
+            continue;
+        }
+        out += '"';
+        for (const char c : *value) {
+            if (c == '"' || c == '\\') out += '\\';
+            out += c;
+        }
+        out += '"';
+    }
+    return out + "}";
+}
+
+}  // namespace
+
 std::vector<int64_t> PostgresStore::finish(const std::vector<DeliveryOutcome>& outcomes) {
     return guarded(name_, "writing back deliveries", [&]() -> std::vector<int64_t> {
         require_write();
-        std::vector<int64_t> written;
+        // A batch's results in one statement, and what its participants were told in one
+        // more: two round trips a batch instead of two a row. An id given twice keeps its
+        // first outcome, as one statement per outcome in order would (the second finds
+        // the row no longer claimed).
+        std::vector<const DeliveryOutcome*> firsts;
+        std::set<int64_t> seen;
         for (const auto& outcome : outcomes) {
             if (outcome.state == DeliveryState::planned || outcome.state == DeliveryState::claimed)
                 throw StoreError("delivery " + std::to_string(outcome.id) + " cannot finish as " +
                                  std::string(name_of(outcome.state)));
-            const auto result = exec(
-                "UPDATE delivery SET state = $2, reason = $3, provider_id = $4, provider_status = $5, "
-                "updated_at = $6, sent_at = CASE WHEN $2::text = 'sent' THEN $6::bigint ELSE sent_at END, "
-                "send_at = coalesce($7::bigint, send_at) "
-                "WHERE id = $1 AND state = 'claimed' AND ($8::text = '' OR claimed_by = $8::text) "
-                "RETURNING participant_id, programme_id, session_id, appointment_id, payload",
-                Params(outcome.id, std::string(name_of(outcome.state)), outcome.reason, outcome.provider_id,
-                       outcome.provider_status, seconds_or_null(outcome.at),
-                       outcome.state == DeliveryState::retry ? seconds_or_null(outcome.retry_at.value_or(outcome.at))
-                                                             : std::nullopt,
-                       outcome.claimed_by));
-            if (result.empty()) continue;
-            written.push_back(outcome.id);
-            const auto& r = result[0];
-            const RowRef row{"delivery", std::to_string(outcome.id)};
-            ToldRecord told{text_from(r[0], row), text_from(r[1], row), optional_integer_from(r[2], row).value_or(0),
-                            optional_integer_from(r[3], row).value_or(0), told_state_in(text_from(r[4], row))};
-            if (outcome.state == DeliveryState::sent && !told.state.empty()) put_told(told);
+            if (seen.insert(outcome.id).second) firsts.push_back(&outcome);
         }
+        if (firsts.empty()) return {};
+        std::vector<std::optional<std::string>> ids, states, reasons, provider_ids, statuses, ats, retry_ats, owners;
+        for (const DeliveryOutcome* outcome : firsts) {
+            ids.push_back(std::to_string(outcome->id));
+            states.push_back(std::string(name_of(outcome->state)));
+            reasons.push_back(outcome->reason);
+            provider_ids.push_back(outcome->provider_id);
+            statuses.push_back(outcome->provider_status);
+            ats.push_back(seconds_or_null(outcome->at));
+            retry_ats.push_back(outcome->state == DeliveryState::retry
+                                    ? seconds_or_null(outcome->retry_at.value_or(outcome->at))
+                                    : std::nullopt);
+            owners.push_back(outcome->claimed_by);
+        }
+        const auto result = exec(
+            "UPDATE delivery SET state = o.state, reason = o.reason, provider_id = o.provider_id, "
+            "provider_status = o.provider_status, updated_at = o.at, "
+            "sent_at = CASE WHEN o.state = 'sent' THEN o.at ELSE delivery.sent_at END, "
+            "send_at = coalesce(o.retry_at, delivery.send_at) "
+            "FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::bigint[], "
+            "$8::text[]) AS o(id, state, reason, provider_id, provider_status, at, retry_at, claimed_by) "
+            "WHERE delivery.id = o.id AND delivery.state = 'claimed' "
+            "AND (o.claimed_by = '' OR delivery.claimed_by = o.claimed_by) "
+            "RETURNING delivery.id, participant_id, programme_id, session_id, appointment_id, payload",
+            Params(array_literal(ids), array_literal(states), array_literal(reasons), array_literal(provider_ids),
+                   array_literal(statuses), array_literal(ats), array_literal(retry_ats), array_literal(owners)));
+        std::map<int64_t, ToldRecord> told_by_id;
+        for (const auto& r : result) {
+            const RowRef row{"delivery", r[0].c_str()};
+            told_by_id.emplace(integer_from(r[0], row),
+                               ToldRecord{text_from(r[1], row), text_from(r[2], row),
+                                          optional_integer_from(r[3], row).value_or(0),
+                                          optional_integer_from(r[4], row).value_or(0), told_state_in(text_from(r[5], row))});
+        }
+        // In the outcomes' order: the rows written, and what their participants were told.
+        std::vector<int64_t> written;
+        std::vector<ToldRecord> told;
+        for (const DeliveryOutcome* outcome : firsts) {
+            const auto found = told_by_id.find(outcome->id);
+            if (found == told_by_id.end()) continue;
+            written.push_back(outcome->id);
+            if (outcome->state == DeliveryState::sent && !found->second.state.empty()) told.push_back(found->second);
+        }
+        put_told_batch(told);
         return written;
     });
+}
+
+// What a batch's participants were told, in one statement. A subject told twice in one
+// batch (a session moved and cancelled) goes row by row, in order, as the serial counts
+// each change.
+void PostgresStore::put_told_batch(const std::vector<ToldRecord>& records) {
+    std::map<std::tuple<std::string, int64_t, int64_t>, int> times;
+    for (const auto& record : records) ++times[{record.participant_id, record.session_id, record.appointment_id}];
+    std::vector<std::optional<std::string>> participants, programmes, sessions, appointments, states;
+    for (const auto& record : records) {
+        if (times[{record.participant_id, record.session_id, record.appointment_id}] > 1) continue;
+        participants.push_back(record.participant_id);
+        programmes.push_back(record.programme_id);
+        sessions.push_back(std::to_string(record.session_id));
+        appointments.push_back(std::to_string(record.appointment_id));
+        states.push_back(record.state);
+    }
+    if (!participants.empty())
+        exec("INSERT INTO told (participant_id, programme_id, session_id, appointment_id, state, serial) "
+             "SELECT participant_id, programme_id, session_id, appointment_id, state, 1 "
+             "FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::text[]) "
+             "AS t(participant_id, programme_id, session_id, appointment_id, state) "
+             "ON CONFLICT (participant_id, session_id, appointment_id) DO UPDATE "
+             "SET programme_id = excluded.programme_id, "
+             "serial = told.serial + CASE WHEN told.state <> excluded.state THEN 1 ELSE 0 END, "
+             "state = excluded.state",
+             Params(array_literal(participants), array_literal(programmes), array_literal(sessions),
+                    array_literal(appointments), array_literal(states)));
+    for (const auto& record : records)
+        if (times[{record.participant_id, record.session_id, record.appointment_id}] > 1) put_told(record);
 }
 
 // --- What participants were told ------------------------------------------------------
