@@ -645,10 +645,12 @@ class UnreadableParticipant final : public test::ForwardingStore {
 public:
     using ForwardingStore::ForwardingStore;
     std::optional<Participant> participant(const std::string& id) const override {
+        if (id == away) throw StoreBusy("database postgresql://db/ritme: connecting again: the server is restarting");
         if (id == unreadable) throw StoreError("table participant, row " + id + ": name is not UTF-8 text");
         return ForwardingStore::participant(id);
     }
     std::string unreadable;
+    std::string away;  // the database away for a moment when her row is read
 };
 
 // Counts sends begun and ended; each waits for the gate.
@@ -891,6 +893,38 @@ TEST_CASE("a batch rendered job by job: a message the store cannot read keeps it
     CHECK(f.log_text.str().find("error prepare id=" + std::to_string(damaged)) != std::string::npos);
     REQUIRE(f.channel->sent().size() == 1);
     CHECK(f.channel->sent().front().delivery_id != damaged);
+}
+
+TEST_CASE("a message not sent because the database was away for a moment is given back at once, not after the lease") {
+    MemoryStore memory;
+    UnreadableParticipant store(memory);
+    Fixture f(store, 2);
+    f.clock.set(utc(2026, 2, 2, 17, 0));
+    Dispatcher dispatcher(store, f.clock, f.config, *f.renderer, f.channels, f.log, "owner-a");
+    auto jobs = dispatcher.claim_batch(false);
+    REQUIRE(jobs.size() == 2);
+    const int64_t held_up = jobs.front().delivery.id;
+    store.away = jobs.front().delivery.participant_id;
+
+    boost::asio::thread_pool pool(2);
+    auto sent = BatchSender(dispatcher, &pool, f.log).send_all(std::move(jobs));
+    pool.join();
+    const DispatchCounts counts = dispatcher.record(sent);
+    CHECK(counts.sent == 1);
+    CHECK(counts.retried == 1);
+    const Delivery row = *memory.delivery(held_up);
+    CHECK(row.state == DeliveryState::retry);
+    CHECK(row.send_at == f.clock.now());
+    CHECK(row.reason == "not sent: the database could not be read right before the send");
+    REQUIRE(f.channel->sent().size() == 1);
+    CHECK(f.channel->sent().front().delivery_id != held_up);
+
+    // Written again after the database was away at the commit: the same rows, once.
+    CHECK(dispatcher.record(sent).sent == 1);
+    CHECK(memory.delivery(held_up)->state == DeliveryState::retry);
+    store.away.clear();
+    CHECK(dispatcher.run_due(nullptr).sent == 1);
+    CHECK(f.channel->sent().size() == 2);
 }
 
 TEST_SUITE_END();

@@ -11,6 +11,8 @@
 #include <SQLiteCpp/Database.h>
 #include <boost/asio/io_context.hpp>
 #include <doctest/doctest.h>
+#include <pqxx/connection>
+#include <pqxx/nontransaction>
 
 #include <sys/stat.h>
 
@@ -724,6 +726,68 @@ TEST_CASE("sqlite: a corrupt page is an error that names the file, and integrity
     CHECK(store->programme("test").has_value());  // what lies elsewhere can still be read
     const std::string read = test::store_error_of([&] { store->participants(); });
     CHECK(contains(read, "database " + path + ": listing participants: database disk image is malformed"));
+}
+
+namespace {
+
+// Plain SQL on a store's database, past its rules, as a disk fault or a hand might write it.
+void damage_database(const Store& store, const std::string& sql) {
+    if (is_postgres_url(store.location())) {
+        pqxx::connection raw(postgres_connection_string({store.location(), ""}));
+        pqxx::nontransaction(raw).exec(sql);
+        return;
+    }
+    SQLite::Database raw(store.location(), SQLite::OPEN_READWRITE);
+    raw.exec("PRAGMA ignore_check_constraints = ON");
+    raw.exec(sql);
+}
+
+}  // namespace
+
+TEST_CASE_TEMPLATE("integrity_problems names an outbox time ritme cannot hold and a claim no daemon would take over",
+                   Factory, SqliteFactory, PostgresFactory) {
+    auto store = Factory::make();
+    const UtcInstant now{pt::ptime(make_date(2026, 2, 10), pt::hours(6))};
+    std::vector<int64_t> ids;
+    store->write([&] {
+        store->put_programme(sample_programme());
+        store->put_participant(sample_participant("p-1"));
+        for (const char* offset : {"2h", "1d"}) {
+            Delivery d;
+            d.key = std::string("reminder:test#1@v1:p-1:") + offset + ":sms";
+            d.kind = DeliveryKind::reminder;
+            d.programme_id = "test";
+            d.participant_id = "p-1";
+            d.offset = offset;
+            d.channel = "sms";
+            d.send_at = d.due_at = now;
+            d.expires_at = {now.utc + pt::hours(2)};
+            ids.push_back(store->add_delivery(d));
+        }
+        // The first row, claimed; the second stays planned.
+        CHECK(store->claim_due_by(now, now, 1, "host:1:1", {now.utc + pt::minutes(5)}).size() == 1);
+    });
+    const int64_t claimed = ids.at(0), planned = ids.at(1);
+    CHECK(store->integrity_problems().empty());
+
+    // A lease without its end: the claim would never lapse, the message never go.
+    damage_database(*store, "UPDATE delivery SET claimed_until = NULL WHERE id = " + std::to_string(claimed));
+    // Seconds past the year 9999: every read of the row fails.
+    damage_database(*store, "UPDATE delivery SET expires_at = 999999999999 WHERE id = " + std::to_string(planned));
+    const std::string claim_row = "table delivery, row " + std::to_string(claimed) + ": ";
+    const std::string time_row = "table delivery, row " + std::to_string(planned) + ": ";
+    CHECK(store->integrity_problems() ==
+          std::vector<std::string>{time_row + "a time ritme cannot hold (outside the years 1400 to 9999)",
+                                   claim_row + "claimed without a holder or the end of its lease, so no daemon would "
+                                               "take it over"});
+    CHECK(store->integrity_problems(1).size() == 1);
+    damage_database(*store, "UPDATE delivery SET claimed_until = 1770703500, claimed_by = '' WHERE id = " +
+                                std::to_string(claimed));
+    CHECK(store->integrity_problems().size() == 2);
+
+    damage_database(*store, "UPDATE delivery SET claimed_by = 'host:1:1' WHERE id = " + std::to_string(claimed));
+    damage_database(*store, "UPDATE delivery SET expires_at = 1770710400 WHERE id = " + std::to_string(planned));
+    CHECK(store->integrity_problems().empty());
 }
 
 TEST_CASE("sqlite: a session status, date or definition ritme cannot read is an error that names the row") {

@@ -5,6 +5,7 @@
 #include "engine/daemon/gateway_calls.hpp"
 #include "engine/daemon/leased_work.hpp"
 #include "engine/daemon/receipt_group_commit.hpp"
+#include "engine/daemon/retention_pass.hpp"
 #include "engine/dispatch/batch_sender.hpp"
 #include "engine/dispatch/claim_owner.hpp"
 #include "engine/http/http_routes.hpp"
@@ -104,6 +105,8 @@ public:
           leased_(store, lease_holder(owner_)),
           due_timer_(io_),
           lease_timer_(io_),
+          record_timer_(io_),
+          retention_timer_(io_),
           watchdog_timer_(io_),
           grace_timer_(io_),
           signals_(io_, SIGINT, SIGTERM, SIGHUP),
@@ -141,12 +144,14 @@ public:
             // loop once it runs, and our own never do.
             watch_ = store_.watch_changes(io_, [this] { database_changed(); });
             dispatcher_->recover_abandoned_claims();
-            for (const auto& line : apply_and_plan(store_, *setup_, clock_.now(), "serve")) log_.info("apply", trim(line));
+            for (const auto& line : apply_files(store_, *setup_, clock_.now(), "serve")) log_.info("apply", trim(line));
         } catch (const StoreError& e) {
             log_.error("start", std::string("reason=\"") + e.what() + "\"");
             return 1;
         }
+        plan_requests_once();
         dispatcher_->warm_up();
+        retention_once();
         watch_clock();
         if (!start_http()) return 1;
         wait_for_signal();
@@ -174,6 +179,7 @@ public:
     size_t http_connections() const { return http_ ? http_->connections() : 0; }
     const MetricsRegistry& metrics() const { return metrics_; }
     uint64_t leases_skipped() const { return leases_skipped_; }
+    uint64_t retention_runs() const { return retention_runs_; }
 
     Wakeups wakeups() const {
         return {timer_wakeups_.load(), database_wakeups_.load(), watchdog_wakeups_.load(), signal_wakeups_.load(),
@@ -256,16 +262,44 @@ private:
     }
 
     void batch_done(std::vector<DispatchJob>& jobs) {
+        record_batch(std::make_shared<std::vector<DispatchJob>>(std::move(jobs)), 0);
+    }
+
+    // Writes a sent batch's results. When the database is away for a moment (restarted, the
+    // connection cut: StoreBusy), they are written once it is back, the batch still in
+    // flight meanwhile: left to the claims' lease, every message of the batch would go
+    // again. Exiting for systemd to restart the daemon would lose them the same way.
+    void record_batch(std::shared_ptr<std::vector<DispatchJob>> jobs, int attempt) {
         try {
-            dispatcher_->record(jobs);
-            // A lead's overview went (or had nothing to say): the next day's is planned, so
-            // the timer has it to wake for.
-            if (std::any_of(jobs.begin(), jobs.end(),
-                            [](const DispatchJob& job) { return job.delivery.kind == DeliveryKind::overview; }))
-                plan_overviews_once();
+            dispatcher_->record(*jobs);
+        } catch (const StoreBusy& e) {
+            if (!stopping_) {
+                // Soon and often (a connection attempt is cheap): the claims' lease runs
+                // meanwhile, and once it ends another daemon would send the batch again.
+                const auto pause = std::min<std::chrono::milliseconds>(
+                    std::chrono::milliseconds(250 * (1 << std::min(attempt, 6))), std::chrono::seconds(2));
+                log_.warning("record", std::string("reason=\"") + e.what() + "\" retry_in_ms=" +
+                                           std::to_string(pause.count()));
+                record_timer_.expires_after(pause);
+                record_timer_.async_wait([this, jobs, attempt](boost::system::error_code error) {
+                    if (!error) record_batch(jobs, attempt + 1);
+                });
+                return;
+            }
+            // Stopping: the rows stay claimed, and the next daemon to start here gives them back.
+            log_.error("record", std::string("reason=\"") + e.what() + "\"");
         } catch (const StoreError& e) {
             // The rows stay claimed; once the lease runs out they are claimed again.
             log_.error("record", std::string("reason=\"") + e.what() + "\"");
+        }
+        try {
+            // A lead's overview went (or had nothing to say): the next day's is planned, so
+            // the timer has it to wake for.
+            if (std::any_of(jobs->begin(), jobs->end(),
+                            [](const DispatchJob& job) { return job.delivery.kind == DeliveryKind::overview; }))
+                plan_overviews_once();
+        } catch (const StoreError& e) {
+            log_.error("plan", std::string("reason=\"") + e.what() + "\"");
         }
         --in_flight_;
         receipt_groups_.release();
@@ -374,7 +408,57 @@ private:
             } catch (const StoreError& e) {
                 log_.error("plan", std::string("reason=\"") + e.what() + "\"");
             }
+            retention_once();
             if (in_flight_ == 0) pump();
+        });
+    }
+
+    // Retention (engine/daemon/retention_pass.hpp), when due: by one of the daemons
+    // sharing the database, the one that takes the lease; the others find it done when
+    // they look. Then the timer waits for the next run, a day on, on this daemon's clock.
+    void retention_once() {
+        if (stopping_ || pending_setup_) return;
+        try {
+            const UtcInstant now = clock_.now();
+            if (!(now < next_retention_at(store_, now))) {
+                std::optional<Lease> held;
+                const auto pass = retention_pass(store_, leased_, setup_->channels, setup_->config.retention_days, now,
+                                                 lease_term(), "ritme", true, &held);
+                if (held) skipped(*held);
+                if (pass) retention_done(*pass);
+            }
+        } catch (const StoreError& e) {
+            log_.error("retention", std::string("reason=\"") + e.what() + "\"");
+        }
+        arm_retention_timer();
+    }
+
+    void retention_done(const RetentionPass& pass) {
+        ++retention_runs_;
+        log_.info("retention", retention_log_fields(pass));
+        for (const auto& problem : pass.problems) log_.warning("retention.forget", "reason=\"" + problem + "\"");
+        if (!pass.run.log_emptied)
+            log_.warning("retention", "reason=\"another process was reading the database; the old values may stay in "
+                                      "its write-ahead log until the next run\"");
+        if (pass.run.record.counts.total() > 0 && dispatcher_) dispatcher_->forget_cached();
+    }
+
+    void arm_retention_timer() {
+        if (stopping_) return;
+        UtcInstant next;
+        try {
+            next = next_retention_at(store_, clock_.now());
+        } catch (const StoreError& e) {
+            log_.error("retention", std::string("reason=\"") + e.what() + "\"");
+            return;
+        }
+        // As long as the clock says: an injected clock moves only when told, and a set
+        // wall clock arms it again (clock_changed).
+        const auto wait = std::max(std::chrono::system_clock::duration(std::chrono::seconds(1)),
+                                   time_point_of(next) - time_point_of(clock_.now()));
+        retention_timer_.expires_after(wait);
+        retention_timer_.async_wait([this](boost::system::error_code error) {
+            if (!error) retention_once();
         });
     }
 
@@ -405,12 +489,13 @@ private:
     // one and arm the timer again. A jump back sends nothing twice: sent rows stay sent.
     void clock_changed() {
         log_.info("clock.changed", "now=" + clock_.now().iso());
-        // A jump of a day or more: the overviews of the days now ahead.
+        // A jump of a day or more: the overviews of the days now ahead, and retention.
         try {
             if (!stopping_ && !pending_setup_) plan_overviews_once();
         } catch (const StoreError& e) {
             log_.error("plan", std::string("reason=\"") + e.what() + "\"");
         }
+        retention_once();
         if (!stopping_ && !pending_setup_ && in_flight_ == 0) pump();  // in flight: the batch's end does
         ++clock_wakeups_;  // counted once acted on, so a test on virtual time knows when
     }
@@ -455,11 +540,13 @@ private:
         make_dispatcher();
         dispatcher_->warm_up();
         try {
-            for (const auto& line : apply_and_plan(store_, *setup_, clock_.now(), "serve (reload)"))
+            for (const auto& line : apply_files(store_, *setup_, clock_.now(), "serve (reload)"))
                 log_.info("apply", trim(line));
         } catch (const StoreError& e) {
             log_.error("reload", std::string("reason=\"") + e.what() + "\"");
         }
+        plan_requests_once();
+        retention_once();  // retention_days may have changed; the timer is armed again
         log_.info("reloaded");
         sd_notify(0, "READY=1");
         pump();
@@ -472,6 +559,7 @@ private:
         log_.info("stopping", "signal=" + why + " in_flight_batches=" + std::to_string(in_flight_));
         due_timer_.cancel();
         lease_timer_.cancel();
+        retention_timer_.cancel();
         watchdog_timer_.cancel();
         if (http_) http_->stop();
         if (watch_) watch_->stop();
@@ -523,6 +611,8 @@ private:
     boost::asio::io_context io_{1};  // run by this loop's one thread (others only post to it)
     boost::asio::system_timer due_timer_;
     boost::asio::system_timer lease_timer_;  // another daemon's lease on work ends
+    boost::asio::steady_timer record_timer_;  // a batch's results wait for the database
+    boost::asio::system_timer retention_timer_;  // the next retention run is due
     bool lease_retry_armed_ = false;
     boost::asio::steady_timer watchdog_timer_;
     boost::asio::steady_timer grace_timer_;
@@ -544,6 +634,7 @@ private:
     bool stopping_ = false;
     int exit_status_ = 0;
     std::atomic<uint64_t> leases_skipped_{0};
+    std::atomic<uint64_t> retention_runs_{0};
     std::atomic<uint64_t> timer_wakeups_{0}, database_wakeups_{0}, watchdog_wakeups_{0}, signal_wakeups_{0},
         clock_wakeups_{0};
 };
@@ -561,5 +652,6 @@ uint16_t Daemon::http_port() const { return loop_->http_port(); }
 size_t Daemon::http_connections() const { return loop_->http_connections(); }
 const MetricsRegistry& Daemon::metrics() const { return loop_->metrics(); }
 uint64_t Daemon::leases_skipped() const { return loop_->leases_skipped(); }
+uint64_t Daemon::retention_runs() const { return loop_->retention_runs(); }
 
 }  // namespace ritme

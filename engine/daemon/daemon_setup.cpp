@@ -111,17 +111,36 @@ int plan_lead_overviews(Store& store, const DaemonSetup& setup, UtcInstant now) 
     return added;
 }
 
+namespace {
+
+// Inside the caller's transaction.
+std::vector<std::string> apply_definition_files(Store& store, const DaemonSetup& setup, UtcInstant now,
+                                                const std::string& command) {
+    std::vector<std::string> lines;
+    const AuditContext audit{now, current_actor(), command};
+    for (const auto& applied : apply_definitions(store, setup.programmes, audit)) {
+        if (!applied.result.changed()) continue;
+        std::ostringstream line;
+        print_applied(applied, line);
+        lines.push_back(line.str());
+    }
+    return lines;
+}
+
+}  // namespace
+
+std::vector<std::string> apply_files(Store& store, const DaemonSetup& setup, UtcInstant now,
+                                     const std::string& command) {
+    std::vector<std::string> lines;
+    store.write([&] { lines = apply_definition_files(store, setup, now, command); });
+    return lines;
+}
+
 std::vector<std::string> apply_and_plan(Store& store, const DaemonSetup& setup, UtcInstant now,
                                         const std::string& command) {
     std::vector<std::string> lines;
-    const AuditContext audit{now, current_actor(), command};
     store.write([&] {
-        for (const auto& applied : apply_definitions(store, setup.programmes, audit)) {
-            if (!applied.result.changed()) continue;
-            std::ostringstream line;
-            print_applied(applied, line);
-            lines.push_back(line.str());
-        }
+        lines = apply_definition_files(store, setup, now, command);
         const PlanResult planned = plan_requested(store, setup.rules, now);
         if (setup.zone) plan_overviews(store, setup.overviews, *setup.zone, now);
         if (planned.added || planned.cancelled || planned.dropped)

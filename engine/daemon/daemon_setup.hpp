@@ -63,8 +63,15 @@ std::optional<DaemonSetup> load_daemon_setup(const DaemonConfig& config, const C
 std::optional<DaemonSetup> check_daemon_setup(const DaemonConfig& config, const ChannelRegistry& registry,
                                               const std::string& holiday_dir, UtcInstant now, Diagnostics& problems);
 
+// Applies the setup's programme and school files in one transaction and plans nothing:
+// daemons sharing a database plan what the files asked for under a lease, once, rather
+// than each at its start and all at once. Returns a line per changed programme for the log.
+std::vector<std::string> apply_files(Store& store, const DaemonSetup& setup, UtcInstant now,
+                                     const std::string& command);
+
 // Applies the setup's programme and school files and plans whatever is requested, and the
-// leads' next overviews, in one transaction. Returns a line per changed programme for the log.
+// leads' next overviews, in one transaction (`ritme tick`). Returns a line per changed
+// programme for the log.
 std::vector<std::string> apply_and_plan(Store& store, const DaemonSetup& setup, UtcInstant now,
                                         const std::string& command);
 

@@ -119,6 +119,11 @@ void Dispatcher::prepare(DispatchJob& job) {
     job.decided = true;
     try {
         decide(job, job.subject_current, clock_.now());
+    } catch (const StoreBusy& e) {
+        job.message.reset();
+        job.outcome.reset();
+        job.store_away = true;
+        log_.error("prepare", "id=" + std::to_string(job.delivery.id) + " reason=\"" + e.what() + "\"");
     } catch (const StoreError& e) {
         // Not sent, not decided: the row keeps its claim and goes again when the lease runs out.
         job.message.reset();
@@ -212,6 +217,10 @@ bool Dispatcher::still_current(DispatchJob& job) {
     bool current = true;
     try {
         current = store_.subject_current(delivery);
+    } catch (const StoreBusy& e) {
+        job.store_away = true;
+        log_.error("recheck", "id=" + std::to_string(delivery.id) + " reason=\"" + e.what() + "\"");
+        return false;
     } catch (const StoreError& e) {
         // Not sent, not decided: the row keeps its claim and goes again when the lease runs out.
         log_.error("recheck", "id=" + std::to_string(delivery.id) + " reason=\"" + e.what() + "\"");
@@ -243,6 +252,7 @@ void Dispatcher::send(DispatchJob& job) {
         job.outcome->claimed_by = owner_;
         return;
     }
+    job.send_started = true;
     job.result = channels_.send(job.delivery.channel, *job.message);
     if (on_sent) on_sent(job);
     job.outcome = outcome_of(job.delivery, *job.result, clock_.now());
@@ -296,17 +306,27 @@ DispatchCounts Dispatcher::record(std::vector<DispatchJob>& jobs) {
     // Fallbacks and alerts, each with the id of the failed row it follows from.
     std::vector<std::pair<int64_t, Delivery>> follow_ups;
     for (auto& job : jobs) {
+        // Never handed to its channel, so it has not gone: back to the queue at once.
+        if (!job.outcome && !job.send_started && job.store_away) {
+            job.outcome.emplace(job.delivery.id, DeliveryState::retry, now);
+            job.outcome->retry_at = now;
+            job.outcome->reason = "not sent: the database could not be read right before the send";
+        }
         // A send that ended without an answer (it threw) keeps its claim: the row goes
         // again once the lease runs out, as after a crash.
         if (!job.outcome) continue;
-        if (job.outcome->state == DeliveryState::failed) {
-            if (auto follow_up = follow_ups_.after_failure(job.delivery, job.outcome->reason, now)) {
-                job.outcome->reason = with_fallback_note(job.outcome->reason, *follow_up);
-                follow_ups.emplace_back(job.delivery.id, std::move(follow_up->row));
+        if (!job.settled) {
+            if (job.outcome->state == DeliveryState::failed) {
+                if (auto follow_up = follow_ups_.after_failure(job.delivery, job.outcome->reason, now)) {
+                    job.outcome->reason = with_fallback_note(job.outcome->reason, *follow_up);
+                    job.fallback = std::move(follow_up->row);
+                }
             }
+            job.outcome->claimed_by = owner_;
+            job.settled = true;
+            if (on_outcome) on_outcome(job);
         }
-        if (on_outcome) on_outcome(job);
-        job.outcome->claimed_by = owner_;
+        if (job.fallback) follow_ups.emplace_back(job.delivery.id, *job.fallback);
         outcomes.push_back(*job.outcome);
         counts.count(job.outcome->state);
     }

@@ -40,6 +40,12 @@ struct DispatchJob {
     std::optional<OutgoingMessage> message;  // empty when decided without sending
     std::optional<DeliveryOutcome> outcome;  // decided at once, or after the send
     std::optional<SendResult> result;        // the channel's answer, once it was sent
+    bool send_started = false;               // handed to its channel: it may have gone
+    bool store_away = false;                 // not decided: the database was away for a moment (StoreBusy)
+    // Set by record() once the outcome is final (its fallback found), so a record()
+    // tried again after the database was away writes the same.
+    bool settled = false;
+    std::optional<Delivery> fallback;        // the row that follows a failure for good
 };
 
 struct DispatchCounts {
@@ -80,7 +86,11 @@ public:
     // Sends a rendered job through its channel and sets its outcome. Runs on a worker.
     void send(DispatchJob& job);
     // Writes a batch's outcomes in one transaction, with the fallback of each message
-    // that failed for good. Returns what happened.
+    // that failed for good. Returns what happened. A job that was never handed to its
+    // channel because the database was away for a moment is given back, due now, rather
+    // than left to its lease; one the store cannot read keeps its claim (tried again
+    // after the lease, not in a loop). Throws StoreError, the batch unwritten; calling it
+    // again with the same jobs writes the same.
     DispatchCounts record(std::vector<DispatchJob>& jobs);
 
     // Claims, sends and records batch after batch until nothing is due now; sends run

@@ -1,6 +1,7 @@
 #include "engine/store/postgres_rows.hpp"
 
 #include "engine/base/utf8.hpp"
+#include "engine/store/outbox_sql.hpp"
 
 #include <boost/date_time/gregorian/parsers.hpp>
 #include <boost/date_time/posix_time/time_parsers.hpp>
@@ -74,6 +75,12 @@ StoreError failure(const std::string& database, const char* doing, const std::ex
     return StoreError(message);
 }
 
+void throw_failure(const std::string& database, const char* doing, const std::exception& e) {
+    const StoreError error = failure(database, doing, e);
+    if (is_busy(e)) throw StoreBusy(error.what());
+    throw error;
+}
+
 bool is_constraint(const pqxx::sql_error& e) { return e.sqlstate().rfind("23", 0) == 0; }
 
 int64_t integer_from(const pqxx::field& field, const RowRef& row) {
@@ -122,9 +129,7 @@ std::optional<UtcInstant> optional_instant_from(const pqxx::field& field, const 
 UtcInstant instant_from_seconds(const pqxx::field& field, const RowRef& row) {
     if (field.is_null()) return {};
     const int64_t seconds = integer_from(field, row);
-    constexpr int64_t first = -17987443200;  // 1400-01-01T00:00:00Z
-    constexpr int64_t last = 253402300799;   // 9999-12-31T23:59:59Z
-    if (seconds < first || seconds > last)
+    if (seconds < first_outbox_second || seconds > last_outbox_second)
         unreadable(row, field.name(), std::to_string(seconds), "is not a time ritme can hold");
     return {epoch + boost::posix_time::seconds(seconds)};
 }

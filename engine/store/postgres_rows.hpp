@@ -77,6 +77,9 @@ std::optional<std::string> id_or_null(int64_t id);
 // claiming deliveries: ERROR: …" (its first line). A lock or serialisation conflict, or a
 // connection that broke, is StoreBusy: nothing was written, and trying again may work.
 StoreError failure(const std::string& database, const char* doing, const std::exception& e);
+// Throws failure()'s error as what it is: StoreBusy or StoreError (a StoreBusy returned as
+// a StoreError and thrown would be only a StoreError).
+[[noreturn]] void throw_failure(const std::string& database, const char* doing, const std::exception& e);
 bool is_constraint(const pqxx::sql_error& e);
 
 // Runs one operation of the store. PostgreSQL's errors, and rows ritme cannot read,
@@ -86,15 +89,15 @@ auto guarded(const std::string& database, const char* doing, Work&& work) -> dec
     try {
         return work();
     } catch (const UnreadableValue& e) {
-        throw failure(database, doing, e);
+        throw_failure(database, doing, e);
     } catch (const StoreError&) {
         throw;
     } catch (const pqxx::failure& e) {
-        throw failure(database, doing, e);
+        throw_failure(database, doing, e);
     } catch (const pqxx::usage_error& e) {
-        throw failure(database, doing, e);
+        throw_failure(database, doing, e);
     } catch (const pqxx::conversion_error& e) {
-        throw failure(database, doing, e);
+        throw_failure(database, doing, e);
     }
 }
 

@@ -4,6 +4,7 @@
 // postgres_outbox.cpp.
 #include "engine/store/postgres_store.hpp"
 
+#include "engine/store/outbox_sql.hpp"
 #include "engine/store/postgres_change_watch.hpp"
 #include "engine/store/postgres_rows.hpp"
 
@@ -11,6 +12,9 @@
 #include <pqxx/nontransaction>
 #include <pqxx/prepared_statement>
 #include <pqxx/transaction>
+
+#include <algorithm>
+#include <set>
 
 namespace ritme {
 
@@ -137,6 +141,20 @@ std::unique_ptr<ChangeWatch> PostgresStore::watch_changes(boost::asio::io_contex
     return std::make_unique<PostgresChangeWatch>(io, target_, [this] { return backend_pid(); }, std::move(changed));
 }
 
+std::vector<std::string> PostgresStore::integrity_problems(int limit) const {
+    return guarded(name_, "checking the database's integrity", [&]() -> std::vector<std::string> {
+        std::vector<std::string> problems;
+        std::set<int64_t> listed;  // a row is named once, by its first problem
+        for (const auto& check : outbox_checks()) {
+            const std::string sql = "SELECT id FROM delivery WHERE " + check.condition + " ORDER BY id LIMIT $1";
+            for (const auto& row : exec(sql, Params(std::max(1, limit))))
+                if (static_cast<int>(problems.size()) < std::max(1, limit) && listed.insert(row[0].as<int64_t>()).second)
+                    problems.push_back("table delivery, row " + std::string(row[0].c_str()) + ": " + check.problem);
+        }
+        return problems;
+    });
+}
+
 bool PostgresStore::purge_deleted() {
     return guarded(name_, "vacuuming after an erasure", [&] {
         ensure_connected();
@@ -144,7 +162,7 @@ bool PostgresStore::purge_deleted() {
         // another transaction still needs, which a later VACUUM (or autovacuum) frees.
         pqxx::nontransaction(*connection_)
             .exec("VACUUM participant, commitment, enrolment, appointment, delivery, delivery_receipt, told, answer, "
-                  "attendance, follow_up, feed_token");
+                  "attendance, follow_up, feed_token, group_message");
         return true;
     });
 }

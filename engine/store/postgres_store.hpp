@@ -153,10 +153,13 @@ public:
     // LISTEN on a connection of its own (PostgresChangeWatch).
     std::unique_ptr<ChangeWatch> watch_changes(boost::asio::io_context& io, ChangeCallback changed) override;
     std::string location() const override { return name_; }
-    // PostgreSQL checks its pages itself and the columns are typed: nothing for ritme to add.
-    std::vector<std::string> integrity_problems(int) const override { return {}; }
+    // PostgreSQL checks its own pages, and its typed columns and constraints hold what
+    // they say; what they allow and ritme cannot work with is looked for in the outbox:
+    // a time beyond the years ritme holds, a claim no daemon would take over.
+    std::vector<std::string> integrity_problems(int limit = 10) const override;
     // VACUUM of the tables an erasure touches: their dead rows' space is marked free.
     bool purge_deleted() override;
+    RetentionCounts scrub(const RetentionScrub& scrub) override;
 
 private:
     explicit PostgresStore(const PostgresTarget& target);

@@ -1,6 +1,7 @@
 #include "engine/store/sqlite_rows.hpp"
 
 #include "engine/base/utf8.hpp"
+#include "engine/store/outbox_sql.hpp"
 
 #include <boost/date_time/gregorian/parsers.hpp>
 #include <boost/date_time/posix_time/time_parsers.hpp>
@@ -144,9 +145,7 @@ void bind_seconds(SQLite::Statement& statement, int index, UtcInstant instant) {
 UtcInstant instant_from_seconds(const SQLite::Column& column, const RowRef& row) {
     if (column.isNull()) return {};
     const int64_t seconds = integer_from(column, row);
-    constexpr int64_t first = -17987443200;  // 1400-01-01T00:00:00Z
-    constexpr int64_t last = 253402300799;   // 9999-12-31T23:59:59Z
-    if (seconds < first || seconds > last)
+    if (seconds < first_outbox_second || seconds > last_outbox_second)
         unreadable(row, column.getName(), std::to_string(seconds), "is not a time ritme can hold");
     return {epoch + boost::posix_time::seconds(seconds)};
 }

@@ -3,12 +3,14 @@
 // sqlite_definitions.cpp, participants in sqlite_people.cpp, the outbox in sqlite_outbox.cpp.
 #include "engine/store/sqlite_store.hpp"
 
+#include "engine/store/outbox_sql.hpp"
 #include "engine/store/sqlite_change_watch.hpp"
 #include "engine/store/sqlite_rows.hpp"
 
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <set>
 
 namespace ritme {
 
@@ -91,17 +93,19 @@ std::vector<std::string> SqliteStore::integrity_problems(int limit) const {
         if (!problems.empty()) return problems;
         // The tables are not STRICT: a time damaged into text breaks no rule SQLite checks,
         // but the outbox would never claim that row, or read it as due long ago.
-        SQLite::Statement times(db_,
-                                "SELECT id FROM delivery WHERE typeof(send_at) <> 'integer' "
-                                "OR typeof(due_at) NOT IN ('integer', 'null') "
-                                "OR typeof(expires_at) NOT IN ('integer', 'null') "
-                                "OR typeof(claimed_until) NOT IN ('integer', 'null') "
-                                "OR typeof(updated_at) NOT IN ('integer', 'null') "
-                                "OR typeof(sent_at) NOT IN ('integer', 'null') ORDER BY id LIMIT ?");
-        times.bind(1, std::max(1, limit));
-        while (times.executeStep())
-            problems.push_back("table delivery, row " + times.getColumn(0).getString() +
-                               ": a time that is not seconds since 1970");
+        std::set<int64_t> listed;  // a row is named once, by its first problem
+        const auto list = [&](const std::string& condition, const std::string& problem) {
+            SQLite::Statement rows(db_, "SELECT id FROM delivery WHERE " + condition + " ORDER BY id LIMIT ?");
+            rows.bind(1, std::max(1, limit));
+            while (rows.executeStep() && static_cast<int>(problems.size()) < std::max(1, limit))
+                if (listed.insert(rows.getColumn(0).getInt64()).second)
+                    problems.push_back("table delivery, row " + rows.getColumn(0).getString() + ": " + problem);
+        };
+        list("typeof(send_at) <> 'integer' OR typeof(due_at) NOT IN ('integer', 'null') "
+             "OR typeof(expires_at) NOT IN ('integer', 'null') OR typeof(claimed_until) NOT IN ('integer', 'null') "
+             "OR typeof(updated_at) NOT IN ('integer', 'null') OR typeof(sent_at) NOT IN ('integer', 'null')",
+             "a time that is not seconds since 1970");
+        for (const auto& check : outbox_checks()) list(check.condition, check.problem);
         return problems;
     });
 }

@@ -6,6 +6,7 @@ PostgreSQL refuses to run as root: when the tests run as root, the cluster belon
 
     state = start(directory)          # or: scripts/test-servers start postgresql DIR
     state["url"]                      # postgresql:///ritme?host=…&port=…&user=ritme
+    restart(state)                    # a fast shutdown and a start: every connection is cut
     stop(state)                       # or: scripts/test-servers stop postgresql DIR
 
 When the binaries are absent, start() raises Absent (and `scripts/test-servers start
@@ -102,29 +103,12 @@ def start(directory, name=NAME):
                         "--locale=C", "--no-sync", "--no-instructions"],
                        stdout=log, stderr=subprocess.STDOUT, check=True, preexec_fn=demote(ids), cwd=home)
     note("initdb done")
-    settings = {
-        "listen_addresses": "", "unix_socket_directories": home, "port": str(PORT),
-        "fsync": "off", "synchronous_commit": "off", "full_page_writes": "off",
-        "max_connections": "200", "shared_buffers": "32MB",
-    }
-    command = [os.path.join(bin_dir, "postgres"), "-D", data]
-    for key, value in settings.items():
-        command += ["-c", f"{key}={value}"]
-    log = open(log_path, "ab")
-    try:
-        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                   cwd=home, start_new_session=True, preexec_fn=demote(ids))
-    finally:
-        log.close()
     state = {"name": name, "home": home, "host": home, "port": PORT, "user": USER, "database": DATABASE,
-             "pids": [process.pid], "log": log_path, "bin": bin_dir}
+             "pids": [], "log": log_path, "bin": bin_dir, "data": data}
+    process = launch(state)
     common.save_state(directory, name, state)  # so `stop` finds it even if waiting fails
-
-    def ready():
-        return subprocess.run([os.path.join(bin_dir, "pg_isready"), "-q", "-h", home, "-p", str(PORT), "-U", USER],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0
     try:
-        common.wait_until(ready, 60, "PostgreSQL in " + home, process, log_path)
+        wait_ready(state, process)
         note("server ready")
         subprocess.run([os.path.join(bin_dir, "createdb"), "-h", home, "-p", str(PORT), "-U", USER, DATABASE],
                        check=True, capture_output=True)
@@ -135,6 +119,55 @@ def start(directory, name=NAME):
     state["url"] = "postgresql:///%s?host=%s&port=%d&user=%s" % (DATABASE, urllib.parse.quote(home, safe=""),
                                                                  PORT, USER)
     return common.save_state(directory, name, state)
+
+
+def launch(state):
+    """Starts the server on the state's data directory; its pid goes into the state."""
+    settings = {
+        "listen_addresses": "", "unix_socket_directories": state["home"], "port": str(PORT),
+        "fsync": "off", "synchronous_commit": "off", "full_page_writes": "off",
+        "max_connections": "200", "shared_buffers": "32MB",
+    }
+    command = [os.path.join(state["bin"], "postgres"), "-D", state["data"]]
+    for key, value in settings.items():
+        command += ["-c", f"{key}={value}"]
+    log = open(state["log"], "ab")
+    try:
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                   cwd=state["home"], start_new_session=True, preexec_fn=demote(run_as()))
+    finally:
+        log.close()
+    state["pids"] = [process.pid]
+    return process
+
+
+def wait_ready(state, process):
+    def ready():
+        return subprocess.run([os.path.join(state["bin"], "pg_isready"), "-q", "-h", state["home"], "-p", str(PORT),
+                               "-U", USER], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0
+    common.wait_until(ready, 60, "PostgreSQL in " + state["home"], process, state["log"])
+
+
+def restart(state):
+    """A fast shutdown (SIGINT: every connection is cut, open transactions roll back) and a
+    start on the same data, as `pg_ctl restart -m fast` does; returns once it takes
+    connections again. The state keeps the new pid."""
+    for pid in state.get("pids", []):
+        try:
+            os.kill(pid, signal.SIGINT)
+        except ProcessLookupError:
+            continue
+        deadline = time.monotonic() + 30
+        while common.alive(pid) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        if common.alive(pid):
+            raise RuntimeError("PostgreSQL did not stop within 30 s of a fast shutdown" + common.tail(state["log"]))
+    process = launch(state)
+    wait_ready(state, process)
+    directory = os.path.dirname(state["log"])
+    if os.path.exists(common.state_path(directory, state["name"])):
+        common.save_state(directory, state["name"], state)
+    return state
 
 
 def stop_state(state):

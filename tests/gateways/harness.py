@@ -65,7 +65,7 @@ email = "fatima@gemeente.example"
 """
 
 CONFIG = """
-database = "ritme.db"
+database = "{database}"
 timezone = "Europe/Amsterdam"
 programmes = "programmes"
 templates = "{templates}"
@@ -90,9 +90,11 @@ class World:
     programme's session reminders, for a real-clock test that moves the session to
     a time relative to now (session_due_now). listen: the address `ritme serve` takes,
     for a gateway whose config must name it before ritme starts (Kannel's get-url);
-    by default any free port, as tests run side by side."""
+    by default any free port, as tests run side by side. database: the config's, by default
+    an SQLite file in the directory (rows() reads only that)."""
 
-    def __init__(self, channels, dispatch="", keep=False, real_clock=False, offsets=None, listen="127.0.0.1:0"):
+    def __init__(self, channels, dispatch="", keep=False, real_clock=False, offsets=None, listen="127.0.0.1:0",
+                 database="ritme.db"):
         self.dir = tempfile.mkdtemp(prefix="ritme-gateway-")
         self.keep = keep or bool(os.environ.get("RITME_KEEP"))
         self.real_clock = real_clock
@@ -105,9 +107,9 @@ class World:
         self.config = os.path.join(self.dir, "ritme.toml")
         with open(self.config, "w") as f:
             f.write(CONFIG.format(templates=os.path.join(SOURCE, "config", "templates"), dispatch=dispatch,
-                                  channels=channels, offsets=offsets, listen=listen,
+                                  channels=channels, offsets=offsets, listen=listen, database=database,
                                   quiet_hours="none" if real_clock else "22:00-07:00"))
-        self.database = os.path.join(self.dir, "ritme.db")
+        self.database = database if "://" in database else os.path.join(self.dir, database)
         self.ritme("apply", os.path.join(self.dir, "programmes", PROGRAMME_ID + ".toml"))
 
     def close(self):
