@@ -153,6 +153,7 @@ public:
     std::string location() const override { return inner_.location(); }
     std::vector<std::string> integrity_problems(int limit) const override { return inner_.integrity_problems(limit); }
     bool purge_deleted() override { return inner_.purge_deleted(); }
+    RetentionCounts scrub(const RetentionScrub& scrub) override { return inner_.scrub(scrub); }
 
 protected:
     Store& inner_;

@@ -148,9 +148,9 @@ public:
 
     // Her messages are the files named by her delivery ids. sent.log stays: its lines
     // hold only a delivery id, a channel and a kind, and a running daemon appends to it.
-    ForgetResult forget(const ErasedPerson& person) override {
+    ForgetResult forget(const ForgottenMessages& messages) override {
         ForgetResult result;
-        for (int64_t id : person.delivery_ids) {
+        for (int64_t id : messages.delivery_ids) {
             const fs::path file = directory_ / (std::to_string(id) + ".txt");
             if (::unlink(file.c_str()) == 0)
                 ++result.removed;

@@ -3,7 +3,8 @@
 // a directory, appends the id to sent.log beside them (so a duplicate send shows as
 // the same id twice), and prints one line to stdout. The default, and what the example
 // config uses, so a newcomer sees real reminders without a gateway. Erasing a person
-// removes the files of her messages (Channel::forget).
+// removes the files of her messages, and retention those of every message past
+// retention_days (Channel::forget); sent.log holds ids only, and stays.
 //
 // The printed line shows the message's text only on a terminal (or with
 // `print_text = "always"`): a service's stdout goes to the journal or a log file, where

@@ -71,14 +71,15 @@ private:
           channel_fault(fault) {}
 };
 
-// A person being erased (`ritme participant erase`), as a channel may know her: by the
-// deliveries ritme made for her. Never her name or number: the store has forgotten them.
-struct ErasedPerson {
-    std::string participant_id;
-    std::vector<int64_t> delivery_ids;  // every delivery the store had for her, on any channel
+// Messages ritme forgets, by delivery id only (never a name or number: the store has
+// forgotten them): a person's on her erasure (`ritme participant erase`), or everyone's
+// whose time passed `retention_days` (retention).
+struct ForgottenMessages {
+    std::string participant_id;         // the person erased; empty for retention
+    std::vector<int64_t> delivery_ids;  // on any channel
 };
 
-// What a channel removed of one person, and what it could not remove.
+// What a channel removed, and what it could not remove.
 struct ForgetResult {
     int removed = 0;                    // items (files, records) removed
     std::vector<std::string> problems;  // "cannot remove /var/lib/ritme/outbox/12.txt: Permission denied"
@@ -87,11 +88,11 @@ struct ForgetResult {
 class Channel {
 public:
     virtual ~Channel() = default;
-    // Removes what this channel itself keeps about one person (its copies of her
-    // messages), on her erasure. Most channels keep nothing: the message left ritme
+    // Removes what this channel itself keeps of these messages (its copies of them), on
+    // an erasure or past retention. Most channels keep nothing: the message left ritme
     // with the send, and what a gateway keeps is the operator's to ask the provider about.
-    virtual ForgetResult forget(const ErasedPerson& person) {
-        (void)person;
+    virtual ForgetResult forget(const ForgottenMessages& messages) {
+        (void)messages;
         return {};
     }
     // Sends one message and says how it went. Called on the dispatcher's worker

@@ -177,6 +177,7 @@ int run_verb(const std::vector<std::string>& args, CliContext& context) {
     add(add_tick_command(app, common, context));
     add(add_simulate_command(app, common, context));
     add(add_status_command(app, common, context));
+    add(add_retention_command(app, common, context));
     add(add_backup_command(app, common, context));
     add(add_man_command(app, common, context));
     add(add_migrate_command(app, common, context));

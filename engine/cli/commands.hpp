@@ -48,6 +48,7 @@ CommandAction add_tick_command(CLI::App& app, const CommonOptions& common, CliCo
 CommandAction add_simulate_command(CLI::App& app, const CommonOptions& common, CliContext& context);
 CommandAction add_backup_command(CLI::App& app, const CommonOptions& common, CliContext& context);
 CommandAction add_status_command(CLI::App& app, const CommonOptions& common, CliContext& context);
+CommandAction add_retention_command(CLI::App& app, const CommonOptions& common, CliContext& context);
 // Hidden: the man pages as roff (the build and the package use it).
 CommandAction add_man_command(CLI::App& app, const CommonOptions& common, CliContext& context);
 CommandAction add_migrate_command(CLI::App& app, const CommonOptions& common, CliContext& context);

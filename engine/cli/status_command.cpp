@@ -2,11 +2,13 @@
 // daemon runs (it answers /healthz on `listen`: engine/http/health_probe.hpp), the next
 // messages due, how many deliveries are in each state per channel, the most recent
 // failures with their reasons, and participants' answers the lead has not heard of yet.
-// Recipients appear as participant ids only; answers without her words. Exits 3 when
+// When retention last ran and what it removed. Recipients appear as participant ids
+// only; answers without her words. Exits 3 when
 // messages are overdue, so a monitoring check can run it as it is.
 
 #include "engine/changes/answer_intake.hpp"
 #include "engine/changes/answer_listing.hpp"
+#include "engine/changes/retention.hpp"
 #include "engine/cli/commands.hpp"
 #include "engine/http/health_probe.hpp"
 #include "engine/http/metrics_registry.hpp"
@@ -101,6 +103,7 @@ CommandAction add_status_command(CLI::App& app, const CommonOptions& common, Cli
         const std::string unknown_senders = store->setting(unknown_sender_setting).value_or("0");
         const DueCounts due = count_due(*store, context.clock.now(), config.dispatch.late_after_seconds);
         const HealthProbe daemon = probe_health(config.listen, config.metrics_token);
+        const auto retention = last_retention(*store);
         const int status = due.overdue > 0 ? exit_overdue : exit_ok;
 
         if (*format == "json") {
@@ -127,6 +130,21 @@ CommandAction add_status_command(CLI::App& app, const CommonOptions& common, Cli
                                                   {"session", w.answer.session_id},
                                                   {"appointment", w.answer.appointment_id},
                                                   {"why", w.why}});
+            if (retention) {
+                const RetentionCounts& c = retention->counts;
+                out["retention"] = {{"last_run", iso_with_offset(retention->at, zone)},
+                                    {"days", retention->retention_days},
+                                    {"before", iso_with_offset(retention->cutoff, zone)},
+                                    {"removed",
+                                     {{"deliveries", c.deliveries},
+                                      {"receipts", c.receipts},
+                                      {"answers", c.answers},
+                                      {"group_messages", c.group_messages},
+                                      {"appointments", c.appointments},
+                                      {"participants", c.participants}}}};
+            } else {
+                out["retention"] = nullptr;
+            }
             context.out << out.dump(2) << "\n";
             return status;
         }
@@ -170,6 +188,14 @@ CommandAction add_status_command(CLI::App& app, const CommonOptions& common, Cli
             context.out << "  " << d.reason << "\n";
         }
         context.out << "texts from unknown numbers: " << unknown_senders << " (the log has each, masked)\n";
+        context.out << "retention: ";
+        if (retention) {
+            const LocalDateTime ran = zone.to_local(retention->at);
+            context.out << "last ran " << iso_date(ran.date) << ' ' << ran.time.str() << ", " << retention->retention_days
+                        << " days; removed " << removed_counts_text(retention->counts) << "\n";
+        } else {
+            context.out << "has not run yet (the daemon runs it at start and daily)\n";
+        }
         context.out << "answers waiting for the lead:\n";
         if (waiting.empty()) context.out << "  none\n";
         for (const auto& w : waiting) {

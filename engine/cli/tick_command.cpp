@@ -3,10 +3,13 @@
 // when all went, 1 when some failed or wait for a retry. Like `serve`, it skips a
 // programme or school file with errors and sends everyone else's reminders; it then
 // exits 1, so cron reports the errors. Claims make two ticks, or a tick and a daemon,
-// at once safe: no message goes twice.
+// at once safe: no message goes twice. Retention runs too when it is due (a day after
+// its last run), as the daemon runs it.
 
 #include "engine/base/text.hpp"
+#include "engine/changes/retention.hpp"
 #include "engine/cli/commands.hpp"
+#include "engine/daemon/retention_pass.hpp"
 #include "engine/dispatch/claim_owner.hpp"
 #include "engine/dispatch/dispatcher.hpp"
 #include "engine/time/local_time_text.hpp"
@@ -67,6 +70,19 @@ CommandAction add_tick_command(CLI::App& app, const CommonOptions& common, CliCo
         }
         context.out << "tick: " << counts.sent << " sent, " << counts.retried << " to retry, " << counts.failed
                     << " failed, " << counts.expired << " expired, " << counts.cancelled << " cancelled\n";
+        // What went is what the exit status tells; retention that cannot run (a damaged row)
+        // is said, and `ritme status` finds the damage.
+        try {
+            LeasedWork leased(*store, claim_owner_id());
+            const auto pass = retention_pass(*store, leased, setup->channels, config.retention_days, clock->now(),
+                                             std::chrono::seconds(config.dispatch.lease_seconds), "ritme", true);
+            if (pass && (pass->run.record.counts.total() > 0 || pass->channel_items > 0))
+                context.out << "retention: removed " << removed_counts_text(pass->run.record.counts) << "\n";
+            if (pass)
+                for (const auto& problem : pass->problems) context.err << "ritme tick: retention: " << problem << "\n";
+        } catch (const StoreError& e) {
+            context.err << "ritme tick: retention: " << e.what() << "\n";
+        }
         const auto skipped = static_cast<int>(setup->programmes.skipped.size());
         if (skipped)
             context.err << "ritme tick: " << counted(skipped, "file", "files")

@@ -170,7 +170,16 @@ const std::vector<ConfigSection>& config_sections() {
                    r.error_at("lead_overview_at", "`lead_overview_at = \"" + *text + "\"` is not a time of day",
                               "write it like \"07:30\"");
            },
-           [](const DaemonConfig& config) { return toml_quoted(config.lead_overview_at.str()); }}}},
+           [](const DaemonConfig& config) { return toml_quoted(config.lead_overview_at.str()); }},
+          {"retention_days",
+           "days after a message's session or appointment ended (or after the message, for one about neither) that "
+           "ritme removes its text, address and phone number, her answer's words and the receipts' gateway words, "
+           "keeping ids, states and times; participants whose programmes and appointments all ended this long ago "
+           "lose their contact data. Run daily by the daemon; `ritme retention run` runs it now",
+           [](TomlTableReader& r, DaemonConfig& config) {
+               if (auto days = r.integer("retention_days", 1, 3650)) config.retention_days = static_cast<int>(*days);
+           },
+           [](const DaemonConfig& config) { return std::to_string(config.retention_days); }}}},
         {"reminders",
          "When reminders go. Offsets: \"1d@18:00\" the day before at 18:00 local time, \"2h\" two hours before",
          {offsets_setting("offsets", "reminders before each session; a programme's [reminders] offsets replace them",

@@ -63,6 +63,9 @@ struct DaemonConfig {
     FollowUpRules follow_up;
     // When each lead's daily overview goes, local time in `timezone`.
     TimeOfDay lead_overview_at = *TimeOfDay::parse("07:30");
+    // Days after a message's session or appointment (or the message itself) that its
+    // words, addresses and numbers are removed (engine/changes/retention.hpp).
+    int retention_days = 30;
     std::string listen = "127.0.0.1:8470";  // the HTTP interface (engine/http)
     // The URL gateways call ritme at, through a reverse proxy with TLS
     // ("https://ritme.example.nl"); empty: http://LISTEN. Needed to listen off loopback.

@@ -5,6 +5,7 @@
 #include "engine/daemon/gateway_calls.hpp"
 #include "engine/daemon/leased_work.hpp"
 #include "engine/daemon/receipt_group_commit.hpp"
+#include "engine/daemon/retention_pass.hpp"
 #include "engine/dispatch/batch_sender.hpp"
 #include "engine/dispatch/claim_owner.hpp"
 #include "engine/http/http_routes.hpp"
@@ -105,6 +106,7 @@ public:
           due_timer_(io_),
           lease_timer_(io_),
           record_timer_(io_),
+          retention_timer_(io_),
           watchdog_timer_(io_),
           grace_timer_(io_),
           signals_(io_, SIGINT, SIGTERM, SIGHUP),
@@ -149,6 +151,7 @@ public:
         }
         plan_requests_once();
         dispatcher_->warm_up();
+        retention_once();
         watch_clock();
         if (!start_http()) return 1;
         wait_for_signal();
@@ -176,6 +179,7 @@ public:
     size_t http_connections() const { return http_ ? http_->connections() : 0; }
     const MetricsRegistry& metrics() const { return metrics_; }
     uint64_t leases_skipped() const { return leases_skipped_; }
+    uint64_t retention_runs() const { return retention_runs_; }
 
     Wakeups wakeups() const {
         return {timer_wakeups_.load(), database_wakeups_.load(), watchdog_wakeups_.load(), signal_wakeups_.load(),
@@ -404,7 +408,57 @@ private:
             } catch (const StoreError& e) {
                 log_.error("plan", std::string("reason=\"") + e.what() + "\"");
             }
+            retention_once();
             if (in_flight_ == 0) pump();
+        });
+    }
+
+    // Retention (engine/daemon/retention_pass.hpp), when due: by one of the daemons
+    // sharing the database, the one that takes the lease; the others find it done when
+    // they look. Then the timer waits for the next run, a day on, on this daemon's clock.
+    void retention_once() {
+        if (stopping_ || pending_setup_) return;
+        try {
+            const UtcInstant now = clock_.now();
+            if (!(now < next_retention_at(store_, now))) {
+                std::optional<Lease> held;
+                const auto pass = retention_pass(store_, leased_, setup_->channels, setup_->config.retention_days, now,
+                                                 lease_term(), "ritme", true, &held);
+                if (held) skipped(*held);
+                if (pass) retention_done(*pass);
+            }
+        } catch (const StoreError& e) {
+            log_.error("retention", std::string("reason=\"") + e.what() + "\"");
+        }
+        arm_retention_timer();
+    }
+
+    void retention_done(const RetentionPass& pass) {
+        ++retention_runs_;
+        log_.info("retention", retention_log_fields(pass));
+        for (const auto& problem : pass.problems) log_.warning("retention.forget", "reason=\"" + problem + "\"");
+        if (!pass.run.log_emptied)
+            log_.warning("retention", "reason=\"another process was reading the database; the old values may stay in "
+                                      "its write-ahead log until the next run\"");
+        if (pass.run.record.counts.total() > 0 && dispatcher_) dispatcher_->forget_cached();
+    }
+
+    void arm_retention_timer() {
+        if (stopping_) return;
+        UtcInstant next;
+        try {
+            next = next_retention_at(store_, clock_.now());
+        } catch (const StoreError& e) {
+            log_.error("retention", std::string("reason=\"") + e.what() + "\"");
+            return;
+        }
+        // As long as the clock says: an injected clock moves only when told, and a set
+        // wall clock arms it again (clock_changed).
+        const auto wait = std::max(std::chrono::system_clock::duration(std::chrono::seconds(1)),
+                                   time_point_of(next) - time_point_of(clock_.now()));
+        retention_timer_.expires_after(wait);
+        retention_timer_.async_wait([this](boost::system::error_code error) {
+            if (!error) retention_once();
         });
     }
 
@@ -435,12 +489,13 @@ private:
     // one and arm the timer again. A jump back sends nothing twice: sent rows stay sent.
     void clock_changed() {
         log_.info("clock.changed", "now=" + clock_.now().iso());
-        // A jump of a day or more: the overviews of the days now ahead.
+        // A jump of a day or more: the overviews of the days now ahead, and retention.
         try {
             if (!stopping_ && !pending_setup_) plan_overviews_once();
         } catch (const StoreError& e) {
             log_.error("plan", std::string("reason=\"") + e.what() + "\"");
         }
+        retention_once();
         if (!stopping_ && !pending_setup_ && in_flight_ == 0) pump();  // in flight: the batch's end does
         ++clock_wakeups_;  // counted once acted on, so a test on virtual time knows when
     }
@@ -491,6 +546,7 @@ private:
             log_.error("reload", std::string("reason=\"") + e.what() + "\"");
         }
         plan_requests_once();
+        retention_once();  // retention_days may have changed; the timer is armed again
         log_.info("reloaded");
         sd_notify(0, "READY=1");
         pump();
@@ -503,6 +559,7 @@ private:
         log_.info("stopping", "signal=" + why + " in_flight_batches=" + std::to_string(in_flight_));
         due_timer_.cancel();
         lease_timer_.cancel();
+        retention_timer_.cancel();
         watchdog_timer_.cancel();
         if (http_) http_->stop();
         if (watch_) watch_->stop();
@@ -555,6 +612,7 @@ private:
     boost::asio::system_timer due_timer_;
     boost::asio::system_timer lease_timer_;  // another daemon's lease on work ends
     boost::asio::steady_timer record_timer_;  // a batch's results wait for the database
+    boost::asio::system_timer retention_timer_;  // the next retention run is due
     bool lease_retry_armed_ = false;
     boost::asio::steady_timer watchdog_timer_;
     boost::asio::steady_timer grace_timer_;
@@ -576,6 +634,7 @@ private:
     bool stopping_ = false;
     int exit_status_ = 0;
     std::atomic<uint64_t> leases_skipped_{0};
+    std::atomic<uint64_t> retention_runs_{0};
     std::atomic<uint64_t> timer_wakeups_{0}, database_wakeups_{0}, watchdog_wakeups_{0}, signal_wakeups_{0},
         clock_wakeups_{0};
 };
@@ -593,5 +652,6 @@ uint16_t Daemon::http_port() const { return loop_->http_port(); }
 size_t Daemon::http_connections() const { return loop_->http_connections(); }
 const MetricsRegistry& Daemon::metrics() const { return loop_->metrics(); }
 uint64_t Daemon::leases_skipped() const { return loop_->leases_skipped(); }
+uint64_t Daemon::retention_runs() const { return loop_->retention_runs(); }
 
 }  // namespace ritme

@@ -13,8 +13,8 @@
 // watchdog pings.
 //
 // Daemons may share one database: claims give each message to one of them, and work
-// that must happen once (planning what a change asked for, the leads' overviews) is done
-// under a lease (LeasedWork) by whichever takes it.
+// that must happen once (planning what a change asked for, the leads' overviews, the
+// daily retention run) is done under a lease (LeasedWork) by whichever takes it.
 //
 // The HTTP interface (engine/http) runs on the same loop: /healthz, /metrics and the
 // gateways' receipts and answers, answered between sends; a send never waits for it.
@@ -78,6 +78,9 @@ public:
     // Times it left work to another daemon holding its lease (LeasedWork). Safe from any
     // thread.
     uint64_t leases_skipped() const;
+    // Times this daemon ran retention (the others sharing the database found it done).
+    // Safe from any thread.
+    uint64_t retention_runs() const;
 
 private:
     class Loop;

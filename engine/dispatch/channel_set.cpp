@@ -84,9 +84,9 @@ std::optional<ChannelSet::Pause> ChannelSet::pause_of(const std::string& name) c
     return Pause{std::chrono::ceil<std::chrono::seconds>(entry.paused_until - now), entry.pause_reason};
 }
 
-std::map<std::string, ForgetResult> ChannelSet::forget(const ErasedPerson& person) {
+std::map<std::string, ForgetResult> ChannelSet::forget(const ForgottenMessages& messages) {
     std::map<std::string, ForgetResult> results;
-    for (auto& [name, entry] : entries_) results[name] = entry->channel->forget(person);
+    for (auto& [name, entry] : entries_) results[name] = entry->channel->forget(messages);
     return results;
 }
 

@@ -60,9 +60,9 @@ public:
     // (Channel::reads_unproven_callbacks): refused when the daemon listens off loopback.
     std::vector<std::string> unproven_callback_channels() const;
 
-    // Asks every channel to forget what it keeps about an erased person; per channel
-    // name, what it removed and could not.
-    std::map<std::string, ForgetResult> forget(const ErasedPerson& person);
+    // Asks every channel to forget what it keeps of these messages; per channel name,
+    // what it removed and could not.
+    std::map<std::string, ForgetResult> forget(const ForgottenMessages& messages);
 
     struct Pause {
         std::chrono::seconds left;

@@ -858,3 +858,71 @@ std::optional<GroupMessage> MemoryStore::group_message(int64_t id) const {
 }
 
 }  // namespace ritme
+
+namespace ritme {
+
+RetentionCounts MemoryStore::scrub(const RetentionScrub& scrub) {
+    require_write();
+    RetentionCounts counts;
+    for (const auto& [id, payload] : scrub.deliveries) {
+        const Delivery* found = outbox_.find(id);
+        if (!found) continue;
+        Delivery row = *found;
+        auto receipts = outbox_.receipts_of(id);
+        int receipts_changed = 0;
+        for (auto& receipt : receipts) {
+            if (receipt.detail.empty() && receipt.report_key.empty()) continue;
+            receipt.detail.clear();
+            receipt.report_key.clear();
+            ++receipts_changed;
+        }
+        const bool row_changed = row.payload != payload || !row.reason.empty();
+        if (!row_changed && receipts_changed == 0) continue;
+        row.payload = payload;
+        row.reason.clear();
+        put_delivery_row(row);  // remembers the row and its receipts as they were
+        outbox_.put_receipts(id, std::move(receipts));
+        counts.deliveries += row_changed;
+        counts.receipts += receipts_changed;
+    }
+    for (int64_t id : scrub.answers) {
+        const auto found = state_.answers.find(id);
+        if (found == state_.answers.end() || found->second.words.empty()) continue;
+        found->second.words.clear();
+        ++counts.answers;
+    }
+    const std::map<std::string, std::string> scrubbed{{"nl", ""}};
+    for (int64_t id : scrub.group_messages) {
+        const auto found = state_.group_messages.find(id);
+        if (found == state_.group_messages.end() || found->second.texts == scrubbed) continue;
+        found->second.texts = scrubbed;
+        ++counts.group_messages;
+    }
+    for (int64_t id : scrub.appointments) {
+        const auto found = state_.appointments.find(id);
+        if (found == state_.appointments.end() || (found->second.where.empty() && found->second.note.empty())) continue;
+        found->second.where.clear();
+        found->second.note.clear();
+        ++counts.appointments;
+    }
+    for (const auto& record : scrub.told) {
+        const auto of = state_.told.find(record.participant_id);
+        if (of == state_.told.end()) continue;
+        const auto found = of->second.find({record.session_id, record.appointment_id});
+        if (found != of->second.end()) found->second.state = record.state;  // the serial stays
+    }
+    for (const auto& id : scrub.participants) {
+        const auto found = state_.participants.find(id);
+        if (found == state_.participants.end()) continue;
+        Participant& p = found->second;
+        if (p.name.empty() && p.phone.empty() && p.email.empty() && p.commitments.empty()) continue;
+        p.name.clear();
+        p.phone.clear();
+        p.email.clear();
+        p.commitments.clear();
+        ++counts.participants;
+    }
+    return counts;
+}
+
+}  // namespace ritme

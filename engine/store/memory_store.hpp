@@ -102,6 +102,7 @@ public:
     std::string location() const override { return "memory"; }
     std::vector<std::string> integrity_problems(int) const override { return {}; }
     bool purge_deleted() override { return true; }
+    RetentionCounts scrub(const RetentionScrub& scrub) override;
 
 private:
     void require_write() const;

@@ -162,7 +162,7 @@ bool PostgresStore::purge_deleted() {
         // another transaction still needs, which a later VACUUM (or autovacuum) frees.
         pqxx::nontransaction(*connection_)
             .exec("VACUUM participant, commitment, enrolment, appointment, delivery, delivery_receipt, told, answer, "
-                  "attendance, follow_up, feed_token");
+                  "attendance, follow_up, feed_token, group_message");
         return true;
     });
 }

@@ -159,6 +159,7 @@ public:
     std::vector<std::string> integrity_problems(int limit = 10) const override;
     // VACUUM of the tables an erasure touches: their dead rows' space is marked free.
     bool purge_deleted() override;
+    RetentionCounts scrub(const RetentionScrub& scrub) override;
 
 private:
     explicit PostgresStore(const PostgresTarget& target);

@@ -118,6 +118,7 @@ public:
     std::string location() const override { return path(); }
     // The write-ahead log emptied: checkpoint().
     bool purge_deleted() override { return checkpoint(); }
+    RetentionCounts scrub(const RetentionScrub& scrub) override;
 
     // Moves everything from the write-ahead log into the file and empties the log, so
     // what was deleted is gone from both. Waits for other connections' reads up to the

@@ -19,6 +19,7 @@
 #include "engine/store/group_message.hpp"
 #include "engine/store/lead.hpp"
 #include "engine/store/lease.hpp"
+#include "engine/store/retention_scrub.hpp"
 #include "engine/store/told.hpp"
 #include "engine/time/instant.hpp"
 
@@ -314,6 +315,12 @@ public:
     // its tables (SQLite's write-ahead log). False when another process's read keeps it
     // from that now; the erasure itself stands, and a later call can finish it.
     virtual bool purge_deleted() = 0;
+
+    // --- Retention ----------------------------------------------------------------------
+    // Removes the words, addresses and numbers `scrub` names (retention_scrub.hpp); ids,
+    // states and times stay. Call inside write(); then purge_deleted(), so the old bytes
+    // leave the files too.
+    virtual RetentionCounts scrub(const RetentionScrub& scrub) = 0;
 };
 
 }  // namespace ritme
