@@ -3,6 +3,7 @@
 
 #include "engine/store/memory_store.hpp"
 #include "engine/store/programme_record.hpp"
+#include "engine/store/sqlite_change_watch.hpp"
 #include "engine/store/sqlite_store.hpp"
 #include "engine/store/told.hpp"
 #include "postgres_test_store.hpp"
@@ -1114,6 +1115,66 @@ TEST_CASE("sqlite: the change watch calls for another connection's commit, not f
     io.run_for(std::chrono::seconds(10));  // returns at the call; the bound only keeps a failure from hanging
     CHECK(calls == 1);
     watch->stop();
+}
+
+TEST_CASE("sqlite: a commit published after its last event is still seen, by looking again after the burst") {
+    // Another process writes its log frames (events), then publishes the commit in the
+    // shared-memory index (no event). Here the version moves only after the event was read.
+    const auto dir = fresh_directory("late-commit");
+    const auto database = dir / "ritme.db";
+    std::ofstream(database) << "";
+    uint64_t version = 1;
+    int looks = 0;
+    boost::asio::io_context io;
+    int calls = 0;
+    SqliteChangeWatch watch(
+        io, database,
+        [&] {
+            ++looks;
+            return version;
+        },
+        [&] {
+            ++calls;
+            io.stop();
+        });
+    std::ofstream(dir / "ritme.db-wal", std::ios::app) << "frame";
+    // The event is read while the version is still the old one.
+    io.run_one_for(std::chrono::seconds(10));
+    CHECK(calls == 0);
+    CHECK(looks == 2);  // once at the start, once at the event
+    version = 2;        // the commit shows, with no event of its own
+    io.run_for(std::chrono::seconds(10));  // returns at the call; the bound only keeps a failure from hanging
+    CHECK(calls == 1);
+    CHECK(looks == 3);
+    // Nothing more: the looks after a burst end when a change was seen.
+    io.restart();
+    io.poll();
+    CHECK(calls == 1);
+    watch.stop();
+}
+
+TEST_CASE("sqlite: after a burst that changed nothing, the watch looks three times and then waits for an event") {
+    const auto dir = fresh_directory("own-burst");
+    const auto database = dir / "ritme.db";
+    std::ofstream(database) << "";
+    int looks = 0;
+    boost::asio::io_context io;
+    int calls = 0;
+    SqliteChangeWatch watch(
+        io, database,
+        [&] {
+            ++looks;
+            return uint64_t{7};
+        },
+        [&] { ++calls; });
+    std::ofstream(dir / "ritme.db-wal", std::ios::app) << "own frame";
+    // The event, then the three looks; each bound only keeps a failure from hanging.
+    while (looks < 5 && io.run_one_for(std::chrono::seconds(5)) > 0) {
+    }
+    CHECK(calls == 0);
+    CHECK(looks == 5);  // the start, the event, 50 ms, 250 ms and 1 s after it
+    CHECK(io.poll() == 0);  // then nothing is armed: only the next event wakes it
+    watch.stop();
 }
 
 TEST_CASE("sqlite: a database in a directory that cannot be watched is a StoreError that names it") {

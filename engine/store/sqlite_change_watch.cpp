@@ -5,6 +5,7 @@
 #include <sys/inotify.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <system_error>
 
@@ -31,7 +32,8 @@ SqliteChangeWatch::SqliteChangeWatch(boost::asio::io_context& io, const std::fil
       database_name_(database.filename().string()),
       wal_name_(database.filename().string() + "-wal"),
       data_version_(std::move(data_version)),
-      changed_(std::move(changed)) {
+      changed_(std::move(changed)),
+      look_again_(io) {
     // Read before this process's next writes: they never change it, so a commit by
     // another process from here on is seen at the first event.
     known_version_ = data_version_();
@@ -44,6 +46,7 @@ void SqliteChangeWatch::stop() {
     boost::system::error_code ignored;
     descriptor_.cancel(ignored);
     descriptor_.close(ignored);
+    look_again_.cancel();
 }
 
 bool SqliteChangeWatch::others_committed() {
@@ -71,8 +74,28 @@ void SqliteChangeWatch::read() {
             }
             offset += sizeof(inotify_event) + event->len;
         }
-        if (ours && others_committed()) changed_();
+        if (ours) {
+            if (others_committed()) {
+                look_again_.cancel();
+                changed_();
+            } else {
+                look_again(0);  // from this event on: a burst's last event restarts it
+            }
+        }
         read();
+    });
+}
+
+void SqliteChangeWatch::look_again(size_t step) {
+    static constexpr std::array<std::chrono::milliseconds, 3> after{std::chrono::milliseconds(50),
+                                                                    std::chrono::milliseconds(200),
+                                                                    std::chrono::milliseconds(750)};
+    if (step >= after.size()) return;
+    look_again_.expires_after(after[step]);
+    look_again_.async_wait([this, step](boost::system::error_code error) {
+        if (error) return;  // a newer event, or stopped
+        if (others_committed()) changed_();
+        else look_again(step + 1);
     });
 }
 

@@ -3,11 +3,16 @@
 // database file and its write-ahead log. No polling (DESIGN.md rule 5): an idle
 // database makes no events. This process's own writes make events too; SQLite's
 // data_version, which only other connections' commits change, tells them apart.
+// Another process's commit writes its log frames (the events) before it publishes them
+// in the shared-memory index, which makes no event: read at the last event, the version
+// can still be the old one. So a burst of events that showed no change is looked at
+// again a few times after it ends (50 ms, 250 ms, 1 s), then no more until the next event.
 
 #include "engine/store/change_watch.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include <array>
 #include <cstdint>
@@ -31,6 +36,8 @@ private:
     void read();
     // Whether another connection committed since the last look.
     bool others_committed();
+    // Looks again `step` (0, 1, 2) after a burst of events that showed no change.
+    void look_again(size_t step);
 
     boost::asio::posix::stream_descriptor descriptor_;
     std::string database_name_;
@@ -38,6 +45,7 @@ private:
     std::function<uint64_t()> data_version_;
     uint64_t known_version_ = 0;
     ChangeCallback changed_;
+    boost::asio::steady_timer look_again_;
     std::array<char, 4096> buffer_{};
 };
 
