@@ -425,6 +425,66 @@ TEST_CASE_TEMPLATE("a claimed reminder says whether its session or appointment i
     CHECK_FALSE(store->subject_current(late[0].delivery));
 }
 
+TEST_CASE_TEMPLATE("the subjects of the sends that start together are read together, as one by one", Factory,
+                   MemoryFactory, SqliteFactory, PostgresFactory) {
+    std::vector<int64_t> sessions;
+    auto store = populated<Factory>(&sessions);
+    int64_t appointment_id = 0;
+    store->write([&] { appointment_id = store->put_appointment(sample_appointment("p-1")); });
+    add(*store, reminder("session 1", at(11, 6), sessions[0], 1));
+    add(*store, reminder("session 2", at(11, 6), sessions[1], 1));
+    Delivery appointment = reminder("appointment", at(11, 6));
+    appointment.kind = DeliveryKind::appointment;
+    appointment.appointment_id = appointment_id;
+    appointment.appointment_version = 1;
+    add(*store, appointment);
+    add(*store, reminder("no subject", at(11, 6)));
+    add(*store, reminder("unknown session", at(11, 6), sessions[1] + 1000, 1));
+
+    const auto claimed = claim(*store, at(11, 7), 100);
+    REQUIRE(claimed.size() == 5);
+    std::vector<const Delivery*> batch;
+    for (const auto& c : claimed) batch.push_back(&c.delivery);
+    batch.push_back(&claimed.front().delivery);  // one delivery twice: answered twice
+    auto one_by_one = [&] {
+        std::vector<bool> out;
+        for (const Delivery* d : batch) out.push_back(store->subject_current(*d));
+        return out;
+    };
+    auto current_keys = [&](const std::vector<bool>& current) {
+        REQUIRE(current.size() == batch.size());
+        std::vector<std::string> keys;
+        for (size_t i = 0; i < batch.size(); ++i)
+            if (current[i]) keys.push_back(batch[i]->key);
+        std::sort(keys.begin(), keys.end());
+        return keys;
+    };
+    CHECK(store->subjects_current({}).empty());
+    CHECK(store->subjects_current(batch) == one_by_one());
+    CHECK(current_keys(store->subjects_current(batch)) ==
+          std::vector<std::string>{"appointment", "no subject", "session 1", "session 1", "session 2"});
+
+    // Committed between the claim and the sends: session 1 moved, session 2 and the
+    // appointment cancelled. Read together, those are no longer current, in their places.
+    store->write([&] {
+        StoredSession moved = *store->session(sessions[0]);
+        moved.date = make_date(2026, 3, 20);
+        moved.status = SessionStatus::moved;
+        moved.version = 2;
+        store->put_session(moved);
+        StoredSession cancelled = *store->session(sessions[1]);
+        cancelled.status = SessionStatus::cancelled;
+        cancelled.version = 2;
+        store->put_session(cancelled);
+        Appointment a = *store->appointment(appointment_id);
+        a.cancelled = true;
+        a.version = 2;
+        store->put_appointment(a);
+    });
+    CHECK(store->subjects_current(batch) == one_by_one());
+    CHECK(current_keys(store->subjects_current(batch)) == std::vector<std::string>{"no subject"});
+}
+
 TEST_CASE_TEMPLATE("results are written back only to rows still claimed", Factory, MemoryFactory, SqliteFactory, PostgresFactory) {
     auto store = populated<Factory>();
     for (const char* key : {"sent", "retry", "failed", "expired", "released"}) add(*store, reminder(key, at(11, 6)));

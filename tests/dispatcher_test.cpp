@@ -23,6 +23,8 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <numeric>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -840,6 +842,66 @@ TEST_CASE("a channel's concurrency holds across the workers") {
     CHECK(order.most_at_once == 1);
 }
 
+
+// Watches the re-checks before the sends: the deliveries read in each call. A delivery
+// in `changed` reads as moved since its claim.
+class SubjectReads final : public test::ForwardingStore {
+public:
+    using ForwardingStore::ForwardingStore;
+    bool subject_current(const Delivery& delivery) const override {
+        reads.push_back({delivery.id});
+        return !changed.count(delivery.id) && ForwardingStore::subject_current(delivery);
+    }
+    std::vector<bool> subjects_current(const std::vector<const Delivery*>& deliveries) const override {
+        std::vector<int64_t> ids;
+        for (const Delivery* d : deliveries) ids.push_back(d->id);
+        reads.push_back(ids);
+        std::vector<bool> current = ForwardingStore::subjects_current(deliveries);
+        for (size_t i = 0; i < deliveries.size(); ++i) current[i] = current[i] && !changed.count(deliveries[i]->id);
+        return current;
+    }
+    std::set<int64_t> changed;
+    mutable std::vector<std::vector<int64_t>> reads;  // home's thread only
+};
+
+TEST_CASE("the sends that start together have their subjects read in one call, never more than the free workers") {
+    MemoryStore memory;
+    SubjectReads store(memory);
+    Fixture f(store, 0);
+    f.config.dispatch.workers = 4;
+    SendOrder order;
+    f.channels.add(channel_named("any", 0, 4), std::make_unique<OrderedChannel>(order, "any"));
+    Dispatcher dispatcher(store, f.clock, f.config, *f.renderer, f.channels, f.log, "owner-a");
+    std::vector<DispatchJob> jobs;
+    for (int i = 1; i <= 40; ++i) jobs.push_back(job_on("any", i, f.clock.now()));
+    store.changed = {3, 17};  // moved after the claim
+    boost::asio::thread_pool pool(4);
+    const auto sent = BatchSender(dispatcher, &pool, f.log).send_all(std::move(jobs));
+    pool.join();
+
+    // The first turn reads the four that start; each delivery is read once, in batch order.
+    REQUIRE_FALSE(store.reads.empty());
+    CHECK(store.reads.front() == std::vector<int64_t>{1, 2, 3, 4});
+    std::vector<int64_t> read;
+    for (const auto& call : store.reads) {
+        CHECK(call.size() <= 4);
+        read.insert(read.end(), call.begin(), call.end());
+    }
+    std::vector<int64_t> all(40);
+    std::iota(all.begin(), all.end(), 1);
+    CHECK(read == all);
+    // What changed is cancelled and never reaches the channel; the rest go.
+    CHECK(order.sends.size() == 38);
+    for (const auto& job : sent) {
+        REQUIRE(job.outcome);
+        if (store.changed.count(job.delivery.id)) {
+            CHECK(job.outcome->state == DeliveryState::cancelled);
+            CHECK(job.outcome->reason == "what it was about changed while its batch was being sent");
+        } else {
+            CHECK(job.outcome->state == DeliveryState::sent);
+        }
+    }
+}
 
 TEST_CASE("a session moved while its batch is being sent: the rest of its old reminders are cancelled, not sent") {
     MemoryStore store;

@@ -90,6 +90,9 @@ public:
         return inner_.add_receipt(channel, receipt);
     }
     bool subject_current(const Delivery& delivery) const override { return inner_.subject_current(delivery); }
+    std::vector<bool> subjects_current(const std::vector<const Delivery*>& deliveries) const override {
+        return inner_.subjects_current(deliveries);
+    }
     bool mark_undelivered(int64_t id, const std::string& reason, UtcInstant at) override {
         return inner_.mark_undelivered(id, reason, at);
     }
@@ -152,6 +155,7 @@ public:
     }
     std::string location() const override { return inner_.location(); }
     std::vector<std::string> integrity_problems(int limit) const override { return inner_.integrity_problems(limit); }
+    std::string integrity_check_name() const override { return inner_.integrity_check_name(); }
     bool purge_deleted() override { return inner_.purge_deleted(); }
     RetentionCounts scrub(const RetentionScrub& scrub) override { return inner_.scrub(scrub); }
 

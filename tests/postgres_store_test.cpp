@@ -6,6 +6,7 @@
 #include "engine/store/postgres_connection.hpp"
 #include "engine/store/postgres_store.hpp"
 #include "engine/cli/cli.hpp"
+#include "engine/daemon/leased_work.hpp"
 #include "engine/store/sqlite_store.hpp"
 #include "engine/store/store_registry.hpp"
 #include "engine/time/clock.hpp"
@@ -253,6 +254,52 @@ TEST_CASE("a daemon that stops renewing loses its claims when the lease ends, an
 TEST_SUITE_END();
 
 TEST_SUITE_BEGIN("postgres_store");
+
+TEST_CASE("planning that outlasts its lease keeps it: a daemon taking the lease meanwhile waits and finds it held") {
+    const std::string url = test::fresh_postgres_schema_url();
+    auto planner = PostgresStore::open({url, ""});
+    auto other = PostgresStore::open({url, ""});
+    pqxx::connection watcher(url);
+    // Whether the other daemon's taking of the lease waits for a lock held by the planning.
+    auto other_waits = [&] {
+        return pqxx::nontransaction(watcher)
+                   .exec("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                         "AND query LIKE 'INSERT INTO lease%'")[0][0]
+                   .as<int>() > 0;
+    };
+    const auto term = std::chrono::seconds(600);
+    LeasedWork leased(*planner, "host-a:1");
+    std::optional<Lease> seen;
+    std::string error;
+    bool waited = false;
+    const auto held = leased.run("plan", at(5, 9), term, [&] {
+        std::thread taker;
+        // The planning transaction begins at 9:15, when the first term has 5 minutes to
+        // run, and is still open at 9:20, when the other daemon looks: the term counts from
+        // its beginning.
+        planner->write([&] {
+            CHECK(leased.renew("plan", at(5, 9, 15), term));
+            taker = std::thread([&] {
+                try {
+                    other->write([&] { seen = other->take_lease("plan", "host-b:2", at(5, 9, 20), at(5, 9, 30)); });
+                } catch (const std::exception& e) {
+                    error = e.what();
+                }
+            });
+            for (int i = 0; i < 2000 && !waited; ++i) {
+                waited = other_waits();
+                if (!waited) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+            }
+        });
+        taker.join();
+    });
+    CHECK_FALSE(held);
+    CHECK(waited);  // it waited for the planning's commit, rather than taking the lease beside it
+    CHECK_MESSAGE(error.empty(), error);
+    REQUIRE(seen);
+    CHECK(seen->held_by("host-a:1"));
+    CHECK(seen->until == at(5, 9, 25));
+}
 
 TEST_CASE("an SQLite installation is copied into an empty PostgreSQL database with its ids, audit included") {
     const auto dir = fs::temp_directory_path() / ("ritme-postgres-copy-" + std::to_string(::getpid()));

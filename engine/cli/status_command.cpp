@@ -77,12 +77,13 @@ CommandAction add_status_command(CLI::App& app, const CommonOptions& common, Cli
         if (!store) return exit_failure;
         const TimeZone zone = TimeZone::load(config.timezone);
 
-        // The whole check, not quick_check: it also compares every index with its table,
+        // On SQLite the whole check, not quick_check: it also compares every index with its table,
         // and a partial index out of step with the outbox would hide due rows from the
         // claim. A ritme database is small, so it takes milliseconds.
         const auto problems = store->integrity_problems();
         if (!problems.empty()) {
-            context.err << "ritme status: the database " << store->location() << " is damaged (PRAGMA integrity_check):\n";
+            context.err << "ritme status: the database " << store->location() << " is damaged ("
+                        << store->integrity_check_name() << "):\n";
             for (const auto& problem : problems) context.err << "  " << problem << "\n";
             context.err << "stop the daemon and restore the database from a backup\n";
             return exit_failure;

@@ -466,6 +466,11 @@ private:
         std::vector<std::string> lines;
         const UtcInstant now = clock_.now();
         store_.write([&] {
+            // Its term counts from this transaction: planning may take longer than the term.
+            if (!leased_.renew("plan", now, lease_term())) {
+                lines.push_back("left to another daemon: the lease ran out before planning began");
+                return;
+            }
             const PlanResult planned = plan_requested(store_, setup_->rules, now);
             // A lead added or given a programme gets her overviews.
             if (setup_->zone) plan_overviews(store_, setup_->overviews, *setup_->zone, now);

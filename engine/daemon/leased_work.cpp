@@ -2,10 +2,18 @@
 
 namespace ritme {
 
+namespace {
+
+UtcInstant after(UtcInstant now, std::chrono::seconds term) {
+    return {now.utc + boost::posix_time::seconds(static_cast<long>(term.count()))};
+}
+
+}  // namespace
+
 std::optional<Lease> LeasedWork::run(const std::string& name, UtcInstant now, std::chrono::seconds term,
                                      const std::function<void()>& work) {
     Lease lease;
-    const UtcInstant until{now.utc + boost::posix_time::seconds(static_cast<long>(term.count()))};
+    const UtcInstant until = after(now, term);
     store_.write([&] { lease = store_.take_lease(name, holder_, now, until); });
     if (!lease.held_by(holder_)) return lease;
     try {
@@ -20,6 +28,10 @@ std::optional<Lease> LeasedWork::run(const std::string& name, UtcInstant now, st
     }
     store_.write([&] { store_.release_lease(name, holder_); });
     return std::nullopt;
+}
+
+bool LeasedWork::renew(const std::string& name, UtcInstant now, std::chrono::seconds term) {
+    return store_.take_lease(name, holder_, now, after(now, term)).held_by(holder_);
 }
 
 }  // namespace ritme

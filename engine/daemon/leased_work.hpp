@@ -23,6 +23,15 @@ public:
     std::optional<Lease> run(const std::string& name, UtcInstant now, std::chrono::seconds term,
                              const std::function<void()>& work);
 
+    // Call inside the work's own write, before its work: extends the lease `name` this
+    // holder holds to `now + term`, in that transaction. Planning is one transaction and
+    // may outlast the term; with the lease's row written in it, a daemon that takes the
+    // lease meanwhile waits for the commit (PostgreSQL's row lock, SQLite's one writer)
+    // and then finds it held or the work done, rather than starting the same work and
+    // rolling back on the lock timeout. False when another holder took it before this
+    // transaction began: the work is theirs now.
+    bool renew(const std::string& name, UtcInstant now, std::chrono::seconds term);
+
     const std::string& holder() const { return holder_; }
 
 private:

@@ -99,50 +99,111 @@ private:
         bool timer_armed = false;
     };
 
-    // On home's thread: starts what may go now, up to the workers' number. Lanes take
-    // turns, so one channel's many messages do not keep another's waiting.
+    // A job that may start now, and its lane.
+    struct Candidate {
+        size_t lane;
+        size_t job;
+    };
+
+    // On home's thread: starts what may go now, up to the workers' number. The subjects
+    // of the jobs that would start are read again together, right before their sends:
+    // one read of the store a turn of the loop, not one a send, and never of jobs that
+    // wait for a free worker (a slow gateway keeps the rest of the batch waiting).
     void start_sends() {
-        bool progress = true;
-        while (progress && started_ < max_sends_) {
-            progress = false;
-            for (size_t k = 0; k < lanes_.size(); ++k) {
-                const size_t index = (next_lane_ + k) % lanes_.size();
-                if (!start_next(index)) continue;
-                next_lane_ = index + 1;
+        std::vector<bool> refused(lanes_.size(), false);  // a lane whose channel gave no turn now
+        for (;;) {
+            const std::vector<Candidate> candidates = next_candidates(refused);
+            if (candidates.empty()) break;
+            std::vector<DispatchJob*> checked;
+            checked.reserve(candidates.size());
+            for (const Candidate& c : candidates) checked.push_back(&jobs_[c.job]);
+            // However long the batch has waited for the rate: a move or cancel committed
+            // meanwhile makes the job cancelled, and it takes no turn.
+            const std::vector<bool> current = dispatcher_.still_current(checked);
+            bool progress = false;
+            for (size_t i = 0; i < candidates.size(); ++i) {
+                const Candidate& c = candidates[i];
+                Lane& lane = lanes_[c.lane];
+                // A lane's candidates are its first waiting jobs, in order: once its
+                // channel refuses a turn, the rest of them wait and are read again then.
+                if (refused[c.lane] || lane.waiting.empty() || lane.waiting.front() != c.job) continue;
+                if (!current[i]) {
+                    lane.waiting.pop_front();
+                    --unsent_;
+                    progress = true;
+                    continue;
+                }
+                if (!start_on_turn(c.lane)) {
+                    refused[c.lane] = true;
+                    continue;
+                }
+                next_lane_ = c.lane + 1;
                 progress = true;
-                break;
             }
+            if (!progress) break;
         }
         if (unsent_ == 0) end();
     }
 
-    // On home's thread: settles or starts the lane's next job. False when it must wait:
-    // for the rate (a timer), or for a send under way to end.
-    bool start_next(size_t index) {
+    // On home's thread: the jobs to read again and start now, up to the free workers,
+    // lanes taking turns so one channel's many messages do not keep another's waiting.
+    // What needs no send is settled here and takes no turn; a lane whose first job was
+    // claimed ahead of its time waits for it on a timer.
+    std::vector<Candidate> next_candidates(const std::vector<bool>& refused) {
+        std::vector<Candidate> out;
+        const size_t free = started_ < max_sends_ ? static_cast<size_t>(max_sends_ - started_) : 0;
+        std::vector<size_t> taken(lanes_.size(), 0);  // candidates so far, per lane
+        std::vector<bool> done(lanes_.size(), false);
+        bool more = true;
+        while (out.size() < free && more) {
+            more = false;
+            for (size_t k = 0; k < lanes_.size() && out.size() < free; ++k) {
+                const size_t index = lanes_.empty() ? 0 : (next_lane_ + k) % lanes_.size();
+                Lane& lane = lanes_[index];
+                if (done[index] || refused[index] || lane.timer_armed) continue;
+                const auto next = next_job(index, taken[index]);
+                if (!next) {
+                    done[index] = true;
+                    continue;
+                }
+                out.push_back({index, *next});
+                ++taken[index];
+                more = true;
+            }
+        }
+        return out;
+    }
+
+    // On home's thread: the lane's job at `position` of its waiting ones, rendered now
+    // rather than with the whole batch, so the first sends go while the rest wait their
+    // turn. Nothing when none may start now.
+    std::optional<size_t> next_job(size_t index, size_t position) {
         Lane& lane = lanes_[index];
-        if (lane.waiting.empty() || lane.timer_armed) return false;
-        const size_t job = lane.waiting.front();
-        // Rendered now rather than with the whole batch: the first sends go while the
-        // rest wait their turn. What needs no send is settled here and takes no turn.
-        dispatcher_.prepare(jobs_[job]);
-        if (!jobs_[job].message) {
-            lane.waiting.pop_front();
-            --unsent_;
-            return true;
+        while (position < lane.waiting.size()) {
+            const size_t job = lane.waiting[position];
+            dispatcher_.prepare(jobs_[job]);
+            if (!jobs_[job].message) {
+                lane.waiting.erase(lane.waiting.begin() + static_cast<std::ptrdiff_t>(position));
+                --unsent_;
+                continue;
+            }
+            if (const auto at = dispatcher_.not_before(jobs_[job])) {
+                // Claimed ahead: it waits for its time, and the lane's others are rendered
+                // meanwhile. Behind jobs that start now, it waits for them first.
+                if (position > 0) return std::nullopt;
+                for (const size_t waiting : lane.waiting) dispatcher_.prepare(jobs_[waiting]);
+                wake_at(index, std::chrono::steady_clock::now() + (*at - std::chrono::system_clock::now()));
+                return std::nullopt;
+            }
+            return job;
         }
-        // Claimed ahead: it waits for its time, and the lane's others are rendered meanwhile.
-        if (const auto at = dispatcher_.not_before(jobs_[job])) {
-            for (const size_t waiting : lane.waiting) dispatcher_.prepare(jobs_[waiting]);
-            wake_at(index, std::chrono::steady_clock::now() + (*at - std::chrono::system_clock::now()));
-            return false;
-        }
-        // Right before the send, however long the batch has waited for the rate: a move
-        // or cancel committed meanwhile makes the job cancelled, and it takes no turn.
-        if (!dispatcher_.still_current(jobs_[job])) {
-            lane.waiting.pop_front();
-            --unsent_;
-            return true;
-        }
+        return std::nullopt;
+    }
+
+    // On home's thread: starts the lane's first waiting job when its channel gives a
+    // turn. False when it must wait: for the rate (a timer), or for a send under way to end.
+    bool start_on_turn(size_t index) {
+        Lane& lane = lanes_[index];
         const ChannelSet::Turn turn = channels_.take_turn(lane.channel);
         if (!turn.taken) {
             // At its concurrency with none of ours under way: a timer; with some, the end
@@ -151,6 +212,7 @@ private:
             else if (lane.under_way == 0) wake_at(index, std::chrono::steady_clock::now() + turn_held_elsewhere);
             return false;
         }
+        const size_t job = lane.waiting.front();
         lane.waiting.pop_front();
         ++lane.under_way;
         ++started_;
@@ -171,12 +233,18 @@ private:
         if (sending_ == 0) no_sends_.notify_all();
     }
 
-    // On home's thread, once a send has ended.
+    // On home's thread, once a send has ended. Sends that end close together start their
+    // successors in one turn of the loop, so their subjects are read together.
     void sent(size_t lane) {
         --lanes_[lane].under_way;
         --started_;
         --unsent_;
-        start_sends();
+        if (start_posted_) return;
+        start_posted_ = true;
+        boost::asio::post(home_, [self = shared_from_this()] {
+            self->start_posted_ = false;
+            self->start_sends();
+        });
     }
 
     // On home's thread: starts sends on the lane again at `at`.
@@ -229,6 +297,7 @@ private:
     size_t unsent_ = 0;  // jobs with a message neither settled nor ended
     int started_ = 0;    // sends handed to the pool whose end home has not seen
     bool ended_ = false;
+    bool start_posted_ = false;  // a start_sends is on its way after sends that ended
     std::weak_ptr<boost::asio::steady_timer> renewal_;
 
     // Shared with the pool.

@@ -9,7 +9,8 @@
 // timer starts it when the turn comes, and other channels' sends go on meanwhile.
 // Right before each send the job's session or appointment is read again
 // (Dispatcher::still_current): a batch held by a rate takes tens of seconds, and a
-// message whose subject was moved or cancelled meanwhile is cancelled, never sent. A job
+// message whose subject was moved or cancelled meanwhile is cancelled, never sent. The
+// sends that start in one turn of the loop are read together, in one round trip. A job
 // claimed ahead of its time (Dispatcher::not_before) waits for it on a timer, its lane's
 // others rendered meanwhile, so a hundred reminders due in one second go in that second. A
 // batch still sending after a third of its lease renews its claims, so no other

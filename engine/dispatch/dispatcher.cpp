@@ -212,24 +212,37 @@ std::optional<std::chrono::system_clock::time_point> Dispatcher::not_before(cons
 }
 
 // The claim's rule (ClaimedDelivery::subject_current), asked again of the store as it is now.
-bool Dispatcher::still_current(DispatchJob& job) {
-    const Delivery& delivery = job.delivery;
-    bool current = true;
+bool Dispatcher::still_current(DispatchJob& job) { return still_current(std::vector<DispatchJob*>{&job}).front(); }
+
+std::vector<bool> Dispatcher::still_current(const std::vector<DispatchJob*>& jobs) {
+    std::vector<const Delivery*> deliveries;
+    deliveries.reserve(jobs.size());
+    for (const DispatchJob* job : jobs) deliveries.push_back(&job->delivery);
+    std::vector<bool> current;
     try {
-        current = store_.subject_current(delivery);
-    } catch (const StoreBusy& e) {
-        job.store_away = true;
-        log_.error("recheck", "id=" + std::to_string(delivery.id) + " reason=\"" + e.what() + "\"");
-        return false;
+        current = store_.subjects_current(deliveries);
     } catch (const StoreError& e) {
-        // Not sent, not decided: the row keeps its claim and goes again when the lease runs out.
-        log_.error("recheck", "id=" + std::to_string(delivery.id) + " reason=\"" + e.what() + "\"");
-        return false;
+        // None is sent. The database away for a moment (StoreBusy): given back at once by
+        // record(); otherwise not decided, so each row keeps its claim and goes again when
+        // the lease runs out.
+        const bool away = dynamic_cast<const StoreBusy*>(&e) != nullptr;
+        std::vector<Log::Line> lines;
+        for (DispatchJob* job : jobs) {
+            job->store_away = job->store_away || away;
+            lines.push_back({LogLevel::error, "recheck",
+                             "id=" + std::to_string(job->delivery.id) + " reason=\"" + e.what() + "\""});
+        }
+        log_.write(lines);
+        return std::vector<bool>(jobs.size(), false);
     }
-    if (current) return true;
-    job.outcome.emplace(delivery.id, DeliveryState::cancelled, clock_.now());
-    job.outcome->reason = "what it was about changed while its batch was being sent";
-    return false;
+    const UtcInstant now = clock_.now();
+    for (size_t i = 0; i < jobs.size(); ++i) {
+        if (current[i]) continue;
+        DispatchJob& job = *jobs[i];
+        job.outcome.emplace(job.delivery.id, DeliveryState::cancelled, now);
+        job.outcome->reason = "what it was about changed while its batch was being sent";
+    }
+    return current;
 }
 
 void Dispatcher::send(DispatchJob& job) {

@@ -80,6 +80,9 @@ public:
     // cancelled or changed since the claim (a batch held by a channel's rate takes
     // that long), or, leaving the job without an outcome, when the store cannot say.
     bool still_current(DispatchJob& job);
+    // still_current for the jobs a batch starts in one turn of its loop, in their order,
+    // with one read of the store for all of them.
+    std::vector<bool> still_current(const std::vector<DispatchJob*>& jobs);
     // When a job claimed ahead may go, on the system clock the daemon's timers keep;
     // nothing when it may go now.
     std::optional<std::chrono::system_clock::time_point> not_before(const DispatchJob& job) const;

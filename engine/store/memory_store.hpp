@@ -101,6 +101,7 @@ public:
     std::unique_ptr<ChangeWatch> watch_changes(boost::asio::io_context& io, ChangeCallback changed) override;
     std::string location() const override { return "memory"; }
     std::vector<std::string> integrity_problems(int) const override { return {}; }
+    std::string integrity_check_name() const override { return "none: memory"; }
     bool purge_deleted() override { return true; }
     RetentionCounts scrub(const RetentionScrub& scrub) override;
 

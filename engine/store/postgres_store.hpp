@@ -114,6 +114,7 @@ public:
                                                     const std::string& provider_id) const override;
     bool add_receipt(const std::string& channel, const DeliveryReceipt& receipt) override;
     bool subject_current(const Delivery& delivery) const override;
+    std::vector<bool> subjects_current(const std::vector<const Delivery*>& deliveries) const override;
     bool mark_undelivered(int64_t id, const std::string& reason, UtcInstant at) override;
     std::vector<DeliveryReceipt> receipts(int64_t delivery_id) const override;
     std::vector<ToldRecord> told_about_sessions(const std::string& programme_id) const override;
@@ -157,6 +158,7 @@ public:
     // they say; what they allow and ritme cannot work with is looked for in the outbox:
     // a time beyond the years ritme holds, a claim no daemon would take over.
     std::vector<std::string> integrity_problems(int limit = 10) const override;
+    std::string integrity_check_name() const override { return "ritme's checks of the outbox on PostgreSQL"; }
     // VACUUM of the tables an erasure touches: their dead rows' space is marked free.
     bool purge_deleted() override;
     RetentionCounts scrub(const RetentionScrub& scrub) override;

@@ -128,6 +128,7 @@ public:
     // What PRAGMA integrity_check finds wrong, at most `limit` lines, then outbox times
     // that are not numbers (which it cannot see); empty when the file is sound.
     std::vector<std::string> integrity_problems(int limit = 10) const override;
+    std::string integrity_check_name() const override { return "PRAGMA integrity_check"; }
 
     // Changes whenever another connection (another process) commits; this
     // connection's own commits leave it as it is. How the daemon tells a change by

@@ -182,6 +182,15 @@ public:
     // was planned for, or was cancelled (for its own reminders). A batch reads it right
     // before each send; one read of the subject, nothing else.
     virtual bool subject_current(const Delivery& delivery) const = 0;
+    // subject_current for several deliveries, answered in their order: the sends a batch
+    // starts in one turn of its loop are checked together. A store that reaches its
+    // database over a connection answers in one round trip; the others ask row by row.
+    virtual std::vector<bool> subjects_current(const std::vector<const Delivery*>& deliveries) const {
+        std::vector<bool> current;
+        current.reserve(deliveries.size());
+        for (const Delivery* delivery : deliveries) current.push_back(subject_current(*delivery));
+        return current;
+    }
     // Writes back what became of claimed deliveries. A receipt can arrive before the
     // send's own answer is written back; its status is kept, as the newer news. Only rows
     // still claimed (by the outcome's claimed_by, when it names one) change; returns
@@ -311,6 +320,8 @@ public:
     virtual std::string location() const = 0;
     // What the database finds wrong with itself, at most `limit` lines; empty when sound.
     virtual std::vector<std::string> integrity_problems(int limit = 10) const = 0;
+    // What integrity_problems runs, named for the operator who reads that it found damage.
+    virtual std::string integrity_check_name() const = 0;
     // After an erasure: removes what the database still keeps of deleted rows beside
     // its tables (SQLite's write-ahead log). False when another process's read keeps it
     // from that now; the erasure itself stands, and a later call can finish it.

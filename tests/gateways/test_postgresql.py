@@ -112,6 +112,15 @@ class PostgresServeTest(unittest.TestCase):
         self.assertIn("database: " + self.url + " (integrity check: ok)", status.stdout)
         self.assertNotIn(PASSWORD, status.stdout + status.stderr)
 
+        # A time past the year 9999 in a row: status names the check that found it, ritme's
+        # own checks of the outbox on PostgreSQL, not SQLite's pragma.
+        self.psql("UPDATE delivery SET expires_at = 999999999999 WHERE id = (SELECT min(id) FROM delivery)")
+        damaged = self.world.ritme("status", check=False)
+        self.assertEqual(damaged.returncode, 1, damaged.stdout + damaged.stderr)
+        self.assertIn(" is damaged (ritme's checks of the outbox on PostgreSQL):\n", damaged.stderr)
+        self.assertIn("a time ritme cannot hold", damaged.stderr)
+        self.assertNotIn("PRAGMA", damaged.stderr)
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)
