@@ -9,31 +9,16 @@ namespace ritme {
 
 using namespace postgres_rows;
 
-std::vector<Commitment> PostgresStore::commitments_of(const std::string& participant_id) const {
-    std::vector<Commitment> out;
-    for (const auto& r : exec("SELECT weekday, date, start_time, end_time, label, position FROM commitment "
-                              "WHERE participant_id = $1 ORDER BY position",
-                              Params(participant_id))) {
-        const RowRef row{"commitment", participant_id + " position " + r[5].c_str()};
-        Commitment c;
-        if (!r[0].is_null()) {
-            const int weekday = int_from(r[0], row);  // 0 is Monday
-            if (weekday < 0 || weekday >= static_cast<int>(all_weekdays.size()))
-                unreadable(row, "weekday", r[0].c_str(), "is not a weekday");
-            c.weekday = all_weekdays[static_cast<size_t>(weekday)];
-        }
-        if (!r[1].is_null()) c.date = date_from(r[1], row);
-        c.time = range_from(r[2], r[3], row);
-        c.label = text_from(r[4], row);
-        out.push_back(std::move(c));
-    }
-    return out;
-}
-
 namespace {
+
+// A participant with her commitments in one statement, one row per commitment (or one
+// with NULLs for none), in position order: one round trip where two were.
 constexpr const char* participant_columns =
-    "SELECT id, name, phone, email, language, channel_sms, channel_email, sms_opt_out, children_in_care, "
-    "school_calendar FROM participant";
+    "SELECT participant.id, name, phone, email, language, channel_sms, channel_email, sms_opt_out, "
+    "children_in_care, school_calendar, commitment.weekday, commitment.date, commitment.start_time, "
+    "commitment.end_time, commitment.label, commitment.position FROM participant "
+    "LEFT JOIN commitment ON commitment.participant_id = participant.id";
+constexpr const char* participant_order = " ORDER BY participant.id, commitment.position";
 
 Participant participant_from(const pqxx::row& r) {
     Participant p;
@@ -50,26 +35,50 @@ Participant participant_from(const pqxx::row& r) {
     p.school_calendar = text_from(r[9], row);
     return p;
 }
+
+// The commitment in a row of participant_columns; nothing when she has none.
+std::optional<Commitment> commitment_from(const pqxx::row& r) {
+    if (r[15].is_null()) return std::nullopt;
+    const RowRef row{"commitment", std::string(r[0].c_str()) + " position " + r[15].c_str()};
+    Commitment c;
+    if (!r[10].is_null()) {
+        const int weekday = int_from(r[10], row);  // 0 is Monday
+        if (weekday < 0 || weekday >= static_cast<int>(all_weekdays.size()))
+            unreadable(row, "weekday", r[10].c_str(), "is not a weekday");
+        c.weekday = all_weekdays[static_cast<size_t>(weekday)];
+    }
+    if (!r[11].is_null()) c.date = date_from(r[11], row);
+    c.time = range_from(r[12], r[13], row);
+    c.label = text_from(r[14], row);
+    return c;
+}
+
+// The participants in `result`, each once, with her commitments.
+std::vector<Participant> participants_from(const pqxx::result& result) {
+    std::vector<Participant> out;
+    for (const auto& r : result) {
+        if (out.empty() || out.back().id != r[0].c_str()) out.push_back(participant_from(r));
+        if (auto commitment = commitment_from(r)) out.back().commitments.push_back(std::move(*commitment));
+    }
+    return out;
+}
+
 }  // namespace
 
 std::optional<Participant> PostgresStore::participant(const std::string& id) const {
     return guarded(name_, "reading a participant", [&]() -> std::optional<Participant> {
-        static const std::string sql = std::string(participant_columns) + " WHERE id = $1";
-        const auto result = exec(sql, Params(id));
-        if (result.empty()) return std::nullopt;
-        Participant p = participant_from(result[0]);
-        p.commitments = commitments_of(p.id);
-        return p;
+        static const std::string sql =
+            std::string(participant_columns) + " WHERE participant.id = $1" + participant_order;
+        auto found = participants_from(exec(sql, Params(id)));
+        if (found.empty()) return std::nullopt;
+        return std::move(found.front());
     });
 }
 
 std::vector<Participant> PostgresStore::participants() const {
     return guarded(name_, "listing participants", [&]() -> std::vector<Participant> {
-        static const std::string sql = std::string(participant_columns) + " ORDER BY id";
-        std::vector<Participant> out;
-        for (const auto& r : exec(sql, Params())) out.push_back(participant_from(r));
-        for (auto& p : out) p.commitments = commitments_of(p.id);
-        return out;
+        static const std::string sql = std::string(participant_columns) + participant_order;
+        return participants_from(exec(sql, Params()));
     });
 }
 

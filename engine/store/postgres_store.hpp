@@ -170,7 +170,6 @@ private:
     void migrate();
     void require_write() const;
     void copy_tables(SQLite::Database& from, const std::string& sqlite_path, std::vector<CopiedTable>& copied);
-    std::vector<Commitment> commitments_of(const std::string& participant_id) const;
     void put_told_batch(const std::vector<ToldRecord>& records);
 
     // Runs `sql` (prepared once per connection) in the transaction under way, or alone
