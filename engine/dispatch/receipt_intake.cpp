@@ -36,11 +36,26 @@ std::string kept_words(std::string_view words, size_t max_bytes) {
     return kept;
 }
 
+// Words that kept_words() would keep as they are.
+bool kept_as_given(std::string_view words, size_t max_bytes) {
+    if (words.size() > max_bytes) return false;
+    for (char c : words)
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return false;
+    return is_valid_utf8(words);
+}
+
 ReceiptReport kept_report(const ReceiptReport& given) {
     ReceiptReport report = given;
     report.detail = kept_words(given.detail, max_detail_bytes);
     report.report_key = valid_utf8(given.report_key);  // the same key stays the same
     return report;
+}
+
+// The report as it is kept: the given one itself when it needs no change (as nearly all
+// do: receipts come in thousands a second), else a kept copy in `kept`.
+const ReceiptReport& kept_report(const ReceiptReport& given, std::optional<ReceiptReport>& kept) {
+    if (kept_as_given(given.detail, max_detail_bytes) && is_valid_utf8(given.report_key)) return given;
+    return kept.emplace(kept_report(given));
 }
 
 std::string undelivered_reason(const ReceiptReport& report) {
@@ -72,7 +87,8 @@ ReceiptCounts ReceiptIntake::take(const std::vector<ReceiptCall>& calls) {
             const std::string& channel = calls[i].channel;
             const UtcInstant now = calls[i].now;
             for (const auto& given : calls[i].reports) {
-                const ReceiptReport report = kept_report(given);
+                std::optional<ReceiptReport> kept;
+                const ReceiptReport& report = kept_report(given, kept);
                 // Most reports name ritme's own id: stored in one step, the delivery read
                 // only for a final failure (its follow-up) or to tell a repeat from a stranger.
                 std::optional<Delivery> delivery;

@@ -230,13 +230,18 @@ private:
         CallbackRequest call = std::move(std::get<CallbackRequest>(made));
 
         const bool keep_alive = request.keep_alive();
-        auto answered = std::make_shared<bool>(false);
-        HttpRespond respond = [self = shared_from_this(), answered, keep_alive, method = call.method,
-                               target = call.target](HttpAnswer answer) {
-            if (*answered) return;
-            *answered = true;
+        // The next request is read only once this one is answered, so the connection
+        // keeps what the log needs of it; `respond` stays small (no copies of texts).
+        const uint64_t serial = ++requests_;
+        answering_method_ = call.method;
+        answering_target_ = call.target;
+        HttpRespond respond = [self = shared_from_this(), serial, keep_alive](HttpAnswer answer) {
+            if (self->answered_ >= serial) return;
+            self->answered_ = serial;
             if (self->closed_) return;
-            if (answer.status >= 400) self->server_->refused_request(answer.status, method, target, answer.problem);
+            if (answer.status >= 400)
+                self->server_->refused_request(answer.status, self->answering_method_, self->answering_target_,
+                                               answer.problem);
             self->write(std::move(answer), keep_alive && !self->server_->stopped_);
         };
         try {
@@ -298,6 +303,10 @@ private:
     std::optional<HttpRequestParser> parser_;
     http::response<http::string_body> response_;
     std::array<char, 4096> scratch_{};
+    uint64_t requests_ = 0;  // requests handed to the handler
+    uint64_t answered_ = 0;  // the last of them answered
+    std::string answering_method_;
+    std::string answering_target_;
     bool reading_ = false;
     bool writing_ = false;
     bool closed_ = false;

@@ -454,7 +454,7 @@ bool SqliteStore::add_receipt(const std::string& channel, const DeliveryReceipt&
         // The texts are bound without a copy: they outlive both steps, and the next use of
         // either statement binds afresh. One read: is there such a delivery on this channel, and has it this report
         // already? "report_key <> ''" repeats the unique index's condition, so SQLite uses it.
-        SQLite::Statement& check = statement(
+        SQLite::Statement& check = fully_bound_statement(
             "SELECT EXISTS (SELECT 1 FROM delivery_receipt WHERE delivery_id = ?1 AND report_key = ?2 "
             "AND report_key <> '') FROM delivery WHERE id = ?1 AND channel = ?3");
         check.bind(1, receipt.delivery_id);
@@ -463,7 +463,7 @@ bool SqliteStore::add_receipt(const std::string& channel, const DeliveryReceipt&
         const bool fresh = check.executeStep() && check.getColumn(0).getInt() == 0;
         check.reset();
         if (!fresh) return false;
-        SQLite::Statement& insert = statement(
+        SQLite::Statement& insert = fully_bound_statement(
             "INSERT INTO delivery_receipt (delivery_id, at, status, detail, report_key) VALUES (?, ?, ?, ?, ?)");
         insert.bind(1, receipt.delivery_id);
         bind_seconds(insert, 2, receipt.at);

@@ -61,6 +61,13 @@ SQLite::Statement& SqliteStore::statement(const char* sql) const {
     return *cached;
 }
 
+SQLite::Statement& SqliteStore::fully_bound_statement(const char* sql) const {
+    auto& cached = statements_[sql];
+    if (!cached) cached = std::make_unique<SQLite::Statement>(db_, sql);
+    else cached->tryReset();
+    return *cached;
+}
+
 void SqliteStore::set_busy_timeout(std::chrono::milliseconds timeout) {
     db_.setBusyTimeout(static_cast<int>(timeout.count()));
 }
