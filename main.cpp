@@ -16,7 +16,8 @@ int main(int argc, char** argv) {
     ritme::ChannelRegistry channels;
     ritme::register_builtin_adapters(channels);
     ritme::StoreRegistry stores;
-    ritme::register_sqlite_store(stores);
+    // Each command, and the daemon's loop, uses its store from one thread at a time.
+    ritme::register_sqlite_store(stores, ritme::SqliteStore::Threads::one_at_a_time);
     ritme::register_postgres_store(stores);
     ritme::CliContext context{std::cout, std::cerr, clock, &channels, &stores};
     // Under systemd every line on standard error carries its syslog priority: the log's

@@ -319,7 +319,10 @@ int main(int argc, char** argv) {
 
     // ritme: deliveries for the receipts, and reminders falling due while it receives.
     SystemClock clock;
-    auto store = SqliteStore::open((fs::path(dir) / "ritme.db").string());
+    // As `ritme serve` opens it: used by one thread at a time (here this one until the
+    // daemon starts, then the daemon's loop; this thread reads through a connection of its own).
+    const std::string database = (fs::path(dir) / "ritme.db").string();
+    auto store = SqliteStore::open(database, SqliteStore::Threads::one_at_a_time);
     DaemonSetup setup;
     setup.config.timezone = "Europe/Amsterdam";
     setup.config.templates = std::string(RITME_SOURCE_DIR) + "/config/templates";
@@ -418,7 +421,7 @@ int main(int argc, char** argv) {
         order.first_n = static_cast<int64_t>(ritme.ok + ritme.failures) + 2 * connections;
         order.first_n += order.first_n % 2;
         paced = run_load(daemon.http_port(), connections, seconds + 2, order, paced_rate);
-        for (const auto& row : store->deliveries(DeliveryQuery{}))
+        for (const auto& row : SqliteStore::open(database)->deliveries(DeliveryQuery{}))
             if (row.key.rfind("bench:", 0) != 0) due.emplace(row.id, row.send_at);
         all_sent = channel.wait_for(due.size(), std::chrono::seconds(30));
         if (!all_sent)

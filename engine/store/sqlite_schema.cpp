@@ -530,8 +530,9 @@ void configure_sqlite_library() {
 
 }  // namespace
 
-SqliteStore::SqliteStore(const std::string& path, int target_version)
-    : db_((configure_sqlite_library(), create_private_file(path), path), SQLite::OPEN_READWRITE) {
+SqliteStore::SqliteStore(const std::string& path, int target_version, Threads threads)
+    : db_((configure_sqlite_library(), create_private_file(path), path),
+          SQLite::OPEN_READWRITE | (threads == Threads::one_at_a_time ? SQLITE_OPEN_NOMUTEX : SQLITE_OPEN_FULLMUTEX)) {
     db_.setBusyTimeout(5000);  // first: another process may be writing while this one opens
     db_.exec("PRAGMA journal_mode = WAL");
     db_.exec("PRAGMA synchronous = NORMAL");
@@ -544,11 +545,13 @@ SqliteStore::SqliteStore(const std::string& path, int target_version)
     migrate_to(target_version);
 }
 
-std::unique_ptr<SqliteStore> SqliteStore::open(const std::string& path) { return open_at_version(path, current_schema_version); }
+std::unique_ptr<SqliteStore> SqliteStore::open(const std::string& path, Threads threads) {
+    return open_at_version(path, current_schema_version, threads);
+}
 
-std::unique_ptr<SqliteStore> SqliteStore::open_at_version(const std::string& path, int version) {
+std::unique_ptr<SqliteStore> SqliteStore::open_at_version(const std::string& path, int version, Threads threads) {
     try {
-        return std::unique_ptr<SqliteStore>(new SqliteStore(path, version));
+        return std::unique_ptr<SqliteStore>(new SqliteStore(path, version, threads));
     } catch (const SQLite::Exception& e) {
         throw StoreError("cannot open the database " + path + ": " + e.what());
     }

@@ -22,11 +22,18 @@ class SqliteStore final : public Store {
 public:
     static constexpr int current_schema_version = 13;
 
+    // Which threads use the store. `any`: SQLite serialises every call on its connection
+    // with a mutex, so threads may share the store. `one_at_a_time`: the owner promises
+    // one thread at a time (each command of the CLI, the daemon's loop), and SQLite takes
+    // no mutex: a receipt's one insert and its reads make some thirty calls.
+    enum class Threads { any, one_at_a_time };
+
     // Opens or creates the database and migrates it to the current schema. Throws
     // StoreError when the file cannot be opened or is newer than this ritme.
-    static std::unique_ptr<SqliteStore> open(const std::string& path);
+    static std::unique_ptr<SqliteStore> open(const std::string& path, Threads threads = Threads::any);
     // Stops migrating at `version`: for testing the migration from an older schema.
-    static std::unique_ptr<SqliteStore> open_at_version(const std::string& path, int version);
+    static std::unique_ptr<SqliteStore> open_at_version(const std::string& path, int version,
+                                                        Threads threads = Threads::any);
 
     void write(const std::function<void()>& work) override;
     int schema_version() const;
@@ -140,7 +147,7 @@ public:
     void set_busy_timeout(std::chrono::milliseconds timeout);
 
 private:
-    SqliteStore(const std::string& path, int target_version);
+    SqliteStore(const std::string& path, int target_version, Threads threads);
     void migrate_to(int version);
     // The schema version, refused when it is none this ritme knows (negative, or newer).
     int known_schema_version() const;

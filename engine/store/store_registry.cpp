@@ -42,9 +42,9 @@ std::unique_ptr<Store> StoreRegistry::open(const std::string& database) const {
                      ", which this ritme has no store for; it knows " + (known.empty() ? "none" : known));
 }
 
-void register_sqlite_store(StoreRegistry& registry) {
+void register_sqlite_store(StoreRegistry& registry, SqliteStore::Threads threads) {
     registry.add(StoreRegistry::file_scheme, "a file path (SQLite, e.g. /var/lib/ritme/ritme.db)",
-                 [](const std::string& path) -> std::unique_ptr<Store> { return SqliteStore::open(path); });
+                 [threads](const std::string& path) -> std::unique_ptr<Store> { return SqliteStore::open(path, threads); });
 }
 
 }  // namespace ritme

@@ -4,6 +4,7 @@
 // registered for SCHEME (postgresql). main registers the stores it is built with; an
 // unknown scheme is an error that lists the known ones.
 
+#include "engine/store/sqlite_store.hpp"
 #include "engine/store/store.hpp"
 
 #include <functional>
@@ -44,7 +45,8 @@ private:
     std::vector<std::string> order_;
 };
 
-// The SQLite store for a file path: the embedded default.
-void register_sqlite_store(StoreRegistry& registry);
+// The SQLite store for a file path: the embedded default. `threads`: as the stores it
+// opens will be used (SqliteStore::Threads).
+void register_sqlite_store(StoreRegistry& registry, SqliteStore::Threads threads = SqliteStore::Threads::any);
 
 }  // namespace ritme
