@@ -243,18 +243,7 @@ std::string array_literal(const std::vector<std::optional<std::string>>& values)
 
 }  // namespace
 
-bool PostgresStore::subject_current(const Delivery& delivery) const {
-    return guarded(name_, "reading a delivery's subject", [&]() -> bool {
-        const auto result =
-            exec("SELECT ($1::bigint = 0 OR EXISTS (SELECT 1 FROM session WHERE id = $1::bigint AND version = $2 "
-                 "AND ($3::text <> 'reminder' OR status <> 'cancelled'))) "
-                 "AND ($4::bigint = 0 OR EXISTS (SELECT 1 FROM appointment WHERE id = $4::bigint AND version = $5 "
-                 "AND ($3::text <> 'appointment' OR cancelled = 0)))",
-                 Params(delivery.session_id, delivery.session_version, std::string(name_of(delivery.kind)),
-                        delivery.appointment_id, delivery.appointment_version));
-        return result[0][0].as<bool>();
-    });
-}
+bool PostgresStore::subject_current(const Delivery& delivery) const { return subjects_current({&delivery}).front(); }
 
 std::vector<bool> PostgresStore::subjects_current(const std::vector<const Delivery*>& deliveries) const {
     if (deliveries.empty()) return {};
