@@ -539,6 +539,59 @@ TEST_CASE_TEMPLATE("results are written back only to rows still claimed", Factor
                     StoreError);
 }
 
+TEST_CASE_TEMPLATE("a reminder of what she said she cannot come to is not current, claimed or checked again", Factory,
+                   MemoryFactory, SqliteFactory, PostgresFactory) {
+    std::vector<int64_t> sessions;
+    auto store = populated<Factory>(&sessions);
+    int64_t appointment_id = 0;
+    store->write([&] { appointment_id = store->put_appointment(sample_appointment("p-1")); });
+    add(*store, reminder("session 1", at(11, 6), sessions[0], 1));
+    add(*store, reminder("session 2", at(11, 6), sessions[1], 1));
+    Delivery change = reminder("change of session 1", at(11, 6), sessions[0], 1);
+    change.kind = DeliveryKind::change;
+    change.offset.clear();
+    add(*store, change);
+    Delivery appointment = reminder("appointment", at(11, 6));
+    appointment.kind = DeliveryKind::appointment;
+    appointment.appointment_id = appointment_id;
+    appointment.appointment_version = 1;
+    add(*store, appointment);
+
+    // Claimed a moment ahead of their time; then she answers that she cannot come to
+    // session 1 and to the appointment.
+    const auto claimed = claim(*store, at(11, 7), 100);
+    REQUIRE(claimed.size() == 4);
+    for (const auto& c : claimed) CHECK(c.subject_current);
+    store->write([&] {
+        store->put_attendance({"p-1", "test", sessions[0], 0, AttendanceStatus::excused, at(11, 6), "sms"});
+        store->put_attendance({"p-1", "", 0, appointment_id, AttendanceStatus::excused, at(11, 6), "sms"});
+    });
+    std::vector<const Delivery*> batch;
+    for (const auto& c : claimed) batch.push_back(&c.delivery);
+    const std::vector<bool> together = store->subjects_current(batch);
+    REQUIRE(together.size() == batch.size());
+    std::map<std::string, bool> current;
+    for (size_t i = 0; i < batch.size(); ++i) {
+        current[batch[i]->key] = together[i];
+        CHECK(store->subject_current(*batch[i]) == together[i]);
+    }
+    // A notice of a change is news to her still; the reminders are not.
+    CHECK(current == std::map<std::string, bool>{
+                         {"session 1", false}, {"session 2", true}, {"change of session 1", true}, {"appointment", false}});
+
+    // A reminder of session 1 that falls due after her answer is not current at its claim.
+    add(*store, reminder("session 1, the next offset", at(11, 7, 1), sessions[0], 1));
+    const auto late = claim(*store, at(11, 7, 2), 10);  // the others' claims hold till 07:05
+    REQUIRE(late.size() == 1);
+    CHECK_FALSE(late[0].subject_current);
+
+    // The lead records her present after all: her reminder is current again.
+    store->write([&] {
+        store->put_attendance({"p-1", "test", sessions[0], 0, AttendanceStatus::present, at(11, 7), "lead"});
+    });
+    CHECK(store->subject_current(late[0].delivery));
+}
+
 TEST_CASE_TEMPLATE("a batch's results are written as given: any text, an id twice keeps its first, a subject told twice counts both",
                    Factory, MemoryFactory, SqliteFactory, PostgresFactory) {
     std::vector<int64_t> sessions;

@@ -360,6 +360,14 @@ bool MemoryStore::subject_current(const Delivery& d) const {
         if (found == state_.appointments.end() || found->second.version != d.appointment_version) return false;
         if (d.kind == DeliveryKind::appointment && found->second.cancelled) return false;
     }
+    // A reminder of what she is excused from (she answered that she cannot come).
+    if (d.kind == DeliveryKind::reminder || d.kind == DeliveryKind::appointment) {
+        const auto hers = state_.attendance.find(d.participant_id);
+        if (hers != state_.attendance.end()) {
+            const auto record = hers->second.find({d.session_id, d.appointment_id});
+            if (record != hers->second.end() && record->second.status == AttendanceStatus::excused) return false;
+        }
+    }
     return true;
 }
 

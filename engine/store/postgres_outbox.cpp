@@ -33,14 +33,19 @@ constexpr const char* delivery_read_columns =
     "claimed_by, claimed_until, updated_at, sent_at, payload";
 
 // Whether a delivery is still about its subject as it is now: computed in the claim
-// itself, for the whole batch at once.
+// itself, for the whole batch at once. A reminder of a session or appointment she is
+// excused from (she answered that she cannot come) is not.
 constexpr const char* subject_current_sql =
     "(delivery.session_id IS NULL OR EXISTS (SELECT 1 FROM session WHERE session.id = delivery.session_id "
     "AND session.version = delivery.session_version "
     "AND (delivery.kind <> 'reminder' OR session.status <> 'cancelled'))) "
     "AND (delivery.appointment_id IS NULL OR EXISTS (SELECT 1 FROM appointment "
     "WHERE appointment.id = delivery.appointment_id AND appointment.version = delivery.appointment_version "
-    "AND (delivery.kind <> 'appointment' OR appointment.cancelled = 0)))";
+    "AND (delivery.kind <> 'appointment' OR appointment.cancelled = 0))) "
+    "AND (delivery.kind NOT IN ('reminder', 'appointment') OR NOT EXISTS (SELECT 1 FROM attendance "
+    "WHERE attendance.participant_id = delivery.participant_id "
+    "AND attendance.session_id = coalesce(delivery.session_id, 0) "
+    "AND attendance.appointment_id = coalesce(delivery.appointment_id, 0) AND attendance.status = 'excused'))";
 
 template <typename Enum>
 Enum known(const pqxx::field& field, const RowRef& row, std::optional<Enum> (*parse)(std::string_view)) {
@@ -249,13 +254,15 @@ std::vector<bool> PostgresStore::subjects_current(const std::vector<const Delive
     if (deliveries.empty()) return {};
     return guarded(name_, "reading deliveries' subjects", [&]() -> std::vector<bool> {
         // subject_current's rule over the deliveries as one table: one round trip for all.
-        std::vector<std::optional<std::string>> sessions, session_versions, kinds, appointments, appointment_versions;
+        std::vector<std::optional<std::string>> sessions, session_versions, kinds, appointments, appointment_versions,
+            participants;
         for (const Delivery* d : deliveries) {
             sessions.push_back(std::to_string(d->session_id));
             session_versions.push_back(std::to_string(d->session_version));
             kinds.push_back(std::string(name_of(d->kind)));
             appointments.push_back(std::to_string(d->appointment_id));
             appointment_versions.push_back(std::to_string(d->appointment_version));
+            participants.push_back(d->participant_id);
         }
         const auto result = exec(
             "SELECT (d.session_id = 0 OR EXISTS (SELECT 1 FROM session WHERE session.id = d.session_id "
@@ -263,10 +270,14 @@ std::vector<bool> PostgresStore::subjects_current(const std::vector<const Delive
             "AND (d.appointment_id = 0 OR EXISTS (SELECT 1 FROM appointment WHERE appointment.id = d.appointment_id "
             "AND appointment.version = d.appointment_version "
             "AND (d.kind <> 'appointment' OR appointment.cancelled = 0))) "
-            "FROM unnest($1::bigint[], $2::integer[], $3::text[], $4::bigint[], $5::integer[]) WITH ORDINALITY "
-            "AS d(session_id, session_version, kind, appointment_id, appointment_version, n) ORDER BY d.n",
+            "AND (d.kind NOT IN ('reminder', 'appointment') OR NOT EXISTS (SELECT 1 FROM attendance "
+            "WHERE attendance.participant_id = d.participant_id COLLATE \"C\" AND attendance.session_id = d.session_id "
+            "AND attendance.appointment_id = d.appointment_id AND attendance.status = 'excused')) "
+            "FROM unnest($1::bigint[], $2::integer[], $3::text[], $4::bigint[], $5::integer[], $6::text[]) "
+            "WITH ORDINALITY AS d(session_id, session_version, kind, appointment_id, appointment_version, "
+            "participant_id, n) ORDER BY d.n",
             Params(array_literal(sessions), array_literal(session_versions), array_literal(kinds),
-                   array_literal(appointments), array_literal(appointment_versions)));
+                   array_literal(appointments), array_literal(appointment_versions), array_literal(participants)));
         if (result.size() != deliveries.size())
             throw StoreError("the subjects of " + std::to_string(deliveries.size()) + " deliveries read as " +
                              std::to_string(result.size()) + " rows");

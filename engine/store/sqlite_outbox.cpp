@@ -35,14 +35,19 @@ constexpr const char* delivery_read_columns =
     "claimed_by, claimed_until, updated_at, sent_at, payload";
 
 // Whether a delivery is still about its subject as it is now: computed in the claim
-// itself, for the whole batch at once.
+// itself, for the whole batch at once. A reminder of a session or appointment she is
+// excused from (she answered that she cannot come) is not.
 constexpr const char* subject_current_sql =
     "(session_id IS NULL OR EXISTS (SELECT 1 FROM session WHERE session.id = delivery.session_id "
     "AND session.version = delivery.session_version "
     "AND (delivery.kind <> 'reminder' OR session.status <> 'cancelled'))) "
     "AND (appointment_id IS NULL OR EXISTS (SELECT 1 FROM appointment WHERE appointment.id = delivery.appointment_id "
     "AND appointment.version = delivery.appointment_version "
-    "AND (delivery.kind <> 'appointment' OR appointment.cancelled = 0)))";
+    "AND (delivery.kind <> 'appointment' OR appointment.cancelled = 0))) "
+    "AND (delivery.kind NOT IN ('reminder', 'appointment') OR NOT EXISTS (SELECT 1 FROM attendance "
+    "WHERE attendance.participant_id = delivery.participant_id "
+    "AND attendance.session_id = coalesce(delivery.session_id, 0) "
+    "AND attendance.appointment_id = coalesce(delivery.appointment_id, 0) AND attendance.status = 'excused'))";
 
 // A kind or state as name_of() wrote it: another word is an error, never a default.
 template <typename Enum>
@@ -246,12 +251,15 @@ bool SqliteStore::subject_current(const Delivery& delivery) const {
             "SELECT (?1 = 0 OR EXISTS (SELECT 1 FROM session WHERE id = ?1 AND version = ?2 "
             "AND (?3 <> 'reminder' OR status <> 'cancelled'))) "
             "AND (?4 = 0 OR EXISTS (SELECT 1 FROM appointment WHERE id = ?4 AND version = ?5 "
-            "AND (?3 <> 'appointment' OR cancelled = 0)))");
+            "AND (?3 <> 'appointment' OR cancelled = 0))) "
+            "AND (?3 NOT IN ('reminder', 'appointment') OR NOT EXISTS (SELECT 1 FROM attendance "
+            "WHERE participant_id = ?6 AND session_id = ?1 AND appointment_id = ?4 AND status = 'excused'))");
         check.bind(1, delivery.session_id);
         check.bind(2, delivery.session_version);
         check.bind(3, std::string(name_of(delivery.kind)));
         check.bind(4, delivery.appointment_id);
         check.bind(5, delivery.appointment_version);
+        check.bind(6, delivery.participant_id);
         check.executeStep();
         const bool current = check.getColumn(0).getInt() != 0;
         check.reset();
