@@ -108,6 +108,15 @@ Delivery reminder(const std::string& key, UtcInstant send_at, int64_t session_id
     return d;
 }
 
+// A reminder of an appointment (version 1 unless given).
+Delivery appointment_reminder(const std::string& key, UtcInstant send_at, int64_t appointment_id, int version = 1) {
+    Delivery d = reminder(key, send_at);
+    d.kind = DeliveryKind::appointment;
+    d.appointment_id = appointment_id;
+    d.appointment_version = version;
+    return d;
+}
+
 // A query with the fields `fill` sets (designated initializers warn about the fields left out).
 template <typename Fill>
 DeliveryQuery query(Fill fill) {
@@ -364,10 +373,7 @@ TEST_CASE_TEMPLATE("a claimed reminder says whether its session or appointment i
     add(*store, change);
     Delivery old_reminder = reminder("session 1 v2", at(11, 6), sessions[0], 2);
     add(*store, old_reminder);
-    Delivery appointment = reminder("appointment v1", at(11, 6));
-    appointment.kind = DeliveryKind::appointment;
-    appointment.appointment_id = appointment_id;
-    appointment.appointment_version = 1;
+    Delivery appointment = appointment_reminder("appointment v1", at(11, 6), appointment_id);
     add(*store, appointment);
     Delivery appointment_change = appointment;
     appointment_change.key = "appointment change v2";
@@ -433,10 +439,7 @@ TEST_CASE_TEMPLATE("the subjects of the sends that start together are read toget
     store->write([&] { appointment_id = store->put_appointment(sample_appointment("p-1")); });
     add(*store, reminder("session 1", at(11, 6), sessions[0], 1));
     add(*store, reminder("session 2", at(11, 6), sessions[1], 1));
-    Delivery appointment = reminder("appointment", at(11, 6));
-    appointment.kind = DeliveryKind::appointment;
-    appointment.appointment_id = appointment_id;
-    appointment.appointment_version = 1;
+    Delivery appointment = appointment_reminder("appointment", at(11, 6), appointment_id);
     add(*store, appointment);
     add(*store, reminder("no subject", at(11, 6)));
     add(*store, reminder("unknown session", at(11, 6), sessions[1] + 1000, 1));
@@ -551,10 +554,7 @@ TEST_CASE_TEMPLATE("a reminder of what she said she cannot come to is not curren
     change.kind = DeliveryKind::change;
     change.offset.clear();
     add(*store, change);
-    Delivery appointment = reminder("appointment", at(11, 6));
-    appointment.kind = DeliveryKind::appointment;
-    appointment.appointment_id = appointment_id;
-    appointment.appointment_version = 1;
+    Delivery appointment = appointment_reminder("appointment", at(11, 6), appointment_id);
     add(*store, appointment);
 
     // Claimed a moment ahead of their time; then she answers that she cannot come to
@@ -739,10 +739,7 @@ TEST_CASE_TEMPLATE("deliveries are listed by subject, kind, state and time", Fac
     other.programme_id = "other";
     other.participant_id = "p-2";
     add(*store, other);
-    Delivery appointment = reminder("appointment", at(11, 5));
-    appointment.kind = DeliveryKind::appointment;
-    appointment.appointment_id = appointment_id;
-    appointment.appointment_version = 1;
+    Delivery appointment = appointment_reminder("appointment", at(11, 5), appointment_id);
     appointment.participant_id = "p-2";
     appointment.programme_id = "";
     add(*store, appointment);
